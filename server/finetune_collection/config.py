@@ -1,0 +1,190 @@
+"""Configuration: the seed's YAML keys plus our `scrub`, `dedup`, `export` and `limits` sections.
+
+Lookup order: `$FINETUNE_CONFIG`, else `$FINETUNE_HOME/config.yaml`, else built-in defaults.
+Defaults equal the seed spec (min_quality_score 0.9, human approval required, the seed's signal
+names and placeholders). A bad file fails at start with `file: key: reason`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import regex
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+
+SEED_POSITIVE = ["tests_passed", "code_review_approved", "zero_fix_iterations", "user_accepted"]
+SEED_NEGATIVE = ["errors_occurred", "multiple_retries", "user_rejected", "timeout"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Scoring(_Section):
+    """How a score is computed when the caller gives none (documented in the README).
+
+    computed = base + per_positive × (positive signals), capped at 1;
+    every negative signal then subtracts `per_negative` from whatever score was used
+    (given, from a label, or computed), floored at 0.
+    """
+
+    base: float = Field(default=0.6, ge=0, le=1)
+    per_positive: float = Field(default=0.1, ge=0, le=1)
+    per_negative: float = Field(default=0.2, ge=0, le=1)
+
+
+class QualityFilters(_Section):
+    min_quality_score: float = Field(default=0.9, ge=0, le=1)
+    min_human_approval: bool = True
+    positive_signals: list[str] = Field(default_factory=lambda: list(SEED_POSITIVE))
+    negative_signals: list[str] = Field(default_factory=lambda: list(SEED_NEGATIVE))
+    quality_levels: dict[Literal["high", "medium", "low"], float] = Field(
+        default_factory=lambda: {"high": 0.95, "medium": 0.8, "low": 0.5}
+    )
+    scoring: Scoring = Field(default_factory=Scoring)
+
+    @field_validator("quality_levels")
+    @classmethod
+    def _levels_in_range(cls, value: dict[str, float]) -> dict[str, float]:
+        for name, score in value.items():
+            if not 0 <= score <= 1:
+                raise ValueError(f"{name}: {score} is not in [0, 1]")
+        return value
+
+
+class PiiPattern(_Section):
+    type: str = Field(min_length=1, max_length=64)
+    pattern: str = Field(min_length=1)
+    replacement: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            regex.compile(value)
+        except regex.error as err:
+            raise ValueError(f"pattern does not compile: {err}") from None
+        return value
+
+
+class ScrubSettings(_Section):
+    disable: list[str] = Field(default_factory=list, description="catalog types to turn off")
+    allow: list[str] = Field(default_factory=list, description="regexes of values never replaced")
+    pseudonyms: bool = Field(default=False, description="<EMAIL_1>, <EMAIL_2> … within an example")
+    pattern_timeout: float = Field(default=1.0, gt=0, le=60, description="seconds per user pattern")
+
+    @field_validator("allow")
+    @classmethod
+    def _allow_compiles(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                regex.compile(pattern)
+            except regex.error as err:
+                raise ValueError(f"allow pattern {pattern!r} does not compile: {err}") from None
+        return value
+
+
+class DedupSettings(_Section):
+    near: bool = True
+    threshold: float = Field(default=0.7, gt=0, le=1)
+    shingle: Literal["word", "char"] = "word"
+    shingle_size: int = Field(default=3, ge=1, le=20)
+    num_perm: int = Field(default=128, ge=16, le=1024)
+
+
+class ExportSettings(_Section):
+    context_placement: Literal["system", "user", "drop"] = Field(
+        default="system",
+        description="where input.context goes: appended to the system prompt, prepended to the "
+        "first user turn, or dropped",
+    )
+    directory: str | None = Field(default=None, description="default: $FINETUNE_HOME/exports")
+
+
+class Limits(_Section):
+    max_example_bytes: int = Field(default=1_000_000, ge=1_000)
+    lock_timeout: float = Field(default=10.0, gt=0, le=600)
+    list_page_size: int = Field(default=100, ge=1, le=10_000)
+
+
+class Config(_Section):
+    quality_filters: QualityFilters = Field(default_factory=QualityFilters)
+    pii_patterns: list[PiiPattern] = Field(
+        default_factory=list,
+        description="user patterns, run after the built-in catalog (which already covers the "
+        "seed's email, api_key and password types with the seed's placeholders)",
+    )
+    scrub: ScrubSettings = Field(default_factory=ScrubSettings)
+    dedup: DedupSettings = Field(default_factory=DedupSettings)
+    export: ExportSettings = Field(default_factory=ExportSettings)
+    limits: Limits = Field(default_factory=Limits)
+
+    @property
+    def known_signals(self) -> list[str]:
+        return [*self.quality_filters.positive_signals, *self.quality_filters.negative_signals]
+
+
+def home() -> Path:
+    """The data folder: `$FINETUNE_HOME`, else the platform's user data folder."""
+    env = os.environ.get("FINETUNE_HOME")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("finetune-collection", appauthor=False))
+
+
+def config_path() -> Path | None:
+    env = os.environ.get("FINETUNE_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    candidate = home() / "config.yaml"
+    return candidate if candidate.exists() else None
+
+
+def load(path: Path | None = None) -> Config:
+    """Load and validate the config; raise ConfigError naming the file, key and reason."""
+    path = path if path is not None else config_path()
+    if path is None:
+        return Config()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read config file: {err.strerror}") from None
+    return parse(text, str(path))
+
+
+def parse(text: str, source: str = "config.yaml") -> Config:
+    import yaml
+
+    try:
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{source}: not valid YAML: {err}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping of sections")
+    try:
+        return Config.model_validate(data)
+    except ValidationError as err:
+        lines = []
+        for item in err.errors(include_url=False):
+            loc = ".".join(str(p) for p in item["loc"])
+            msg = item["msg"].removeprefix("Value error, ")
+            if item["type"] == "extra_forbidden":
+                msg = "unknown key"
+            value = item.get("input")
+            shown = f" (got {value!r})" if isinstance(value, int | float | str) and item["type"] != "extra_forbidden" else ""
+            lines.append(f"{source}: {loc}: {msg}{shown}")
+        raise ConfigError("\n".join(lines)) from None
+
+
+def dump(config: Config) -> str:
+    import yaml
+
+    return yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

@@ -1,0 +1,228 @@
+"""The example model: what callers send (`ExampleIn`) and what the store keeps (`Example`).
+
+The seed's single-turn shape (`input{system,user,context}` + `output{assistant}`) and the
+multi-turn shape (`messages` in OpenAI roles, with optional `tools`) are both accepted.
+Everything downstream (scrub, dedup, export) works on `Example.turns()`, one list of messages,
+so no stage needs to know which shape the caller used.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+Status = Literal["accepted", "pending", "rejected"]
+Outcome = Literal["accepted", "pending", "rejected", "duplicate"]
+Role = Literal["system", "user", "assistant", "tool"]
+QualityLabel = Literal["high", "medium", "low"]
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+"""Caller-chosen ids: safe in file names, URIs and shells; at most 64 characters."""
+
+MAX_EVIDENCE = 500
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Input(_Strict):
+    system: str | None = None
+    user: str = Field(min_length=1)
+    context: str | None = None
+
+
+class Output(_Strict):
+    assistant: str = Field(min_length=1)
+
+
+class FunctionCall(_Strict):
+    name: str = Field(min_length=1)
+    arguments: str = Field(description="JSON-encoded arguments, as in OpenAI's chat format")
+
+    @field_validator("arguments", mode="before")
+    @classmethod
+    def _encode_arguments(cls, value: Any) -> Any:
+        # Callers often pass the arguments as an object; the chat format wants a JSON string.
+        if isinstance(value, dict | list):
+            import json
+
+            return json.dumps(value, ensure_ascii=False)
+        return value
+
+
+class ToolCall(_Strict):
+    id: str = Field(min_length=1)
+    type: Literal["function"] = "function"
+    function: FunctionCall
+
+
+class Message(_Strict):
+    role: Role
+    content: str | None = None
+    name: str | None = None
+    tool_calls: list[ToolCall] | None = None
+    tool_call_id: str | None = None
+    weight: Literal[0, 1] | None = Field(
+        default=None, description="OpenAI per-message training weight (assistant turns only)"
+    )
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Message:
+        if self.role == "assistant":
+            if not (self.content or self.tool_calls):
+                raise ValueError("an assistant message needs content or tool_calls")
+        elif self.tool_calls:
+            raise ValueError(f"only assistant messages may carry tool_calls, not {self.role}")
+        elif not self.content:
+            raise ValueError(f"a {self.role} message needs non-empty content")
+        if self.role == "tool" and not self.tool_call_id:
+            raise ValueError("a tool message needs tool_call_id")
+        if self.weight is not None and self.role != "assistant":
+            raise ValueError("weight is only allowed on assistant messages")
+        return self
+
+
+class Signal(_Strict):
+    """A quality signal (`tests_passed`, `user_rejected`, …) with optional short provenance."""
+
+    name: str = Field(min_length=1, max_length=64)
+    evidence: str | None = Field(default=None, max_length=MAX_EVIDENCE)
+
+
+class Metadata(BaseModel):
+    """The seed's metadata fields; any other JSON value is kept as given (scrubbed)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    tokens_used: int | None = Field(default=None, ge=0)
+    execution_time: float | None = Field(default=None, ge=0)
+    human_approved: bool = False
+    workflow: str | None = None
+    phase: str | None = None
+
+
+def _coerce_signals(value: Any) -> Any:
+    """Accept ["tests_passed"], [{"name":…, "evidence":…}] or {"tests_passed": "12 passed"}."""
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        return [{"name": k, "evidence": v} for k, v in value.items()]
+    if isinstance(value, list):
+        return [{"name": v} if isinstance(v, str) else v for v in value]
+    return value
+
+
+class ExampleIn(_Strict):
+    """An example as a caller sends it (CLI JSON, import line, MCP arguments)."""
+
+    id: str | None = Field(
+        default=None, description="kept if valid (see ID_PATTERN) and unused; else the store assigns ex_<hex>"
+    )
+    created_at: datetime | None = None
+    task_type: str = Field(default="general", min_length=1, max_length=64)
+    quality_score: float | None = Field(default=None, ge=0, le=1)
+    quality: QualityLabel | None = None
+    input: Input | None = None
+    output: Output | None = None
+    messages: list[Message] | None = None
+    tools: list[dict[str, Any]] | None = None
+    signals: list[Signal] = Field(default_factory=list)
+    metadata: Metadata = Field(default_factory=Metadata)
+
+    @field_validator("signals", mode="before")
+    @classmethod
+    def _signals(cls, value: Any) -> Any:
+        return _coerce_signals(value)
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> ExampleIn:
+        single = self.input is not None or self.output is not None
+        if single and self.messages is not None:
+            raise ValueError("give either input/output or messages, not both")
+        if single:
+            if self.input is None or self.output is None:
+                raise ValueError("a single-turn example needs both input.user and output.assistant")
+            if self.tools:
+                raise ValueError("tools are only allowed with messages")
+        elif self.messages is None:
+            raise ValueError("an example needs input + output, or messages")
+        else:
+            _check_messages(self.messages)
+        if self.quality is not None and self.quality_score is not None:
+            raise ValueError("give quality or quality_score, not both")
+        return self
+
+
+def _check_messages(messages: list[Message]) -> None:
+    roles = [m.role for m in messages]
+    if "user" not in roles:
+        raise ValueError("messages need at least one user message")
+    if "assistant" not in roles:
+        raise ValueError("messages need at least one assistant message")
+    if any(r == "system" for r in roles[1:]) and roles[0] != "system":
+        raise ValueError("a system message may only come first")
+    if roles.count("system") > 1:
+        raise ValueError("at most one system message, and it must come first")
+    open_calls: set[str] = set()
+    for m in messages:
+        for call in m.tool_calls or []:
+            open_calls.add(call.id)
+        if m.role == "tool" and m.tool_call_id not in open_calls:
+            raise ValueError(f"tool message answers unknown tool_call_id {m.tool_call_id!r}")
+
+
+class Example(BaseModel):
+    """A stored example: already scrubbed, scored and checked for duplicates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    created_at: datetime
+    task_type: str
+    quality_score: float
+    status: Status
+    input: Input | None = None
+    output: Output | None = None
+    messages: list[Message] | None = None
+    tools: list[dict[str, Any]] | None = None
+    signals: list[Signal] = Field(default_factory=list)
+    metadata: Metadata = Field(default_factory=Metadata)
+    redactions: dict[str, int] = Field(default_factory=dict)
+
+    def turns(self) -> list[Message]:
+        """The conversation as messages, whichever shape was stored (context kept apart)."""
+        if self.messages is not None:
+            return self.messages
+        assert self.input is not None and self.output is not None
+        out: list[Message] = []
+        if self.input.system:
+            out.append(Message(role="system", content=self.input.system))
+        out.append(Message(role="user", content=self.input.user))
+        out.append(Message(role="assistant", content=self.output.assistant))
+        return out
+
+    @property
+    def context(self) -> str | None:
+        return self.input.context if self.input is not None else None
+
+    def to_doc(self) -> dict[str, Any]:
+        """JSON-ready dict for the store and `show` (no None noise)."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def describe_validation_error(err: ValidationError, prefix: str = "") -> str:
+    """One line per field, naming the field and the rule, never echoing the input value."""
+    lines = []
+    for item in err.errors(include_input=False, include_url=False):
+        loc = ".".join(str(p) for p in item["loc"]) or "(example)"
+        msg = item["msg"].removeprefix("Value error, ")
+        lines.append(f"{prefix}{loc}: {msg}")
+    return "; ".join(lines)

@@ -1,0 +1,224 @@
+"""collect(): capture → quality filter → PII scrub → dedup → store.
+
+`prepare()` does the expensive, lock-free part (validate, score, scrub, dedup keys);
+`commit()` takes the store lock, checks duplicates and ids against the current file, and
+appends. The MCP server asks the user for approval between the two, showing only scrubbed text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from .config import Config
+from .errors import InvalidExample
+from .model import ID_PATTERN, Example, ExampleIn, Outcome, describe_validation_error, now_utc
+from .quality import Verdict, score
+from .scrub import Scrubber, build_scrubber
+from .store import Store
+
+
+class CollectResult(BaseModel):
+    """What a caller learns about one collected example. Never contains example text."""
+
+    id: str | None = Field(description="stored id (null when rejected)")
+    status: Outcome
+    quality_score: float
+    reasons: list[str] = Field(
+        default_factory=list,
+        description="stable codes: below_min_quality, duplicate, near_duplicate, pending_approval, "
+        "replaced_lower_quality, id_in_use, id_invalid, user_declined",
+    )
+    redactions: dict[str, int] = Field(default_factory=dict, description="placeholders inserted, by type")
+    duplicate_of: str | None = None
+    replaced: str | None = Field(default=None, description="id of the lower-quality near-duplicate this replaced")
+    similarity: float | None = None
+    message: str = ""
+
+
+@dataclass(slots=True)
+class Prepared:
+    example: Example
+    verdict: Verdict
+    keys: dict[str, Any]
+    redactions: Counter[str]
+    notes: list[str] = field(default_factory=list)
+    wanted_id: str | None = None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def sanitize(value: Any) -> Any:
+    """Replace lone surrogates (not encodable as UTF-8) with U+FFFD, everywhere in a JSON value."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [sanitize(v) for v in value]
+    if isinstance(value, dict):
+        return {sanitize(k): sanitize(v) for k, v in value.items()}
+    return value
+
+
+class Pipeline:
+    def __init__(self, store: Store, config: Config, scrubber: Scrubber | None = None) -> None:
+        self.store = store
+        self.config = config
+        self.scrubber = scrubber or build_scrubber(config)
+
+    # -- stage 1: capture (validate at the edge) ------------------------------------------------
+    def parse(self, data: Any) -> ExampleIn:
+        if isinstance(data, ExampleIn):
+            return data
+        if not isinstance(data, dict):
+            raise InvalidExample(f"an example must be a JSON object, not {type(data).__name__}")
+        size = len(json.dumps(data, ensure_ascii=False, default=str).encode("utf-8", "replace"))
+        limit = self.config.limits.max_example_bytes
+        if size > limit:
+            raise InvalidExample(
+                f"example is {size} bytes, over the limit of {limit} bytes (limits.max_example_bytes); "
+                "trim it or raise the limit in the config"
+            )
+        try:
+            return ExampleIn.model_validate(sanitize(data))
+        except ValidationError as err:
+            raise InvalidExample(describe_validation_error(err)) from None
+        except RecursionError:
+            raise InvalidExample("example is nested too deeply to store") from None
+
+    # -- stages 2-4: quality, scrub, dedup keys --------------------------------------------------
+    def prepare(self, data: Any) -> Prepared:
+        example_in = self.parse(data)
+        verdict = score(example_in, self.config)
+        counts: Counter[str] = Counter()
+        names: dict[tuple[str, str], str] = {}
+        raw = example_in.model_dump(
+            mode="json", exclude_none=True, exclude={"id", "created_at", "quality", "quality_score"}
+        )
+        scrubbed = self.scrubber.scrub_value(raw, counts, names)
+        notes: list[str] = []
+        wanted = example_in.id
+        if wanted is not None and not ID_PATTERN.match(wanted):
+            notes.append("id_invalid")
+            wanted = None
+        status = "pending" if verdict.needs_approval else "accepted"
+        try:
+            example = Example.model_validate(
+                {
+                    **scrubbed,
+                    "id": wanted or "pending",
+                    "created_at": example_in.created_at or now_utc(),
+                    "quality_score": verdict.score,
+                    "status": status,
+                    "redactions": dict(counts),
+                }
+            )
+        except ValidationError as err:  # a placeholder emptied a required field, e.g. all-PII turn
+            raise InvalidExample(describe_validation_error(err, "after scrubbing: ")) from None
+        keys = self.store.deduper.keys(example) if verdict.keep else {}
+        return Prepared(example, verdict, keys, counts, notes, wanted)
+
+    # -- stage 5: dedup check and store, under the lock -------------------------------------------
+    def commit(self, prepared: Prepared, approved: bool | None = None) -> CollectResult:
+        ex, verdict = prepared.example, prepared.verdict
+        result = CollectResult(
+            id=None,
+            status="rejected",
+            quality_score=verdict.score,
+            reasons=list(prepared.notes),
+            redactions=dict(prepared.redactions),
+        )
+        if approved is False:
+            result.reasons.append("user_declined")
+            result.message = "not stored: the user declined it"
+            return result
+        if approved:
+            ex.status = "accepted"
+            ex.metadata.human_approved = True
+        with self.store.transaction():
+            if not verdict.keep:
+                self.store.bump("rejected:below_min_quality")
+                result.reasons.append("below_min_quality")
+                result.message = (
+                    f"rejected: quality {verdict.score:g} is below min_quality_score "
+                    f"{self.config.quality_filters.min_quality_score:g}"
+                )
+                return result
+            match = self.store.deduper.find(prepared.keys)
+            if match is not None and match.id not in self.store:
+                match = None  # index entry of an example deleted meanwhile
+            replaced: str | None = None
+            if match is not None:
+                old = self.store.get_doc(match.id)
+                reason = "duplicate" if match.kind == "exact" else "near_duplicate"
+                if match.kind == "near" and verdict.score > float(old.get("quality_score", 0)):
+                    replaced = match.id
+                else:
+                    self.store.bump(f"rejected:{reason}")
+                    result.status = "duplicate"
+                    result.reasons.append(reason)
+                    result.duplicate_of = match.id
+                    result.similarity = round(match.similarity, 3)
+                    result.message = (
+                        f"not stored: {'an exact' if reason == 'duplicate' else 'a near'} duplicate of "
+                        f"{match.id} (similarity {match.similarity:.2f}), which has quality "
+                        f"{float(old.get('quality_score', 0)):g} >= {verdict.score:g}"
+                    )
+                    return result
+            ex.id = self._assign_id(prepared, result)
+            if replaced is not None:
+                self.store.replace(replaced, ex, prepared.keys)
+                result.replaced = replaced
+                result.reasons.append("replaced_lower_quality")
+                result.similarity = round(match.similarity, 3) if match else None
+            else:
+                self.store.insert(ex, prepared.keys)
+        result.id = ex.id
+        result.status = ex.status
+        if ex.status == "pending":
+            result.reasons.append("pending_approval")
+        result.message = self._message(result)
+        return result
+
+    def _assign_id(self, prepared: Prepared, result: CollectResult) -> str:
+        wanted = prepared.wanted_id
+        if wanted is not None and wanted not in self.store:
+            return wanted
+        if wanted is not None:
+            result.reasons.append("id_in_use")
+        return self.store.examples._get_next_id()  # type: ignore[no-any-return]
+
+    @staticmethod
+    def _message(result: CollectResult) -> str:
+        parts = [f"stored {result.id} as {result.status} (quality {result.quality_score:g})"]
+        if result.status == "pending":
+            parts.append("it waits for human approval: `finetune approve` or the finetune_review tool")
+        if result.replaced:
+            parts.append(f"it replaced the lower-quality near-duplicate {result.replaced}")
+        if result.redactions:
+            parts.append("redacted " + ", ".join(f"{n} {t}" for t, n in sorted(result.redactions.items())))
+        return "; ".join(parts)
+
+    def collect(self, data: Any, approved: bool | None = None) -> CollectResult:
+        return self.commit(self.prepare(data), approved)
+
+    # -- review -----------------------------------------------------------------------------------
+    def review(self, example_id: str, action: Literal["approve", "reject", "delete"]) -> Example | None:
+        with self.store.transaction():
+            if action == "delete":
+                self.store.remove(example_id)
+                return None
+            ex = self.store.get(example_id)
+            if action == "approve":
+                ex.status = "accepted"
+                ex.metadata.human_approved = True
+            else:
+                ex.status = "rejected"
+                ex.metadata.human_approved = False
+            self.store.put(ex)
+            return ex

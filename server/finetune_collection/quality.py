@@ -1,0 +1,54 @@
+"""Quality filter: turn a score, a label or signals into a score and a verdict.
+
+A filter returns keep, or `(False, reason)` with a stable snake_case reason code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import Config
+from .errors import InvalidExample
+from .model import ExampleIn
+
+
+@dataclass(slots=True)
+class Verdict:
+    score: float
+    keep: bool
+    reason: str | None  # `below_min_quality` when not kept
+    needs_approval: bool
+    score_source: str  # "given" | "label" | "signals"
+
+
+def check_signals(example: ExampleIn, config: Config) -> None:
+    known = config.known_signals
+    unknown = sorted({s.name for s in example.signals} - set(known))
+    if unknown:
+        raise InvalidExample(
+            f"signals: unknown signal(s) {', '.join(unknown)}; known signals: {', '.join(known)}"
+        )
+
+
+def score(example: ExampleIn, config: Config) -> Verdict:
+    """Score an example (documented in the README, section "Quality score")."""
+    qf = config.quality_filters
+    check_signals(example, config)
+    names = {s.name for s in example.signals}
+    positives = len(names & set(qf.positive_signals))
+    negatives = len(names & set(qf.negative_signals))
+    if example.quality_score is not None:
+        value, source = example.quality_score, "given"
+    elif example.quality is not None:
+        value, source = qf.quality_levels[example.quality], "label"
+    else:
+        value, source = min(1.0, qf.scoring.base + qf.scoring.per_positive * positives), "signals"
+    value = round(max(0.0, value - qf.scoring.per_negative * negatives), 4)
+    keep = value >= qf.min_quality_score
+    return Verdict(
+        score=value,
+        keep=keep,
+        reason=None if keep else "below_min_quality",
+        needs_approval=qf.min_human_approval and not example.metadata.human_approved,
+        score_source=source,
+    )

@@ -1,0 +1,170 @@
+"""The Store API over the TinyDB log: examples, their dedup keys, and persistent counters.
+
+Three TinyDB tables share one file (`$FINETUNE_HOME/examples.json`):
+- `examples`: one document per stored example (scrubbed), keyed by its id;
+- `dedup`: the keys the deduper needs per example (exact hash, MinHash signature), so the
+  index is rebuilt at start-up without recomputing anything;
+- `counters`: rejection counts by reason, so stats survive restarts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .config import Config
+from .dedup import Deduper
+from .errors import NotFound, StoreCorrupt
+from .model import Example, Status
+from .storage import LogDB, LogStorage, LogTable
+
+STORE_FILE = "examples.json"
+
+
+class Store:
+    def __init__(self, home: Path, config: Config) -> None:
+        self.home = home
+        self.config = config
+        self.path = home / STORE_FILE
+        self.deduper = self._make_deduper(config)
+        # The listener must be in place before the first read, so the dedup index mirrors the
+        # file from the start and follows every later change, ours or another process's.
+        self.db = LogDB(
+            str(self.path), storage=LogStorage, lock_timeout=config.limits.lock_timeout, listener=self._on_change
+        )
+        self.examples: LogTable = self.db.table("examples", cache_size=0)
+        self.dedup: LogTable = self.db.table("dedup", cache_size=0)
+        self.counters: LogTable = self.db.table("counters", cache_size=0)
+        self._heal_dedup_keys()
+
+    @staticmethod
+    def _make_deduper(config: Config) -> Deduper:
+        try:
+            from .near import NearDeduper
+        except ImportError:  # near-duplicate detection not installed in this build
+            return Deduper(config.dedup)
+        return NearDeduper(config.dedup) if config.dedup.near else Deduper(config.dedup)
+
+    @property
+    def storage(self) -> LogStorage:
+        storage: LogStorage = self.db.storage
+        return storage
+
+    @property
+    def recovered(self) -> list[str]:
+        return self.storage.recovered
+
+    def _on_change(self, table: str, doc_id: str, doc: dict[str, Any] | None) -> None:
+        if table == "":
+            self.deduper = self._make_deduper(self.config)
+        elif table == "dedup":
+            self.deduper.remove(doc_id)
+            if doc is not None:
+                self.deduper.add(doc_id, doc)
+
+    def _heal_dedup_keys(self) -> None:
+        """Examples whose dedup keys were lost (e.g. a crash between the two records) get them back."""
+        missing = [i for i in self._docs() if i not in self.deduper]
+        if not missing:
+            return
+        with self.transaction():
+            for doc_id in missing:
+                if doc_id in self._docs() and doc_id not in self.deduper:
+                    keys = self.deduper.keys(self.get(doc_id))
+                    self.storage.append([{"op": "put", "t": "dedup", "id": doc_id, "doc": keys}])
+
+    # -- transactions ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Exclusive lock for a read-modify-write; state is current with the file inside."""
+        with self.storage.locked():
+            yield
+
+    def refresh(self) -> None:
+        self.storage.refresh()
+
+    # -- reads ----------------------------------------------------------------------------------
+    def _docs(self) -> dict[str, dict[str, Any]]:
+        docs: dict[str, dict[str, Any]] = self.examples._read_table()
+        return docs
+
+    def __len__(self) -> int:
+        return len(self._docs())
+
+    def __contains__(self, example_id: str) -> bool:
+        return example_id in self._docs()
+
+    def get(self, example_id: str) -> Example:
+        doc = self._docs().get(example_id)
+        if doc is None:
+            raise NotFound(f"no example with id {example_id!r}; `finetune list` shows the stored ids")
+        return self._parse(example_id, doc)
+
+    def get_doc(self, example_id: str) -> dict[str, Any]:
+        doc = self._docs().get(example_id)
+        if doc is None:
+            raise NotFound(f"no example with id {example_id!r}; `finetune list` shows the stored ids")
+        return doc
+
+    def docs(self, status: Status | None = None) -> Iterator[dict[str, Any]]:
+        """Stored documents, oldest first (raw dicts: cheap for listings and stats)."""
+        for doc in list(self._docs().values()):
+            if status is None or doc.get("status") == status:
+                yield doc
+
+    def iter_examples(self, status: Status | None = None) -> Iterator[Example]:
+        for doc in self.docs(status):
+            yield self._parse(doc.get("id", "?"), doc)
+
+    def _parse(self, example_id: str, doc: dict[str, Any]) -> Example:
+        try:
+            return Example.model_validate(doc)
+        except ValidationError as err:
+            raise StoreCorrupt(
+                f"{self.path}: example {example_id} does not match the example schema "
+                f"({err.error_count()} problem(s)); fix or delete it with `finetune delete {example_id}`"
+            ) from None
+
+    def counter_values(self) -> dict[str, int]:
+        return {k: int(v.get("n", 0)) for k, v in self.counters._read_table().items()}
+
+    # -- writes (callers hold `transaction()`) ----------------------------------------------------
+    def insert(self, example: Example, keys: dict[str, Any]) -> None:
+        self.storage.append(
+            [
+                {"op": "put", "t": "examples", "id": example.id, "doc": example.to_doc()},
+                {"op": "put", "t": "dedup", "id": example.id, "doc": keys},
+            ]
+        )
+
+    def put(self, example: Example) -> None:
+        self.storage.append([{"op": "put", "t": "examples", "id": example.id, "doc": example.to_doc()}])
+
+    def remove(self, example_id: str) -> None:
+        if example_id not in self._docs():
+            raise NotFound(f"no example with id {example_id!r}; `finetune list` shows the stored ids")
+        self.storage.append(
+            [
+                {"op": "del", "t": "examples", "id": example_id},
+                {"op": "del", "t": "dedup", "id": example_id},
+            ]
+        )
+
+    def replace(self, old_id: str, example: Example, keys: dict[str, Any]) -> None:
+        """Swap an example for a better near-duplicate, in one durable append."""
+        self.storage.append(
+            [
+                {"op": "del", "t": "examples", "id": old_id},
+                {"op": "del", "t": "dedup", "id": old_id},
+                {"op": "put", "t": "examples", "id": example.id, "doc": example.to_doc()},
+                {"op": "put", "t": "dedup", "id": example.id, "doc": keys},
+            ]
+        )
+
+    def bump(self, counter: str, n: int = 1) -> None:
+        current = self.counters._read_table().get(counter, {}).get("n", 0)
+        self.storage.append([{"op": "put", "t": "counters", "id": counter, "doc": {"n": current + n}}])
