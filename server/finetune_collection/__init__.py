@@ -6,7 +6,16 @@ that the MCP server (`server.py`) and the CLI (`cli.py`) both call.
 
 from .config import Config
 from .config import load as load_config
-from .errors import ConfigError, ExportError, FinetuneError, InvalidExample, NotFound, StoreCorrupt, StoreError, StoreLocked
+from .errors import (
+    ConfigError,
+    ExportError,
+    FinetuneError,
+    InvalidExample,
+    NotFound,
+    StoreCorrupt,
+    StoreError,
+    StoreLocked,
+)
 from .model import Example, ExampleIn, Message
 from .pipeline import CollectResult, Pipeline
 from .store import Store

@@ -179,7 +179,8 @@ def parse(text: str, source: str = "config.yaml") -> Config:
             if item["type"] == "extra_forbidden":
                 msg = "unknown key"
             value = item.get("input")
-            shown = f" (got {value!r})" if isinstance(value, int | float | str) and item["type"] != "extra_forbidden" else ""
+            scalar = isinstance(value, int | float | str) and item["type"] != "extra_forbidden"
+            shown = f" (got {value!r})" if scalar else ""
             lines.append(f"{source}: {loc}: {msg}{shown}")
         raise ConfigError("\n".join(lines)) from None
 

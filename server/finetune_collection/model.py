@@ -218,6 +218,17 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
+def parse_time(value: str | None) -> datetime | None:
+    """ISO date or time (YYYY-MM-DD, or with a time; `Z` allowed), as an aware UTC datetime."""
+    if value is None or value == "":
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{value[:40]!r} is not a date: use YYYY-MM-DD or an ISO 8601 time") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
 def describe_validation_error(err: ValidationError, prefix: str = "") -> str:
     """One line per field, naming the field and the rule, never echoing the input value."""
     lines = []

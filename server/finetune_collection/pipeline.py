@@ -11,6 +11,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
@@ -21,6 +22,11 @@ from .model import ID_PATTERN, Example, ExampleIn, Outcome, describe_validation_
 from .quality import Verdict, score
 from .scrub import Scrubber, build_scrubber
 from .store import Store
+
+
+def _created(doc: dict[str, Any]) -> datetime:
+    value = datetime.fromisoformat(str(doc.get("created_at", "1970-01-01T00:00:00+00:00")).replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 class CollectResult(BaseModel):
@@ -123,6 +129,16 @@ class Pipeline:
         keys = self.store.deduper.keys(example) if verdict.keep else {}
         return Prepared(example, verdict, keys, counts, notes, wanted)
 
+    def would_be_duplicate(self, prepared: Prepared) -> bool:
+        """Read-only: would commit() reject this as a duplicate right now? (Asked before elicitation.)"""
+        self.store.refresh()
+        match = self.store.deduper.find(prepared.keys) if prepared.keys else None
+        if match is None or match.id not in self.store:
+            return False
+        if match.kind == "exact":
+            return True
+        return prepared.verdict.score <= float(self.store.get_doc(match.id).get("quality_score", 0))
+
     # -- stage 5: dedup check and store, under the lock -------------------------------------------
     def commit(self, prepared: Prepared, approved: bool | None = None) -> CollectResult:
         ex, verdict = prepared.example, prepared.verdict
@@ -206,6 +222,19 @@ class Pipeline:
 
     def collect(self, data: Any, approved: bool | None = None) -> CollectResult:
         return self.commit(self.prepare(data), approved)
+
+    def purge(self, before: datetime, status: str | None = None, dry_run: bool = False) -> list[str]:
+        """Delete (for real: from the file, the dedup index and stats) examples created before a time."""
+        with self.store.transaction():
+            ids = [
+                doc["id"]
+                for doc in self.store.docs()
+                if _created(doc) < before and (status is None or doc.get("status") == status)
+            ]
+            if not dry_run:
+                for example_id in ids:
+                    self.store.remove(example_id)
+        return ids
 
     # -- review -----------------------------------------------------------------------------------
     def review(self, example_id: str, action: Literal["approve", "reject", "delete"]) -> Example | None:

@@ -1,0 +1,389 @@
+"""The `finetune` command line: thin wrappers over the core (pipeline, store, stats, export).
+
+Errors print `Error: …` on stderr and exit 1 (usage errors exit 2, by click). `import --json`,
+`scrub --jsonl`, `list --json` and `show` are machine interfaces: their output shapes are fixed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import config as config_mod
+from .errors import FinetuneError, InvalidExample
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class App:
+    """Lazily opened core objects, shared by one command invocation."""
+
+    _config: config_mod.Config | None = None
+    _store: Any = None
+    _pipeline: Any = None
+
+    @property
+    def home(self) -> Path:
+        return config_mod.home()
+
+    @property
+    def config(self) -> config_mod.Config:
+        if self._config is None:
+            self._config = config_mod.load()
+        return self._config
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from .store import Store
+
+            self._store = Store(self.home, self.config)
+            for message in self._store.recovered:
+                click.echo(f"note: {message}", err=True)
+        return self._store
+
+    @property
+    def pipeline(self) -> Any:
+        if self._pipeline is None:
+            from .pipeline import Pipeline
+
+            self._pipeline = Pipeline(self.store, self.config)
+        return self._pipeline
+
+
+def fails_cleanly(fn: F) -> F:
+    """Turn our errors into `Error: …` + exit 1; never a traceback for an expected failure."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except FinetuneError as err:
+            raise click.ClickException(str(err)) from None
+        except BrokenPipeError:  # `finetune list --json | head`
+            sys.stderr.close()
+            sys.exit(0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit(obj: Any) -> None:
+    """One JSON object per line, flushed at once (a printed line is a promise)."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def progress(items: list[Any] | None, length: int | None, label: str) -> Any:
+    """A progress bar on a terminal only: click renders nothing but the label when piped."""
+    if not sys.stderr.isatty():
+        return _Quiet(items)
+    return click.progressbar(items, length=length, label=label, file=sys.stderr)
+
+
+class _Quiet:
+    def __init__(self, items: list[Any] | None) -> None:
+        self.items = items
+
+    def __enter__(self) -> _Quiet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.items or [])
+
+    def update(self, n: int) -> None:
+        return None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="finetune-collection")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Collect, scrub, deduplicate and export fine-tuning examples.
+
+    Data lives in $FINETUNE_HOME (default: the platform's user data folder); the config is
+    $FINETUNE_CONFIG, else $FINETUNE_HOME/config.yaml, else built-in defaults.
+    """
+    ctx.obj = App()
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def parse_quality(value: str | None) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if value in ("high", "medium", "low"):
+        return {"quality": value}
+    try:
+        return {"quality_score": float(value)}
+    except ValueError:
+        raise click.BadParameter("use high, medium, low or a number in [0, 1]", param_hint="--quality") from None
+
+
+def parse_signal(value: str) -> dict[str, str]:
+    name, _, evidence = value.partition("=")
+    return {"name": name, "evidence": evidence} if evidence else {"name": name}
+
+
+@cli.command()
+@click.option("--quality", help="high | medium | low | a score in [0, 1] (default: computed from signals)")
+@click.option("--task-type", default=None, help="e.g. code_generation (default: general)")
+@click.option("--system", help="system prompt")
+@click.option("--context", help="background the assistant had (kept apart from the system prompt)")
+@click.option("--user", help="the user's request")
+@click.option("--assistant", help="the assistant's answer")
+@click.option("--signal", "signals", multiple=True, help="NAME or NAME=evidence, repeatable")
+@click.option("--approved", is_flag=True, help="a human approved this example")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@pass_app
+@fails_cleanly
+def add(app: App, quality: str | None, task_type: str | None, system: str | None, context: str | None,
+        user: str | None, assistant: str | None, signals: tuple[str, ...], approved: bool, as_json: bool) -> None:
+    """Add one example from flags, or one JSON example on stdin."""
+    if user is None and assistant is None:
+        if sys.stdin.isatty():
+            raise click.UsageError("give --user and --assistant, or pipe one JSON example on stdin")
+        try:
+            data = json.loads(sys.stdin.read())
+        except json.JSONDecodeError as err:
+            raise InvalidExample(f"stdin is not valid JSON: {err.msg} at line {err.lineno}") from None
+        if not isinstance(data, dict):
+            raise InvalidExample("stdin must hold one JSON object (an example)")
+    else:
+        if not (user and assistant):
+            raise click.UsageError("--user and --assistant go together")
+        data = {"input": {"user": user, "system": system, "context": context}, "output": {"assistant": assistant}}
+    data.update(parse_quality(quality))
+    if task_type:
+        data["task_type"] = task_type
+    if signals:
+        data["signals"] = [*data.get("signals", []), *(parse_signal(s) for s in signals)]
+    if approved:
+        data.setdefault("metadata", {})["human_approved"] = True
+    result = app.pipeline.collect(data)
+    if as_json:
+        emit(result.model_dump())
+    else:
+        click.echo(result.message)
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.File("r", encoding="utf-8", errors="surrogateescape"))
+@click.option("--json", "as_json", is_flag=True, help="one result object per input line, in order")
+@pass_app
+@fails_cleanly
+def import_(app: App, file: Any, as_json: bool) -> None:
+    """Import a JSONL file of examples (FILE or - for stdin).
+
+    With --json, each line prints {"line","id","status","duplicate_of","reasons","redactions"} as soon
+    as that example is durably stored; a bad line gets status "invalid" and the import goes on.
+    """
+    pipeline = app.pipeline
+    totals: dict[str, int] = {}
+    lines = file if as_json or not sys.stderr.isatty() else list(file)
+    with progress(lines if not isinstance(lines, list) else lines, None, "importing") as bar:
+        for number, line in enumerate(bar, start=1):
+            if not line.strip():
+                continue
+            row = import_line(pipeline, number, line)
+            totals[row["status"]] = totals.get(row["status"], 0) + 1
+            if as_json:
+                emit(row)
+            elif row["status"] == "invalid":
+                click.echo(f"line {number}: invalid: {row['reasons'][0]}", err=True)
+    if not as_json:
+        click.echo("imported: " + (", ".join(f"{k} {v}" for k, v in sorted(totals.items())) or "nothing"))
+
+
+def import_line(pipeline: Any, number: int, line: str) -> dict[str, Any]:
+    row: dict[str, Any] = {"line": number, "id": None, "status": "invalid", "duplicate_of": None,
+                           "reasons": [], "redactions": {}}
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as err:
+        row["reasons"] = [f"not valid JSON: {err.msg} at column {err.colno}"]
+        return row
+    try:
+        result = pipeline.collect(data)
+    except InvalidExample as err:
+        row["reasons"] = [str(err)]
+        return row
+    row.update(id=result.id, status=result.status, duplicate_of=result.duplicate_of,
+               reasons=result.reasons, redactions=result.redactions)
+    return row
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@pass_app
+@fails_cleanly
+def stats(app: App, as_json: bool) -> None:
+    """Collection statistics: counts, quality, tokens, rejections, redactions, readiness."""
+    from .stats import compute, render
+
+    result = compute(app.store)
+    click.echo(result.model_dump_json(indent=2) if as_json else render(result))
+
+
+LIST_FIELDS = ("id", "status", "created_at", "task_type", "quality_score")
+
+
+@cli.command(name="list")
+@click.option("--status", type=click.Choice(["accepted", "pending", "rejected"]), help="only this status")
+@click.option("--task-type", help="only this task type")
+@click.option("--limit", type=click.IntRange(min=1), help="at most this many (newest first)")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per line, every match")
+@pass_app
+@fails_cleanly
+def list_(app: App, status: str | None, task_type: str | None, limit: int | None, as_json: bool) -> None:
+    """List stored examples, newest first."""
+    from .listing import list_rows
+
+    rows = list_rows(app.store, status=status, task_type=task_type, limit=limit)
+    for row in rows:
+        if as_json:
+            emit(row)
+        else:
+            click.echo(f"{row['id']:<20} {row['status']:<9} {row['quality_score']:<5g} "
+                       f"{row['task_type']:<18} {row['created_at']}  {row['preview']}")
+
+
+@cli.command()
+@click.argument("example_id")
+@pass_app
+@fails_cleanly
+def show(app: App, example_id: str) -> None:
+    """Print one stored example as JSON."""
+    click.echo(json.dumps(app.store.get_doc(example_id), ensure_ascii=False, indent=2))
+
+
+def _review_command(action: str, help_text: str) -> None:
+    @cli.command(name=action, help=help_text)
+    @click.argument("example_ids", nargs=-1, required=True)
+    @pass_app
+    @fails_cleanly
+    def command(app: App, example_ids: tuple[str, ...]) -> None:
+        for example_id in example_ids:
+            app.pipeline.review(example_id, action)
+            done = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
+            click.echo(f"{done} {example_id}")
+
+
+_review_command("approve", "Approve pending example(s): they become accepted and exportable.")
+_review_command("reject", "Reject example(s): kept as rejected, never exported.")
+_review_command("delete", "Delete example(s) from the store file, the dedup index and stats.")
+
+
+@cli.command()
+@click.option("--before", required=True, help="delete examples created before this date (YYYY-MM-DD or ISO time)")
+@click.option("--status", type=click.Choice(["accepted", "pending", "rejected"]), help="only this status")
+@click.option("--yes", is_flag=True, help="do it (without --yes, only list what would be deleted)")
+@pass_app
+@fails_cleanly
+def purge(app: App, before: str, status: str | None, yes: bool) -> None:
+    """Delete examples in bulk by creation date."""
+    cutoff = parse_date(before, "--before")
+    ids = app.pipeline.purge(cutoff, status=status, dry_run=not yes)
+    verb = "deleted" if yes else "would delete"
+    click.echo(f"{verb} {len(ids)} example(s)" + ("" if yes or not ids else "; add --yes to delete them"))
+
+
+def parse_date(value: str, hint: str) -> datetime:
+    from .model import parse_time
+
+    try:
+        parsed = parse_time(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint=hint) from None
+    assert parsed is not None
+    return parsed
+
+
+@cli.command()
+@click.option("--jsonl", is_flag=True, help="each input line is an object with a `text` field")
+@click.option("--explain", is_flag=True, help="list the types and positions found (never the values)")
+@pass_app
+@fails_cleanly
+def scrub(app: App, jsonl: bool, explain: bool) -> None:
+    """Scrub text on stdin and print what would be stored."""
+    from .scrub import build_scrubber
+
+    scrubber = build_scrubber(app.config)
+    stdin = click.get_text_stream("stdin", encoding="utf-8", errors="replace")
+    if not jsonl:
+        result = scrubber.scrub_text(stdin.read(), {} if app.config.scrub.pseudonyms else None)
+        if explain:
+            for f in result.findings:
+                click.echo(f"{f.type}\t{f.start}-{f.end}")
+            click.echo(f"{len(result.findings)} finding(s)", err=True)
+        else:
+            sys.stdout.write(result.text)
+        return
+    bad = []
+    for number, line in enumerate(stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            obj = None
+        if not isinstance(obj, dict):
+            bad.append(number)
+            click.echo(f"line {number}: not a JSON object; skipped", err=True)
+            continue
+        if isinstance(obj.get("text"), str):
+            result = scrubber.scrub_text(obj["text"], {} if app.config.scrub.pseudonyms else None)
+            obj["text"] = result.text
+            if explain:
+                obj["findings"] = [{"type": f.type, "start": f.start, "end": f.end} for f in result.findings]
+        emit(obj)
+    if bad:
+        raise click.ClickException(f"{len(bad)} line(s) were not JSON objects: {bad[:10]}")
+
+
+@cli.command(name="config")
+@pass_app
+@fails_cleanly
+def config_cmd(app: App) -> None:
+    """Print the effective configuration (YAML) and where it came from."""
+    source = config_mod.config_path()
+    click.echo(f"# source: {source if source else 'built-in defaults'}")
+    click.echo(f"# data folder: {app.home}")
+    click.echo(config_mod.dump(app.config), nl=False)
+
+
+@cli.command()
+@pass_app
+@fails_cleanly
+def repair(app: App) -> None:
+    """Rewrite a damaged store keeping every valid record; the damaged file is kept beside it."""
+    from .storage import repair_file
+    from .store import STORE_FILE
+
+    report = repair_file(app.home / STORE_FILE, app.config.limits.lock_timeout)
+    click.echo(report)
+
+
+@cli.command()
+@fails_cleanly
+def serve() -> None:
+    """Run the MCP server on stdio (what Claude Desktop, Claude Code and IDEs start)."""
+    from .server import main as serve_main
+
+    serve_main()
+
+
+def main() -> None:
+    cli(prog_name="finetune")

@@ -1,0 +1,161 @@
+"""What every format shares: the `Conversation` a format renders, `Problem`s, and the `Format` record.
+
+A stored `Example` is turned into one `Conversation` (context placed, tools normalised) and each
+format's `render()` maps that to its record shape; `validate()` then checks the record against the
+target's rules. Formats never repair anything: `_fix.py` does, only when asked, and reports it.
+
+Rule names follow OpenAI's data-preparation notebook where a rule exists there
+(`data_type`, `missing_messages_list`, `message_missing_key`, `message_unrecognized_key`,
+`unrecognized_role`, `missing_content`, `example_missing_assistant_message`); other rules are
+stable snake_case codes of our own, listed in each format's docstring.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..model import Example
+
+Placement = Literal["system", "user", "drop"]
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One broken rule. `detail` names positions, roles and keys; never example text."""
+
+    rule: str
+    detail: str = ""
+    fatal: bool = True  # False: a warning the target gives but still accepts the example
+
+
+class Unrepresentable(Exception):
+    """The conversation cannot be expressed in the target's shape (e.g. tool calls in Alpaca)."""
+
+    def __init__(self, rule: str, detail: str = "") -> None:
+        super().__init__(rule)
+        self.problem = Problem(rule, detail)
+
+
+@dataclass(slots=True)
+class Conversation:
+    """The exporter's view of one example.
+
+    `system` is a system *field* (the seed's `input.system`, plus context when placed there).
+    A system *turn* stored in `messages` stays in `turns`: formats with a separate system field
+    reject it and `--fix` moves it, so the move is visible in the report.
+    Turns are OpenAI-style dicts: role, content (str | None), and optionally tool_calls,
+    tool_call_id, name, weight. `tools` are function declarations {name, description?, parameters?}.
+    """
+
+    id: str
+    task_type: str
+    system: str | None
+    turns: list[dict[str, Any]]
+    tools: list[dict[str, Any]] | None = None
+    tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    context_placement: Placement = "system"
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    name: str
+    summary: str
+    render: Callable[[Conversation], Record]
+    validate: Callable[[Any], list[Problem]]
+    system_field: bool  # has a system slot outside the turn list (so a system turn must move)
+    min_examples: int | None = None
+    recommended_examples: int | None = None
+    token_limit: int | None = None
+    limit_is_hard: bool = True  # False: the target truncates instead of rejecting (OpenAI)
+    default_epochs: int | None = None  # None: OpenAI notebook's formula
+    sources: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_record(self, example: Example, opts: Options | None = None) -> Record:
+        """Render one stored example (no repairs). Raises `Unrepresentable`."""
+        return self.render(conversation(example, (opts or Options()).context_placement))
+
+
+# -- building a conversation --------------------------------------------------------------------
+def function_declaration(tool: dict[str, Any]) -> dict[str, Any]:
+    """Accept OpenAI's {"type":"function","function":{…}} or a bare {name, parameters} declaration."""
+    if tool.get("type") == "function" and isinstance(tool.get("function"), dict):
+        return dict(tool["function"])
+    return dict(tool)
+
+
+def conversation(example: Example, placement: Placement) -> Conversation:
+    system: str | None
+    if example.messages is None:
+        assert example.input is not None and example.output is not None
+        system = example.input.system
+        user = example.input.user
+        context = example.input.context
+        if context and placement == "system":
+            system = f"{system}\n\n{context}" if system else context
+        elif context and placement == "user":
+            user = f"{context}\n\n{user}"
+        turns: list[dict[str, Any]] = [
+            {"role": "user", "content": user},
+            {"role": "assistant", "content": example.output.assistant},
+        ]
+    else:
+        system = None
+        turns = [m.model_dump(exclude_none=True) for m in example.messages]
+        for t in turns:
+            t.setdefault("content", None)
+    tools = [function_declaration(t) for t in example.tools] if example.tools else None
+    conv = Conversation(example.id, example.task_type, system, turns, tools)
+    conv.tokens = estimate_tokens(conv)
+    return conv
+
+
+def estimate_tokens(conv: Conversation) -> int:
+    """Offline estimate (~4 chars/token, 3 per message + 3 per conversation, as OpenAI's notebook)."""
+    from ..tokens import estimate_messages, estimate_text
+
+    msgs = ([{"content": conv.system}] if conv.system else []) + conv.turns
+    total = estimate_messages(msgs)
+    if conv.tools:
+        total += estimate_text(json.dumps(conv.tools, ensure_ascii=False))
+    return total
+
+
+# -- helpers for formats ------------------------------------------------------------------------
+def reject_system_turn(conv: Conversation) -> None:
+    for i, t in enumerate(conv.turns):
+        if t["role"] == "system":
+            raise Unrepresentable(
+                "system_turn_in_messages",
+                f"turn {i} is a system turn; this target has a separate system field (--fix moves it there)",
+            )
+
+
+def reject_tools(conv: Conversation) -> None:
+    if conv.tools or any(t["role"] == "tool" or t.get("tool_calls") for t in conv.turns):
+        raise Unrepresentable("tool_use_unsupported", "this target's shape has no tool calls or tool results")
+
+
+def check_keys(obj: dict[str, Any], allowed: Iterable[str], rule: str, where: str) -> list[Problem]:
+    extra = sorted(k for k in obj if k not in allowed)
+    return [Problem(rule, f"{where}: unexpected key(s) {', '.join(map(str, extra))}")] if extra else []
+
+
+def nonempty_str(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+def alternation(roles: list[str], first: str, second: str, where: str = "message") -> list[Problem]:
+    """Strict first/second/first/... alternation (Bedrock, Together, Alpaca pairs)."""
+    for i, role in enumerate(roles):
+        want = first if i % 2 == 0 else second
+        if role != want:
+            return [Problem("turns_not_alternating", f"{where} {i} is {role}, expected {want}")]
+    return []

@@ -1,0 +1,529 @@
+"""The MCP server: tools, resources and prompts over the same core the CLI uses.
+
+`build_server()` makes a fresh `MCPServer`; the store is opened once per server (lifespan) and
+re-read incrementally on every call, so examples added by the CLI or another server show up.
+Core calls run in a worker thread under one lock: the event loop never blocks on a long export
+and the store object is never used by two threads at once.
+
+Tool errors the model can fix are `ToolError`s carrying our error message (never example text);
+argument types are loose (`Any` with a published JSON schema) so that the SDK's own validation
+message, which echoes input values, is never what the client sees: our pipeline validates.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+import anyio
+import anyio.from_thread
+import anyio.to_thread
+from mcp.server.elicitation import AcceptedElicitation, CancelledElicitation, ElicitationResult
+from mcp.server.mcpserver import Context, Elicit, MCPServer, Resolve
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.resolve import ListRoots
+from mcp.types import CallToolResult, ListRootsResult, ResourceLink, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field, WithJsonSchema
+
+from . import __version__
+from . import config as config_mod
+from .errors import FinetuneError, NotFound
+from .model import parse_time
+from .pipeline import CollectResult, Pipeline, Prepared
+from .store import Store
+
+log = logging.getLogger("finetune_collection.server")
+T = TypeVar("T")
+
+INSTRUCTIONS = """\
+finetune-collection turns good work from this conversation into a fine-tuning dataset.
+- When the user says "collect example", "save for training", "save this as an example" or similar,
+  call collect_example with the exchange: task_type, input {system, user, context} and
+  output {assistant}, or `messages` (+ `tools`) for multi-turn / tool-use work. Report signals
+  honestly (tests_passed, code_review_approved, zero_fix_iterations, user_accepted; and
+  errors_occurred, multiple_retries, user_rejected, timeout). Never invent a quality score: give
+  `quality` only if the user stated it; otherwise the score is computed from the signals.
+  Secrets and personal data are scrubbed before anything is stored.
+- Examples need human approval: set metadata.human_approved only if the user approved in chat;
+  otherwise the server may ask the user, or stores the example as pending.
+- "export training data": call finetune_export (format openai, anthropic, bedrock, vertex,
+  together, sharegpt, alpaca, hf-messages, hf-prompt-completion); use dry_run to check first.
+- "how many examples / stats": call finetune_stats. Approve, reject or delete pending examples
+  with finetune_review. Browse with the finetune://examples resource.
+"""
+
+TEXT = {"type": "string"}
+INPUT_SCHEMA = {
+    "type": "object",
+    "description": "The seed's single-turn input. Use with `output`, or use `messages` instead.",
+    "properties": {
+        "system": {**TEXT, "description": "system prompt"},
+        "user": {**TEXT, "description": "the user's request"},
+        "context": {**TEXT, "description": "background the assistant had (project facts, files)"},
+    },
+    "required": ["user"],
+}
+OUTPUT_SCHEMA = {
+    "type": "object",
+    "properties": {"assistant": {**TEXT, "description": "the assistant's final answer"}},
+    "required": ["assistant"],
+}
+MESSAGES_SCHEMA = {
+    "type": "array",
+    "description": "Multi-turn example in OpenAI chat roles (system first if any, then user/assistant/tool); "
+    "assistant turns may carry tool_calls [{id, type:function, function:{name, arguments}}], tool turns "
+    "carry tool_call_id. Use instead of input/output.",
+    "items": {
+        "type": "object",
+        "properties": {
+            "role": {"enum": ["system", "user", "assistant", "tool"]},
+            "content": {"type": ["string", "null"]},
+            "tool_calls": {"type": "array", "items": {"type": "object"}},
+            "tool_call_id": TEXT,
+            "name": TEXT,
+            "weight": {"enum": [0, 1]},
+        },
+        "required": ["role"],
+    },
+}
+SIGNALS_SCHEMA = {
+    "description": "Quality signals observed, e.g. [\"tests_passed\", {\"name\": \"user_accepted\", "
+    "\"evidence\": \"user said thanks, works\"}]. Known: tests_passed, code_review_approved, "
+    "zero_fix_iterations, user_accepted (positive); errors_occurred, multiple_retries, user_rejected, "
+    "timeout (negative).",
+    "anyOf": [
+        {"type": "array", "items": {"anyOf": [TEXT, {"type": "object"}]}},
+        {"type": "object", "additionalProperties": TEXT},
+    ],
+}
+METADATA_SCHEMA = {
+    "type": "object",
+    "description": "tokens_used, execution_time, human_approved (true only if the user approved), "
+    "workflow, phase, and any other JSON fields",
+}
+
+Loose = Any  # validated by the pipeline, which never echoes values in its errors
+
+
+def _schema(schema: dict[str, Any]) -> Any:
+    return WithJsonSchema(schema)
+
+
+@dataclass
+class AppState:
+    home: Path
+    config: config_mod.Config
+    store: Store
+    pipeline: Pipeline
+    lock: threading.Lock
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a core call in a worker thread, one at a time; our errors become ToolErrors."""
+
+        def locked() -> T:
+            with self.lock:
+                return fn(*args)
+
+        try:
+            return await anyio.to_thread.run_sync(locked)
+        except FinetuneError as err:
+            raise ToolError(str(err)) from None
+
+
+def open_state() -> AppState:
+    cfg = config_mod.load()
+    home = config_mod.home()
+    store = Store(home, cfg)
+    for message in store.recovered:
+        log.warning("recovered at start-up: %s", message)
+    return AppState(home, cfg, store, Pipeline(store, cfg), threading.Lock())
+
+
+def state_of(ctx: Context) -> AppState:
+    state: AppState = ctx.request_context.lifespan_context
+    return state
+
+
+class Approval(BaseModel):
+    approve: bool = Field(description="Store this example for fine-tuning?")
+
+
+class ReviewResult(BaseModel):
+    id: str
+    action: Literal["approve", "reject", "delete"]
+    status: Literal["accepted", "pending", "rejected", "deleted"]
+    message: str
+
+
+def _preview(prepared: Prepared) -> str:
+    lines = [f"Save this example for fine-tuning? ({prepared.example.task_type}, quality {prepared.verdict.score:g})"]
+    for m in prepared.example.turns():
+        if m.role in ("user", "assistant") and m.content:
+            text = " ".join(m.content.split())
+            lines.append(f"{m.role}: {text[:160]}{'…' if len(text) > 160 else ''}")
+    return "\n".join(lines[:5])
+
+
+def build_server() -> MCPServer:
+    holder: dict[str, AppState] = {}
+
+    @asynccontextmanager
+    async def lifespan(_: MCPServer) -> AsyncIterator[AppState]:
+        state = await anyio.to_thread.run_sync(open_state)
+        holder["state"] = state  # static resources get no Context; they read the state from here
+        yield state
+
+    mcp = MCPServer(
+        "finetune-collection",
+        title="Fine-tune Collection",
+        instructions=INSTRUCTIONS,
+        version=__version__,
+        lifespan=lifespan,
+    )
+
+    # -- collect_example ------------------------------------------------------------------------
+    def _arguments(
+        task_type: str | None, input: Any, output: Any, messages: Any, tools: Any, quality_score: Any,
+        quality: Any, signals: Any, metadata: Any, id: Any,
+    ) -> dict[str, Any]:
+        given = {
+            "task_type": task_type, "input": input, "output": output, "messages": messages, "tools": tools,
+            "quality_score": quality_score, "quality": quality, "signals": signals, "metadata": metadata, "id": id,
+        }
+        return {k: v for k, v in given.items() if v is not None}
+
+    def ask_approval(
+        ctx: Context, task_type: str | None, input: Any, output: Any, messages: Any, tools: Any,
+        quality_score: Any, quality: Any, signals: Any, metadata: Any, id: Any,
+    ) -> Elicit[Approval] | None:
+        """Ask the user (scrubbed preview) only when approval is all that stands in the way."""
+        caps = ctx.client_capabilities
+        if caps is None or caps.elicitation is None:
+            return None
+        state = state_of(ctx)
+        args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id)
+        try:
+            with state.lock:
+                prepared = state.pipeline.prepare(args)
+                if not prepared.verdict.keep or not prepared.verdict.needs_approval:
+                    return None
+                if state.pipeline.would_be_duplicate(prepared):
+                    return None
+        except FinetuneError:
+            return None  # the tool body reports the error
+        return Elicit(_preview(prepared), Approval)
+
+    @mcp.tool(
+        title="Collect a fine-tuning example",
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False
+        ),
+    )
+    async def collect_example(
+        ctx: Context,
+        approval: Annotated[ElicitationResult[Approval], Resolve(ask_approval)],
+        task_type: Annotated[str | None, Field(description="e.g. code_generation, debugging, refactoring")] = None,
+        input: Annotated[Loose, _schema(INPUT_SCHEMA)] = None,
+        output: Annotated[Loose, _schema(OUTPUT_SCHEMA)] = None,
+        messages: Annotated[Loose, _schema(MESSAGES_SCHEMA)] = None,
+        tools: Annotated[Loose, _schema({"type": "array", "items": {"type": "object"},
+                                         "description": "tool definitions (OpenAI function format)"})] = None,
+        quality_score: Annotated[Loose, _schema({"type": "number", "minimum": 0, "maximum": 1,
+                                                 "description": "only if the user gave one"})] = None,
+        quality: Annotated[Loose, _schema({"enum": ["high", "medium", "low"],
+                                           "description": "only if the user rated it"})] = None,
+        signals: Annotated[Loose, _schema(SIGNALS_SCHEMA)] = None,
+        metadata: Annotated[Loose, _schema(METADATA_SCHEMA)] = None,
+        id: Annotated[Loose, _schema({"type": "string", "description": "optional id to keep"})] = None,
+    ) -> CollectResult:
+        """Save one successful exchange as a fine-tuning example.
+
+        Call when the user says "collect example", "save for training" or similar. Give the exchange
+        as `input` {system, user, context} + `output` {assistant}, or as `messages` (+ `tools`) for
+        multi-turn or tool-use work. The example is scored (quality_score, else quality, else computed
+        from `signals`; negative signals lower it), rejected below the minimum (0.9 by default),
+        scrubbed of secrets and personal data, checked for duplicates, and stored: `accepted`, or
+        `pending` until a human approves (the user may be asked directly). Returns id, status
+        (accepted|pending|rejected|duplicate), quality_score, reasons, redactions by type and
+        duplicate_of. The result never contains the example's text.
+        """
+        state = state_of(ctx)
+        args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id)
+        approved: bool | None = None
+        if isinstance(approval, AcceptedElicitation) and isinstance(approval.data, Approval):
+            approved = approval.data.approve
+        elif approval is not None and not isinstance(approval, AcceptedElicitation | CancelledElicitation):
+            approved = False  # declined: the user said no, so nothing is stored
+        return await state.run(lambda: state.pipeline.collect(args, approved))
+
+    # -- finetune_stats -------------------------------------------------------------------------
+    from .stats import Stats
+
+    @mcp.tool(
+        title="Fine-tuning dataset statistics",
+        annotations=ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False),
+    )
+    async def finetune_stats(ctx: Context) -> Stats:
+        """Show what has been collected: totals by status, task type, workflow and phase; quality
+        distribution; token totals (estimated where metadata has none); rejections by reason;
+        redactions by type; and, per export target, whether the accepted set is ready to train.
+        Call when the user asks how many examples there are or whether the data is ready."""
+        from .stats import compute
+
+        state = state_of(ctx)
+        return await state.run(compute, state.store)
+
+    # -- finetune_export ------------------------------------------------------------------------
+    def get_roots(ctx: Context, output: str | None = None) -> ListRoots | ListRootsResult:
+        """Ask for the client's roots only when an absolute path outside our folder is requested."""
+        caps = ctx.client_capabilities
+        if not output or not Path(output).is_absolute() or caps is None or caps.roots is None:
+            return ListRootsResult(roots=[])
+        return ListRoots()
+
+    from .export import ExportReport
+
+    @mcp.tool(
+        title="Export training data",
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=False
+        ),
+    )
+    async def finetune_export(
+        ctx: Context,
+        roots: Annotated[ListRootsResult, Resolve(get_roots)],
+        format: Annotated[str, Field(description="openai | anthropic | bedrock | vertex | together | sharegpt | "
+                                                 "alpaca | hf-messages | hf-prompt-completion")] = "openai",
+        output: Annotated[str | None, Field(description="file name (written under the data folder's exports/) "
+                                                        "or an absolute path inside a root you shared")] = None,
+        task_type: Annotated[list[str] | None, Field(description="only these task types")] = None,
+        workflow: Annotated[list[str] | None, Field(description="only these workflows")] = None,
+        phase: Annotated[list[str] | None, Field(description="only these phases")] = None,
+        min_quality: Annotated[float | None, Field(ge=0, le=1, description="minimum quality_score")] = None,
+        signals: Annotated[list[str] | None, Field(description="only examples carrying all these signals")] = None,
+        since: Annotated[str | None, Field(description="created at or after (ISO date/time)")] = None,
+        until: Annotated[str | None, Field(description="created before (ISO date/time)")] = None,
+        ids: Annotated[list[str] | None, Field(description="only these ids")] = None,
+        include_pending: Annotated[bool, Field(description="also export pending examples")] = False,
+        limit: Annotated[int | None, Field(ge=1, description="at most this many examples")] = None,
+        split: Annotated[float | None, Field(gt=0, lt=1, description="validation fraction, e.g. 0.1")] = None,
+        seed: Annotated[int, Field(description="seed for a deterministic split")] = 0,
+        fix: Annotated[bool, Field(description="apply safe, reported repairs (merge/move/drop turns)")] = False,
+        overwrite: Annotated[bool, Field(description="replace an existing file")] = False,
+        dry_run: Annotated[bool, Field(description="write nothing; report, for every format, what would "
+                                                   "pass and fail, and estimated tokens and cost")] = False,
+    ) -> Annotated[CallToolResult, ExportReport]:
+        """Export accepted examples as JSONL for a fine-tuning target, validated per target first.
+
+        Call when the user says "export training data". Only accepted examples are exported unless
+        include_pending is true. Examples that break the target's rules are skipped and reported by
+        id and rule; records that still look like they hold a secret are refused. Returns counts,
+        the written path(s), warnings, and a link to the file. With dry_run nothing is written.
+        """
+        from . import export as export_mod
+        from .paths import resolve_output, root_paths
+
+        state = state_of(ctx)
+        name = output or f"{format}.jsonl"
+        try:
+            target = None if dry_run else resolve_output(
+                name, state.home, root_paths([str(r.uri) for r in roots.roots]), overwrite
+            )
+            request = export_mod.ExportRequest(
+                format=format, output=target, task_type=task_type, workflow=workflow, phase=phase,
+                min_quality=min_quality, signals=signals, since=parse_time(since),
+                until=parse_time(until), ids=ids,
+                status=["accepted", "pending"] if include_pending else ["accepted"], limit=limit,
+                split=split, seed=seed, fix=fix, overwrite=overwrite,
+            )
+        except FinetuneError as err:
+            raise ToolError(str(err)) from None
+        except ValueError as err:
+            raise ToolError(f"invalid export arguments: {err}") from None
+
+        if dry_run:
+            report = await state.run(export_mod.check, state.store.path, state.config, request)
+            return CallToolResult(
+                content=[TextContent(type="text", text=report.render())],
+                structured_content=report.model_dump(mode="json"),
+            )
+
+        async def send(done: int, total: int | None) -> None:
+            await ctx.report_progress(done, total, f"exported {done}")
+
+        def progress(done: int, total: int | None) -> None:
+            anyio.from_thread.run(send, done, total)
+
+        result = await state.run(export_mod.export, state.store.path, state.config, request, progress)
+        links = [
+            ResourceLink(type="resource_link", uri=Path(p).as_uri(), name=Path(p).name, mime_type="application/jsonl")
+            for p in result.paths
+        ]
+        return CallToolResult(
+            content=[TextContent(type="text", text=result.model_dump_json(indent=2)), *links],
+            structured_content=result.model_dump(mode="json"),
+        )
+
+    # -- finetune_review ------------------------------------------------------------------------
+    @mcp.tool(
+        title="Approve, reject or delete an example",
+        annotations=ToolAnnotations(
+            read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=False
+        ),
+    )
+    async def finetune_review(
+        ctx: Context,
+        id: Annotated[str, Field(description="example id, e.g. from collect_example or finetune://examples")],
+        action: Annotated[Literal["approve", "reject", "delete"], Field(
+            description="approve: pending -> accepted (exportable); reject: kept as rejected, never exported; "
+                        "delete: removed from the store for good (destructive)")],
+    ) -> ReviewResult:
+        """Approve, reject or delete one stored example by id.
+
+        Call when the user approves or rejects a pending example, or asks to remove one. `delete`
+        erases the example from the store file, the duplicate index and stats, and cannot be undone.
+        """
+        state = state_of(ctx)
+        ex = await state.run(state.pipeline.review, id, action)
+        status = "deleted" if ex is None else ex.status
+        return ReviewResult(id=id, action=action, status=status, message=f"{id} is now {status}")
+
+    _add_resources(mcp, holder)
+    _add_prompts(mcp)
+    return mcp
+
+
+def _add_resources(mcp: MCPServer, holder: dict[str, AppState]) -> None:
+    from .listing import count, list_rows
+
+    def current() -> AppState:
+        if "state" not in holder:
+            raise ResourceError("the server is still starting; retry")
+        return holder["state"]
+
+    def page(ctx: Context, number: int) -> str:
+        state = state_of(ctx)
+        size = state.config.limits.list_page_size
+        with state.lock:
+            rows = list_rows(state.store, limit=size, offset=(number - 1) * size)
+            total = count(state.store)
+        pages = max(1, -(-total // size))
+        body: dict[str, Any] = {
+            "total": total, "page": number, "pages": pages, "page_size": size, "examples": rows,
+            "next": f"finetune://examples/page/{number + 1}" if number < pages else None,
+            "note": "newest first; read finetune://examples/page/N for more, finetune://examples/{id} for one",
+        }
+        return json.dumps(body, ensure_ascii=False, indent=2)
+
+    @mcp.resource("finetune://examples", name="examples", title="Collected examples (newest first)",
+                  mime_type="application/json")
+    def examples() -> str:
+        """First page of the dataset listing: id, created_at, task_type, status, quality_score and a short
+        scrubbed preview; `next` names the following page."""
+        state = current()
+        size = state.config.limits.list_page_size
+        with state.lock:
+            rows = list_rows(state.store, limit=size)
+            total = count(state.store)
+        return json.dumps({
+            "total": total, "page": 1, "pages": max(1, -(-total // size)), "page_size": size, "examples": rows,
+            "next": "finetune://examples/page/2" if total > size else None,
+            "note": "newest first; read finetune://examples/page/N for more, finetune://examples/{id} for one",
+        }, ensure_ascii=False, indent=2)
+
+    @mcp.resource("finetune://examples/page/{number}", name="examples_page", title="A page of the listing",
+                  mime_type="application/json")
+    def examples_page(number: str, ctx: Context) -> str:
+        """Page N (1-based) of the dataset listing, newest first."""
+        if not number.isdigit() or int(number) < 1:
+            raise ResourceNotFoundError(f"page must be a positive number, not {number[:20]!r}")
+        return page(ctx, int(number))
+
+    @mcp.resource("finetune://examples/{example_id}", name="example", title="One stored example",
+                  mime_type="application/json")
+    def example(example_id: str, ctx: Context) -> str:
+        """The full stored (scrubbed) example."""
+        state = state_of(ctx)
+        with state.lock:
+            state.store.refresh()
+            try:
+                doc = state.store.get_doc(example_id)
+            except NotFound as err:
+                raise ResourceNotFoundError(str(err)) from None
+        return json.dumps(doc, ensure_ascii=False, indent=2)
+
+    @mcp.resource("finetune://stats", name="stats", title="Dataset statistics", mime_type="application/json")
+    def stats_resource() -> str:
+        """The same statistics as the finetune_stats tool."""
+        from .stats import compute
+
+        state = current()
+        with state.lock:
+            return compute(state.store).model_dump_json(indent=2)
+
+    @mcp.resource("finetune://config", name="config", title="Effective configuration", mime_type="application/yaml")
+    def config_resource() -> str:
+        """The effective configuration (YAML), after defaults and the config file."""
+        state = current()
+        return config_mod.dump(state.config)
+
+    del examples, examples_page, example, stats_resource, config_resource
+
+
+def _add_prompts(mcp: MCPServer) -> None:
+    from mcp.server.mcpserver import UserMessage
+
+    @mcp.prompt(title="Save for training")
+    def save_for_training(
+        quality: Annotated[str, Field(description="high, medium or low; leave empty unless the user rated it")] = "",
+        task_type: Annotated[str, Field(description="e.g. code_generation")] = "",
+    ) -> list[UserMessage]:
+        """Save the last successful exchange as a fine-tuning example."""
+        parts = [
+            "Save the last successful exchange in this conversation as a fine-tuning example: call "
+            "collect_example with input {system, user, context} and output {assistant} (or messages + tools "
+            "for multi-turn/tool-use work).",
+            "Report signals honestly: tests_passed, code_review_approved, zero_fix_iterations, user_accepted, "
+            "and errors_occurred, multiple_retries, user_rejected, timeout when they happened.",
+        ]
+        if task_type:
+            parts.append(f"Use task_type {task_type!r}.")
+        parts.append(f"Use quality {quality!r}." if quality else "Do not invent a quality score.")
+        parts.append("Tell me the result: status, reasons and redactions.")
+        return [UserMessage(" ".join(parts))]
+
+    @mcp.prompt(title="Export training data")
+    def export_training_data(
+        format: Annotated[str, Field(description="openai, anthropic, bedrock, vertex, together, sharegpt, "
+                                                 "alpaca, hf-messages or hf-prompt-completion")] = "openai",
+        output: Annotated[str, Field(description="file name, e.g. training.jsonl")] = "training.jsonl",
+    ) -> list[UserMessage]:
+        """Check and export the accepted examples as JSONL."""
+        return [UserMessage(
+            f"Export my fine-tuning data: first call finetune_export with format={format!r} and dry_run=true and "
+            f"summarize what would pass or fail; then call it with output={output!r}. Report the written path, "
+            "counts and any skipped examples with their reasons."
+        )]
+
+    @mcp.prompt(name="finetune_stats", title="Dataset statistics")
+    def stats_prompt() -> list[UserMessage]:
+        """Summarize the collected dataset and whether it is ready to train."""
+        return [UserMessage(
+            "Call finetune_stats and summarize: how many examples by status and task type, quality, "
+            "tokens, rejections and redactions, and per target whether the data is ready to train."
+        )]
+
+    del save_for_training, export_training_data, stats_prompt
+
+
+def main() -> None:
+    """Run on stdio. Nothing but JSON-RPC goes to stdout; logs go to stderr."""
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    build_server().run()
