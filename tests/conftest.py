@@ -1,0 +1,102 @@
+"""Shared fixtures: every test gets its own FINETUNE_HOME (a real folder, a real store file)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "server"))
+
+from finetune_collection.config import Config  # noqa: E402
+from finetune_collection.pipeline import Pipeline  # noqa: E402
+from finetune_collection.store import Store  # noqa: E402
+
+SEED_EXAMPLE: dict[str, Any] = {
+    "id": "ex_12345",
+    "created_at": "2024-01-02T10:30:00Z",
+    "task_type": "code_generation",
+    "quality_score": 0.95,
+    "input": {
+        "system": "You are a code assistant...",
+        "user": "Create a function that...",
+        "context": "Project uses TypeScript...",
+    },
+    "output": {"assistant": "Here is the function..."},
+    "metadata": {
+        "tokens_used": 2500,
+        "execution_time": 1.5,
+        "human_approved": True,
+        "workflow": "orchestrate",
+        "phase": "BUILD",
+    },
+}
+
+
+@pytest.fixture(autouse=True)
+def finetune_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("FINETUNE_HOME", str(home))
+    monkeypatch.delenv("FINETUNE_CONFIG", raising=False)
+    return home
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def config() -> Config:
+    return Config()
+
+
+@pytest.fixture
+def store(finetune_home: Path, config: Config) -> Iterator[Store]:
+    yield Store(finetune_home, config)
+
+
+@pytest.fixture
+def pipeline(store: Store, config: Config) -> Pipeline:
+    return Pipeline(store, config)
+
+
+@pytest.fixture
+def seed_example() -> dict[str, Any]:
+    import copy
+
+    return copy.deepcopy(SEED_EXAMPLE)
+
+
+def example(n: int, **overrides: Any) -> dict[str, Any]:
+    """A distinct, approved, high-quality example number n."""
+    data: dict[str, Any] = {
+        "task_type": "code_generation",
+        "quality_score": 0.95,
+        "input": {"user": f"Write function number {n} that adds {n} to its argument."},
+        "output": {"assistant": f"def add_{n}(x):\n    return x + {n}\n# variant {n * 7919 % 104729}"},
+        "metadata": {"human_approved": True},
+    }
+    data.update(overrides)
+    return data
+
+
+def finetune_cmd() -> list[str]:
+    """The installed console script if present, else `python -m finetune_collection.cli`."""
+    exe = shutil.which("finetune", path=str(Path(sys.executable).parent))
+    return [exe] if exe else [sys.executable, "-c", "from finetune_collection.cli import main; main()"]
+
+
+def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None,
+            check: bool = False) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    full_env["PYTHONPATH"] = str(ROOT / "server")
+    return subprocess.run([*finetune_cmd(), *args], input=input, capture_output=True, text=True,
+                          env=full_env, check=check, timeout=120)
