@@ -103,6 +103,26 @@ class ExportSettings(_Section):
         "first user turn, or dropped",
     )
     directory: str | None = Field(default=None, description="default: $FINETUNE_HOME/exports")
+    context_by_format: dict[str, Literal["system", "user", "drop"]] = Field(
+        default_factory=dict, description="per-format override of context_placement, e.g. {alpaca: user}"
+    )
+    token_limits: dict[str, int] = Field(
+        default_factory=dict,
+        description="per-format token limit per example, overriding the documented one "
+        "(e.g. openai: 65536 for models that train on longer examples than the notebook's 4096)",
+    )
+
+    @field_validator("context_by_format", "token_limits")
+    @classmethod
+    def _known_formats(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from .export.registry import FORMATS
+
+        unknown = sorted(set(value) - set(FORMATS))
+        if unknown:
+            raise ValueError(f"unknown format(s) {', '.join(unknown)}; known: {', '.join(FORMATS)}")
+        if any(isinstance(v, int) and v < 1 for v in value.values()):
+            raise ValueError("token limits must be positive")
+        return value
 
 
 class Limits(_Section):
