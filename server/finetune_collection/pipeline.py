@@ -71,6 +71,22 @@ def sanitize(value: Any) -> Any:
     return value
 
 
+MAX_DEPTH = 100
+"""Nesting limit for an example's JSON (objects and arrays); real examples stay under ~20."""
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 class Pipeline:
     def __init__(self, store: Store, config: Config, scrubber: Scrubber | None = None) -> None:
         self.store = store
@@ -83,6 +99,12 @@ class Pipeline:
             return data
         if not isinstance(data, dict):
             raise InvalidExample(f"an example must be a JSON object, not {type(data).__name__}")
+        if _too_deep(data, MAX_DEPTH):
+            # Checked first and without recursion: json.dumps, pydantic validation and its
+            # serializer all recurse, and each fails differently (or not at all) past ~255 levels.
+            raise InvalidExample(
+                f"example is nested more than {MAX_DEPTH} levels deep; flatten its metadata or tools"
+            )
         size = len(json.dumps(data, ensure_ascii=False, default=str).encode("utf-8", "replace"))
         limit = self.config.limits.max_example_bytes
         if size > limit:
