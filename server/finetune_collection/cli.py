@@ -159,6 +159,8 @@ def add(app: App, quality: str | None, task_type: str | None, system: str | None
             data = json.loads(sys.stdin.read())
         except json.JSONDecodeError as err:
             raise InvalidExample(f"stdin is not valid JSON: {err.msg} at line {err.lineno}") from None
+        except RecursionError:
+            raise InvalidExample("stdin: the example is nested too deeply to parse") from None
         if not isinstance(data, dict):
             raise InvalidExample("stdin must hold one JSON object (an example)")
     else:
@@ -215,6 +217,9 @@ def import_line(pipeline: Any, number: int, line: str) -> dict[str, Any]:
     except json.JSONDecodeError as err:
         row["reasons"] = [f"not valid JSON: {err.msg} at column {err.colno}"]
         return row
+    except RecursionError:  # the stdlib parser recurses per nesting level
+        row["reasons"] = ["example is nested too deeply to parse"]
+        return row
     try:
         result = pipeline.collect(data)
     except InvalidExample as err:
@@ -235,6 +240,63 @@ def stats(app: App, as_json: bool) -> None:
 
     result = compute(app.store)
     click.echo(result.model_dump_json(indent=2) if as_json else render(result))
+
+
+@cli.command()
+@click.option("--format", "fmt", default="openai", show_default=True,
+              help="openai, anthropic (legacy), bedrock, vertex, together, sharegpt, alpaca, hf-messages, "
+                   "hf-prompt-completion")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="file to write, relative to the current folder [default: $FINETUNE_HOME/exports/FORMAT-TIME.jsonl]")
+@click.option("--task-type", multiple=True, help="only this task type (repeatable)")
+@click.option("--workflow", multiple=True, help="only this workflow (repeatable)")
+@click.option("--phase", multiple=True, help="only this phase (repeatable)")
+@click.option("--min-quality", type=click.FloatRange(0, 1), help="minimum quality_score")
+@click.option("--signal", "signals", multiple=True, help="only examples carrying this signal (repeatable: all)")
+@click.option("--since", help="created at or after (YYYY-MM-DD or ISO time)")
+@click.option("--until", help="created before (YYYY-MM-DD or ISO time)")
+@click.option("--id", "ids", multiple=True, help="only this example id (repeatable)")
+@click.option("--status", multiple=True, type=click.Choice(["accepted", "pending", "rejected"]),
+              help="statuses to export (repeatable) [default: accepted]")
+@click.option("--limit", type=click.IntRange(min=1), help="at most this many examples")
+@click.option("--split", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              help="validation fraction: writes NAME.train.jsonl and NAME.val.jsonl")
+@click.option("--seed", type=int, default=0, show_default=True, help="seed for a deterministic split")
+@click.option("--fix", is_flag=True, help="apply safe, reported repairs (merge, move system, drop empty turns)")
+@click.option("--overwrite", is_flag=True, help="replace an existing output file")
+@click.option("--check", is_flag=True, help="write nothing; report what passes and fails in every format")
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
+@pass_app
+@fails_cleanly
+def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], workflow: tuple[str, ...],
+           phase: tuple[str, ...], min_quality: float | None, signals: tuple[str, ...], since: str | None,
+           until: str | None, ids: tuple[str, ...], status: tuple[str, ...], limit: int | None,
+           split: float | None, seed: int, fix: bool, overwrite: bool, check: bool, as_json: bool) -> None:
+    """Export examples as JSONL for a fine-tuning target, validated per target before writing."""
+    from . import export as export_mod
+    from .store import STORE_FILE
+
+    request = export_mod.ExportRequest(
+        format=fmt, output=output.absolute() if output else None, task_type=list(task_type) or None,
+        workflow=list(workflow) or None, phase=list(phase) or None, min_quality=min_quality,
+        signals=list(signals) or None, since=parse_date(since, "--since") if since else None,
+        until=parse_date(until, "--until") if until else None, ids=list(ids) or None,
+        status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them limit=limit, split=split, seed=seed, fix=fix, overwrite=overwrite,
+    )
+    store_path = app.home / STORE_FILE
+    if check:
+        report: Any = export_mod.check(store_path, app.config, request)
+    else:
+        with progress(None, 1, "exporting") as bar:
+            shown = [0]
+
+            def on_progress(done: int, total: int | None) -> None:
+                bar.length = total or bar.length
+                bar.update(done - shown[0])
+                shown[0] = done
+
+            report = export_mod.export(store_path, app.config, request, on_progress)
+    click.echo(report.model_dump_json(indent=2) if as_json else report.render())
 
 
 LIST_FIELDS = ("id", "status", "created_at", "task_type", "quality_score")
