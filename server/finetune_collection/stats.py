@@ -83,7 +83,18 @@ def compute(store: Store) -> Stats:
         tokens=TokenTotals(total=tokens_total, from_metadata=from_meta, estimated=estimated),
         rejections=rejections,
         redactions=dict(redactions.most_common()),
+        ready_to_train=_ready_to_train(store),
     )
+
+
+def _ready_to_train(store: Store) -> list[dict[str, Any]]:
+    """Per export target: count vs minimum, over-limit examples, billed tokens, what is missing.
+
+    The export module streams the store file itself, so this costs one more read of the file.
+    """
+    from .export import readiness
+
+    return readiness(store.path, store.config)
 
 
 def render(stats: Stats) -> str:
