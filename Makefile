@@ -27,5 +27,17 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check server tests benchmarks
 	$(VENV)/bin/mypy
 
+# The Claude Desktop bundle (MCPB, uv type): mcpb validates manifest.json, then zips the tree
+# minus .mcpbignore. The npm tools are pinned in package.json; the stamp avoids re-running npm.
+NPM_STAMP := node_modules/.installed
+
+$(NPM_STAMP): package.json
+	npm install --no-audit --no-fund
+	touch $(NPM_STAMP)
+
+bundle: $(NPM_STAMP)
+	mkdir -p dist
+	node_modules/.bin/mcpb pack . dist/finetune-collection.mcpb
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache node_modules
