@@ -10,7 +10,8 @@ argument types are loose (`Any` with a published JSON schema) so that the SDK's 
 message, which echoes input values, is never what the client sees: our pipeline validates.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the SDK evaluates tool signatures with the module's
+# globals, and `Resolve(ask_approval)` / `ExportReport` are locals of build_server().
 
 import json
 import logging
