@@ -1,0 +1,157 @@
+"""The `finetune` CLI end to end: real processes, a real store file."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SEED_EXAMPLE, example, finetune_cmd, run_cli
+
+
+def jsonl(text: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_import_json_contract_one_result_per_line_in_order(finetune_home: Path) -> None:
+    lines = [
+        json.dumps(SEED_EXAMPLE),
+        "not json at all",
+        json.dumps(example(2, quality_score=0.2)),
+        json.dumps(SEED_EXAMPLE | {"id": None}),
+        json.dumps(example(3, metadata={})),
+        json.dumps({"input": {"user": "only a user"}}),
+    ]
+    proc = run_cli("import", "--json", "-", input="\n".join(lines) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    rows = jsonl(proc.stdout)
+    assert [r["line"] for r in rows] == [1, 2, 3, 4, 5, 6]
+    assert [r["status"] for r in rows] == ["accepted", "invalid", "rejected", "duplicate", "pending", "invalid"]
+    for row in rows:
+        assert set(row) == {"line", "id", "status", "duplicate_of", "reasons", "redactions"}
+    assert rows[0]["id"] == "ex_12345" and rows[3]["duplicate_of"] == "ex_12345"
+    assert rows[1]["reasons"] and "JSON" in str(rows[1]["reasons"][0])
+
+
+def test_add_list_show_approve_and_stats(finetune_home: Path) -> None:
+    added = run_cli("add", "--user", "Reverse a string in Python", "--assistant", "s[::-1]",
+                    "--quality", "high", "--task-type", "code_generation", "--signal", "tests_passed=3 passed",
+                    "--json")
+    result = json.loads(added.stdout)
+    assert result["status"] == "pending"
+    listed = jsonl(run_cli("list", "--json", "--status", "pending").stdout)
+    assert [r["id"] for r in listed] == [result["id"]]
+    assert {"id", "status", "created_at", "task_type", "quality_score"} <= set(listed[0])
+    shown = json.loads(run_cli("show", result["id"]).stdout)
+    assert shown["signals"] == [{"name": "tests_passed", "evidence": "3 passed"}]
+    assert run_cli("approve", result["id"]).returncode == 0
+    stats = json.loads(run_cli("stats", "--json").stdout)
+    assert stats["by_status"] == {"accepted": 1} and stats["by_task_type"] == {"code_generation": 1}
+
+
+def test_add_reads_one_json_example_on_stdin(finetune_home: Path) -> None:
+    proc = run_cli("add", "--json", input=json.dumps(SEED_EXAMPLE))
+    assert json.loads(proc.stdout)["id"] == "ex_12345"
+
+
+def test_list_json_prints_every_match_without_a_cap(finetune_home: Path) -> None:
+    body = "\n".join(json.dumps(example(i)) for i in range(150)) + "\n"
+    run_cli("import", "-", input=body, check=True)
+    rows = jsonl(run_cli("list", "--json").stdout)
+    assert len(rows) == 150 and len({r["id"] for r in rows}) == 150
+
+
+def test_errors_go_to_stderr_with_exit_codes(finetune_home: Path) -> None:
+    missing = run_cli("show", "ex_missing")
+    assert missing.returncode == 1 and missing.stderr.startswith("Error: no example with id")
+    assert missing.stdout == ""
+    usage = run_cli("add", "--quality", "superb", "--user", "u", "--assistant", "a")
+    assert usage.returncode == 2 and "--quality" in usage.stderr
+    bad_signal = run_cli("add", "--user", "u", "--assistant", "a", "--signal", "vibes")
+    assert bad_signal.returncode == 1 and "known signals" in bad_signal.stderr
+
+
+def test_bad_config_fails_at_start_with_file_and_key(finetune_home: Path, tmp_path: Path) -> None:
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("quality_filters:\n  min_quality_score: 7\n")
+    proc = run_cli("stats", env={"FINETUNE_CONFIG": str(cfg)})
+    assert proc.returncode == 1 and str(cfg) in proc.stderr and "min_quality_score" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_corrupt_store_is_a_clear_error(finetune_home: Path) -> None:
+    finetune_home.mkdir(parents=True)
+    (finetune_home / "examples.json").write_text('{"_default": {"1": {"x": 1}}}\n')
+    proc = run_cli("stats")
+    assert proc.returncode == 1 and "not a valid store record" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_scrub_text_and_jsonl_keep_order_and_other_fields(finetune_home: Path) -> None:
+    plain = run_cli("scrub", input="write to alice@example.com\n")
+    assert plain.stdout == "write to <EMAIL>\n"
+    rows = [{"text": f"user{i}@example.com said hi", "id": i, "label": ["x"]} for i in range(5)]
+    rows.insert(2, {"id": "no-text", "other": 1})
+    proc = run_cli("scrub", "--jsonl", input="\n".join(json.dumps(r) for r in rows) + "\n")
+    out = jsonl(proc.stdout)
+    assert [o["id"] for o in out] == [0, 1, "no-text", 2, 3, 4]
+    assert out[0] == {"text": "<EMAIL> said hi", "id": 0, "label": ["x"]}
+    explained = run_cli("scrub", "--explain", input="a@b.io and c@d.io")
+    assert explained.stdout.count("email") == 2 and "a@b.io" not in explained.stdout
+
+
+def test_config_prints_the_effective_config(finetune_home: Path) -> None:
+    proc = run_cli("config")
+    assert "min_quality_score: 0.9" in proc.stdout and "built-in defaults" in proc.stdout
+
+
+@pytest.mark.slow
+def test_two_processes_importing_300_each_end_with_600(finetune_home: Path, tmp_path: Path) -> None:
+    files = []
+    for p in range(2):
+        path = tmp_path / f"batch{p}.jsonl"
+        path.write_text("\n".join(json.dumps(example(p * 1000 + i)) for i in range(300)) + "\n")
+        files.append(path)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "server")}
+    procs = [subprocess.Popen([*finetune_cmd(), "import", "--json", str(f)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env) for f in files]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    ids = [r["id"] for out, _ in outputs for r in jsonl(out)]
+    assert all(p.returncode == 0 for p in procs), [e for _, e in outputs]
+    assert len(ids) == 600 and len(set(ids)) == 600
+    listed = jsonl(run_cli("list", "--json").stdout)
+    assert sorted(r["id"] for r in listed) == sorted(ids)
+    for line in (finetune_home / "examples.json").read_bytes().splitlines():
+        json.loads(line)
+
+
+@pytest.mark.slow
+def test_kill_9_during_import_json_loses_no_printed_id(finetune_home: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "server")}
+    proc = subprocess.Popen([*finetune_cmd(), "import", "--json", "-"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    assert proc.stdin and proc.stdout
+    printed: list[str] = []
+    for i in range(40):
+        proc.stdin.write((json.dumps(example(i)) + "\n").encode())
+        proc.stdin.flush()
+        if i % 3 == 0:
+            printed.append(json.loads(proc.stdout.readline())["id"])
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stdin.close()
+    proc.stdout.close()
+    stored = {r["id"] for r in jsonl(run_cli("list", "--json").stdout)}
+    assert printed and set(printed) <= stored
+
+
+def test_module_entry_point_runs() -> None:
+    proc = subprocess.run([sys.executable, "-c", "import finetune_collection.cli as c; c.main()", "--help"],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "server")})
+    assert proc.returncode == 0 and "import" in proc.stdout

@@ -1,0 +1,64 @@
+"""Config: defaults equal the seed; a bad file fails with file, key and reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from finetune_collection import config as config_mod
+from finetune_collection.errors import ConfigError
+
+
+def test_defaults_equal_the_seed() -> None:
+    c = config_mod.Config()
+    qf = c.quality_filters
+    assert qf.min_quality_score == 0.9 and qf.min_human_approval is True
+    assert qf.positive_signals == ["tests_passed", "code_review_approved", "zero_fix_iterations", "user_accepted"]
+    assert qf.negative_signals == ["errors_occurred", "multiple_retries", "user_rejected", "timeout"]
+
+
+def test_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, finetune_home: Path) -> None:
+    assert config_mod.load().quality_filters.min_quality_score == 0.9
+    finetune_home.mkdir(parents=True)
+    (finetune_home / "config.yaml").write_text("quality_filters:\n  min_quality_score: 0.8\n")
+    assert config_mod.load().quality_filters.min_quality_score == 0.8
+    explicit = tmp_path / "other.yaml"
+    explicit.write_text("quality_filters:\n  min_quality_score: 0.7\n")
+    monkeypatch.setenv("FINETUNE_CONFIG", str(explicit))
+    assert config_mod.load().quality_filters.min_quality_score == 0.7
+
+
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [
+        ("quality_filters:\n  min_quality_score: 1.4\n", ["quality_filters.min_quality_score", "1.4"]),
+        ("quality_filter:\n  min_quality_score: 0.5\n", ["quality_filter", "unknown key"]),
+        ("pii_patterns:\n  - type: x\n    pattern: '([a-z'\n    replacement: X\n", ["pii_patterns.0.pattern", "compile"]),
+        ("dedup: [1, 2]\n", ["dedup"]),
+        ("- just a list\n", ["top level"]),
+        ("quality_filters: {min_quality_score: 0.5\n", ["not valid YAML"]),
+    ],
+)
+def test_bad_config_names_file_key_and_reason(tmp_path: Path, text: str, fragments: list[str]) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        config_mod.load(path)
+    message = str(err.value)
+    assert str(path) in message
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_seed_pii_patterns_in_config_form_load(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "pii_patterns:\n"
+        "  - type: email\n    pattern: \"[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\\\.[a-zA-Z]{2,}\"\n    replacement: \"<EMAIL>\"\n"
+        "  - type: password\n    pattern: \"password[\\\"']?\\\\s*[:=]\\\\s*[\\\"'][^\\\"']+[\\\"']\"\n"
+        "    replacement: \"password: <REDACTED>\"\n"
+    )
+    loaded = config_mod.load(path)
+    assert [p.type for p in loaded.pii_patterns] == ["email", "password"]
+    assert loaded.pii_patterns[1].replacement == "password: <REDACTED>"

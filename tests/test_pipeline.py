@@ -1,0 +1,170 @@
+"""collect(): each stage's behaviour through the real pipeline on a real store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from finetune_collection.config import Config, QualityFilters
+from finetune_collection.errors import InvalidExample
+from finetune_collection.pipeline import Pipeline
+from finetune_collection.store import Store
+
+from conftest import example
+
+
+def test_seed_example_is_accepted_with_its_id(pipeline: Pipeline, seed_example: dict[str, Any]) -> None:
+    result = pipeline.collect(seed_example)
+    assert (result.id, result.status, result.quality_score) == ("ex_12345", "accepted", 0.95)
+    stored = pipeline.store.get("ex_12345")
+    assert stored.metadata.workflow == "orchestrate" and stored.metadata.phase == "BUILD"
+    assert stored.input is not None and stored.input.context == "Project uses TypeScript..."
+
+
+def test_low_score_is_rejected_not_stored_and_counted(pipeline: Pipeline) -> None:
+    result = pipeline.collect(example(1, quality_score=0.5))
+    assert result.status == "rejected" and result.id is None and result.reasons == ["below_min_quality"]
+    assert len(pipeline.store) == 0
+    assert pipeline.store.counter_values() == {"rejected:below_min_quality": 1}
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({"quality": "high"}, 0.95),
+        ({"quality": "medium"}, 0.8),
+        ({"quality_score": 0.93}, 0.93),
+        ({"signals": ["tests_passed", "user_accepted", "zero_fix_iterations"]}, 0.9),
+        ({"signals": ["tests_passed", "user_accepted", "zero_fix_iterations", "code_review_approved"]}, 1.0),
+        ({"quality_score": 1.0, "signals": ["user_rejected"]}, 0.8),
+        ({"signals": {"tests_passed": "12 passed in 0.3s", "errors_occurred": "one retry"}}, 0.5),
+    ],
+)
+def test_score_from_value_label_or_signals(pipeline: Pipeline, given: dict[str, Any], expected: float) -> None:
+    data = example(1)
+    del data["quality_score"]
+    data.update(given)
+    assert pipeline.collect(data).quality_score == pytest.approx(expected)
+
+
+def test_signal_evidence_is_kept_as_provenance(pipeline: Pipeline) -> None:
+    data = example(1, signals=[{"name": "tests_passed", "evidence": "42 passed in 1.2s"}, "user_accepted"])
+    result = pipeline.collect(data)
+    stored = pipeline.store.get(result.id or "")
+    assert [(s.name, s.evidence) for s in stored.signals] == [("tests_passed", "42 passed in 1.2s"),
+                                                              ("user_accepted", None)]
+
+
+def test_unknown_signal_lists_the_known_ones(pipeline: Pipeline) -> None:
+    with pytest.raises(InvalidExample) as err:
+        pipeline.collect(example(1, signals=["tests_pased"]))
+    assert "tests_pased" in str(err.value) and "tests_passed" in str(err.value)
+
+
+def test_unapproved_is_pending_then_approved(pipeline: Pipeline) -> None:
+    result = pipeline.collect(example(1, metadata={}))
+    assert result.status == "pending" and "pending_approval" in result.reasons
+    approved = pipeline.review(result.id or "", "approve")
+    assert approved is not None and approved.status == "accepted" and approved.metadata.human_approved
+
+
+def test_approval_not_required_when_configured_off(store: Store) -> None:
+    config = Config(quality_filters=QualityFilters(min_human_approval=False))
+    assert Pipeline(store, config).collect(example(1, metadata={})).status == "accepted"
+
+
+def test_seed_pii_is_replaced_before_storage(pipeline: Pipeline) -> None:
+    data = example(1, input={"user": "Email jane.doe@example.com about key sk-" + "a1B2" * 10},
+                   output={"assistant": 'config = {"password": "hunter2hunter2"}'})
+    result = pipeline.collect(data)
+    assert result.redactions.get("email") == 1 and result.redactions.get("api_key") == 1
+    raw = pipeline.store.path.read_bytes()
+    for secret in (b"jane.doe@example.com", b"a1B2a1B2", b"hunter2hunter2"):
+        assert secret not in raw
+    assert b"<EMAIL>" in raw and b"<API_KEY>" in raw and b"<REDACTED>" in raw
+
+
+def test_exact_duplicate_rejected_with_duplicate_of(pipeline: Pipeline) -> None:
+    first = pipeline.collect(example(1))
+    again = example(1, input={"user": "  WRITE function number 1 that adds 1 to its   argument. "})
+    again["input"]["system"] = "A different, long system prompt"
+    second = pipeline.collect(again)
+    assert second.status == "duplicate" and second.duplicate_of == first.id and "duplicate" in second.reasons
+    assert pipeline.store.counter_values()["rejected:duplicate"] == 1
+
+
+def test_shared_system_prompt_alone_is_not_a_duplicate(pipeline: Pipeline) -> None:
+    system = "You are a careful assistant. " * 50
+    a = pipeline.collect(example(1, input={"system": system, "user": "Sort a list in Python"}))
+    b = pipeline.collect(example(2, input={"system": system, "user": "Parse a date in Go"}))
+    assert a.status == b.status == "accepted"
+
+
+def test_caller_id_kept_if_valid_and_unused_else_assigned(pipeline: Pipeline) -> None:
+    assert pipeline.collect(example(1, id="my-id.1")).id == "my-id.1"
+    taken = pipeline.collect(example(2, id="my-id.1"))
+    assert taken.id != "my-id.1" and taken.id and taken.id.startswith("ex_") and "id_in_use" in taken.reasons
+    bad = pipeline.collect(example(3, id="../../etc"))
+    assert bad.id and bad.id.startswith("ex_") and "id_invalid" in bad.reasons
+
+
+def test_multi_turn_tool_use_example(pipeline: Pipeline) -> None:
+    data = {
+        "task_type": "tool_use",
+        "quality": "high",
+        "metadata": {"human_approved": True},
+        "tools": [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}],
+        "messages": [
+            {"role": "system", "content": "You can call tools."},
+            {"role": "user", "content": "Weather in Paris? I'm at ops@example.org"},
+            {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function",
+                                                  "function": {"name": "get_weather", "arguments": {"city": "Paris"}}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": "18C, cloudy"},
+            {"role": "assistant", "content": "It's 18C and cloudy in Paris.", "weight": 1},
+        ],
+    }
+    result = pipeline.collect(data)
+    assert result.status == "accepted" and result.redactions == {"email": 1}
+    stored = pipeline.store.get(result.id or "")
+    assert stored.messages and stored.messages[2].tool_calls
+    assert stored.messages[2].tool_calls[0].function.arguments == '{"city": "Paris"}'
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ({"input": {"user": "x"}}, "needs both"),
+        ({"messages": [{"role": "user", "content": "hi"}]}, "assistant"),
+        ({"messages": [{"role": "user", "content": "a"}, {"role": "tool", "content": "b"}]}, "tool_call_id"),
+        ({"input": {"user": "a"}, "output": {"assistant": "b"}, "quality_score": 1.5}, "quality_score"),
+        ({"input": {"user": "a"}, "output": {"assistant": "b"}, "surprise": 1}, "surprise"),
+        ({}, "input + output, or messages"),
+    ],
+)
+def test_bad_examples_name_the_problem(pipeline: Pipeline, data: dict[str, Any], fragment: str) -> None:
+    with pytest.raises(InvalidExample) as err:
+        pipeline.collect(data)
+    assert fragment in str(err.value)
+
+
+def test_errors_never_echo_the_example_text(pipeline: Pipeline) -> None:
+    secret = "sk-" + "Z9y8" * 10
+    with pytest.raises(InvalidExample) as err:
+        pipeline.collect({"input": {"user": secret}, "output": {"assistant": 42}})
+    assert secret not in str(err.value)
+
+
+def test_size_limit_names_the_limit(pipeline: Pipeline) -> None:
+    with pytest.raises(InvalidExample) as err:
+        pipeline.collect(example(1, output={"assistant": "x" * 1_100_000}))
+    assert "1000000" in str(err.value) and "limits.max_example_bytes" in str(err.value)
+
+
+def test_purge_deletes_before_a_date(pipeline: Pipeline) -> None:
+    from datetime import datetime, timezone
+
+    old = pipeline.collect(example(1, created_at="2023-05-01T00:00:00Z"))
+    new = pipeline.collect(example(2))
+    assert pipeline.purge(datetime(2024, 1, 1, tzinfo=timezone.utc)) == [old.id]
+    assert old.id not in pipeline.store and new.id in pipeline.store
