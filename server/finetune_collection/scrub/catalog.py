@@ -1,27 +1,297 @@
 """Built-in PII and secret rules, as data. The engine knows no type by name.
 
-A rule's pattern may name a group `value`: only that span is replaced, so the key, quotes and
-surrounding code stay intact (`password = "<REDACTED>"`).
+Order is priority: where two rules match overlapping text, the earlier one wins, so specific
+provider keys come before generic assignments and URLs before emails. `scrub.disable` takes
+the type names below. All are on by default.
+
+| type                | placeholder          | what                                                    |
+|---------------------|----------------------|---------------------------------------------------------|
+| private_key         | `<PRIVATE_KEY>`      | PEM/OpenSSH/PGP private key blocks, also `\\n`-escaped   |
+| jwt                 | `<JWT>`              | `eyJ….eyJ….sig` JSON Web Tokens                          |
+| anthropic_key       | `<API_KEY>`          | `sk-ant-…`                                              |
+| api_key             | `<API_KEY>`          | OpenAI `sk-…`, `sk-proj-…` (the seed's type)             |
+| aws_access_key      | `<AWS_ACCESS_KEY>`   | `AKIA…`, `ASIA…` key ids                                 |
+| aws_secret_key      | `<AWS_SECRET_KEY>`   | 40-char secret next to an `aws…secret/key` name          |
+| github_token        | `<GITHUB_TOKEN>`     | `ghp_ gho_ ghu_ ghs_ ghr_ github_pat_`                   |
+| gitlab_token        | `<GITLAB_TOKEN>`     | `glpat-` and other `gl…-` tokens, runner `GR1348941`     |
+| slack_webhook       | `<SLACK_WEBHOOK>`    | `https://hooks.slack.com/services/…`                     |
+| slack_token         | `<SLACK_TOKEN>`      | `xoxb- xoxp- xoxa- xoxr- xoxs- xoxe- xapp-`              |
+| stripe_key          | `<STRIPE_KEY>`       | `sk_live_ rk_live_ pk_live_` (and `_test_`)              |
+| google_api_key      | `<GOOGLE_API_KEY>`   | `AIza…`, OAuth `GOCSPX-…`, `ya29.` access tokens         |
+| twilio_key          | `<TWILIO_KEY>`       | `SK…`/`AC…` + 32 hex                                     |
+| sendgrid_key        | `<SENDGRID_KEY>`     | `SG.….…`                                                 |
+| npm_token           | `<NPM_TOKEN>`        | `npm_…`                                                  |
+| pypi_token          | `<PYPI_TOKEN>`       | `pypi-Ag…`                                               |
+| huggingface_token   | `<HF_TOKEN>`         | `hf_…`, `api_org_…`                                      |
+| provider_token      | `<API_KEY>`          | other prefixed keys: Shopify, DigitalOcean, Databricks,  |
+|                     |                      | Vault, Grafana, Linear, Postman, Doppler, New Relic,      |
+|                     |                      | Sentry, age, Telegram, Mailgun, Square, Azure AD, Docker  |
+| webhook_url         | `<WEBHOOK>`          | Discord and Teams webhook URLs                           |
+| url_credentials     | `<REDACTED>`         | the password in `scheme://user:PASSWORD@host`            |
+| auth_header         | `<SECRET>`           | `Authorization: Bearer/Basic/Token …`, bare `Bearer …`   |
+| password            | `<REDACTED>`         | values of password/passwd/pwd/passphrase names,          |
+|                     |                      | `mysql -p…`, `curl -u user:…`, `sshpass -p …`             |
+| secret              | `<SECRET>`           | values of secret/api_key/credential names; of            |
+|                     |                      | token/key/auth names only when high-entropy              |
+| email               | `<EMAIL>`            | addresses, incl. plus-addressing, `mailto:`, `<…>`       |
+| credit_card         | `<CREDIT_CARD>`      | 13-19 digits, Luhn, issuer prefix, plain/spaced/dashed   |
+| iban                | `<IBAN>`             | mod-97 and country length checked (python-stdnum)        |
+| ssn                 | `<SSN>`              | US SSN with separators, or bare 9 digits after "SSN"     |
+| phone               | `<PHONE>`            | E.164/international, NANP, national EU/Indian forms (phonenumbers) |
+| ip_address          | `<IP_ADDRESS>`       | public IPv4 and IPv6 (private/loopback/link-local kept)  |
+
+A pattern's `value` group is the only span replaced, so `password = "<REDACTED>"` keeps its key
+and quotes. Patterns use `[0-9]` rather than `\\d` (Unicode digit classes are ~4x slower) and
+start at a literal where they can, which the regex module searches for quickly.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+
+from . import assign
+from . import validators as v
 from .engine import Rule
+
+_B = r"(?<![A-Za-z0-9_-])"  # token start: not inside a longer identifier or key
+_E = r"(?![A-Za-z0-9_-])"
+# Number boundaries: not glued to a word, a longer number, a decimal or a version; a comma only
+# counts as glue between digit groups (`1,234`), so CSV cells still match.
+_NB = r"(?<![0-9A-Za-z_+./:#=-])(?<![0-9],)"
+_NE = r"(?![0-9A-Za-z_]|[.:/-][0-9]|,[0-9]{1,3}(?![0-9]))"
+
+
+def _auth_value(value: str) -> bool:
+    """Basic credentials decode to `user:pass`; anything else must look random."""
+    if not v.placeholder(value):
+        try:
+            decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode("utf-8")
+            if ":" in decoded and decoded.isprintable():
+                return True
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            pass
+    return v.random_token(value, min_len=10, min_entropy=2.8) or value.startswith("eyJ")
+
+
+def _pem_body(value: str) -> bool:
+    body = value.split("-----", 2)[-1]
+    return sum(c.isalnum() or c in "+/" for c in body) >= 32 and "..." not in body[:64]
+
+
+def _url_password(value: str) -> bool:
+    # Templates stay (`${DB_PASS}`, `<password>`, `%s`, `****`); literal words are still replaced.
+    return not (value.startswith(("$", "<", "{", "%")) or set(value) <= set("*x•X.") or value == ":")
+
 
 CATALOG: list[Rule] = [
     Rule(
-        type="email",
-        # The lookbehind anchors the local part's start: the seed's pattern is quadratic on long
-        # runs of local-part characters; this one is linear with the same matches.
-        pattern=r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}",
-        replacement="<EMAIL>",
-        prefilter=("@",),
+        "private_key",
+        r"(?i)-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"
+        r"(?:[\s\S]{0,40000}?-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"
+        r"|(?:\\[nr]|[\s\"'+,]|[A-Za-z0-9+/=:-]){32,40000}+)",
+        "<PRIVATE_KEY>",
+        validator=_pem_body,
     ),
-    Rule(type="api_key", pattern=r"sk-[A-Za-z0-9]{32,}", replacement="<API_KEY>", prefilter=("sk-",)),
+    Rule("jwt", _B + r"eyJ[A-Za-z0-9_-]{8,}\.ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*" + _E, "<JWT>"),
+    Rule("anthropic_key", _B + r"sk-ant-[A-Za-z0-9_-]{20,}" + _E, "<API_KEY>", validator=v.key_token),
     Rule(
-        type="password",
-        pattern=r"""(?i)password["']?\s*[:=]\s*(?P<q>["'])(?P<value>[^"'\n]+)(?P=q)""",
-        replacement="<REDACTED>",
-        prefilter=("password", "PASSWORD", "Password"),
+        "api_key",
+        _B + r"sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}" + _E,
+        "<API_KEY>",
+        validator=lambda s: v.key_token(s) and v.entropy(s) > 3.0,
+    ),
+    Rule(
+        "aws_access_key",
+        r"(?<![A-Za-z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])",
+        "<AWS_ACCESS_KEY>",
+        validator=lambda s: not v.placeholder(s),
+    ),
+    Rule(
+        "aws_secret_key",
+        r"(?i)(?<![A-Za-z0-9])aws[\w.-]{0,30}?(?:secret|sk|key|access)[\w.-]{0,30}[\"'\]]{0,2}"
+        r"[ \t]*(?::=|=>|[:=,]|[ \t])[ \t]*[\"']?(?P<value>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
+        "<AWS_SECRET_KEY>",
+        validator=lambda s: v.random_token(s, 40, 3.5),
+        anchors=("aws",),
+    ),
+    Rule(
+        "github_token",
+        _B + r"(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{50,255})" + _E,
+        "<GITHUB_TOKEN>",
+        validator=v.key_token,
+    ),
+    Rule(
+        "gitlab_token",
+        _B + r"(?:gl(?:pat|dt|ptt|rt|soat|cbt|oas|ft|imt|agent|wt|ffct)-[A-Za-z0-9_-]{20,}"
+        r"|GR1348941[A-Za-z0-9_-]{20,})" + _E,
+        "<GITLAB_TOKEN>",
+        validator=v.key_token,
+    ),
+    Rule(
+        "slack_webhook",
+        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}",
+        "<SLACK_WEBHOOK>",
+    ),
+    Rule(
+        "slack_token",
+        _B + r"(?:xox[abposer]|xoxe\.xox[bp]|xapp)-[A-Za-z0-9-]{10,}" + _E,
+        "<SLACK_TOKEN>",
+        validator=lambda s: v.key_token(s) and sum(c.isdigit() for c in s) >= 4,
+    ),
+    Rule(
+        "stripe_key",
+        _B + r"(?:sk|rk|pk)_(?:live|test|prod)_[A-Za-z0-9]{10,99}" + _E,
+        "<STRIPE_KEY>",
+        validator=v.key_token,
+    ),
+    Rule(
+        "google_api_key",
+        r"(?<![A-Za-z0-9_-])(?:AIza[A-Za-z0-9_-]{35}|GOCSPX-[A-Za-z0-9_-]{28}|ya29\.[A-Za-z0-9_-]{20,})" + _E,
+        "<GOOGLE_API_KEY>",
+        validator=v.key_token,
+    ),
+    Rule("twilio_key", r"(?<![A-Za-z0-9])(?:SK|AC)[0-9a-fA-F]{32}(?![A-Za-z0-9])", "<TWILIO_KEY>"),
+    Rule("sendgrid_key", r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}" + _E, "<SENDGRID_KEY>"),
+    Rule("npm_token", _B + r"npm_[A-Za-z0-9]{36}" + _E, "<NPM_TOKEN>", validator=v.key_token),
+    Rule("pypi_token", _B + r"pypi-Ag[A-Za-z0-9_-]{50,}" + _E, "<PYPI_TOKEN>"),
+    Rule(
+        "huggingface_token",
+        _B + r"(?:hf_|api_org_)[A-Za-z0-9]{30,40}" + _E,
+        "<HF_TOKEN>",
+        validator=lambda s: v.key_token(s) and v.entropy(s) > 3.5,
+    ),
+    Rule(
+        "provider_token",
+        _B + r"(?:shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|do[por]_v1_[a-f0-9]{64}|dapi[a-f0-9]{32}(?:-[0-9])?"
+        r"|hv[sb]\.[A-Za-z0-9_-]{24,}|gl(?:sa|c)_[A-Za-z0-9_=+/-]{32,}|lin_api_[A-Za-z0-9]{40}"
+        r"|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}"
+        r"|NRAK-[A-Z0-9]{27}|sntr[ysu]_[A-Za-z0-9_=+/-]{30,}|AGE-SECRET-KEY-1[0-9A-Z]{58}"
+        r"|key-[0-9a-f]{32}|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}|EAAA[A-Za-z0-9_-]{60}"
+        r"|[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}|pul-[a-f0-9]{40}|sbp_[a-f0-9]{40}"
+        r"|dckr_pat_[A-Za-z0-9_-]{27}|ops_eyJ[A-Za-z0-9+/=_-]{100,}|fo1_[A-Za-z0-9_-]{43}"
+        r"|(?<![0-9])[0-9]{8,10}:AA[A-Za-z0-9_-]{33})" + _E,
+        "<API_KEY>",
+        validator=v.key_token,
+    ),
+    Rule(
+        "webhook_url",
+        r"https://(?:(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]{20,}"
+        r"|[a-z0-9-]+\.webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{40,})",
+        "<WEBHOOK>",
+    ),
+    Rule(
+        "url_credentials",
+        r"(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30})://[^\s:@/?#\"'<>]{0,128}:"
+        r"(?P<value>[^\s@/?#\"'<>]{1,256})@(?=[A-Za-z0-9\[_-])",
+        "<REDACTED>",
+        validator=_url_password,
+    ),
+    Rule(
+        "auth_header",
+        r"(?i)(?:proxy-)?authorization[\"']?[ \t]*[:=][ \t]*[\"']?(?:bearer|basic|token|digest|bot|apikey"
+        r"|sso-key|key|otp)[ \t]+(?P<value>[A-Za-z0-9._~+/=:-]{6,})",
+        "<SECRET>",
+        validator=_auth_value,
+        anchors=("authorization",),
+    ),
+    Rule(
+        "auth_header",
+        r"(?i)(?:bearer|basic)[ \t]+(?P<value>[A-Za-z0-9._~+/-]{12,}=*)(?![A-Za-z0-9._~+/=-])",
+        "<SECRET>",
+        validator=_auth_value,
+        anchors=("bearer", "basic"),
+    ),
+    Rule(
+        "password",
+        assign.pattern("pass|pwd|pswd"),
+        "<REDACTED>",
+        check=assign.check_password,
+        anchors=("pass", "pwd", "pswd"),
+    ),
+    Rule(
+        "password",
+        # mysql -u root -pSECRET; curl -u user:SECRET; sshpass -p SECRET
+        r"(?:mysql(?:dump|admin)?\b[^\n]{0,100}?[ \t]-p(?P<value>[^\s'\"-][^\s'\"]*)"
+        r"|curl\b[^\n]{0,200}?[ \t](?:-u|--user)[ \t]+[\"']?[^\s:'\"]+:(?P<value>[^\s'\"@]+)"
+        r"|sshpass[ \t]+-p[ \t]*[\"']?(?P<value>[^\s'\"]+))",
+        "<REDACTED>",
+        validator=lambda s: not v.placeholder(s) and not s.startswith("$"),
+        anchors=("mysql", "curl", "sshpass"),
+    ),
+    Rule(
+        "secret",
+        assign.pattern("secret|token|key|auth|credential"),
+        "<SECRET>",
+        check=assign.check_secret,
+        anchors=("secret", "token", "key", "auth", "credential"),
+    ),
+    Rule(
+        "email",
+        # Anchored on the `@`: the local part sits in the lookbehind (`lead`), which keeps the scan
+        # linear and fast where the seed's pattern retries at every letter of every word.
+        r"(?<=(?<![A-Za-z0-9._%+-])(?P<lead>[A-Za-z0-9._%+-]{1,64}))@"
+        r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*"
+        r"\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
+        "<EMAIL>",
+        validator=v.email,
+    ),
+    Rule(
+        "credit_card",
+        _NB + r"[2-6][0-9]{3}(?:[ -]?[0-9]{2,6}){2,5}" + _NE,
+        "<CREDIT_CARD>",
+        validator=v.card,
+    ),
+    Rule(
+        "iban",
+        r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?(?![A-Za-z0-9])",
+        "<IBAN>",
+        validator=v.iban,
+    ),
+    Rule(
+        "ssn",
+        _NB + r"[0-9]{3}([- ])[0-9]{2}\1[0-9]{4}" + _NE,
+        "<SSN>",
+        validator=v.ssn,
+    ),
+    Rule(
+        "ssn",
+        r"(?i)(?:ssn|social[ \t]+security(?:[ \t]+(?:number|no\.?|#))?)[^0-9\n]{0,12}"
+        r"(?P<value>[0-9]{3}[- .]?[0-9]{2}[- .]?[0-9]{4})(?![0-9])",
+        "<SSN>",
+        validator=v.ssn,
+        anchors=("ssn", "social"),
+    ),
+    Rule(
+        "ip_address",
+        # Not after `version`/`v`: `version 1.2.3.4` is a release, not a host.
+        r"(?<![0-9A-Za-z_.:-])(?<!(?i:version|ver|v)[ :=]{0,3})"
+        r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]"
+        r"|1[0-9][0-9]|[1-9]?[0-9])){3}(?![0-9A-Za-z_]|\.[0-9])",
+        "<IP_ADDRESS>",
+        validator=v.public_ip,
+    ),
+    Rule(
+        "ip_address",
+        r"(?<![0-9A-Za-z_:.])(?:[0-9A-Fa-f]{1,4}:){1,7}(?::|(?::[0-9A-Fa-f]{1,4}){1,7}|[0-9A-Fa-f]{1,4})"
+        r"(?:(?<=:)[0-9]{1,3}(?:\.[0-9]{1,3}){3})?(?![0-9A-Za-z_:.])"
+        r"|(?<![0-9A-Za-z_:.])::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}(?![0-9A-Za-z_:.])",
+        "<IP_ADDRESS>",
+        validator=v.ipv6,
+    ),
+    Rule(
+        "phone",
+        _NB + r"(?:(?:\+|00)[1-9][0-9]{0,2}[ .-]?)?(?:\(0?[0-9]{1,4}\)[ .-]?)?"
+        r"[0-9]{1,10}(?:[ .-][0-9]{1,10}){1,5}" + _NE + r"|(?<![0-9A-Za-z_+])\+[1-9][0-9]{6,14}(?![0-9A-Za-z_])",
+        "<PHONE>",
+        validator=v.phone,
+    ),
+    Rule(
+        "phone",
+        r"(?i)(?:phone|tel|mobile|cell|fax|call|whatsapp|sms)[a-z]*[^0-9\n]{0,15}"
+        r"(?P<value>\+?[0-9][0-9 ().-]{5,18}[0-9])(?![0-9])",
+        "<PHONE>",
+        validator=v.phone,
+        anchors=("phone", "tel", "mobile", "cell", "fax", "call", "whatsapp", "sms"),
     ),
 ]

@@ -1,12 +1,23 @@
 """The scrub engine: applies the catalog, then the user's config patterns, to every string.
 
-Rules are data (`Rule`); the engine knows no PII type by name. Each rule may carry literal
-prefilters (skip the regex when none occurs in the text) and a validator (Luhn, checksum,
-entropy) that must accept the matched value. Results report counts per type, never values.
+Rules are data (`Rule`); the engine knows no PII type by name. Catalog rules all run on the
+ORIGINAL text in one pass: every rule proposes matches, and where two overlap the earlier rule
+in the list wins (specific provider keys before generic assignments before emails, …). The
+output is then built once. User patterns (`pii_patterns`) run afterwards, in order, on the
+scrubbed text, exactly like the seed's sequential `re.sub`, each under a per-call timeout.
+
+Speed: a rule with `anchors` is not scanned across the whole text. The engine finds each anchor
+literal (case-insensitively, once per text, shared by all rules) and tries the rule's pattern
+only at those positions with `match`, so context before the anchor goes in a lookbehind. Other
+rules use `finditer`, skipped entirely when none of their `prefilter` literals occurs.
+
+Findings report `type`, `start`, `end` as offsets into the ORIGINAL input text (also for user
+patterns: their spans are mapped back through the catalog's replacements). Never values.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,12 +37,24 @@ class PatternTimeout(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """One PII type's pattern. Named groups the engine understands:
+
+    - `value`: only this span is replaced (keys, quotes and code around it stay);
+    - `lead`: a group inside a leading lookbehind that starts the replaced span (lets a pattern
+      be anchored on a literal such as `@` while still replacing the text before it).
+
+    `validator` sees the value; `check` sees the whole match (for names, syntax variants).
+    `anchors` are lowercase literals the match must start at (see the module docstring).
+    """
+
     type: str
     pattern: str
     replacement: str
     validator: Callable[[str], bool] | None = None
     prefilter: tuple[str, ...] = ()
     user: bool = False  # config patterns: replace the whole match, run with a timeout
+    anchors: tuple[str, ...] = ()
+    check: Callable[[Any], bool] | None = None
 
 
 @dataclass(slots=True)
@@ -52,6 +75,39 @@ class ScrubResult:
 class _Compiled:
     rule: Rule
     regex: Any
+    has_value: bool
+    has_lead: bool
+
+
+class _Anchors:
+    """Positions of anchor literals in one text, found once and shared by every rule."""
+
+    def __init__(self, text: str) -> None:
+        # Latin-1 with `replace` keeps one byte per code point, so byte offsets are str offsets.
+        self.folded = text.encode("latin-1", "replace").lower()
+        self.cache: dict[str, list[int]] = {}
+
+    def positions(self, literal: str) -> list[int]:
+        found = self.cache.get(literal)
+        if found is None:
+            needle = literal.encode("latin-1")
+            found = []
+            i = self.folded.find(needle)
+            while i >= 0:
+                found.append(i)
+                i = self.folded.find(needle, i + 1)
+            self.cache[literal] = found
+        return found
+
+
+@dataclass(slots=True)
+class _Edit:
+    """A replaced span: [start, end) in the original text and [out_start, out_end) in the output."""
+
+    start: int
+    end: int
+    out_start: int
+    out_end: int
 
 
 class Scrubber:
@@ -63,53 +119,147 @@ class Scrubber:
         pseudonyms: bool = False,
         timeout: float = 1.0,
     ) -> None:
-        self.rules = [_Compiled(r, regex.compile(r.pattern)) for r in rules]
+        self.catalog: list[_Compiled] = []
+        self.user: list[_Compiled] = []
+        for r in rules:
+            compiled = regex.compile(r.pattern)
+            groups = compiled.groupindex
+            target = self.user if r.user else self.catalog
+            target.append(_Compiled(r, compiled, "value" in groups, "lead" in groups))
         self.allow = [regex.compile(a) for a in allow or []]
         self.pseudonyms = pseudonyms
         self.timeout = timeout
 
+    @property
+    def rules(self) -> list[_Compiled]:
+        return [*self.catalog, *self.user]
+
     def scrub_text(self, text: str, names: dict[tuple[str, str], str] | None = None) -> ScrubResult:
-        """Scrub one string. `names` carries pseudonyms across the strings of one example."""
+        """Scrub one string. `names` carries pseudonyms across the strings of one example.
+
+        Finding offsets refer to `text` as given (the original), sorted by start."""
         result = ScrubResult(text)
-        for compiled in self.rules:
-            rule = compiled.rule
-            if rule.prefilter and not any(p in result.text for p in rule.prefilter):
-                continue
-            result.text = self._apply(compiled, result, names)
+        spans = self._catalog_spans(text)
+        out: list[str] = []
+        edits: list[_Edit] = []
+        last = pos = 0
+        for start, end, rule in spans:
+            value = text[start:end]
+            replacement = self._placeholder(rule, value, names)
+            out.append(text[last:start])
+            pos += start - last
+            out.append(replacement)
+            edits.append(_Edit(start, end, pos, pos + len(replacement)))
+            pos += len(replacement)
+            result.counts[rule.type] += 1
+            result.findings.append(Finding(rule.type, start, end))
+            last = end
+        if spans:
+            out.append(text[last:])
+            result.text = "".join(out)
+        for compiled in self.user:
+            result.text, edits = self._apply_user(compiled, result, edits, names)
+        result.findings.sort(key=lambda f: (f.start, f.end))
         return result
 
-    def _apply(self, compiled: _Compiled, result: ScrubResult, names: dict[tuple[str, str], str] | None) -> str:
+    # -- catalog: one pass over the original text ------------------------------------------------
+    def _catalog_spans(self, text: str) -> list[tuple[int, int, Rule]]:
+        taken: list[tuple[int, int, Rule]] = []  # sorted by start, non-overlapping
+        starts: list[int] = []
+        anchors: _Anchors | None = None
+        for compiled in self.catalog:
+            rule = compiled.rule
+            if rule.prefilter and not any(p in text for p in rule.prefilter):
+                continue
+            if rule.anchors:
+                if anchors is None:
+                    anchors = _Anchors(text)
+                matches = self._anchored(compiled, text, anchors)
+            else:
+                matches = compiled.regex.finditer(text)
+            for m in matches:
+                span = self._accept(compiled, m, text)
+                if span is None:
+                    continue
+                start, end = span
+                i = bisect.bisect_left(starts, start)
+                if i > 0 and taken[i - 1][1] > start or i < len(taken) and taken[i][0] < end:
+                    continue  # an earlier (more specific) rule already owns part of this span
+                starts.insert(i, start)
+                taken.insert(i, (start, end, rule))
+        return taken
+
+    @staticmethod
+    def _anchored(compiled: _Compiled, text: str, anchors: _Anchors) -> list[Any]:
+        positions = sorted({p for lit in compiled.rule.anchors for p in anchors.positions(lit)})
+        found = []
+        reach = -1
+        for p in positions:
+            if p < reach:
+                continue
+            m = compiled.regex.match(text, p)
+            if m is not None:
+                found.append(m)
+                reach = m.end()
+        return found
+
+    def _accept(self, compiled: _Compiled, m: Any, text: str) -> tuple[int, int] | None:
+        rule = compiled.rule
+        if compiled.has_value and m.group("value") is not None:
+            start, end = m.span("value")
+        else:
+            start, end = m.span()
+        if compiled.has_lead and m.group("lead") is not None and m.start("lead") < start:
+            start = m.start("lead")
+        if start >= end:
+            return None
+        value = text[start:end]
+        if rule.validator is not None and not rule.validator(value):
+            return None
+        if rule.check is not None and not rule.check(m):
+            return None
+        if any(a.fullmatch(value) for a in self.allow):
+            return None
+        return start, end
+
+    # -- user patterns: sequential, on the scrubbed text, under a timeout --------------------------
+    def _apply_user(
+        self,
+        compiled: _Compiled,
+        result: ScrubResult,
+        edits: list[_Edit],
+        names: dict[tuple[str, str], str] | None,
+    ) -> tuple[str, list[_Edit]]:
         rule = compiled.rule
         text = result.text
-        out: list[str] = []
-        last = 0
         try:
-            matches = list(compiled.regex.finditer(text, timeout=self.timeout if rule.user else None))
+            matches = list(compiled.regex.finditer(text, timeout=self.timeout))
         except TimeoutError:
             raise PatternTimeout(
                 f"pii_patterns: pattern for type {rule.type!r} exceeded its {self.timeout}s timeout "
                 "(catastrophic backtracking?); simplify the pattern"
             ) from None
+        out: list[str] = []
+        new: list[tuple[int, int, str]] = []  # spans in `text` and their replacement
+        last = 0
         for m in matches:
-            has_value = "value" in compiled.regex.groupindex and m.group("value") is not None
-            start, end = m.span("value") if has_value else m.span()
-            value = text[start:end]
-            if start < last or not value:
+            span = self._accept(compiled, m, text)
+            if span is None or span[0] < last:
                 continue
-            if rule.validator is not None and not rule.validator(value):
-                continue
-            if any(a.fullmatch(value) for a in self.allow):
-                continue
-            replacement = self._placeholder(rule, value, names)
-            out.append(text[last:start])
-            out.append(replacement)
-            result.counts[rule.type] += 1
-            result.findings.append(Finding(rule.type, start, end))
+            start, end = span
+            replacement = self._placeholder(rule, text[start:end], names)
+            out += [text[last:start], replacement]
+            new.append((start, end, replacement))
             last = end
-        if not out:
-            return text
+        if not new:
+            return text, edits
         out.append(text[last:])
-        return "".join(out)
+        merged = _compose(edits, new)
+        for start, end, _ in new:
+            o_start, o_end = _to_original(edits, start, end)
+            result.counts[rule.type] += 1
+            result.findings.append(Finding(rule.type, o_start, o_end))
+        return "".join(out), merged
 
     def _placeholder(self, rule: Rule, value: str, names: dict[tuple[str, str], str] | None) -> str:
         if not self.pseudonyms or names is None or rule.user:
@@ -130,10 +280,46 @@ class Scrubber:
         if isinstance(value, list):
             return [self.scrub_value(v, counts, names) for v in value]
         if isinstance(value, dict):
-            return {
-                self.scrub_value(k, counts, names): self.scrub_value(v, counts, names) for k, v in value.items()
-            }
+            return {self.scrub_value(k, counts, names): self.scrub_value(v, counts, names) for k, v in value.items()}
         return value
+
+
+def _to_original(edits: list[_Edit], start: int, end: int) -> tuple[int, int]:
+    """Map an output span back to the original text; a span touching a placeholder widens to
+    the whole original value it stands for."""
+
+    def point(pos: int, is_end: bool) -> int:
+        shift = 0
+        for e in edits:
+            if pos < e.out_start or (is_end and pos == e.out_start):
+                break
+            if pos < e.out_end or (is_end and pos == e.out_end):
+                return e.end if is_end else e.start
+            shift = e.end - e.out_end
+        return pos + shift
+
+    return point(start, False), point(end, True)
+
+
+def _compose(edits: list[_Edit], new: list[tuple[int, int, str]]) -> list[_Edit]:
+    """Edits of the text after `new` replacements were applied on top of `edits`."""
+    out: list[_Edit] = []
+    delta = 0  # length change so far from `new`, for edits that survive
+    queue = sorted(new)
+    i = 0
+    for start, end, replacement in queue:
+        o_start, o_end = _to_original(edits, start, end)
+        while i < len(edits) and edits[i].out_end <= start:
+            e = edits[i]
+            out.append(_Edit(e.start, e.end, e.out_start + delta, e.out_end + delta))
+            i += 1
+        while i < len(edits) and edits[i].out_start < end:
+            i += 1  # swallowed by the new replacement
+        out.append(_Edit(o_start, o_end, start + delta, start + delta + len(replacement)))
+        delta += len(replacement) - (end - start)
+    for e in edits[i:]:
+        out.append(_Edit(e.start, e.end, e.out_start + delta, e.out_end + delta))
+    return out
 
 
 def build_scrubber(config: Config) -> Scrubber:

@@ -1,0 +1,165 @@
+"""Secret assignments in code and config: `password = "…"`, `API_KEY=…`, `--token …`, `<secret>…`.
+
+One pattern covers Python, JS/TS, Go, YAML, JSON, TOML, .env, shell `export`, CLI flags and XML;
+`check_*` then decide from the NAME (which words it is made of) and the value's shape whether
+the value is a literal secret or code that only reads one (`os.environ["DB_PASSWORD"]`,
+`password = getpass()`, `password: str`). Only the value is replaced, so code still parses.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .validators import code_reference, placeholder, random_token
+
+# The match starts AT the keyword (an engine anchor); the rest of the name sits in a lookbehind.
+_NAME = r"(?<=(?<![\w$.@-])(?P<pre>[\w$.@-]{0,40}))(?P<kw>(?i:%s))(?P<post>[\w$.-]{0,40}+)"
+_VALUE = r"""
+(?:
+   (?P<sep>["'\]]{0,2}[ \t]*(?::[ \t]*[A-Za-z_][\w.\[\]|, ]{0,40}?[ \t]*(?==))?
+          (?::=|=>|===?|!==?|\+?=|:)[ \t]*|[ \t]+)
+   (?:[rbuRBUf]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,500})(?P=kq)
+     |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}]{1,500}+)(?![(\[]))
+ | >(?P<kx>)(?P<value>[^<\n]{1,200})</
+)
+"""
+
+
+def pattern(keywords: str) -> str:
+    return "(?x)" + _NAME % keywords + _VALUE
+
+
+_CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_PASSWORD_SEGS = {"password", "passwd", "pass", "pwd", "passphrase", "passcode", "pswd", "pword"}
+_PASSWORD_SUBSTR = ("password", "passwd", "passphrase")
+_STRONG_SEGS = {
+    "secret",
+    "secrets",
+    "credential",
+    "credentials",
+    "apikey",
+    "secretkey",
+    "privatekey",
+    "accesskey",
+    "authtoken",
+    "accesstoken",
+    "refreshtoken",
+    "clientsecret",
+    "apitoken",
+}
+_STRONG_PAIRS = {
+    ("api", "key"),
+    ("private", "key"),
+    ("access", "key"),
+    ("secret", "key"),
+    ("auth", "token"),
+    ("access", "token"),
+    ("refresh", "token"),
+    ("api", "token"),
+    ("bot", "token"),
+    ("session", "token"),
+    ("signing", "key"),
+    ("encryption", "key"),
+    ("master", "key"),
+    ("account", "key"),
+    ("service", "key"),
+    ("bearer", "token"),
+    ("client", "key"),
+    ("auth", "key"),
+    ("app", "key"),
+    ("license", "key"),
+}
+_WEAK_SEGS = {"token", "key", "auth", "apikeys", "keys"}
+# Names that hold ABOUT a secret, not the secret: `token_count`, `max_tokens`, `password_field`.
+_SKIP_LAST = set(
+    "count counts len length size limit limits max min type types name names field fields file "
+    "files path paths dir url uri urls endpoint env var vars header headers id ids prefix suffix "
+    "param params label placeholder policy ttl expiry expires expiration regex pattern format mode "
+    "version index kind class store manager provider input hint help title description enabled "
+    "required location ref timeout reset changed strength error errors message msg prompt "
+    "validator rules visible column cls schema store usage budget estimate method attr arg args "
+    "option options flag flags spec location parser hash_algorithm algorithm algo encoding "
+    "lifetime duration ms seconds secs minutes age".split()
+)
+_SKIP_FIRST = set(
+    "max min num n total count is has use show enable allow require reset forgot validate check "
+    "verify get set on handle cache sort primary foreign partition hash dict map lookup row hot "
+    "idempotency i18n translation cursor group routing object unique composite next page "
+    "pagination no disable sample".split()
+)
+_TYPE_WORDS = {
+    "str",
+    "string",
+    "bytes",
+    "int",
+    "bool",
+    "secretstr",
+    "optional",
+    "any",
+    "none",
+    "number",
+    "char",
+    "text",
+}
+
+
+def segments(name: str) -> list[str]:
+    return [s.lower() for part in re.split(r"[^A-Za-z0-9]+", name) for s in _CAMEL.findall(part)]
+
+
+def strength(name: str) -> str | None:
+    """'password', 'strong', 'weak' or None (a name that is about a secret, not one)."""
+    segs = segments(name)
+    if not segs or segs[-1] in _SKIP_LAST or (len(segs) > 1 and segs[0] in _SKIP_FIRST):
+        return None
+    low = name.lower()
+    if any(s in _PASSWORD_SEGS for s in segs) or any(s in low for s in _PASSWORD_SUBSTR):
+        return "password"
+    if any(s in _STRONG_SEGS for s in segs) or any(p in _STRONG_PAIRS for p in zip(segs, segs[1:], strict=False)):
+        return "strong"
+    if any(s in _WEAK_SEGS for s in segs):
+        return "weak"
+    return None
+
+
+_NAMEISH = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+def _names_a_secret(value: str) -> bool:
+    """`"DB_PASSWORD"`, `"api_key"`: the value is itself a key name, as in a settings lookup."""
+    return (
+        bool(_NAMEISH.fullmatch(value))
+        and strength(value) in ("password", "strong", "weak")
+        and ("_" in value or "-" in value or value.isupper() or value.islower())
+    )
+
+
+def _literal_secret(m: Any, level: str) -> bool:
+    value: str = m.group("value")
+    name = (m.group("pre") or "") + m.group("kw") + (m.group("post") or "")
+    if placeholder(value) or value.strip().lower() in _TYPE_WORDS:
+        return False
+    if level == "weak":
+        return random_token(value)
+    if m.group("kb") is not None:
+        sep = (m.group("sep") or "").strip(" \t\"'")
+        flag = name.startswith("-")
+        if not sep and not flag:
+            return False  # `private_key foo`: whitespace only works before a quote or after a flag
+        if code_reference(value):
+            env_style = sep == "=" and name.lstrip("$").isupper()
+            return (env_style or flag or sep == ":") and not value.startswith("$") and "(" not in value
+        return True
+    return not _names_a_secret(value)
+
+
+def check_password(m: Any) -> bool:
+    name = (m.group("pre") or "") + m.group("kw") + (m.group("post") or "")
+    return strength(name) == "password" and _literal_secret(m, "strong")
+
+
+def check_secret(m: Any) -> bool:
+    name = (m.group("pre") or "") + m.group("kw") + (m.group("post") or "")
+    level = strength(name)
+    return level in ("strong", "weak") and _literal_secret(m, level)

@@ -1,0 +1,223 @@
+"""Checks a catalog match must pass before it is replaced: checksums, ranges, entropy, shape.
+
+A validator sees only the matched value and answers "is this really one?". Context (a keyword
+before a bare 9-digit SSN, a `version` before a dotted quad) lives in the rule's pattern, so the
+rule stays data. `phonenumbers` and `python-stdnum` carry the region and checksum tables we
+would otherwise copy by hand and let go stale.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+
+_NON_DIGIT = re.compile(r"[^0-9]")
+_IDENT_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*")
+
+
+def digits(value: str) -> str:
+    return _NON_DIGIT.sub("", value)
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy in bits per character."""
+    if not value:
+        return 0.0
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in Counter(value).values())
+
+
+def luhn(number: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = ord(ch) - 48
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _one_separator(value: str) -> bool:
+    return len({c for c in value if not c.isdigit()}) <= 1
+
+
+def card(value: str) -> bool:
+    """Luhn-valid 13-19 digits with an issuer prefix (2-6); mixed separators mean something else."""
+    d = digits(value)
+    if not 13 <= len(d) <= 19 or d[0] not in "23456" or len(set(d)) < 2:
+        return False
+    return _one_separator(value) and luhn(d)
+
+
+def iban(value: str) -> bool:
+    from stdnum import iban as stdnum_iban  # lazy: only pays its import when a candidate appears
+
+    return bool(stdnum_iban.is_valid(value.replace(" ", "")))
+
+
+def ssn(value: str) -> bool:
+    """US SSN: area not 000/666/9xx, group not 00, serial not 0000 (SSA rules)."""
+    d = digits(value)
+    if len(d) != 9 or not _one_separator(value):
+        return False
+    area, group, serial = d[:3], d[3:5], d[5:]
+    return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+_KEEP_V4 = [
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/3",
+    )
+]
+
+
+def public_ip(value: str) -> bool:
+    """Addresses that can point at a person or host. Loopback, private (RFC 1918, ULA),
+    link-local, CGNAT, multicast, unspecified and reserved ranges are kept: code needs them and
+    they identify no one. Documentation ranges (192.0.2.0/24, 2001:db8::/32) ARE replaced,
+    because test data and docs use them to stand for real addresses."""
+    try:
+        ip = ipaddress.ip_address(value.split("%")[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv4Address):
+        return not any(ip in net for net in _KEEP_V4)
+    if ip.ipv4_mapped is not None:
+        return public_ip(str(ip.ipv4_mapped))
+    doc = ip in ipaddress.ip_network("2001:db8::/32")
+    return doc or not (
+        ip.is_loopback
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or ip in ipaddress.ip_network("fc00::/7")
+        or ip.is_site_local
+    )
+
+
+def ipv6(value: str) -> bool:
+    """`::` also appears in C++/Rust paths (`a::b` parses as IPv6), so ask for a digit too."""
+    return any(c.isdigit() for c in value) and value.count(":") >= 2 and public_ip(value)
+
+
+_REGIONS = ("US", "GB", "DE", "FR", "IN", "IT", "ES", "NL", "IL", "AU", "BR", "CA", "IE", "CH", "AT", "BE", "PL", "SE")
+_DOTTED_QUAD = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
+_DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
+
+
+@lru_cache(maxsize=4096)
+def phone(value: str) -> bool:
+    """Valid for its country (international form) or for one of the common regions (national
+    form). Version numbers, dates and ids fail here, which is why the pattern can stay loose."""
+    import phonenumbers
+
+    d = digits(value)
+    if not 7 <= len(d) <= 15 or len(set(d)) < 3 or _DATE.fullmatch(value.strip()):
+        return False
+    if _DOTTED_QUAD.fullmatch(value.strip()):  # an IPv4 address (private ones reach here)
+        return False
+    text = value.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    regions: tuple[str | None, ...] = (None,) if text.startswith("+") else _REGIONS
+    grouped = any(c in value for c in " -().")
+    for region in regions:
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return True
+        # NANP-shaped numbers in 555 and other unassigned blocks are still somebody's format.
+        if grouped and region in ("US", None) and number.country_code == 1:
+            if phonenumbers.is_possible_number(number) and len(str(number.national_number)) == 10:
+                return True
+    return False
+
+
+# Values that stand for a secret without being one: templates, env reads, stars, examples.
+_PLACEHOLDER = re.compile(
+    r"""(?ix)
+    | <[^<>]*> | \$\{[^}]*\} | \{\{.*\}\} | \{[\w.-]*\} | %\(?\w*\)?s | \$\(?[A-Za-z_][\w]*\)?
+    | [*xX•.#_-]{3,} | .*(?:x{4,}|X{4,}|\*{3,}|\.\.\.|…).*
+    | (?:your|insert|enter)[\w-]* | (?:my|put|add|replace)[_-][\w-]* | .*_here | .*[-_ ]here
+    | (?:change_?me|changeit|placeholder|example|sample|dummy|fake|test|testing|todo|tbd|redacted
+       |secret|password|passwd|pass|pwd|token|key|api_?key|none|null|nil|undefined|true|false|empty
+       |string|str|bytes|int|bool|any|optional|required|hidden|masked|foo|bar|baz|abc|abc123|123456
+       |na|n/a|default|value|var|env|\d)
+    """
+)
+_NOT_SECRET_WORDS = re.compile(r"(?i)(?:^|[^a-z])(?:example|your|placeholder|dummy|fake|redacted)(?:[^a-z]|$)")
+
+
+def placeholder(value: str) -> bool:
+    v = value.strip().strip("\"'`")
+    return not v or bool(_PLACEHOLDER.fullmatch(v)) or bool(_NOT_SECRET_WORDS.search(v))
+
+
+def code_reference(value: str) -> bool:
+    """An identifier, attribute path or call: code that reads a secret, not the secret itself."""
+    v = value.strip()
+    if "(" in v or v.startswith(("os.", "process.env", "ENV[", "env(", "getenv", "$")):
+        return True
+    return bool(_IDENT_PATH.fullmatch(v)) and not any(c.isdigit() for c in v)
+
+
+def sequential(value: str) -> bool:
+    low = value.lower()
+    return low in "abcdefghijklmnopqrstuvwxyz" or low in "0123456789" or low in "qwertyuiopasdfghjklzxcvbnm"
+
+
+def key_token(value: str, min_len: int = 8) -> bool:
+    """A provider key body: long enough, not a template, not all one character."""
+    return len(value) >= min_len and not placeholder(value) and len(set(value)) >= 6
+
+
+def random_token(value: str, min_len: int = 12, min_entropy: float = 3.0) -> bool:
+    """For generic names (`token`, `key`, `auth`): only high-entropy, mixed values count, so
+    `max_tokens = 100` and `key = "user_settings"` survive."""
+    v = value.strip()
+    if len(v) < min_len or placeholder(v) or code_reference(v) or sequential(v):
+        return False
+    if entropy(v) < min_entropy:
+        return False
+    has_digit = any(c.isdigit() for c in v)
+    has_alpha = any(c.isalpha() for c in v)
+    mixed_case = any(c.isupper() for c in v) and any(c.islower() for c in v)
+    if v.replace("_", "").replace("-", "").replace(".", "").isalpha() and v.lower() == v:
+        return False  # snake/kebab words: an identifier or prose, not a key
+    return has_alpha and (has_digit or mixed_case or len(v) >= 24)
+
+
+def secret_value(value: str) -> bool:
+    """For strong names (`password`, `secret`, `api_key`): anything that is not a placeholder,
+    a code reference or a lone type annotation."""
+    v = value.strip()
+    if not v or placeholder(v) or v.lower() in {"str", "string", "bytes", "int", "bool", "secretstr"}:
+        return False
+    return not code_reference(v) or any(c.isdigit() for c in v)
+
+
+def email(value: str) -> bool:
+    local, _, domain = value.rpartition("@")
+    tld = domain.rsplit(".", 1)[-1].lower()
+    # `icon@2x.png` is an asset name; `git@github.com` is an SSH remote, not a person.
+    return local != "git" and tld not in _FILE_EXTS
+
+
+_FILE_EXTS = frozenset(
+    "png jpg jpeg gif svg webp ico bmp js mjs ts tsx jsx css scss py rb go rs java json yaml yml "
+    "toml md txt html htm map lock whl tar gz zip so dll exe pdf".split()
+)
