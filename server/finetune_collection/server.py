@@ -31,12 +31,12 @@ from mcp.server.mcpserver import Context, Elicit, MCPServer, Resolve
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
 from mcp.server.mcpserver.resolve import ListRoots
 from mcp.types import CallToolResult, ListRootsResult, ResourceLink, TextContent, ToolAnnotations
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
 from . import __version__
 from . import config as config_mod
 from .errors import FinetuneError, NotFound
-from .model import parse_time
+from .model import describe_validation_error, parse_time
 from .pipeline import CollectResult, Pipeline, Prepared
 from .store import Store
 
@@ -398,7 +398,28 @@ def build_server() -> MCPServer:
 
     _add_resources(mcp, holder)
     _add_prompts(mcp)
+    _hide_argument_values(mcp)
     return mcp
+
+
+def _hide_argument_values(mcp: MCPServer) -> None:
+    """Argument type errors name the field and the rule, never the rejected value.
+
+    The SDK's message is pydantic's, which quotes the input (`input_value=['sk-…']`): a secret
+    sent in a wrongly typed field would come straight back in the result and the client's log.
+    """
+    call_tool = mcp.call_tool
+
+    async def call_tool_quietly(name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        try:
+            return await call_tool(name, arguments, context)
+        except ToolError as err:
+            if isinstance(err.__cause__, ValidationError):
+                problems = describe_validation_error(err.__cause__)
+                raise ToolError(f"Error executing tool {name}: invalid arguments: {problems}") from err.__cause__
+            raise
+
+    mcp.call_tool = call_tool_quietly  # type: ignore[method-assign]
 
 
 def _add_resources(mcp: MCPServer, holder: dict[str, AppState]) -> None:
