@@ -1,0 +1,180 @@
+"""The review page's core calls, shared by both transports (MCP App tools and `finetune review`).
+
+Every function takes the core objects and JSON-ready arguments and returns a JSON-ready dict, so
+`app.py` and `web.py` are thin: they validate nothing themselves, hold their lock, and call in.
+The tool `NAMES` are the same on both sides, so the page calls `finetune_review_list` whether it
+talks to an MCP host or to the local server. Everything returned comes from the store, which
+only ever holds scrubbed text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from ..errors import InvalidExample
+from ..pipeline import Pipeline
+from ..store import Store
+from .query import Filter, matching, view
+from .views import chart_data, neighbours
+
+Action = Literal["approve", "reject", "delete"]
+ACTIONS: tuple[Action, ...] = ("approve", "reject", "delete")
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+# One bulk call touches at most this many examples: each is a durable append (fsync), so a
+# larger set is done in several calls rather than one request that runs for minutes.
+MAX_BULK = 5000
+
+NAMES = {
+    "list": "finetune_review_list",
+    "detail": "finetune_review_detail",
+    "act": "finetune_review_act",
+    "bulk": "finetune_review_bulk",
+    "edit": "finetune_review_edit",
+    "stats": "finetune_review_stats",
+}
+
+
+def _action(value: Any) -> Action:
+    for action in ACTIONS:
+        if value == action:
+            return action
+    raise InvalidExample(f"action: must be one of {', '.join(ACTIONS)}")
+
+
+def _int(args: dict[str, Any], key: str, default: int, lo: int, hi: int) -> int:
+    value = args.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise InvalidExample(f"{key}: must be an integer in [{lo}, {hi}]")
+    return value
+
+
+def counts(store: Store) -> dict[str, int]:
+    out = {"pending": 0, "accepted": 0, "rejected": 0}
+    for doc in store.docs():
+        status = str(doc.get("status"))
+        out[status] = out.get(status, 0) + 1
+    return out
+
+
+def list_page(store: Store, args: dict[str, Any]) -> dict[str, Any]:
+    """One page of examples matching a filter, pending first, then newest first."""
+    store.refresh()
+    flt = Filter.parse(args)
+    offset = _int(args, "offset", 0, 0, 10**9)
+    limit = _int(args, "limit", PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    docs = matching(store, flt)
+    task_types = sorted({str(d.get("task_type")) for d in store.docs()})
+    return {
+        "total": len(docs),
+        "offset": offset,
+        "limit": limit,
+        "filter": flt.as_dict(),
+        "counts": counts(store),
+        "task_types": task_types,
+        "examples": [view(d) for d in docs[offset : offset + limit]],
+    }
+
+
+def detail(store: Store, args: dict[str, Any]) -> dict[str, Any]:
+    """One example and its near-duplicate neighbours, each with a word diff against it."""
+    store.refresh()
+    example_id = str(args.get("id", ""))
+    doc = store.get_doc(example_id)
+    return {"example": view(doc), "neighbours": neighbours(store, doc)}
+
+
+def act(pipeline: Pipeline, args: dict[str, Any]) -> dict[str, Any]:
+    """Approve, reject or delete the given ids (one to MAX_BULK); unknown ids are reported."""
+    action = _action(args.get("action"))
+    ids = args.get("ids")
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+        raise InvalidExample("ids: must be a non-empty list of example ids")
+    if len(ids) > MAX_BULK:
+        raise InvalidExample(f"ids: at most {MAX_BULK} per call")
+    return _apply(pipeline, list(dict.fromkeys(ids)), action)
+
+
+def _apply(pipeline: Pipeline, ids: list[str], action: Action) -> dict[str, Any]:
+    done: list[str] = []
+    missing: list[str] = []
+    store = pipeline.store
+    # One lock for the whole batch: the file is caught up once, and no other writer interleaves.
+    with store.transaction():
+        for example_id in ids:
+            if example_id not in store:
+                missing.append(example_id)
+                continue
+            pipeline.review(example_id, action)
+            done.append(example_id)
+    past = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
+    message = f"{past} {len(done)} example(s)" + (f"; {len(missing)} not found" if missing else "")
+    return {"action": action, "done": done, "missing": missing, "message": message}
+
+
+def bulk(pipeline: Pipeline, args: dict[str, Any]) -> dict[str, Any]:
+    """Apply an action to every example matching a filter.
+
+    `expect` is the count the user saw; if the set changed since (new examples arrived), nothing
+    is done, so a click never approves examples nobody looked at the list of.
+    """
+    action = _action(args.get("action"))
+    if action == "delete":
+        raise InvalidExample("action: bulk supports approve and reject; delete examples one at a time")
+    store = pipeline.store
+    flt = Filter.parse(args.get("filter") or {})
+    expect = _int(args, "expect", -1, -1, 10**9)
+    with store.transaction():
+        ids = [str(d["id"]) for d in matching(store, flt)]
+        if expect >= 0 and expect != len(ids):
+            raise InvalidExample(
+                f"expect: the filter now matches {len(ids)} examples, not {expect}; reload the list and retry"
+            )
+        if len(ids) > MAX_BULK:
+            raise InvalidExample(f"filter: matches {len(ids)} examples; narrow it to at most {MAX_BULK}")
+        return _apply(pipeline, ids, action)
+
+
+def stats(store: Store, args: dict[str, Any]) -> dict[str, Any]:
+    """Everything the stats view draws: aggregates, time series, token histogram, targets."""
+    del args
+    return chart_data(store)
+
+
+def edit(pipeline: Pipeline, args: dict[str, Any]) -> dict[str, Any]:
+    from .edit import edit_turn
+
+    example_id = args.get("id")
+    turn = args.get("turn")
+    content = args.get("content")
+    if not isinstance(example_id, str) or not example_id:
+        raise InvalidExample("id: must be an example id")
+    if isinstance(turn, bool) or not isinstance(turn, int) or turn < 0:
+        raise InvalidExample("turn: must be the index of a turn (0 = first)")
+    if not isinstance(content, str) or not content.strip():
+        raise InvalidExample("content: must be non-empty text")
+    return edit_turn(pipeline, example_id, turn, content)
+
+
+def summary_text(store: Store, limit: int = 10) -> tuple[str, dict[str, Any]]:
+    """A summary that stands on its own for clients that cannot show the page."""
+    page = list_page(store, {"status": "pending", "limit": limit})
+    c = page["counts"]
+    lines = [
+        f"Review queue: {c.get('pending', 0)} pending, {c.get('accepted', 0)} accepted, "
+        f"{c.get('rejected', 0)} rejected."
+    ]
+    if page["examples"]:
+        lines.append(f"Pending, newest first (showing {len(page['examples'])} of {page['total']}):")
+        for ex in page["examples"]:
+            signals = ", ".join(s["name"] for s in ex["signals"]) or "no signals"
+            lines.append(
+                f"- {ex['id']} [{ex['task_type']}, quality {ex['quality_score']:g}, {signals}]: {ex['preview']}"
+            )
+        lines.append(
+            "Approve, reject or delete with the finetune_review tool (id, action), or open the review page "
+            "(`finetune review` in a terminal) to see turns, redactions and near-duplicates."
+        )
+    else:
+        lines.append("Nothing is waiting for review.")
+    return "\n".join(lines), page

@@ -1,0 +1,76 @@
+"""Editing a turn: the edited example goes through the same scrub and dedup as a new one.
+
+The edit is collected as a fresh example (so a secret pasted into it is scrubbed before anything
+is written) under the old id, created_at, signals and metadata, then replaces the old one, all
+under one store lock. The reviewer edits text, not quality: the stored score is kept as is
+(re-scoring would subtract negative signals a second time).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from ..errors import InvalidExample
+from ..model import Example, now_utc
+from ..pipeline import Pipeline
+
+
+def _edited_input(doc: dict[str, Any], turn: int, text: str) -> dict[str, Any]:
+    """The example as a caller would send it, with turn `turn` (as the page numbers them) replaced."""
+    keep = ("task_type", "input", "output", "messages", "tools", "signals", "metadata", "created_at")
+    data: dict[str, Any] = {k: copy.deepcopy(doc[k]) for k in keep if k in doc}
+    if data.get("messages") is not None:
+        if turn >= len(data["messages"]):
+            raise InvalidExample(f"turn: example {doc.get('id')} has {len(data['messages'])} turns")
+        data["messages"][turn]["content"] = text
+    else:
+        slots = ([("input", "system")] if (data.get("input") or {}).get("system") else []) + [
+            ("input", "user"), ("output", "assistant")]
+        if turn >= len(slots):
+            raise InvalidExample(f"turn: example {doc.get('id')} has {len(slots)} turns")
+        part, key = slots[turn]
+        data[part][key] = text
+    data.setdefault("metadata", {})["edited_at"] = now_utc().isoformat()
+    data["id"] = doc.get("id")
+    return data
+
+
+def edit_turn(pipeline: Pipeline, example_id: str, turn: int, text: str) -> dict[str, Any]:
+    store = pipeline.store
+    with store.transaction():
+        old = store.get_doc(example_id)
+        prepared = pipeline.prepare(_edited_input(old, turn, text))
+        score = float(old.get("quality_score", 0))
+        prepared.example.quality_score = score
+        prepared.verdict.score, prepared.verdict.keep = score, True
+        if not prepared.keys:  # prepare() skips dedup keys for what it scored below the minimum
+            prepared.keys = store.deduper.keys(prepared.example)
+        before = [m.model_dump() for m in Example.model_validate(old).turns()]
+        if [m.model_dump() for m in prepared.example.turns()] == before:
+            return {"id": example_id, "status": old.get("status"), "changed": False,
+                    "redactions": {}, "message": "no change: the edited text has the same content"}
+        match = store.deduper.find(prepared.keys)
+        if match is not None and match.id != example_id and match.id in store:
+            raise InvalidExample(
+                f"edit not saved: it would make {example_id} a {match.kind} duplicate of {match.id}"
+            )
+        old_keys: dict[str, Any] = dict(store.dedup._read_table().get(example_id) or {})
+        store.remove(example_id)
+        approved = True if old.get("status") == "accepted" else None
+        result = pipeline.commit(prepared, approved)
+        if result.id is None:  # a duplicate after all: put the original back untouched
+            store.insert(Example.model_validate(old), old_keys)
+            raise InvalidExample(f"edit not saved: {', '.join(result.reasons) or result.status}")
+        stored = store.get(result.id)
+        merged = dict(old.get("redactions") or {})
+        for kind, n in result.redactions.items():
+            merged[kind] = merged.get(kind, 0) + n
+        stored.redactions = merged
+        if old.get("status") == "rejected":
+            stored.status = "rejected"
+        store.put(stored)
+    note = f"; redacted {', '.join(f'{n} {t}' for t, n in sorted(result.redactions.items()))}" \
+        if result.redactions else ""
+    return {"id": stored.id, "status": stored.status, "changed": True, "redactions": result.redactions,
+            "message": f"saved the edit to {stored.id} ({stored.status}){note}"}
