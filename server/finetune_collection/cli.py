@@ -439,6 +439,29 @@ def repair(app: App) -> None:
 
 
 @cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="port on 127.0.0.1 (default: a free one)")
+@click.option("--no-browser", is_flag=True, help="only print the URL (for CI, SSH, or another browser)")
+@pass_app
+@fails_cleanly
+def review(app: App, port: int, no_browser: bool) -> None:
+    """Open the review page in a local browser: approve, reject, edit, compare, and see charts.
+
+    Serves on 127.0.0.1 only, with a random per-run token in the URL; Ctrl-C stops it.
+    """
+    from .review.web import ReviewServer
+
+    server = ReviewServer(app.home, app.config, port=port)
+    click.echo(f"Review page: {server.url}")
+    click.echo("Press Ctrl-C to stop.", err=True)
+    if not no_browser:
+        import webbrowser
+
+        webbrowser.open(server.url)  # returns False, harmlessly, where there is no browser
+    server.serve()
+    click.echo("Review server stopped.", err=True)
+
+
+@cli.command()
 @fails_cleanly
 def serve() -> None:
     """Run the MCP server on stdio (what Claude Desktop, Claude Code and IDEs start)."""

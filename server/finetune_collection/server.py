@@ -181,12 +181,19 @@ def build_server() -> MCPServer:
         holder["state"] = state  # static resources get no Context; they read the state from here
         yield state
 
+    from mcp.server.apps import Apps
+
+    from .review.app import register as register_review
+
+    apps = Apps()  # the review page (MCP App) and the tools it calls: review/app.py
+    register_review(apps, state_of)
     mcp = MCPServer(
         "finetune-collection",
         title="Fine-tune Collection",
         instructions=INSTRUCTIONS,
         version=__version__,
         lifespan=lifespan,
+        extensions=[apps],
     )
 
     # -- collect_example ------------------------------------------------------------------------
