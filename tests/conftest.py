@@ -100,3 +100,25 @@ def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = N
     full_env["PYTHONPATH"] = str(ROOT / "server")
     return subprocess.run([*finetune_cmd(), *args], input=input, capture_output=True, text=True,
                           env=full_env, check=check, timeout=120)
+
+
+def npm_bin(name: str) -> Path:
+    """Install the npm tools pinned in package.json (once, under a lock) and return a binary's path.
+
+    Skips the calling test with the reason when npm is missing or the install fails: never a
+    silent pass.
+    """
+    from filelock import FileLock
+
+    binary = ROOT / "node_modules" / ".bin" / name
+    if binary.exists():
+        return binary
+    if shutil.which("npm") is None:
+        pytest.skip(f"npm is not installed, so the pinned {name} CLI cannot be installed")
+    with FileLock(str(ROOT / ".npm-install.lock")):
+        if not binary.exists():
+            proc = subprocess.run(["npm", "install", "--no-audit", "--no-fund"], cwd=ROOT,
+                                  capture_output=True, text=True, timeout=600)
+            if proc.returncode != 0 or not binary.exists():
+                pytest.skip(f"npm install failed, {name} unavailable: {proc.stderr[-500:]}")
+    return binary
