@@ -173,6 +173,8 @@ class ReviewServer:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", port))
         self.port: int = self.sock.getsockname()[1]
+        # Listen now: the browser may connect before uvicorn starts; it waits in the backlog.
+        self.sock.listen(128)
         app = make_app(self.core, self.token, self.port)
         # access_log off: every request line holds the token.
         cfg = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False)
@@ -184,8 +186,12 @@ class ReviewServer:
         return f"http://127.0.0.1:{self.port}/?token={self.token}"
 
     def serve(self) -> None:
-        """Block until Ctrl-C (uvicorn's own signal handling shuts down gracefully)."""
-        self.server.run(sockets=[self.sock])
+        """Block until Ctrl-C. uvicorn shuts down gracefully, then re-raises the signal as
+        KeyboardInterrupt; that is the normal way to stop, not an error."""
+        try:
+            self.server.run(sockets=[self.sock])
+        except KeyboardInterrupt:
+            pass
 
     def start(self) -> None:
         """Serve from a background thread (tests, benchmark); returns once it accepts connections."""
