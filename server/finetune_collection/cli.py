@@ -470,5 +470,18 @@ def serve() -> None:
     serve_main()
 
 
+@cli.command()
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path),
+              help="data folder to use (default: a fresh temporary folder, kept afterwards)")
+@click.option("--json", "as_json", is_flag=True, help="print the summary as one JSON object")
+@fails_cleanly
+def demo(home: Path | None, as_json: bool) -> None:
+    """Run the MCP server on ~20 bundled examples and export them: a tour in a few seconds."""
+    from .demo import render, render_outcome, run_demo
+
+    summary = run_demo(home, None if as_json else lambda o: click.echo(render_outcome(o)))
+    click.echo(summary.model_dump_json(indent=2) if as_json else render(summary))
+
+
 def main() -> None:
     cli(prog_name="finetune")
