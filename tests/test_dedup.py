@@ -1,0 +1,263 @@
+"""Near-duplicate detection (near.py), the keep-the-best policy, the persisted index, clusters
+and the whole-dataset re-check, on the labelled corpus built from real text (tests/dedup/)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "dedup"))
+
+import evaluate  # noqa: E402
+
+from finetune_collection.config import Config, DedupSettings  # noqa: E402
+from finetune_collection.dedup import content_text  # noqa: E402
+from finetune_collection.near import NearDeduper, clusters  # noqa: E402
+from finetune_collection.pipeline import Pipeline  # noqa: E402
+from finetune_collection.recheck import recheck  # noqa: E402
+from finetune_collection.store import Store  # noqa: E402
+
+PAIRS = evaluate.load()
+
+
+def pair(kind: str, n: int = 0) -> tuple[dict[str, Any], dict[str, Any]]:
+    found = [p for p in PAIRS if p["kind"] == kind][n]
+    return copy.deepcopy(found["a"]), copy.deepcopy(found["b"])
+
+
+def approved(example: dict[str, Any], quality: float = 0.95, created: str | None = None) -> dict[str, Any]:
+    out = evaluate.approved(example)
+    out["quality_score"] = quality
+    if created:
+        out["created_at"] = created
+    return out
+
+
+# -- the labelled corpus -------------------------------------------------------------------------
+def test_corpus_has_every_kind() -> None:
+    kinds = {p["kind"] for p in PAIRS}
+    assert set(evaluate.MATCH + evaluate.HARD_NEGATIVE) <= kinds
+    assert all(sum(p["kind"] == k for p in PAIRS) >= 50 for k in evaluate.MATCH + evaluate.HARD_NEGATIVE)
+
+
+def test_corpus_precision_recall_at_index_level() -> None:
+    predicted = evaluate.judge_index(PAIRS)
+    scores, precision, recall = evaluate.score(PAIRS, predicted)
+    report = evaluate.table(scores)
+    assert precision >= 0.99, report
+    assert recall >= 0.95, report
+    for s in scores:
+        if s.kind in evaluate.MATCH:
+            assert s.recall is not None and s.recall >= 0.95, report
+
+
+def test_corpus_precision_recall_through_the_pipeline() -> None:
+    # Every 4th pair (≥ 24 per kind): each pair goes through Pipeline.collect into a fresh store,
+    # both approved at equal quality, as the independent evaluation imports them.
+    sample = PAIRS[::4]
+    predicted = evaluate.judge_pipeline(sample)
+    scores, precision, recall = evaluate.score(sample, predicted)
+    assert precision >= 0.99, evaluate.table(scores)
+    assert recall >= 0.95, evaluate.table(scores)
+    assert predicted == evaluate.judge_index(sample)  # the pipeline adds no judgement of its own
+
+
+# -- the rules ------------------------------------------------------------------------------------
+def test_exact_duplicates_short_circuit_before_minhash() -> None:
+    a, _ = pair("exact")
+    deduper = NearDeduper(DedupSettings())
+    deduper.add("a", deduper.keys(evaluate.example(a)))
+    match = deduper.find(deduper.keys(evaluate.example(a)))
+    assert match is not None and match.kind == "exact" and match.similarity == 1.0
+
+
+def test_near_duplicate_is_reported_with_its_similarity() -> None:
+    a, b = pair("small_edit", 3)
+    deduper = NearDeduper(DedupSettings())
+    deduper.add("a", deduper.keys(evaluate.example(a)))
+    match = deduper.find(deduper.keys(evaluate.example(b)))
+    assert match is not None and match.kind == "near" and 0.7 <= match.similarity < 1.0
+
+
+def test_system_prompt_and_context_never_make_duplicates(pipeline: Pipeline) -> None:
+    a, b = pair("shared_system")
+    assert a["input"]["system"] == b["input"]["system"] and len(a["input"]["system"].split()) >= 80
+    assert pipeline.collect(approved(a)).status == "accepted"
+    assert pipeline.collect(approved(b)).status == "accepted"
+    # The converse: the same conversation under another system prompt and context is a duplicate.
+    c = copy.deepcopy(a)
+    c["input"]["system"] = "You are a terse assistant."
+    c["input"]["context"] = "Project uses Rust."
+    assert content_text(evaluate.example(c)) == content_text(evaluate.example(a))
+    assert pipeline.collect(approved(c)).reasons == ["duplicate"]
+
+
+def test_same_prompt_with_a_different_answer_is_kept() -> None:
+    # The pair whose shared prompt outweighs its answers most (a pasted function, short replies).
+    a, b = max(
+        (pair("same_prompt", n) for n in range(20)),
+        key=lambda p: len(p[0]["input"]["user"])
+        / (len(p[0]["output"]["assistant"]) + len(p[1]["output"]["assistant"])),
+    )
+    deduper = NearDeduper(DedupSettings())
+    ka, kb = deduper.keys(evaluate.example(a)), deduper.keys(evaluate.example(b))
+    deduper.add("a", ka)
+    assert deduper.find(kb) is None
+    # ... although the whole texts alone would pass the threshold: the answer-side rule decides.
+    loose = NearDeduper(DedupSettings(answer_threshold=0))
+    loose.add("a", ka)
+    assert loose.find(kb) is not None
+
+
+def test_keys_are_compact_json_and_record_how_they_were_made() -> None:
+    a, _ = pair("small_edit")
+    keys = NearDeduper(DedupSettings()).keys(evaluate.example(a))
+    assert json.loads(json.dumps(keys)) == keys
+    assert len(json.dumps(keys)) < 1500  # two 128 x uint32 signatures in base64 + exact key
+    assert keys["near"]["fp"] == "affine32/crc32/128/char5/1"
+
+
+# -- keep-the-best policy through the pipeline -------------------------------------------------------
+def test_higher_quality_newcomer_replaces_the_stored_near_duplicate(pipeline: Pipeline, store: Store) -> None:
+    a, b = pair("renamed_identifiers", 2)
+    old = pipeline.collect(approved(a, 0.92))
+    new = pipeline.collect(approved(b, 0.97))
+    assert new.status == "accepted" and new.replaced == old.id
+    assert "replaced_lower_quality" in new.reasons and new.similarity is not None
+    assert f"replaced the lower-quality near-duplicate {old.id}" in new.message
+    assert old.id not in store and new.id in store
+    assert old.id not in store.deduper and new.id in store.deduper
+
+
+@pytest.mark.parametrize("quality", [0.95, 0.93])
+def test_equal_or_lower_quality_newcomer_is_rejected(pipeline: Pipeline, store: Store, quality: float) -> None:
+    a, b = pair("sentence_edit", 4)
+    old = pipeline.collect(approved(a, 0.95))
+    new = pipeline.collect(approved(b, quality))
+    assert new.status == "duplicate" and new.id is None
+    assert new.reasons == ["near_duplicate"] and new.duplicate_of == old.id
+    assert f"a near duplicate of {old.id}" in new.message and ">= " in new.message
+    assert len(store) == 1
+
+
+# -- the persisted index ---------------------------------------------------------------------------
+def test_another_store_instance_sees_the_index_and_follows_deletes_and_replaces(
+    finetune_home: Path, config: Config
+) -> None:
+    first = Store(finetune_home, config)
+    writer = Pipeline(first, config)
+    a, b = pair("small_edit", 7)
+    c, d = pair("real_revision", 1)
+    kept = writer.collect(approved(a))
+    gone = writer.collect(approved(c, 0.91))
+
+    second = Store(finetune_home, config)  # another process opening the same folder
+    assert isinstance(second.deduper, NearDeduper)
+    assert set(second.deduper.ids()) == {kept.id, gone.id}
+    reader = Pipeline(second, config)
+    assert reader.prepare(approved(b)).keys["near"] == writer.prepare(approved(b)).keys["near"]
+    assert reader.collect(approved(b)).duplicate_of == kept.id
+
+    better = writer.collect(approved(d, 0.99))  # replaces `gone` in the file
+    with first.transaction():
+        first.remove(kept.id)
+    second.refresh()
+    assert set(second.deduper.ids()) == {better.id}
+    assert better.replaced == gone.id
+    assert reader.collect(approved(b)).status == "accepted"  # its near duplicate was deleted
+
+
+def test_a_store_written_by_another_process_is_picked_up(finetune_home: Path, store: Store) -> None:
+    a, b = pair("whitespace_case", 9)
+    script = (
+        "import json, sys; from pathlib import Path\n"
+        "from finetune_collection import Config, Pipeline, Store\n"
+        "c = Config(); p = Pipeline(Store(Path(sys.argv[1]), c), c)\n"
+        "print(p.collect(json.loads(sys.stdin.read())).id)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(finetune_home)],
+        input=json.dumps(approved(a)), capture_output=True, text=True, check=True, timeout=120,
+    )
+    other_id = done.stdout.strip()
+    result = Pipeline(store, store.config).collect(approved(b))
+    assert result.status == "duplicate" and result.duplicate_of == other_id
+
+
+def test_signatures_made_with_other_settings_are_recomputed(finetune_home: Path) -> None:
+    a, b = pair("small_edit", 11)
+    old = Config.model_validate({"dedup": {"shingle": "word", "shingle_size": 3, "num_perm": 64}})
+    first = Pipeline(Store(finetune_home, old), old).collect(approved(a))
+    store = Store(finetune_home, Config())
+    assert store.dedup._read_table()[first.id]["near"]["fp"] == "affine32/crc32/128/char5/1"
+    assert Pipeline(store, store.config).collect(approved(b)).duplicate_of == first.id
+
+
+# -- clusters and the re-check -------------------------------------------------------------------------
+def _seed_cluster(pipeline: Pipeline) -> dict[str, str]:
+    """Three versions of one answer (as re-collected with edits) and an unrelated example."""
+    a, b = next(p for p in (pair("small_edit", n) for n in range(20, 40)) if "input" in p[0])
+    c = copy.deepcopy(b)
+    c["input"]["user"] = c["input"]["user"] + " Thanks."
+    lone, _ = pair("same_module", 0)
+    ids = {}
+    store = pipeline.store
+    # Collected with near-duplicate detection off, as a store filled before this feature was.
+    loose = Config.model_validate({"dedup": {"near": False}})
+    loose_pipe = Pipeline(Store(store.home, loose), loose)
+    for name, ex, q, when in [
+        ("a", a, 0.95, "2024-01-01T00:00:00Z"),
+        ("b", b, 0.95, "2024-01-02T00:00:00Z"),
+        ("c", c, 0.99, "2024-01-03T00:00:00Z"),
+        ("lone", lone, 0.95, "2024-01-04T00:00:00Z"),
+    ]:
+        result = loose_pipe.collect(approved(ex, q, when))
+        assert result.status == "accepted", result.message
+        ids[name] = str(result.id)
+    store.refresh()
+    return ids
+
+
+def test_clusters_group_near_duplicates_transitively(pipeline: Pipeline, store: Store) -> None:
+    ids = _seed_cluster(pipeline)
+    assert clusters(store) == [sorted([ids["a"], ids["b"], ids["c"]])]
+
+
+def test_recheck_reports_before_it_acts_and_keeps_the_best(pipeline: Pipeline, store: Store) -> None:
+    ids = _seed_cluster(pipeline)
+    report = recheck(store, store.config, apply=False)
+    assert not report.applied and report.examples == 4 and len(store) == 4
+    (cluster,) = report.clusters
+    assert cluster.kept == [ids["c"]]  # highest quality wins over the older ones
+    assert cluster.ids[0] == ids["c"]
+    losers = {m.id: m for m in cluster.members if not m.keep}
+    assert set(losers) == {ids["a"], ids["b"]} and sorted(report.remove) == sorted(losers)
+    assert all(m.duplicate_of == ids["c"] and "higher quality" in m.reason for m in losers.values())
+
+    done = recheck(store, store.config, apply=True)
+    assert done.applied and sorted(done.remove) == sorted(losers)
+    assert {d["id"] for d in store.docs()} == {ids["c"], ids["lone"]}
+    assert set(Store(store.home, store.config).deduper.ids()) == {ids["c"], ids["lone"]}
+    assert recheck(store, store.config).clusters == []
+
+
+def test_recheck_tie_keeps_the_oldest_and_a_stricter_threshold_finds_less(pipeline: Pipeline, store: Store) -> None:
+    ids = _seed_cluster(pipeline)
+    cfg = Config.model_validate({"dedup": {"near": True}})
+    store.refresh()
+    # Make c as good as the others: a tie between a (oldest), b and c.
+    doc = store.get(ids["c"])
+    doc.quality_score = 0.95
+    with store.transaction():
+        store.put(doc)
+    (cluster,) = recheck(store, cfg).clusters
+    assert cluster.kept[0] == ids["a"]
+    assert all("older" in m.reason for m in cluster.members if not m.keep)
+    strict = Config.model_validate({"dedup": {"threshold": 0.999}})
+    assert recheck(store, strict).clusters == []
