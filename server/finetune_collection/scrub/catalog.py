@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 
 from . import assign
 from . import validators as v
@@ -58,6 +59,7 @@ _B = r"(?<![A-Za-z0-9_-])"  # token start: not inside a longer identifier or key
 _E = r"(?![A-Za-z0-9_-])"
 # Number boundaries: not glued to a word, a longer number, a decimal or a version; a comma only
 # counts as glue between digit groups (`1,234`), so CSV cells still match.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _NB = r"(?<![0-9A-Za-z_+./:#=-])(?<![0-9],)"
 _NE = r"(?![0-9A-Za-z_]|[.:/-][0-9]|,[0-9]{1,3}(?![0-9]))"
 
@@ -82,6 +84,17 @@ def _pem_body(value: str) -> bool:
 def _url_password(value: str) -> bool:
     # Templates stay (`${DB_PASS}`, `<password>`, `%s`, `****`); literal words are still replaced.
     return not (value.startswith(("$", "<", "{", "%")) or set(value) <= set("*x•X.") or value == ":")
+
+
+def _keys(
+    type: str,
+    placeholder: str,
+    *patterns: str,
+    validator: Callable[[str], bool] = v.key_token,
+    bound: bool = True,
+) -> list[Rule]:
+    """One rule per literal-led pattern, all of one type; `bound` adds token boundaries."""
+    return [Rule(type, (_B + p + _E) if bound else p + _E, placeholder, validator=validator) for p in patterns]
 
 
 CATALOG: list[Rule] = [
@@ -115,70 +128,77 @@ CATALOG: list[Rule] = [
         validator=lambda s: v.random_token(s, 40, 3.5),
         anchors=("aws",),
     ),
-    Rule(
-        "github_token",
-        _B + r"(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{50,255})" + _E,
-        "<GITHUB_TOKEN>",
-        validator=v.key_token,
-    ),
-    Rule(
+    *_keys("github_token", "<GITHUB_TOKEN>", r"gh[pousr]_[A-Za-z0-9]{36,255}", r"github_pat_[A-Za-z0-9_]{50,255}"),
+    *_keys(
         "gitlab_token",
-        _B + r"(?:gl(?:pat|dt|ptt|rt|soat|cbt|oas|ft|imt|agent|wt|ffct)-[A-Za-z0-9_-]{20,}"
-        r"|GR1348941[A-Za-z0-9_-]{20,})" + _E,
         "<GITLAB_TOKEN>",
-        validator=v.key_token,
+        r"gl(?:pat|dt|ptt|rt|soat|cbt|oas|ft|imt|agent|wt|ffct)-[A-Za-z0-9_-]{20,}",
+        r"GR1348941[A-Za-z0-9_-]{20,}",
     ),
     Rule(
         "slack_webhook",
         r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}",
         "<SLACK_WEBHOOK>",
     ),
-    Rule(
+    *_keys(
         "slack_token",
-        _B + r"(?:xox[abposer]|xoxe\.xox[bp]|xapp)-[A-Za-z0-9-]{10,}" + _E,
         "<SLACK_TOKEN>",
+        r"xox(?:[abposer]|e\.xox[bp])-[A-Za-z0-9-]{10,}",
+        r"xapp-[A-Za-z0-9-]{10,}",
         validator=lambda s: v.key_token(s) and sum(c.isdigit() for c in s) >= 4,
     ),
-    Rule(
-        "stripe_key",
-        _B + r"(?:sk|rk|pk)_(?:live|test|prod)_[A-Za-z0-9]{10,99}" + _E,
-        "<STRIPE_KEY>",
-        validator=v.key_token,
-    ),
-    Rule(
+    *_keys("stripe_key", "<STRIPE_KEY>", r"[srp]k_(?:live|test|prod)_[A-Za-z0-9]{10,99}"),
+    *_keys(
         "google_api_key",
-        r"(?<![A-Za-z0-9_-])(?:AIza[A-Za-z0-9_-]{35}|GOCSPX-[A-Za-z0-9_-]{28}|ya29\.[A-Za-z0-9_-]{20,})" + _E,
         "<GOOGLE_API_KEY>",
-        validator=v.key_token,
+        r"AIza[A-Za-z0-9_-]{35}",
+        r"GOCSPX-[A-Za-z0-9_-]{28}",
+        r"ya29\.[A-Za-z0-9_-]{20,}",
     ),
-    Rule("twilio_key", r"(?<![A-Za-z0-9])(?:SK|AC)[0-9a-fA-F]{32}(?![A-Za-z0-9])", "<TWILIO_KEY>"),
-    Rule("sendgrid_key", r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}" + _E, "<SENDGRID_KEY>"),
-    Rule("npm_token", _B + r"npm_[A-Za-z0-9]{36}" + _E, "<NPM_TOKEN>", validator=v.key_token),
-    Rule("pypi_token", _B + r"pypi-Ag[A-Za-z0-9_-]{50,}" + _E, "<PYPI_TOKEN>"),
-    Rule(
+    *_keys("twilio_key", "<TWILIO_KEY>", r"SK[0-9a-fA-F]{32}", r"AC[0-9a-fA-F]{32}"),
+    *_keys("sendgrid_key", "<SENDGRID_KEY>", r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"),
+    *_keys("npm_token", "<NPM_TOKEN>", r"npm_[A-Za-z0-9]{36}"),
+    *_keys("pypi_token", "<PYPI_TOKEN>", r"pypi-Ag[A-Za-z0-9_-]{50,}"),
+    *_keys(
         "huggingface_token",
-        _B + r"(?:hf_|api_org_)[A-Za-z0-9]{30,40}" + _E,
         "<HF_TOKEN>",
+        r"hf_[A-Za-z0-9]{30,40}",
+        r"api_org_[A-Za-z0-9]{30,40}",
         validator=lambda s: v.key_token(s) and v.entropy(s) > 3.5,
     ),
-    Rule(
+    # One literal per rule: the regex module finds a single leading literal fast, but an
+    # alternation of literals makes it try every position (measured: 1.3 ms vs 300 ms per 2 MB).
+    *_keys(
         "provider_token",
-        _B + r"(?:shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}|do[por]_v1_[a-f0-9]{64}|dapi[a-f0-9]{32}(?:-[0-9])?"
-        r"|hv[sb]\.[A-Za-z0-9_-]{24,}|gl(?:sa|c)_[A-Za-z0-9_=+/-]{32,}|lin_api_[A-Za-z0-9]{40}"
-        r"|PMAK-[a-f0-9]{24}-[a-f0-9]{34}|dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}"
-        r"|NRAK-[A-Z0-9]{27}|sntr[ysu]_[A-Za-z0-9_=+/-]{30,}|AGE-SECRET-KEY-1[0-9A-Z]{58}"
-        r"|key-[0-9a-f]{32}|sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}|EAAA[A-Za-z0-9_-]{60}"
-        r"|[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}|pul-[a-f0-9]{40}|sbp_[a-f0-9]{40}"
-        r"|dckr_pat_[A-Za-z0-9_-]{27}|ops_eyJ[A-Za-z0-9+/=_-]{100,}|fo1_[A-Za-z0-9_-]{43}"
-        r"|(?<![0-9])[0-9]{8,10}:AA[A-Za-z0-9_-]{33})" + _E,
         "<API_KEY>",
-        validator=v.key_token,
+        r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}",  # Shopify
+        r"do[por]_v1_[a-f0-9]{64}",  # DigitalOcean
+        r"dapi[a-f0-9]{32}(?:-[0-9])?",  # Databricks
+        r"hv[sb]\.[A-Za-z0-9_-]{24,}",  # HashiCorp Vault
+        r"gl(?:sa|c)_[A-Za-z0-9_=+/-]{32,}",  # Grafana
+        r"lin_api_[A-Za-z0-9]{40}",  # Linear
+        r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}",  # Postman
+        r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}",  # Doppler
+        r"NRAK-[A-Z0-9]{27}",  # New Relic
+        r"sntr[ysu]_[A-Za-z0-9_=+/-]{30,}",  # Sentry
+        r"AGE-SECRET-KEY-1[0-9A-Z]{58}",  # age
+        r"key-[0-9a-f]{32}",  # Mailgun
+        r"sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}",  # Square
+        r"pul-[a-f0-9]{40}",  # Pulumi
+        r"sbp_[a-f0-9]{40}",  # Supabase
+        r"dckr_pat_[A-Za-z0-9_-]{27}",  # Docker Hub
+        r"fo1_[A-Za-z0-9_-]{43}",  # Fly.io
+        # Anchored on their middle literal; `lead` extends the replaced span backwards.
+        r"(?<=(?<![A-Za-z0-9_~.-])(?P<lead>[A-Za-z0-9_~.]{3}[0-9]))Q~[A-Za-z0-9_~.-]{31,34}",  # Azure AD
+        r"(?<=(?<![0-9A-Za-z])(?P<lead>[0-9]{8,10})):AA[A-Za-z0-9_-]{33}",  # Telegram bot
+        bound=False,
     ),
-    Rule(
+    *_keys(
         "webhook_url",
-        r"https://(?:(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]{20,}"
-        r"|[a-z0-9-]+\.webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{40,})",
         "<WEBHOOK>",
+        r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]{20,}",
+        r"(?<=(?P<lead>https://[a-z0-9-]{1,63}))\.webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{40,}",
+        bound=False,
     ),
     Rule(
         "url_credentials",
@@ -204,10 +224,10 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "password",
-        assign.pattern("pass|pwd|pswd"),
+        assign.pattern("pass|pwd"),
         "<REDACTED>",
         check=assign.check_password,
-        anchors=("pass", "pwd", "pswd"),
+        anchors=("pass", "pwd"),
     ),
     Rule(
         "password",
@@ -244,7 +264,8 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "iban",
-        r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?(?![A-Za-z0-9])",
+        r"(?<=(?<![A-Za-z0-9])(?P<lead>[A-Z]{2}))[0-9]{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?"
+        r"(?![A-Za-z0-9])",
         "<IBAN>",
         validator=v.iban,
     ),
@@ -264,34 +285,54 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "ip_address",
-        # Not after `version`/`v`: `version 1.2.3.4` is a release, not a host.
-        r"(?<![0-9A-Za-z_.:-])(?<!(?i:version|ver|v)[ :=]{0,3})"
-        r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]"
-        r"|1[0-9][0-9]|[1-9]?[0-9])){3}(?![0-9A-Za-z_]|\.[0-9])",
+        # Anchored on the first `.` (a literal the regex module jumps to); the first octet is the
+        # `lead`. Not after `version`/`v`: `version 1.2.3.4` is a release, not a host.
+        r"(?<=(?<![0-9A-Za-z_.:-])(?<!(?i:version|ver|v)[ :=]{0,3})(?P<lead>" + _OCTET + r"))"
+        r"\." + _OCTET + r"\." + _OCTET + r"\." + _OCTET + r"(?![0-9A-Za-z_]|\.[0-9])",
         "<IP_ADDRESS>",
         validator=v.public_ip,
     ),
     Rule(
         "ip_address",
-        r"(?<![0-9A-Za-z_:.])(?:[0-9A-Fa-f]{1,4}:){1,7}(?::|(?::[0-9A-Fa-f]{1,4}){1,7}|[0-9A-Fa-f]{1,4})"
-        r"(?:(?<=:)[0-9]{1,3}(?:\.[0-9]{1,3}){3})?(?![0-9A-Za-z_:.])"
-        r"|(?<![0-9A-Za-z_:.])::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}(?![0-9A-Za-z_:.])",
+        # Compressed IPv6 always holds `::`: anchor there, the groups before it are the `lead`.
+        r"(?<=(?<![0-9A-Za-z_:.])(?P<lead>(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?)::"
+        r"(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?(?![0-9A-Za-z_:.])",
+        "<IP_ADDRESS>",
+        validator=v.ipv6,
+    ),
+    Rule(
+        "ip_address",
+        r"(?<=(?<![0-9A-Za-z_:.])(?P<lead>[0-9A-Fa-f]{1,4})):[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){6}"
+        r"(?![0-9A-Za-z_:.])",
         "<IP_ADDRESS>",
         validator=v.ipv6,
     ),
     Rule(
         "phone",
-        _NB + r"(?:(?:\+|00)[1-9][0-9]{0,2}[ .-]?)?(?:\(0?[0-9]{1,4}\)[ .-]?)?"
-        r"[0-9]{1,10}(?:[ .-][0-9]{1,10}){1,5}" + _NE + r"|(?<![0-9A-Za-z_+])\+[1-9][0-9]{6,14}(?![0-9A-Za-z_])",
+        r"(?<![0-9A-Za-z_+])\+[1-9][0-9 ().-]{5,20}[0-9](?![0-9A-Za-z_])",
         "<PHONE>",
         validator=v.phone,
     ),
     Rule(
         "phone",
-        r"(?i)(?:phone|tel|mobile|cell|fax|call|whatsapp|sms)[a-z]*[^0-9\n]{0,15}"
+        # Starts at a digit (an opening parenthesis joins the span as `lead`): a leading
+        # alternation would make the regex module try every position, 20x slower.
+        _NB + r"[0-9]{1,5}[ .-][0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}" + _NE,
+        "<PHONE>",
+        validator=v.phone,
+    ),
+    Rule(
+        "phone",
+        r"(?<![0-9A-Za-z_+./:#=-])\([0-9]{1,5}\)[ .-]?[0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}" + _NE,
+        "<PHONE>",
+        validator=v.phone,
+    ),
+    Rule(
+        "phone",
+        r"(?i)(?:phone|tel:|mobile)[a-z]*[^0-9\n]{0,15}"
         r"(?P<value>\+?[0-9][0-9 ().-]{5,18}[0-9])(?![0-9])",
         "<PHONE>",
         validator=v.phone,
-        anchors=("phone", "tel", "mobile", "cell", "fax", "call", "whatsapp", "sms"),
+        anchors=("phone", "tel:", "mobile"),
     ),
 ]

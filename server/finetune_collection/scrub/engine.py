@@ -82,7 +82,8 @@ class _Compiled:
 class _Anchors:
     """Positions of anchor literals in one text, found once and shared by every rule."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, literals: frozenset[str]) -> None:
+        self.literals = literals
         # Latin-1 with `replace` keeps one byte per code point, so byte offsets are str offsets.
         self.folded = text.encode("latin-1", "replace").lower()
         self.cache: dict[str, list[int]] = {}
@@ -91,11 +92,16 @@ class _Anchors:
         found = self.cache.get(literal)
         if found is None:
             needle = literal.encode("latin-1")
-            found = []
-            i = self.folded.find(needle)
-            while i >= 0:
-                found.append(i)
-                i = self.folded.find(needle, i + 1)
+            shorter = [k for k in self.literals if k != literal and literal.startswith(k)]
+            if shorter:  # `authorization` from the hits of `auth`: a filter, not another scan
+                base = self.positions(min(shorter, key=len))
+                found = [p for p in base if self.folded.startswith(needle, p)]
+            else:
+                found = []
+                i = self.folded.find(needle)
+                while i >= 0:
+                    found.append(i)
+                    i = self.folded.find(needle, i + 1)
             self.cache[literal] = found
         return found
 
@@ -126,6 +132,7 @@ class Scrubber:
             groups = compiled.groupindex
             target = self.user if r.user else self.catalog
             target.append(_Compiled(r, compiled, "value" in groups, "lead" in groups))
+        self.literals = frozenset(lit for c in self.catalog for lit in c.rule.anchors)
         self.allow = [regex.compile(a) for a in allow or []]
         self.pseudonyms = pseudonyms
         self.timeout = timeout
@@ -173,7 +180,7 @@ class Scrubber:
                 continue
             if rule.anchors:
                 if anchors is None:
-                    anchors = _Anchors(text)
+                    anchors = _Anchors(text, self.literals)
                 matches = self._anchored(compiled, text, anchors)
             else:
                 matches = compiled.regex.finditer(text)

@@ -112,7 +112,23 @@ def ipv6(value: str) -> bool:
     return any(c.isdigit() for c in value) and value.count(":") >= 2 and public_ip(value)
 
 
-_REGIONS = ("US", "GB", "DE", "FR", "IN", "IT", "ES", "NL", "IL", "AU", "BR", "CA", "IE", "CH", "AT", "BE", "PL", "SE")
+# National forms (no `+`) are tried only in regions whose shape fits, so a stray 10-digit id
+# costs two parses, not twenty: trunk `0` (Europe, India, Israel, Australia, Brazil), NANP
+# 10/11 digits, Indian mobiles (10 digits from 6-9).
+_TRUNK_REGIONS = ("GB", "DE", "FR", "IT", "NL", "ES", "IN", "IL", "AU", "BR", "IE", "CH", "AT", "BE", "PL", "SE")
+
+
+def _regions(d: str) -> tuple[str | None, ...]:
+    if d[0] == "0":
+        return _TRUNK_REGIONS
+    if len(d) == 10:
+        return ("US", "IN") if d[0] in "6789" else ("US",)
+    if len(d) == 11 and d[0] == "1":
+        return ("US",)
+    return ()
+
+
+_ZIP4 = re.compile(r"[0-9]{5}-[0-9]{4}")
 _DOTTED_QUAD = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
 _DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
 
@@ -126,12 +142,15 @@ def phone(value: str) -> bool:
     d = digits(value)
     if not 7 <= len(d) <= 15 or len(set(d)) < 3 or _DATE.fullmatch(value.strip()):
         return False
+    seps = [c for c in value if not c.isdigit() and c not in "+ "]
+    if (seps and set(seps) == {"."} and len(seps) < 2) or _ZIP4.fullmatch(value.strip()):
+        return False  # a decimal (`0.666666667`) or a US ZIP+4 (`02110-1301`)
     if _DOTTED_QUAD.fullmatch(value.strip()):  # an IPv4 address (private ones reach here)
         return False
     text = value.strip()
     if text.startswith("00"):
         text = "+" + text[2:]
-    regions: tuple[str | None, ...] = (None,) if text.startswith("+") else _REGIONS
+    regions = (None,) if text.startswith("+") else _regions(d)
     grouped = any(c in value for c in " -().")
     for region in regions:
         try:
