@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import example, run_cli
 
+from conftest import example, run_cli
 from finetune_collection import export as export_mod
 from finetune_collection.config import Config
 from finetune_collection.errors import ExportError
@@ -53,10 +53,14 @@ CASES: dict[str, dict[str, Any]] = {
             {
                 "role": "assistant",
                 "tool_calls": [
-                    {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": {"city": "Oslo"}}}
+                    {
+                        "id": "call_1",
+                        "type": "function",
+                        "function": {"name": "get_weather", "arguments": {"city": "Oslo"}},
+                    }
                 ],
             },
-            {"role": "tool", "tool_call_id": "call_1", "content": "{\"temp_c\": 4, \"sky\": \"rain\"}"},
+            {"role": "tool", "tool_call_id": "call_1", "content": '{"temp_c": 4, "sky": "rain"}'},
             {"role": "assistant", "content": "It is 4 °C and raining in Oslo."},
         ],
         "tools": [
@@ -80,8 +84,13 @@ CASES: dict[str, dict[str, Any]] = {
 
 def collect(pipeline: Pipeline, cases: dict[str, dict[str, Any]]) -> None:
     for i, (case_id, data) in enumerate(cases.items()):
-        doc = {"id": case_id, "created_at": f"2024-01-0{i + 1}T10:00:00Z", "quality_score": 0.95,
-               "metadata": APPROVED, **data}
+        doc = {
+            "id": case_id,
+            "created_at": f"2024-01-0{i + 1}T10:00:00Z",
+            "quality_score": 0.95,
+            "metadata": APPROVED,
+            **data,
+        }
         result = pipeline.collect(doc)
         assert result.status == "accepted", (case_id, result)
 
@@ -92,11 +101,29 @@ def golden_store(pipeline: Pipeline, finetune_home: Path) -> Path:
     return finetune_home / STORE_FILE
 
 
+WORDS = ("river stone cloud maple violet engine harbor pencil winter garden copper lantern "
+         "orbit canyon meadow signal quartz ribbon falcon tundra cedar glacier pepper saddle").split()
+
+
+def distinct(n: int, words: int = 40) -> str:
+    """Text that shares few word 3-grams with any other n (so near-dedup keeps them all)."""
+    import random
+
+    rng = random.Random(n)
+    return " ".join(rng.choice(WORDS) + str(rng.randrange(1000)) for _ in range(words))
+
+
+def varied(n: int, **overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {"input": {"user": f"{n}: {distinct(n)}"}, "output": {"assistant": distinct(n + 100_000)}}
+    return example(n, **{**fields, **overrides})
+
+
 @pytest.fixture
 def many(pipeline: Pipeline, finetune_home: Path) -> Path:
     for n in range(40):
         task = ("code_generation", "qa", "review")[n % 3]
-        assert pipeline.collect(example(n, task_type=task)).status == "accepted"
+        result = pipeline.collect(varied(n, task_type=task))
+        assert result.status == "accepted", result
     return finetune_home / STORE_FILE
 
 
@@ -164,8 +191,9 @@ def test_file_is_private_and_existing_file_refused(golden_store: Path, config: C
     assert len(out.read_bytes().splitlines()) == 1
 
 
-def test_failure_midway_leaves_no_file(golden_store: Path, config: Config, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_midway_leaves_no_file(
+    golden_store: Path, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "exports" / "o.jsonl"
     calls = {"n": 0}
     real = export_mod._run.process
@@ -231,8 +259,9 @@ def test_nothing_to_export_names_the_filters(golden_store: Path, config: Config,
 
 def test_nothing_passes_the_format(golden_store: Path, config: Config, tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="break anthropic's rules .*tool_use_unsupported 1"):
-        export_mod.export(golden_store, config, ExportRequest(format="anthropic", ids=["tools"],
-                                                              output=tmp_path / "o.jsonl"))
+        export_mod.export(
+            golden_store, config, ExportRequest(format="anthropic", ids=["tools"], output=tmp_path / "o.jsonl")
+        )
 
 
 def test_empty_store(config: Config, finetune_home: Path) -> None:
@@ -267,11 +296,16 @@ def test_filters(golden_store: Path, config: Config, tmp_path: Path, filters: di
     assert export_mod.export(golden_store, config, request).written == expected == ids_of(out)
 
 
-def test_filters_workflow_phase_signals(pipeline: Pipeline, config: Config, finetune_home: Path, tmp_path: Path) -> None:
-    pipeline.collect(example(1, metadata={"human_approved": True, "workflow": "orchestrate", "phase": "BUILD"},
-                             signals=["tests_passed"]))
-    pipeline.collect(example(2, metadata={"human_approved": True, "workflow": "orchestrate", "phase": "PLAN"}))
-    pipeline.collect(example(3, metadata={"human_approved": False}))  # pending
+def test_filters_workflow_phase_signals(
+    pipeline: Pipeline, config: Config, finetune_home: Path, tmp_path: Path
+) -> None:
+    pipeline.collect(
+        varied(
+            1, metadata={"human_approved": True, "workflow": "orchestrate", "phase": "BUILD"}, signals=["tests_passed"]
+        )
+    )
+    pipeline.collect(varied(2, metadata={"human_approved": True, "workflow": "orchestrate", "phase": "PLAN"}))
+    pipeline.collect(varied(3, metadata={"human_approved": False}))  # pending
     store = finetune_home / STORE_FILE
 
     def count(**kw: Any) -> int:
@@ -286,8 +320,9 @@ def test_filters_workflow_phase_signals(pipeline: Pipeline, config: Config, fine
 
 
 # -- secrets --------------------------------------------------------------------------------------
-def test_record_that_still_looks_secret_is_refused(golden_store: Path, config: Config, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_record_that_still_looks_secret_is_refused(
+    golden_store: Path, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def fake(text: str) -> list[str]:
         return ["api_key"] if "France" in text else []
 
@@ -337,9 +372,8 @@ def test_reader_peak_memory_independent_of_doc_count(pipeline: Pipeline, finetun
 
     from finetune_collection.export._reader import Snapshot
 
-    big = "x" * 4000
     for n in range(300):
-        pipeline.collect(example(n, output={"assistant": f"{n} {big}"}))
+        assert pipeline.collect(varied(n, output={"assistant": distinct(n + 1000, 700)})).status == "accepted"
     with Snapshot(finetune_home / STORE_FILE) as snap:
         index = snap.index()["examples"]
         tracemalloc.start()
@@ -347,7 +381,7 @@ def test_reader_peak_memory_independent_of_doc_count(pipeline: Pipeline, finetun
             pass
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-    assert peak < 300 * 4000 / 10  # holding every document would need > 1.2 MB
+    assert peak < 300 * 4000 / 10  # holding every ~4 KB document would need > 1.2 MB
 
 
 def test_reader_snapshot_ignores_torn_tail_and_survives_compaction(golden_store: Path) -> None:
@@ -427,8 +461,7 @@ def test_split_refuses_existing_part(many: Path, config: Config, tmp_path: Path)
 
 
 # -- check and readiness -------------------------------------------------------------------------
-def test_check_writes_nothing_and_reports_every_format(golden_store: Path, config: Config,
-                                                       finetune_home: Path) -> None:
+def test_check_writes_nothing_and_reports_every_format(golden_store: Path, config: Config, finetune_home: Path) -> None:
     before = sorted(p.name for p in finetune_home.rglob("*"))
     report = export_mod.check(golden_store, config, ExportRequest())
     assert sorted(p.name for p in finetune_home.rglob("*")) == before
@@ -444,10 +477,20 @@ def test_check_writes_nothing_and_reports_every_format(golden_store: Path, confi
 
 
 def test_check_counts_fixable(pipeline: Pipeline, config: Config, finetune_home: Path) -> None:
-    collect(pipeline, {"sys": {"task_type": "qa", "messages": [
-        {"role": "system", "content": "Be terse."},
-        {"role": "user", "content": "Hi"}, {"role": "user", "content": "there"},
-        {"role": "assistant", "content": "Hello."}]}})
+    collect(
+        pipeline,
+        {
+            "sys": {
+                "task_type": "qa",
+                "messages": [
+                    {"role": "system", "content": "Be terse."},
+                    {"role": "user", "content": "Hi"},
+                    {"role": "user", "content": "there"},
+                    {"role": "assistant", "content": "Hello."},
+                ],
+            }
+        },
+    )
     report = export_mod.check(finetune_home / STORE_FILE, config, ExportRequest())
     by = {f.format: f for f in report.formats}
     assert by["bedrock"].failed == 1 and by["bedrock"].fixable == 1
@@ -471,7 +514,7 @@ def test_readiness_in_stats(many: Path, store: Any) -> None:
 
 
 def test_over_token_limit(pipeline: Pipeline, finetune_home: Path, tmp_path: Path) -> None:
-    pipeline.collect(example(1, output={"assistant": "word " * 4000}))
+    pipeline.collect(varied(1, output={"assistant": "word " * 4000}))
     config = Config.model_validate({"export": {"token_limits": {"bedrock": 1000, "openai": 1000}}})
     report = export_mod.check(finetune_home / STORE_FILE, config, ExportRequest())
     by = {f.format: f for f in report.formats}
@@ -498,8 +541,16 @@ def test_cli_export_relative_output_and_check(golden_store: Path, tmp_path: Path
     env = {"FINETUNE_HOME": str(golden_store.parent)}
     work = tmp_path / "work"
     work.mkdir()
-    cmd = [*__import__("conftest").finetune_cmd(), "export", "--format", "openai", "--output", "training.jsonl",
-           "--task-type", "qa"]
+    cmd = [
+        *__import__("conftest").finetune_cmd(),
+        "export",
+        "--format",
+        "openai",
+        "--output",
+        "training.jsonl",
+        "--task-type",
+        "qa",
+    ]
     full_env = {**os.environ, **env, "PYTHONPATH": str(Path(__file__).parents[1] / "server")}
     proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, env=full_env, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -513,7 +564,10 @@ def test_cli_export_relative_output_and_check(golden_store: Path, tmp_path: Path
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
-def test_hf_datasets_loads_export(fmt: str, golden_store: Path, config: Config, tmp_path: Path) -> None:
+def test_hf_datasets_loads_export(
+    fmt: str, golden_store: Path, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")  # never reach for the network in tests
     datasets = pytest.importorskip("datasets", reason="Hugging Face datasets is not installed")
     out = tmp_path / "o.jsonl"
     report = export_mod.export(golden_store, config, ExportRequest(format=fmt, output=out))

@@ -23,20 +23,33 @@ def conv(turns: list[dict[str, Any]], system: str | None = None, tools: Any = No
 
 
 def basic() -> Conversation:
-    return conv([{"role": "user", "content": "Question one?"}, {"role": "assistant", "content": "Answer one."},
-                 {"role": "user", "content": "Question two?"}, {"role": "assistant", "content": "Answer two."}],
-                system="Be brief.")
+    return conv(
+        [
+            {"role": "user", "content": "Question one?"},
+            {"role": "assistant", "content": "Answer one."},
+            {"role": "user", "content": "Question two?"},
+            {"role": "assistant", "content": "Answer two."},
+        ],
+        system="Be brief.",
+    )
 
 
 def tooly() -> Conversation:
     call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": '{"a": 1}'}}
-    return conv([{"role": "user", "content": "Use f."}, {"role": "assistant", "tool_calls": [call]},
-                 {"role": "tool", "tool_call_id": "c1", "content": "42"},
-                 {"role": "assistant", "content": "It is 42."}], tools=[{"name": "f", "parameters": {}}])
+    return conv(
+        [
+            {"role": "user", "content": "Use f."},
+            {"role": "assistant", "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": "c1", "content": "42"},
+            {"role": "assistant", "content": "It is 42."},
+        ],
+        tools=[{"name": "f", "parameters": {}}],
+    )
 
 
 def setp(path: str, value: Any) -> Mut:
     """Mutation that sets record[path] (dotted, ints index lists); value DEL deletes."""
+
     def mutate(r: dict[str, Any]) -> Any:
         *head, last = [int(p) if p.isdigit() else p for p in path.split(".")]
         obj: Any = r
@@ -47,6 +60,7 @@ def setp(path: str, value: Any) -> Mut:
         else:
             obj[last] = value
         return r
+
     return mutate
 
 
@@ -60,6 +74,7 @@ def swap(path: str, i: int, j: int) -> Mut:
             seq = seq[p]
         seq[i], seq[j] = seq[j], seq[i]
         return r
+
     return mutate
 
 
@@ -197,18 +212,22 @@ def test_valid_record_has_no_fatal_problem(name: str) -> None:
     assert [p for p in fmt.validate(fmt.render(basic())) if p.fatal] == []
 
 
-@pytest.mark.parametrize(("name", "rule", "mutate"),
-                         [(n, r, m) for n, cases in CASES.items() for r, m in cases],
-                         ids=[f"{n}-{r}-{i}" for n, cases in CASES.items() for i, (r, _) in enumerate(cases)])
+@pytest.mark.parametrize(
+    ("name", "rule", "mutate"),
+    [(n, r, m) for n, cases in CASES.items() for r, m in cases],
+    ids=[f"{n}-{r}-{i}" for n, cases in CASES.items() for i, (r, _) in enumerate(cases)],
+)
 def test_each_rule_is_caught(name: str, rule: str, mutate: Mut) -> None:
     record = FORMATS[name].render(basic())
     assert rule not in rules(name, record)
     assert rule in rules(name, mutate(copy.deepcopy(record)))
 
 
-@pytest.mark.parametrize(("name", "rule", "mutate"),
-                         [(n, r, m) for n, cases in TOOL_CASES.items() for r, m in cases],
-                         ids=[f"{n}-{r}-{i}" for n, cases in TOOL_CASES.items() for i, (r, _) in enumerate(cases)])
+@pytest.mark.parametrize(
+    ("name", "rule", "mutate"),
+    [(n, r, m) for n, cases in TOOL_CASES.items() for r, m in cases],
+    ids=[f"{n}-{r}-{i}" for n, cases in TOOL_CASES.items() for i, (r, _) in enumerate(cases)],
+)
 def test_tool_rules_are_caught(name: str, rule: str, mutate: Mut) -> None:
     record = FORMATS[name].render(tooly())
     assert not [p for p in FORMATS[name].validate(record) if p.fatal]
@@ -232,35 +251,91 @@ def test_every_rule_named_in_a_docstring_is_tested() -> None:
         assert not missing, (name, missing)
 
 
-NOT_RULES = {"tool_calls", "tool_call_id", "function_call", "parallel_tool_calls", "input.context",
-             "export.token_limits.openai", "hf-messages", "missing_messages_list"}  # documented names, not rules
+NOT_RULES = {
+    "tool_calls",
+    "tool_call_id",
+    "function_call",
+    "parallel_tool_calls",
+    "input.context",
+    "export.token_limits.openai",
+    "hf-messages",
+    "missing_messages_list",
+}  # documented names, not rules
 
 UNREPRESENTABLE: list[tuple[str, str, Callable[[], Conversation]]] = [
     ("anthropic", "tool_use_unsupported", tooly),
     ("bedrock", "tool_use_unsupported", tooly),
     ("together", "tool_use_unsupported", tooly),
     ("alpaca", "tool_use_unsupported", tooly),
-    ("anthropic", "system_turn_in_messages", lambda: conv([{"role": "system", "content": "S"},
-                                                           {"role": "user", "content": "u"},
-                                                           {"role": "assistant", "content": "a"}])),
-    ("bedrock", "system_turn_in_messages", lambda: conv([{"role": "system", "content": "S"},
-                                                         {"role": "user", "content": "u"},
-                                                         {"role": "assistant", "content": "a"}])),
-    ("vertex", "system_turn_in_messages", lambda: conv([{"role": "system", "content": "S"},
-                                                        {"role": "user", "content": "u"},
-                                                        {"role": "assistant", "content": "a"}])),
-    ("sharegpt", "system_turn_in_messages", lambda: conv([{"role": "system", "content": "S"},
-                                                          {"role": "user", "content": "u"},
-                                                          {"role": "assistant", "content": "a"}])),
-    ("alpaca", "system_turn_in_messages", lambda: conv([{"role": "system", "content": "S"},
-                                                        {"role": "user", "content": "u"},
-                                                        {"role": "assistant", "content": "a"}])),
-    ("anthropic", "example_missing_assistant_message", lambda: conv([{"role": "user", "content": "u"},
-                                                                     {"role": "assistant", "content": "a"},
-                                                                     {"role": "user", "content": "u2"}])),
-    ("alpaca", "turns_not_alternating", lambda: conv([{"role": "user", "content": "u"},
-                                                      {"role": "user", "content": "u2"},
-                                                      {"role": "assistant", "content": "a"}])),
+    (
+        "anthropic",
+        "system_turn_in_messages",
+        lambda: conv(
+            [
+                {"role": "system", "content": "S"},
+                {"role": "user", "content": "u"},
+                {"role": "assistant", "content": "a"},
+            ]
+        ),
+    ),
+    (
+        "bedrock",
+        "system_turn_in_messages",
+        lambda: conv(
+            [
+                {"role": "system", "content": "S"},
+                {"role": "user", "content": "u"},
+                {"role": "assistant", "content": "a"},
+            ]
+        ),
+    ),
+    (
+        "vertex",
+        "system_turn_in_messages",
+        lambda: conv(
+            [
+                {"role": "system", "content": "S"},
+                {"role": "user", "content": "u"},
+                {"role": "assistant", "content": "a"},
+            ]
+        ),
+    ),
+    (
+        "sharegpt",
+        "system_turn_in_messages",
+        lambda: conv(
+            [
+                {"role": "system", "content": "S"},
+                {"role": "user", "content": "u"},
+                {"role": "assistant", "content": "a"},
+            ]
+        ),
+    ),
+    (
+        "alpaca",
+        "system_turn_in_messages",
+        lambda: conv(
+            [
+                {"role": "system", "content": "S"},
+                {"role": "user", "content": "u"},
+                {"role": "assistant", "content": "a"},
+            ]
+        ),
+    ),
+    (
+        "anthropic",
+        "example_missing_assistant_message",
+        lambda: conv(
+            [{"role": "user", "content": "u"}, {"role": "assistant", "content": "a"}, {"role": "user", "content": "u2"}]
+        ),
+    ),
+    (
+        "alpaca",
+        "turns_not_alternating",
+        lambda: conv(
+            [{"role": "user", "content": "u"}, {"role": "user", "content": "u2"}, {"role": "assistant", "content": "a"}]
+        ),
+    ),
     ("sharegpt", "text_and_tool_call_in_one_turn", lambda: _text_and_call()),
     ("vertex", "invalid_tool_call", lambda: _bad_args()),
     ("sharegpt", "invalid_tool_call", lambda: _bad_args()),
@@ -295,8 +370,13 @@ def test_too_many_tokens_for_hard_limits() -> None:
 
 def test_problem_details_never_contain_example_text() -> None:
     secret_text = "TOPSECRETVALUE"
-    c = conv([{"role": "user", "content": secret_text}, {"role": "user", "content": secret_text},
-              {"role": "assistant", "content": secret_text}])
+    c = conv(
+        [
+            {"role": "user", "content": secret_text},
+            {"role": "user", "content": secret_text},
+            {"role": "assistant", "content": secret_text},
+        ]
+    )
     for fmt in FORMATS.values():
         try:
             problems = fmt.validate(fmt.render(c))
@@ -307,9 +387,16 @@ def test_problem_details_never_contain_example_text() -> None:
 
 # -- --fix ----------------------------------------------------------------------------------------
 def messy() -> Conversation:
-    return conv([{"role": "system", "content": "Be kind."}, {"role": "user", "content": "Hello"},
-                 {"role": "user", "content": "   "}, {"role": "user", "content": "are you there?"},
-                 {"role": "assistant", "content": "Yes."}, {"role": "assistant", "content": "How can I help?"}])
+    return conv(
+        [
+            {"role": "system", "content": "Be kind."},
+            {"role": "user", "content": "Hello"},
+            {"role": "user", "content": "   "},
+            {"role": "user", "content": "are you there?"},
+            {"role": "assistant", "content": "Yes."},
+            {"role": "assistant", "content": "How can I help?"},
+        ]
+    )
 
 
 def test_fix_repairs_and_reports_without_changing_words() -> None:
@@ -317,7 +404,9 @@ def test_fix_repairs_and_reports_without_changing_words() -> None:
     assert applied == ["dropped_empty_turn", "moved_system_turn", "merged_same_role_turns"]
     assert fixed.system == "Be kind."
     assert [(t["role"], t["content"]) for t in fixed.turns] == [
-        ("user", "Hello\n\nare you there?"), ("assistant", "Yes.\n\nHow can I help?")]
+        ("user", "Hello\n\nare you there?"),
+        ("assistant", "Yes.\n\nHow can I help?"),
+    ]
     words = lambda c: sorted(w for t in c.turns for w in (t["content"] or "").split()) + (c.system or "").split()  # noqa: E731
     assert sorted(words(fixed)) == sorted(words(messy()))
 
@@ -328,8 +417,13 @@ def test_fix_keeps_system_turn_where_the_target_has_no_system_field() -> None:
 
 
 def test_fix_does_not_merge_turns_with_different_weights() -> None:
-    c = conv([{"role": "user", "content": "q"}, {"role": "assistant", "content": "a", "weight": 0},
-              {"role": "assistant", "content": "b", "weight": 1}])
+    c = conv(
+        [
+            {"role": "user", "content": "q"},
+            {"role": "assistant", "content": "a", "weight": 0},
+            {"role": "assistant", "content": "b", "weight": 1},
+        ]
+    )
     fixed, applied = repair(c, system_field=False)
     assert applied == [] and len(fixed.turns) == 3
 
@@ -351,7 +445,9 @@ def test_secret_check_reports_types_only() -> None:
     assert out.problem.rule == "secret_detected" and out.problem.detail == "still looks like: aws_key"
 
 
-@pytest.mark.parametrize(("n", "epochs"), [(1, 25), (5, 20), (10, 10), (34, 3), (100, 3), (8333, 3), (8334, 2), (10_000, 2),
-                                           (30_000, 1), (0, 0)])
+@pytest.mark.parametrize(
+    ("n", "epochs"),
+    [(1, 25), (5, 20), (10, 10), (34, 3), (100, 3), (8333, 3), (8334, 2), (10_000, 2), (30_000, 1), (0, 0)],
+)
 def test_notebook_epochs(n: int, epochs: int) -> None:
     assert notebook_epochs(n) == epochs

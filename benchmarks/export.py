@@ -1,0 +1,143 @@
+"""Export throughput per format vs. the floor, and peak memory 50k vs 5k examples.
+
+Floor (measured in the same run): read the same store lines, `json.loads` each, `json.dumps` the
+document and write it — nothing else. Each format's export does the real work on top: prefix scan,
+parse, schema check, render, validate, secret re-check (when scrub.detect is present), encode,
+fsync and rename. Peak memory is `ru_maxrss` of a fresh subprocess per run.
+
+    .venv/bin/python benchmarks/export.py            # 50k and 5k stores of ~4 KB examples
+    .venv/bin/python benchmarks/export.py --n 5000   # quicker
+
+Targets: worst format ≤ 2× floor; peak RSS at 50k ≤ 1.5× peak RSS at 5k.
+Last line: `export: worst_format/floor=<x> mem_50k/5k=<y>`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "server"))
+
+from finetune_collection.storage import encode  # noqa: E402
+
+WORDS = (
+    "alpha beta gamma delta function return value import module class object string number "
+    "list dict test assert error retry timeout config store export format token"
+).split()
+
+
+def text(seed: int, chars: int) -> str:
+    out, i = [], seed
+    while sum(len(w) + 1 for w in out) < chars:
+        i = (i * 1103515245 + 12345) & 0x7FFFFFFF
+        out.append(WORDS[i % len(WORDS)])
+    return " ".join(out)
+
+
+def doc(n: int) -> dict[str, object]:
+    base = {
+        "id": f"ex_{n:08x}",
+        "created_at": "2024-01-02T10:30:00Z",
+        "task_type": ("code_generation", "qa", "review")[n % 3],
+        "quality_score": 0.95,
+        "status": "accepted",
+        "signals": [],
+        "redactions": {},
+        "metadata": {"human_approved": True, "workflow": "orchestrate", "phase": "BUILD"},
+    }
+    if n % 4 == 3:  # a quarter multi-turn
+        base["messages"] = [
+            {"role": "system", "content": text(n, 300)},
+            {"role": "user", "content": text(n + 1, 700)},
+            {"role": "assistant", "content": text(n + 2, 1000)},
+            {"role": "user", "content": text(n + 3, 700)},
+            {"role": "assistant", "content": text(n + 4, 1100)},
+        ]
+    else:
+        base["input"] = {"system": text(n, 300), "user": text(n + 1, 1200), "context": text(n + 5, 500)}
+        base["output"] = {"assistant": text(n + 2, 1900)}
+    return base
+
+
+def build_store(path: Path, n: int) -> None:
+    with open(path, "wb") as f:
+        for i in range(n):
+            d = doc(i)
+            f.write(encode({"op": "put", "t": "examples", "id": d["id"], "doc": d}))
+            f.write(encode({"op": "put", "t": "dedup", "id": d["id"], "doc": {"exact": f"{i:032x}"}}))
+
+
+def floor(store: Path, out: Path) -> float:
+    t0 = time.perf_counter()
+    with open(store, "rb") as src, open(out, "w", encoding="utf-8") as dst:
+        for line in src:
+            record = json.loads(line)
+            if record["t"] == "examples":
+                dst.write(json.dumps(record["doc"], ensure_ascii=False) + "\n")
+    return time.perf_counter() - t0
+
+
+CHILD = """
+import resource, sys, time
+from pathlib import Path
+sys.path.insert(0, {server!r})
+from finetune_collection.config import Config
+from finetune_collection.export import ExportRequest, export
+t0 = time.perf_counter()
+r = export(Path({store!r}), Config(), ExportRequest(format={fmt!r}, output=Path({out!r}), overwrite=True, fix=True))
+dt = time.perf_counter() - t0
+print(dt, r.written, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def run_export(store: Path, fmt: str, out: Path) -> tuple[float, int, int]:
+    code = CHILD.format(server=str(ROOT / "server"), store=str(store), fmt=fmt, out=str(out))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    dt, written, rss = proc.stdout.split()
+    return float(dt), int(written), int(rss)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=50_000)
+    parser.add_argument("--small", type=int, default=5_000)
+    args = parser.parse_args()
+    from finetune_collection.export import FORMATS
+    from finetune_collection.export._process import load_secret_finder
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        big, small = folder / "big.json", folder / "small.json"
+        build_store(big, args.n)
+        build_store(small, args.small)
+        size = big.stat().st_size
+        print(f"store: {args.n} examples, {size / 1e6:.0f} MB (~{size / args.n / 1024:.1f} KB per example)")
+        print(f"secret re-check: {'on' if load_secret_finder() else 'off (scrub.detect not in this build)'}")
+        base = min(floor(big, folder / "floor.jsonl") for _ in range(2))
+        print(f"{'floor (json.loads + json.dumps + write)':42} {base:6.2f} s")
+        worst, worst_fmt = 0.0, ""
+        rss_big = 0
+        for fmt in FORMATS:
+            dt, written, rss = run_export(big, fmt, folder / f"{fmt}.jsonl")
+            ratio = dt / base
+            print(f"{fmt:42} {dt:6.2f} s  {ratio:4.2f}x floor  {written} written  peak {rss / 1024:.0f} MB")
+            if ratio > worst:
+                worst, worst_fmt = ratio, fmt
+            if fmt == "openai":
+                rss_big = rss
+        _, _, rss_small = run_export(small, "openai", folder / "small.jsonl")
+        mem = rss_big / rss_small
+        print(f"peak RSS openai: {args.n}: {rss_big / 1024:.0f} MB, {args.small}: {rss_small / 1024:.0f} MB")
+        print(f"worst format: {worst_fmt}")
+        print(f"export: worst_format/floor={worst:.2f} mem_50k/5k={mem:.2f}")
+
+
+if __name__ == "__main__":
+    main()
