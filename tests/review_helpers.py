@@ -49,9 +49,9 @@ def pending_example(n: int, task_type: str = "code_generation", **extra: Any) ->
     return data
 
 
-def seed(pipeline: Pipeline, count: int, **extra: Any) -> list[str]:
+def seed(pipeline: Pipeline, count: int, start: int = 0, **extra: Any) -> list[str]:
     ids = []
-    for n in range(count):
+    for n in range(start, start + count):
         result = pipeline.collect(pending_example(n, **extra))
         assert result.id is not None and result.status == "pending", result
         ids.append(result.id)

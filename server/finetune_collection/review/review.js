@@ -140,7 +140,7 @@
       try {
         const r = await call(T.edit, { id: ex.id, turn: index, content: area.value });
         say(r.message);
-        await load();
+        await load(true);
       } catch (e) { say(e.message, true); save.disabled = false; }
     });
     area.focus();
@@ -299,7 +299,7 @@
       const y = H - B - f * (H - B - top);
       svg.append(s("text", { x: L - 4, y: y + 3, "text-anchor": "end" }, fmt(Math.round(max * f))));
     }
-    const every = Math.ceil(n / 12);
+    const every = Math.ceil(n / 8);
     labels.forEach((lab, i) => {
       let y = H - B;
       for (const sr of series) {
@@ -348,13 +348,13 @@
       label: "token distribution", cls: "tokens",
       after(svg, g) {
         // One dashed line per export target, placed inside its bin by linear interpolation.
-        const seen = new Map();
+        const placed = [];
         for (const t of tok.targets) {
           const i = binOf(t.token_limit);
           const frac = Math.min(1, (t.token_limit - lowOf(i)) / (highOf(i) - lowOf(i)));
           const xpos = g.L + (i + frac) * g.bw;
-          const k = Math.round(xpos);
-          const row = seen.get(k) || 0; seen.set(k, row + 1);
+          const row = placed.filter((x) => Math.abs(x - xpos) < 60).length; // stack labels that would overlap
+          placed.push(xpos);
           svg.append(s("line", { x1: xpos, y1: g.top, x2: xpos, y2: g.H - g.B, class: "limit" + (t.hard ? "" : " soft") },
             s("title", {}, `${t.name}: ${t.token_limit} tokens (${t.hard ? "rejected above" : "truncated above"}); ${t.over} accepted over`)));
           svg.append(s("text", { x: xpos + 2, y: g.top + 8 + 10 * row, class: "limit-label" }, t.name));
@@ -392,7 +392,7 @@
           legend(tasks.map((t, i) => ["c" + Math.min(i, 6), t]))),
         chart("Tokens per example (estimated) vs export limits", tokenChart(d.tokens), null,
           d.tokens.targets.length ? "Dashed lines: each target's per-example limit (orange: truncated, red: rejected)." : "Export targets unavailable."),
-        h("figure", { class: "chart" }, h("h3", { text: "Ready to train?" }), readyTable(st.ready_to_train)),
+        h("figure", { class: "chart wide" }, h("h3", { text: "Ready to train?" }), readyTable(st.ready_to_train)),
       );
       document.body.dataset.stats = "1";
     } catch (e) { box.replaceChildren(h("p", { class: "notice error", text: e.message })); }
