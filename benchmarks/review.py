@@ -87,7 +87,8 @@ def main() -> None:
         home = Path(tmp)
         t0 = time.perf_counter()
         build(home, n)
-        print(f"built {n} examples in {time.perf_counter() - t0:.1f} s ({(home / 'examples.json').stat().st_size >> 20} MB)")
+        size = (home / "examples.json").stat().st_size >> 20
+        print(f"built {n} examples in {time.perf_counter() - t0:.1f} s ({size} MB)")
         store_load(home)  # warm the OS file cache for both measurements
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=[

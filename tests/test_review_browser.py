@@ -171,7 +171,8 @@ addEventListener("message", async (e) => {
   const m = e.data; if (e.source !== frame.contentWindow || m?.jsonrpc !== "2.0") return;
   window.seen.push(m.method);
   if (m.method === "ui/initialize") send({ id: m.id, result: { protocolVersion: "2026-01-26",
-    hostInfo: { name: "test", version: "0" }, hostCapabilities: { serverTools: {} }, hostContext: { theme: "light" } } });
+    hostInfo: { name: "test", version: "0" }, hostCapabilities: { serverTools: {} },
+    hostContext: { theme: "light" } } });
   else if (m.method === "ui/notifications/initialized") {
     send({ method: "ui/notifications/tool-input", params: { arguments: {} } });
     send({ method: "ui/notifications/tool-result", params: window.TOOL_RESULT }); }
