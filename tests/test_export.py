@@ -101,8 +101,10 @@ def golden_store(pipeline: Pipeline, finetune_home: Path) -> Path:
     return finetune_home / STORE_FILE
 
 
-WORDS = ("river stone cloud maple violet engine harbor pencil winter garden copper lantern "
-         "orbit canyon meadow signal quartz ribbon falcon tundra cedar glacier pepper saddle").split()
+WORDS = (
+    "river stone cloud maple violet engine harbor pencil winter garden copper lantern "
+    "orbit canyon meadow signal quartz ribbon falcon tundra cedar glacier pepper saddle"
+).split()
 
 
 def distinct(n: int, words: int = 40) -> str:
@@ -573,3 +575,61 @@ def test_hf_datasets_loads_export(
     report = export_mod.export(golden_store, config, ExportRequest(format=fmt, output=out))
     ds = datasets.load_dataset("json", data_files=str(out), split="train", cache_dir=str(tmp_path / "cache"))
     assert len(ds) == report.written
+
+
+def test_exact_cluster_fallback_groups_shared_keys(tmp_path: Path) -> None:
+    from finetune_collection.export._clusters import exact_clusters
+    from finetune_collection.export._reader import Snapshot
+
+    path = tmp_path / STORE_FILE
+    lines = [
+        {"op": "put", "t": "dedup", "id": i, "doc": {"exact": k}}
+        for i, k in (("a", "k1"), ("b", "k1"), ("c", "k2"), ("d", "k1"))
+    ]
+    path.write_text("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in lines))
+    with Snapshot(path) as snap:
+        found, warning = exact_clusters(snap, {"a", "b", "c"})
+    assert found == [["a", "b"]] and warning is not None and "near.py" in warning
+
+
+def test_missing_ids_are_reported(golden_store: Path, config: Config, tmp_path: Path) -> None:
+    report = export_mod.export(golden_store, config, ExportRequest(ids=["single", "gone"], output=tmp_path / "o.jsonl"))
+    assert report.written == 1 and "1 requested id(s) are not in the store" in report.warnings
+
+
+def test_readiness_follows_store_changes(golden_store: Path, pipeline: Pipeline, config: Config) -> None:
+    first = {r["target"]: r["examples"] for r in export_mod.readiness(golden_store, config)}
+    assert first == {r["target"]: r["examples"] for r in export_mod.readiness(golden_store, config)}
+    assert pipeline.collect(varied(7)).status == "accepted"
+    after = {r["target"]: r["examples"] for r in export_mod.readiness(golden_store, config)}
+    assert after["openai"] == first["openai"] + 1
+
+
+def test_real_detector_refuses_a_secret_that_reached_the_store(
+    golden_store: Path, config: Config, tmp_path: Path
+) -> None:
+    """A key stored before the scrubber knew its pattern (written here behind the pipeline's back)."""
+    from finetune_collection.export._process import load_secret_finder
+
+    if load_secret_finder() is None:
+        pytest.skip("scrub.detect is not in this build yet")
+    key = "ghp_" + "Zq8rT2vLx9Wm4Kp7Ys3Nd6Hc1Bf5Gj0Ae2Ru"
+    doc = {
+        "id": "leaky",
+        "created_at": "2024-02-01T00:00:00Z",
+        "task_type": "qa",
+        "quality_score": 0.95,
+        "status": "accepted",
+        "input": {"user": "Which token do I use?"},
+        "output": {"assistant": f"Use {key}."},
+    }
+    with open(golden_store, "ab") as f:
+        f.write(
+            json.dumps({"op": "put", "t": "examples", "id": "leaky", "doc": doc}, separators=(",", ":")).encode()
+            + b"\n"
+        )
+    out = tmp_path / "o.jsonl"
+    report = export_mod.export(golden_store, config, ExportRequest(output=out))
+    assert [(s.id, s.rule) for s in report.skipped] == [("leaky", "secret_detected")]
+    assert "github_token" in report.skipped[0].detail
+    assert key not in report.model_dump_json() and key.encode() not in out.read_bytes()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ._base import conversation
+from ._base import Conversation, conversation
 from ._filters import Selector
 from ._models import ExportRequest, FormatCheck, PortabilityReport
 from ._process import SecretCheck, load_secret_finder, notebook_epochs, process
@@ -35,13 +36,17 @@ def check(store_path: Path, config: Config, request: ExportRequest) -> Portabili
                 break
             matched += 1
             secrets = SecretCheck(finder)  # one memo per example, shared by the nine formats
+            convs: dict[str, Conversation] = {}  # one per context placement, not per format
             for name, fmt in FORMATS.items():
                 t = tallies[name]
                 if example is None:
                     _fail(t, doc_id, "invalid_stored_example")
                     continue
                 limit = token_limit(fmt, config)
-                conv = conversation(example, placement(fmt, config))
+                where = placement(fmt, config)
+                if where not in convs:
+                    convs[where] = conversation(example, where)
+                conv = _copy(convs[where])
                 out = process(conv, fmt, limit, request.fix, secrets)
                 t.over += out.over_limit
                 if out.line is None:
@@ -59,6 +64,12 @@ def check(store_path: Path, config: Config, request: ExportRequest) -> Portabili
     if finder is None:
         report.note += "; secret re-check unavailable (scrub.detect missing)"
     return report
+
+
+def _copy(conv: Conversation) -> Conversation:
+    # Formats only read the conversation, but a repair builds new turns; a shallow copy keeps
+    # one format's view from leaking into the next.
+    return Conversation(conv.id, conv.task_type, conv.system, list(conv.turns), conv.tools, conv.tokens)
 
 
 def _fail(t: _Tally, doc_id: str, rule: str) -> None:
@@ -108,8 +119,30 @@ def _summary(name: str, t: _Tally, config: Config) -> FormatCheck:
     )
 
 
+_CACHE: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+
+
 def readiness(store_path: Path, config: Config) -> list[dict[str, Any]]:
-    """Per target: can the accepted set be trained on now, and what is missing (for `stats`)."""
+    """Per target: can the accepted set be trained on now, and what is missing (for `stats`).
+
+    This runs every format over the accepted set, so a long-lived server remembers the answer
+    until the store file or the config changes (file identity, size and mtime).
+    """
+    try:
+        st = store_path.stat()
+        key: tuple[Any, ...] = (str(store_path), st.st_ino, st.st_size, st.st_mtime_ns, config.model_dump_json())
+    except OSError:
+        key = ()
+    if key and key in _CACHE:
+        return copy.deepcopy(_CACHE[key])
+    rows = _readiness(store_path, config)
+    if key:
+        _CACHE.clear()
+        _CACHE[key] = copy.deepcopy(rows)
+    return rows
+
+
+def _readiness(store_path: Path, config: Config) -> list[dict[str, Any]]:
     report = check(store_path, config, ExportRequest())
     rows = []
     for f in report.formats:

@@ -14,12 +14,15 @@ def clusters(store_path: Path, config: Config, snap: Snapshot, ids: set[str]) ->
     try:
         from ..near import clusters as near_clusters  # type: ignore[import-untyped,unused-ignore]
     except ImportError:
-        near_clusters = None
-    if near_clusters is not None:
-        from ..store import Store
+        return exact_clusters(snap, ids)
+    from ..store import Store
 
-        found: list[list[str]] = near_clusters(Store(store_path.parent, config))
-        return found, None
+    found: list[list[str]] = near_clusters(Store(store_path.parent, config))
+    return found, None
+
+
+def exact_clusters(snap: Snapshot, ids: set[str]) -> tuple[list[list[str]], str | None]:
+    """Fallback: ids sharing the dedup table's `exact` key."""
     by_key: dict[str, list[str]] = defaultdict(list)
     index = snap.index(("dedup",))["dedup"]
     for doc_id, (offset, length) in index.items():

@@ -74,9 +74,13 @@ class Selector:
         self.hits = [0] * len(self.filters)
         self.seen = 0
         self.by_status: dict[str, int] = {}
+        self.wanted_ids = set(request.ids) if request.ids is not None else None
+        self.id_hits = 0
 
     def match(self, doc: Doc) -> bool:
         self.seen += 1
+        if self.wanted_ids is not None and doc.get("id") in self.wanted_ids:
+            self.id_hits += 1
         status = str(doc.get("status"))
         self.by_status[status] = self.by_status.get(status, 0) + 1
         ok = True

@@ -134,6 +134,8 @@ def export(store_path: Path, config: Config, request: ExportRequest, progress: P
     report.default_epochs = fmt.default_epochs or notebook_epochs(counts[0])
     report.billed_tokens_estimated = billed * report.default_epochs
     report.warnings += _warnings(fmt, report.written, warned, limit)
+    if request.ids is not None and selector.id_hits < len(set(request.ids)):
+        report.warnings.append(f"{len(set(request.ids)) - selector.id_hits} requested id(s) are not in the store")
     return report
 
 
