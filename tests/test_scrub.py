@@ -54,6 +54,9 @@ MUST_MATCH = [
     ("--password hunter2", "--password <REDACTED>"),
     ("<password>hunter2</password>", "<password><REDACTED></password>"),
     ('const apiKey: string = "Zx81kLmN0pQr2StUv4Wx";', 'const apiKey: string = "<SECRET>";'),
+    ("My IBAN is GB33BUKB20201555555555", "My IBAN is <IBAN>"),
+    ("Tel: +49 (0)30 1234567", "Tel: <PHONE>"),
+    ('db_pass: "m{{h}o)p${e]nob(ody"', 'db_pass: "<REDACTED>"'),
 ]
 MUST_NOT_MATCH = [
     "token_count = 42",
@@ -76,6 +79,10 @@ MUST_NOT_MATCH = [
     "pi = 3.14159265358979",
     "Boston, MA 02110-1301 USA",
     "<img src='logo@2x.png'>",
+    "ISBN: 0-306-40615-2",
+    "if password == confirm_password:",
+    "ts 1700000000123 and 0.666666667",
+    "EXAMPLE: AKIAIOSFODNN7EXAMPLE",
 ]
 
 
@@ -152,7 +159,8 @@ def test_seed_patterns_in_config_behave_as_the_seed_writes_them(text: str) -> No
 
 
 def test_user_patterns_run_after_the_catalog_with_original_offsets() -> None:
-    scrubber = build_scrubber(parse("pii_patterns:\n  - {type: ticket, pattern: 'TCK-[0-9]+', replacement: '<TICKET>'}\n"))
+    config = "pii_patterns:\n  - {type: ticket, pattern: 'TCK-[0-9]+', replacement: '<TICKET>'}\n"
+    scrubber = build_scrubber(parse(config))
     text = "a@b.io TCK-42"
     result = scrubber.scrub_text(text)
     assert result.text == "<EMAIL> <TICKET>"

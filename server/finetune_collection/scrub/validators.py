@@ -145,6 +145,8 @@ def phone(value: str) -> bool:
     seps = [c for c in value if not c.isdigit() and c not in "+ "]
     if (seps and set(seps) == {"."} and len(seps) < 2) or _ZIP4.fullmatch(value.strip()):
         return False  # a decimal (`0.666666667`) or a US ZIP+4 (`02110-1301`)
+    if len(re.split(r"[^0-9]+", value.strip(" )"))[-1]) < 2:
+        return False  # phone numbers do not end in a one-digit group; ISBNs (`0-306-40615-2`) do
     if _DOTTED_QUAD.fullmatch(value.strip()):  # an IPv4 address (private ones reach here)
         return False
     text = value.strip()
