@@ -261,3 +261,23 @@ def test_recheck_tie_keeps_the_oldest_and_a_stricter_threshold_finds_less(pipeli
     assert all("older" in m.reason for m in cluster.members if not m.keep)
     strict = Config.model_validate({"dedup": {"threshold": 0.999}})
     assert recheck(store, strict).clusters == []
+
+
+def test_cli_dedup_prints_the_clusters_before_it_applies(pipeline: Pipeline, store: Store) -> None:
+    from click.testing import CliRunner
+
+    from finetune_collection.cli import cli
+
+    ids = _seed_cluster(pipeline)
+    dry = CliRunner().invoke(cli, ["dedup"])
+    assert dry.exit_code == 0, dry.output
+    assert "cluster of 3:" in dry.stdout and f"keep {ids['c']}" in dry.stdout
+    assert "would remove 2 of 4 example(s) in 1 cluster(s); add --apply" in dry.stdout
+    assert len(Store(store.home, store.config)) == 4
+    done = CliRunner().invoke(cli, ["dedup", "--apply", "--json"])
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    assert report["applied"] and sorted(report["remove"]) == sorted([ids["a"], ids["b"]])
+    assert len(Store(store.home, store.config)) == 2
+    bad = CliRunner().invoke(cli, ["dedup", "--threshold", "1.5"])
+    assert bad.exit_code == 2 and "--threshold" in bad.output

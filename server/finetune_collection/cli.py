@@ -362,6 +362,34 @@ def purge(app: App, before: str, status: str | None, yes: bool) -> None:
     click.echo(f"{verb} {len(ids)} example(s)" + ("" if yes or not ids else "; add --yes to delete them"))
 
 
+@cli.command()
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), help="default: dedup.threshold in the config")
+@click.option("--apply", is_flag=True, help="remove the duplicates (without it, only report the clusters)")
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
+@pass_app
+@fails_cleanly
+def dedup(app: App, threshold: float | None, apply: bool, as_json: bool) -> None:
+    """Re-check the whole dataset for near-duplicates and keep the best of each cluster."""
+    from .recheck import recheck
+
+    config = app.config
+    if threshold is not None:
+        config = config.model_copy(update={"dedup": config.dedup.model_copy(update={"threshold": threshold})})
+    report = recheck(app.store, config)
+    for cluster in [] if as_json else report.clusters:
+        click.echo(f"cluster of {len(cluster.ids)}:")
+        for m in cluster.members:
+            click.echo(f"  {'keep' if m.keep else 'drop'} {m.id} (quality {m.quality_score:g}): {m.reason}")
+    if apply and report.remove:
+        report = recheck(app.store, config, apply=True)  # recomputed under the store lock
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        verb = "removed" if apply else "would remove"
+        click.echo(f"{verb} {len(report.remove)} of {report.examples} example(s) in {len(report.clusters)} "
+                   f"cluster(s)" + ("; add --apply to remove them" if report.remove and not apply else ""))
+
+
 def parse_date(value: str, hint: str) -> datetime:
     from .model import parse_time
 
