@@ -16,7 +16,7 @@ from typing import Annotated, Any, Protocol, TypeVar
 from mcp.server.apps import Apps, ResourceCsp
 from mcp.server.mcpserver import Context
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import WithJsonSchema
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from ..pipeline import Pipeline
 from ..store import Store
@@ -39,6 +39,46 @@ FilterArg = Annotated[Loose, WithJsonSchema({
     "type": "object", "description": "as finetune_review_list: status, task_type, min_quality, q",
     "properties": {"status": {"type": "string"}, "task_type": {"type": "string"},
                    "min_quality": {"type": ["number", "null"]}, "q": {"type": "string"}}})]
+
+
+class PageOut(BaseModel):
+    page: dict[str, Any] = Field(description="the first page of pending examples, as finetune_review_list")
+
+
+class ListOut(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    filter: dict[str, Any]
+    counts: dict[str, int]
+    task_types: list[str]
+    examples: list[dict[str, Any]] = Field(description="scrubbed examples: turns, signals, redactions, score")
+
+
+class DetailOut(BaseModel):
+    example: dict[str, Any]
+    neighbours: list[dict[str, Any]] = Field(description="similar examples with left/right word-diff segments")
+
+
+class StatsOut(BaseModel):
+    stats: dict[str, Any]
+    timeline: dict[str, Any]
+    tokens: dict[str, Any]
+
+
+class ActOut(BaseModel):
+    action: str
+    done: list[str]
+    missing: list[str]
+    message: str
+
+
+class EditOut(BaseModel):
+    id: str
+    status: str
+    changed: bool
+    redactions: dict[str, int]
+    message: str
 
 
 class CoreState(Protocol):
@@ -70,7 +110,7 @@ def register(apps: Apps, state_of: Callable[[Context], CoreState]) -> None:
         resource_uri=URI, name="finetune_review_page", title="Review collected examples",
         annotations=READ,
     )
-    async def finetune_review_page(ctx: Context) -> CallToolResult:
+    async def finetune_review_page(ctx: Context) -> Annotated[CallToolResult, PageOut]:
         """Open the review page for collected examples (pending first) or, in clients that cannot show
         pages, get a text summary: counts by status and the newest pending examples with id, task type,
         quality, signals and a scrubbed preview. Call when the user wants to review, curate or approve
@@ -94,38 +134,40 @@ def register(apps: Apps, state_of: Callable[[Context], CoreState]) -> None:
     async def finetune_review_list(
         ctx: Context, status: Status = None, task_type: Text = None, min_quality: Number = None,
         q: Text = None, offset: Integer = None, limit: Integer = None,
-    ) -> CallToolResult:
+    ) -> Annotated[CallToolResult, ListOut]:
         """For the review page: one page (limit <= 100) of scrubbed examples matching the filter,
         pending first, then newest first."""
         return await run(ctx, lambda s, a: api.list_page(s.store, a), status=status, task_type=task_type,
                          min_quality=min_quality, q=q, offset=offset, limit=limit)
 
     @tool("detail", "Review page: similar examples", READ)
-    async def finetune_review_detail(ctx: Context, id: Text = None) -> CallToolResult:
+    async def finetune_review_detail(ctx: Context, id: Text = None) -> Annotated[CallToolResult, DetailOut]:
         """For the review page: one example and up to 3 similar stored ones, each with a word diff."""
         return await run(ctx, lambda s, a: api.detail(s.store, a), id=id)
 
     @tool("stats", "Review page: chart data", READ)
-    async def finetune_review_stats(ctx: Context) -> CallToolResult:
+    async def finetune_review_stats(ctx: Context) -> Annotated[CallToolResult, StatsOut]:
         """For the review page: statistics, counts over time and the token distribution per export target."""
         return await run(ctx, lambda s, a: api.stats(s.store, a))
 
     @tool("act", "Review page: approve, reject or delete", WRITE)
-    async def finetune_review_act(ctx: Context, ids: Ids = None, action: ActionArg = None) -> CallToolResult:
+    async def finetune_review_act(
+        ctx: Context, ids: Ids = None, action: ActionArg = None,
+    ) -> Annotated[CallToolResult, ActOut]:
         """For the review page: approve, reject or delete these ids. delete cannot be undone."""
         return await run(ctx, lambda s, a: api.act(s.pipeline, a), ids=ids, action=action)
 
     @tool("bulk", "Review page: bulk approve or reject", WRITE)
     async def finetune_review_bulk(
         ctx: Context, filter: FilterArg = None, action: ActionArg = None, expect: Integer = None,
-    ) -> CallToolResult:
+    ) -> Annotated[CallToolResult, ActOut]:
         """For the review page: approve or reject every example matching `filter`; refuses when the
         matching set no longer has `expect` examples (it changed since the user looked)."""
         return await run(ctx, lambda s, a: api.bulk(s.pipeline, a), filter=filter, action=action, expect=expect)
 
     @tool("edit", "Review page: edit a turn", WRITE)
     async def finetune_review_edit(ctx: Context, id: Text = None, turn: Integer = None,
-                                   content: Text = None) -> CallToolResult:
+                                   content: Text = None) -> Annotated[CallToolResult, EditOut]:
         """For the review page: replace the text of turn `turn` (0-based) of example `id`. The edited
         example is scrubbed and checked for duplicates like a new one, then replaces the old one under
         the same id."""
