@@ -9,7 +9,7 @@ synthetic secrets from the test corpus planted every ~20 KB. Prints:
 - a 1 MB single line (no newlines) and a pathological user pattern, each with its bound;
 - recall / fp on tests/pii/corpus.jsonl.
 
-Times are CPU time of this process (`process_time`), best of 3, so other load on a shared
+Times are CPU time of this process (`process_time`), best of 5, so other load on a shared
 machine does not skew the ratios.
 
     .venv/bin/python benchmarks/scrub.py
@@ -87,7 +87,7 @@ def time_catalog(scrubber: Scrubber, docs: list[str]) -> float:
     return time.process_time() - start
 
 
-def best(fn: object, *args: object, runs: int = 3) -> float:
+def best(fn: object, *args: object, runs: int = 5) -> float:
     return min(fn(*args) for _ in range(runs))  # type: ignore[operator]
 
 

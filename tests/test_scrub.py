@@ -105,6 +105,12 @@ def test_findings_are_offsets_into_the_original(scrubber: Scrubber) -> None:
     assert result.counts == Counter({"email": 1, "password": 1, "ip_address": 1})
 
 
+def test_explain_gives_types_and_line_col_never_values(scrubber: Scrubber) -> None:
+    located = scrubber.explain("line one\n  mail a@b.io")
+    assert [(x.type, x.line, x.col, x.end - x.start) for x in located] == [("email", 2, 8, 6)]
+    assert "a@b.io" not in repr(located)
+
+
 def test_pseudonyms_are_consistent_within_an_example() -> None:
     scrubber = build_scrubber(parse("scrub:\n  pseudonyms: true\n"))
     counts: Counter[str] = Counter()

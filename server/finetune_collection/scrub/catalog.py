@@ -122,11 +122,12 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "aws_secret_key",
-        r"(?i)(?<![A-Za-z0-9])aws[\w.-]{0,30}?(?:secret|sk|key|access)[\w.-]{0,30}[\"'\]]{0,2}"
+        # Anchored on `secret`/`key` (hits the `secret` rule finds anyway) with `aws` behind.
+        r"(?i)(?<=(?<![A-Za-z0-9])aws[\w.-]{0,30})(?:secret|key)[\w.-]{0,30}[\"'\]]{0,2}"
         r"[ \t]*(?::=|=>|[:=,]|[ \t])[ \t]*[\"']?(?P<value>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])",
         "<AWS_SECRET_KEY>",
         validator=lambda s: v.random_token(s, 40, 3.5),
-        anchors=("aws",),
+        anchors=("secret", "key"),
     ),
     *_keys("github_token", "<GITHUB_TOKEN>", r"gh[pousr]_[A-Za-z0-9]{36,255}", r"github_pat_[A-Za-z0-9_]{50,255}"),
     *_keys(
@@ -277,11 +278,11 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "ssn",
-        r"(?i)(?:ssn|social[ \t]+security(?:[ \t]+(?:number|no\.?|#))?)[^0-9\n]{0,12}"
+        r"(?i)(?:ssn|security(?:[ \t]+(?:number|no\.?|#))?)[^0-9\n]{0,12}"
         r"(?P<value>[0-9]{3}[- .]?[0-9]{2}[- .]?[0-9]{4})(?![0-9])",
         "<SSN>",
         validator=v.ssn,
-        anchors=("ssn", "social"),
+        anchors=("ssn", "security"),
     ),
     Rule(
         "ip_address",
@@ -329,10 +330,10 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "phone",
-        r"(?i)(?:phone|tel:|mobile)[a-z]*[^0-9\n]{0,15}"
+        r"(?i)phone[a-z]*[^0-9\n]{0,15}"
         r"(?P<value>\+?[0-9][0-9 ().-]{5,18}[0-9])(?![0-9])",
         "<PHONE>",
         validator=v.phone,
-        anchors=("phone", "tel:", "mobile"),
+        anchors=("phone",),
     ),
 ]

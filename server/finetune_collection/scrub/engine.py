@@ -65,6 +65,17 @@ class Finding:
 
 
 @dataclass(slots=True)
+class Located:
+    """A finding with 1-based line and column (in characters) of its start in the original."""
+
+    type: str
+    start: int
+    end: int
+    line: int
+    col: int
+
+
+@dataclass(slots=True)
 class ScrubResult:
     text: str
     counts: Counter[str] = field(default_factory=Counter)
@@ -92,10 +103,11 @@ class _Anchors:
         found = self.cache.get(literal)
         if found is None:
             needle = literal.encode("latin-1")
-            shorter = [k for k in self.literals if k != literal and literal.startswith(k)]
-            if shorter:  # `authorization` from the hits of `auth`: a filter, not another scan
-                base = self.positions(min(shorter, key=len))
-                found = [p for p in base if self.folded.startswith(needle, p)]
+            inner = [k for k in self.literals if k != literal and k in literal]
+            if inner:  # `authorization` from the hits of `auth`: a filter, not another scan
+                k = min(inner, key=len)
+                offset = literal.index(k)
+                found = [p - offset for p in self.positions(k) if self.folded.startswith(needle, p - offset)]
             else:
                 found = []
                 i = self.folded.find(needle)
@@ -277,6 +289,15 @@ class Scrubber:
             base = rule.replacement[:-1] if rule.replacement.endswith(">") else rule.replacement
             names[key] = f"{base}_{n}>"
         return names[key]
+
+    def explain(self, text: str, names: dict[tuple[str, str], str] | None = None) -> list[Located]:
+        """What `scrub_text` would replace, by type and position, never by value (`--explain`)."""
+        located = []
+        for f in self.scrub_text(text, names).findings:
+            line = text.count("\n", 0, f.start) + 1
+            col = f.start - (text.rfind("\n", 0, f.start) + 1) + 1
+            located.append(Located(f.type, f.start, f.end, line, col))
+        return located
 
     def scrub_value(self, value: Any, counts: Counter[str], names: dict[tuple[str, str], str] | None = None) -> Any:
         """Scrub every string inside a JSON value (dict keys included), counting per type."""
