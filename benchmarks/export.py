@@ -89,16 +89,18 @@ import resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {server!r})
 from finetune_collection.config import Config
-from finetune_collection.export import ExportRequest, export
+from finetune_collection.export import ExportRequest, _run, export
+if not {secrets}:
+    _run.load_secret_finder = lambda: None
 t0 = time.perf_counter()
 r = export(Path({store!r}), Config(), ExportRequest(format={fmt!r}, output=Path({out!r}), overwrite=True, fix=True))
 dt = time.perf_counter() - t0
-print(dt, r.written, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(dt, r.written, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
 """
 
 
-def run_export(store: Path, fmt: str, out: Path) -> tuple[float, int, int]:
-    code = CHILD.format(server=str(ROOT / "server"), store=str(store), fmt=fmt, out=str(out))
+def run_export(store: Path, fmt: str, out: Path, secrets: bool) -> tuple[float, int, int]:
+    code = CHILD.format(server=str(ROOT / "server"), store=str(store), fmt=fmt, out=str(out), secrets=secrets)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     dt, written, rss = proc.stdout.split()
     return float(dt), int(written), int(rss)
@@ -108,7 +110,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=50_000)
     parser.add_argument("--small", type=int, default=5_000)
+    parser.add_argument("--secret-check", choices=["on", "off"], default="on",
+                        help="off: measure the exporter without scrub.detect's per-record re-scan")
     args = parser.parse_args()
+    secrets = args.secret_check == "on"
     from finetune_collection.export import FORMATS
     from finetune_collection.export._process import load_secret_finder
 
@@ -118,25 +123,28 @@ def main() -> None:
         build_store(big, args.n)
         build_store(small, args.small)
         size = big.stat().st_size
-        print(f"store: {args.n} examples, {size / 1e6:.0f} MB (~{size / args.n / 1024:.1f} KB per example)")
-        print(f"secret re-check: {'on' if load_secret_finder() else 'off (scrub.detect not in this build)'}")
+        print(f"store: {args.n} examples, {size / 1e6:.0f} MB (~{size / args.n / 1024:.1f} KB per example)", flush=True)
+        found = "on" if load_secret_finder() else "off (no scrub.detect)"
+        state = found if secrets else "off (--secret-check off)"
+        print(f"secret re-check: {state}", flush=True)
         base = min(floor(big, folder / "floor.jsonl") for _ in range(2))
-        print(f"{'floor (json.loads + json.dumps + write)':42} {base:6.2f} s")
+        print(f"{'floor (json.loads + json.dumps + write)':42} {base:6.2f} s", flush=True)
         worst, worst_fmt = 0.0, ""
         rss_big = 0
         for fmt in FORMATS:
-            dt, written, rss = run_export(big, fmt, folder / f"{fmt}.jsonl")
+            dt, written, rss = run_export(big, fmt, folder / f"{fmt}.jsonl", secrets)
             ratio = dt / base
-            print(f"{fmt:42} {dt:6.2f} s  {ratio:4.2f}x floor  {written} written  peak {rss / 1024:.0f} MB")
+            print(f"{fmt:42} {dt:6.2f} s  {ratio:4.2f}x floor  {written} written  peak {rss / 1024:.0f} MB", flush=True)
             if ratio > worst:
                 worst, worst_fmt = ratio, fmt
             if fmt == "openai":
                 rss_big = rss
-        _, _, rss_small = run_export(small, "openai", folder / "small.jsonl")
+        _, _, rss_small = run_export(small, "openai", folder / "small.jsonl", secrets)
         mem = rss_big / rss_small
-        print(f"peak RSS openai: {args.n}: {rss_big / 1024:.0f} MB, {args.small}: {rss_small / 1024:.0f} MB")
-        print(f"worst format: {worst_fmt}")
-        print(f"export: worst_format/floor={worst:.2f} mem_50k/5k={mem:.2f}")
+        mb = f"{args.n}: {rss_big / 1024:.0f} MB, {args.small}: {rss_small / 1024:.0f} MB"
+        print(f"peak RSS openai: {mb}", flush=True)
+        print(f"worst format: {worst_fmt}", flush=True)
+        print(f"export: worst_format/floor={worst:.2f} mem_50k/5k={mem:.2f}", flush=True)
 
 
 if __name__ == "__main__":
