@@ -101,7 +101,8 @@ class DedupSettings(_Section):
     char 5-grams keep a renamed identifier's unchanged letters (word 3-grams lose three shingles
     per renamed token: 0.65), with the widest gap; threshold 0.7 sits 0.06 (1.5σ of the
     128-permutation estimate, σ ≈ sqrt(J(1-J)/128) ≈ 0.04) below the lowest positive and 0.29
-    above the highest hard negative, erring toward precision. The same prompt with a different
+    above the highest hard negative (0.09 above two different functions of one module, 0.61),
+    erring toward precision. The same prompt with a different
     answer reaches 0.93 overall but ≤ 0.07 on the answer side, hence answer_threshold 0.5 (the
     lowest positive answer side is 0.76). 128 permutations: 512 bytes per side stored; 64 would
     double the estimate's variance (σ 0.057) for half the bytes.

@@ -1,4 +1,4 @@
-"""Near-duplicate detection: MinHash signatures, a MinHashLSH index, and a verification step.
+"""Near-duplicate detection: MinHash signatures, an LSH band index, and a verification step.
 
 Two examples are near duplicates when
   1. the Jaccard similarity of their shingle sets (prompt side ∪ answer side) is ≥ `threshold`,
@@ -14,8 +14,9 @@ is the element-wise minimum of the two, so only two signatures are stored.
 
 LSH only proposes candidates; each is verified on the full signatures (rule 1 and 2 on
 estimated Jaccard), which is what keeps precision: a false "duplicate" silently drops a user's
-example. Rebuilding the index at start-up inserts stored band hashes without building any
-`MinHash` object (that construction, not the LSH, dominated start-up: ~6 s for 20k).
+example. Rebuilding the index at start-up decodes stored signatures into band tables without
+building any `MinHash` object (that construction dominated start-up: ~6 s for 20k) and without
+datasketch's MinHashLSH storage (a set per bucket: ~840 MB at 100k entries, see __init__).
 """
 
 from __future__ import annotations
@@ -108,18 +109,6 @@ def _decode(text: str) -> NDArray[np.uint32]:
 
 
 @dataclass(slots=True)
-class _Sig:
-    """What MinHashLSH reads from a MinHash (`hashvalues`, `scheme`, `len`), without the cost of
-    constructing one (permutation setup) for every stored example."""
-
-    hashvalues: NDArray[np.uint32]
-    scheme: str = SCHEME
-
-    def __len__(self) -> int:
-        return len(self.hashvalues)
-
-
-@dataclass(slots=True)
 class _Entry:
     union: NDArray[np.uint32]
     answer: NDArray[np.uint32]
@@ -130,11 +119,15 @@ class NearDeduper(Deduper):
 
     def __init__(self, settings: DedupSettings) -> None:
         super().__init__(settings)
-        from datasketch import MinHashLSH
-
         self.fingerprint = fingerprint(settings)
         # LSH only proposes candidates (tuned for recall, see lsh_params); _verify decides.
-        self._lsh = MinHashLSH(num_perm=settings.num_perm, params=lsh_params(settings.threshold, settings.num_perm))
+        # Band tables are plain dicts of band bytes -> id (a list only on collision): datasketch's
+        # MinHashLSH keeps a set per bucket plus a per-key list of band hashes, measured at
+        # ~840 MB for 100k entries and ~9 s to rebuild 20k (GC-tracked sets), where these take a
+        # fraction of both. The banding is the same: b bands of r rows of the signature.
+        b, r = lsh_params(settings.threshold, settings.num_perm)
+        self._ranges = [(i * r * 4, (i + 1) * r * 4) for i in range(b)]
+        self._tables: list[dict[bytes, str | list[str]]] = [{} for _ in range(b)]
         self._entries: dict[str, _Entry] = {}
         self.stale: set[str] = set()  # ids whose stored keys were made under another fingerprint
 
@@ -171,13 +164,43 @@ class NearDeduper(Deduper):
         answer = _decode(near["a"])
         entry = _Entry(np.minimum(_decode(near["p"]), answer), answer)
         self._entries[example_id] = entry
-        self._lsh.insert(example_id, _Sig(entry.union), check_duplication=False)
+        for band, table in zip(self._bands(entry.union), self._tables, strict=True):
+            held = table.get(band)
+            if held is None:
+                table[band] = example_id
+            elif isinstance(held, str):
+                table[band] = [held, example_id]
+            else:
+                held.append(example_id)
+
+    def _bands(self, union: NDArray[np.uint32]) -> list[bytes]:
+        raw = union.tobytes()
+        return [raw[start:end] for start, end in self._ranges]
+
+    def _candidates(self, union: NDArray[np.uint32]) -> set[str]:
+        found: set[str] = set()
+        for band, table in zip(self._bands(union), self._tables, strict=True):
+            held = table.get(band)
+            if isinstance(held, str):
+                found.add(held)
+            elif held is not None:
+                found.update(held)
+        return found
 
     def remove(self, example_id: str) -> None:
         super().remove(example_id)
         self.stale.discard(example_id)
-        if self._entries.pop(example_id, None) is not None:
-            self._lsh.remove(example_id)
+        entry = self._entries.pop(example_id, None)
+        if entry is None:
+            return
+        for band, table in zip(self._bands(entry.union), self._tables, strict=True):
+            held = table.get(band)
+            if held == example_id:
+                del table[band]
+            elif isinstance(held, list) and example_id in held:
+                held.remove(example_id)
+                if len(held) == 1:
+                    table[band] = held[0]
 
     def __contains__(self, example_id: str) -> bool:
         # A stale entry reads as missing, so the store recomputes its keys (see store._heal).
@@ -201,7 +224,7 @@ class NearDeduper(Deduper):
         entry = self._entries.get(example_id)
         if entry is None:
             return []
-        return [m for m in self._verified(entry, self._lsh.query(_Sig(entry.union))) if m.id != example_id]
+        return [m for m in self._verified(entry, self._candidates(entry.union)) if m.id != example_id]
 
     def similarity(self, a: str, b: str) -> float | None:
         """Verified similarity of two stored examples, or None if they are not near duplicates."""
@@ -211,7 +234,7 @@ class NearDeduper(Deduper):
         return self._verify(ea, eb)
 
     def _best(self, entry: _Entry, exclude: str | None) -> Match | None:
-        found = [m for m in self._verified(entry, self._lsh.query(_Sig(entry.union))) if m.id != exclude]
+        found = [m for m in self._verified(entry, self._candidates(entry.union)) if m.id != exclude]
         return max(found, key=lambda m: m.similarity) if found else None
 
     def _verified(self, entry: _Entry, candidates: Iterable[str]) -> list[Match]:
@@ -246,8 +269,8 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows) of the candidate filter. A pair at similarity J becomes a candidate with
     P(J) = 1 - (1 - J^r)^b. Verification removes false candidates, so LSH is tuned for recall:
     P(threshold) ≥ 0.95 and P(threshold + 0.1) ≥ 0.995, while unrelated text stays out
-    (P(threshold - 0.4) ≤ 0.05). Among those, the fewest bands: each band costs ~40 MB per
-    100k indexed examples in MinHashLSH's dict storage. At 0.7 and 128 permutations: 17 × 5.
+    (P(threshold - 0.4) ≤ 0.05). Among those, the fewest bands: each band is a dict entry per
+    indexed example. At 0.7 and 128 permutations: 17 × 5.
     """
     best: tuple[int, int] | None = None
     for b in range(2, num_perm + 1):
