@@ -296,7 +296,13 @@ def build_server() -> MCPServer:
             return ListRootsResult(roots=[])
         return ListRoots()
 
-    from .export import ExportReport
+    from .export import ExportReport, PortabilityReport
+
+    class ExportResult(ExportReport):  # type: ignore[misc,valid-type]
+        """An export's report; with dry_run, nothing written and the portability report filled."""
+
+        dry_run: bool = False
+        portability: PortabilityReport | None = None  # type: ignore[valid-type]
 
     @mcp.tool(
         title="Export training data",
@@ -327,7 +333,7 @@ def build_server() -> MCPServer:
         overwrite: Annotated[bool, Field(description="replace an existing file")] = False,
         dry_run: Annotated[bool, Field(description="write nothing; report, for every format, what would "
                                                    "pass and fail, and estimated tokens and cost")] = False,
-    ) -> Annotated[CallToolResult, ExportReport]:
+    ) -> Annotated[CallToolResult, ExportResult]:
         """Export accepted examples as JSONL for a fine-tuning target, validated per target first.
 
         Call when the user says "export training data". Only accepted examples are exported unless
@@ -358,9 +364,10 @@ def build_server() -> MCPServer:
 
         if dry_run:
             report = await state.run(export_mod.check, state.store.path, state.config, request)
+            dry = ExportResult(format=format, written=0, matched=report.matched, dry_run=True, portability=report)
             return CallToolResult(
                 content=[TextContent(type="text", text=report.render())],
-                structured_content=report.model_dump(mode="json"),
+                structured_content=dry.model_dump(mode="json"),
             )
 
         async def send(done: int, total: int | None) -> None:
@@ -376,7 +383,7 @@ def build_server() -> MCPServer:
         ]
         return CallToolResult(
             content=[TextContent(type="text", text=result.model_dump_json(indent=2)), *links],
-            structured_content=result.model_dump(mode="json"),
+            structured_content=ExportResult(**result.model_dump()).model_dump(mode="json"),
         )
 
     # -- finetune_review ------------------------------------------------------------------------

@@ -1,0 +1,136 @@
+"""Server cold start and collect_example round trips over stdio, next to a bare one-tool MCPServer.
+
+    .venv/bin/python benchmarks/server.py [--starts 5] [--calls 60]
+
+- cold start: spawn -> initialize -> tools/list answered, for `python -m finetune_collection`
+  and for a bare `MCPServer` with one trivial tool (same interpreter, same client, same run);
+- round trip: `collect_example` p50/p95 with 100 and with 20k examples already stored, next to
+  the bare server's trivial tool.
+Targets: cold_start_ratio <= 1.3; collect_20k/100 <= 1.3; collect_20k/trivial <= 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import anyio
+from mcp import Client, StdioServerParameters
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "server"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from store import fill  # noqa: E402  (benchmarks/store.py: grows a store quickly)
+
+from finetune_collection.config import Config  # noqa: E402
+from finetune_collection.store import Store  # noqa: E402
+
+BARE = textwrap.dedent(
+    """
+    from mcp.server.mcpserver import MCPServer
+    mcp = MCPServer("bare")
+
+    @mcp.tool()
+    def ping(n: int = 0) -> int:
+        \"\"\"Return n.\"\"\"
+        return n
+
+    mcp.run()
+    """
+)
+
+
+def env(home: Path) -> dict[str, str]:
+    return {"FINETUNE_HOME": str(home), "PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT / "server")}
+
+
+async def cold_start(params: StdioServerParameters) -> float:
+    t0 = time.perf_counter()
+    async with Client(params, mode="legacy") as client:
+        await client.list_tools()
+        elapsed = time.perf_counter() - t0
+    return elapsed
+
+
+def collect_args(i: int) -> dict[str, Any]:
+    rng = random.Random(i)
+    words = " ".join(f"w{rng.randrange(100_000)}" for _ in range(600))
+    return {
+        "task_type": "code_generation",
+        "quality": "high",
+        "input": {"user": f"request {i}: {words[:1500]}"},
+        "output": {"assistant": f"answer {i}: {words}"},
+        "metadata": {"human_approved": True},
+    }
+
+
+async def round_trips(params: StdioServerParameters, tool: str, calls: int, offset: int) -> list[float]:
+    times = []
+    async with Client(params, mode="legacy") as client:
+        await client.list_tools()
+        args = collect_args(offset) if tool == "collect_example" else {"n": 1}
+        await client.call_tool(tool, args)  # warm-up: the store is opened on first use
+        for i in range(calls):
+            args = collect_args(offset + i + 1) if tool == "collect_example" else {"n": i}
+            t0 = time.perf_counter()
+            result = await client.call_tool(tool, args)
+            times.append(time.perf_counter() - t0)
+            assert not result.is_error, result.content
+    return times
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p * len(values)))]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--calls", type=int, default=60)
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="ft-bench-server-"))
+    try:
+        bare_file = root / "bare.py"
+        bare_file.write_text(BARE)
+        bare = StdioServerParameters(command=sys.executable, args=[str(bare_file)], env=env(root / "unused"))
+        small, large = root / "small", root / "large"
+        rng = random.Random(7)
+        fill(Store(small, Config()), rng, 0, 100)
+        fill(Store(large, Config()), rng, 0, 20_000)
+        ours_small = StdioServerParameters(command=sys.executable, args=["-m", "finetune_collection"], env=env(small))
+        ours_large = StdioServerParameters(command=sys.executable, args=["-m", "finetune_collection"], env=env(large))
+
+        bare_starts, our_starts = [], []
+        for _ in range(args.starts):  # interleaved so machine load hits both alike
+            bare_starts.append(await cold_start(bare))
+            our_starts.append(await cold_start(ours_small))
+        trivial = await round_trips(bare, "ping", args.calls, 0)
+        c100 = await round_trips(ours_small, "collect_example", args.calls, 1_000)
+        c20k = await round_trips(ours_large, "collect_example", args.calls, 2_000)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+    ms = 1000.0
+    print(f"cold start (spawn -> tools/list): bare {statistics.median(bare_starts):.2f} s, "
+          f"finetune-collection {statistics.median(our_starts):.2f} s")
+    for name, values in (("trivial tool (bare)", trivial), ("collect @100", c100), ("collect @20k", c20k)):
+        print(f"{name:>20}: p50 {statistics.median(values) * ms:6.2f} ms  p95 {pct(values, 0.95) * ms:6.2f} ms")
+    a = statistics.median(our_starts) / statistics.median(bare_starts)
+    b = statistics.median(c20k) / statistics.median(c100)
+    c = statistics.median(c20k) / statistics.median(trivial)
+    print(f"server: cold_start_ratio={a:.2f} collect_20k/100={b:.2f} collect_20k/trivial={c:.2f}")
+
+
+if __name__ == "__main__":
+    anyio.run(main)
