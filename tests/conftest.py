@@ -75,13 +75,30 @@ def seed_example() -> dict[str, Any]:
     return copy.deepcopy(SEED_EXAMPLE)
 
 
+_WORDS = (
+    "parse sort merge filter cache retry stream batch index query render validate encode decode hash "
+    "schedule throttle compress rotate migrate archive sync deploy profile trace fetch upload resize "
+    "tokenize normalize paginate debounce serialize authenticate localize aggregate reconcile"
+).split()
+_NOUNS = (
+    "invoices logs users orders images events sessions metrics tickets files rows messages payments "
+    "reports tasks comments tags records jobs builds releases alerts devices routes"
+).split()
+
+
 def example(n: int, **overrides: Any) -> dict[str, Any]:
-    """A distinct, approved, high-quality example number n."""
+    """A distinct, approved, high-quality example number n (different words, not just numbers,
+    so near-duplicate detection rightly keeps them apart)."""
+    import random
+
+    rng = random.Random(n)
+    verb, noun, other = rng.choice(_WORDS), rng.choice(_NOUNS), rng.choice(_NOUNS)
+    steps = " then ".join(rng.sample(_WORDS, 4))
     data: dict[str, Any] = {
         "task_type": "code_generation",
         "quality_score": 0.95,
-        "input": {"user": f"Write function number {n} that adds {n} to its argument."},
-        "output": {"assistant": f"def add_{n}(x):\n    return x + {n}\n# variant {n * 7919 % 104729}"},
+        "input": {"user": f"Task {n}: {verb} the {noun} grouped by {other}; {steps}."},
+        "output": {"assistant": f"def {verb}_{noun}_{n}({other}):\n    # {steps}\n    return sorted({other})[:{n % 97}]"},
         "metadata": {"human_approved": True},
     }
     data.update(overrides)

@@ -87,7 +87,8 @@ def test_seed_pii_is_replaced_before_storage(pipeline: Pipeline) -> None:
 
 def test_exact_duplicate_rejected_with_duplicate_of(pipeline: Pipeline) -> None:
     first = pipeline.collect(example(1))
-    again = example(1, input={"user": "  WRITE function number 1 that adds 1 to its   argument. "})
+    again = example(1)
+    again["input"]["user"] = "  " + again["input"]["user"].upper().replace(" ", "   ") + "\n"
     again["input"]["system"] = "A different, long system prompt"
     second = pipeline.collect(again)
     assert second.status == "duplicate" and second.duplicate_of == first.id and "duplicate" in second.reasons

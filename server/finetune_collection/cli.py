@@ -412,14 +412,19 @@ def scrub(app: App, jsonl: bool, explain: bool) -> None:
 
     scrubber = build_scrubber(app.config)
     stdin = click.get_text_stream("stdin", encoding="utf-8", errors="replace")
+
+    def names() -> dict[tuple[str, str], str] | None:
+        return {} if app.config.scrub.pseudonyms else None  # pseudonyms are per text / per line
+
     if not jsonl:
-        result = scrubber.scrub_text(stdin.read(), {} if app.config.scrub.pseudonyms else None)
+        text = stdin.read()
         if explain:
-            for f in result.findings:
-                click.echo(f"{f.type}\t{f.start}-{f.end}")
-            click.echo(f"{len(result.findings)} finding(s)", err=True)
+            found = scrubber.explain(text, names())
+            for f in found:
+                click.echo(f"{f.type}\t{f.start}-{f.end}\tline {f.line}:{f.col}")
+            click.echo(f"{len(found)} finding(s)", err=True)
         else:
-            sys.stdout.write(result.text)
+            sys.stdout.write(scrubber.scrub_text(text, names()).text)
         return
     bad = []
     for number, line in enumerate(stdin, start=1):
@@ -427,17 +432,19 @@ def scrub(app: App, jsonl: bool, explain: bool) -> None:
             continue
         try:
             obj = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             obj = None
         if not isinstance(obj, dict):
             bad.append(number)
             click.echo(f"line {number}: not a JSON object; skipped", err=True)
             continue
         if isinstance(obj.get("text"), str):
-            result = scrubber.scrub_text(obj["text"], {} if app.config.scrub.pseudonyms else None)
-            obj["text"] = result.text
             if explain:
-                obj["findings"] = [{"type": f.type, "start": f.start, "end": f.end} for f in result.findings]
+                obj["findings"] = [
+                    {"type": f.type, "start": f.start, "end": f.end, "line": f.line, "col": f.col}
+                    for f in scrubber.explain(obj["text"], names())
+                ]
+            obj["text"] = scrubber.scrub_text(obj["text"], names()).text
         emit(obj)
     if bad:
         raise click.ClickException(f"{len(bad)} line(s) were not JSON objects: {bad[:10]}")

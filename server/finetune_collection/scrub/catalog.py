@@ -112,7 +112,10 @@ CATALOG: list[Rule] = [
         "api_key",
         _B + r"sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}" + _E,
         "<API_KEY>",
-        validator=lambda s: v.key_token(s) and v.entropy(s) > 3.0,
+        # The seed's own pattern is sk- + 32 alphanumerics, unconditionally: at that length the
+        # prefix alone is evidence enough, so only placeholders (sk-xxxx…, one repeated char) survive.
+        validator=lambda s: (v.key_token(s) and v.entropy(s) > 3.0)
+        or (len(s) >= 35 and not v.placeholder(s) and len(set(s[3:])) >= 3),
     ),
     Rule(
         "aws_access_key",

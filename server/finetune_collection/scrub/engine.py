@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     from ..config import Config
 
 
-class PatternTimeout(Exception):
-    """A user pattern ran past its timeout (catastrophic backtracking)."""
+class PatternTimeout(ConfigError):
+    """A user pattern ran past its timeout (catastrophic backtracking): a config problem, so the
+    example is refused (never stored unscrubbed) and the message names the pattern's type."""
 
 
 @dataclass(frozen=True, slots=True)
