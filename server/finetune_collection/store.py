@@ -153,6 +153,9 @@ class Store:
                 {"op": "del", "t": "dedup", "id": example_id},
             ]
         )
+        # A del record alone would leave the example's text in the log until some later
+        # compaction; a delete is a privacy request, so the file is rewritten without it.
+        self.storage.compact_on_release()
 
     def replace(self, old_id: str, example: Example, keys: dict[str, Any]) -> None:
         """Swap an example for a better near-duplicate, in one durable append."""
