@@ -138,18 +138,45 @@ class AppState:
             raise ToolError(str(err)) from None
 
 
-def open_state() -> AppState:
-    cfg = config_mod.load()
-    home = config_mod.home()
-    store = Store(home, cfg)
-    for message in store.recovered:
-        log.warning("recovered at start-up: %s", message)
-    return AppState(home, cfg, store, Pipeline(store, cfg), threading.Lock())
+class LazyState:
+    """The server's state, opened in a background thread as soon as the server starts.
+
+    Loading a large store and importing the dedup stack (datasketch pulls in scipy) takes a
+    second or more; `initialize` and `tools/list` must not wait for it. The config is loaded
+    eagerly, so a bad config still fails at start with its file, key and reason.
+    """
+
+    def __init__(self, config: config_mod.Config, home: Path) -> None:
+        self.config, self.home = config, home
+        self._ready = threading.Event()
+        self._state: AppState | None = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._open, name="finetune-open-store", daemon=True).start()
+
+    def _open(self) -> None:
+        try:
+            store = Store(self.home, self.config)
+            for message in store.recovered:
+                log.warning("recovered at start-up: %s", message)
+            self._state = AppState(self.home, self.config, store, Pipeline(store, self.config), threading.Lock())
+        except BaseException as err:  # reported to every caller below
+            self._error = err
+        finally:
+            self._ready.set()
+
+    def get(self) -> AppState:
+        self._ready.wait()
+        if self._state is not None:
+            return self._state
+        if isinstance(self._error, FinetuneError):
+            raise ToolError(str(self._error))
+        log.error("the store could not be opened", exc_info=self._error)
+        raise ToolError("the store could not be opened; see the server log")
 
 
 def state_of(ctx: Context) -> AppState:
-    state: AppState = ctx.request_context.lifespan_context
-    return state
+    lazy: LazyState = ctx.request_context.lifespan_context
+    return lazy.get()
 
 
 class Approval(BaseModel):
@@ -173,13 +200,13 @@ def _preview(prepared: Prepared) -> str:
 
 
 def build_server() -> MCPServer:
-    holder: dict[str, AppState] = {}
+    holder: dict[str, LazyState] = {}
 
     @asynccontextmanager
-    async def lifespan(_: MCPServer) -> AsyncIterator[AppState]:
-        state = await anyio.to_thread.run_sync(open_state)
-        holder["state"] = state  # static resources get no Context; they read the state from here
-        yield state
+    async def lifespan(_: MCPServer) -> AsyncIterator[LazyState]:
+        lazy = LazyState(config_mod.load(), config_mod.home())
+        holder["state"] = lazy  # static resources get no Context; they read the state from here
+        yield lazy
 
     from mcp.server.apps import Apps
 
@@ -436,13 +463,13 @@ def _hide_argument_values(mcp: MCPServer) -> None:
     mcp.call_tool = call_tool_quietly  # type: ignore[method-assign]
 
 
-def _add_resources(mcp: MCPServer, holder: dict[str, AppState]) -> None:
+def _add_resources(mcp: MCPServer, holder: dict[str, LazyState]) -> None:
     from .listing import count, list_rows
 
     def current() -> AppState:
         if "state" not in holder:
             raise ResourceError("the server is still starting; retry")
-        return holder["state"]
+        return holder["state"].get()
 
     def page(ctx: Context, number: int) -> str:
         state = state_of(ctx)
