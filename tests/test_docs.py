@@ -1,0 +1,35 @@
+"""The README stays true: every CLI command, tool, resource and prompt is documented."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+from mcp import Client
+
+from conftest import ROOT
+from finetune_collection.cli import cli
+from finetune_collection.server import build_server
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_cli_command_is_in_the_readme(command: str) -> None:
+    assert f"finetune {command}" in README or f"`{command} ID" in README
+
+
+def test_every_tool_resource_and_prompt_is_in_the_readme() -> None:
+    async def surface() -> list[str]:
+        async with Client(build_server()) as client:
+            names = [t.name for t in (await client.list_tools()).tools]
+            names += [str(r.uri) for r in (await client.list_resources()).resources]
+            names += [t.uri_template for t in (await client.list_resource_templates()).resource_templates]
+            names += [p.name for p in (await client.list_prompts()).prompts]
+            return names
+
+    missing = [n for n in anyio.run(surface) if f"`{n}`" not in README]
+    assert not missing, f"undocumented in README.md: {missing}"
+
+
+def test_readme_shows_the_two_fresh_machine_commands() -> None:
+    assert "make demo" in README and "make test" in README
