@@ -281,7 +281,8 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
         workflow=list(workflow) or None, phase=list(phase) or None, min_quality=min_quality,
         signals=list(signals) or None, since=parse_date(since, "--since") if since else None,
         until=parse_date(until, "--until") if until else None, ids=list(ids) or None,
-        status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them limit=limit, split=split, seed=seed, fix=fix, overwrite=overwrite,
+        status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them
+        limit=limit, split=split, seed=seed, fix=fix, overwrite=overwrite,
     )
     store_path = app.home / STORE_FILE
     if check:
