@@ -128,7 +128,12 @@ class Pipeline:
         raw = example_in.model_dump(
             mode="json", exclude_none=True, exclude={"id", "created_at", "quality", "quality_score"}
         )
+        arguments = self._take_tool_arguments(raw)
         scrubbed = self.scrubber.scrub_value(raw, counts, names)
+        for (i, j), text in arguments.items():
+            scrubbed["messages"][i]["tool_calls"][j]["function"]["arguments"] = self._scrub_arguments(
+                text, counts, names
+            )
         notes: list[str] = []
         wanted = example_in.id
         if wanted is not None and not ID_PATTERN.match(wanted):
@@ -150,6 +155,33 @@ class Pipeline:
             raise InvalidExample(describe_validation_error(err, "after scrubbing: ")) from None
         keys = self.store.deduper.keys(example) if verdict.keep else {}
         return Prepared(example, verdict, keys, counts, notes, wanted)
+
+    @staticmethod
+    def _take_tool_arguments(raw: dict[str, Any]) -> dict[tuple[int, int], str]:
+        """Pull tool-call arguments (JSON text) out of the generic pass; see _scrub_arguments."""
+        taken: dict[tuple[int, int], str] = {}
+        for i, message in enumerate(raw.get("messages") or []):
+            for j, call in enumerate(message.get("tool_calls") or []):
+                function = call.get("function") or {}
+                if isinstance(function.get("arguments"), str):
+                    taken[(i, j)] = function["arguments"]
+                    function["arguments"] = ""
+        return taken
+
+    def _scrub_arguments(self, text: str, counts: Counter[str], names: dict[tuple[str, str], str]) -> str:
+        """Scrub JSON-encoded arguments as the values they encode, not as escaped text.
+
+        In `{"cmd": "password = \\"hunter2\\""}` the rules see `\\"` where a quote should be, so
+        a keyword rule redacted the backslash and kept the secret. Decoded, the string is
+        ordinary text; it is re-encoded after scrubbing.
+        """
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            result = self.scrubber.scrub_text(text, names)
+            counts.update(result.counts)
+            return result.text
+        return json.dumps(self.scrubber.scrub_value(value, counts, names), ensure_ascii=False)
 
     def would_be_duplicate(self, prepared: Prepared) -> bool:
         """Read-only: would commit() reject this as a duplicate right now? (Asked before elicitation.)"""
