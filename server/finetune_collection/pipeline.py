@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Literal
@@ -18,7 +19,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from .config import Config
 from .errors import InvalidExample
-from .model import ID_PATTERN, Example, ExampleIn, Outcome, describe_validation_error, now_utc
+from .model import ID_PATTERN, Example, ExampleIn, Metadata, Outcome, describe_validation_error, now_utc
 from .quality import Verdict, score
 from .scrub import Scrubber, build_scrubber
 from .store import Store
@@ -71,6 +72,7 @@ def sanitize(value: Any) -> Any:
     return value
 
 
+_METADATA_FIELDS = frozenset(Metadata.model_fields)
 _SIGNAL_NAME = re.compile(r"^[a-z][a-z_]{0,39}$")
 
 MAX_DEPTH = 100
@@ -134,12 +136,7 @@ class Pipeline:
         raw = example_in.model_dump(
             mode="json", exclude_none=True, exclude={"id", "created_at", "quality", "quality_score"}
         )
-        arguments = self._take_tool_arguments(raw)
-        scrubbed = self.scrubber.scrub_value(raw, counts, names)
-        for (i, j), text in arguments.items():
-            scrubbed["messages"][i]["tool_calls"][j]["function"]["arguments"] = self._scrub_arguments(
-                text, counts, names
-            )
+        scrubbed = self._scrub_fields(raw, counts, names)
         notes: list[str] = []
         wanted = example_in.id
         if wanted is not None and not ID_PATTERN.match(wanted):
@@ -178,17 +175,57 @@ class Pipeline:
                                      if hidden else "")
         raise InvalidExample(f"signals: unknown signal(s) {listed}; known signals: {', '.join(known)}")
 
-    @staticmethod
-    def _take_tool_arguments(raw: dict[str, Any]) -> dict[tuple[int, int], str]:
-        """Pull tool-call arguments (JSON text) out of the generic pass; see _scrub_arguments."""
-        taken: dict[tuple[int, int], str] = {}
-        for i, message in enumerate(raw.get("messages") or []):
-            for j, call in enumerate(message.get("tool_calls") or []):
-                function = call.get("function") or {}
-                if isinstance(function.get("arguments"), str):
-                    taken[(i, j)] = function["arguments"]
-                    function["arguments"] = ""
-        return taken
+    def _scrub_fields(
+        self, raw: dict[str, Any], counts: Counter[str], names: dict[tuple[str, str], str]
+    ) -> dict[str, Any]:
+        """Scrub every free-text value, but never the example's own field names or roles.
+
+        Scrubbing the whole dump (keys included) let a rule rewrite structure: a user pattern
+        such as `a+$` turned the key "metadata" into "metadat<X>" and the example was refused.
+        Keys are scrubbed only where they are caller data (metadata extras, tool definitions).
+        """
+
+        def text(value: Any) -> Any:
+            if not isinstance(value, str):
+                return value
+            result = self.scrubber.scrub_text(value, names)
+            counts.update(result.counts)
+            return result.text
+
+        def free(value: Any) -> Any:
+            return self.scrubber.scrub_value(value, counts, names)
+
+        out: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key in ("input", "output") and isinstance(value, dict):
+                out[key] = {k: text(v) for k, v in value.items()}
+            elif key == "messages" and isinstance(value, list):
+                out[key] = [self._scrub_message(m, text, counts, names) for m in value]
+            elif key == "signals" and isinstance(value, list):
+                out[key] = [{**s, "evidence": text(s["evidence"])} if "evidence" in s else s for s in value]
+            elif key == "metadata" and isinstance(value, dict):
+                out[key] = {(k if k in _METADATA_FIELDS else text(k)): free(v) for k, v in value.items()}
+            elif key == "tools":
+                out[key] = free(value)
+            else:  # task_type and any other scalar
+                out[key] = text(value)
+        return out
+
+    def _scrub_message(
+        self, message: dict[str, Any], text: Callable[[Any], Any], counts: Counter[str],
+        names: dict[tuple[str, str], str],
+    ) -> dict[str, Any]:
+        out: dict[str, Any] = dict(message)
+        for key in ("content", "name"):
+            if key in message:
+                out[key] = text(message[key])
+        if message.get("tool_calls"):
+            out["tool_calls"] = [
+                {**call, "function": {**call["function"],
+                                      "arguments": self._scrub_arguments(call["function"]["arguments"], counts, names)}}
+                for call in message["tool_calls"]
+            ]
+        return out
 
     def _scrub_arguments(self, text: str, counts: Counter[str], names: dict[tuple[str, str], str]) -> str:
         """Scrub JSON-encoded arguments as the values they encode, not as escaped text.
