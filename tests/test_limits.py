@@ -231,3 +231,57 @@ def test_read_only_folder_gives_clear_error(finetune_home: Path, pipeline: Pipel
     finally:
         os.chmod(path, 0o600)
     assert path.read_bytes() == before
+
+
+# -- pathological config ---------------------------------------------------------------------------------
+def test_catastrophic_user_pattern_is_stopped_and_the_server_keeps_serving(
+    finetune_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`(a|aa)+$` on a long run of a's backtracks for ages: the timeout stops it, the example is
+    refused (never stored unscrubbed), the error names the pattern's type, and later calls work."""
+    import anyio
+    from mcp import Client
+
+    from finetune_collection.server import build_server
+
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "scrub:\n  pattern_timeout: 0.2\n"
+        "pii_patterns:\n  - type: runaway_pattern\n    pattern: '(a|aa)+$'\n    replacement: '<RUNAWAY>'\n"
+    )
+    monkeypatch.setenv("FINETUNE_CONFIG", str(config))
+
+    async def scenario() -> None:
+        with anyio.fail_after(60):
+            async with Client(build_server(), mode="legacy") as client:
+                hostile = example(1, input={"user": "a" * 60 + "!"})
+                result = await client.call_tool("collect_example", hostile)
+                text = "\n".join(getattr(c, "text", "") for c in result.content)
+                assert result.is_error and "runaway_pattern" in text and "timeout" in text, text
+                assert "aaaaaaaaaa" not in text
+                fine = await client.call_tool("collect_example", example(2))
+                assert not fine.is_error and fine.structured_content is not None
+                assert fine.structured_content["status"] == "accepted"
+                stats = await client.call_tool("finetune_stats", {})
+                assert stats.structured_content is not None and stats.structured_content["total"] == 1
+
+    anyio.run(scenario)
+    assert b"aaaaaaaaaa" not in (finetune_home / "examples.json").read_bytes()
+
+
+def test_user_pattern_never_rewrites_field_names_or_roles(finetune_home: Path) -> None:
+    """A config pattern matching words like `user` or `metadata` scrubs text, not structure."""
+    from finetune_collection.config import parse
+
+    cfg = parse("pii_patterns:\n  - {type: word, pattern: '(?i)\\b(user|metadata|assistant|content)\\b|a$', "
+                "replacement: '<W>'}\n")
+    pipeline = Pipeline(Store(finetune_home, cfg), cfg)
+    single = pipeline.collect(example(1, input={"user": "the user said metadata"}))
+    multi = pipeline.collect({"quality_score": 0.95, "metadata": {"human_approved": True, "user": "a user"},
+                              "messages": [{"role": "user", "content": "hello user"},
+                                           {"role": "assistant", "content": "hi, said the assistant"}]})
+    assert single.status == multi.status == "accepted"
+    stored = pipeline.store.get(multi.id or "")
+    assert [m.role for m in stored.turns()] == ["user", "assistant"]
+    assert stored.turns()[0].content == "hello <W>"
+    assert pipeline.store.get(single.id or "").input.user == "the <W> said <W>"  # type: ignore[union-attr]
