@@ -180,7 +180,8 @@ def main() -> None:
     print(f"bare fsync'd append: p50 {append_p50 * ms:.2f} ms, p95 {pct(append, 0.95) * ms:.2f} ms")
     ratio_size = statistics.median(ours[20_000]) / statistics.median(ours[100])
     ratio_append = statistics.median(ours[20_000]) / append_p50
-    print(f"TinyDB JSONStorage p50 at 20k / ours: {statistics.median(tiny[20_000]) / statistics.median(ours[20_000]):.0f}x")
+    tiny_vs_ours = statistics.median(tiny[20_000]) / statistics.median(ours[20_000])
+    print(f"TinyDB JSONStorage p50 at 20k / ours: {tiny_vs_ours:.0f}x")
     print(f"store: p50_20k/p50_100={ratio_size:.2f} p50_20k/fsync_append={ratio_append:.2f}")
 
 

@@ -6,12 +6,11 @@ from typing import Any
 
 import pytest
 
+from conftest import example
 from finetune_collection.config import Config, QualityFilters
 from finetune_collection.errors import InvalidExample
 from finetune_collection.pipeline import Pipeline
 from finetune_collection.store import Store
-
-from conftest import example
 
 
 def test_seed_example_is_accepted_with_its_id(pipeline: Pipeline, seed_example: dict[str, Any]) -> None:

@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from conftest import example
 from finetune_collection.config import Config, Limits
 from finetune_collection.errors import StoreCorrupt, StoreLocked
 from finetune_collection.model import Example
 from finetune_collection.pipeline import Pipeline
 from finetune_collection.storage import repair_file
 from finetune_collection.store import Store
-
-from conftest import example
 
 
 def lines(path: Path) -> list[dict[str, object]]:

@@ -7,6 +7,7 @@ Errors print `Error: …` on stderr and exit 1 (usage errors exit 2, by click). 
 from __future__ import annotations
 
 import functools
+import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -412,7 +413,8 @@ def scrub(app: App, jsonl: bool, explain: bool) -> None:
     from .scrub import build_scrubber
 
     scrubber = build_scrubber(app.config)
-    stdin = click.get_text_stream("stdin", encoding="utf-8", errors="replace")
+    # Bytes in, decoded leniently: a stray invalid byte must not abort a whole scrub run.
+    stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
 
     def names() -> dict[tuple[str, str], str] | None:
         return {} if app.config.scrub.pseudonyms else None  # pseudonyms are per text / per line

@@ -43,7 +43,7 @@ class QualityFilters(_Section):
     positive_signals: list[str] = Field(default_factory=lambda: list(SEED_POSITIVE))
     negative_signals: list[str] = Field(default_factory=lambda: list(SEED_NEGATIVE))
     quality_levels: dict[Literal["high", "medium", "low"], float] = Field(
-        default_factory=lambda: {"high": 0.95, "medium": 0.8, "low": 0.5}
+        default_factory=lambda: {"high": 0.95, "medium": 0.8, "low": 0.5}  # type: ignore[arg-type]
     )
     scoring: Scoring = Field(default_factory=Scoring)
 

@@ -42,7 +42,7 @@ def content_text(example: Example) -> str:
 
 
 def normalize(text: str) -> str:
-    return _SPACE.sub(" ", text.casefold()).strip()
+    return str(_SPACE.sub(" ", text.casefold())).strip()
 
 
 def exact_key(example: Example) -> str:

@@ -320,7 +320,7 @@ class Pipeline:
             return wanted
         if wanted is not None:
             result.reasons.append("id_in_use")
-        return self.store.examples._get_next_id()  # type: ignore[no-any-return]
+        return self.store.examples._get_next_id()
 
     @staticmethod
     def _message(result: CollectResult) -> str:

@@ -175,7 +175,8 @@ class LazyState:
 
 
 def state_of(ctx: Context) -> AppState:
-    lazy: LazyState = ctx.request_context.lifespan_context
+    lazy = ctx.request_context.lifespan_context
+    assert isinstance(lazy, LazyState)
     return lazy.get()
 
 
@@ -325,11 +326,11 @@ def build_server() -> MCPServer:
 
     from .export import ExportReport, PortabilityReport
 
-    class ExportResult(ExportReport):  # type: ignore[misc,valid-type]
+    class ExportResult(ExportReport):
         """An export's report; with dry_run, nothing written and the portability report filled."""
 
         dry_run: bool = False
-        portability: PortabilityReport | None = None  # type: ignore[valid-type]
+        portability: PortabilityReport | None = None
 
     @mcp.tool(
         title="Export training data",

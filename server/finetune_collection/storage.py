@@ -50,7 +50,7 @@ try:  # orjson parses the log 2-3x faster; stdlib json is the fallback for odd r
     _dumps: Callable[..., bytes] | None = orjson.dumps
     _APPEND_NEWLINE = orjson.OPT_APPEND_NEWLINE
 except ImportError:  # pragma: no cover
-    _loads = json.loads
+    _loads = json.loads  # type: ignore[assignment]
     _dumps = None
     _APPEND_NEWLINE = 0
 
@@ -82,7 +82,7 @@ def ensure_private_dir(path: Path) -> None:
             os.chmod(path, 0o700)
 
 
-class LogStorage(Storage):  # type: ignore[misc]
+class LogStorage(Storage):
     def __init__(
         self,
         path: str | os.PathLike[str],
@@ -334,19 +334,20 @@ class LogStorage(Storage):  # type: ignore[misc]
                 os.close(fd)
 
 
-class LogTable(Table):  # type: ignore[misc]
+class LogTable(Table):
     """A TinyDB table whose writes append one record each instead of rewriting the file.
 
     Document ids are strings (our example ids), so `document_id_class` is `str`.
     """
 
-    document_id_class = str
+    document_id_class = str  # type: ignore[assignment]
     # Other processes append behind our back; a query cache would serve stale results.
     default_query_cache_capacity = 0
 
     @property
     def log(self) -> LogStorage:
-        storage: LogStorage = self._storage
+        storage = self._storage
+        assert isinstance(storage, LogStorage)
         return storage
 
     def _get_next_id(self) -> str:
@@ -356,7 +357,7 @@ class LogTable(Table):  # type: ignore[misc]
             if candidate not in docs:
                 return candidate
 
-    def insert(self, document: Mapping[str, Any]) -> str:
+    def insert(self, document: Mapping[str, Any]) -> str:  # type: ignore[override]
         with self.log.locked():
             if isinstance(document, Document):
                 doc_id = str(document.doc_id)
@@ -368,7 +369,7 @@ class LogTable(Table):  # type: ignore[misc]
         self.clear_cache()
         return doc_id
 
-    def insert_multiple(self, documents: Iterable[Mapping[str, Any]]) -> list[str]:
+    def insert_multiple(self, documents: Iterable[Mapping[str, Any]]) -> list[str]:  # type: ignore[override]
         return [self.insert(d) for d in documents]
 
     def update(  # type: ignore[override]
@@ -396,7 +397,9 @@ class LogTable(Table):  # type: ignore[misc]
         self.clear_cache()
         return targets
 
-    def remove(self, cond: Any = None, doc_ids: Iterable[str] | None = None) -> list[str]:
+    def remove(  # type: ignore[override]
+        self, cond: Any = None, doc_ids: Iterable[str] | None = None
+    ) -> list[str]:
         with self.log.locked():
             docs = self._read_table()
             if doc_ids is not None:
@@ -414,9 +417,9 @@ class LogTable(Table):  # type: ignore[misc]
         return len(self._read_table())
 
 
-class LogDB(TinyDB):  # type: ignore[misc]
+class LogDB(TinyDB):
     table_class = LogTable
-    default_storage_class = LogStorage
+    default_storage_class = LogStorage  # type: ignore[assignment]
 
 
 def repair_file(path: Path, lock_timeout: float = 10.0) -> str:

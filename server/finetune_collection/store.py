@@ -36,9 +36,9 @@ class Store:
         self.db = LogDB(
             str(self.path), storage=LogStorage, lock_timeout=config.limits.lock_timeout, listener=self._on_change
         )
-        self.examples: LogTable = self.db.table("examples", cache_size=0)
-        self.dedup: LogTable = self.db.table("dedup", cache_size=0)
-        self.counters: LogTable = self.db.table("counters", cache_size=0)
+        self.examples = self._table("examples")
+        self.dedup = self._table("dedup")
+        self.counters = self._table("counters")
         self._heal_dedup_keys()
 
     @staticmethod
@@ -49,9 +49,15 @@ class Store:
             return Deduper(config.dedup)
         return NearDeduper(config.dedup) if config.dedup.near else Deduper(config.dedup)
 
+    def _table(self, name: str) -> LogTable:
+        table = self.db.table(name, cache_size=0)
+        assert isinstance(table, LogTable)
+        return table
+
     @property
     def storage(self) -> LogStorage:
-        storage: LogStorage = self.db.storage
+        storage = self.db.storage
+        assert isinstance(storage, LogStorage)
         return storage
 
     @property
@@ -89,8 +95,8 @@ class Store:
 
     # -- reads ----------------------------------------------------------------------------------
     def _docs(self) -> dict[str, dict[str, Any]]:
-        docs: dict[str, dict[str, Any]] = self.examples._read_table()
-        return docs
+        docs = self.examples._read_table()
+        return docs  # type: ignore[return-value]  # TinyDB types documents as Mapping; ours are dicts
 
     def __len__(self) -> int:
         return len(self._docs())
