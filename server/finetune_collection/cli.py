@@ -265,6 +265,7 @@ def stats(app: App, as_json: bool) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="seed for a deterministic split")
 @click.option("--fix", is_flag=True, help="apply safe, reported repairs (merge, move system, drop empty turns)")
 @click.option("--overwrite", is_flag=True, help="replace an existing output file")
+@click.option("--dedup", is_flag=True, help="leave out near-duplicates a `finetune dedup` re-check would remove")
 @click.option("--check", is_flag=True, help="write nothing; report what passes and fails in every format")
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
 @pass_app
@@ -272,7 +273,8 @@ def stats(app: App, as_json: bool) -> None:
 def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], workflow: tuple[str, ...],
            phase: tuple[str, ...], min_quality: float | None, signals: tuple[str, ...], since: str | None,
            until: str | None, ids: tuple[str, ...], status: tuple[str, ...], limit: int | None,
-           split: float | None, seed: int, fix: bool, overwrite: bool, check: bool, as_json: bool) -> None:
+           split: float | None, seed: int, fix: bool, overwrite: bool, dedup: bool, check: bool,
+           as_json: bool) -> None:
     """Export examples as JSONL for a fine-tuning target, validated per target before writing."""
     from . import export as export_mod
     from .store import STORE_FILE
@@ -283,7 +285,7 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
         signals=list(signals) or None, since=parse_date(since, "--since") if since else None,
         until=parse_date(until, "--until") if until else None, ids=list(ids) or None,
         status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them
-        limit=limit, split=split, seed=seed, fix=fix, overwrite=overwrite,
+        limit=limit, split=split, seed=seed, fix=fix, overwrite=overwrite, dedup=dedup,
     )
     store_path = app.home / STORE_FILE
     if check:

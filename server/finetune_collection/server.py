@@ -358,6 +358,8 @@ def build_server() -> MCPServer:
         split: Annotated[float | None, Field(gt=0, lt=1, description="validation fraction, e.g. 0.1")] = None,
         seed: Annotated[int, Field(description="seed for a deterministic split")] = 0,
         fix: Annotated[bool, Field(description="apply safe, reported repairs (merge/move/drop turns)")] = False,
+        dedup: Annotated[bool, Field(description="leave out near-duplicates a dedup re-check would remove "
+                                                 "(keeps the best of each cluster; deletes nothing)")] = False,
         overwrite: Annotated[bool, Field(description="replace an existing file")] = False,
         dry_run: Annotated[bool, Field(description="write nothing; report, for every format, what would "
                                                    "pass and fail, and estimated tokens and cost")] = False,
@@ -383,7 +385,7 @@ def build_server() -> MCPServer:
                 min_quality=min_quality, signals=signals, since=parse_time(since),
                 until=parse_time(until), ids=ids,
                 status=["accepted", "pending"] if include_pending else ["accepted"], limit=limit,
-                split=split, seed=seed, fix=fix, overwrite=overwrite,
+                split=split, seed=seed, fix=fix, overwrite=overwrite, dedup=dedup,
             )
         except FinetuneError as err:
             raise ToolError(str(err)) from None

@@ -33,6 +33,10 @@ class ExportRequest(BaseModel):
     seed: int = 0
     fix: bool = False
     overwrite: bool = False
+    dedup: bool = Field(
+        default=False,
+        description="leave out the near-duplicates a `finetune dedup` re-check would remove (nothing is deleted)",
+    )
 
 
 class Skipped(BaseModel):

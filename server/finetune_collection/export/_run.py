@@ -75,6 +75,7 @@ def export(store_path: Path, config: Config, request: ExportRequest, progress: P
     if finder is None:
         report.warnings.append("secret re-check unavailable (scrub.detect missing): records were not re-scanned")
     limit, where = token_limit(fmt, config), placement(fmt, config)
+    excluded = _dedup_losers(store_path, config) if request.dedup else set()
     with Snapshot(store_path) as snap:
         val_ids: set[str] = set()
         wanted: set[str] | None = None
@@ -103,6 +104,9 @@ def export(store_path: Path, config: Config, request: ExportRequest, progress: P
                     break
                 if example is None:
                     _skip(report, skipped, doc_id, "invalid_stored_example", "does not match the example schema")
+                    continue
+                if doc_id in excluded:
+                    _skip(report, skipped, doc_id, "near_duplicate", "a better near-duplicate is exported instead")
                     continue
                 conv: Conversation = conversation(example, where)
                 out = process(conv, fmt, limit, request.fix, SecretCheck(finder))
@@ -137,6 +141,14 @@ def export(store_path: Path, config: Config, request: ExportRequest, progress: P
     if request.ids is not None and selector.id_hits < len(set(request.ids)):
         report.warnings.append(f"{len(set(request.ids)) - selector.id_hits} requested id(s) are not in the store")
     return report
+
+
+def _dedup_losers(store_path: Path, config: Config) -> set[str]:
+    """Ids a dedup re-check would remove (keep-the-best policy); needs the Store in memory."""
+    from ..recheck import recheck
+    from ..store import Store
+
+    return set(recheck(Store(store_path.parent, config), config, apply=False).remove)
 
 
 def _assign(task_of: dict[str, str], found: list[list[str]], fraction: float, seed: int) -> set[str]:
