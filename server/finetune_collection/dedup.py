@@ -74,6 +74,9 @@ class Deduper:
         if key is not None and self._exact.get(key) == example_id:
             del self._exact[key]
 
+    def exact_key_of(self, example_id: str) -> str | None:
+        return self._by_id.get(example_id)
+
     def __contains__(self, example_id: str) -> bool:
         return example_id in self._by_id
 

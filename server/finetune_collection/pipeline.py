@@ -345,22 +345,24 @@ class Pipeline:
                 if _created(doc) < before and (status is None or doc.get("status") == status)
             ]
             if not dry_run:
-                for example_id in ids:
-                    self.store.remove(example_id)
+                self.store.remove_many(ids)
         return ids
 
     # -- review -----------------------------------------------------------------------------------
     def review(self, example_id: str, action: Literal["approve", "reject", "delete"]) -> Example | None:
+        return self.review_many([example_id], action)[0]
+
+    def review_many(
+        self, example_ids: list[str], action: Literal["approve", "reject", "delete"]
+    ) -> list[Example | None]:
+        """Approve, reject or delete examples under one lock, in one durable append."""
         with self.store.transaction():
             if action == "delete":
-                self.store.remove(example_id)
-                return None
-            ex = self.store.get(example_id)
-            if action == "approve":
-                ex.status = "accepted"
-                ex.metadata.human_approved = True
-            else:
-                ex.status = "rejected"
-                ex.metadata.human_approved = False
-            self.store.put(ex)
-            return ex
+                self.store.remove_many(example_ids)
+                return [None] * len(example_ids)
+            examples = [self.store.get(i) for i in example_ids]
+            for ex in examples:
+                ex.status = "accepted" if action == "approve" else "rejected"
+                ex.metadata.human_approved = action == "approve"
+            self.store.put_many(examples)
+            return list(examples)

@@ -59,7 +59,7 @@ def index_for(store: Store, settings: DedupSettings) -> Deduper:
     if live.settings == settings and not (isinstance(live, NearDeduper) and live.stale):
         return live
     deduper: Deduper = NearDeduper(settings) if settings.near else Deduper(settings)
-    stored = store.dedup._read_table()
+    stored = store.all_keys()
     for doc in store.docs():
         example_id = str(doc["id"])
         keys = stored.get(example_id)
@@ -72,9 +72,8 @@ def index_for(store: Store, settings: DedupSettings) -> Deduper:
 
 
 def _similar(deduper: Deduper, a: str, b: str) -> float | None:
-    # dedup.Deduper keeps each id's exact key in `_by_id`; equal keys are exact duplicates.
-    key = deduper._by_id.get(a)
-    if key is not None and key == deduper._by_id.get(b):
+    key = deduper.exact_key_of(a)  # equal exact keys: exact duplicates
+    if key is not None and key == deduper.exact_key_of(b):
         return 1.0
     return deduper.similarity(a, b) if isinstance(deduper, NearDeduper) else None
 

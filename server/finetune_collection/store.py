@@ -135,6 +135,14 @@ class Store:
                 f"({err.error_count()} problem(s)); fix or delete it with `finetune delete {example_id}`"
             ) from None
 
+    def keys_of(self, example_id: str) -> dict[str, Any] | None:
+        """The dedup keys stored beside an example (None if it has none yet)."""
+        keys = self.dedup._read_table().get(example_id)
+        return dict(keys) if keys is not None else None
+
+    def all_keys(self) -> dict[str, dict[str, Any]]:
+        return {k: dict(v) for k, v in self.dedup._read_table().items()}
+
     def counter_values(self) -> dict[str, int]:
         return {k: int(v.get("n", 0)) for k, v in self.counters._read_table().items()}
 
@@ -148,16 +156,24 @@ class Store:
         )
 
     def put(self, example: Example) -> None:
-        self.storage.append([{"op": "put", "t": "examples", "id": example.id, "doc": example.to_doc()}])
+        self.put_many([example])
+
+    def put_many(self, examples: list[Example]) -> None:
+        """Update stored examples in one durable append (one fsync for a whole bulk review)."""
+        if examples:
+            self.storage.append([{"op": "put", "t": "examples", "id": e.id, "doc": e.to_doc()} for e in examples])
 
     def remove(self, example_id: str) -> None:
-        if example_id not in self._docs():
-            raise NotFound(f"no example with id {example_id!r}; `finetune list` shows the stored ids")
+        self.remove_many([example_id])
+
+    def remove_many(self, example_ids: list[str]) -> None:
+        missing = [i for i in example_ids if i not in self._docs()]
+        if missing:
+            raise NotFound(f"no example with id {missing[0]!r}; `finetune list` shows the stored ids")
+        if not example_ids:
+            return
         self.storage.append(
-            [
-                {"op": "del", "t": "examples", "id": example_id},
-                {"op": "del", "t": "dedup", "id": example_id},
-            ]
+            [{"op": "del", "t": t, "id": i} for i in example_ids for t in ("examples", "dedup")]
         )
         # A del record alone would leave the example's text in the log until some later
         # compaction; a delete is a privacy request, so the file is rewritten without it.

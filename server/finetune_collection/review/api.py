@@ -102,11 +102,8 @@ def _apply(pipeline: Pipeline, ids: list[str], action: Action) -> dict[str, Any]
     # One lock for the whole batch: the file is caught up once, and no other writer interleaves.
     with store.transaction():
         for example_id in ids:
-            if example_id not in store:
-                missing.append(example_id)
-                continue
-            pipeline.review(example_id, action)
-            done.append(example_id)
+            (done if example_id in store else missing).append(example_id)
+        pipeline.review_many(done, action)
     past = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
     message = f"{past} {len(done)} example(s)" + (f"; {len(missing)} not found" if missing else "")
     return {"action": action, "done": done, "missing": missing, "message": message}

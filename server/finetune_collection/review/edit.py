@@ -55,7 +55,7 @@ def edit_turn(pipeline: Pipeline, example_id: str, turn: int, text: str) -> dict
             raise InvalidExample(
                 f"edit not saved: it would make {example_id} a {match.kind} duplicate of {match.id}"
             )
-        old_keys: dict[str, Any] = dict(store.dedup._read_table().get(example_id) or {})
+        old_keys: dict[str, Any] = store.keys_of(example_id) or {}
         store.remove(example_id)
         approved = True if old.get("status") == "accepted" else None
         result = pipeline.commit(prepared, approved)
