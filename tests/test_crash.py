@@ -116,7 +116,14 @@ def test_killed_export_leaves_no_partial_file(finetune_home: Path) -> None:
         out.unlink(missing_ok=True)
         proc = subprocess.Popen([*finetune_cmd(), "export", "--format", "openai", "--output", str(out)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=faults.env(finetune_home))
-        time.sleep(rng.uniform(0.5, 2.5))
+        # Kill while the export is writing: as soon as its hidden temp file appears, after a random
+        # extra delay of up to a few ms (a fixed sleep missed the window on a fast or loaded machine).
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if any(out.parent.glob(f".{out.name}.tmp-*")):
+                time.sleep(rng.uniform(0, 0.004))
+                break
+            time.sleep(0.0005)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1

@@ -73,7 +73,6 @@ def sanitize(value: Any) -> Any:
 
 
 _METADATA_FIELDS = frozenset(Metadata.model_fields)
-_SIGNAL_NAME = re.compile(r"^[a-z][a-z_]{0,39}$")
 
 MAX_DEPTH = 100
 """Nesting limit for an example's JSON (objects and arrays); real examples stay under ~20."""
@@ -126,7 +125,6 @@ class Pipeline:
     # -- stages 2-4: quality, scrub, dedup keys --------------------------------------------------
     def prepare(self, data: Any) -> Prepared:
         example_in = self.parse(data)
-        self._check_signal_names(example_in)
         try:
             verdict = score(example_in, self.config)
         except InvalidExample as err:  # messages leave the pipeline scrubbed, like stored text
@@ -158,22 +156,6 @@ class Pipeline:
             raise InvalidExample(describe_validation_error(err, "after scrubbing: ")) from None
         keys = self.store.deduper.keys(example) if verdict.keep else {}
         return Prepared(example, verdict, keys, counts, notes, wanted)
-
-    def _check_signal_names(self, example_in: ExampleIn) -> None:
-        """Refuse unknown signal names, echoing only those that look like signal names.
-
-        A signal name is caller text: a token pasted as a signal (`{"sk-…": "evidence"}`) came
-        back verbatim in the error, and a bare token has no context for the scrubber to catch.
-        """
-        known = self.config.known_signals
-        unknown = sorted({s.name for s in example_in.signals} - set(known))
-        if not unknown:
-            return
-        shown = [name for name in unknown if _SIGNAL_NAME.match(name)]
-        hidden = len(unknown) - len(shown)
-        listed = ", ".join(shown) + (f"{', ' if shown else ''}{hidden} more not shown (not snake_case names)"
-                                     if hidden else "")
-        raise InvalidExample(f"signals: unknown signal(s) {listed}; known signals: {', '.join(known)}")
 
     def _scrub_fields(
         self, raw: dict[str, Any], counts: Counter[str], names: dict[tuple[str, str], str]

@@ -5,6 +5,7 @@ A filter returns keep, or `(False, reason)` with a stable snake_case reason code
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .config import Config
@@ -21,13 +22,25 @@ class Verdict:
     score_source: str  # "given" | "label" | "signals"
 
 
+_SIGNAL_NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
+
+
 def check_signals(example: ExampleIn, config: Config) -> None:
+    """Refuse unknown signal names, echoing only those that look like signal names.
+
+    A signal name is caller text: a token pasted as a signal (`{"sk-…": "evidence"}`) would come
+    back verbatim in the error, and a bare token has no context for the scrubber to catch.
+    """
     known = config.known_signals
     unknown = sorted({s.name for s in example.signals} - set(known))
-    if unknown:
-        raise InvalidExample(
-            f"signals: unknown signal(s) {', '.join(unknown)}; known signals: {', '.join(known)}"
-        )
+    if not unknown:
+        return
+    shown = [name for name in unknown if _SIGNAL_NAME.fullmatch(name)]
+    hidden = len(unknown) - len(shown)
+    listed = ", ".join(shown)
+    if hidden:
+        listed += f"{', ' if shown else ''}{hidden} more not shown (not snake_case names)"
+    raise InvalidExample(f"signals: unknown signal(s) {listed}; known signals: {', '.join(known)}")
 
 
 def score(example: ExampleIn, config: Config) -> Verdict:
