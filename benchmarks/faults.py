@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -130,6 +131,12 @@ def import_trial(home: Path, rng: random.Random, trial: int, lines: int = 200) -
         except (BrokenPipeError, ValueError):
             pass
 
+    return _kill_and_collect(proc, feed, readers, rng, result)
+
+
+def _kill_and_collect(proc: subprocess.Popen[bytes], feed: Callable[[], None], readers: list[threading.Thread],
+                      rng: random.Random, result: Trial) -> Trial:
+    """Feed the writer, SIGKILL it at a random moment after its first acknowledgement, reap it."""
     feeder = threading.Thread(target=feed, daemon=True)
     feeder.start()
     kill_after_first_ack(proc, rng, lambda: bool(result.acknowledged))
@@ -208,16 +215,7 @@ def serve_trial(home: Path, rng: random.Random, trial: int, calls: int = 200) ->
         except (BrokenPipeError, ValueError):
             pass
 
-    feeder = threading.Thread(target=feed, daemon=True)
-    feeder.start()
-    kill_after_first_ack(proc, rng, lambda: bool(result.acknowledged))
-    result.killed = proc.poll() is None
-    proc.kill()
-    proc.wait(timeout=30)
-    for t in [feeder, *readers]:
-        t.join(timeout=10)
-    _close(proc)
-    return result
+    return _kill_and_collect(proc, feed, readers, rng, result)
 
 
 @dataclass
