@@ -57,7 +57,8 @@ finetune-collection turns good work from this conversation into a fine-tuning da
 - "export training data": call finetune_export (format openai, anthropic, bedrock, vertex,
   together, sharegpt, alpaca, hf-messages, hf-prompt-completion); use dry_run to check first.
 - "how many examples / stats": call finetune_stats. Approve, reject or delete pending examples
-  with finetune_review. Browse with the finetune://examples resource.
+  with finetune_review; "review my examples": call finetune_review_page (a page in hosts that
+  show MCP Apps, a text summary elsewhere). Browse with the finetune://examples resource.
 """
 
 TEXT = {"type": "string"}
