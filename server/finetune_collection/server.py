@@ -13,13 +13,10 @@ message, which echoes input values, is never what the client sees: our pipeline 
 # No `from __future__ import annotations`: the SDK evaluates tool signatures with the module's
 # globals, and `Resolve(ask_approval)` / `ExportReport` are locals of build_server().
 
-import json
 import logging
 import sys
-import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -28,17 +25,19 @@ import anyio.from_thread
 import anyio.to_thread
 from mcp.server.elicitation import AcceptedElicitation, CancelledElicitation, ElicitationResult
 from mcp.server.mcpserver import Context, Elicit, MCPServer, Resolve
-from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.resolve import ListRoots
 from mcp.types import CallToolResult, ListRootsResult, ResourceLink, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
 from . import __version__
 from . import config as config_mod
-from .errors import FinetuneError, NotFound
+from .errors import FinetuneError
 from .model import describe_validation_error, parse_time
-from .pipeline import CollectResult, Pipeline, Prepared
-from .store import Store
+from .pipeline import CollectResult, Prepared
+from .prompts import add_prompts
+from .resources import add_resources
+from .state import LazyState, state_of
 
 log = logging.getLogger("finetune_collection.server")
 T = TypeVar("T")
@@ -116,69 +115,6 @@ Loose = Any  # validated by the pipeline, which never echoes values in its error
 
 def _schema(schema: dict[str, Any]) -> Any:
     return WithJsonSchema(schema)
-
-
-@dataclass
-class AppState:
-    home: Path
-    config: config_mod.Config
-    store: Store
-    pipeline: Pipeline
-    lock: threading.Lock
-
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run a core call in a worker thread, one at a time; our errors become ToolErrors."""
-
-        def locked() -> T:
-            with self.lock:
-                return fn(*args)
-
-        try:
-            return await anyio.to_thread.run_sync(locked)
-        except FinetuneError as err:
-            raise ToolError(str(err)) from None
-
-
-class LazyState:
-    """The server's state, opened in a background thread as soon as the server starts.
-
-    Loading a large store and importing the dedup stack (datasketch pulls in scipy) takes a
-    second or more; `initialize` and `tools/list` must not wait for it. The config is loaded
-    eagerly, so a bad config still fails at start with its file, key and reason.
-    """
-
-    def __init__(self, config: config_mod.Config, home: Path) -> None:
-        self.config, self.home = config, home
-        self._ready = threading.Event()
-        self._state: AppState | None = None
-        self._error: BaseException | None = None
-        threading.Thread(target=self._open, name="finetune-open-store", daemon=True).start()
-
-    def _open(self) -> None:
-        try:
-            store = Store(self.home, self.config)
-            for message in store.recovered:
-                log.warning("recovered at start-up: %s", message)
-            self._state = AppState(self.home, self.config, store, Pipeline(store, self.config), threading.Lock())
-        except BaseException as err:  # reported to every caller below
-            self._error = err
-        finally:
-            self._ready.set()
-
-    def get(self) -> AppState:
-        self._ready.wait()
-        if self._state is not None:
-            return self._state
-        if isinstance(self._error, FinetuneError):
-            raise ToolError(str(self._error))
-        log.error("the store could not be opened", exc_info=self._error)
-        raise ToolError("the store could not be opened; see the server log")
-
-
-def state_of(ctx: Context) -> AppState:
-    lazy = ctx.request_context.lifespan_context
-    assert isinstance(lazy, LazyState)
-    return lazy.get()
 
 
 class Approval(BaseModel):
@@ -441,8 +377,8 @@ def build_server() -> MCPServer:
         status = "deleted" if ex is None else ex.status
         return ReviewResult(id=id, action=action, status=status, message=f"{id} is now {status}")
 
-    _add_resources(mcp, holder)
-    _add_prompts(mcp)
+    add_resources(mcp, holder)
+    add_prompts(mcp)
     _hide_argument_values(mcp)
     return mcp
 
@@ -465,129 +401,6 @@ def _hide_argument_values(mcp: MCPServer) -> None:
             raise
 
     mcp.call_tool = call_tool_quietly  # type: ignore[method-assign]
-
-
-def _add_resources(mcp: MCPServer, holder: dict[str, LazyState]) -> None:
-    from .listing import count, list_rows
-
-    def current() -> AppState:
-        if "state" not in holder:
-            raise ResourceError("the server is still starting; retry")
-        return holder["state"].get()
-
-    def page(ctx: Context, number: int) -> str:
-        state = state_of(ctx)
-        size = state.config.limits.list_page_size
-        with state.lock:
-            rows = list_rows(state.store, limit=size, offset=(number - 1) * size)
-            total = count(state.store)
-        pages = max(1, -(-total // size))
-        body: dict[str, Any] = {
-            "total": total, "page": number, "pages": pages, "page_size": size, "examples": rows,
-            "next": f"finetune://examples/page/{number + 1}" if number < pages else None,
-            "note": "newest first; read finetune://examples/page/N for more, finetune://examples/{id} for one",
-        }
-        return json.dumps(body, ensure_ascii=False, indent=2)
-
-    @mcp.resource("finetune://examples", name="examples", title="Collected examples (newest first)",
-                  mime_type="application/json")
-    def examples() -> str:
-        """First page of the dataset listing: id, created_at, task_type, status, quality_score and a short
-        scrubbed preview; `next` names the following page."""
-        state = current()
-        size = state.config.limits.list_page_size
-        with state.lock:
-            rows = list_rows(state.store, limit=size)
-            total = count(state.store)
-        return json.dumps({
-            "total": total, "page": 1, "pages": max(1, -(-total // size)), "page_size": size, "examples": rows,
-            "next": "finetune://examples/page/2" if total > size else None,
-            "note": "newest first; read finetune://examples/page/N for more, finetune://examples/{id} for one",
-        }, ensure_ascii=False, indent=2)
-
-    @mcp.resource("finetune://examples/page/{number}", name="examples_page", title="A page of the listing",
-                  mime_type="application/json")
-    def examples_page(number: str, ctx: Context) -> str:
-        """Page N (1-based) of the dataset listing, newest first."""
-        if not number.isdigit() or int(number) < 1:
-            raise ResourceNotFoundError(f"page must be a positive number, not {number[:20]!r}")
-        return page(ctx, int(number))
-
-    @mcp.resource("finetune://examples/{example_id}", name="example", title="One stored example",
-                  mime_type="application/json")
-    def example(example_id: str, ctx: Context) -> str:
-        """The full stored (scrubbed) example."""
-        state = state_of(ctx)
-        with state.lock:
-            state.store.refresh()
-            try:
-                doc = state.store.get_doc(example_id)
-            except NotFound as err:
-                raise ResourceNotFoundError(str(err)) from None
-        return json.dumps(doc, ensure_ascii=False, indent=2)
-
-    @mcp.resource("finetune://stats", name="stats", title="Dataset statistics", mime_type="application/json")
-    def stats_resource() -> str:
-        """The same statistics as the finetune_stats tool."""
-        from .stats import compute
-
-        state = current()
-        with state.lock:
-            return compute(state.store).model_dump_json(indent=2)
-
-    @mcp.resource("finetune://config", name="config", title="Effective configuration", mime_type="application/yaml")
-    def config_resource() -> str:
-        """The effective configuration (YAML), after defaults and the config file."""
-        state = current()
-        return config_mod.dump(state.config)
-
-    del examples, examples_page, example, stats_resource, config_resource
-
-
-def _add_prompts(mcp: MCPServer) -> None:
-    from mcp.server.mcpserver import UserMessage
-
-    @mcp.prompt(title="Save for training")
-    def save_for_training(
-        quality: Annotated[str, Field(description="high, medium or low; leave empty unless the user rated it")] = "",
-        task_type: Annotated[str, Field(description="e.g. code_generation")] = "",
-    ) -> list[UserMessage]:
-        """Save the last successful exchange as a fine-tuning example."""
-        parts = [
-            "Save the last successful exchange in this conversation as a fine-tuning example: call "
-            "collect_example with input {system, user, context} and output {assistant} (or messages + tools "
-            "for multi-turn/tool-use work).",
-            "Report signals honestly: tests_passed, code_review_approved, zero_fix_iterations, user_accepted, "
-            "and errors_occurred, multiple_retries, user_rejected, timeout when they happened.",
-        ]
-        if task_type:
-            parts.append(f"Use task_type {task_type!r}.")
-        parts.append(f"Use quality {quality!r}." if quality else "Do not invent a quality score.")
-        parts.append("Tell me the result: status, reasons and redactions.")
-        return [UserMessage(" ".join(parts))]
-
-    @mcp.prompt(title="Export training data")
-    def export_training_data(
-        format: Annotated[str, Field(description="openai, anthropic, bedrock, vertex, together, sharegpt, "
-                                                 "alpaca, hf-messages or hf-prompt-completion")] = "openai",
-        output: Annotated[str, Field(description="file name, e.g. training.jsonl")] = "training.jsonl",
-    ) -> list[UserMessage]:
-        """Check and export the accepted examples as JSONL."""
-        return [UserMessage(
-            f"Export my fine-tuning data: first call finetune_export with format={format!r} and dry_run=true and "
-            f"summarize what would pass or fail; then call it with output={output!r}. Report the written path, "
-            "counts and any skipped examples with their reasons."
-        )]
-
-    @mcp.prompt(name="finetune_stats", title="Dataset statistics")
-    def stats_prompt() -> list[UserMessage]:
-        """Summarize the collected dataset and whether it is ready to train."""
-        return [UserMessage(
-            "Call finetune_stats and summarize: how many examples by status and task type, quality, "
-            "tokens, rejections and redactions, and per target whether the data is ready to train."
-        )]
-
-    del save_for_training, export_training_data, stats_prompt
 
 
 def main() -> None:
