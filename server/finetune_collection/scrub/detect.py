@@ -23,7 +23,7 @@ _KNOWN: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     (name, literals, re.compile(pattern))
     for name, literals, pattern in [
         ("private_key", ("-----BEGIN",), r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY"),
-        ("aws_access_key", ("AKIA", "ASIA", "ABIA", "ACCA"), r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b"),
+        ("aws_access_key", ("AKIA", "ASIA", "ABIA", "ACCA"), r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"),
         ("api_key", ("sk-",), r"\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}"),
         ("github_token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
          r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})"),
