@@ -124,7 +124,7 @@ def main() -> None:
         build_store(small, args.small)
         size = big.stat().st_size
         print(f"store: {args.n} examples, {size / 1e6:.0f} MB (~{size / args.n / 1024:.1f} KB per example)", flush=True)
-        found = "on" if load_secret_finder() else "off (no scrub.detect)"
+        found = "on" if load_secret_finder() else "off"
         state = found if secrets else "off (--secret-check off)"
         print(f"secret re-check: {state}", flush=True)
         base = min(floor(big, folder / "floor.jsonl") for _ in range(2))

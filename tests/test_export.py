@@ -341,8 +341,7 @@ def test_real_secret_detector_if_present(golden_store: Path) -> None:
     from finetune_collection.export._process import load_secret_finder
 
     finder = load_secret_finder()
-    if finder is None:
-        pytest.skip("scrub.detect is not in this build yet")
+    assert finder is not None
     assert finder("plain words about Paris") == []
 
 
@@ -577,21 +576,6 @@ def test_hf_datasets_loads_export(
     assert len(ds) == report.written
 
 
-def test_exact_cluster_fallback_groups_shared_keys(tmp_path: Path) -> None:
-    from finetune_collection.export._clusters import exact_clusters
-    from finetune_collection.export._reader import Snapshot
-
-    path = tmp_path / STORE_FILE
-    lines = [
-        {"op": "put", "t": "dedup", "id": i, "doc": {"exact": k}}
-        for i, k in (("a", "k1"), ("b", "k1"), ("c", "k2"), ("d", "k1"))
-    ]
-    path.write_text("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in lines))
-    with Snapshot(path) as snap:
-        found, warning = exact_clusters(snap, {"a", "b", "c"})
-    assert found == [["a", "b"]] and warning is not None and "near.py" in warning
-
-
 def test_missing_ids_are_reported(golden_store: Path, config: Config, tmp_path: Path) -> None:
     report = export_mod.export(golden_store, config, ExportRequest(ids=["single", "gone"], output=tmp_path / "o.jsonl"))
     assert report.written == 1 and "1 requested id(s) are not in the store" in report.warnings
@@ -611,8 +595,7 @@ def test_real_detector_refuses_a_secret_that_reached_the_store(
     """A key stored before the scrubber knew its pattern (written here behind the pipeline's back)."""
     from finetune_collection.export._process import load_secret_finder
 
-    if load_secret_finder() is None:
-        pytest.skip("scrub.detect is not in this build yet")
+    assert load_secret_finder() is not None
     key = "ghp_" + "Zq8rT2vLx9Wm4Kp7Ys3Nd6Hc1Bf5Gj0Ae2Ru"
     doc = {
         "id": "leaky",

@@ -43,10 +43,8 @@ class Store:
 
     @staticmethod
     def _make_deduper(config: Config) -> Deduper:
-        try:
-            from .near import NearDeduper
-        except ImportError:  # near-duplicate detection not installed in this build
-            return Deduper(config.dedup)
+        from .near import NearDeduper  # imported late: datasketch pulls in scipy (~0.5 s)
+
         return NearDeduper(config.dedup) if config.dedup.near else Deduper(config.dedup)
 
     def _table(self, name: str) -> LogTable:
