@@ -12,11 +12,13 @@ Targets: cold_start_ratio <= 1.3; collect_20k/100 <= 1.3; collect_20k/trivial <=
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import shutil
 import statistics
 import sys
+import sysconfig
 import tempfile
 import textwrap
 import time
@@ -62,14 +64,23 @@ async def cold_start(params: StdioServerParameters) -> float:
     return elapsed
 
 
+@functools.lru_cache(maxsize=1)
+def _real_text() -> str:
+    """Real code and prose from this machine (stdlib sources), as assistants' work looks."""
+    files = sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py"))
+    return "".join(p.read_text(encoding="utf-8", errors="replace") for p in files)
+
+
 def collect_args(i: int) -> dict[str, Any]:
-    rng = random.Random(i)
-    words = " ".join(f"w{rng.randrange(100_000)}" for _ in range(600))
+    """A ~4 KB example (1 KB request, 3 KB answer): consecutive, non-overlapping slices of real
+    text, so no two are duplicates."""
+    text = _real_text()
+    start = (i * 4096) % (len(text) - 4096)
     return {
         "task_type": "code_generation",
         "quality": "high",
-        "input": {"user": f"request {i}: {words[:1500]}"},
-        "output": {"assistant": f"answer {i}: {words}"},
+        "input": {"user": f"request {i}: {text[start:start + 1024]}"},
+        "output": {"assistant": f"answer {i}: {text[start + 1024:start + 4096]}"},
         "metadata": {"human_approved": True},
     }
 

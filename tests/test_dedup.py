@@ -281,3 +281,30 @@ def test_cli_dedup_prints_the_clusters_before_it_applies(pipeline: Pipeline, sto
     assert len(Store(store.home, store.config)) == 2
     bad = CliRunner().invoke(cli, ["dedup", "--threshold", "1.5"])
     assert bad.exit_code == 2 and "--threshold" in bad.output
+
+
+@pytest.mark.parametrize("text", [
+    "def add(a, b):\n    return a + b",
+    "Refactor the parser loop to stream lines; memory stays flat.",
+    "abc",
+    "x" * 3000 + " end",
+    "  Mixed   CASE and punctuation!!! (f(x, y)) -> z;  ",
+])
+def test_fast_char_hashing_equals_datasketch_update_batch(text: str) -> None:
+    """The vectorized crc32 + permutation path gives exactly datasketch's update_batch signature."""
+    import zlib
+
+    from datasketch import MinHash
+
+    from finetune_collection.near import SCHEME, SEED, _ascii_char_hashes, _permutations, _update_hashed, shingles
+
+    settings = DedupSettings()
+    fast = MinHash(num_perm=settings.num_perm, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32,
+                   permutations=_permutations(settings.num_perm))
+    hashes = _ascii_char_hashes(text, settings)
+    assert hashes is not None
+    _update_hashed(fast, hashes)
+    slow = MinHash(num_perm=settings.num_perm, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32,
+                   permutations=_permutations(settings.num_perm))
+    slow.update_batch(shingles(text, settings.shingle, settings.shingle_size))
+    assert (fast.hashvalues == slow.hashvalues).all()

@@ -85,6 +85,57 @@ def shingles(text: str, kind: str, size: int) -> set[bytes]:
     return {g.encode() for g in grams if g}
 
 
+@lru_cache(maxsize=1)
+def _crc_table() -> NDArray[np.uint32]:
+    import numpy as np
+
+    table = np.arange(256, dtype=np.uint32)
+    for _ in range(8):
+        table = np.where(table & 1, (table >> 1) ^ np.uint32(0xEDB88320), table >> 1).astype(np.uint32)
+    return table
+
+
+def _ascii_char_hashes(text: str, settings: DedupSettings) -> NDArray[np.uint32] | None:
+    """crc32 of every char shingle at once (numpy), the same values `shingles()` + zlib.crc32 give.
+
+    A collect spent ~2 ms per 4 KB building the shingle set and hashing it in a Python loop; the
+    table-driven CRC over all windows is one vectorized pass per byte of the shingle. Repeated
+    shingles need no set: MinHash keeps minima, so duplicates change nothing. Returns None where
+    the fast path does not apply (non-ASCII text, empty text): the caller uses `shingles()`.
+    """
+    import numpy as np
+
+    joined = " ".join(_TOKEN.findall(normalize(text)))
+    if not joined or not joined.isascii():
+        return None
+    data = np.frombuffer(joined.encode(), dtype=np.uint8)
+    size = settings.shingle_size
+    if len(data) < size:
+        return np.array([zlib.crc32(joined.encode())], dtype=np.uint32)
+    n = len(data) - size + 1
+    table = _crc_table()
+    crc = np.full(n, 0xFFFFFFFF, dtype=np.uint32)
+    for k in range(size):
+        crc = table[(crc ^ data[k : k + n]) & 0xFF] ^ (crc >> np.uint32(8))
+    result: NDArray[np.uint32] = crc ^ np.uint32(0xFFFFFFFF)
+    return result
+
+
+def _update_hashed(m: Any, hashes: NDArray[np.uint32]) -> None:
+    """MinHash.update_batch's CPU path for values already hashed (datasketch 2.x, affine32):
+    pre-mix with the MurmurHash3 finalizer, permute with a*h+b in uint32, keep column minima.
+    tests/test_dedup.py checks the result equals update_batch's on the same shingles."""
+    import numpy as np
+    from datasketch.minhash import _fmix
+
+    a, b = m.permutations
+    # (num_perm, n) in C order, added in place, reduced along contiguous rows: 10x faster than
+    # datasketch's (n, num_perm) temporaries reduced down columns (0.4 vs 3.9 ms for 4k shingles).
+    phv = np.multiply.outer(a, _fmix(hashes, 32))
+    phv += b[:, None]
+    m.hashvalues = np.minimum(m.hashvalues, phv.min(axis=1))
+
+
 def fingerprint(settings: DedupSettings) -> str:
     """What signatures depend on; stored keys made under another fingerprint are recomputed."""
     return f"{SCHEME}/{HASH}/{settings.num_perm}/{settings.shingle}{settings.shingle_size}/{SEED}"
@@ -146,7 +197,11 @@ class NearDeduper(Deduper):
                 hashfunc=zlib.crc32,
                 permutations=_permutations(s.num_perm),
             )
-            m.update_batch(shingles(text, s.shingle, s.shingle_size) or {f"<empty {tag}>".encode()})
+            hashes = _ascii_char_hashes(text, s) if s.shingle == "char" else None
+            if hashes is not None:
+                _update_hashed(m, hashes)
+            else:
+                m.update_batch(shingles(text, s.shingle, s.shingle_size) or {f"<empty {tag}>".encode()})
             sigs.append(_encode(m.hashvalues))
         return {"exact": exact_key(example), "near": {"fp": self.fingerprint, "p": sigs[0], "a": sigs[1]}}
 

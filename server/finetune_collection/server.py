@@ -172,26 +172,33 @@ def build_server() -> MCPServer:
         }
         return {k: v for k, v in given.items() if v is not None}
 
-    def ask_approval(
+    async def ask_approval(
         ctx: Context, task_type: str | None, input: Any, output: Any, messages: Any, tools: Any,
         quality_score: Any, quality: Any, signals: Any, metadata: Any, id: Any,
     ) -> Elicit[Approval] | None:
-        """Ask the user (scrubbed preview) only when approval is all that stands in the way."""
+        """Ask the user (scrubbed preview) only when approval is all that stands in the way.
+
+        Async so that a client without elicitation (most calls) costs no worker-thread hop."""
         caps = ctx.client_capabilities
         if caps is None or caps.elicitation is None:
             return None
         state = state_of(ctx)
         args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id)
-        try:
+
+        def preview_if_needed() -> str | None:
             with state.lock:
                 prepared = state.pipeline.prepare(args)
                 if not prepared.verdict.keep or not prepared.verdict.needs_approval:
                     return None
                 if state.pipeline.would_be_duplicate(prepared):
                     return None
+            return _preview(prepared)
+
+        try:
+            preview = await anyio.to_thread.run_sync(preview_if_needed)
         except FinetuneError:
             return None  # the tool body reports the error
-        return Elicit(_preview(prepared), Approval)
+        return Elicit(preview, Approval) if preview is not None else None
 
     @mcp.tool(
         title="Collect a fine-tuning example",
