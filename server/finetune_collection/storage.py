@@ -28,13 +28,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
-from filelock import Timeout as LockTimeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
 from .errors import StoreCorrupt, StoreError, StoreLocked
+from .lock import LockTimeout, StoreLock
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +92,8 @@ class LogStorage(Storage):
         self.path = Path(path)
         ensure_private_dir(self.path.parent)
         self.lock_timeout = lock_timeout
-        self._lock = FileLock(str(self.path) + ".lock", timeout=lock_timeout, mode=0o600)
+        self._lock = StoreLock(str(self.path) + ".lock", lock_timeout)
+        self._swept = False  # temp files left by a crashed compaction: removed at the first lock
         self._tables: Tables = {}
         self._offset = 0
         self._ino: int | None = None
@@ -124,7 +124,7 @@ class LogStorage(Storage):
             self._rewrite(tables)
 
     def close(self) -> None:
-        pass
+        self._lock.close()
 
     # -- locking ------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -143,7 +143,9 @@ class LogStorage(Storage):
             raise StoreError(f"{self.path}.lock: cannot take the store lock: {err.strerror}") from None
         try:
             if outer:
-                self._remove_temp_files()
+                if not self._swept:
+                    self._remove_temp_files()
+                    self._swept = True
                 self.refresh(repair=True)
             yield
             if outer:
@@ -426,7 +428,7 @@ def repair_file(path: Path, lock_timeout: float = 10.0) -> str:
     """Keep every record that parses; move the damaged file aside. Returns a one-line report."""
     if not path.exists():
         return f"{path}: no store file; nothing to repair"
-    lock = FileLock(str(path) + ".lock", timeout=lock_timeout, mode=0o600)
+    lock = StoreLock(str(path) + ".lock", lock_timeout)
     try:
         lock.acquire()
     except LockTimeout:
@@ -455,3 +457,4 @@ def repair_file(path: Path, lock_timeout: float = 10.0) -> str:
         return f"{path}: kept {len(kept)} record(s), dropped {dropped} damaged line(s); damaged file saved as {backup}"
     finally:
         lock.release()
+        lock.close()
