@@ -93,6 +93,8 @@ class LogStorage(Storage):
         ensure_private_dir(self.path.parent)
         self.lock_timeout = lock_timeout
         self._lock = StoreLock(str(self.path) + ".lock", lock_timeout)
+        self._wfd: int | None = None
+        self._wfd_ino: int | None = None
         self._swept = False  # temp files left by a crashed compaction: removed at the first lock
         self._tables: Tables = {}
         self._offset = 0
@@ -124,6 +126,7 @@ class LogStorage(Storage):
             self._rewrite(tables)
 
     def close(self) -> None:
+        self._close_write_fd()
         self._lock.close()
 
     # -- locking ------------------------------------------------------------------------------
@@ -173,10 +176,7 @@ class LogStorage(Storage):
         if not self._lock.is_locked:
             raise RuntimeError("append() needs the store lock")
         data = b"".join(encode(r) for r in records)
-        try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
-        except OSError as err:
-            raise StoreError(f"{self.path}: cannot open the store for writing: {err.strerror}") from None
+        fd = self._write_fd()
         try:
             written = 0
             try:
@@ -192,16 +192,43 @@ class LogStorage(Storage):
                     "Free disk space or fix permissions and retry."
                 ) from None
             st = os.fstat(fd)
-        finally:
-            os.close(fd)
+        except BaseException:
+            self._close_write_fd()  # reopen next time rather than trust an fd in an unknown state
+            raise
         for record in records:
             self._apply(record)
         self._offset += len(data)
         self._ino = st.st_ino
 
+    def _write_fd(self) -> int:
+        """An O_APPEND fd on the current file, kept open across appends while its inode is the
+        file's (a compaction, ours or another process's, replaces the inode: then reopen)."""
+        if self._wfd is not None and self._wfd_ino == self._ino and self._ino is not None:
+            return self._wfd
+        self._close_write_fd()
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
+        except OSError as err:
+            raise StoreError(f"{self.path}: cannot open the store for writing: {err.strerror}") from None
+        self._wfd, self._wfd_ino = fd, os.fstat(fd).st_ino
+        return fd
+
+    def _close_write_fd(self) -> None:
+        if self._wfd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._wfd)
+        self._wfd = self._wfd_ino = None
+
     # -- reading ------------------------------------------------------------------------------
     def refresh(self, repair: bool = False) -> None:
         """Apply what other processes appended since our last read (or reload after compaction)."""
+        try:
+            # One stat answers the common case (nothing new, same file) without opening it.
+            st = os.stat(self.path)
+            if st.st_ino == self._ino and st.st_size == self._offset:
+                return
+        except OSError:
+            pass  # the open below reports it
         try:
             f = open(self.path, "rb")  # noqa: SIM115
         except FileNotFoundError:
