@@ -6,6 +6,7 @@ Shared by `export()` and `check()` so the portability report counts exactly what
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,12 +42,18 @@ def load_secret_finder() -> SecretFinder | None:
     return finder
 
 
+_SCHEMA_KEY = re.compile(r"[A-Za-z_]{1,31}")  # `systemInstruction`, `tool_call_id`: no digits, short
+
+
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield k
+            # Field names of the record's own shape are not content; checking them made every
+            # record look like it held a long token (`systemInstruction`) and cost a full pass.
+            if not _SCHEMA_KEY.fullmatch(k):
+                yield k
             yield from _strings(v)
     elif isinstance(value, list):
         for v in value:
