@@ -116,16 +116,9 @@ def _coerce_signals(value: Any) -> Any:
     return value
 
 
-class ExampleIn(_Strict):
-    """An example as a caller sends it (CLI JSON, import line, MCP arguments)."""
+class _Conversation(_Strict):
+    """What both the incoming and the stored example carry: the exchange and its provenance."""
 
-    id: str | None = Field(
-        default=None, description="kept if valid (see ID_PATTERN) and unused; else the store assigns ex_<hex>"
-    )
-    created_at: datetime | None = None
-    task_type: str = Field(default="general", min_length=1, max_length=64)
-    quality_score: float | None = Field(default=None, ge=0, le=1)
-    quality: QualityLabel | None = None
     input: Input | None = None
     output: Output | None = None
     messages: list[Message] | None = None
@@ -137,6 +130,18 @@ class ExampleIn(_Strict):
     @classmethod
     def _signals(cls, value: Any) -> Any:
         return _coerce_signals(value)
+
+
+class ExampleIn(_Conversation):
+    """An example as a caller sends it (CLI JSON, import line, MCP arguments)."""
+
+    id: str | None = Field(
+        default=None, description="kept if valid (see ID_PATTERN) and unused; else the store assigns ex_<hex>"
+    )
+    created_at: datetime | None = None
+    task_type: str = Field(default="general", min_length=1, max_length=64)
+    quality_score: float | None = Field(default=None, ge=0, le=1)
+    quality: QualityLabel | None = None
 
     @model_validator(mode="after")
     def _check_shape(self) -> ExampleIn:
@@ -175,22 +180,17 @@ def _check_messages(messages: list[Message]) -> None:
             raise ValueError(f"tool message answers unknown tool_call_id {m.tool_call_id!r}")
 
 
-class Example(BaseModel):
-    """A stored example: already scrubbed, scored and checked for duplicates."""
+_HEAD = ("id", "created_at", "task_type", "quality_score", "status")
 
-    model_config = ConfigDict(extra="forbid")
+
+class Example(_Conversation):
+    """A stored example: already scrubbed, scored and checked for duplicates."""
 
     id: str
     created_at: datetime
     task_type: str
     quality_score: float
     status: Status
-    input: Input | None = None
-    output: Output | None = None
-    messages: list[Message] | None = None
-    tools: list[dict[str, Any]] | None = None
-    signals: list[Signal] = Field(default_factory=list)
-    metadata: Metadata = Field(default_factory=Metadata)
     redactions: dict[str, int] = Field(default_factory=dict)
 
     def turns(self) -> list[Message]:
@@ -210,8 +210,9 @@ class Example(BaseModel):
         return self.input.context if self.input is not None else None
 
     def to_doc(self) -> dict[str, Any]:
-        """JSON-ready dict for the store and `show` (no None noise)."""
-        return self.model_dump(mode="json", exclude_none=True)
+        """JSON-ready dict for the store and `show` (no None noise), identity fields first."""
+        doc = self.model_dump(mode="json", exclude_none=True)
+        return {**{k: doc.pop(k) for k in _HEAD if k in doc}, **doc}
 
 
 def now_utc() -> datetime:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._base import Conversation, Format, Problem, Record, check_keys
-from .openai import check_messages, render_messages, render_tools
+from .openai import check_messages, render_messages, with_tools
 
 ROLES = {"system", "user", "assistant", "tool"}
 MESSAGE_KEYS = {"role", "content", "tool_calls", "tool_call_id", "name"}
@@ -25,10 +25,7 @@ MESSAGE_KEYS = {"role", "content", "tool_calls", "tool_call_id", "name"}
 
 def render(conv: Conversation) -> Record:
     record: Record = {"messages": render_messages(conv, weight=False)}
-    tools = render_tools(conv)
-    if tools:
-        record["tools"] = tools
-    return record
+    return with_tools(record, conv)
 
 
 def validate(record: Any) -> list[Problem]:

@@ -18,17 +18,14 @@ from typing import Any
 
 from ._base import Conversation, Format, Problem, Record, check_keys
 from .hf_messages import MESSAGE_KEYS, ROLES
-from .openai import check_messages, render_messages, render_tools
+from .openai import check_messages, render_messages, with_tools
 
 
 def render(conv: Conversation) -> Record:
     messages = render_messages(conv, weight=False)
     split = len(messages) - 1 if messages and messages[-1]["role"] == "assistant" else len(messages)
     record: Record = {"prompt": messages[:split], "completion": messages[split:]}
-    tools = render_tools(conv)
-    if tools:
-        record["tools"] = tools
-    return record
+    return with_tools(record, conv)
 
 
 def validate(record: Any) -> list[Problem]:

@@ -47,12 +47,17 @@ def render_tools(conv: Conversation) -> list[dict[str, Any]] | None:
     return [{"type": "function", "function": fn} for fn in conv.tools] if conv.tools else None
 
 
-def render(conv: Conversation) -> Record:
-    record: Record = {"messages": render_messages(conv)}
+def with_tools(record: Record, conv: Conversation) -> Record:
+    """The record plus `tools` (OpenAI function format) when the example defines any."""
     tools = render_tools(conv)
     if tools:
         record["tools"] = tools
     return record
+
+
+def render(conv: Conversation) -> Record:
+    record: Record = {"messages": render_messages(conv)}
+    return with_tools(record, conv)
 
 
 def check_messages(messages: Any, roles: set[str], keys: set[str]) -> list[Problem]:
