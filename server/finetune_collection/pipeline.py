@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from .config import Config
+from .dedup import Match
 from .errors import InvalidExample
 from .model import ID_PATTERN, Example, ExampleIn, Metadata, Outcome, describe_validation_error, now_utc
 from .quality import Verdict, score
@@ -224,15 +225,24 @@ class Pipeline:
             return result.text
         return json.dumps(self.scrubber.scrub_value(value, counts, names), ensure_ascii=False)
 
+    def _match(self, keys: dict[str, Any]) -> tuple[Match, float] | None:
+        """The stored example these keys duplicate, with its quality score (None: no duplicate,
+        or only an index entry of an example deleted meanwhile)."""
+        match = self.store.deduper.find(keys) if keys else None
+        if match is None or match.id not in self.store:
+            return None
+        return match, float(self.store.get_doc(match.id).get("quality_score", 0))
+
+    @staticmethod
+    def _kept_out(match: Match, stored_score: float, score: float) -> bool:
+        """Keep-the-best: only a strictly better near-duplicate replaces the stored one."""
+        return match.kind == "exact" or score <= stored_score
+
     def would_be_duplicate(self, prepared: Prepared) -> bool:
         """Read-only: would commit() reject this as a duplicate right now? (Asked before elicitation.)"""
         self.store.refresh()
-        match = self.store.deduper.find(prepared.keys) if prepared.keys else None
-        if match is None or match.id not in self.store:
-            return False
-        if match.kind == "exact":
-            return True
-        return prepared.verdict.score <= float(self.store.get_doc(match.id).get("quality_score", 0))
+        found = self._match(prepared.keys)
+        return found is not None and self._kept_out(*found, prepared.verdict.score)
 
     # -- stage 5: dedup check and store, under the lock -------------------------------------------
     def commit(self, prepared: Prepared, approved: bool | None = None) -> CollectResult:
@@ -260,25 +270,25 @@ class Pipeline:
                     f"{self.config.quality_filters.min_quality_score:g}"
                 )
                 return result
-            match = self.store.deduper.find(prepared.keys)
-            if match is not None and match.id not in self.store:
-                match = None  # index entry of an example deleted meanwhile
+            found = self._match(prepared.keys)
             replaced: str | None = None
-            if match is not None:
-                old = self.store.get_doc(match.id)
+            similarity: float | None = None
+            if found is not None:
+                match, stored_score = found
+                similarity = round(match.similarity, 3)
                 reason = "duplicate" if match.kind == "exact" else "near_duplicate"
-                if match.kind == "near" and verdict.score > float(old.get("quality_score", 0)):
+                if not self._kept_out(match, stored_score, verdict.score):
                     replaced = match.id
                 else:
                     self.store.bump(f"rejected:{reason}")
                     result.status = "duplicate"
                     result.reasons.append(reason)
                     result.duplicate_of = match.id
-                    result.similarity = round(match.similarity, 3)
+                    result.similarity = similarity
                     result.message = (
                         f"not stored: {'an exact' if reason == 'duplicate' else 'a near'} duplicate of "
                         f"{match.id} (similarity {match.similarity:.2f}), which has quality "
-                        f"{float(old.get('quality_score', 0)):g} >= {verdict.score:g}"
+                        f"{stored_score:g} >= {verdict.score:g}"
                     )
                     return result
             ex.id = self._assign_id(prepared, result)
@@ -286,7 +296,7 @@ class Pipeline:
                 self.store.replace(replaced, ex, prepared.keys)
                 result.replaced = replaced
                 result.reasons.append("replaced_lower_quality")
-                result.similarity = round(match.similarity, 3) if match else None
+                result.similarity = similarity
             else:
                 self.store.insert(ex, prepared.keys)
         result.id = ex.id
