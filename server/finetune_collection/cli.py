@@ -196,7 +196,7 @@ def import_(app: App, file: Any, as_json: bool) -> None:
     pipeline = app.pipeline
     totals: dict[str, int] = {}
     lines = file if as_json or not sys.stderr.isatty() else list(file)
-    with progress(lines if not isinstance(lines, list) else lines, None, "importing") as bar:
+    with progress(lines, None, "importing") as bar:
         for number, line in enumerate(bar, start=1):
             if not line.strip():
                 continue
@@ -413,6 +413,7 @@ def parse_date(value: str, hint: str) -> datetime:
 def scrub(app: App, jsonl: bool, explain: bool) -> None:
     """Scrub text on stdin and print what would be stored."""
     from .scrub import build_scrubber
+    from .scrub.engine import locate
 
     scrubber = build_scrubber(app.config)
     # Bytes in, decoded leniently: a stray invalid byte must not abort a whole scrub run.
@@ -444,12 +445,13 @@ def scrub(app: App, jsonl: bool, explain: bool) -> None:
             click.echo(f"line {number}: not a JSON object; skipped", err=True)
             continue
         if isinstance(obj.get("text"), str):
+            result = scrubber.scrub_text(obj["text"], names())
             if explain:
                 obj["findings"] = [
                     {"type": f.type, "start": f.start, "end": f.end, "line": f.line, "col": f.col}
-                    for f in scrubber.explain(obj["text"], names())
+                    for f in locate(obj["text"], result.findings)
                 ]
-            obj["text"] = scrubber.scrub_text(obj["text"], names()).text
+            obj["text"] = result.text
         emit(obj)
     if bad:
         raise click.ClickException(f"{len(bad)} line(s) were not JSON objects: {bad[:10]}")

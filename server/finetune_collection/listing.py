@@ -30,14 +30,14 @@ def row(doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def list_rows(
+def list_page(
     store: Store,
     status: str | None = None,
     task_type: str | None = None,
     limit: int | None = None,
     offset: int = 0,
-) -> list[dict[str, Any]]:
-    """Matching rows, newest first (by created_at, then insertion order)."""
+) -> tuple[list[dict[str, Any]], int]:
+    """(matching rows newest first, by created_at then insertion order; how many match in all)."""
     store.refresh()
     docs = [
         (doc.get("created_at") or "", i, doc)
@@ -46,12 +46,10 @@ def list_rows(
     ]
     docs.sort(key=lambda t: (t[0], t[1]), reverse=True)
     end = None if limit is None else offset + limit
-    return [row(doc) for _, _, doc in docs[offset:end]]
+    return [row(doc) for _, _, doc in docs[offset:end]], len(docs)
 
 
-def count(store: Store, status: str | None = None, task_type: str | None = None) -> int:
-    return sum(
-        1
-        for doc in store.docs()
-        if (status is None or doc.get("status") == status) and (task_type is None or doc.get("task_type") == task_type)
-    )
+def list_rows(
+    store: Store, status: str | None = None, task_type: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    return list_page(store, status, task_type, limit)[0]

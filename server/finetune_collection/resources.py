@@ -11,7 +11,7 @@ from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 
 from . import config as config_mod
 from .errors import NotFound
-from .listing import count, list_rows
+from .listing import list_page
 from .state import AppState, LazyState, state_of
 
 
@@ -26,8 +26,7 @@ def add_resources(mcp: MCPServer, holder: dict[str, LazyState]) -> None:
     def page(state: AppState, number: int) -> str:
         size = state.config.limits.list_page_size
         with state.lock:
-            rows = list_rows(state.store, limit=size, offset=(number - 1) * size)
-            total = count(state.store)
+            rows, total = list_page(state.store, limit=size, offset=(number - 1) * size)
         pages = max(1, -(-total // size))
         body: dict[str, Any] = {
             "total": total, "page": number, "pages": pages, "page_size": size, "examples": rows,

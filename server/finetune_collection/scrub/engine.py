@@ -129,6 +129,16 @@ class _Edit:
     out_end: int
 
 
+def locate(text: str, findings: list[Finding]) -> list[Located]:
+    """Findings with 1-based line and column of their start in `text` (the original)."""
+    located = []
+    for f in findings:
+        line = text.count("\n", 0, f.start) + 1
+        col = f.start - (text.rfind("\n", 0, f.start) + 1) + 1
+        located.append(Located(f.type, f.start, f.end, line, col))
+    return located
+
+
 class Scrubber:
     def __init__(
         self,
@@ -293,12 +303,7 @@ class Scrubber:
 
     def explain(self, text: str, names: dict[tuple[str, str], str] | None = None) -> list[Located]:
         """What `scrub_text` would replace, by type and position, never by value (`--explain`)."""
-        located = []
-        for f in self.scrub_text(text, names).findings:
-            line = text.count("\n", 0, f.start) + 1
-            col = f.start - (text.rfind("\n", 0, f.start) + 1) + 1
-            located.append(Located(f.type, f.start, f.end, line, col))
-        return located
+        return locate(text, self.scrub_text(text, names).findings)
 
     def scrub_value(self, value: Any, counts: Counter[str], names: dict[tuple[str, str], str] | None = None) -> Any:
         """Scrub every string inside a JSON value (dict keys included), counting per type."""
