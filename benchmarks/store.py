@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
@@ -74,27 +75,43 @@ def fill(store: Store, rng: random.Random, start: int, stop: int) -> None:
         store.storage.append(records)
 
 
+def timed_growth(
+    store: Store, rng: random.Random, sizes: list[int], samples: int, make_call: Callable[[int], Callable[[], object]]
+) -> dict[int, list[float]]:
+    """Grow the store to each size, then time `samples` calls (each call's set-up is untimed).
+    The samples themselves add to the store, so a size is measured at up to size + samples."""
+    results: dict[int, list[float]] = {}
+    n = 0
+    for size in sizes:
+        fill(store, rng, n, max(n, size))
+        n = max(n, size)
+        times = []
+        for _ in range(samples):
+            call = make_call(n)
+            t0 = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - t0)
+            n += 1
+        results[size] = times
+    return results
+
+
 def bench_ours(root: Path, samples: int) -> dict[int, list[float]]:
     rng = random.Random(1)
     store = Store(root / "ours", Config())
-    results: dict[int, list[float]] = {}
-    n = 0
-    for size in SIZES:
-        fill(store, rng, n, size)
-        n = size
-        times = []
-        for _ in range(samples):
-            ex = Example.model_validate(make_doc(rng, 10_000_000 + n))
-            keys = store.deduper.keys(ex)
-            t0 = time.perf_counter()
+
+    def make_call(n: int) -> Callable[[], object]:
+        ex = Example.model_validate(make_doc(rng, 10_000_000 + n))
+        keys = store.deduper.keys(ex)
+
+        def insert() -> None:
             with store.transaction():
                 if store.deduper.find(keys) is None and ex.id not in store:
                     store.insert(ex, keys)
-            times.append(time.perf_counter() - t0)
-            n += 1
-        # undo the samples' growth so every size is measured at (about) its nominal count
-        results[size] = times
-    return results
+
+        return insert
+
+    return timed_growth(store, rng, SIZES, samples, make_call)
 
 
 def bench_collect(root: Path, samples: int) -> dict[int, list[float]]:
@@ -102,22 +119,14 @@ def bench_collect(root: Path, samples: int) -> dict[int, list[float]]:
     rng = random.Random(2)
     store = Store(root / "collect", Config())
     pipeline = Pipeline(store, Config())
-    results: dict[int, list[float]] = {}
-    n = 0
-    for size in (100, 20_000):
-        fill(store, rng, n, size)
-        n = size
-        times = []
-        for _ in range(samples):
-            data = make_doc(rng, 20_000_000 + n)
-            for k in ("id", "status"):
-                data.pop(k)
-            t0 = time.perf_counter()
-            pipeline.collect(data)
-            times.append(time.perf_counter() - t0)
-            n += 1
-        results[size] = times
-    return results
+
+    def make_call(n: int) -> Callable[[], object]:
+        data = make_doc(rng, 20_000_000 + n)
+        for k in ("id", "status"):
+            data.pop(k)
+        return lambda: pipeline.collect(data)
+
+    return timed_growth(store, rng, [100, 20_000], samples, make_call)
 
 
 def bench_tinydb(root: Path, samples: int) -> dict[int, list[float]]:
