@@ -303,9 +303,6 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
     click.echo(report.model_dump_json(indent=2) if as_json else report.render())
 
 
-LIST_FIELDS = ("id", "status", "created_at", "task_type", "quality_score")
-
-
 @cli.command(name="list")
 @click.option("--status", type=click.Choice(["accepted", "pending", "rejected"]), help="only this status")
 @click.option("--task-type", help="only this task type")

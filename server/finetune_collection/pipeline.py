@@ -263,8 +263,9 @@ class Pipeline:
             ex.metadata.human_approved = True
         with self.store.transaction():
             if not verdict.keep:
-                self.store.bump("rejected:below_min_quality")
-                result.reasons.append("below_min_quality")
+                reason = verdict.reason or "below_min_quality"
+                self.store.bump(f"rejected:{reason}")
+                result.reasons.append(reason)
                 result.message = (
                     f"rejected: quality {verdict.score:g} is below min_quality_score "
                     f"{self.config.quality_filters.min_quality_score:g}"

@@ -19,7 +19,6 @@ class Verdict:
     keep: bool
     reason: str | None  # `below_min_quality` when not kept
     needs_approval: bool
-    score_source: str  # "given" | "label" | "signals"
 
 
 _SIGNAL_NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
@@ -51,11 +50,11 @@ def score(example: ExampleIn, config: Config) -> Verdict:
     positives = len(names & set(qf.positive_signals))
     negatives = len(names & set(qf.negative_signals))
     if example.quality_score is not None:
-        value, source = example.quality_score, "given"
+        value = example.quality_score
     elif example.quality is not None:
-        value, source = qf.quality_levels[example.quality], "label"
+        value = qf.quality_levels[example.quality]
     else:
-        value, source = min(1.0, qf.scoring.base + qf.scoring.per_positive * positives), "signals"
+        value = min(1.0, qf.scoring.base + qf.scoring.per_positive * positives)
     value = round(max(0.0, value - qf.scoring.per_negative * negatives), 4)
     keep = value >= qf.min_quality_score
     return Verdict(
@@ -63,5 +62,4 @@ def score(example: ExampleIn, config: Config) -> Verdict:
         keep=keep,
         reason=None if keep else "below_min_quality",
         needs_approval=qf.min_human_approval and not example.metadata.human_approved,
-        score_source=source,
     )

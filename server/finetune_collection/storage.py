@@ -370,8 +370,6 @@ class LogTable(Table):
     """
 
     document_id_class = str  # type: ignore[assignment]
-    # Other processes append behind our back; a query cache would serve stale results.
-    default_query_cache_capacity = 0
 
     @property
     def log(self) -> LogStorage:

@@ -48,6 +48,7 @@ class Store:
         return NearDeduper(config.dedup) if config.dedup.near else Deduper(config.dedup)
 
     def _table(self, name: str) -> LogTable:
+        # Other processes append behind our back; TinyDB's query cache would serve stale results.
         table = self.db.table(name, cache_size=0)
         assert isinstance(table, LogTable)
         return table
@@ -119,10 +120,6 @@ class Store:
         for doc in list(self._docs().values()):
             if status is None or doc.get("status") == status:
                 yield doc
-
-    def iter_examples(self, status: Status | None = None) -> Iterator[Example]:
-        for doc in self.docs(status):
-            yield self._parse(doc.get("id", "?"), doc)
 
     def _parse(self, example_id: str, doc: dict[str, Any]) -> Example:
         try:

@@ -222,15 +222,6 @@ def random_token(value: str, min_len: int = 12, min_entropy: float = 3.0) -> boo
     return has_alpha and (has_digit or mixed_case or len(v) >= 24)
 
 
-def secret_value(value: str) -> bool:
-    """For strong names (`password`, `secret`, `api_key`): anything that is not a placeholder,
-    a code reference or a lone type annotation."""
-    v = value.strip()
-    if not v or placeholder(v) or v.lower() in {"str", "string", "bytes", "int", "bool", "secretstr"}:
-        return False
-    return not code_reference(v) or any(c.isdigit() for c in v)
-
-
 def email(value: str) -> bool:
     local, _, domain = value.rpartition("@")
     tld = domain.rsplit(".", 1)[-1].lower()
