@@ -283,28 +283,48 @@ def test_cli_dedup_prints_the_clusters_before_it_applies(pipeline: Pipeline, sto
     assert bad.exit_code == 2 and "--threshold" in bad.output
 
 
-@pytest.mark.parametrize("text", [
+ASCII_CASES = [
     "def add(a, b):\n    return a + b",
     "Refactor the parser loop to stream lines; memory stays flat.",
     "abc",
     "x" * 3000 + " end",
     "  Mixed   CASE and punctuation!!! (f(x, y)) -> z;  ",
-])
+    "".join(chr(c) for c in range(128) if c not in range(0x1C, 0x20)) * 3,  # controls included
+    "tab\tvt\x0bff\x0ccr\rnl\n\x00nul\x7fdel a_b __x__ 3.14 -> !=",
+]
+
+
+@pytest.mark.parametrize("text", ASCII_CASES)
 def test_fast_char_hashing_equals_datasketch_update_batch(text: str) -> None:
-    """The vectorized crc32 + permutation path gives exactly datasketch's update_batch signature."""
+    """The vectorized tokenizer, crc32 and permutation path give exactly datasketch's
+    update_batch signature over `shingles()`."""
     import zlib
 
     from datasketch import MinHash
 
-    from finetune_collection.near import SCHEME, SEED, _ascii_char_hashes, _permutations, _update_hashed, shingles
+    from finetune_collection.near import SCHEME, SEED, _ascii_char_hashes, _permutations, _signature, shingles
 
     settings = DedupSettings()
-    fast = MinHash(num_perm=settings.num_perm, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32,
-                   permutations=_permutations(settings.num_perm))
     hashes = _ascii_char_hashes(text, settings)
     assert hashes is not None
-    _update_hashed(fast, hashes)
     slow = MinHash(num_perm=settings.num_perm, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32,
                    permutations=_permutations(settings.num_perm))
     slow.update_batch(shingles(text, settings.shingle, settings.shingle_size))
-    assert (fast.hashvalues == slow.hashvalues).all()
+    assert (_signature(hashes, settings.num_perm) == slow.hashvalues).all()
+
+
+def test_fast_tokenizer_equals_the_regex_one_on_random_ascii() -> None:
+    import random
+
+    from finetune_collection.dedup import normalize
+    from finetune_collection.near import _TOKEN, _ascii_tokens_joined
+
+    rng = random.Random(11)
+    alphabet = [chr(c) for c in range(128)] + list("  \n\tabcXYZ_09") * 8
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+        fast = _ascii_tokens_joined(text)
+        if fast is None:  # \x1c-\x1f: the regex path
+            assert any(c in text for c in "\x1c\x1d\x1e\x1f")
+            continue
+        assert fast.tobytes().decode("ascii") == " ".join(_TOKEN.findall(normalize(text))), repr(text)

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from .config import DedupSettings
-from .dedup import Deduper, Match, exact_key, normalize
+from .dedup import SPLIT_ONLY, Deduper, Match, exact_key, normalize
 from .model import Example
 
 if TYPE_CHECKING:
@@ -95,23 +95,59 @@ def _crc_table() -> NDArray[np.uint32]:
     return table
 
 
-def _ascii_char_hashes(text: str, settings: DedupSettings) -> NDArray[np.uint32] | None:
-    """crc32 of every char shingle at once (numpy), the same values `shingles()` + zlib.crc32 give.
+@lru_cache(maxsize=1)
+def _ascii_classes() -> NDArray[np.uint8]:
+    """Byte -> 0 (whitespace, as `\\s`), 1 (word char, as `\\w`), 2 (anything else) for ASCII."""
+    import numpy as np
 
-    A collect spent ~2 ms per 4 KB building the shingle set and hashing it in a Python loop; the
-    table-driven CRC over all windows is one vectorized pass per byte of the shingle. Repeated
-    shingles need no set: MinHash keeps minima, so duplicates change nothing. Returns None where
-    the fast path does not apply (non-ASCII text, empty text): the caller uses `shingles()`.
+    classes = np.full(128, 2, dtype=np.uint8)
+    classes[[9, 10, 11, 12, 13, 32]] = 0
+    for c in "0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        classes[ord(c)] = 1
+    return classes
+
+
+def _ascii_tokens_joined(text: str) -> NDArray[np.uint8] | None:
+    """`" ".join(_TOKEN.findall(normalize(text)))` as bytes, vectorized, for ASCII text.
+
+    Tokens are word runs and single other characters; joined by one space, so a space goes
+    between two kept characters unless both are word characters that were adjacent. Returns
+    None for non-ASCII text and for the rare control characters `normalize()` strips but `\\s`
+    does not match (the caller uses `shingles()`), an empty array for blank text.
     """
     import numpy as np
 
-    joined = " ".join(_TOKEN.findall(normalize(text)))
-    if not joined or not joined.isascii():
+    if not text.isascii() or any(c in text for c in SPLIT_ONLY):
         return None
-    data = np.frombuffer(joined.encode(), dtype=np.uint8)
+    raw = np.frombuffer(text.encode("ascii").lower(), dtype=np.uint8)  # casefold, for ASCII
+    classes = _ascii_classes()[raw]
+    kept = np.flatnonzero(classes)
+    kept_classes = classes[kept]
+    glued = (kept_classes[1:] == 1) & (kept_classes[:-1] == 1) & (np.diff(kept) == 1)
+    positions = np.arange(len(kept))
+    positions[1:] += np.cumsum(~glued)
+    joined = np.full(len(kept) + int(len(glued) - np.count_nonzero(glued)), 32, dtype=np.uint8)
+    joined[positions] = raw[kept]
+    return joined
+
+
+def _ascii_char_hashes(text: str, settings: DedupSettings) -> NDArray[np.uint32] | None:
+    """crc32 of every char shingle at once (numpy), the same values `shingles()` + zlib.crc32 give.
+
+    A collect spent ~2 ms per 4 KB tokenizing, building the shingle set and hashing it in a
+    Python loop; here tokenizing is a few array operations and the table-driven CRC over all
+    windows is one vectorized pass per byte of the shingle. Repeated shingles need no set:
+    MinHash keeps minima, so duplicates change nothing. Returns None where the fast path does
+    not apply (non-ASCII text, blank text): the caller uses `shingles()`.
+    """
+    import numpy as np
+
+    data = _ascii_tokens_joined(text)
+    if data is None or not len(data):
+        return None
     size = settings.shingle_size
     if len(data) < size:
-        return np.array([zlib.crc32(joined.encode())], dtype=np.uint32)
+        return np.array([zlib.crc32(data.tobytes())], dtype=np.uint32)
     n = len(data) - size + 1
     table = _crc_table()
     crc = np.full(n, 0xFFFFFFFF, dtype=np.uint32)
@@ -121,19 +157,21 @@ def _ascii_char_hashes(text: str, settings: DedupSettings) -> NDArray[np.uint32]
     return result
 
 
-def _update_hashed(m: Any, hashes: NDArray[np.uint32]) -> None:
-    """MinHash.update_batch's CPU path for values already hashed (datasketch 2.x, affine32):
-    pre-mix with the MurmurHash3 finalizer, permute with a*h+b in uint32, keep column minima.
+def _signature(hashes: NDArray[np.uint32], num_perm: int) -> NDArray[np.uint32]:
+    """MinHash.update_batch's CPU path for values already hashed (datasketch 2.x, affine32), on a
+    fresh MinHash: pre-mix with the MurmurHash3 finalizer, permute with a*h+b in uint32, keep
+    row minima (a fresh MinHash starts at the maximum, so its minimum is these).
     tests/test_dedup.py checks the result equals update_batch's on the same shingles."""
     import numpy as np
     from datasketch.minhash import _fmix
 
-    a, b = m.permutations
+    a, b = _permutations(num_perm)
     # (num_perm, n) in C order, added in place, reduced along contiguous rows: 10x faster than
     # datasketch's (n, num_perm) temporaries reduced down columns (0.4 vs 3.9 ms for 4k shingles).
     phv = np.multiply.outer(a, _fmix(hashes, 32))
     phv += b[:, None]
-    m.hashvalues = np.minimum(m.hashvalues, phv.min(axis=1))
+    signature: NDArray[np.uint32] = phv.min(axis=1)
+    return signature
 
 
 def fingerprint(settings: DedupSettings) -> str:
@@ -184,24 +222,19 @@ class NearDeduper(Deduper):
 
     # -- keys (collect time) ------------------------------------------------------------------
     def keys(self, example: Example) -> dict[str, Any]:
-        from datasketch import MinHash
-
         s = self.settings
         prompt, answer = sides(example)
         sigs = []
         for tag, text in (("p", prompt), ("a", answer)):
-            m = MinHash(
-                num_perm=s.num_perm,
-                seed=SEED,
-                scheme=SCHEME,
-                hashfunc=zlib.crc32,
-                permutations=_permutations(s.num_perm),
-            )
             hashes = _ascii_char_hashes(text, s) if s.shingle == "char" else None
             if hashes is not None:
-                _update_hashed(m, hashes)
-            else:
-                m.update_batch(shingles(text, s.shingle, s.shingle_size) or {f"<empty {tag}>".encode()})
+                sigs.append(_encode(_signature(hashes, s.num_perm)))
+                continue
+            from datasketch import MinHash
+
+            m = MinHash(num_perm=s.num_perm, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32,
+                        permutations=_permutations(s.num_perm))
+            m.update_batch(shingles(text, s.shingle, s.shingle_size) or {f"<empty {tag}>".encode()})
             sigs.append(_encode(m.hashvalues))
         return {"exact": exact_key(example), "near": {"fp": self.fingerprint, "p": sigs[0], "a": sigs[1]}}
 
