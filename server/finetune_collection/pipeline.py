@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
 from .config import Config
 from .dedup import Match
@@ -31,10 +31,16 @@ def _created(doc: dict[str, Any]) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
+# `{"type": [.., "null"]}` rather than pydantic's `anyOf`: clients validate every result against
+# the output schema, and jsonschema takes twice as long over anyOf branches (~0.1 ms a call).
+NullableStr = Annotated[str | None, WithJsonSchema({"type": ["string", "null"]})]
+NullableFloat = Annotated[float | None, WithJsonSchema({"type": ["number", "null"]})]
+
+
 class CollectResult(BaseModel):
     """What a caller learns about one collected example. Never contains example text."""
 
-    id: str | None = Field(description="stored id (null when rejected)")
+    id: NullableStr = Field(description="stored id (null when rejected)")
     status: Outcome
     quality_score: float
     reasons: list[str] = Field(
@@ -43,9 +49,9 @@ class CollectResult(BaseModel):
         "replaced_lower_quality, id_in_use, id_invalid, user_declined",
     )
     redactions: dict[str, int] = Field(default_factory=dict, description="placeholders inserted, by type")
-    duplicate_of: str | None = None
-    replaced: str | None = Field(default=None, description="id of the lower-quality near-duplicate this replaced")
-    similarity: float | None = None
+    duplicate_of: NullableStr = None
+    replaced: NullableStr = Field(default=None, description="id of the lower-quality near-duplicate this replaced")
+    similarity: NullableFloat = None
     message: str = ""
 
 
