@@ -158,11 +158,11 @@ class _Literals:
 
         if self.table is None:
             self._build(np)
-        codes = np.frombuffer(folded + b"\0", dtype=np.uint8).astype(np.intp)
+        codes = np.frombuffer(folded + b"\0", dtype=np.uint8).astype(np.uint32)
         index = codes[:-3] << 12
         index |= codes[1:-2] << 6
         index |= codes[2:-1]
-        hits = np.flatnonzero(self.table[index])
+        hits = np.flatnonzero(np.take(self.table, index))  # take: ~2x faster than table[index]
         # `age`, `sec`, `lin` start many words but few `age-`, `secr`, `lin_`: cheaper to drop here.
         hits = hits[self.fourth[self.number[index[hits]] << 6 | codes[hits + 3]]]
         found: list[int] = hits.tolist()
@@ -221,6 +221,11 @@ class Scrubber:
             target = self.user if r.user else self.catalog
             target.append(_Compiled(r, compiled, "value" in groups, "lead" in groups))
         self.literals = _Literals(frozenset(lit for c in self.catalog for lit in c.rule.anchors))
+        self.anchored: dict[str, list[int]] = {}  # anchor literal -> catalog indexes of its rules
+        for i, c in enumerate(self.catalog):
+            for lit in c.rule.anchors:
+                self.anchored.setdefault(lit, []).append(i)
+        self.scanning = [i for i, c in enumerate(self.catalog) if not c.rule.anchors]
         self.allow = [regex.compile(a) for a in allow or []]
         self.pseudonyms = pseudonyms
         self.timeout = timeout
@@ -261,14 +266,19 @@ class Scrubber:
     def _catalog_spans(self, text: str) -> list[tuple[int, int, Rule]]:
         taken: list[tuple[int, int, Rule]] = []  # sorted by start, non-overlapping
         starts: list[int] = []
-        anchors: dict[str, list[int]] | None = None
-        for compiled in self.catalog:
+        anchors = self.literals.find(text) if self.anchored else {}
+        # Only the rules one of whose anchors occurs, plus the scanning ones, in catalog order.
+        todo = sorted({i for lit in anchors for i in self.anchored[lit]}.union(self.scanning))
+        passed: dict[tuple[str, ...], bool] = {}  # rules often share a prefilter (the digits)
+        for compiled in map(self.catalog.__getitem__, todo):
             rule = compiled.rule
-            if rule.prefilter and not any(p in text for p in rule.prefilter):
-                continue
+            if rule.prefilter:
+                ok = passed.get(rule.prefilter)
+                if ok is None:
+                    ok = passed[rule.prefilter] = any(p in text for p in rule.prefilter)
+                if not ok:
+                    continue
             if rule.anchors:
-                if anchors is None:
-                    anchors = self.literals.find(text)
                 matches = self._anchored(compiled, text, anchors)
             else:
                 matches = compiled.regex.finditer(text)
