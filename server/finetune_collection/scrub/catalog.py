@@ -63,6 +63,9 @@ _E = r"(?![A-Za-z0-9_-])"
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _NB = r"(?<![0-9A-Za-z_+./:#=-])(?<![0-9],)"
 _NE = r"(?![0-9A-Za-z_]|[.:/-][0-9]|,[0-9]{1,3}(?![0-9]))"
+# Rules that scan need one of these to match at all; the engine answers a shared tuple once per
+# text, so a string without digits (most short ones) skips all the number rules.
+_DIGITS = tuple("0123456789")
 
 
 def _auth_value(value: str) -> bool:
@@ -303,12 +306,14 @@ CATALOG: list[Rule] = [
         r"\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
         "<EMAIL>",
         validator=v.email,
+        prefilter=("@",),
     ),
     Rule(
         "credit_card",
         _NB + r"[2-6][0-9]{3}(?:[ -]?[0-9]{2,6}){2,5}" + _NE,
         "<CREDIT_CARD>",
         validator=v.card,
+        prefilter=_DIGITS,
     ),
     Rule(
         "iban",
@@ -316,12 +321,14 @@ CATALOG: list[Rule] = [
         r"(?![A-Za-z0-9])",
         "<IBAN>",
         validator=v.iban,
+        prefilter=_DIGITS,
     ),
     Rule(
         "ssn",
         _NB + r"[0-9]{3}([- ])[0-9]{2}\1[0-9]{4}" + _NE,
         "<SSN>",
         validator=v.ssn,
+        prefilter=_DIGITS,
     ),
     Rule(
         "ssn",
@@ -339,6 +346,7 @@ CATALOG: list[Rule] = [
         r"\." + _OCTET + r"\." + _OCTET + r"\." + _OCTET + r"(?![0-9A-Za-z_]|\.[0-9])",
         "<IP_ADDRESS>",
         validator=v.public_ip,
+        prefilter=_DIGITS,
     ),
     Rule(
         "ip_address",
@@ -347,6 +355,7 @@ CATALOG: list[Rule] = [
         r"(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?(?![0-9A-Za-z_:.])",
         "<IP_ADDRESS>",
         validator=v.ipv6,
+        prefilter=("::",),
     ),
     Rule(
         "ip_address",
@@ -354,12 +363,14 @@ CATALOG: list[Rule] = [
         r"(?![0-9A-Za-z_:.])",
         "<IP_ADDRESS>",
         validator=v.ipv6,
+        prefilter=(":",),
     ),
     Rule(
         "phone",
         r"(?<![0-9A-Za-z_+])\+[1-9][0-9 ().-]{5,20}[0-9](?![0-9A-Za-z_])",
         "<PHONE>",
         validator=v.phone,
+        prefilter=_DIGITS,
     ),
     Rule(
         "phone",
@@ -368,12 +379,14 @@ CATALOG: list[Rule] = [
         _NB + r"[0-9]{1,5}[ .-][0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}" + _NE,
         "<PHONE>",
         validator=v.phone,
+        prefilter=_DIGITS,
     ),
     Rule(
         "phone",
         r"(?<![0-9A-Za-z_+./:#=-])\([0-9]{1,5}\)[ .-]?[0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}" + _NE,
         "<PHONE>",
         validator=v.phone,
+        prefilter=_DIGITS,
     ),
     Rule(
         "phone",
