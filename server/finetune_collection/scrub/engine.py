@@ -93,8 +93,8 @@ class ScrubResult:
 class _Compiled:
     rule: Rule
     regex: Any
-    has_value: bool
-    has_lead: bool
+    value: int  # number of the `value` group, 0 if none
+    lead: int  # number of the `lead` group, 0 if none
 
 
 # Anchor literals are found in a folded copy of the text: one byte per code point (Latin-1, with
@@ -219,7 +219,7 @@ class Scrubber:
             compiled = regex.compile(r.pattern)
             groups = compiled.groupindex
             target = self.user if r.user else self.catalog
-            target.append(_Compiled(r, compiled, "value" in groups, "lead" in groups))
+            target.append(_Compiled(r, compiled, groups.get("value", 0), groups.get("lead", 0)))
         self.literals = _Literals(frozenset(lit for c in self.catalog for lit in c.rule.anchors))
         self.anchored: dict[str, list[int]] = {}  # anchor literal -> catalog indexes of its rules
         for i, c in enumerate(self.catalog):
@@ -312,13 +312,18 @@ class Scrubber:
         return found
 
     def _accept(self, compiled: _Compiled, m: Any, text: str) -> tuple[int, int] | None:
+        # Runs for every candidate (thousands per MB of code): group numbers, not names, and a
+        # span of -1 for a group that did not take part, as m.group() is then None.
         rule = compiled.rule
-        if compiled.has_value and m.group("value") is not None:
-            start, end = m.span("value")
-        else:
-            start, end = m.span()
-        if compiled.has_lead and m.group("lead") is not None and m.start("lead") < start:
-            start = m.start("lead")
+        start, end = m.span()
+        if compiled.value:
+            v_start, v_end = m.span(compiled.value)
+            if v_start >= 0:
+                start, end = v_start, v_end
+        if compiled.lead:
+            lead = m.start(compiled.lead)
+            if 0 <= lead < start:
+                start = lead
         if start >= end:
             return None
         value = text[start:end]
@@ -326,7 +331,7 @@ class Scrubber:
             return None
         if rule.check is not None and not rule.check(m):
             return None
-        if any(a.fullmatch(value) for a in self.allow):
+        if self.allow and any(a.fullmatch(value) for a in self.allow):
             return None
         return start, end
 
