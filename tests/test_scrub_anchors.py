@@ -58,7 +58,7 @@ def _one_by_one(text: str, literals: list[str]) -> dict[str, list[int]]:
     return found
 
 
-@pytest.mark.parametrize("small", [0, 10**9], ids=["table", "loop"])
+@pytest.mark.parametrize("small", [0, 10**9], ids=["table", "scan"])
 def test_one_pass_finds_every_occurrence_a_search_per_literal_finds(monkeypatch: pytest.MonkeyPatch, small: int) -> None:
     monkeypatch.setattr(engine, "_SMALL", small)  # force one path for every length
     literals = engine._Literals(frozenset(ANCHORS))
