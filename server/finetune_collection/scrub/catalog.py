@@ -42,7 +42,8 @@ the type names below. All are on by default.
 
 A pattern's `value` group is the only span replaced, so `password = "<REDACTED>"` keeps its key
 and quotes. Patterns use `[0-9]` rather than `\\d` (Unicode digit classes are ~4x slower) and
-start at a literal where they can, which the regex module searches for quickly.
+start at a literal where they can, named in `anchors`: the engine finds the anchors of all rules
+in one pass and tries each pattern only there (a scan per rule cost ~1.5 ms per 2 MB each).
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ _E = r"(?![A-Za-z0-9_-])"
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _NB = r"(?<![0-9A-Za-z_+./:#=-])(?<![0-9],)"
 _NE = r"(?![0-9A-Za-z_]|[.:/-][0-9]|,[0-9]{1,3}(?![0-9]))"
+# Rules that scan need one of these to match at all; the engine answers a shared tuple once per
+# text, so a string without digits (most short ones) skips all the number rules.
+_DIGITS = tuple("0123456789")
 
 
 def _auth_value(value: str) -> bool:
@@ -89,12 +93,21 @@ def _url_password(value: str) -> bool:
 def _keys(
     type: str,
     placeholder: str,
-    *patterns: str,
+    *patterns: tuple[str, tuple[str, ...]],
     validator: Callable[[str], bool] = v.key_token,
     bound: bool = True,
 ) -> list[Rule]:
-    """One rule per literal-led pattern, all of one type; `bound` adds token boundaries."""
-    return [Rule(type, (_B + p + _E) if bound else p + _E, placeholder, validator=validator) for p in patterns]
+    """One rule per (pattern, anchors), all of one type; `bound` adds token boundaries. The
+    anchors are the literals the pattern starts with, lower-cased (see `Rule`)."""
+    return [
+        Rule(type, (_B + p + _E) if bound else p + _E, placeholder, validator=validator, anchors=anchors)
+        for p, anchors in patterns
+    ]
+
+
+def _each(head: str, alternatives: str, tail: str = "") -> tuple[str, ...]:
+    """Anchors for a prefix with alternatives: `_each("gh", "p o u s r", "_")` is ghp_ … ghr_."""
+    return tuple(head + alt + tail for alt in alternatives.split())
 
 
 CATALOG: list[Rule] = [
@@ -105,9 +118,16 @@ CATALOG: list[Rule] = [
         r"|(?:\\[nr]|[\s\"'+,]|[A-Za-z0-9+/=:-]){32,40000}+)",
         "<PRIVATE_KEY>",
         validator=_pem_body,
+        anchors=("-----",),  # not `-----begin`: under (?i) `İ` matches `i`, and folding drops it
     ),
-    Rule("jwt", _B + r"eyJ[A-Za-z0-9_-]{8,}\.ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*" + _E, "<JWT>"),
-    Rule("anthropic_key", _B + r"sk-ant-[A-Za-z0-9_-]{20,}" + _E, "<API_KEY>", validator=v.key_token),
+    Rule("jwt", _B + r"eyJ[A-Za-z0-9_-]{8,}\.ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*" + _E, "<JWT>", anchors=("eyj",)),
+    Rule(
+        "anthropic_key",
+        _B + r"sk-ant-[A-Za-z0-9_-]{20,}" + _E,
+        "<API_KEY>",
+        validator=v.key_token,
+        anchors=("sk-ant-",),
+    ),
     Rule(
         "api_key",
         _B + r"sk-(?!ant-)(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}" + _E,
@@ -116,6 +136,7 @@ CATALOG: list[Rule] = [
         # prefix alone is evidence enough, so only placeholders (sk-xxxx…, one repeated char) survive.
         validator=lambda s: (v.key_token(s) and v.entropy(s) > 3.0)
         or (len(s) >= 35 and not v.placeholder(s) and len(set(s[3:])) >= 3),
+        anchors=("sk-",),
     ),
     Rule(
         "aws_access_key",
@@ -125,6 +146,7 @@ CATALOG: list[Rule] = [
         r"(?<![A-Za-z0-9])(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])",
         "<AWS_ACCESS_KEY>",
         validator=lambda s: not s.endswith("EXAMPLE") and len(set(s[4:])) >= 4,
+        anchors=("a3t", "akia", "asia", "abia", "acca"),
     ),
     Rule(
         "aws_secret_key",
@@ -135,76 +157,97 @@ CATALOG: list[Rule] = [
         validator=lambda s: v.random_token(s, 40, 3.5),
         anchors=("secret", "key"),
     ),
-    *_keys("github_token", "<GITHUB_TOKEN>", r"gh[pousr]_[A-Za-z0-9]{36,255}", r"github_pat_[A-Za-z0-9_]{50,255}"),
+    *_keys(
+        "github_token",
+        "<GITHUB_TOKEN>",
+        (r"gh[pousr]_[A-Za-z0-9]{36,255}", _each("gh", "p o u s r", "_")),
+        (r"github_pat_[A-Za-z0-9_]{50,255}", ("github_pat_",)),
+    ),
     *_keys(
         "gitlab_token",
         "<GITLAB_TOKEN>",
-        r"gl(?:pat|dt|ptt|rt|soat|cbt|oas|ft|imt|agent|wt|ffct)-[A-Za-z0-9_-]{20,}",
-        r"GR1348941[A-Za-z0-9_-]{20,}",
+        (
+            r"gl(?:pat|dt|ptt|rt|soat|cbt|oas|ft|imt|agent|wt|ffct)-[A-Za-z0-9_-]{20,}",
+            _each("gl", "pat dt ptt rt soat cbt oas ft imt agent wt ffct", "-"),
+        ),
+        (r"GR1348941[A-Za-z0-9_-]{20,}", ("gr1348941",)),
     ),
     Rule(
         "slack_webhook",
         r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}",
         "<SLACK_WEBHOOK>",
+        anchors=("https://hooks.slack.com/",),
     ),
     *_keys(
         "slack_token",
         "<SLACK_TOKEN>",
-        r"xox(?:[abposer]|e\.xox[bp])-[A-Za-z0-9-]{10,}",
-        r"xapp-[A-Za-z0-9-]{10,}",
+        (r"xox(?:[abposer]|e\.xox[bp])-[A-Za-z0-9-]{10,}", ("xox",)),
+        (r"xapp-[A-Za-z0-9-]{10,}", ("xapp-",)),
         validator=lambda s: v.key_token(s) and sum(c.isdigit() for c in s) >= 4,
     ),
-    *_keys("stripe_key", "<STRIPE_KEY>", r"[srp]k_(?:live|test|prod)_[A-Za-z0-9]{10,99}"),
+    *_keys(
+        "stripe_key",
+        "<STRIPE_KEY>",
+        (r"[srp]k_(?:live|test|prod)_[A-Za-z0-9]{10,99}", _each("", "sk_ rk_ pk_")),
+    ),
     *_keys(
         "google_api_key",
         "<GOOGLE_API_KEY>",
-        r"AIza[A-Za-z0-9_-]{35}",
-        r"GOCSPX-[A-Za-z0-9_-]{28}",
-        r"ya29\.[A-Za-z0-9_-]{20,}",
+        (r"AIza[A-Za-z0-9_-]{35}", ("aiza",)),
+        (r"GOCSPX-[A-Za-z0-9_-]{28}", ("gocspx-",)),
+        (r"ya29\.[A-Za-z0-9_-]{20,}", ("ya29.",)),
     ),
-    *_keys("twilio_key", "<TWILIO_KEY>", r"SK[0-9a-fA-F]{32}", r"AC[0-9a-fA-F]{32}"),
-    *_keys("sendgrid_key", "<SENDGRID_KEY>", r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"),
-    *_keys("npm_token", "<NPM_TOKEN>", r"npm_[A-Za-z0-9]{36}"),
-    *_keys("pypi_token", "<PYPI_TOKEN>", r"pypi-Ag[A-Za-z0-9_-]{50,}"),
+    # Two-letter prefixes (`sk`, `ac` in any case) are in too many words to be worth anchoring.
+    *_keys("twilio_key", "<TWILIO_KEY>", (r"SK[0-9a-fA-F]{32}", ()), (r"AC[0-9a-fA-F]{32}", ())),
+    *_keys("sendgrid_key", "<SENDGRID_KEY>", (r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}", ("sg.",))),
+    *_keys("npm_token", "<NPM_TOKEN>", (r"npm_[A-Za-z0-9]{36}", ("npm_",))),
+    *_keys("pypi_token", "<PYPI_TOKEN>", (r"pypi-Ag[A-Za-z0-9_-]{50,}", ("pypi-ag",))),
     *_keys(
         "huggingface_token",
         "<HF_TOKEN>",
-        r"hf_[A-Za-z0-9]{30,40}",
-        r"api_org_[A-Za-z0-9]{30,40}",
+        (r"hf_[A-Za-z0-9]{30,40}", ("hf_",)),
+        (r"api_org_[A-Za-z0-9]{30,40}", ("api_org_",)),
         validator=lambda s: v.key_token(s) and v.entropy(s) > 3.5,
     ),
-    # One literal per rule: the regex module finds a single leading literal fast, but an
-    # alternation of literals makes it try every position (measured: 1.3 ms vs 300 ms per 2 MB).
+    # One rule per provider: a rule without anchors (Azure's) scans, and the regex module finds a
+    # single leading literal fast, but an alternation of literals makes it try every position.
     *_keys(
         "provider_token",
         "<API_KEY>",
-        r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}",  # Shopify
-        r"do[por]_v1_[a-f0-9]{64}",  # DigitalOcean
-        r"dapi[a-f0-9]{32}(?:-[0-9])?",  # Databricks
-        r"hv[sb]\.[A-Za-z0-9_-]{24,}",  # HashiCorp Vault
-        r"gl(?:sa|c)_[A-Za-z0-9_=+/-]{32,}",  # Grafana
-        r"lin_api_[A-Za-z0-9]{40}",  # Linear
-        r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}",  # Postman
-        r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}",  # Doppler
-        r"NRAK-[A-Z0-9]{27}",  # New Relic
-        r"sntr[ysu]_[A-Za-z0-9_=+/-]{30,}",  # Sentry
-        r"AGE-SECRET-KEY-1[0-9A-Z]{58}",  # age
-        r"key-[0-9a-f]{32}",  # Mailgun
-        r"sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}",  # Square
-        r"pul-[a-f0-9]{40}",  # Pulumi
-        r"sbp_[a-f0-9]{40}",  # Supabase
-        r"dckr_pat_[A-Za-z0-9_-]{27}",  # Docker Hub
-        r"fo1_[A-Za-z0-9_-]{43}",  # Fly.io
-        # Anchored on their middle literal; `lead` extends the replaced span backwards.
-        r"(?<=(?<![A-Za-z0-9_~.-])(?P<lead>[A-Za-z0-9_~.]{3}[0-9]))Q~[A-Za-z0-9_~.-]{31,34}",  # Azure AD
-        r"(?<=(?<![0-9A-Za-z])(?P<lead>[0-9]{8,10})):AA[A-Za-z0-9_-]{33}",  # Telegram bot
+        (r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}", ("shp",)),  # Shopify
+        (r"do[por]_v1_[a-f0-9]{64}", _each("do", "p o r", "_v1_")),  # DigitalOcean
+        (r"dapi[a-f0-9]{32}(?:-[0-9])?", ("dapi",)),  # Databricks
+        (r"hv[sb]\.[A-Za-z0-9_-]{24,}", ("hvs.", "hvb.")),  # HashiCorp Vault
+        (r"gl(?:sa|c)_[A-Za-z0-9_=+/-]{32,}", ("glsa_", "glc_")),  # Grafana
+        (r"lin_api_[A-Za-z0-9]{40}", ("lin_api_",)),  # Linear
+        (r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}", ("pmak-",)),  # Postman
+        (r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}", ("dp.",)),  # Doppler
+        (r"NRAK-[A-Z0-9]{27}", ("nrak-",)),  # New Relic
+        (r"sntr[ysu]_[A-Za-z0-9_=+/-]{30,}", ("sntr",)),  # Sentry
+        (r"AGE-SECRET-KEY-1[0-9A-Z]{58}", ("age-secret-key-1",)),  # age
+        (r"key-[0-9a-f]{32}", ("key-",)),  # Mailgun
+        (r"sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}", ("sq0",)),  # Square
+        (r"pul-[a-f0-9]{40}", ("pul-",)),  # Pulumi
+        (r"sbp_[a-f0-9]{40}", ("sbp_",)),  # Supabase
+        (r"dckr_pat_[A-Za-z0-9_-]{27}", ("dckr_pat_",)),  # Docker Hub
+        (r"fo1_[A-Za-z0-9_-]{43}", ("fo1_",)),  # Fly.io
+        # Matched from their middle literal; `lead` extends the replaced span backwards. Azure's
+        # `Q~` is too short to anchor on: that rule scans.
+        (r"(?<=(?<![A-Za-z0-9_~.-])(?P<lead>[A-Za-z0-9_~.]{3}[0-9]))Q~[A-Za-z0-9_~.-]{31,34}", ()),  # Azure AD
+        (r"(?<=(?<![0-9A-Za-z])(?P<lead>[0-9]{8,10})):AA[A-Za-z0-9_-]{33}", (":aa",)),  # Telegram bot
         bound=False,
     ),
     *_keys(
         "webhook_url",
         "<WEBHOOK>",
-        r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]{20,}",
-        r"(?<=(?P<lead>https://[a-z0-9-]{1,63}))\.webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{40,}",
+        (
+            r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]+/[A-Za-z0-9_-]{20,}",
+            _each("https://", "discord ptb.discord canary.discord"),
+        ),
+        (
+            r"(?<=(?P<lead>https://[a-z0-9-]{1,63}))\.webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{40,}",
+            (".webhook.office.com/webhookb2/",),
+        ),
         bound=False,
     ),
     Rule(
@@ -213,6 +256,7 @@ CATALOG: list[Rule] = [
         r"(?P<value>[^\s@/?#\"'<>]{1,256})@(?=[A-Za-z0-9\[_-])",
         "<REDACTED>",
         validator=_url_password,
+        anchors=("://",),
     ),
     Rule(
         "auth_header",
@@ -262,25 +306,31 @@ CATALOG: list[Rule] = [
         r"\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
         "<EMAIL>",
         validator=v.email,
+        prefilter=("@",),
     ),
     Rule(
         "credit_card",
         _NB + r"[2-6][0-9]{3}(?:[ -]?[0-9]{2,6}){2,5}" + _NE,
         "<CREDIT_CARD>",
         validator=v.card,
+        prefilter=_DIGITS,
     ),
     Rule(
         "iban",
-        r"(?<=(?<![A-Za-z0-9])(?P<lead>[A-Z]{2}))[0-9]{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?"
+        # The two check digits come before the lookbehind that reaches back over them to the
+        # country code (`lead`): a digit is cheaper to test first (~25% faster, same matches).
+        r"[0-9]{2}(?<=(?<![A-Za-z0-9])(?P<lead>[A-Z]{2})[0-9]{2})(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?"
         r"(?![A-Za-z0-9])",
         "<IBAN>",
         validator=v.iban,
+        prefilter=_DIGITS,
     ),
     Rule(
         "ssn",
         _NB + r"[0-9]{3}([- ])[0-9]{2}\1[0-9]{4}" + _NE,
         "<SSN>",
         validator=v.ssn,
+        prefilter=_DIGITS,
     ),
     Rule(
         "ssn",
@@ -293,11 +343,14 @@ CATALOG: list[Rule] = [
     Rule(
         "ip_address",
         # Anchored on the first `.` (a literal the regex module jumps to); the first octet is the
-        # `lead`. Not after `version`/`v`: `version 1.2.3.4` is a release, not a host.
-        r"(?<=(?<![0-9A-Za-z_.:-])(?<!(?i:version|ver|v)[ :=]{0,3})(?P<lead>" + _OCTET + r"))"
+        # `lead`. Not after `version`/`v`: `version 1.2.3.4` is a release, not a host. The leading
+        # lookahead only restates the next two characters: it spares the lookbehinds at the
+        # many dots not followed by a digit (~25% faster, same matches).
+        r"(?=\.[0-9])(?<=(?<![0-9A-Za-z_.:-])(?<!(?i:version|ver|v)[ :=]{0,3})(?P<lead>" + _OCTET + r"))"
         r"\." + _OCTET + r"\." + _OCTET + r"\." + _OCTET + r"(?![0-9A-Za-z_]|\.[0-9])",
         "<IP_ADDRESS>",
         validator=v.public_ip,
+        prefilter=_DIGITS,
     ),
     Rule(
         "ip_address",
@@ -306,19 +359,23 @@ CATALOG: list[Rule] = [
         r"(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?(?![0-9A-Za-z_:.])",
         "<IP_ADDRESS>",
         validator=v.ipv6,
+        prefilter=("::",),
     ),
     Rule(
         "ip_address",
-        r"(?<=(?<![0-9A-Za-z_:.])(?P<lead>[0-9A-Fa-f]{1,4})):[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){6}"
+        # The lookahead restates the next two characters before the lookbehinds (as for IPv4).
+        r"(?=:[0-9A-Fa-f])(?<=(?<![0-9A-Za-z_:.])(?P<lead>[0-9A-Fa-f]{1,4})):[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){6}"
         r"(?![0-9A-Za-z_:.])",
         "<IP_ADDRESS>",
         validator=v.ipv6,
+        prefilter=(":",),
     ),
     Rule(
         "phone",
         r"(?<![0-9A-Za-z_+])\+[1-9][0-9 ().-]{5,20}[0-9](?![0-9A-Za-z_])",
         "<PHONE>",
         validator=v.phone,
+        prefilter=_DIGITS,
     ),
     Rule(
         "phone",
@@ -327,12 +384,15 @@ CATALOG: list[Rule] = [
         _NB + r"[0-9]{1,5}[ .-][0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}" + _NE,
         "<PHONE>",
         validator=v.phone,
+        prefilter=_DIGITS,
     ),
     Rule(
         "phone",
-        r"(?<![0-9A-Za-z_+./:#=-])\([0-9]{1,5}\)[ .-]?[0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}" + _NE,
+        # The lookahead restates the next two characters before the lookbehind (as for IPv4).
+        r"(?=\([0-9])(?<![0-9A-Za-z_+./:#=-])\([0-9]{1,5}\)[ .-]?[0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}" + _NE,
         "<PHONE>",
         validator=v.phone,
+        prefilter=_DIGITS,
     ),
     Rule(
         "phone",
