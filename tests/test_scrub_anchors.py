@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from finetune_collection.scrub import engine
+from finetune_collection.scrub import literals as literals_mod
 from finetune_collection.scrub.catalog import CATALOG
 from finetune_collection.scrub.engine import Scrubber
 
@@ -60,15 +60,15 @@ def _one_by_one(text: str, literals: list[str]) -> dict[str, list[int]]:
 
 @pytest.mark.parametrize("small", [0, 10**9], ids=["table", "scan"])
 def test_one_pass_finds_every_occurrence_a_search_per_literal_finds(monkeypatch: pytest.MonkeyPatch, small: int) -> None:
-    monkeypatch.setattr(engine, "_SMALL", small)  # force one path for every length
-    literals = engine._Literals(frozenset(ANCHORS))
+    monkeypatch.setattr(literals_mod, "SMALL", small)  # force one path for every length
+    literals = literals_mod.Literals(frozenset(ANCHORS))
     assert not literals.rest  # every catalog anchor fits the shared pass
     for text in [*TEXTS, "", "a", "ke", "key", "xkey", "KEY-", "---", "-" * 50, "AKIAKIA"]:
         assert literals.find(text) == _one_by_one(text, ANCHORS), text
 
 
 def test_literals_outside_the_alphabet_are_still_found() -> None:
-    literals = engine._Literals(frozenset({"ab", "a b", "päss", "key"}))
+    literals = literals_mod.Literals(frozenset({"ab", "a b", "päss", "key"}))
     assert sorted(literals.rest) == ["a b", "ab", "päss"]
     found = literals.find("AB a b PÄSS key")
     assert found["ab"] == [0] and found["a b"] == [3] and found["key"] == [12]

@@ -7,7 +7,7 @@ output is then built once. User patterns (`pii_patterns`) run afterwards, in ord
 scrubbed text, exactly like the seed's sequential `re.sub`, each under a per-call timeout.
 
 Speed: a rule with `anchors` is not scanned across the whole text. The engine finds every anchor
-literal of every rule in ONE pass per text (`_Literals`: case-insensitive, a table lookup of each
+literal of every rule in ONE pass per text (`literals.py`: case-insensitive, a table lookup of each
 position's first characters) and tries a rule's pattern only where one of its anchors starts,
 with `match`, so context before the anchor goes in a lookbehind. A rule none of whose anchors
 occurs costs nothing more. Other rules use `finditer`, skipped entirely when none of their
@@ -21,7 +21,6 @@ patterns: their spans are mapped back through the catalog's replacements). Never
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from ..errors import ConfigError
+from .literals import Literals
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -50,7 +50,7 @@ class Rule:
 
     `validator` sees the value; `check` sees the whole match (for names, syntax variants).
     `anchors` are lowercase literals one of which every match starts with, in any case (see the
-    module docstring). Anchors of 3+ characters from `_ALPHABET` are found in the shared pass;
+    module docstring). Anchors of 3+ characters from `literals.ALPHABET` are found in the shared pass;
     others are searched for one by one. Under `(?i)`, leave out letters with non-ASCII case
     partners (`i`: `İ`, `k`: `K`, `s`: `ſ`), which the folded copy cannot see.
     """
@@ -98,103 +98,6 @@ class _Compiled:
     lead: int  # number of the `lead` group, 0 if none
 
 
-# Anchor literals are found in a folded copy of the text: one byte per code point (Latin-1, with
-# `?` for the rest), ASCII letters case-folded, every character an anchor may hold mapped to its
-# own small code and all others to 0, so three bytes index a 2**18 table.
-_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_-.:/~@+"
-_FOLD = bytes(
-    _ALPHABET.index(chr(b).lower()) + 1 if chr(b).lower() in _ALPHABET else 0 for b in range(256)
-)
-_SMALL = 512  # below this many characters a `re` scan beats numpy's ~20 us of call overhead
-
-
-def _fold(text: str) -> bytes:
-    return text.encode("latin-1", "replace").translate(_FOLD)
-
-
-class _Literals:
-    """Finds every anchor literal (case-insensitively) in one pass over a text.
-
-    A search per literal costs as much as a regex scan (~1.5 ms per 2 MB each); one pass looks
-    up each position's first three characters in a table (numpy; a `re` scan for short texts),
-    then checks the few hits."""
-
-    def __init__(self, literals: frozenset[str]) -> None:
-        self.folded = {lit: _fold(lit) for lit in literals}
-        self.grams: dict[bytes, list[str]] = {}
-        # Literals the table cannot hold are searched for one by one; a character outside the
-        # alphabet folds to 0 like every other such character, so its hits are a superset.
-        self.rest: list[str] = []
-        for lit, key in self.folded.items():
-            if len(key) >= 3 and 0 not in key:
-                self.grams.setdefault(key[:3], []).append(lit)
-            else:
-                self.rest.append(lit)
-        # Short texts: one zero-width `re` match per position whose first three characters
-        # start a literal, the alternatives grouped by first character (sre tests each branch's
-        # first literal cheaply, ~50 ns a character).
-        firsts: dict[bytes, list[bytes]] = {}
-        for gram in self.grams:
-            firsts.setdefault(gram[:1], []).append(re.escape(gram[1:]))
-        branches = [re.escape(f) + b"(?:" + b"|".join(sorted(r)) + b")" for f, r in sorted(firsts.items())]
-        self.scan = re.compile(b"(?=" + b"|".join(branches) + b")") if branches else None
-        self.table: Any = None  # numpy tables, built on the first long text
-        self.number: Any = None
-        self.fourth: Any = None
-
-    def find(self, text: str) -> dict[str, list[int]]:
-        """Start positions of each literal that occurs (all occurrences, overlapping ones too)."""
-        folded = _fold(text)
-        found: dict[str, list[int]] = {}
-        for p in self._hits(folded):
-            for lit in self.grams[folded[p : p + 3]]:
-                if folded.startswith(self.folded[lit], p):
-                    found.setdefault(lit, []).append(p)
-        for lit in self.rest:
-            key = self.folded[lit]
-            i = folded.find(key)
-            while i >= 0:
-                found.setdefault(lit, []).append(i)
-                i = folded.find(key, i + 1)
-        return found
-
-    def _hits(self, folded: bytes) -> list[int]:
-        """Positions whose first three characters start some literal, and whose fourth can
-        continue one of those literals."""
-        if self.scan is None:
-            return []
-        if len(folded) < _SMALL:
-            return [m.start() for m in self.scan.finditer(folded)]
-        import numpy as np
-
-        if self.table is None:
-            self._build(np)
-        codes = np.frombuffer(folded + b"\0", dtype=np.uint8).astype(np.uint32)
-        index = codes[:-3] << 12
-        index |= codes[1:-2] << 6
-        index |= codes[2:-1]
-        hits = np.flatnonzero(np.take(self.table, index))  # take: ~2x faster than table[index]
-        # `age`, `sec`, `lin` start many words but few `age-`, `secr`, `lin_`: cheaper to drop here.
-        hits = hits[self.fourth[self.number[index[hits]] << 6 | codes[hits + 3]]]
-        found: list[int] = hits.tolist()
-        return found
-
-    def _build(self, np: Any) -> None:
-        number = np.zeros(1 << 18, dtype=np.intp)  # three characters -> their number, from 1
-        fourth = np.zeros((len(self.grams) + 1) << 6, dtype=bool)  # number << 6 | 4th character
-        for n, (gram, lits) in enumerate(self.grams.items(), 1):
-            number[gram[0] << 12 | gram[1] << 6 | gram[2]] = n
-            for lit in lits:
-                key = self.folded[lit]
-                if len(key) == 3:
-                    fourth[n << 6 : (n + 1) << 6] = True
-                else:
-                    fourth[n << 6 | key[3]] = True
-        self.number = number
-        self.fourth = fourth
-        self.table = number > 0
-
-
 @dataclass(slots=True)
 class _Edit:
     """A replaced span: [start, end) in the original text and [out_start, out_end) in the output."""
@@ -231,7 +134,7 @@ class Scrubber:
             groups = compiled.groupindex
             target = self.user if r.user else self.catalog
             target.append(_Compiled(r, compiled, groups.get("value", 0), groups.get("lead", 0)))
-        self.literals = _Literals(frozenset(lit for c in self.catalog for lit in c.rule.anchors))
+        self.literals = Literals(frozenset(lit for c in self.catalog for lit in c.rule.anchors))
         self.anchored: dict[str, list[int]] = {}  # anchor literal -> catalog indexes of its rules
         for i, c in enumerate(self.catalog):
             for lit in c.rule.anchors:
