@@ -83,27 +83,30 @@ def _plain_texts(conv: Conversation) -> list[str] | None:
 
 @dataclass(slots=True)
 class SecretCheck:
-    """Runs the detector once per example over its texts joined by newlines; memoised by that
-    text (check() runs nine formats over the same conversation)."""
+    """Runs the detector once per example over its texts joined by newlines, memoised for the
+    example (check() runs nine formats over the same conversation)."""
 
     finder: SecretFinder | None
-    memo: dict[str, list[str]] = field(default_factory=dict)
+    memo: list[tuple[list[str], list[str]]] = field(default_factory=list)
 
     def types(self, conv: Conversation, record: Record) -> list[str]:
         """Secret types in what `record` (rendered from `conv`) would write; values never leave."""
         if self.finder is None:
             return []
         texts = _plain_texts(conv)
-        strings = texts if texts is not None else _strings(record)
+        strings = [s for s in (texts if texts is not None else _strings(record)) if len(s) >= 8]
+        # The formats of one example share their string objects, so the list comparison is mostly
+        # identity checks: cheaper than hashing a joined text of several KB.
+        for seen, hit in self.memo:
+            if seen == strings:
+                return hit
         # One detector pass over the strings joined by newlines (a token never spans a newline),
         # instead of one call per string: per-call overhead dominated on short turns.
-        text = "\n".join(s for s in strings if len(s) >= 8)
-        hit = self.memo.get(text)
-        if hit is None:
-            if len(self.memo) > 64:  # the memo serves check()'s nine formats of one example
-                self.memo.clear()
-            hit = self.memo[text] = self.finder(text)
-        return sorted(set(hit))
+        hit = sorted(set(self.finder("\n".join(strings))))
+        if len(self.memo) >= 16:  # repairs and context placements make a few variants, not more
+            self.memo.clear()
+        self.memo.append((strings, hit))
+        return hit
 
 
 @dataclass(slots=True)
