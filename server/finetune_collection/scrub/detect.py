@@ -1,4 +1,4 @@
-"""A second, independent secret check for data about to leave (the exporter calls it per record).
+"""A second, independent secret check for data about to leave (the exporter calls it once per example).
 
 It shares no pattern with the catalog on purpose: if a rule there has a hole, this should not
 have the same one. It looks for (1) known key prefixes and shapes and (2) long high-entropy
