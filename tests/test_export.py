@@ -213,6 +213,45 @@ def test_failure_midway_leaves_no_file(
     assert list(out.parent.iterdir()) == []  # neither the final file nor a temp file
 
 
+def test_write_behind_syncs_while_writing_and_changes_no_byte(
+    golden_store: Path, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from finetune_collection.export import _writer
+
+    plain = tmp_path / "plain.jsonl"
+    export_mod.export(golden_store, config, ExportRequest(output=plain))
+    synced: list[int] = []
+    real = os.fdatasync
+
+    def datasync(fd: int) -> None:
+        synced.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(_writer, "SYNC_EVERY", 64)
+    monkeypatch.setattr(os, "fdatasync", datasync)
+    behind = tmp_path / "behind.jsonl"
+    export_mod.export(golden_store, config, ExportRequest(output=behind))
+    assert synced and behind.read_bytes() == plain.read_bytes()
+    # A failure mid-export joins the sync thread before the temp file is removed.
+    calls = {"n": 0}
+    real_process = export_mod._run.process
+
+    def failing(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise OSError("disk full (simulated)")
+        return real_process(*args, **kwargs)
+
+    monkeypatch.setattr(export_mod._run, "process", failing)
+    failed = tmp_path / "failed"
+    failed.mkdir()
+    with pytest.raises(OSError):
+        export_mod.export(golden_store, config, ExportRequest(output=failed / "o.jsonl"))
+    assert list(failed.iterdir()) == []
+
+
 def test_killed_export_leaves_no_final_file(golden_store: Path, tmp_path: Path) -> None:
     """A real SIGKILL between writing and renaming: only a hidden temp file may remain."""
     import signal

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..model import Example
+from ..tokens import TOKENS_PER_MESSAGE, estimate_messages, estimate_text
 
 Placement = Literal["system", "user", "drop"]
 Record = dict[str, Any]
@@ -119,10 +120,9 @@ def conversation(example: Example, placement: Placement) -> Conversation:
 
 def estimate_tokens(conv: Conversation) -> int:
     """Offline estimate (~4 chars/token, 3 per message + 3 per conversation, as OpenAI's notebook)."""
-    from ..tokens import estimate_messages, estimate_text
-
-    msgs = ([{"content": conv.system}] if conv.system else []) + conv.turns
-    total = estimate_messages(msgs)
+    total = estimate_messages(conv.turns)
+    if conv.system:  # the system field counts as one more message
+        total += TOKENS_PER_MESSAGE + estimate_text(conv.system)
     if conv.tools:
         total += estimate_text(json.dumps(conv.tools, ensure_ascii=False))
     return total
@@ -144,8 +144,10 @@ def reject_tools(conv: Conversation) -> None:
 
 
 def check_keys(obj: dict[str, Any], allowed: Iterable[str], rule: str, where: str) -> list[Problem]:
-    extra = sorted(k for k in obj if k not in allowed)
-    return [Problem(rule, f"{where}: unexpected key(s) {', '.join(map(str, extra))}")] if extra else []
+    extra = [k for k in obj if k not in allowed]
+    if not extra:
+        return []
+    return [Problem(rule, f"{where}: unexpected key(s) {', '.join(map(str, sorted(extra)))}")]
 
 
 def nonempty_str(value: Any) -> bool:

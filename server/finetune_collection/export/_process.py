@@ -60,26 +60,53 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(v)
 
 
+def _plain_texts(conv: Conversation) -> list[str] | None:
+    """The conversation's strings when it has no tool data, else None.
+
+    Without tools every format copies these texts verbatim (or joins them with markers at
+    whitespace, as `anthropic` does) and adds only its own key and role names, so one check of
+    them covers every format's record. Tool data is transformed by some renderers (arguments
+    decoded to objects, declarations re-encoded as JSON text), so a conversation with tools is
+    checked on each rendered record instead. tests/test_export_secrets.py holds both to it.
+    """
+    if conv.tools:
+        return None
+    texts = [conv.system] if conv.system else []
+    for t in conv.turns:
+        for v in t.values():
+            if isinstance(v, str):
+                texts.append(v)
+            elif v is not None and not isinstance(v, int):  # tool_calls, or anything unexpected
+                return None
+    return texts
+
+
 @dataclass(slots=True)
 class SecretCheck:
-    """Runs the detector on each distinct string of a record; memoised per example (check() runs
-    nine formats over the same texts)."""
+    """Runs the detector once per example over its texts joined by newlines, memoised for the
+    example (check() runs nine formats over the same conversation)."""
 
     finder: SecretFinder | None
-    memo: dict[str, list[str]] = field(default_factory=dict)
+    memo: list[tuple[list[str], list[str]]] = field(default_factory=list)
 
-    def types(self, record: Record) -> list[str]:
+    def types(self, conv: Conversation, record: Record) -> list[str]:
+        """Secret types in what `record` (rendered from `conv`) would write; values never leave."""
         if self.finder is None:
             return []
-        # One detector pass over the record's strings joined by newlines (a token never spans a
-        # newline), instead of one call per string: per-call overhead dominated on short turns.
-        text = "\n".join(s for s in _strings(record) if len(s) >= 8)
-        hit = self.memo.get(text)
-        if hit is None:
-            if len(self.memo) > 64:  # the memo serves check()'s nine formats of one example
-                self.memo.clear()
-            hit = self.memo[text] = self.finder(text)
-        return sorted(set(hit))
+        texts = _plain_texts(conv)
+        strings = [s for s in (texts if texts is not None else _strings(record)) if len(s) >= 8]
+        # The formats of one example share their string objects, so the list comparison is mostly
+        # identity checks: cheaper than hashing a joined text of several KB.
+        for seen, hit in self.memo:
+            if seen == strings:
+                return hit
+        # One detector pass over the strings joined by newlines (a token never spans a newline),
+        # instead of one call per string: per-call overhead dominated on short turns.
+        hit = sorted(set(self.finder("\n".join(strings))))
+        if len(self.memo) >= 16:  # repairs and context placements make a few variants, not more
+            self.memo.clear()
+        self.memo.append((strings, hit))
+        return hit
 
 
 @dataclass(slots=True)
@@ -108,13 +135,14 @@ def process(conv: Conversation, fmt: Format, token_limit: int | None, fix: bool,
             return out
         out.warnings.append(Problem("over_token_limit", f"~{conv.tokens} > {token_limit}", fatal=False))
     record, problems = _attempt(fmt, conv)
+    rendered = conv
     fatal = [p for p in problems if p.fatal]
     if fatal and fix:
         fixed, applied = repair(conv, fmt.system_field)
         if applied:
             record2, problems2 = _attempt(fmt, fixed)
             if not any(p.fatal for p in problems2):
-                record, problems, fatal, out.fixes = record2, problems2, [], applied
+                record, problems, fatal, out.fixes, rendered = record2, problems2, [], applied, fixed
     if fatal or record is None:
         first = fatal[0]
         more = sorted({p.rule for p in fatal[1:]} - {first.rule})
@@ -124,7 +152,7 @@ def process(conv: Conversation, fmt: Format, token_limit: int | None, fix: bool,
         out.problem = Problem(first.rule, detail)
         return out
     out.warnings += [p for p in problems if not p.fatal]
-    types = secrets.types(record)
+    types = secrets.types(rendered, record)
     if types:
         # Types only: the matched value must never reach a report or a log.
         out.problem = Problem("secret_detected", f"still looks like: {', '.join(types)}")

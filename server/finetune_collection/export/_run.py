@@ -98,9 +98,12 @@ def export(store_path: Path, config: Config, request: ExportRequest, progress: P
             fixed: Counter[str] = Counter()
             warned: Counter[str] = Counter()
             tokens = billed = 0
+            # Plain ints in the loop: assigning a pydantic model's field costs more than a record's
+            # schema check. They go into the report when the loop ends.
+            matched = written = 0
             for doc_id, _, example in examples(snap, selector, progress, wanted):
-                report.matched += 1
-                if request.limit is not None and not request.split and report.written >= request.limit:
+                matched += 1
+                if request.limit is not None and not request.split and written >= request.limit:
                     break
                 if example is None:
                     _skip(report, skipped, doc_id, "invalid_stored_example", "does not match the example schema")
@@ -117,13 +120,16 @@ def export(store_path: Path, config: Config, request: ExportRequest, progress: P
                 i = 1 if doc_id in val_ids else 0
                 files[i].write(out.line)
                 counts[i] += 1
-                report.written += 1
-                fixed.update(out.fixes)
-                warned.update({w.rule for w in out.warnings})
+                written += 1
+                if out.fixes:
+                    fixed.update(out.fixes)
+                if out.warnings:
+                    warned.update({w.rule for w in out.warnings})
                 tokens += conv.tokens
                 billed += min(conv.tokens, limit) if limit is not None else conv.tokens
-            if report.written == 0:
-                raise ExportError(_nothing(fmt, selector, skipped, report.matched))
+            report.matched, report.written = matched, written
+            if written == 0:
+                raise ExportError(_nothing(fmt, selector, skipped, matched))
             for f in files:
                 f.commit()
         except BaseException:
