@@ -22,11 +22,16 @@ class LockTimeout(Exception):
     """The lock was held by someone else for longer than the timeout."""
 
 
+class LockBusy(Exception):
+    """The lock is held by someone else and the caller asked not to wait (`StoreLock.wait`)."""
+
+
 class StoreLock:
     def __init__(self, path: str, timeout: float) -> None:
         self.path = path
         self.timeout = timeout
         self._depth = 0
+        self.wait = True  # False: acquire() raises LockBusy at once instead of waiting
         self._fd: int | None = None
         self._fallback: Any = None
         if fcntl is None:  # pragma: no cover
@@ -63,6 +68,8 @@ class StoreLock:
                 fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return
             except BlockingIOError:
+                if not self.wait:
+                    raise LockBusy(self.path) from None
                 if time.monotonic() >= deadline:
                     raise LockTimeout(self.path) from None
                 time.sleep(delay)

@@ -128,6 +128,31 @@ class ReviewResult(BaseModel):
     message: str
 
 
+SMALL_EXAMPLE_CHARS = 32_000
+"""Examples up to this much text are collected on the event loop when the store is free (about
+10 ms of work at most; see AppState.run_small). Larger ones go to a worker thread."""
+
+
+def _is_small(value: Any, limit: int = SMALL_EXAMPLE_CHARS) -> bool:
+    """Does a JSON value hold at most `limit` characters of text (keys included)? Counted
+    without serializing and without recursion (hostile input nests deeply), stopping early."""
+    total, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, dict):
+            total += sum(len(str(k)) for k in item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        else:
+            total += 8
+        if total > limit:
+            return False
+    return True
+
+
 def _preview(prepared: Prepared) -> str:
     lines = [f"Save this example for fine-tuning? ({prepared.example.task_type}, quality {prepared.verdict.score:g})"]
     for m in prepared.example.turns():
@@ -241,7 +266,14 @@ def build_server() -> MCPServer:
             approved = approval.data.approve
         elif approval is not None and not isinstance(approval, AcceptedElicitation | CancelledElicitation):
             approved = False  # declined: the user said no, so nothing is stored
-        return await state.run(lambda: state.pipeline.collect(args, approved))
+        def collect() -> CollectResult:
+            return state.pipeline.collect(args, approved)
+
+        if _is_small(args):
+            result = state.run_small(collect)
+            if result is not None:
+                return result
+        return await state.run(collect)
 
     # -- finetune_stats -------------------------------------------------------------------------
     from .stats import Stats

@@ -161,6 +161,28 @@ class LogStorage(Storage):
                 self._compact_on_release = False
             self._lock.release()
 
+    def quick_write_likely(self, catch_up_limit: int = 1 << 20) -> bool:
+        """Would a small write now be quick: no long read of other processes' appends (at most
+        `catch_up_limit` bytes), no reload, and no compaction triggered? One stat; a guess that
+        `no_wait()` backs up for the lock (see state.AppState.run_small)."""
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return False
+        if st.st_ino != self._ino or not 0 <= st.st_size - self._offset <= catch_up_limit:
+            return False
+        # A replace adds two superseded records; leave the margin to _maybe_compact's rule.
+        return self._records - self._live + 2 <= max(COMPACT_MIN_DEAD, self._live)
+
+    @contextlib.contextmanager
+    def no_wait(self) -> Iterator[None]:
+        """Taking the store lock raises `LockBusy` at once instead of waiting for another process."""
+        self._lock.wait = False
+        try:
+            yield
+        finally:
+            self._lock.wait = True
+
     def compact_on_release(self) -> None:
         """Rewrite the file when the outermost lock is released (a delete must drop the bytes).
 
