@@ -266,6 +266,7 @@ def build_server() -> MCPServer:
             approved = approval.data.approve
         elif approval is not None and not isinstance(approval, AcceptedElicitation | CancelledElicitation):
             approved = False  # declined: the user said no, so nothing is stored
+
         def collect() -> CollectResult:
             return state.pipeline.collect(args, approved)
 
