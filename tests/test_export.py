@@ -193,20 +193,26 @@ def test_file_is_private_and_existing_file_refused(golden_store: Path, config: C
     assert len(out.read_bytes().splitlines()) == 1
 
 
-def test_failure_midway_leaves_no_file(
-    golden_store: Path, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    out = tmp_path / "exports" / "o.jsonl"
+def _fail_process_at(monkeypatch: pytest.MonkeyPatch, n: int) -> dict[str, int]:
+    """Make the exporter's n-th record fail like a full disk; returns the call counter."""
     calls = {"n": 0}
     real = export_mod._run.process
 
     def failing(*args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == n:
             raise OSError("disk full (simulated)")
         return real(*args, **kwargs)
 
     monkeypatch.setattr(export_mod._run, "process", failing)
+    return calls
+
+
+def test_failure_midway_leaves_no_file(
+    golden_store: Path, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "exports" / "o.jsonl"
+    calls = _fail_process_at(monkeypatch, 3)
     with pytest.raises(OSError):
         export_mod.export(golden_store, config, ExportRequest(output=out))
     assert calls["n"] == 3
@@ -235,16 +241,7 @@ def test_write_behind_syncs_while_writing_and_changes_no_byte(
     export_mod.export(golden_store, config, ExportRequest(output=behind))
     assert synced and behind.read_bytes() == plain.read_bytes()
     # A failure mid-export joins the sync thread before the temp file is removed.
-    calls = {"n": 0}
-    real_process = export_mod._run.process
-
-    def failing(*args: Any, **kwargs: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 4:
-            raise OSError("disk full (simulated)")
-        return real_process(*args, **kwargs)
-
-    monkeypatch.setattr(export_mod._run, "process", failing)
+    _fail_process_at(monkeypatch, 4)
     failed = tmp_path / "failed"
     failed.mkdir()
     with pytest.raises(OSError):

@@ -262,66 +262,18 @@ NOT_RULES = {
     "missing_messages_list",
 }  # documented names, not rules
 
+def _system_turn() -> Conversation:
+    return conv(
+        [{"role": "system", "content": "S"}, {"role": "user", "content": "u"}, {"role": "assistant", "content": "a"}]
+    )
+
+
 UNREPRESENTABLE: list[tuple[str, str, Callable[[], Conversation]]] = [
     ("anthropic", "tool_use_unsupported", tooly),
     ("bedrock", "tool_use_unsupported", tooly),
     ("together", "tool_use_unsupported", tooly),
     ("alpaca", "tool_use_unsupported", tooly),
-    (
-        "anthropic",
-        "system_turn_in_messages",
-        lambda: conv(
-            [
-                {"role": "system", "content": "S"},
-                {"role": "user", "content": "u"},
-                {"role": "assistant", "content": "a"},
-            ]
-        ),
-    ),
-    (
-        "bedrock",
-        "system_turn_in_messages",
-        lambda: conv(
-            [
-                {"role": "system", "content": "S"},
-                {"role": "user", "content": "u"},
-                {"role": "assistant", "content": "a"},
-            ]
-        ),
-    ),
-    (
-        "vertex",
-        "system_turn_in_messages",
-        lambda: conv(
-            [
-                {"role": "system", "content": "S"},
-                {"role": "user", "content": "u"},
-                {"role": "assistant", "content": "a"},
-            ]
-        ),
-    ),
-    (
-        "sharegpt",
-        "system_turn_in_messages",
-        lambda: conv(
-            [
-                {"role": "system", "content": "S"},
-                {"role": "user", "content": "u"},
-                {"role": "assistant", "content": "a"},
-            ]
-        ),
-    ),
-    (
-        "alpaca",
-        "system_turn_in_messages",
-        lambda: conv(
-            [
-                {"role": "system", "content": "S"},
-                {"role": "user", "content": "u"},
-                {"role": "assistant", "content": "a"},
-            ]
-        ),
-    ),
+    *[(name, "system_turn_in_messages", _system_turn) for name in ("anthropic", "bedrock", "vertex", "sharegpt", "alpaca")],
     (
         "anthropic",
         "example_missing_assistant_message",
