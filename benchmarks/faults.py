@@ -102,6 +102,33 @@ def _drain(stream: IO[bytes], sink: list[str], on_line: Any = None) -> None:
             on_line(line)
 
 
+def _read_output(proc: subprocess.Popen[bytes], result: Trial, record: Callable[[str], None]) -> list[threading.Thread]:
+    """Threads collecting the writer's stdout (each line also to `record`) and stderr."""
+    readers = [threading.Thread(target=_drain, args=(proc.stdout, result.output, record), daemon=True),
+               threading.Thread(target=_drain, args=(proc.stderr, result.output), daemon=True)]
+    for t in readers:
+        t.start()
+    return readers
+
+
+def _feeder(result: Trial, trial: int, rng: random.Random, count: int,
+            send: Callable[[int, dict[str, Any]], None]) -> Callable[[], None]:
+    """Sends `count` examples with planted secrets, at random short pauses, until the pipe breaks."""
+    pauses = [rng.uniform(0, 0.01) for _ in range(count)]
+
+    def feed() -> None:
+        try:
+            for i in range(count):
+                n = trial * 1000 + i
+                result.secrets += planted(n)
+                send(i, example(n, trial))
+                time.sleep(pauses[i])
+        except (BrokenPipeError, ValueError):
+            pass
+
+    return feed
+
+
 def import_trial(home: Path, rng: random.Random, trial: int, lines: int = 200) -> Trial:
     """Feed `finetune import --json -` through a pipe and kill it at a random moment."""
     result = Trial("import")
@@ -114,24 +141,12 @@ def import_trial(home: Path, rng: random.Random, trial: int, lines: int = 200) -
         if row.get("id"):
             result.acknowledged.append(row["id"])
 
-    readers = [threading.Thread(target=_drain, args=(proc.stdout, result.output, record), daemon=True),
-               threading.Thread(target=_drain, args=(proc.stderr, result.output), daemon=True)]
-    for t in readers:
-        t.start()
-    pauses = [rng.uniform(0, 0.01) for _ in range(lines)]
+    readers = _read_output(proc, result, record)
+    def send(_: int, ex: dict[str, Any]) -> None:
+        proc.stdin.write((json.dumps(ex) + "\n").encode())  # type: ignore[union-attr]
+        proc.stdin.flush()  # type: ignore[union-attr]
 
-    def feed() -> None:
-        try:
-            for i in range(lines):
-                n = trial * 1000 + i
-                result.secrets += planted(n)
-                proc.stdin.write((json.dumps(example(n, trial)) + "\n").encode())  # type: ignore[union-attr]
-                proc.stdin.flush()  # type: ignore[union-attr]
-                time.sleep(pauses[i])
-        except (BrokenPipeError, ValueError):
-            pass
-
-    return _kill_and_collect(proc, feed, readers, rng, result)
+    return _kill_and_collect(proc, _feeder(result, trial, rng, lines, send), readers, rng, result)
 
 
 def _kill_and_collect(proc: subprocess.Popen[bytes], feed: Callable[[], None], readers: list[threading.Thread],
@@ -190,10 +205,7 @@ def serve_trial(home: Path, rng: random.Random, trial: int, calls: int = 200) ->
         if isinstance(structured, dict) and structured.get("id") and not msg["result"].get("isError"):
             result.acknowledged.append(structured["id"])
 
-    readers = [threading.Thread(target=_drain, args=(proc.stdout, result.output, record), daemon=True),
-               threading.Thread(target=_drain, args=(proc.stderr, result.output), daemon=True)]
-    for t in readers:
-        t.start()
+    readers = _read_output(proc, result, record)
     try:
         _rpc(proc.stdin, {"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
             "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "faults", "version": "0"}}})
@@ -202,20 +214,11 @@ def serve_trial(home: Path, rng: random.Random, trial: int, calls: int = 200) ->
         _rpc(proc.stdin, {"jsonrpc": "2.0", "method": "notifications/initialized"})
     except BrokenPipeError:
         pass
-    pauses = [rng.uniform(0, 0.01) for _ in range(calls)]
+    def send(i: int, ex: dict[str, Any]) -> None:
+        _rpc(proc.stdin, {"jsonrpc": "2.0", "id": i + 1, "method": "tools/call",  # type: ignore[arg-type]
+                          "params": {"name": "collect_example", "arguments": ex}})
 
-    def feed() -> None:
-        try:
-            for i in range(calls):
-                n = trial * 1000 + i
-                result.secrets += planted(n)
-                _rpc(proc.stdin, {"jsonrpc": "2.0", "id": i + 1, "method": "tools/call",  # type: ignore[arg-type]
-                                  "params": {"name": "collect_example", "arguments": example(n, trial)}})
-                time.sleep(pauses[i])
-        except (BrokenPipeError, ValueError):
-            pass
-
-    return _kill_and_collect(proc, feed, readers, rng, result)
+    return _kill_and_collect(proc, _feeder(result, trial, rng, calls, send), readers, rng, result)
 
 
 @dataclass
