@@ -295,29 +295,47 @@ ASCII_CASES = [
 
 
 @pytest.mark.parametrize("text", ASCII_CASES)
-def test_fast_char_hashing_equals_datasketch_update_batch(text: str) -> None:
-    """The vectorized tokenizer, crc32 and permutation path give exactly datasketch's
-    update_batch signature over `shingles()`."""
+@pytest.mark.parametrize("size", [1, 2, 5, 8])
+def test_fast_char_hashing_equals_datasketch_update_batch(text: str, size: int) -> None:
+    """The vectorized tokenizer, table crc32 and permutation path give exactly datasketch's
+    update_batch signature over `shingles()`, for odd and even shingle sizes."""
     import zlib
 
     from datasketch import MinHash
 
-    from finetune_collection.near import SCHEME, SEED, _ascii_char_hashes, _permutations, _signature, shingles
+    from finetune_collection.minhash import SCHEME, SEED, _ascii_char_hashes, _permutations, shingles, signatures
 
-    settings = DedupSettings()
-    hashes = _ascii_char_hashes(text, settings)
-    assert hashes is not None
+    settings = DedupSettings(shingle_size=size)
+    assert _ascii_char_hashes(text, size) is not None  # the fast path is the one under test
     slow = MinHash(num_perm=settings.num_perm, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32,
                    permutations=_permutations(settings.num_perm))
     slow.update_batch(shingles(text, settings.shingle, settings.shingle_size))
-    assert (_signature(hashes, settings.num_perm) == slow.hashvalues).all()
+    fast = signatures({"short": "ab", "text": text, "blank": " ", "other": "fn(x) -> y"}, settings)
+    assert (fast["text"] == slow.hashvalues).all()
+
+
+def test_table_crc_equals_zlib_on_every_window() -> None:
+    import random
+    import zlib
+
+    from finetune_collection.minhash import _ascii_char_hashes, _ascii_tokens_joined
+
+    rng = random.Random(5)
+    for size in range(1, 10):
+        text = "".join(rng.choice("abcXYZ019 _-(){}\t\n.,;'\"~\x7f\x00") for _ in range(300))
+        data = _ascii_tokens_joined(text)
+        assert data is not None
+        hashes = _ascii_char_hashes(text, size)
+        assert hashes is not None
+        windows = [data[i : i + size].tobytes() for i in range(len(data) - size + 1)] or [data.tobytes()]
+        assert hashes.tolist() == [zlib.crc32(w) for w in windows], size
 
 
 def test_fast_tokenizer_equals_the_regex_one_on_random_ascii() -> None:
     import random
 
     from finetune_collection.dedup import normalize
-    from finetune_collection.near import _TOKEN, _ascii_tokens_joined
+    from finetune_collection.minhash import _TOKEN, _ascii_tokens_joined
 
     rng = random.Random(11)
     alphabet = [chr(c) for c in range(128)] + list("  \n\tabcXYZ_09") * 8

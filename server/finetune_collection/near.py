@@ -7,10 +7,10 @@ Rule 2 is why the two sides are hashed apart: the same long prompt (a pasted fun
 template) with a substantively different answer must not count as a duplicate, and the
 combined similarity alone cannot see that when the prompt dominates the text.
 
-Signatures are computed once, at collect time (`keys()`), and stored beside the example as
-base64 of little-endian uint32 values, with the scheme, permutation count and shingling they
-were made with. Hashing both sides with the same permutations means the signature of the union
-is the element-wise minimum of the two, so only two signatures are stored.
+Signatures (`minhash.py`) are computed once, at collect time (`keys()`), and stored beside the
+example with the fingerprint of the scheme, permutation count and shingling they were made
+with. Hashing both sides with the same permutations means the signature of the union is the
+element-wise minimum of the two, so only two signatures are stored.
 
 LSH only proposes candidates; each is verified on the full signatures (rule 1 and 2 on
 estimated Jaccard), which is what keeps precision: a false "duplicate" silently drops a user's
@@ -21,17 +21,14 @@ datasketch's MinHashLSH storage (a set per bucket: ~840 MB at 100k entries, see 
 
 from __future__ import annotations
 
-import base64
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import regex
-
 from .config import DedupSettings
-from .dedup import SPLIT_ONLY, Deduper, Match, exact_key, normalize
+from .dedup import Deduper, Match, exact_key
+from .minhash import decode, encode, fingerprint, signatures
 from .model import Example
 
 if TYPE_CHECKING:
@@ -40,15 +37,7 @@ if TYPE_CHECKING:
 
     from .store import Store
 
-__all__ = ["NearDeduper", "clusters", "shingles", "sides"]
-
-SCHEME = "affine32"  # datasketch 2.0's default; recorded in the keys because values carry no trace
-SEED = 1
-# zlib.crc32 (C) hashes a shingle ~30x faster than datasketch's default sha1 wrapper (which was
-# 60% of a signature's cost); datasketch's affine32 scheme pre-mixes every input with the
-# MurmurHash3 finalizer, so crc32's linearity does not reach the permutations.
-HASH = "crc32"
-_TOKEN = regex.compile(r"\w+|[^\w\s]")
+__all__ = ["NearDeduper", "clusters", "sides"]
 
 
 def sides(example: Example) -> tuple[str, str]:
@@ -68,133 +57,6 @@ def sides(example: Example) -> tuple[str, str]:
         for call in m.tool_calls or []:
             target.append(f"call {call.function.name} {call.function.arguments}")
     return "\n".join(prompt), "\n".join(answer)
-
-
-def shingles(text: str, kind: str, size: int) -> set[bytes]:
-    """Shingles of normalized text. Tokens split words from punctuation, so `f(x, y)` and
-    `f( x,y )` shingle alike and reformatting code changes nothing."""
-    tokens = _TOKEN.findall(normalize(text))
-    if kind == "char":
-        joined = " ".join(tokens)
-        if joined.isascii():  # the common case: byte grams are char grams, no per-gram encode
-            data = joined.encode()
-            return {data[i : i + size] for i in range(max(1, len(data) - size + 1))} - {b""}
-        grams = {joined[i : i + size] for i in range(max(1, len(joined) - size + 1))}
-    else:
-        grams = {" ".join(tokens[i : i + size]) for i in range(max(1, len(tokens) - size + 1))}
-    return {g.encode() for g in grams if g}
-
-
-@lru_cache(maxsize=1)
-def _crc_table() -> NDArray[np.uint32]:
-    import numpy as np
-
-    table = np.arange(256, dtype=np.uint32)
-    for _ in range(8):
-        table = np.where(table & 1, (table >> 1) ^ np.uint32(0xEDB88320), table >> 1).astype(np.uint32)
-    return table
-
-
-@lru_cache(maxsize=1)
-def _ascii_classes() -> NDArray[np.uint8]:
-    """Byte -> 0 (whitespace, as `\\s`), 1 (word char, as `\\w`), 2 (anything else) for ASCII."""
-    import numpy as np
-
-    classes = np.full(128, 2, dtype=np.uint8)
-    classes[[9, 10, 11, 12, 13, 32]] = 0
-    for c in "0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
-        classes[ord(c)] = 1
-    return classes
-
-
-def _ascii_tokens_joined(text: str) -> NDArray[np.uint8] | None:
-    """`" ".join(_TOKEN.findall(normalize(text)))` as bytes, vectorized, for ASCII text.
-
-    Tokens are word runs and single other characters; joined by one space, so a space goes
-    between two kept characters unless both are word characters that were adjacent. Returns
-    None for non-ASCII text and for the rare control characters `normalize()` strips but `\\s`
-    does not match (the caller uses `shingles()`), an empty array for blank text.
-    """
-    import numpy as np
-
-    if not text.isascii() or any(c in text for c in SPLIT_ONLY):
-        return None
-    raw = np.frombuffer(text.encode("ascii").lower(), dtype=np.uint8)  # casefold, for ASCII
-    classes = _ascii_classes()[raw]
-    kept = np.flatnonzero(classes)
-    kept_classes = classes[kept]
-    glued = (kept_classes[1:] == 1) & (kept_classes[:-1] == 1) & (np.diff(kept) == 1)
-    positions = np.arange(len(kept))
-    positions[1:] += np.cumsum(~glued)
-    joined = np.full(len(kept) + int(len(glued) - np.count_nonzero(glued)), 32, dtype=np.uint8)
-    joined[positions] = raw[kept]
-    return joined
-
-
-def _ascii_char_hashes(text: str, settings: DedupSettings) -> NDArray[np.uint32] | None:
-    """crc32 of every char shingle at once (numpy), the same values `shingles()` + zlib.crc32 give.
-
-    A collect spent ~2 ms per 4 KB tokenizing, building the shingle set and hashing it in a
-    Python loop; here tokenizing is a few array operations and the table-driven CRC over all
-    windows is one vectorized pass per byte of the shingle. Repeated shingles need no set:
-    MinHash keeps minima, so duplicates change nothing. Returns None where the fast path does
-    not apply (non-ASCII text, blank text): the caller uses `shingles()`.
-    """
-    import numpy as np
-
-    data = _ascii_tokens_joined(text)
-    if data is None or not len(data):
-        return None
-    size = settings.shingle_size
-    if len(data) < size:
-        return np.array([zlib.crc32(data.tobytes())], dtype=np.uint32)
-    n = len(data) - size + 1
-    table = _crc_table()
-    crc = np.full(n, 0xFFFFFFFF, dtype=np.uint32)
-    for k in range(size):
-        crc = table[(crc ^ data[k : k + n]) & 0xFF] ^ (crc >> np.uint32(8))
-    result: NDArray[np.uint32] = crc ^ np.uint32(0xFFFFFFFF)
-    return result
-
-
-def _signature(hashes: NDArray[np.uint32], num_perm: int) -> NDArray[np.uint32]:
-    """MinHash.update_batch's CPU path for values already hashed (datasketch 2.x, affine32), on a
-    fresh MinHash: pre-mix with the MurmurHash3 finalizer, permute with a*h+b in uint32, keep
-    row minima (a fresh MinHash starts at the maximum, so its minimum is these).
-    tests/test_dedup.py checks the result equals update_batch's on the same shingles."""
-    import numpy as np
-    from datasketch.minhash import _fmix
-
-    a, b = _permutations(num_perm)
-    # (num_perm, n) in C order, added in place, reduced along contiguous rows: 10x faster than
-    # datasketch's (n, num_perm) temporaries reduced down columns (0.4 vs 3.9 ms for 4k shingles).
-    phv = np.multiply.outer(a, _fmix(hashes, 32))
-    phv += b[:, None]
-    signature: NDArray[np.uint32] = phv.min(axis=1)
-    return signature
-
-
-def fingerprint(settings: DedupSettings) -> str:
-    """What signatures depend on; stored keys made under another fingerprint are recomputed."""
-    return f"{SCHEME}/{HASH}/{settings.num_perm}/{settings.shingle}{settings.shingle_size}/{SEED}"
-
-
-@lru_cache(maxsize=4)
-def _permutations(num_perm: int) -> Any:
-    # Generating the permutations is most of a MinHash's construction cost; share them.
-    from datasketch import MinHash
-
-    return MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
-
-
-def _encode(values: NDArray[np.uint32]) -> str:
-    return base64.b64encode(values.astype("<u4").tobytes()).decode("ascii")
-
-
-def _decode(text: str) -> NDArray[np.uint32]:
-    import numpy as np
-
-    return np.frombuffer(base64.b64decode(text), dtype="<u4")
 
 
 @dataclass(slots=True)
@@ -222,21 +84,10 @@ class NearDeduper(Deduper):
 
     # -- keys (collect time) ------------------------------------------------------------------
     def keys(self, example: Example) -> dict[str, Any]:
-        s = self.settings
         prompt, answer = sides(example)
-        sigs = []
-        for tag, text in (("p", prompt), ("a", answer)):
-            hashes = _ascii_char_hashes(text, s) if s.shingle == "char" else None
-            if hashes is not None:
-                sigs.append(_encode(_signature(hashes, s.num_perm)))
-                continue
-            from datasketch import MinHash
-
-            m = MinHash(num_perm=s.num_perm, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32,
-                        permutations=_permutations(s.num_perm))
-            m.update_batch(shingles(text, s.shingle, s.shingle_size) or {f"<empty {tag}>".encode()})
-            sigs.append(_encode(m.hashvalues))
-        return {"exact": exact_key(example), "near": {"fp": self.fingerprint, "p": sigs[0], "a": sigs[1]}}
+        sigs = signatures({"p": prompt, "a": answer}, self.settings)
+        near = {"fp": self.fingerprint, "p": encode(sigs["p"]), "a": encode(sigs["a"])}
+        return {"exact": exact_key(example), "near": near}
 
     # -- index ----------------------------------------------------------------------------------
     def add(self, example_id: str, keys: dict[str, Any]) -> None:
@@ -249,8 +100,8 @@ class NearDeduper(Deduper):
         if not isinstance(near, dict) or near.get("fp") != self.fingerprint:
             self.stale.add(example_id)
             return
-        answer = _decode(near["a"])
-        entry = _Entry(np.minimum(_decode(near["p"]), answer), answer)
+        answer = decode(near["a"])
+        entry = _Entry(np.minimum(decode(near["p"]), answer), answer)
         self._entries[example_id] = entry
         for band, table in zip(self._bands(entry.union), self._tables, strict=True):
             held = table.get(band)
@@ -304,8 +155,8 @@ class NearDeduper(Deduper):
             return None
         import numpy as np
 
-        answer = _decode(near["a"])
-        return self._best(_Entry(np.minimum(_decode(near["p"]), answer), answer), exclude=None)
+        answer = decode(near["a"])
+        return self._best(_Entry(np.minimum(decode(near["p"]), answer), answer), exclude=None)
 
     def neighbours(self, example_id: str) -> list[Match]:
         """Verified near duplicates of a stored example (for clusters and re-checks)."""
