@@ -1,11 +1,12 @@
 """Server cold start and collect_example round trips over stdio, next to a bare one-tool MCPServer.
 
-    .venv/bin/python benchmarks/server.py [--starts 5] [--calls 60]
+    .venv/bin/python benchmarks/server.py [--starts 5] [--rounds 6] [--block 20]
 
 - cold start: spawn -> initialize -> tools/list answered, for `python -m finetune_collection`
   and for a bare `MCPServer` with one trivial tool (same interpreter, same client, same run);
 - round trip: `collect_example` p50/p95 with 100 and with 20k examples already stored, next to
-  the bare server's trivial tool.
+  the bare server's trivial tool; the three servers run side by side and are measured in
+  alternating blocks of calls (see round_trips).
 Targets: cold_start_ratio <= 1.3; collect_20k/100 <= 1.3; collect_20k/trivial <= 3.
 """
 
@@ -22,6 +23,7 @@ import sysconfig
 import tempfile
 import textwrap
 import time
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
@@ -85,19 +87,40 @@ def collect_args(i: int) -> dict[str, Any]:
     }
 
 
-async def round_trips(params: StdioServerParameters, tool: str, calls: int, offset: int) -> list[float]:
-    times = []
-    async with Client(params, mode="legacy") as client:
-        await client.list_tools()
-        args = collect_args(offset) if tool == "collect_example" else {"n": 1}
-        await client.call_tool(tool, args)  # warm-up: the store is opened on first use
-        for i in range(calls):
-            args = collect_args(offset + i + 1) if tool == "collect_example" else {"n": i}
-            t0 = time.perf_counter()
-            result = await client.call_tool(tool, args)
-            times.append(time.perf_counter() - t0)
-            assert not result.is_error, result.content
+async def round_trips(targets: dict[str, tuple[StdioServerParameters, str, int]], rounds: int,
+                      block: int) -> dict[str, list[float]]:
+    """Round trips of each target's tool, all servers running at once and measured in
+    alternating blocks, so that a slow minute on a shared machine hits every target alike
+    instead of whichever one was being measured then. The first call of each block is not
+    counted: after a pause, the first call pays for waking the process (measured: a cold
+    trivial call takes several times a warm one, printed), which is the same for every target
+    and not what the targets compare."""
+    times: dict[str, list[float]] = {name: [] for name in targets}
+    first: dict[str, list[float]] = {name: [] for name in targets}
+    async with AsyncExitStack() as stack:
+        clients = {}
+        for name, (params, tool, offset) in targets.items():
+            client = await stack.enter_async_context(Client(params, mode="legacy"))
+            await client.list_tools()
+            await client.call_tool(tool, _args(tool, offset))  # the store is opened on first use
+            clients[name] = client
+        done = 0
+        for _ in range(rounds):
+            for name, (_params, tool, offset) in targets.items():
+                for i in range(block + 1):
+                    args = _args(tool, offset + 1 + done + i)
+                    t0 = time.perf_counter()
+                    result = await clients[name].call_tool(tool, args)
+                    (times[name] if i else first[name]).append(time.perf_counter() - t0)
+                    assert not result.is_error, result.content
+            done += block + 1
+    cold = ", ".join(f"{k} {statistics.median(v) * 1000:.2f} ms" for k, v in first.items())
+    print(f"first call of a block (not counted), p50: {cold}")
     return times
+
+
+def _args(tool: str, i: int) -> dict[str, Any]:
+    return collect_args(i) if tool == "collect_example" else {"n": i}
 
 
 def pct(values: list[float], p: float) -> float:
@@ -108,7 +131,8 @@ def pct(values: list[float], p: float) -> float:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--starts", type=int, default=5)
-    parser.add_argument("--calls", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--block", type=int, default=20, help="calls per target per round")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="ft-bench-server-"))
     try:
@@ -129,9 +153,9 @@ async def main() -> None:
         for _ in range(args.starts):  # interleaved so machine load hits both alike
             bare_starts.append(await cold_start(bare))
             our_starts.append(await cold_start(ours_small))
-        trivial = await round_trips(bare, "ping", args.calls, 0)
-        c100 = await round_trips(ours_small, "collect_example", args.calls, 1_000)
-        c20k = await round_trips(ours_large, "collect_example", args.calls, 2_000)
+        times = await round_trips({"trivial": (bare, "ping", 0), "c100": (ours_small, "collect_example", 1_000),
+                                   "c20k": (ours_large, "collect_example", 2_000)}, args.rounds, args.block)
+        trivial, c100, c20k = times["trivial"], times["c100"], times["c20k"]
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
