@@ -297,8 +297,9 @@ ASCII_CASES = [
 @pytest.mark.parametrize("text", ASCII_CASES)
 @pytest.mark.parametrize("size", [1, 2, 5, 8])
 def test_fast_char_hashing_equals_datasketch_update_batch(text: str, size: int) -> None:
-    """The vectorized tokenizer, table crc32 and permutation path give exactly datasketch's
-    update_batch signature over `shingles()`, for odd and even shingle sizes."""
+    """The tokenizer, table crc32 and permutation path give exactly datasketch's update_batch
+    signature over `shingles()`, for odd and even shingle sizes, whatever texts share the pass
+    (shorter than a shingle, blank, another long one)."""
     import zlib
 
     from datasketch import MinHash
@@ -306,43 +307,54 @@ def test_fast_char_hashing_equals_datasketch_update_batch(text: str, size: int) 
     from finetune_collection.minhash import SCHEME, SEED, _ascii_char_hashes, _permutations, shingles, signatures
 
     settings = DedupSettings(shingle_size=size)
-    assert _ascii_char_hashes(text, size) is not None  # the fast path is the one under test
-    slow = MinHash(num_perm=settings.num_perm, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32,
-                   permutations=_permutations(settings.num_perm))
-    slow.update_batch(shingles(text, settings.shingle, settings.shingle_size))
-    fast = signatures({"short": "ab", "text": text, "blank": " ", "other": "fn(x) -> y"}, settings)
-    assert (fast["text"] == slow.hashvalues).all()
+    batch = {"short": "ab", "before": "fn(x) -> y", "text": text, "blank": " ", "after": "A, b; c" * 9}
+    fast = _ascii_char_hashes(batch, size)
+    assert fast is not None and "text" in fast[1] and "blank" not in fast[1]  # the fast path is under test
+    expected = {}
+    for key, value in batch.items():
+        slow = MinHash(num_perm=settings.num_perm, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32,
+                       permutations=_permutations(settings.num_perm))
+        slow.update_batch(shingles(value, settings.shingle, settings.shingle_size) or {f"<empty {key}>".encode()})
+        expected[key] = slow.hashvalues
+    got = signatures(batch, settings)
+    assert all((got[key] == expected[key]).all() for key in batch)
 
 
 def test_table_crc_equals_zlib_on_every_window() -> None:
     import random
     import zlib
 
-    from finetune_collection.minhash import _ascii_char_hashes, _ascii_tokens_joined
+    from finetune_collection.minhash import _ascii_char_hashes, _ascii_joined
 
     rng = random.Random(5)
     for size in range(1, 10):
-        text = "".join(rng.choice("abcXYZ019 _-(){}\t\n.,;'\"~\x7f\x00") for _ in range(300))
-        data = _ascii_tokens_joined(text)
-        assert data is not None
-        hashes = _ascii_char_hashes(text, size)
-        assert hashes is not None
-        windows = [data[i : i + size].tobytes() for i in range(len(data) - size + 1)] or [data.tobytes()]
-        assert hashes.tolist() == [zlib.crc32(w) for w in windows], size
+        texts = {str(i): "".join(rng.choice("abcXYZ019 _-(){}\t\n.,;'\"~\x7f\x00") for _ in range(n))
+                 for i, n in enumerate((300, 3, 40, 1, 120))}
+        found = _ascii_char_hashes(texts, size)
+        assert found is not None
+        hashes, spans = found
+        for key, text in texts.items():
+            data = (_ascii_joined(text) or "").encode()
+            if not data:
+                assert key not in spans
+                continue
+            windows = [data[i : i + size] for i in range(len(data) - size + 1)] or [data]
+            start, end = spans[key]
+            assert hashes[start:end].tolist() == [zlib.crc32(w) for w in windows], (size, key)
 
 
 def test_fast_tokenizer_equals_the_regex_one_on_random_ascii() -> None:
     import random
 
     from finetune_collection.dedup import normalize
-    from finetune_collection.minhash import _TOKEN, _ascii_tokens_joined
+    from finetune_collection.minhash import _TOKEN, _ascii_joined
 
     rng = random.Random(11)
     alphabet = [chr(c) for c in range(128)] + list("  \n\tabcXYZ_09") * 8
     for _ in range(2000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
-        fast = _ascii_tokens_joined(text)
+        fast = _ascii_joined(text)
         if fast is None:  # \x1c-\x1f: the regex path
             assert any(c in text for c in "\x1c\x1d\x1e\x1f")
             continue
-        assert fast.tobytes().decode("ascii") == " ".join(_TOKEN.findall(normalize(text))), repr(text)
+        assert fast == " ".join(_TOKEN.findall(normalize(text))), repr(text)

@@ -14,6 +14,7 @@ signatures made under different schemes.
 from __future__ import annotations
 
 import base64
+import re
 import zlib
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,7 @@ SEED = 1
 # MurmurHash3 finalizer, so crc32's linearity does not reach the permutations.
 HASH = "crc32"
 _TOKEN = regex.compile(r"\w+|[^\w\s]")
+_ASCII_TOKEN = re.compile(r"\w+|[^\w\s]", re.ASCII)  # the same tokens, for ASCII text
 
 
 def fingerprint(settings: DedupSettings) -> str:
@@ -61,13 +63,11 @@ def shingles(text: str, kind: str, size: int) -> set[bytes]:
 def signatures(texts: dict[str, str], settings: DedupSettings) -> dict[str, NDArray[np.uint32]]:
     """MinHash signature of each text (keyed as given). A text without shingles hashes the
     stand-in `<empty {key}>`, so two blank sides match each other and nothing else."""
-    fast: dict[str, NDArray[np.uint32]] = {}
+    out: dict[str, NDArray[np.uint32]] = {}
     if settings.shingle == "char":
-        for key, text in texts.items():
-            hashes = _ascii_char_hashes(text, settings.shingle_size)
-            if hashes is not None:
-                fast[key] = hashes
-    out = _signatures(fast, settings.num_perm) if fast else {}
+        fast = _ascii_char_hashes(texts, settings.shingle_size)
+        if fast is not None:
+            out = _signatures(*fast, settings.num_perm)
     for key, text in texts.items():
         if key not in out:
             from datasketch import MinHash
@@ -89,40 +89,15 @@ def decode(text: str) -> NDArray[np.uint32]:
     return np.frombuffer(base64.b64decode(text), dtype="<u4")
 
 
-@lru_cache(maxsize=1)
-def _ascii_classes() -> NDArray[np.uint8]:
-    """Byte -> 0 (whitespace, as `\\s`), 1 (word char, as `\\w`), 2 (anything else) for ASCII."""
-    import numpy as np
-
-    classes = np.full(128, 2, dtype=np.uint8)
-    classes[[9, 10, 11, 12, 13, 32]] = 0
-    for c in "0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
-        classes[ord(c)] = 1
-    return classes
-
-
-def _ascii_tokens_joined(text: str) -> NDArray[np.uint8] | None:
-    """`" ".join(_TOKEN.findall(normalize(text)))` as bytes, vectorized, for ASCII text.
-
-    Tokens are word runs and single other characters; joined by one space, so a space goes
-    between two kept characters unless both are word characters that were adjacent. Returns
-    None for non-ASCII text and for the rare control characters `normalize()` strips but `\\s`
-    does not match (the caller uses `shingles()`), an empty array for blank text.
-    """
-    import numpy as np
-
+def _ascii_joined(text: str) -> str | None:
+    """`" ".join(_TOKEN.findall(normalize(text)))` for ASCII text, by the stdlib's `re` (C, and
+    a small footprint: a collect runs with cold caches, where every numpy call costs several
+    times its warm cost). For ASCII, casefold is lower() and no token holds whitespace, so the
+    whitespace collapsing of normalize() changes nothing. None for non-ASCII text and for the
+    control characters `normalize()` treats as spaces but `\\s` does not (see SPLIT_ONLY)."""
     if not text.isascii() or any(c in text for c in SPLIT_ONLY):
         return None
-    raw = np.frombuffer(text.encode("ascii").lower(), dtype=np.uint8)  # casefold, for ASCII
-    classes = _ascii_classes()[raw]
-    kept = np.flatnonzero(classes)
-    kept_classes = classes[kept]
-    glued = (kept_classes[1:] == 1) & (kept_classes[:-1] == 1) & (np.diff(kept) == 1)
-    positions = np.arange(len(kept))
-    positions[1:] += np.cumsum(~glued)
-    joined = np.full(len(kept) + int(len(glued) - np.count_nonzero(glued)), 32, dtype=np.uint8)
-    joined[positions] = raw[kept]
-    return joined
+    return " ".join(_ASCII_TOKEN.findall(text.lower()))
 
 
 @lru_cache(maxsize=4)
@@ -145,47 +120,67 @@ def _crc_tables(size: int) -> tuple[int, list[NDArray[np.uint32]], NDArray[np.ui
     return zero, pairs, single[size - 1] if size % 2 else None
 
 
-def _ascii_char_hashes(text: str, size: int) -> NDArray[np.uint32] | None:
-    """crc32 of every char shingle at once (numpy), the same values `shingles()` + zlib.crc32 give.
+def _ascii_char_hashes(
+    texts: dict[str, str], size: int
+) -> tuple[NDArray[np.uint32], dict[str, tuple[int, int]]] | None:
+    """crc32 of every char shingle of the ASCII texts at once: the values `shingles()` +
+    zlib.crc32 give, in one array, with each text's (start, end) in it.
 
-    Repeated shingles need no set: MinHash keeps minima, so duplicates change nothing. Returns
-    None where the fast path does not apply (non-ASCII text, blank text).
+    The texts' token strings are laid end to end and every window of the whole is hashed in one
+    pass; the windows that straddle two texts lie between the spans and are never read. A text
+    shorter than one shingle is its own single shingle. Repeated shingles need no set: MinHash
+    keeps minima, so duplicates change nothing. Texts that are not ASCII or are blank are left
+    out (the caller hashes them with datasketch); None when none is left.
     """
     import numpy as np
 
-    data = _ascii_tokens_joined(text)
-    if data is None or not len(data):
+    joined = {key: j for key, text in texts.items() if (j := _ascii_joined(text))}
+    long = [key for key, j in joined.items() if len(j) >= size]
+    short = [key for key, j in joined.items() if len(j) < size]
+    if not joined:
         return None
-    if len(data) < size:
-        return np.array([zlib.crc32(data.tobytes())], dtype=np.uint32)
-    n = len(data) - size + 1
+    data = np.frombuffer("".join(joined[key] for key in long).encode("ascii"), dtype=np.uint8)
+    spans: dict[str, tuple[int, int]] = {}
+    offset = 0
+    for key in long:
+        spans[key] = (offset, offset + len(joined[key]) - size + 1)
+        offset += len(joined[key])
+    n = max(0, len(data) - size + 1)
     zero, pairs, last = _crc_tables(size)
     pair_index = data[:-1].astype(np.uint16) << 7 | data[1:]  # bytes i, i+1 as one 14-bit index
-    crc = np.full(n, zero, dtype=np.uint32)
+    crc = np.full(n + len(short), zero, dtype=np.uint32)
+    window = crc[:n]
     for k, table in enumerate(pairs):
-        crc ^= table[pair_index[2 * k : 2 * k + n]]
+        window ^= table[pair_index[2 * k : 2 * k + n]]
     if last is not None:
-        crc ^= last[data[size - 1 : size - 1 + n]]
-    return crc
+        window ^= last[data[size - 1 : size - 1 + n]]
+    for i, key in enumerate(short):
+        crc[n + i] = zlib.crc32(joined[key].encode("ascii"))
+        spans[key] = (n + i, n + i + 1)
+    return crc, spans
 
 
-def _signatures(hashes: dict[str, NDArray[np.uint32]], num_perm: int) -> dict[str, NDArray[np.uint32]]:
+def _signatures(
+    hashes: NDArray[np.uint32], spans: dict[str, tuple[int, int]], num_perm: int
+) -> dict[str, NDArray[np.uint32]]:
     """MinHash.update_batch's CPU path for values already hashed (datasketch 2.x, affine32), on a
-    fresh MinHash per key: pre-mix with the MurmurHash3 finalizer, permute with a*h+b in uint32,
+    fresh MinHash per span: pre-mix with the MurmurHash3 finalizer, permute with a*h+b in uint32,
     keep row minima (a fresh MinHash starts at the maximum, so its minimum is these)."""
     import numpy as np
     from datasketch.minhash import _fmix
 
     a, b = _permutations(num_perm)
-    keys = list(hashes)
-    starts = np.cumsum([0] + [len(hashes[k]) for k in keys[:-1]])
-    # All texts in one (num_perm, n) product, C order, added in place and reduced along
+    # One (num_perm, n) product for every span, C order, added in place and reduced along
     # contiguous row segments: 10x faster than datasketch's (n, num_perm) temporaries reduced
     # down columns, and one product for both sides of an example costs ~0.1 ms less than two.
-    phv = np.multiply.outer(a, _fmix(np.concatenate([hashes[k] for k in keys]), 32))
+    phv = np.multiply.outer(a, _fmix(hashes, 32))
     phv += b[:, None]
-    minima = np.minimum.reduceat(phv, starts, axis=1)
-    return {key: np.ascontiguousarray(minima[:, i]) for i, key in enumerate(keys)}
+    order = sorted(spans, key=lambda key: spans[key][0])
+    bounds = [bound for key in order for bound in spans[key]]
+    if bounds[-1] == len(hashes):
+        bounds.pop()  # reduceat runs the last segment to the end
+    minima = np.minimum.reduceat(phv, bounds, axis=1)
+    return {key: np.ascontiguousarray(minima[:, 2 * i]) for i, key in enumerate(order)}
 
 
 @lru_cache(maxsize=4)
