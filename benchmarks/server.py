@@ -92,9 +92,9 @@ async def round_trips(targets: dict[str, tuple[StdioServerParameters, str, int]]
     """Round trips of each target's tool, all servers running at once and measured in
     alternating blocks, so that a slow minute on a shared machine hits every target alike
     instead of whichever one was being measured then. The first call of each block is not
-    counted: after a pause, the first call pays for waking the process (measured: a cold
-    trivial call takes several times a warm one, printed), which is the same for every target
-    and not what the targets compare."""
+    counted: after a pause, the first call pays for waking the process (a block's first trivial
+    call measured ~1.5x a warm one; printed each run), which is the same for every target and
+    not what the targets compare."""
     times: dict[str, list[float]] = {name: [] for name in targets}
     first: dict[str, list[float]] = {name: [] for name in targets}
     async with AsyncExitStack() as stack:
