@@ -320,6 +320,23 @@ def test_fast_char_hashing_equals_datasketch_update_batch(text: str, size: int) 
     assert all((got[key] == expected[key]).all() for key in batch)
 
 
+def test_signatures_of_texts_shorter_than_a_shingle_equal_datasketch() -> None:
+    import zlib
+
+    from datasketch import MinHash
+
+    from finetune_collection.minhash import SCHEME, SEED, _permutations, shingles, signatures
+
+    settings = DedupSettings()
+    batch = {"p": "What?", "a": "4", "blank": "", "dots": "..."}
+    got = signatures(batch, settings)
+    for key, value in batch.items():
+        slow = MinHash(num_perm=settings.num_perm, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32,
+                       permutations=_permutations(settings.num_perm))
+        slow.update_batch(shingles(value, "char", settings.shingle_size) or {f"<empty {key}>".encode()})
+        assert (got[key] == slow.hashvalues).all(), key
+
+
 def test_table_crc_equals_zlib_on_every_window() -> None:
     import random
     import zlib
