@@ -86,6 +86,108 @@ MUST_NOT_MATCH = [
 ]
 
 
+# Provider token shapes from published scanner rules (gitleaks, trufflehog, detect-secrets), each
+# planted bare in prose where no assignment name helps: only the token's own shape can catch it.
+# Bodies are generated (seeded) so no key-shaped literal sits in the repository.
+def _body(n: int, alphabet: str, seed: int) -> str:
+    import random
+
+    rng = random.Random(seed)
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+_AN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_LO = "abcdefghijklmnopqrstuvwxyz0123456789"
+_HX = "0123456789abcdef"
+_UP = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_URL = _AN + "_-"
+
+
+def _discord(seed: int) -> str:
+    import base64
+
+    bot_id = str(10**17 + seed * 7919).encode()
+    return (
+        base64.urlsafe_b64encode(bot_id).decode().rstrip("=") + "." + _body(6, _URL, seed) + "." + _body(27, _URL, seed)
+    )
+
+
+PROVIDER_TOKENS = [
+    "pplx-" + _body(48, _AN, 1),
+    "gsk_" + _body(52, _AN, 2),
+    "xai-" + _body(80, _AN, 3),
+    "r8_" + _body(37, _AN, 4),
+    "rubygems_" + _body(48, _HX, 5),
+    "CLOJARS_" + _body(60, _LO, 6),
+    "oy2" + _body(43, _LO, 7),
+    "EAAA" + _body(60, _URL, 8),  # Square
+    "EAAC" + _body(150, _AN, 9),  # Meta
+    "HRKU-AA" + _body(58, _URL, 10),
+    "LTAI" + _body(20, _AN, 11),
+    "NRJS-" + _body(19, _HX, 12),
+    "whsec_" + _body(32, _AN, 13),
+    "ATATT3" + _body(186, _URL, 14),
+    "pat" + _body(14, _AN, 15) + "." + _body(64, _HX, 15),
+    "CFPAT-" + _body(43, _URL, 16),
+    "dt0c01." + _body(24, _UP, 17) + "." + _body(64, _UP, 17),
+    "EZAK" + _body(54, _LO, 18),
+    "duffel_test_" + _body(43, _URL, 19),
+    "FLWSECK_TEST-" + _body(32, _HX, 20) + "-X",
+    "fio-u-" + _body(64, _URL, 21),
+    "sk.eyJ1Ijoi" + _body(50, _URL, 22) + "." + _body(22, _URL, 22),
+    "sha256~" + _body(43, _URL, 23),
+    "pscale_tkn_" + _body(43, _URL, 24),
+    "pnu_" + _body(36, _AN, 25),
+    "rdme_" + _body(70, _LO, 26),
+    "xkeysib-" + _body(64, _HX, 27) + "-" + _body(16, _AN, 27),
+    "sntrys_" + _body(120, _AN, 28),
+    "sntryu_" + _body(64, _HX, 29),
+    "shippo_live_" + _body(40, _HX, 30),
+    "tfp_" + _body(59, _URL, 31),
+    "ntn_" + _body(11, "0123456789", 32) + _body(35, _AN, 32),
+    "ops_eyJ" + _body(200, _URL, 33),
+    "sgp_" + _body(16, _HX, 34) + "_" + _body(40, _HX, 34),
+    "ico-" + _body(32, _AN, 35),
+    "API-" + _body(26, _UP, 36),
+    "s-s4t2ud-" + _body(64, _HX, 37),
+    "tk-us-" + _body(48, _URL, 38),
+    "sl." + _body(135, _URL, 39),
+    "pat." + _body(22, _URL, 40) + "." + _body(24, _HX, 40) + "." + _body(20, _AN, 40),
+    "live_" + _body(35, _HX, 41),
+    "AKCp" + _body(69, _AN, 42),
+    "v1.0-" + _body(24, _HX, 43) + "-" + _body(146, _HX, 43),
+    "dnkey-" + _body(26, _UP, 44) + "-" + _body(52, _UP, 44),
+    _body(6, _AN, 45) + "_" + _body(29, _AN, 45) + "_mmk",
+    "lsv2_pt_" + _body(32, _HX, 46) + "_" + _body(10, _HX, 46),
+    "p8e-" + _body(32, _AN, 47),
+    _body(14, _LO, 48) + ".atlasv1." + _body(67, _URL, 48),
+    _body(32, _HX, 49) + "-us" + "14",  # Mailchimp
+    str(10**9 + 12345) + ":AA" + _body(32, _URL, 50),  # Telegram, 32 after AA
+    _discord(51),
+    _discord(52),
+]
+
+
+@pytest.mark.parametrize("token", PROVIDER_TOKENS)
+def test_provider_tokens_caught_by_shape_alone(scrubber: Scrubber, token: str) -> None:
+    text = f"use this one {token} for the deploy"
+    assert scrubber.scrub_text(text).text == "use this one <API_KEY> for the deploy"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see MTIzNDU2.abcdef.ghijk and " + "MTIz" + "a" * 20 + ".abcdef." + "b" * 27,  # id segment not digits
+        "path = pattern_matching_table_x",
+        "test_" + "a" * 35,
+        "API-DOCS-AND-MORE-REFERENCE-01",
+        "with open(path) as f: pass",
+    ],
+)
+def test_provider_token_near_misses_survive(scrubber: Scrubber, text: str) -> None:
+    assert not scrubber.scrub_text(text).findings
+
+
 @pytest.mark.parametrize(("text", "expected"), MUST_MATCH)
 def test_must_match(scrubber: Scrubber, text: str, expected: str) -> None:
     assert scrubber.scrub_text(text).text == expected
