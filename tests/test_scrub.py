@@ -57,6 +57,18 @@ MUST_MATCH = [
     ("My IBAN is GB33BUKB20201555555555", "My IBAN is <IBAN>"),
     ("Tel: +49 (0)30 1234567", "Tel: <PHONE>"),
     ('db_pass: "m{{h}o)p${e]nob(ody"', 'db_pass: "<REDACTED>"'),
+    # Paired forms: PHP define / setenv-style calls, .NET appSettings, Dockerfile ENV, YAML tags.
+    ('define("DB_PASSWORD", "Zp8iv8uhPMhM");', 'define("DB_PASSWORD", "<REDACTED>");'),
+    ("os.environ.setdefault('API_KEY', 'q8Zr2LmX0vNb7Tk4Wc')", "os.environ.setdefault('API_KEY', '<SECRET>')"),
+    ('<add key="Password" value="z8fqc64&OT%l" />', '<add key="Password" value="<REDACTED>" />'),
+    ("ENV SECRET_PASSWORD Syo9ZwV0u", "ENV SECRET_PASSWORD <REDACTED>"),
+    ("password: !!str Ae!CvVeVABLJ", "password: !!str <REDACTED>"),
+    ("htpasswd -bc /etc/nginx/.htpasswd admin x0VdGwci6KNS", "htpasswd -bc /etc/nginx/.htpasswd admin <REDACTED>"),
+    ("ldap://admin:s3cr#t9Q@ldap.example.com", "ldap://admin:<REDACTED>@ldap.example.com"),
+    (
+        "https://acct.blob.core.windows.net/c?sv=2021-06-08&sp=r&sig=Xq2p9LmR4vT8sW1zK7yN3bF6hJ0cD5gA%3D",
+        "https://acct.blob.core.windows.net/c?sv=2021-06-08&sp=r&sig=<SECRET>",
+    ),
 ]
 MUST_NOT_MATCH = [
     "token_count = 42",
@@ -83,6 +95,14 @@ MUST_NOT_MATCH = [
     "if password == confirm_password:",
     "ts 1700000000123 and 0.666666667",
     "EXAMPLE: AKIAIOSFODNN7EXAMPLE",
+    "if not password: raise ValueError",
+    "apiKey: process.env.API_KEY,",
+    "define('DB_PASSWORD', getenv('DB_PASSWORD'));",
+    "fields = ('username', 'password', 'email')",
+    'labels = {"password": "Password", "email": "E-mail"}',
+    'translate("password", "Mot de passe")',
+    "htpasswd -c /etc/nginx/.htpasswd admin",
+    "signature = sign(payload) and design=true",
 ]
 
 
@@ -172,6 +192,35 @@ PROVIDER_TOKENS = [
 def test_provider_tokens_caught_by_shape_alone(scrubber: Scrubber, token: str) -> None:
     text = f"use this one {token} for the deploy"
     assert scrubber.scrub_text(text).text == "use this one <API_KEY> for the deploy"
+
+
+def _b64_lines(n: int, seed: int) -> str:
+    return "\n".join(_body(64, _AN + "+/", seed + i) for i in range(n))
+
+
+def test_ssh2_and_putty_private_keys(scrubber: Scrubber) -> None:
+    ssh2 = (
+        "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: \"rsa-key\"\n"
+        + _b64_lines(6, 60)
+        + "\n---- END SSH2 ENCRYPTED PRIVATE KEY ----"
+    )
+    assert scrubber.scrub_text(f"key:\n{ssh2}\nend").text == "key:\n<PRIVATE_KEY>\nend"
+    ppk = (
+        "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: rsa-key-20200101\nPublic-Lines: 2\n"
+        + _b64_lines(2, 70)
+        + "\nPrivate-Lines: 4\n"
+        + _b64_lines(4, 80)
+        + "\nPrivate-MAC: "
+        + _body(40, _HX, 90)
+    )
+    assert scrubber.scrub_text(ppk + "\n").text == "<PRIVATE_KEY>\n"
+
+
+def test_x_bearer_token_and_presigned_session_token(scrubber: Scrubber) -> None:
+    bearer = "A" * 21 + _body(30, _AN, 91) + "%3D" + _body(50, _AN, 92)
+    assert scrubber.scrub_text(f"use this one {bearer} ok").text == "use this one <API_KEY> ok"
+    url = "https://b.s3.amazonaws.com/k?X-Amz-Security-Token=" + _body(120, _AN, 93) + "%2F" + _body(20, _AN, 94)
+    assert scrubber.scrub_text(url).text == "https://b.s3.amazonaws.com/k?X-Amz-Security-Token=<SECRET>"
 
 
 @pytest.mark.parametrize(

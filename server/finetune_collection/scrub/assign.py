@@ -18,7 +18,8 @@ _NAME = r"(?<=(?<![\w$.@-])(?P<pre>[\w$.@-]{0,40}))(?P<kw>(?i:%s))(?P<post>[\w$.
 _VALUE = r"""
 (?:
    (?P<sep>["'\]]{0,2}[ \t]*(?::[ \t]*[A-Za-z_][\w.\[\]|, ]{0,40}?[ \t]*(?==))?
-          (?::=|=>|===?|!==?|\+?=|:)[ \t]*|[ \t]+)
+          (?::=|=>|===?|!==?|\+?=|:)[ \t]*(?:!!?[A-Za-z]{1,20}[ \t]+)?|[ \t]+
+          |["'][ \t]*(?:,|[ \t]value[ \t]*=)[ \t]*(?=["']))
    (?:[rbuRBUf]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,500})(?P=kq)
      |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[])(?<!:))
  | >(?P<kx>)(?P<value>[^<\n]{1,200})</
@@ -135,17 +136,44 @@ def _names_a_secret(value: str) -> bool:
     )
 
 
+# A YAML/Python block opener (`if not password: raise`), not a value.
+_CODE_WORDS = {"raise", "return", "pass", "continue", "break", "yield", "await", "print", "else", "try", "del"}
+_ENV_READS = ("process.env", "os.environ", "os.getenv", "import.meta.env", "ENV[", "ENV.fetch", "System.getenv")
+_NO_SPACE_WORD = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+def _paired_value(value: str) -> bool:
+    """After `"NAME", "value"` (a call or a tuple) or `key="NAME" value="…"`: the value must look
+    like a secret, since such pairs also list field names and labels (`("password", "email")`,
+    `translate("password", "Mot de passe")`)."""
+    if any(c.isspace() for c in value) or len(value) < 6:
+        return False
+    return not _NO_SPACE_WORD.fullmatch(value) or random_token(value)
+
+
+def _dockerfile_env(m: Any) -> bool:
+    """`ENV NAME value` (Dockerfile): whitespace is the separator there."""
+    start = m.start("pre") if m.group("pre") else m.start("kw")
+    line = m.string[m.string.rfind("\n", 0, start) + 1 : start]
+    return line.strip() in ("ENV", "ARG")
+
+
 def _literal_secret(m: Any, level: str) -> bool:
     value: str = m.group("value")
     name = (m.group("pre") or "") + m.group("kw") + (m.group("post") or "")
     if placeholder(value) or value.strip().lower() in _TYPE_WORDS:
         return False
+    raw_sep = m.group("sep") or ""
+    if raw_sep[:1] in "\"'" and ("," in raw_sep or "value" in raw_sep):
+        return _paired_value(value) and (level != "weak" or random_token(value))
     if level == "weak":
         return random_token(value)
     if m.group("kb") is not None:
-        sep = (m.group("sep") or "").strip(" \t\"'")
+        sep = raw_sep.strip(" \t\"'")
         flag = name.startswith("-")
-        if not sep and not flag:
+        if sep.startswith(":") and value in _CODE_WORDS or value.startswith(_ENV_READS):
+            return False
+        if not sep and not flag and not _dockerfile_env(m):
             return False  # `private_key foo`: whitespace only works before a quote or after a flag
         if code_reference(value):
             env_style = sep == "=" and name.lstrip("$").isupper()

@@ -6,7 +6,8 @@ the type names below. All are on by default.
 
 | type                | placeholder          | what                                                    |
 |---------------------|----------------------|---------------------------------------------------------|
-| private_key         | `<PRIVATE_KEY>`      | PEM/OpenSSH/PGP private key blocks, also `\\n`-escaped   |
+| private_key         | `<PRIVATE_KEY>`      | PEM/OpenSSH/PGP private key blocks, also `\\n`-escaped;  |
+|                     |                      | SSH2 (`---- BEGIN SSH2 …`) and PuTTY `.ppk` keys         |
 | jwt                 | `<JWT>`              | `eyJ….eyJ….sig` JSON Web Tokens                          |
 | anthropic_key       | `<API_KEY>`          | `sk-ant-…`                                              |
 | api_key             | `<API_KEY>`          | OpenAI `sk-…`, `sk-proj-…` (the seed's type)             |
@@ -33,9 +34,11 @@ the type names below. All are on by default.
 | url_credentials     | `<REDACTED>`         | the password in `scheme://user:PASSWORD@host`            |
 | auth_header         | `<SECRET>`           | `Authorization: Bearer/Basic/Token …`, bare `Bearer …`   |
 | password            | `<REDACTED>`         | values of password/passwd/pwd/passphrase names,          |
-|                     |                      | `mysql -p…`, `curl -u user:…`, `sshpass -p …`             |
+|                     |                      | `mysql -p…`, `curl -u user:…`, `sshpass -p …`,            |
+|                     |                      | `htpasswd -b file user …`                                |
 | secret              | `<SECRET>`           | values of secret/api_key/credential names; of            |
-|                     |                      | token/key/auth names only when high-entropy              |
+|                     |                      | token/key/auth names only when high-entropy; signed-URL  |
+|                     |                      | `sig=`, `X-Amz-Signature=`, `X-Amz-Security-Token=`      |
 | email               | `<EMAIL>`            | addresses, incl. plus-addressing, `mailto:`, `<…>`       |
 | credit_card         | `<CREDIT_CARD>`      | 13-19 digits, Luhn, issuer prefix, plain/spaced/dashed   |
 | iban                | `<IBAN>`             | mod-97 and country length checked (python-stdnum)        |
@@ -130,6 +133,25 @@ CATALOG: list[Rule] = [
         "<PRIVATE_KEY>",
         validator=_pem_body,
         anchors=("-----",),  # not `-----begin`: under (?i) `İ` matches `i`, and folding drops it
+    ),
+    Rule(
+        "private_key",
+        # SSH2 (RFC 4716, `ssh.com`/Tectia) keys: four dashes and spaces, headers before the body.
+        r"---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[\s\S]{0,40000}?---- END SSH2 ENCRYPTED PRIVATE KEY ----",
+        "<PRIVATE_KEY>",
+        validator=lambda s: _pem_body("-----" + s.split("----", 2)[-1].rsplit("---- END", 1)[0]),
+        anchors=("----",),
+    ),
+    Rule(
+        "private_key",
+        # PuTTY .ppk: from the header through the private lines (and their MAC).
+        r"PuTTY-User-Key-File-[0-9]:[^\n]{0,200}(?:\r?\n[A-Za-z-]{1,40}:[^\n]{0,200}){0,6}"
+        r"(?:\r?\n[A-Za-z0-9+/=]{1,200}(?![^\r\n])){0,400}\r?\nPrivate-Lines:[ \t]*[0-9]+"
+        r"(?:\r?\n[A-Za-z0-9+/=]{1,200}(?![^\r\n]))+"
+        r"(?:\r?\nPrivate-(?:MAC|Hash):[ \t]*[0-9a-fA-F]+)?",
+        "<PRIVATE_KEY>",
+        validator=lambda s: len(s.split("Private-Lines:", 1)[-1]) >= 40,
+        anchors=("putty-user-key-file-",),
     ),
     Rule("jwt", _B + r"eyJ[A-Za-z0-9_-]{8,}\.ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*" + _E, "<JWT>", anchors=("eyj",)),
     Rule(
@@ -316,6 +338,7 @@ CATALOG: list[Rule] = [
         (r"CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}", ("ccipat_",)),  # CircleCI
         (r"re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}", ("re_",)),  # Resend
         (r"1//0[A-Za-z0-9_-]{40,}", ("1//0",)),  # Google OAuth refresh token
+        (r"A{20,24}[A-Za-z0-9%]{30,}(?:%3D|%2B|%2F)[A-Za-z0-9%]{10,}", ("aaaaaaaaaaaaaaaaaaaa",)),  # X/Twitter bearer
         validator=lambda s: v.key_token(s) and v.entropy(s) > 3.0,
     ),
     Rule(
@@ -346,10 +369,19 @@ CATALOG: list[Rule] = [
     Rule(
         "url_credentials",
         r"(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30})://[^\s:@/?#\"'<>]{0,128}:"
-        r"(?P<value>[^\s@/?#\"'<>]{1,256})@(?=[A-Za-z0-9\[_-])",
+        r"(?P<value>[^\s@/?\"'<>]{1,256})@(?=[A-Za-z0-9\[_-])",
         "<REDACTED>",
         validator=_url_password,
         anchors=("://",),
+    ),
+    Rule(
+        "secret",
+        # Signed URLs: an Azure SAS `sig=`, AWS/GCS presigned signatures and the STS session token
+        # that rides along. Only the value is replaced; the URL stays readable.
+        r"(?<=[?&])(?:sig|X-Amz-Signature|X-Amz-Security-Token|X-Goog-Signature)=(?P<value>[A-Za-z0-9%+/=_.-]{20,})",
+        "<SECRET>",
+        validator=lambda s: v.key_token(s) and v.entropy(s) > 3.0,
+        anchors=("sig", "x-amz-s", "x-goog-signature"),
     ),
     Rule(
         "auth_header",
@@ -382,6 +414,15 @@ CATALOG: list[Rule] = [
         "<REDACTED>",
         validator=lambda s: not v.placeholder(s) and not s.startswith("$"),
         anchors=("mysql", "curl", "sshpass"),
+    ),
+    Rule(
+        "password",
+        # htpasswd -b[c…] FILE USER PASSWORD (the batch form takes the password as an argument)
+        r"htpasswd[ \t]+(?:-[A-Za-z]+[ \t]+)*?-[A-Za-z]*b[A-Za-z]*[ \t]+(?:-[A-Za-z]+[ \t]+)*"
+        r"[^\s-][^\s]*[ \t]+[^\s]+[ \t]+[\"']?(?P<value>[^\s'\"]+)",
+        "<REDACTED>",
+        validator=lambda s: not v.placeholder(s) and not s.startswith("$"),
+        anchors=("htpasswd",),
     ),
     Rule(
         "secret",
