@@ -435,7 +435,7 @@ CATALOG: list[Rule] = [
         "email",
         # Anchored on the `@`: the local part sits in the lookbehind (`lead`), which keeps the scan
         # linear and fast where the seed's pattern retries at every letter of every word.
-        r"(?<=(?<![A-Za-z0-9._%+-])(?P<lead>[A-Za-z0-9._%+-]{1,64}))@"
+        r"(?<=(?<![A-Za-z0-9._%+-])(?P<lead>[A-Za-z0-9._%+-]{1,64})|(?P<lead>\"[^\"\n@<>]{1,62}\"))@"
         r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*"
         r"\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
         "<EMAIL>",
@@ -444,7 +444,8 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "credit_card",
-        _NB + r"[2-6][0-9]{3}(?:[ -]?[0-9]{2,6}){2,5}" + _NE,
+        # Not the digits of a spaced IBAN (`DE89 3704 0044 …` whose checksum failed).
+        _NB + r"(?<![A-Z]{2}[0-9]{2} )[2-6][0-9]{3}(?:[ -]?[0-9]{2,6}){2,5}" + _NE,
         "<CREDIT_CARD>",
         validator=v.card,
         prefilter=_DIGITS,
@@ -461,7 +462,8 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "ssn",
-        _NB + r"[0-9]{3}([- ])[0-9]{2}\1[0-9]{4}" + _NE,
+        # Dots too (`078.05.1123`, as Presidio reads them), but not a release number.
+        _NB + r"(?<!(?i:version|release|ver|v)[ :=]{0,3})[0-9]{3}([- .])[0-9]{2}\1[0-9]{4}" + _NE,
         "<SSN>",
         validator=v.ssn,
         prefilter=_DIGITS,
@@ -480,7 +482,8 @@ CATALOG: list[Rule] = [
         # `lead`. Not after `version`/`v`: `version 1.2.3.4` is a release, not a host. The leading
         # lookahead only restates the next two characters: it spares the lookbehinds at the
         # many dots not followed by a digit (~25% faster, same matches).
-        r"(?=\.[0-9])(?<=(?<![0-9A-Za-z_.:-])(?<!(?i:version|ver|v)[ :=]{0,3})(?P<lead>" + _OCTET + r"))"
+        r"(?=\.[0-9])(?<=(?:(?<![0-9A-Za-z_.:-])|(?<=::ffff:))(?<!(?i:version|ver|v)[ :=]{0,3})"
+        r"(?P<lead>" + _OCTET + r"))"
         r"\." + _OCTET + r"\." + _OCTET + r"\." + _OCTET + r"(?![0-9A-Za-z_]|\.[0-9])",
         "<IP_ADDRESS>",
         validator=v.public_ip,
