@@ -67,9 +67,10 @@ MUST_MATCH = [
     ("ldap://admin:s3cr#t9Q@ldap.example.com", "ldap://admin:<REDACTED>@ldap.example.com"),
     ("IBAN BE68 5390 0754 7034", "IBAN <IBAN>"),  # mod-97 valid; Belgium's national check digits are not
     ('my email is "john smith"@example.com ok', "my email is <EMAIL> ok"),
-    ("on file: 078.05.1123.", "on file: <SSN>."),
     ("Ligue (11) 91234-5678 hoje", "Ligue <PHONE> hoje"),
     ("mapped ::ffff:8.8.4.4 here", "mapped ::ffff:<IP_ADDRESS> here"),
+    ('NSString *password = @"9*qG3L0uKW";', 'NSString *password = @"<REDACTED>";'),
+    ("postgresql://app:Zq8xT4bN9m@/db?host=/var/run/postgresql", "postgresql://app:<REDACTED>@/db?host=/var/run/postgresql"),
     (
         "https://acct.blob.core.windows.net/c?sv=2021-06-08&sp=r&sig=Xq2p9LmR4vT8sW1zK7yN3bF6hJ0cD5gA%3D",
         "https://acct.blob.core.windows.net/c?sv=2021-06-08&sp=r&sig=<SECRET>",
@@ -110,7 +111,9 @@ MUST_NOT_MATCH = [
     "signature = sign(payload) and design=true",
     "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",  # AWS's documented example
     "IBAN DE89 3704 0044 0532 0130 01",  # mod-97 fails
-    "mapped ::ffff:10.0.0.1 and release 100.20.3000 and version 123.45.6789",
+    "mapped ::ffff:10.0.0.1 and Model 123.45.6789 build",
+    'parser.add_argument("--api-key", "--apikey", help="key")',
+    "password: !vault |",
 ]
 
 

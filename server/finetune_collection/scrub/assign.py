@@ -20,7 +20,7 @@ _VALUE = r"""
    (?P<sep>["'\]]{0,2}[ \t]*(?::[ \t]*[A-Za-z_][\w.\[\]|, ]{0,40}?[ \t]*(?==))?
           (?::=|=>|===?|!==?|\+?=|:)[ \t]*(?:!!?[A-Za-z]{1,20}[ \t]+)?|[ \t]+
           |["'][ \t]*(?:,|[ \t]value[ \t]*=)[ \t]*(?=["']))
-   (?:[rbuRBUf]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,500})(?P=kq)
+   (?:[rbuRBUf@$]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,500})(?P=kq)
      |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[])(?<!:))
  | >(?P<kx>)(?P<value>[^<\n]{1,200})</
 )
@@ -139,6 +139,7 @@ def _names_a_secret(value: str) -> bool:
 # A YAML/Python block opener (`if not password: raise`), not a value.
 _CODE_WORDS = {"raise", "return", "pass", "continue", "break", "yield", "await", "print", "else", "try", "del"}
 _ENV_READS = ("process.env", "os.environ", "os.getenv", "import.meta.env", "ENV[", "ENV.fetch", "System.getenv")
+_YAML_TAG = re.compile(r"!!?[A-Za-z]+")  # `password: !vault |`: the tag of a block that follows
 _NO_SPACE_WORD = re.compile(r"[A-Za-z_][\w.-]*")
 
 
@@ -146,8 +147,8 @@ def _paired_value(value: str) -> bool:
     """After `"NAME", "value"` (a call or a tuple) or `key="NAME" value="…"`: the value must look
     like a secret, since such pairs also list field names and labels (`("password", "email")`,
     `translate("password", "Mot de passe")`)."""
-    if any(c.isspace() for c in value) or len(value) < 6:
-        return False
+    if any(c.isspace() for c in value) or len(value) < 6 or value.startswith("-"):
+        return False  # a space: prose; a dash: another flag (`add_argument("--api-key", "--apikey")`)
     return not _NO_SPACE_WORD.fullmatch(value) or random_token(value)
 
 
@@ -171,7 +172,7 @@ def _literal_secret(m: Any, level: str) -> bool:
     if m.group("kb") is not None:
         sep = raw_sep.strip(" \t\"'")
         flag = name.startswith("-")
-        if sep.startswith(":") and value in _CODE_WORDS or value.startswith(_ENV_READS):
+        if sep.startswith(":") and (value in _CODE_WORDS or _YAML_TAG.fullmatch(value)) or value.startswith(_ENV_READS):
             return False
         if not sep and not flag and not _dockerfile_env(m):
             return False  # `private_key foo`: whitespace only works before a quote or after a flag

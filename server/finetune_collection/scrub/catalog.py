@@ -369,7 +369,7 @@ CATALOG: list[Rule] = [
     Rule(
         "url_credentials",
         r"(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30})://[^\s:@/?#\"'<>]{0,128}:"
-        r"(?P<value>[^\s@/?\"'<>]{1,256})@(?=[A-Za-z0-9\[_-])",
+        r"(?P<value>[^\s@/?\"'<>]{1,256})@(?=[A-Za-z0-9\[_/-])",
         "<REDACTED>",
         validator=_url_password,
         anchors=("://",),
@@ -462,8 +462,7 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "ssn",
-        # Dots too (`078.05.1123`, as Presidio reads them), but not a release number.
-        _NB + r"(?<!(?i:version|release|ver|v)[ :=]{0,3})[0-9]{3}([- .])[0-9]{2}\1[0-9]{4}" + _NE,
+        _NB + r"[0-9]{3}([- ])[0-9]{2}\1[0-9]{4}" + _NE,
         "<SSN>",
         validator=v.ssn,
         prefilter=_DIGITS,
