@@ -99,6 +99,11 @@ def _discord_id(segment: str) -> bool:
     return 17 <= len(decoded) <= 20 and decoded.isdigit()
 
 
+# Base64 of ASCII digits: every 4 characters are [MNO] [DTjz] [AEIMQUYcgk] [w-z0-5], so a Discord
+# token's characters 2-5 are one of these 1200 literals, which ordinary text almost never holds.
+_DISCORD_ANCHORS = tuple(a + b + c + d for a in "dtjz" for b in "aeimquycgk" for c in "wxyz012345" for d in "mno")
+
+
 def _url_password(value: str) -> bool:
     # Templates stay (`${DB_PASS}`, `<password>`, `%s`, `****`); literal words are still replaced.
     return not (value.startswith(("$", "<", "{", "%")) or set(value) <= set("*x•X.") or value == ":")
@@ -343,15 +348,14 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "provider_token",
-        # Discord bot token: base64 of the bot's numeric id, a timestamp, an HMAC. No literal to
-        # anchor on, so the first segment must decode to digits (see `_discord_id`). The scan starts
-        # at the first dot (a literal the regex module jumps to; ~3x faster than starting at
-        # `[MNO]`), the lookahead restates what follows it and the id segment is the `lead`.
-        r"(?=\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27})(?<=(?<![A-Za-z0-9_.-])(?P<lead>[MNO][A-Za-z0-9_-]{23,27}))"
+        # Discord bot token: base64 of the bot's numeric id, a timestamp, an HMAC. Base64 of ASCII
+        # digits has a fixed shape (`_DISCORD_ANCHORS`), so the rule is anchored on the token's
+        # characters 2-5 with the first as the `lead`; the id must also decode to digits.
+        r"(?<=(?<![A-Za-z0-9_.-])(?P<lead>[MNO]))[DTjz][AEIMQUYcgk][w-z0-5][A-Za-z0-9_-]{20,24}"
         r"\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_.-])",
         "<API_KEY>",
         validator=lambda s: _discord_id(s.split(".", 1)[0]),
-        prefilter=(".",),
+        anchors=_DISCORD_ANCHORS,
     ),
     *_keys(
         "webhook_url",
@@ -435,12 +439,21 @@ CATALOG: list[Rule] = [
         "email",
         # Anchored on the `@`: the local part sits in the lookbehind (`lead`), which keeps the scan
         # linear and fast where the seed's pattern retries at every letter of every word.
-        r"(?<=(?<![A-Za-z0-9._%+-])(?P<lead>[A-Za-z0-9._%+-]{1,64})|(?P<lead>\"[^\"\n@<>]{1,62}\"))@"
+        r"(?<=(?<![A-Za-z0-9._%+-])(?P<lead>[A-Za-z0-9._%+-]{1,64}))@"
         r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*"
         r"\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
         "<EMAIL>",
         validator=v.email,
         prefilter=("@",),
+    ),
+    Rule(
+        "email",
+        # A quoted local part (`"john smith"@example.com`): rare, so scanned only where `"@` occurs.
+        r"(?<![A-Za-z0-9\"])\"[^\"\n@<>]{1,62}\"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
+        "<EMAIL>",
+        validator=v.email,
+        prefilter=('"@',),
     ),
     Rule(
         "credit_card",
@@ -481,8 +494,7 @@ CATALOG: list[Rule] = [
         # `lead`. Not after `version`/`v`: `version 1.2.3.4` is a release, not a host. The leading
         # lookahead only restates the next two characters: it spares the lookbehinds at the
         # many dots not followed by a digit (~25% faster, same matches).
-        r"(?=\.[0-9])(?<=(?:(?<![0-9A-Za-z_.:-])|(?<=::ffff:))(?<!(?i:version|ver|v)[ :=]{0,3})"
-        r"(?P<lead>" + _OCTET + r"))"
+        r"(?=\.[0-9])(?<=(?<![0-9A-Za-z_.:-])(?<!(?i:version|ver|v)[ :=]{0,3})(?P<lead>" + _OCTET + r"))"
         r"\." + _OCTET + r"\." + _OCTET + r"\." + _OCTET + r"(?![0-9A-Za-z_]|\.[0-9])",
         "<IP_ADDRESS>",
         validator=v.public_ip,
@@ -491,8 +503,10 @@ CATALOG: list[Rule] = [
     Rule(
         "ip_address",
         # Compressed IPv6 always holds `::`: anchor there, the groups before it are the `lead`.
+        # An IPv4-mapped address (`::ffff:8.8.4.4`) keeps its dotted tail.
         r"(?<=(?<![0-9A-Za-z_:.])(?P<lead>(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?)::"
-        r"(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?(?![0-9A-Za-z_:.])",
+        r"(?:[Ff]{4}:" + _OCTET + r"(?:\." + _OCTET + r"){3}"
+        r"|(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?)(?![0-9A-Za-z_:.])",
         "<IP_ADDRESS>",
         validator=v.ipv6,
         prefilter=("::",),
