@@ -70,6 +70,8 @@ MUST_MATCH = [
     ("Ligue (11) 91234-5678 hoje", "Ligue <PHONE> hoje"),
     ("mapped ::ffff:8.8.4.4 here", "mapped <IP_ADDRESS> here"),
     ('NSString *password = @"9*qG3L0uKW";', 'NSString *password = @"<REDACTED>";'),
+    ("my password is Xk9#mP2qL", "my password is <REDACTED>"),
+    ("and the password was 'Gh7!kP0z'", "and the password was '<REDACTED>'"),
     ("postgresql://app:Zq8xT4bN9m@/db?host=/var/run/postgresql", "postgresql://app:<REDACTED>@/db?host=/var/run/postgresql"),
     (
         "https://acct.blob.core.windows.net/c?sv=2021-06-08&sp=r&sig=Xq2p9LmR4vT8sW1zK7yN3bF6hJ0cD5gA%3D",
@@ -114,6 +116,10 @@ MUST_NOT_MATCH = [
     "mapped ::ffff:10.0.0.1 and Model 123.45.6789 build",
     'parser.add_argument("--api-key", "--apikey", help="key")',
     "password: !vault |",
+    "the password is incorrect and the API key is invalid",
+    "The password is 8 characters long; password is required.",
+    "the password is stored in vault, the access token is now revoked",
+    "Your password is too short (min 8). The token is a JWT.",
 ]
 
 

@@ -18,7 +18,8 @@ _NAME = r"(?<=(?<![\w$.@-])(?P<pre>[\w$.@-]{0,40}))(?P<kw>(?i:%s))(?P<post>[\w$.
 _VALUE = r"""
 (?:
    (?P<sep>["'\]]{0,2}[ \t]*(?::[ \t]*[A-Za-z_][\w.\[\]|, ]{0,40}?[ \t]*(?==))?
-          (?::=|=>|===?|!==?|\+?=|:)[ \t]*(?:!!?[A-Za-z]{1,20}[ \t]+)?|[ \t]+
+          (?::=|=>|===?|!==?|\+?=|:)[ \t]*(?:!!?[A-Za-z]{1,20}[ \t]+)?
+          |[ \t]+(?:is|was)[ \t]+(?:now[ \t]+|still[ \t]+)?(?=[^\s])|[ \t]+
           |["'][ \t]*(?:,|[ \t]value[ \t]*=)[ \t]*(?=["']))
    (?:[rbuRBUf@$]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,500})(?P=kq)
      |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[])(?<!:))
@@ -152,6 +153,15 @@ def _paired_value(value: str) -> bool:
     return not _NO_SPACE_WORD.fullmatch(value) or random_token(value)
 
 
+def _prose_value(value: str) -> bool:
+    """`my password is Xk9#mP2qL`: prose says `the password is required` / `is too short` too,
+    so the value must hold a digit and a letter, or be random."""
+    v = value.rstrip(".!?")
+    if len(v) < 6 or code_reference(v):
+        return False
+    return (any(c.isdigit() for c in v) and any(c.isalpha() for c in v)) or random_token(v, 6, 2.5)
+
+
 def _dockerfile_env(m: Any) -> bool:
     """`ENV NAME value` (Dockerfile): whitespace is the separator there."""
     start = m.start("pre") if m.group("pre") else m.start("kw")
@@ -167,6 +177,8 @@ def _literal_secret(m: Any, level: str) -> bool:
     raw_sep = m.group("sep") or ""
     if raw_sep[:1] in "\"'" and ("," in raw_sep or "value" in raw_sep):
         return _paired_value(value) and (level != "weak" or random_token(value))
+    if raw_sep.split()[:1] in (["is"], ["was"]):
+        return _prose_value(value) and (level != "weak" or random_token(value))
     if level == "weak":
         return random_token(value)
     if m.group("kb") is not None:
