@@ -71,6 +71,9 @@ MUST_MATCH = [
     ("mapped ::ffff:8.8.4.4 here", "mapped <IP_ADDRESS> here"),
     ('NSString *password = @"9*qG3L0uKW";', 'NSString *password = @"<REDACTED>";'),
     ("my password is Xk9#mP2qL", "my password is <REDACTED>"),
+    # detect-secrets' keyword fixtures: a whole unquoted value with brackets in it
+    ("apikey = m{{h}o)p${e]nob(ody[finding+e(]", "apikey = <SECRET>"),
+    ("aws_secret_access_key := m{{h}o)p${e]nob(ody\nnext = 1", "aws_secret_access_key := <SECRET>\nnext = 1"),
     ("and the password was 'Gh7!kP0z'", "and the password was '<REDACTED>'"),
     ("postgresql://app:Zq8xT4bN9m@/db?host=/var/run/postgresql", "postgresql://app:<REDACTED>@/db?host=/var/run/postgresql"),
     (
@@ -117,6 +120,7 @@ MUST_NOT_MATCH = [
     'parser.add_argument("--api-key", "--apikey", help="key")',
     "password: !vault |",
     "the password is incorrect and the API key is invalid",
+    "secret: []\ntoken: {}\npassword = getpass()\napi_key = cfg['api']['key']\nkeys = (1, 2)",
     "The password is 8 characters long; password is required.",
     "the password is stored in vault, the access token is now revoked",
     "Your password is too short (min 8). The token is a JWT.",

@@ -1,6 +1,7 @@
 """Secret assignments in code and config: `password = "…"`, `API_KEY=…`, `--token …`, `<secret>…`.
 
-One pattern covers Python, JS/TS, Go, YAML, JSON, TOML, .env, shell `export`, CLI flags and XML;
+One pattern covers Python, JS/TS, Go, YAML, JSON, TOML, .env, shell `export`, CLI flags and XML
+(and a whole unquoted line value with brackets in it, `apikey = m{{h}o)p${e]nob(ody`);
 `check_*` then decide from the NAME (which words it is made of) and the value's shape whether
 the value is a literal secret or code that only reads one (`os.environ["DB_PASSWORD"]`,
 `password = getpass()`, `password: str`). Only the value is replaced, so code still parses.
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .validators import code_reference, placeholder, random_token
+from .validators import code_reference, entropy, placeholder, random_token
 
 # The match starts AT the keyword (an engine anchor); the rest of the name sits in a lookbehind.
 _NAME = r"(?<=(?<![\w$.@-])(?P<pre>[\w$.@-]{0,40}))(?P<kw>(?i:%s))(?P<post>[\w$.-]{0,40}+)"
@@ -22,6 +23,8 @@ _VALUE = r"""
           |[ \t]+(?:is|was)[ \t]+(?:now[ \t]+|still[ \t]+)?(?=[^\s])|[ \t]+
           |["'][ \t]*(?:,|[ \t]value[ \t]*=)[ \t]*(?=["']))
    (?:[rbuRBUf@$]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,500})(?P=kq)
+     |(?P<kl>)(?<=(?:^|\n)[ \t]*(?:export[ \t]+)?[^\s=:]{1,80}[ \t]*(?::=|=|:)[ \t]*)(?=[^\s]*[(){}\[\]])
+        (?P<value>[^\s"'`;,&|<>][^\s"'`;,&|<>]{5,499}+)(?=[ \t]*(?:\r?\n|$))
      |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[])(?<!:))
  | >(?P<kx>)(?P<value>[^<\n]{1,200})</
 )
@@ -140,6 +143,8 @@ def _names_a_secret(value: str) -> bool:
 # A YAML/Python block opener (`if not password: raise`), not a value.
 _CODE_WORDS = {"raise", "return", "pass", "continue", "break", "yield", "await", "print", "else", "try", "del"}
 _ENV_READS = ("process.env", "os.environ", "os.getenv", "import.meta.env", "ENV[", "ENV.fetch", "System.getenv")
+# `getpass()`, `os.environ["X"]`, `cfg[key]`: code, not a value with brackets in it.
+_CALL = re.compile(r"[A-Za-z_$][\w$.]*[(\[]")
 _YAML_TAG = re.compile(r"!!?[A-Za-z]+")  # `password: !vault |`: the tag of a block that follows
 _NO_SPACE_WORD = re.compile(r"[A-Za-z_][\w.-]*")
 
@@ -179,6 +184,12 @@ def _literal_secret(m: Any, level: str) -> bool:
         return _paired_value(value) and (level != "weak" or random_token(value))
     if raw_sep.split()[:1] in (["is"], ["was"]):
         return _prose_value(value) and (level != "weak" or random_token(value))
+    if m.group("kl") is not None:  # a whole unquoted line value with brackets in it
+        return (
+            not _CALL.match(value)
+            and sum(c.isalnum() for c in value) >= 3
+            and (level != "weak" or entropy(value) >= 3.0)
+        )
     if level == "weak":
         return random_token(value)
     if m.group("kb") is not None:
