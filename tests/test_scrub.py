@@ -70,6 +70,7 @@ MUST_MATCH = [
     ("Ligue (11) 91234-5678 hoje", "Ligue <PHONE> hoje"),
     ("mapped ::ffff:8.8.4.4 here", "mapped <IP_ADDRESS> here"),
     ('NSString *password = @"9*qG3L0uKW";', 'NSString *password = @"<REDACTED>";'),
+    ("call 212-5550182 or 1 212 555 0182", "call <PHONE> or <PHONE>"),
     ("my password is Xk9#mP2qL", "my password is <REDACTED>"),
     # detect-secrets' keyword fixtures: a whole unquoted value with brackets in it
     ("apikey = m{{h}o)p${e]nob(ody[finding+e(]", "apikey = <SECRET>"),
@@ -119,6 +120,7 @@ MUST_NOT_MATCH = [
     "mapped ::ffff:10.0.0.1 and Model 123.45.6789 build",
     'parser.add_argument("--api-key", "--apikey", help="key")',
     "password: !vault |",
+    "Invoice 2024-000123, Order 2024-123456, ticket 12-3456-7890, PO 5550-123-456, acct 20-2555-0152",
     "the password is incorrect and the API key is invalid",
     "secret: []\ntoken: {}\npassword = getpass()\napi_key = cfg['api']['key']\nkeys = (1, 2)",
     "The password is 8 characters long; password is required.",

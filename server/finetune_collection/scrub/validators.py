@@ -134,6 +134,8 @@ def _regions(d: str) -> tuple[str | None, ...]:
     return ()
 
 
+# How national NANP numbers are grouped: (425) 882-9090, 1-800-555-0199, 425-8829090, plain.
+_NANP_GROUPS = {(3, 3, 4), (1, 3, 3, 4), (3, 7), (1, 3, 7), (10,), (11,)}
 _ZIP4 = re.compile(r"[0-9]{5}-[0-9]{4}")
 _DOTTED_QUAD = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
 _BR_AREA = re.compile(r"\([1-9][0-9]\)")  # `(11) 91234-5678`: a two-digit area code is Brazil's form
@@ -163,7 +165,10 @@ def phone(value: str) -> bool:
     if _BR_AREA.match(text):
         regions = ("BR", *regions)
     grouped = any(c in value for c in " -().")
+    groups = tuple(len(g) for g in re.findall(r"[0-9]+", value))
     for region in regions:
+        if region == "US" and groups not in _NANP_GROUPS:
+            continue  # `Order 2024-123456`, `PO 5550-123-456`: NANP numbers are written 3-3-4
         try:
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
