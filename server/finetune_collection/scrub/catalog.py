@@ -448,8 +448,9 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "email",
-        # A quoted local part (`"john smith"@example.com`): rare, so scanned only where `"@` occurs.
-        r"(?<![A-Za-z0-9\"])\"[^\"\n@<>]{1,62}\"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+        # A quoted local part (`"john smith"@example.com`): rare, so scanned only where `"@` occurs,
+        # from the `@` (a literal the regex module jumps to) with the quoted part as the `lead`.
+        r"(?<=(?<![A-Za-z0-9\"])(?P<lead>\"[^\"\n@<>]{1,62}\"))@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
         r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
         "<EMAIL>",
         validator=v.email,
