@@ -57,6 +57,30 @@ MUST_MATCH = [
     ("My IBAN is GB33BUKB20201555555555", "My IBAN is <IBAN>"),
     ("Tel: +49 (0)30 1234567", "Tel: <PHONE>"),
     ('db_pass: "m{{h}o)p${e]nob(ody"', 'db_pass: "<REDACTED>"'),
+    # Paired forms: PHP define / setenv-style calls, .NET appSettings, Dockerfile ENV, YAML tags.
+    ('define("DB_PASSWORD", "Zp8iv8uhPMhM");', 'define("DB_PASSWORD", "<REDACTED>");'),
+    ("os.environ.setdefault('API_KEY', 'q8Zr2LmX0vNb7Tk4Wc')", "os.environ.setdefault('API_KEY', '<SECRET>')"),
+    ('<add key="Password" value="z8fqc64&OT%l" />', '<add key="Password" value="<REDACTED>" />'),
+    ("ENV SECRET_PASSWORD Syo9ZwV0u", "ENV SECRET_PASSWORD <REDACTED>"),
+    ("password: !!str Ae!CvVeVABLJ", "password: !!str <REDACTED>"),
+    ("htpasswd -bc /etc/nginx/.htpasswd admin x0VdGwci6KNS", "htpasswd -bc /etc/nginx/.htpasswd admin <REDACTED>"),
+    ("ldap://admin:s3cr#t9Q@ldap.example.com", "ldap://admin:<REDACTED>@ldap.example.com"),
+    ("IBAN BE68 5390 0754 7034", "IBAN <IBAN>"),  # mod-97 valid; Belgium's national check digits are not
+    ('my email is "john smith"@example.com ok', "my email is <EMAIL> ok"),
+    ("Ligue (11) 91234-5678 hoje", "Ligue <PHONE> hoje"),
+    ("mapped ::ffff:8.8.4.4 here", "mapped <IP_ADDRESS> here"),
+    ('NSString *password = @"9*qG3L0uKW";', 'NSString *password = @"<REDACTED>";'),
+    ("call 212-5550182 or 1 212 555 0182", "call <PHONE> or <PHONE>"),
+    ("my password is Xk9#mP2qL", "my password is <REDACTED>"),
+    # detect-secrets' keyword fixtures: a whole unquoted value with brackets in it
+    ("apikey = m{{h}o)p${e]nob(ody[finding+e(]", "apikey = <SECRET>"),
+    ("aws_secret_access_key := m{{h}o)p${e]nob(ody\nnext = 1", "aws_secret_access_key := <SECRET>\nnext = 1"),
+    ("and the password was 'Gh7!kP0z'", "and the password was '<REDACTED>'"),
+    ("postgresql://app:Zq8xT4bN9m@/db?host=/var/run/postgresql", "postgresql://app:<REDACTED>@/db?host=/var/run/postgresql"),
+    (
+        "https://acct.blob.core.windows.net/c?sv=2021-06-08&sp=r&sig=Xq2p9LmR4vT8sW1zK7yN3bF6hJ0cD5gA%3D",
+        "https://acct.blob.core.windows.net/c?sv=2021-06-08&sp=r&sig=<SECRET>",
+    ),
 ]
 MUST_NOT_MATCH = [
     "token_count = 42",
@@ -83,7 +107,157 @@ MUST_NOT_MATCH = [
     "if password == confirm_password:",
     "ts 1700000000123 and 0.666666667",
     "EXAMPLE: AKIAIOSFODNN7EXAMPLE",
+    "if not password: raise ValueError",
+    "apiKey: process.env.API_KEY,",
+    "define('DB_PASSWORD', getenv('DB_PASSWORD'));",
+    "fields = ('username', 'password', 'email')",
+    'labels = {"password": "Password", "email": "E-mail"}',
+    'translate("password", "Mot de passe")',
+    "htpasswd -c /etc/nginx/.htpasswd admin",
+    "signature = sign(payload) and design=true",
+    "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",  # AWS's documented example
+    "IBAN DE89 3704 0044 0532 0130 01",  # mod-97 fails
+    "mapped ::ffff:10.0.0.1 and Model 123.45.6789 build",
+    'parser.add_argument("--api-key", "--apikey", help="key")',
+    "password: !vault |",
+    "Invoice 2024-000123, Order 2024-123456, ticket 12-3456-7890, PO 5550-123-456, acct 20-2555-0152",
+    "the password is incorrect and the API key is invalid",
+    "secret: []\ntoken: {}\npassword = getpass()\napi_key = cfg['api']['key']\nkeys = (1, 2)",
+    "The password is 8 characters long; password is required.",
+    "the password is stored in vault, the access token is now revoked",
+    "Your password is too short (min 8). The token is a JWT.",
 ]
+
+
+# Provider token shapes from published scanner rules (gitleaks, trufflehog, detect-secrets), each
+# planted bare in prose where no assignment name helps: only the token's own shape can catch it.
+# Bodies are generated (seeded) so no key-shaped literal sits in the repository.
+def _body(n: int, alphabet: str, seed: int) -> str:
+    import random
+
+    rng = random.Random(seed)
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+_AN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+_LO = "abcdefghijklmnopqrstuvwxyz0123456789"
+_HX = "0123456789abcdef"
+_UP = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_URL = _AN + "_-"
+
+
+def _discord(seed: int) -> str:
+    import base64
+
+    bot_id = str(10**17 + seed * 7919).encode()
+    return (
+        base64.urlsafe_b64encode(bot_id).decode().rstrip("=") + "." + _body(6, _URL, seed) + "." + _body(27, _URL, seed)
+    )
+
+
+PROVIDER_TOKENS = [
+    "pplx-" + _body(48, _AN, 1),
+    "gsk_" + _body(52, _AN, 2),
+    "xai-" + _body(80, _AN, 3),
+    "r8_" + _body(37, _AN, 4),
+    "rubygems_" + _body(48, _HX, 5),
+    "CLOJARS_" + _body(60, _LO, 6),
+    "oy2" + _body(43, _LO, 7),
+    "EAAA" + _body(60, _URL, 8),  # Square
+    "EAAC" + _body(150, _AN, 9),  # Meta
+    "HRKU-AA" + _body(58, _URL, 10),
+    "LTAI" + _body(20, _AN, 11),
+    "NRJS-" + _body(19, _HX, 12),
+    "whsec_" + _body(32, _AN, 13),
+    "ATATT3" + _body(186, _URL, 14),
+    "pat" + _body(14, _AN, 15) + "." + _body(64, _HX, 15),
+    "CFPAT-" + _body(43, _URL, 16),
+    "dt0c01." + _body(24, _UP, 17) + "." + _body(64, _UP, 17),
+    "EZAK" + _body(54, _LO, 18),
+    "duffel_test_" + _body(43, _URL, 19),
+    "FLWSECK_TEST-" + _body(32, _HX, 20) + "-X",
+    "fio-u-" + _body(64, _URL, 21),
+    "sk.eyJ1Ijoi" + _body(50, _URL, 22) + "." + _body(22, _URL, 22),
+    "sha256~" + _body(43, _URL, 23),
+    "pscale_tkn_" + _body(43, _URL, 24),
+    "pnu_" + _body(36, _AN, 25),
+    "rdme_" + _body(70, _LO, 26),
+    "xkeysib-" + _body(64, _HX, 27) + "-" + _body(16, _AN, 27),
+    "sntrys_" + _body(120, _AN, 28),
+    "sntryu_" + _body(64, _HX, 29),
+    "shippo_live_" + _body(40, _HX, 30),
+    "tfp_" + _body(59, _URL, 31),
+    "ntn_" + _body(11, "0123456789", 32) + _body(35, _AN, 32),
+    "ops_eyJ" + _body(200, _URL, 33),
+    "sgp_" + _body(16, _HX, 34) + "_" + _body(40, _HX, 34),
+    "ico-" + _body(32, _AN, 35),
+    "API-" + _body(26, _UP, 36),
+    "s-s4t2ud-" + _body(64, _HX, 37),
+    "tk-us-" + _body(48, _URL, 38),
+    "sl." + _body(135, _URL, 39),
+    "pat." + _body(22, _URL, 40) + "." + _body(24, _HX, 40) + "." + _body(20, _AN, 40),
+    "live_" + _body(35, _HX, 41),
+    "AKCp" + _body(69, _AN, 42),
+    "v1.0-" + _body(24, _HX, 43) + "-" + _body(146, _HX, 43),
+    "dnkey-" + _body(26, _UP, 44) + "-" + _body(52, _UP, 44),
+    _body(6, _AN, 45) + "_" + _body(29, _AN, 45) + "_mmk",
+    "lsv2_pt_" + _body(32, _HX, 46) + "_" + _body(10, _HX, 46),
+    "p8e-" + _body(32, _AN, 47),
+    _body(14, _LO, 48) + ".atlasv1." + _body(67, _URL, 48),
+    _body(32, _HX, 49) + "-us" + "14",  # Mailchimp
+    str(10**9 + 12345) + ":AA" + _body(32, _URL, 50),  # Telegram, 32 after AA
+    _discord(51),
+    _discord(52),
+]
+
+
+@pytest.mark.parametrize("token", PROVIDER_TOKENS)
+def test_provider_tokens_caught_by_shape_alone(scrubber: Scrubber, token: str) -> None:
+    text = f"use this one {token} for the deploy"
+    assert scrubber.scrub_text(text).text == "use this one <API_KEY> for the deploy"
+
+
+def _b64_lines(n: int, seed: int) -> str:
+    return "\n".join(_body(64, _AN + "+/", seed + i) for i in range(n))
+
+
+def test_ssh2_and_putty_private_keys(scrubber: Scrubber) -> None:
+    ssh2 = (
+        "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: \"rsa-key\"\n"
+        + _b64_lines(6, 60)
+        + "\n---- END SSH2 ENCRYPTED PRIVATE KEY ----"
+    )
+    assert scrubber.scrub_text(f"key:\n{ssh2}\nend").text == "key:\n<PRIVATE_KEY>\nend"
+    ppk = (
+        "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: rsa-key-20200101\nPublic-Lines: 2\n"
+        + _b64_lines(2, 70)
+        + "\nPrivate-Lines: 4\n"
+        + _b64_lines(4, 80)
+        + "\nPrivate-MAC: "
+        + _body(40, _HX, 90)
+    )
+    assert scrubber.scrub_text(ppk + "\n").text == "<PRIVATE_KEY>\n"
+
+
+def test_x_bearer_token_and_presigned_session_token(scrubber: Scrubber) -> None:
+    bearer = "A" * 21 + _body(30, _AN, 91) + "%3D" + _body(50, _AN, 92)
+    assert scrubber.scrub_text(f"use this one {bearer} ok").text == "use this one <API_KEY> ok"
+    url = "https://b.s3.amazonaws.com/k?X-Amz-Security-Token=" + _body(120, _AN, 93) + "%2F" + _body(20, _AN, 94)
+    assert scrubber.scrub_text(url).text == "https://b.s3.amazonaws.com/k?X-Amz-Security-Token=<SECRET>"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see MTIzNDU2.abcdef.ghijk and " + "MTIz" + "a" * 20 + ".abcdef." + "b" * 27,  # id segment not digits
+        "path = pattern_matching_table_x",
+        "test_" + "a" * 35,
+        "API-DOCS-AND-MORE-REFERENCE-01",
+        "with open(path) as f: pass",
+    ],
+)
+def test_provider_token_near_misses_survive(scrubber: Scrubber, text: str) -> None:
+    assert not scrubber.scrub_text(text).findings
 
 
 @pytest.mark.parametrize(("text", "expected"), MUST_MATCH)

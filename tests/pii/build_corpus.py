@@ -426,6 +426,58 @@ NEGATIVES: dict[str, Callable[[], str]] = {
 }
 
 
+# Shapes added after the first corpus, drawn from their own RNG so the rows above keep their
+# values: tokens only their shape identifies (no prefix a word could start), middle- and
+# trailing-anchored rules, and key formats other than PEM.
+R2 = random.Random(20251125)
+
+
+def rs2(n: int, chars: str = ALNUM) -> str:
+    return "".join(R2.choice(chars) for _ in range(n))
+
+
+def discord_bot_token() -> str:
+    bot_id = str(R2.randint(10**17, 10**19 - 1)).encode()
+    return b64url(bot_id) + "." + rs2(6, ALNUM + "_-") + "." + rs2(27, ALNUM + "_-")
+
+
+def ssh2_key() -> str:
+    body = "\n".join(rs2(64, ALNUM + "+/") for _ in range(R2.randint(4, 12)))
+    return f"---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: \"rsa-key\"\n{body}\n---- END SSH2 ENCRYPTED PRIVATE KEY ----"
+
+
+def putty_key() -> str:
+    public = "\n".join(rs2(64, ALNUM + "+/") for _ in range(4))
+    private = "\n".join(rs2(64, ALNUM + "+/") for _ in range(8))
+    return (
+        "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nComment: rsa-key\nPublic-Lines: 4\n"
+        f"{public}\nPrivate-Lines: 8\n{private}\nPrivate-MAC: {rs2(40, HEX)}"
+    )
+
+
+LATER_KINDS: dict[str, tuple[str, Callable[[], str], str]] = {
+    "discord_bot_token": ("provider_token", discord_bot_token, "DISCORD_BOT_TOKEN"),
+    "atlassian_token": ("provider_token", lambda: "ATATT3" + rs2(186, ALNUM + "_-"), "JIRA_API_TOKEN"),
+    "mailchimp_key": ("provider_token", lambda: rs2(32, HEX) + f"-us{R2.randint(1, 21)}", "MAILCHIMP_API_KEY"),
+    "terraform_token": (
+        "provider_token",
+        lambda: rs2(14, string.ascii_lowercase + string.digits) + ".atlasv1." + rs2(67, ALNUM + "_-"),
+        "TFE_TOKEN",
+    ),
+    "maxmind_key": ("provider_token", lambda: rs2(6) + "_" + rs2(29) + "_mmk", "MAXMIND_LICENSE_KEY"),
+    "telegram_bot_token": (
+        "provider_token",
+        lambda: f"{R2.randint(10**7, 10**10)}:AA" + rs2(33, ALNUM + "_-"),
+        "TELEGRAM_BOT_TOKEN",
+    ),
+    "x_bearer_token": ("provider_token", lambda: "A" * 22 + rs2(30) + "%3D" + rs2(50), "TWITTER_BEARER_TOKEN"),
+    "groq_key": ("provider_token", lambda: "gsk_" + rs2(52), "GROQ_API_KEY"),
+    "ssh2_private_key": ("private_key", ssh2_key, "private_key"),
+    "putty_private_key": ("private_key", putty_key, "private_key"),
+}
+LATER_CONTEXTS = ("prose", "markdown", "env", "json", "yaml")
+
+
 def build() -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
 
@@ -467,6 +519,17 @@ def build() -> list[dict[str, object]]:
                         "value": None,
                     }
                 )
+    for kind, (typ, gen, name) in LATER_KINDS.items():
+        contexts = ("prose", "markdown") if typ == "private_key" else LATER_CONTEXTS
+        for ctx in contexts:
+            template = SECRET_CONTEXTS[ctx] if ctx != "prose" or typ != "private_key" else (
+                lambda n, v: f"Here is the key:\n\n{v}\n"
+            )
+            if ctx == "markdown" and typ == "private_key":
+                template = lambda n, v: f"```\n{v}\n```\n"  # noqa: E731
+            for _ in range(2):
+                value = gen()
+                add(kind, typ, ctx, template(name, value), value)
     for what, make in NEGATIVES.items():
         for _ in range(16):
             rows.append({"id": f"n{len(rows):04d}", "kind": f"negative:{what}", "context": "negative", "text": make()})

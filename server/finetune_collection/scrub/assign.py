@@ -1,6 +1,7 @@
 """Secret assignments in code and config: `password = "…"`, `API_KEY=…`, `--token …`, `<secret>…`.
 
-One pattern covers Python, JS/TS, Go, YAML, JSON, TOML, .env, shell `export`, CLI flags and XML;
+One pattern covers Python, JS/TS, Go, YAML, JSON, TOML, .env, shell `export`, CLI flags and XML
+(and a whole unquoted line value with brackets in it, `apikey = m{{h}o)p${e]nob(ody`);
 `check_*` then decide from the NAME (which words it is made of) and the value's shape whether
 the value is a literal secret or code that only reads one (`os.environ["DB_PASSWORD"]`,
 `password = getpass()`, `password: str`). Only the value is replaced, so code still parses.
@@ -11,15 +12,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .validators import code_reference, placeholder, random_token
+from .validators import code_reference, entropy, placeholder, random_token
 
 # The match starts AT the keyword (an engine anchor); the rest of the name sits in a lookbehind.
 _NAME = r"(?<=(?<![\w$.@-])(?P<pre>[\w$.@-]{0,40}))(?P<kw>(?i:%s))(?P<post>[\w$.-]{0,40}+)"
 _VALUE = r"""
 (?:
    (?P<sep>["'\]]{0,2}[ \t]*(?::[ \t]*[A-Za-z_][\w.\[\]|, ]{0,40}?[ \t]*(?==))?
-          (?::=|=>|===?|!==?|\+?=|:)[ \t]*|[ \t]+)
-   (?:[rbuRBUf]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,500})(?P=kq)
+          (?::=|=>|===?|!==?|\+?=|:)[ \t]*(?:!!?[A-Za-z]{1,20}[ \t]+)?
+          |[ \t]+(?:is|was)[ \t]+(?:now[ \t]+|still[ \t]+)?(?=[^\s])|[ \t]+
+          |["'][ \t]*(?:,|[ \t]value[ \t]*=)[ \t]*(?=["']))
+   (?:[rbuRBUf@$]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,500})(?P=kq)
+     |(?=[^\s"'`;,&|<>]{0,40}[(){}\[\]])(?<=(?:^|\n)[ \t]*(?:export[ \t]+)?[^\s=:]{1,80}[ \t]*(?::=|=|:)[ \t]*)
+        (?P<kl>)(?P<value>[^\s"'`;,&|<>][^\s"'`;,&|<>]{5,499}+)(?=[ \t]*(?:\r?\n|$))
      |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[])(?<!:))
  | >(?P<kx>)(?P<value>[^<\n]{1,200})</
 )
@@ -135,17 +140,64 @@ def _names_a_secret(value: str) -> bool:
     )
 
 
+# A YAML/Python block opener (`if not password: raise`), not a value.
+_CODE_WORDS = {"raise", "return", "pass", "continue", "break", "yield", "await", "print", "else", "try", "del"}
+_ENV_READS = ("process.env", "os.environ", "os.getenv", "import.meta.env", "ENV[", "ENV.fetch", "System.getenv")
+# `getpass()`, `os.environ["X"]`, `cfg[key]`: code, not a value with brackets in it.
+_CALL = re.compile(r"[A-Za-z_$][\w$.]*[(\[]")
+_YAML_TAG = re.compile(r"!!?[A-Za-z]+")  # `password: !vault |`: the tag of a block that follows
+_NO_SPACE_WORD = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+def _paired_value(value: str) -> bool:
+    """After `"NAME", "value"` (a call or a tuple) or `key="NAME" value="…"`: the value must look
+    like a secret, since such pairs also list field names and labels (`("password", "email")`,
+    `translate("password", "Mot de passe")`)."""
+    if any(c.isspace() for c in value) or len(value) < 6 or value.startswith("-"):
+        return False  # a space: prose; a dash: another flag (`add_argument("--api-key", "--apikey")`)
+    return not _NO_SPACE_WORD.fullmatch(value) or random_token(value)
+
+
+def _prose_value(value: str) -> bool:
+    """`my password is Xk9#mP2qL`: prose says `the password is required` / `is too short` too,
+    so the value must hold a digit and a letter, or be random."""
+    v = value.rstrip(".!?")
+    if len(v) < 6 or code_reference(v):
+        return False
+    return (any(c.isdigit() for c in v) and any(c.isalpha() for c in v)) or random_token(v, 6, 2.5)
+
+
+def _dockerfile_env(m: Any) -> bool:
+    """`ENV NAME value` (Dockerfile): whitespace is the separator there."""
+    start = m.start("pre") if m.group("pre") else m.start("kw")
+    line = m.string[m.string.rfind("\n", 0, start) + 1 : start]
+    return line.strip() in ("ENV", "ARG")
+
+
 def _literal_secret(m: Any, level: str) -> bool:
     value: str = m.group("value")
     name = (m.group("pre") or "") + m.group("kw") + (m.group("post") or "")
     if placeholder(value) or value.strip().lower() in _TYPE_WORDS:
         return False
+    raw_sep = m.group("sep") or ""
+    if raw_sep[:1] in "\"'" and ("," in raw_sep or "value" in raw_sep):
+        return _paired_value(value) and (level != "weak" or random_token(value))
+    if raw_sep.split()[:1] in (["is"], ["was"]):
+        return _prose_value(value) and (level != "weak" or random_token(value))
+    if m.group("kl") is not None:  # a whole unquoted line value with brackets in it
+        return (
+            not _CALL.match(value)
+            and sum(c.isalnum() for c in value) >= 3
+            and (level != "weak" or entropy(value) >= 3.0)
+        )
     if level == "weak":
         return random_token(value)
     if m.group("kb") is not None:
-        sep = (m.group("sep") or "").strip(" \t\"'")
+        sep = raw_sep.strip(" \t\"'")
         flag = name.startswith("-")
-        if not sep and not flag:
+        if sep.startswith(":") and (value in _CODE_WORDS or _YAML_TAG.fullmatch(value)) or value.startswith(_ENV_READS):
+            return False
+        if not sep and not flag and not _dockerfile_env(m):
             return False  # `private_key foo`: whitespace only works before a quote or after a flag
         if code_reference(value):
             env_style = sep == "=" and name.lstrip("$").isupper()

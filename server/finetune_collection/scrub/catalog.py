@@ -6,7 +6,8 @@ the type names below. All are on by default.
 
 | type                | placeholder          | what                                                    |
 |---------------------|----------------------|---------------------------------------------------------|
-| private_key         | `<PRIVATE_KEY>`      | PEM/OpenSSH/PGP private key blocks, also `\\n`-escaped   |
+| private_key         | `<PRIVATE_KEY>`      | PEM/OpenSSH/PGP private key blocks, also `\\n`-escaped;  |
+|                     |                      | SSH2 (`---- BEGIN SSH2 …`) and PuTTY `.ppk` keys         |
 | jwt                 | `<JWT>`              | `eyJ….eyJ….sig` JSON Web Tokens                          |
 | anthropic_key       | `<API_KEY>`          | `sk-ant-…`                                              |
 | api_key             | `<API_KEY>`          | OpenAI `sk-…`, `sk-proj-…` (the seed's type)             |
@@ -25,14 +26,19 @@ the type names below. All are on by default.
 | huggingface_token   | `<HF_TOKEN>`         | `hf_…`, `api_org_…`                                      |
 | provider_token      | `<API_KEY>`          | other prefixed keys: Shopify, DigitalOcean, Databricks,  |
 |                     |                      | Vault, Grafana, Linear, Postman, Doppler, New Relic,      |
-|                     |                      | Sentry, age, Telegram, Mailgun, Square, Azure AD, Docker  |
+|                     |                      | Sentry, age, Telegram, Mailgun, Square, Azure AD, Docker, |
+|                     |                      | Discord bots, Atlassian, Heroku, Alibaba, Meta, Groq,     |
+|                     |                      | Perplexity, xAI, RubyGems, NuGet, Mailchimp, Terraform,   |
+|                     |                      | 1Password, Notion, Dropbox and ~30 more gitleaks shapes   |
 | webhook_url         | `<WEBHOOK>`          | Discord and Teams webhook URLs                           |
 | url_credentials     | `<REDACTED>`         | the password in `scheme://user:PASSWORD@host`            |
 | auth_header         | `<SECRET>`           | `Authorization: Bearer/Basic/Token …`, bare `Bearer …`   |
 | password            | `<REDACTED>`         | values of password/passwd/pwd/passphrase names,          |
-|                     |                      | `mysql -p…`, `curl -u user:…`, `sshpass -p …`             |
+|                     |                      | `mysql -p…`, `curl -u user:…`, `sshpass -p …`,            |
+|                     |                      | `htpasswd -b file user …`                                |
 | secret              | `<SECRET>`           | values of secret/api_key/credential names; of            |
-|                     |                      | token/key/auth names only when high-entropy              |
+|                     |                      | token/key/auth names only when high-entropy; signed-URL  |
+|                     |                      | `sig=`, `X-Amz-Signature=`, `X-Amz-Security-Token=`      |
 | email               | `<EMAIL>`            | addresses, incl. plus-addressing, `mailto:`, `<…>`       |
 | credit_card         | `<CREDIT_CARD>`      | 13-19 digits, Luhn, issuer prefix, plain/spaced/dashed   |
 | iban                | `<IBAN>`             | mod-97 and country length checked (python-stdnum)        |
@@ -85,6 +91,19 @@ def _pem_body(value: str) -> bool:
     return sum(c.isalnum() or c in "+/" for c in body) >= 32 and "..." not in body[:64]
 
 
+def _discord_id(segment: str) -> bool:
+    try:
+        decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    except (binascii.Error, ValueError):
+        return False
+    return 17 <= len(decoded) <= 20 and decoded.isdigit()
+
+
+# Base64 of ASCII digits: every 4 characters are [MNO] [DTjz] [AEIMQUYcgk] [w-z0-5], so a Discord
+# token's characters 2-5 are one of these 1200 literals, which ordinary text almost never holds.
+_DISCORD_ANCHORS = tuple(a + b + c + d for a in "dtjz" for b in "aeimquycgk" for c in "wxyz012345" for d in "mno")
+
+
 def _url_password(value: str) -> bool:
     # Templates stay (`${DB_PASS}`, `<password>`, `%s`, `****`); literal words are still replaced.
     return not (value.startswith(("$", "<", "{", "%")) or set(value) <= set("*x•X.") or value == ":")
@@ -119,6 +138,25 @@ CATALOG: list[Rule] = [
         "<PRIVATE_KEY>",
         validator=_pem_body,
         anchors=("-----",),  # not `-----begin`: under (?i) `İ` matches `i`, and folding drops it
+    ),
+    Rule(
+        "private_key",
+        # SSH2 (RFC 4716, `ssh.com`/Tectia) keys: four dashes and spaces, headers before the body.
+        r"---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[\s\S]{0,40000}?---- END SSH2 ENCRYPTED PRIVATE KEY ----",
+        "<PRIVATE_KEY>",
+        validator=lambda s: _pem_body("-----" + s.split("----", 2)[-1].rsplit("---- END", 1)[0]),
+        anchors=("----",),
+    ),
+    Rule(
+        "private_key",
+        # PuTTY .ppk: from the header through the private lines (and their MAC).
+        r"PuTTY-User-Key-File-[0-9]:[^\n]{0,200}(?:\r?\n[A-Za-z-]{1,40}:[^\n]{0,200}){0,6}"
+        r"(?:\r?\n[A-Za-z0-9+/=]{1,200}(?![^\r\n])){0,400}\r?\nPrivate-Lines:[ \t]*[0-9]+"
+        r"(?:\r?\n[A-Za-z0-9+/=]{1,200}(?![^\r\n]))+"
+        r"(?:\r?\nPrivate-(?:MAC|Hash):[ \t]*[0-9a-fA-F]+)?",
+        "<PRIVATE_KEY>",
+        validator=lambda s: len(s.split("Private-Lines:", 1)[-1]) >= 40,
+        anchors=("putty-user-key-file-",),
     ),
     Rule("jwt", _B + r"eyJ[A-Za-z0-9_-]{8,}\.ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*" + _E, "<JWT>", anchors=("eyj",)),
     Rule(
@@ -223,7 +261,7 @@ CATALOG: list[Rule] = [
         (r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}", ("pmak-",)),  # Postman
         (r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}", ("dp.",)),  # Doppler
         (r"NRAK-[A-Z0-9]{27}", ("nrak-",)),  # New Relic
-        (r"sntr[ysu]_[A-Za-z0-9_=+/-]{30,}", ("sntr",)),  # Sentry
+        (r"sntry[su]_[A-Za-z0-9_=+/-]{30,}", ("sntry",)),  # Sentry: sntrys_ (org), sntryu_ (user)
         (r"AGE-SECRET-KEY-1[0-9A-Z]{58}", ("age-secret-key-1",)),  # age
         (r"key-[0-9a-f]{32}", ("key-",)),  # Mailgun
         (r"sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}", ("sq0",)),  # Square
@@ -234,8 +272,90 @@ CATALOG: list[Rule] = [
         # Matched from their middle literal; `lead` extends the replaced span backwards. Azure's
         # `Q~` is too short to anchor on: that rule scans.
         (r"(?<=(?<![A-Za-z0-9_~.-])(?P<lead>[A-Za-z0-9_~.]{3}[0-9]))Q~[A-Za-z0-9_~.-]{31,34}", ()),  # Azure AD
-        (r"(?<=(?<![0-9A-Za-z])(?P<lead>[0-9]{8,10})):AA[A-Za-z0-9_-]{33}", (":aa",)),  # Telegram bot
+        (r"(?<=(?<![0-9A-Za-z])(?P<lead>[0-9]{5,16})):AA[A-Za-z0-9_-]{32,34}", (":aa",)),  # Telegram bot
+        # Middle or trailing literals, the rest of the token is the `lead`.
+        (r"(?<=(?<![A-Za-z0-9])(?P<lead>[a-z0-9]{14}))\.atlasv1\.[A-Za-z0-9_=-]{60,70}", (".atlasv1.",)),  # Terraform
+        (r"(?<=(?<![A-Za-z0-9_])(?P<lead>[A-Za-z0-9]{6}_[A-Za-z0-9]{29}))_mmk", ("_mmk",)),  # MaxMind
+        (r"(?<=(?<![A-Za-z0-9])(?P<lead>[a-f0-9]{32}))-us[0-9]{1,2}", ("-us",)),  # Mailchimp
         bound=False,
+    ),
+    *_keys(
+        "provider_token",
+        "<API_KEY>",
+        (r"pplx-[A-Za-z0-9]{48}", ("pplx-",)),  # Perplexity
+        (r"gsk_[A-Za-z0-9]{52}", ("gsk_",)),  # Groq
+        (r"xai-[A-Za-z0-9]{80}", ("xai-",)),  # xAI
+        (r"r8_[A-Za-z0-9]{37}", ("r8_",)),  # Replicate
+        (r"pcsk_[A-Za-z0-9_]{50,}", ("pcsk_",)),  # Pinecone
+        (r"lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}", ("lsv2_",)),  # LangSmith
+        (r"rubygems_[a-f0-9]{48}", ("rubygems_",)),  # RubyGems
+        (r"CLOJARS_[a-z0-9]{60}", ("clojars_",)),  # Clojars
+        (r"oy2[a-z0-9]{43}", ("oy2",)),  # NuGet
+        (r"EAA[A-Z][A-Za-z0-9_-]{60,400}", ("eaa",)),  # Square access token, Facebook/Meta tokens
+        (r"HRKU-AA[A-Za-z0-9_-]{58}", ("hrku-",)),  # Heroku
+        (r"LTAI[A-Za-z0-9]{20}", ("ltai",)),  # Alibaba Cloud
+        (r"NRJS-[a-f0-9]{19}", ("nrjs-",)),  # New Relic browser
+        (r"NRII-[A-Za-z0-9-]{32}", ("nrii-",)),  # New Relic insert
+        (r"whsec_[A-Za-z0-9+/=]{32,}", ("whsec_",)),  # Stripe/Svix webhook signing secret
+        (r"ATATT3[A-Za-z0-9_=-]{186}", ("atatt3",)),  # Atlassian API token
+        (r"ATBB[A-Za-z0-9_=.-]{32,}", ("atbb",)),  # Bitbucket app password
+        (r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}", ("pat",)),  # Airtable
+        (r"CFPAT-[A-Za-z0-9_-]{43}", ("cfpat-",)),  # Contentful
+        (r"dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}", ("dt0c01.",)),  # Dynatrace
+        (r"EZ[AT]K[A-Za-z0-9]{54}", ("ezak", "eztk")),  # EasyPost
+        (r"duffel_(?:test|live)_[A-Za-z0-9_=-]{43}", ("duffel_",)),  # Duffel
+        (r"FLW(?:PUBK|SECK)(?:_TEST)?-[a-fA-F0-9]{32}-X", ("flwpubk", "flwseck")),  # Flutterwave
+        (r"fio-u-[A-Za-z0-9_=-]{64}", ("fio-u-",)),  # Frame.io
+        (r"[ps]k\.eyJ1Ijoi[A-Za-z0-9_-]{30,}\.[A-Za-z0-9_-]{20,}", ("pk.eyj1ijoi", "sk.eyj1ijoi")),  # Mapbox
+        (r"sha256~[A-Za-z0-9_-]{43}", ("sha256~",)),  # OpenShift
+        (r"pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_=.-]{32,64}", ("pscale_",)),  # PlanetScale
+        (r"pnu_[A-Za-z0-9]{36}", ("pnu_",)),  # Prefect
+        (r"rdme_[a-z0-9]{70}", ("rdme_",)),  # ReadMe
+        (r"xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}", ("xkeysib-",)),  # Brevo/Sendinblue
+        (r"shippo_(?:live|test)_[a-f0-9]{40}", ("shippo_",)),  # Shippo
+        (r"tfp_[A-Za-z0-9_.=-]{59}", ("tfp_",)),  # Typeform
+        (r"ntn_[0-9]{11}[A-Za-z0-9]{35}", ("ntn_",)),  # Notion
+        (r"secret_[A-Za-z0-9]{43}", ("secret_",)),  # Notion (legacy integration token)
+        (r"ops_eyJ[A-Za-z0-9+/_=-]{100,}", ("ops_eyj",)),  # 1Password service account
+        (r"A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})(?:-[A-Z0-9]{5}){3}", ("a3-",)),  # 1Password
+        (r"sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}", ("sgp_",)),  # Sourcegraph
+        (r"ico-[A-Za-z0-9]{32}", ("ico-",)),  # Infracost
+        (r"API-[A-Z0-9]{26}", ("api-",)),  # Octopus Deploy
+        (r"s-s4t2(?:ud|af)-[a-f0-9]{64}", ("s-s4t2",)),  # 42 intra
+        (r"tk-us-[A-Za-z0-9_-]{48}", ("tk-us-",)),  # Scalingo
+        (r"sl\.[A-Za-z0-9_=-]{130,152}", ("sl.",)),  # Dropbox
+        (r"pat\.[A-Za-z0-9_-]{22}\.[0-9a-f]{24}\.[A-Za-z0-9]{20}", ("pat.",)),  # Harness
+        (r"(?:live|test)_(?:pub_[a-f0-9]{31}|[a-f0-9]{35})", ("live_", "test_")),  # Lob
+        (r"AKCp[A-Za-z0-9]{69}", ("akcp",)),  # JFrog Artifactory API key
+        (r"cmVmd[A-Za-z0-9]{59}", ("cmvmd",)),  # JFrog reference token
+        (r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}", ("v1.0-",)),  # Cloudflare origin CA
+        (r"dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}", ("dnkey-",)),  # Defined Networking
+        (r"p8e-[A-Za-z0-9]{32}", ("p8e-",)),  # Adobe
+        (r"eyJrIjoi[A-Za-z0-9]{60,400}={0,2}", ("eyjrijoi",)),  # Grafana API key
+        (r"AQVN[A-Za-z0-9_-]{35,38}", ("aqvn",)),  # Yandex
+        (r"tskey-[a-z]{0,8}-?[A-Za-z0-9]{8,}-[A-Za-z0-9]{10,}", ("tskey-",)),  # Tailscale
+        (r"nfp_[A-Za-z0-9]{36}", ("nfp_",)),  # Netlify
+        (r"rnd_[A-Za-z0-9]{32}", ("rnd_",)),  # Render
+        (r"figd_[A-Za-z0-9_-]{40}", ("figd_",)),  # Figma
+        (r"phx_[A-Za-z0-9]{43}", ("phx_",)),  # PostHog personal key
+        (r"sb_secret_[A-Za-z0-9_-]{31}", ("sb_secret_",)),  # Supabase
+        (r"bkua_[a-f0-9]{40}", ("bkua_",)),  # Buildkite
+        (r"CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}", ("ccipat_",)),  # CircleCI
+        (r"re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}", ("re_",)),  # Resend
+        (r"1//0[A-Za-z0-9_-]{40,}", ("1//0",)),  # Google OAuth refresh token
+        (r"A{20,24}[A-Za-z0-9%]{30,}(?:%3D|%2B|%2F)[A-Za-z0-9%]{10,}", ("aaaaaaaaaaaaaaaaaaaa",)),  # X/Twitter bearer
+        validator=lambda s: v.key_token(s) and v.entropy(s) > 3.0,
+    ),
+    Rule(
+        "provider_token",
+        # Discord bot token: base64 of the bot's numeric id, a timestamp, an HMAC. Base64 of ASCII
+        # digits has a fixed shape (`_DISCORD_ANCHORS`), so the rule is anchored on the token's
+        # characters 2-5 with the first as the `lead`; the id must also decode to digits.
+        r"(?<=(?<![A-Za-z0-9_.-])(?P<lead>[MNO]))[DTjz][AEIMQUYcgk][w-z0-5][A-Za-z0-9_-]{20,24}"
+        r"\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_.-])",
+        "<API_KEY>",
+        validator=lambda s: _discord_id(s.split(".", 1)[0]),
+        anchors=_DISCORD_ANCHORS,
     ),
     *_keys(
         "webhook_url",
@@ -253,10 +373,19 @@ CATALOG: list[Rule] = [
     Rule(
         "url_credentials",
         r"(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30})://[^\s:@/?#\"'<>]{0,128}:"
-        r"(?P<value>[^\s@/?#\"'<>]{1,256})@(?=[A-Za-z0-9\[_-])",
+        r"(?P<value>[^\s@/?\"'<>]{1,256})@(?=[A-Za-z0-9\[_/-])",
         "<REDACTED>",
         validator=_url_password,
         anchors=("://",),
+    ),
+    Rule(
+        "secret",
+        # Signed URLs: an Azure SAS `sig=`, AWS/GCS presigned signatures and the STS session token
+        # that rides along. Only the value is replaced; the URL stays readable.
+        r"(?<=[?&])(?:sig|X-Amz-Signature|X-Amz-Security-Token|X-Goog-Signature)=(?P<value>[A-Za-z0-9%+/=_.-]{20,})",
+        "<SECRET>",
+        validator=lambda s: v.key_token(s) and v.entropy(s) > 3.0,
+        anchors=("sig", "x-amz-s", "x-goog-signature"),
     ),
     Rule(
         "auth_header",
@@ -291,6 +420,15 @@ CATALOG: list[Rule] = [
         anchors=("mysql", "curl", "sshpass"),
     ),
     Rule(
+        "password",
+        # htpasswd -b[c…] FILE USER PASSWORD (the batch form takes the password as an argument)
+        r"htpasswd[ \t]+(?:-[A-Za-z]+[ \t]+)*?-[A-Za-z]*b[A-Za-z]*[ \t]+(?:-[A-Za-z]+[ \t]+)*"
+        r"[^\s-][^\s]*[ \t]+[^\s]+[ \t]+[\"']?(?P<value>[^\s'\"]+)",
+        "<REDACTED>",
+        validator=lambda s: not v.placeholder(s) and not s.startswith("$"),
+        anchors=("htpasswd",),
+    ),
+    Rule(
         "secret",
         assign.pattern("secret|token|key|auth|credential"),
         "<SECRET>",
@@ -309,8 +447,19 @@ CATALOG: list[Rule] = [
         prefilter=("@",),
     ),
     Rule(
+        "email",
+        # A quoted local part (`"john smith"@example.com`): rare, so scanned only where `"@` occurs,
+        # from the `@` (a literal the regex module jumps to) with the quoted part as the `lead`.
+        r"(?<=(?<![A-Za-z0-9\"])(?P<lead>\"[^\"\n@<>]{1,62}\"))@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
+        "<EMAIL>",
+        validator=v.email,
+        prefilter=('"@',),
+    ),
+    Rule(
         "credit_card",
-        _NB + r"[2-6][0-9]{3}(?:[ -]?[0-9]{2,6}){2,5}" + _NE,
+        # Not the digits of a spaced IBAN (`DE89 3704 0044 …` whose checksum failed).
+        _NB + r"(?<![A-Z]{2}[0-9]{2} )[2-6][0-9]{3}(?:[ -]?[0-9]{2,6}){2,5}" + _NE,
         "<CREDIT_CARD>",
         validator=v.card,
         prefilter=_DIGITS,
@@ -355,8 +504,10 @@ CATALOG: list[Rule] = [
     Rule(
         "ip_address",
         # Compressed IPv6 always holds `::`: anchor there, the groups before it are the `lead`.
+        # An IPv4-mapped address (`::ffff:8.8.4.4`) keeps its dotted tail.
         r"(?<=(?<![0-9A-Za-z_:.])(?P<lead>(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?)::"
-        r"(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?(?![0-9A-Za-z_:.])",
+        r"(?:[Ff]{4}:" + _OCTET + r"(?:\." + _OCTET + r"){3}"
+        r"|(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?)(?![0-9A-Za-z_:.])",
         "<IP_ADDRESS>",
         validator=v.ipv6,
         prefilter=("::",),

@@ -24,6 +24,30 @@ def fold(text: str) -> bytes:
     return text.encode("latin-1", "replace").translate(FOLD)
 
 
+def _class(chars: set[bytes]) -> bytes:
+    if len(chars) == 1:
+        return re.escape(next(iter(chars)))
+    return b"[" + b"".join(re.escape(c) for c in sorted(chars)) + b"]"
+
+
+def _trie(grams: list[bytes]) -> bytes:
+    """A regex matching the first byte of each of the three-byte `grams` (the other two in a
+    lookahead, so overlapping grams are all found): the first byte, then for each set of second
+    bytes that share their third bytes, two classes. Every branch starts with a literal byte, so
+    sre skips positions that start no gram in a tight loop (a leading lookahead defeats that)."""
+    tree: dict[bytes, dict[bytes, set[bytes]]] = {}
+    for g in grams:
+        tree.setdefault(g[:1], {}).setdefault(g[1:2], set()).add(g[2:3])
+    branches = []
+    for first, seconds in sorted(tree.items()):
+        by_thirds: dict[frozenset[bytes], set[bytes]] = {}
+        for second, thirds in seconds.items():
+            by_thirds.setdefault(frozenset(thirds), set()).add(second)
+        alts = sorted(_class(secs) + _class(set(thirds)) for thirds, secs in by_thirds.items())
+        branches.append(re.escape(first) + b"(?=" + b"|".join(alts) + b")")
+    return b"|".join(branches)
+
+
 class Literals:
     """Finds every anchor literal (case-insensitively) in one pass over a text.
 
@@ -42,14 +66,12 @@ class Literals:
                 self.grams.setdefault(key[:3], []).append(lit)
             else:
                 self.rest.append(lit)
-        # Short texts: one zero-width `re` match per position whose first three characters
-        # start a literal, the alternatives grouped by first character (sre tests each branch's
-        # first literal cheaply, ~50 ns a character).
-        firsts: dict[bytes, list[bytes]] = {}
-        for gram in self.grams:
-            firsts.setdefault(gram[:1], []).append(re.escape(gram[1:]))
-        branches = [re.escape(f) + b"(?:" + b"|".join(sorted(r)) + b")" for f, r in sorted(firsts.items())]
-        self.scan = re.compile(b"(?=" + b"|".join(branches) + b")") if branches else None
+        # Short texts: one `re` match (of one byte) per position whose first three characters
+        # start a literal: a trie by first byte, the next two in a lookahead as character classes
+        # (a class is one test where an alternation of literals costs one per branch; Discord's
+        # 400 grams are 4 x 10 x 10 characters). Measured on 2000 texts of 300 characters: 33 ms
+        # for the old flat lookahead alternation, 26 ms this way with the same literals.
+        self.scan = re.compile(_trie(list(self.grams))) if self.grams else None
         self.table: Any = None  # numpy tables, built on the first long text
         self.number: Any = None
         self.fourth: Any = None

@@ -55,7 +55,13 @@ def card(value: str) -> bool:
 def iban(value: str) -> bool:
     from stdnum import iban as stdnum_iban  # lazy: only pays its import when a candidate appears
 
-    return bool(stdnum_iban.is_valid(value.replace(" ", "")))
+    # mod-97 and the country's length and format; not the national check digits some countries
+    # add inside the BBAN (Belgium's `BE68 5390 0754 7034`, the standard example, fails those).
+    try:
+        stdnum_iban.validate(value.replace(" ", ""), check_country=False)
+    except ValueError:  # stdnum's ValidationError subclasses ValueError
+        return False
+    return True
 
 
 def ssn(value: str) -> bool:
@@ -128,8 +134,11 @@ def _regions(d: str) -> tuple[str | None, ...]:
     return ()
 
 
+# How national NANP numbers are grouped: (425) 882-9090, 1-800-555-0199, 425-8829090, plain.
+_NANP_GROUPS = {(3, 3, 4), (1, 3, 3, 4), (3, 7), (1, 3, 7), (10,), (11,)}
 _ZIP4 = re.compile(r"[0-9]{5}-[0-9]{4}")
 _DOTTED_QUAD = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,3}){3}")
+_BR_AREA = re.compile(r"\([1-9][0-9]\)")  # `(11) 91234-5678`: a two-digit area code is Brazil's form
 _DATE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
 
 
@@ -153,8 +162,13 @@ def phone(value: str) -> bool:
     if text.startswith("00"):
         text = "+" + text[2:]
     regions = (None,) if text.startswith("+") else _regions(d)
+    if _BR_AREA.match(text):
+        regions = ("BR", *regions)
     grouped = any(c in value for c in " -().")
+    groups = tuple(len(g) for g in re.findall(r"[0-9]+", value))
     for region in regions:
+        if region == "US" and groups not in _NANP_GROUPS:
+            continue  # `Order 2024-123456`, `PO 5550-123-456`: NANP numbers are written 3-3-4
         try:
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
@@ -184,8 +198,10 @@ _NOT_SECRET_WORDS = re.compile(r"(?i)(?:^|[^a-z])(?:example|your|placeholder|dum
 
 
 def placeholder(value: str) -> bool:
+    """Also AWS's documentation convention: example keys end in or hold `EXAMPLE`
+    (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`)."""
     v = value.strip().strip("\"'`")
-    return not v or bool(_PLACEHOLDER.fullmatch(v)) or bool(_NOT_SECRET_WORDS.search(v))
+    return not v or "EXAMPLE" in v or bool(_PLACEHOLDER.fullmatch(v)) or bool(_NOT_SECRET_WORDS.search(v))
 
 
 def code_reference(value: str) -> bool:
