@@ -155,3 +155,31 @@ def test_module_entry_point_runs() -> None:
     proc = subprocess.run([sys.executable, "-c", "import finetune_collection.cli as c; c.main()", "--help"],
                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "server")})
     assert proc.returncode == 0 and "import" in proc.stdout
+
+
+BROKEN_DOCS = [  # documents edited by hand so that they break the example schema
+    {"input": "not an object"},
+    {"messages": [1, "x", None], "created_at": "garbage", "status": 5},
+    {"input": {"user": ["x"]}, "quality_score": "high", "task_type": {"a": 1}},
+    {"id": "other", "input": {"user": "u"}, "output": {"assistant": "a"}, "redactions": {"email": "x"}},
+]
+
+
+def test_hand_edited_examples_never_brick_the_store(finetune_home: Path) -> None:
+    """The error for a document that breaks the schema says `finetune delete ID`; that must work,
+    and nothing else may crash on it (opening the store re-keyed it for dedup and raised)."""
+    good = json.loads(run_cli("add", "--user", "real one", "--assistant", "kept", "--quality", "high",
+                              "--approved", "--json", check=True).stdout)["id"]
+    with open(finetune_home / "examples.json", "ab") as f:
+        for n, doc in enumerate(BROKEN_DOCS):
+            f.write(json.dumps({"op": "put", "t": "examples", "id": f"bad{n}", "doc": doc}).encode() + b"\n")
+    for args in (["list"], ["list", "--json"], ["stats"], ["stats", "--json"], ["dedup"],
+                 ["purge", "--before", "2099-01-01"], ["export", "--check"], ["show", "bad0"], ["approve", "bad1"]):
+        proc = run_cli(*args)
+        assert "Traceback" not in proc.stderr + proc.stdout, (args, proc.stderr[-800:])
+        assert proc.returncode in (0, 1), (args, proc.returncode)
+        if proc.returncode:
+            assert "finetune delete bad" in proc.stderr, (args, proc.stderr)
+    assert run_cli("delete", *(f"bad{n}" for n in range(len(BROKEN_DOCS)))).returncode == 0
+    assert [json.loads(x)["id"] for x in run_cli("list", "--json").stdout.splitlines()] == [good]
+    assert run_cli("stats").returncode == 0

@@ -319,8 +319,11 @@ def list_(app: App, status: str | None, task_type: str | None, limit: int | None
         if as_json:
             emit(row)
         else:
-            click.echo(f"{row['id']:<20} {row['status']:<9} {row['quality_score']:<5g} "
-                       f"{row['task_type']:<18} {row['created_at']}  {row['preview']}")
+            # str(): a document edited by hand may hold any JSON type in these fields
+            q = row["quality_score"]
+            score = f"{q:<5g}" if isinstance(q, int | float) else f"{q!s:<5}"
+            click.echo(f"{row['id']!s:<20} {row['status']!s:<9} {score} "
+                       f"{row['task_type']!s:<18} {row['created_at']}  {row['preview']}")
 
 
 @cli.command()

@@ -84,7 +84,14 @@ class Store:
             batch: list[dict[str, Any]] = []
             for doc_id in missing:
                 if doc_id in self._docs() and doc_id not in self.deduper:
-                    batch.append({"op": "put", "t": "dedup", "id": doc_id, "doc": self.deduper.keys(self.get(doc_id))})
+                    try:
+                        example = self.get(doc_id)
+                    except StoreCorrupt:
+                        # A record that no longer fits the schema cannot be keyed. Opening the
+                        # store must still work: `finetune delete ID`, which the error advises,
+                        # opens it too. Commands that read the example report it.
+                        continue
+                    batch.append({"op": "put", "t": "dedup", "id": doc_id, "doc": self.deduper.keys(example)})
                 if len(batch) >= HEAL_BATCH:
                     self.storage.append(batch)
                     batch = []
@@ -126,9 +133,11 @@ class Store:
 
     def docs(self, status: Status | None = None) -> Iterator[dict[str, Any]]:
         """Stored documents, oldest first (raw dicts: cheap for listings and stats)."""
-        for doc in list(self._docs().values()):
+        for doc_id, doc in list(self._docs().items()):
             if status is None or doc.get("status") == status:
-                yield doc
+                # The record's id is the truth: a document edited outside us may lack its own
+                # "id" or disagree, and callers (purge, dedup, review) act on doc["id"].
+                yield doc if doc.get("id") == doc_id else {**doc, "id": doc_id}
 
     def _parse(self, example_id: str, doc: dict[str, Any]) -> Example:
         try:
