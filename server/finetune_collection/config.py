@@ -197,6 +197,8 @@ def load(path: Path | None = None) -> Config:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise ConfigError(f"{path}: cannot read config file: {err.strerror}") from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {err.start}); save the config as UTF-8") from None
     return parse(text, str(path))
 
 
@@ -207,6 +209,8 @@ def parse(text: str, source: str = "config.yaml") -> Config:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError as err:
         raise ConfigError(f"{source}: not valid YAML: {err}") from None
+    except RecursionError:  # PyYAML recurses per nesting level
+        raise ConfigError(f"{source}: nested too deeply to parse; a config is a few levels deep") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
