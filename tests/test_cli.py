@@ -183,3 +183,106 @@ def test_hand_edited_examples_never_brick_the_store(finetune_home: Path) -> None
     assert run_cli("delete", *(f"bad{n}" for n in range(len(BROKEN_DOCS)))).returncode == 0
     assert [json.loads(x)["id"] for x in run_cli("list", "--json").stdout.splitlines()] == [good]
     assert run_cli("stats").returncode == 0
+
+
+def _sh(script: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run a command line through sh, for redirections subprocess cannot express (`>&-`)."""
+    cmd = " ".join(f"'{part}'" for part in finetune_cmd())
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT / "server"), **env}
+    return subprocess.run(["sh", "-c", script.replace("finetune", cmd, 1)], capture_output=True, text=True,
+                          env=full_env, timeout=120)
+
+
+def _stored_ids() -> list[str]:
+    return [json.loads(x)["id"] for x in run_cli("list", "--json", check=True).stdout.splitlines()]
+
+
+def test_closed_stdin_stdout_or_stderr_is_not_a_crash(tmp_path: Path) -> None:
+    """Python sets sys.stdout (…) to None for a closed descriptor: every write raised."""
+    lines = tmp_path / "in.jsonl"
+    lines.write_text("".join(json.dumps(example(n)) + "\n" for n in range(3)) + "not json\n")
+    proc = _sh(f"finetune import --json '{lines}' >&-")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(_stored_ids()) == 3
+    proc = _sh(f"finetune import '{lines}' 2>&-")
+    assert proc.returncode == 0 and "duplicate 3" in proc.stdout, proc.stdout
+    proc = _sh("finetune add <&-")
+    assert proc.returncode == 2 and "stdin is empty" in proc.stderr, proc.stderr
+    proc = _sh("finetune scrub --jsonl <&-")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_import_json_goes_on_when_its_reader_leaves(tmp_path: Path) -> None:
+    """`finetune import --json big.jsonl | head -1` used to stop after the first example, exit 0."""
+    lines = tmp_path / "in.jsonl"
+    lines.write_text("".join(json.dumps(example(n)) + "\n" for n in range(60)))
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT / "server")}
+    proc = subprocess.Popen([*finetune_cmd(), "import", "--json", str(lines)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=full_env)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = json.loads(proc.stdout.readline())
+    proc.stdout.close()  # like `head -1`
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert "Traceback" not in err
+    ids = _stored_ids()
+    assert first["id"] in ids and len(ids) == 60
+
+
+def test_data_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    for args in (["list"], ["add", "--user", "u", "--assistant", "a"], ["stats"]):
+        proc = run_cli(*args, env={"FINETUNE_HOME": str(not_a_folder)})
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        assert f"{not_a_folder}: not a folder" in proc.stderr and "FINETUNE_HOME" in proc.stderr
+    assert not_a_folder.read_text() == "x"
+
+
+@pytest.mark.parametrize(
+    ("stdin_fields", "flags", "message"),
+    [
+        ({"signals": "ab"}, ["--signal", "tests_passed"], "signals: Input should be a valid list"),
+        ({"metadata": 5}, ["--approved"], "metadata: Input should be a valid dictionary"),
+        ({"metadata": []}, ["--approved"], "metadata: Input should be a valid dictionary"),
+    ],
+)
+def test_add_flags_never_crash_on_wrong_typed_stdin_fields(
+    stdin_fields: dict[str, object], flags: list[str], message: str
+) -> None:
+    data = {"input": {"user": "u"}, "output": {"assistant": "a"}, **stdin_fields}
+    proc = run_cli("add", *flags, input=json.dumps(data))
+    assert proc.returncode == 1 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_add_signal_flag_joins_null_signals_and_a_bom_is_not_json_error() -> None:
+    data = {"input": {"user": "u"}, "output": {"assistant": "a"}, "signals": None}
+    result = json.loads(run_cli("add", "--signal", "tests_passed", "--json", input=json.dumps(data), check=True).stdout)
+    assert result["quality_score"] == pytest.approx(0.7)
+    data = {"input": {"user": "other"}, "output": {"assistant": "b"}, "quality": "high"}
+    assert run_cli("add", input="\ufeff" + json.dumps(data)).returncode == 0
+
+
+def test_import_accepts_a_byte_order_mark(tmp_path: Path) -> None:
+    lines = tmp_path / "in.jsonl"
+    lines.write_bytes(b"\xef\xbb\xbf" + "".join(json.dumps(example(n)) + "\r\n" for n in range(2)).encode())
+    rows = [json.loads(x) for x in run_cli("import", "--json", str(lines), check=True).stdout.splitlines()]
+    assert [r["status"] for r in rows] == ["accepted", "accepted"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["export", "--min-quality", "nan"], ["export", "--split", "nan"], ["dedup", "--threshold", "nan"],
+     ["add", "--user", "u", "--assistant", "a", "--quality", "nan"]],
+)
+def test_nan_is_a_usage_error(args: list[str]) -> None:
+    proc = run_cli(*args)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "Invalid value" in proc.stderr, proc.stderr
+
+
+def test_config_command_prints_nothing_for_a_bad_config(tmp_path: Path) -> None:
+    bad = tmp_path / "config.yaml"
+    bad.write_text("quality_filters: 5\n")
+    proc = run_cli("config", env={"FINETUNE_CONFIG": str(bad)})
+    assert proc.returncode == 1 and proc.stdout == "" and "quality_filters" in proc.stderr

@@ -90,7 +90,17 @@ class LogStorage(Storage):
         **_: Any,
     ) -> None:
         self.path = Path(path)
-        ensure_private_dir(self.path.parent)
+        try:
+            ensure_private_dir(self.path.parent)
+        except OSError as err:
+            raise StoreError(
+                f"{self.path.parent}: cannot create the data folder ({err.strerror}); "
+                "set FINETUNE_HOME to a folder you can write to"
+            ) from None
+        if not self.path.parent.is_dir():
+            raise StoreError(
+                f"{self.path.parent}: not a folder; set FINETUNE_HOME to a folder (it is created if missing)"
+            )
         self.lock_timeout = lock_timeout
         self._lock = StoreLock(str(self.path) + ".lock", lock_timeout)
         self._wfd: int | None = None
@@ -106,7 +116,13 @@ class LogStorage(Storage):
         self.recovered: list[str] = []
         self._compact_on_release = False
         if not self.path.exists():
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            except OSError as err:  # FINETUNE_HOME is a file, or a folder we may not write to
+                raise StoreError(
+                    f"{self.path}: cannot create the store ({err.strerror}); "
+                    "set FINETUNE_HOME to a folder you can write to"
+                ) from None
             os.close(fd)
             self._fsync_dir()
         self.refresh()
