@@ -286,3 +286,17 @@ def test_config_command_prints_nothing_for_a_bad_config(tmp_path: Path) -> None:
     bad.write_text("quality_filters: 5\n")
     proc = run_cli("config", env={"FINETUNE_CONFIG": str(bad)})
     assert proc.returncode == 1 and proc.stdout == "" and "quality_filters" in proc.stderr
+
+
+@pytest.mark.parametrize("action", ["approve", "reject", "delete"])
+def test_review_of_several_ids_is_all_or_nothing(action: str) -> None:
+    """An unknown id after a good one used to leave the good one changed, with exit 1."""
+    good = json.loads(run_cli("add", "--user", "u", "--assistant", "a", "--quality", "high", "--json",
+                              check=True).stdout)["id"]
+    before = run_cli("show", good, check=True).stdout
+    proc = run_cli(action, good, "ex_nope")
+    assert proc.returncode == 1 and "ex_nope" in proc.stderr and "nothing was changed" in proc.stderr, proc.stderr
+    assert proc.stdout == ""
+    assert run_cli("show", good, check=True).stdout == before
+    again = run_cli(action, good, good)
+    assert again.returncode == 0 and again.stdout.count(good) == 1, again.stderr

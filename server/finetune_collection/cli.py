@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from . import config as config_mod
-from .errors import FinetuneError, InvalidExample
+from .errors import FinetuneError, InvalidExample, NotFound
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -373,9 +373,14 @@ def _review_command(action: str, help_text: str) -> None:
     @pass_app
     @fails_cleanly
     def command(app: App, example_ids: tuple[str, ...]) -> None:
-        for example_id in example_ids:
-            app.pipeline.review(example_id, action)
-            done = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
+        ids = list(dict.fromkeys(example_ids))  # `delete X X` deletes X once
+        try:
+            # All or nothing, under one lock: an unknown id among several changed the ones before it.
+            app.pipeline.review_many(ids, action)
+        except NotFound as err:
+            raise NotFound(f"{err}; nothing was changed" if len(ids) > 1 else str(err)) from None
+        done = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
+        for example_id in ids:
             click.echo(f"{done} {example_id}")
 
 
