@@ -300,3 +300,10 @@ def test_review_of_several_ids_is_all_or_nothing(action: str) -> None:
     assert run_cli("show", good, check=True).stdout == before
     again = run_cli(action, good, good)
     assert again.returncode == 0 and again.stdout.count(good) == 1, again.stderr
+
+
+def test_scrub_jsonl_keeps_a_lone_surrogate_as_an_escape() -> None:
+    proc = run_cli("scrub", "--jsonl", "--explain", input='{"text": "a@b.com \\ud800", "k": "\\udc00"}\n')
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert json.loads(proc.stdout) == {"text": "<EMAIL> \ud800", "k": "\udc00", "findings": [
+        {"type": "email", "start": 0, "end": 7, "line": 1, "col": 1}]}

@@ -80,7 +80,10 @@ def fails_cleanly(fn: F) -> F:
 
 def emit(obj: Any) -> None:
     """One JSON object per line, flushed at once (a printed line is a promise)."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    try:
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    except UnicodeEncodeError:  # a lone surrogate (`"\ud800"` in scrub --jsonl input): \u-escape it
+        sys.stdout.write(json.dumps(obj) + "\n")
     sys.stdout.flush()
 
 
