@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -597,4 +598,7 @@ def discard_stdout() -> None:
 
 def main() -> None:
     _open_closed_std_streams()
+    # The storage logs what it recovered at start-up (for the server's log); the CLI prints it as
+    # a `note:` itself, and Python's last-resort handler would print each one a second time.
+    logging.getLogger("finetune_collection.storage").addHandler(logging.NullHandler())
     cli(prog_name="finetune")
