@@ -177,3 +177,15 @@ def test_example_round_trips_through_the_file(store: Store, seed_example: dict[s
     assert isinstance(doc, dict)
     assert Example.model_validate(doc).id == "ex_12345"
     assert os.path.getsize(store.path) > 0
+
+
+@pytest.mark.parametrize("value", ['"x"', "[1]", "null", "true"])
+def test_a_hand_edited_counter_counts_as_zero(pipeline: Pipeline, store: Store, value: str) -> None:
+    """int(\"x\") raised from stats, and a rejection's bump added to the string."""
+    with open(store.path, "ab") as f:
+        f.write(b'{"op":"put","t":"counters","id":"rejected:below_min_quality","doc":{"n":' + value.encode() + b"}}\n")
+    reopened = Store(store.home, Config())
+    assert reopened.counter_values() == {"rejected:below_min_quality": 0}
+    result = Pipeline(reopened, Config()).collect(example(1, quality_score=0.1))
+    assert result.status == "rejected"
+    assert Store(store.home, Config()).counter_values() == {"rejected:below_min_quality": 1}

@@ -157,7 +157,7 @@ class Store:
         return {k: dict(v) for k, v in self.dedup._read_table().items()}
 
     def counter_values(self) -> dict[str, int]:
-        return {k: int(v.get("n", 0)) for k, v in self.counters._read_table().items()}
+        return {k: _count(v) for k, v in self.counters._read_table().items()}
 
     # -- writes (callers hold `transaction()`) ----------------------------------------------------
     def insert(self, example: Example, keys: dict[str, Any]) -> None:
@@ -204,5 +204,11 @@ class Store:
         )
 
     def bump(self, counter: str, n: int = 1) -> None:
-        current = self.counters._read_table().get(counter, {}).get("n", 0)
+        current = _count(self.counters._read_table().get(counter, {}))
         self.storage.append([{"op": "put", "t": "counters", "id": counter, "doc": {"n": current + n}}])
+
+
+def _count(doc: Any) -> int:
+    """A counter's value; a hand-edited non-integer counts as 0 (it is only a statistic)."""
+    n = doc.get("n", 0) if isinstance(doc, dict) else 0
+    return n if isinstance(n, int) and not isinstance(n, bool) else 0
