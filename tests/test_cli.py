@@ -274,9 +274,9 @@ def test_import_accepts_a_byte_order_mark(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args",
     [["export", "--min-quality", "nan"], ["export", "--split", "nan"], ["dedup", "--threshold", "nan"],
-     ["add", "--user", "u", "--assistant", "a", "--quality", "nan"]],
+     ["add", "--user", "u", "--assistant", "a", "--quality", "nan"], ["export", "--output", ""]],
 )
-def test_nan_is_a_usage_error(args: list[str]) -> None:
+def test_nan_or_an_empty_output_is_a_usage_error(args: list[str]) -> None:
     proc = run_cli(*args)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "Invalid value" in proc.stderr, proc.stderr
 

@@ -315,6 +315,8 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
     from . import export as export_mod
     from .store import STORE_FILE
 
+    if output is not None and output.name in ("", ".", ".."):  # `--output ""` is the current folder
+        raise click.BadParameter("give a file name, e.g. training.jsonl", param_hint="--output")
     request = export_mod.ExportRequest(
         format=fmt, output=output.absolute() if output else None, task_type=list(task_type) or None,
         workflow=list(workflow) or None, phase=list(phase) or None, min_quality=min_quality,
