@@ -307,3 +307,15 @@ def test_scrub_jsonl_keeps_a_lone_surrogate_as_an_escape() -> None:
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     assert json.loads(proc.stdout) == {"text": "<EMAIL> \ud800", "k": "\udc00", "findings": [
         {"type": "email", "start": 0, "end": 7, "line": 1, "col": 1}]}
+
+
+def test_show_and_list_print_a_lone_surrogate_from_a_hand_edited_store(finetune_home: Path) -> None:
+    run_cli("add", "--user", "u", "--assistant", "a", "--quality", "high", check=True)
+    doc = {**SEED_EXAMPLE, "id": "s", "status": "accepted", "input": {"user": "x \ud800 y"}}
+    with open(finetune_home / "examples.json", "ab") as f:
+        f.write(json.dumps({"op": "put", "t": "examples", "id": "s", "doc": doc}).encode() + b"\n")
+    shown = run_cli("show", "s")
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stderr
+    assert json.loads(shown.stdout)["input"]["user"] == "x \ud800 y"
+    listed = run_cli("list")
+    assert listed.returncode == 0 and "x \\ud800 y" in listed.stdout, listed.stderr

@@ -81,10 +81,7 @@ def fails_cleanly(fn: F) -> F:
 
 def emit(obj: Any) -> None:
     """One JSON object per line, flushed at once (a printed line is a promise)."""
-    try:
-        sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    except UnicodeEncodeError:  # a lone surrogate (`"\ud800"` in scrub --jsonl input): \u-escape it
-        sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 
 
@@ -603,4 +600,8 @@ def main() -> None:
     # The storage logs what it recovered at start-up (for the server's log); the CLI prints it as
     # a `note:` itself, and Python's last-resort handler would print each one a second time.
     logging.getLogger("finetune_collection.storage").addHandler(logging.NullHandler())
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A lone surrogate (`"\ud800"` kept by scrub --jsonl, or in a hand-edited store) cannot be
+        # UTF-8 encoded; written as `\ud800` it stays a valid escape inside a JSON string.
+        sys.stdout.reconfigure(errors="backslashreplace")
     cli(prog_name="finetune")
