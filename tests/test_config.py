@@ -69,6 +69,7 @@ def test_seed_pii_patterns_in_config_form_load(tmp_path: Path) -> None:
     [
         (b"\xff\xfe quality_filters: {}\n", "not UTF-8"),
         (b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested too deeply"),
+        (b"#" * (config_mod.MAX_CONFIG_BYTES + 1), "larger than"),  # read bounded: think /dev/zero
     ],
 )
 def test_unreadable_config_is_a_config_error(tmp_path: Path, content: bytes, fragment: str) -> None:

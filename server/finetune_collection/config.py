@@ -188,13 +188,20 @@ def config_path() -> Path | None:
     return candidate if candidate.exists() else None
 
 
+MAX_CONFIG_BYTES = 1 << 20
+
+
 def load(path: Path | None = None) -> Config:
     """Load and validate the config; raise ConfigError naming the file, key and reason."""
     path = path if path is not None else config_path()
     if path is None:
         return Config()
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as f:
+            raw = f.read(MAX_CONFIG_BYTES + 1)  # bounded: FINETUNE_CONFIG=/dev/zero must not eat memory
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes; is this the config file?")
+        text = raw.decode("utf-8")
     except OSError as err:
         raise ConfigError(f"{path}: cannot read config file: {err.strerror}") from None
     except UnicodeDecodeError as err:
