@@ -274,7 +274,8 @@ def test_import_accepts_a_byte_order_mark(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "args",
     [["export", "--min-quality", "nan"], ["export", "--split", "nan"], ["dedup", "--threshold", "nan"],
-     ["add", "--user", "u", "--assistant", "a", "--quality", "nan"], ["export", "--output", ""]],
+     ["add", "--user", "u", "--assistant", "a", "--quality", "nan"], ["export", "--output", ""],
+     ["purge", "--before", ""], ["export", "--since", "", "--check"]],
 )
 def test_nan_or_an_empty_output_is_a_usage_error(args: list[str]) -> None:
     proc = run_cli(*args)

@@ -317,8 +317,8 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
     request = export_mod.ExportRequest(
         format=fmt, output=output.absolute() if output else None, task_type=list(task_type) or None,
         workflow=list(workflow) or None, phase=list(phase) or None, min_quality=min_quality,
-        signals=list(signals) or None, since=parse_date(since, "--since") if since else None,
-        until=parse_date(until, "--until") if until else None, ids=list(ids) or None,
+        signals=list(signals) or None, since=parse_date(since, "--since") if since is not None else None,
+        until=parse_date(until, "--until") if until is not None else None, ids=list(ids) or None,
         status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them
         limit=limit, split=split, seed=seed, fix=fix, overwrite=overwrite, dedup=dedup,
     )
@@ -441,7 +441,8 @@ def parse_date(value: str, hint: str) -> datetime:
         parsed = parse_time(value)
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint=hint) from None
-    assert parsed is not None
+    if parsed is None:  # an empty value
+        raise click.BadParameter("give a date: YYYY-MM-DD or an ISO 8601 time", param_hint=hint)
     return parsed
 
 
