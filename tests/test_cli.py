@@ -155,3 +155,168 @@ def test_module_entry_point_runs() -> None:
     proc = subprocess.run([sys.executable, "-c", "import finetune_collection.cli as c; c.main()", "--help"],
                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "server")})
     assert proc.returncode == 0 and "import" in proc.stdout
+
+
+BROKEN_DOCS = [  # documents edited by hand so that they break the example schema
+    {"input": "not an object"},
+    {"messages": [1, "x", None], "created_at": "garbage", "status": 5},
+    {"input": {"user": ["x"]}, "quality_score": "high", "task_type": {"a": 1}},
+    {"id": "other", "input": {"user": "u"}, "output": {"assistant": "a"}, "redactions": {"email": "x"}},
+]
+
+
+def test_hand_edited_examples_never_brick_the_store(finetune_home: Path) -> None:
+    """The error for a document that breaks the schema says `finetune delete ID`; that must work,
+    and nothing else may crash on it (opening the store re-keyed it for dedup and raised)."""
+    good = json.loads(run_cli("add", "--user", "real one", "--assistant", "kept", "--quality", "high",
+                              "--approved", "--json", check=True).stdout)["id"]
+    with open(finetune_home / "examples.json", "ab") as f:
+        for n, doc in enumerate(BROKEN_DOCS):
+            f.write(json.dumps({"op": "put", "t": "examples", "id": f"bad{n}", "doc": doc}).encode() + b"\n")
+    for args in (["list"], ["list", "--json"], ["stats"], ["stats", "--json"], ["dedup"],
+                 ["purge", "--before", "2099-01-01"], ["export", "--check"], ["show", "bad0"], ["approve", "bad1"]):
+        proc = run_cli(*args)
+        assert "Traceback" not in proc.stderr + proc.stdout, (args, proc.stderr[-800:])
+        assert proc.returncode in (0, 1), (args, proc.returncode)
+        if proc.returncode:
+            assert "finetune delete bad" in proc.stderr, (args, proc.stderr)
+    assert run_cli("delete", *(f"bad{n}" for n in range(len(BROKEN_DOCS)))).returncode == 0
+    assert [json.loads(x)["id"] for x in run_cli("list", "--json").stdout.splitlines()] == [good]
+    assert run_cli("stats").returncode == 0
+
+
+def _sh(script: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run a command line through sh, for redirections subprocess cannot express (`>&-`)."""
+    cmd = " ".join(f"'{part}'" for part in finetune_cmd())
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT / "server"), **env}
+    return subprocess.run(["sh", "-c", script.replace("finetune", cmd, 1)], capture_output=True, text=True,
+                          env=full_env, timeout=120)
+
+
+def _stored_ids() -> list[str]:
+    return [json.loads(x)["id"] for x in run_cli("list", "--json", check=True).stdout.splitlines()]
+
+
+def test_closed_stdin_stdout_or_stderr_is_not_a_crash(tmp_path: Path) -> None:
+    """Python sets sys.stdout (…) to None for a closed descriptor: every write raised."""
+    lines = tmp_path / "in.jsonl"
+    lines.write_text("".join(json.dumps(example(n)) + "\n" for n in range(3)) + "not json\n")
+    proc = _sh(f"finetune import --json '{lines}' >&-")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(_stored_ids()) == 3
+    proc = _sh(f"finetune import '{lines}' 2>&-")
+    assert proc.returncode == 0 and "duplicate 3" in proc.stdout, proc.stdout
+    proc = _sh("finetune add <&-")
+    assert proc.returncode == 2 and "stdin is empty" in proc.stderr, proc.stderr
+    proc = _sh("finetune scrub --jsonl <&-")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_import_json_goes_on_when_its_reader_leaves(tmp_path: Path) -> None:
+    """`finetune import --json big.jsonl | head -1` used to stop after the first example, exit 0."""
+    lines = tmp_path / "in.jsonl"
+    lines.write_text("".join(json.dumps(example(n)) + "\n" for n in range(60)))
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT / "server")}
+    proc = subprocess.Popen([*finetune_cmd(), "import", "--json", str(lines)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=full_env)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = json.loads(proc.stdout.readline())
+    proc.stdout.close()  # like `head -1`
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert "Traceback" not in err
+    ids = _stored_ids()
+    assert first["id"] in ids and len(ids) == 60
+
+
+def test_data_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    for args in (["list"], ["add", "--user", "u", "--assistant", "a"], ["stats"]):
+        proc = run_cli(*args, env={"FINETUNE_HOME": str(not_a_folder)})
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        assert f"{not_a_folder}: not a folder" in proc.stderr and "FINETUNE_HOME" in proc.stderr
+    assert not_a_folder.read_text() == "x"
+
+
+@pytest.mark.parametrize(
+    ("stdin_fields", "flags", "message"),
+    [
+        ({"signals": "ab"}, ["--signal", "tests_passed"], "signals: Input should be a valid list"),
+        ({"metadata": 5}, ["--approved"], "metadata: Input should be a valid dictionary"),
+        ({"metadata": []}, ["--approved"], "metadata: Input should be a valid dictionary"),
+    ],
+)
+def test_add_flags_never_crash_on_wrong_typed_stdin_fields(
+    stdin_fields: dict[str, object], flags: list[str], message: str
+) -> None:
+    data = {"input": {"user": "u"}, "output": {"assistant": "a"}, **stdin_fields}
+    proc = run_cli("add", *flags, input=json.dumps(data))
+    assert proc.returncode == 1 and message in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_add_signal_flag_joins_null_signals_and_a_bom_is_not_json_error() -> None:
+    data = {"input": {"user": "u"}, "output": {"assistant": "a"}, "signals": None}
+    result = json.loads(run_cli("add", "--signal", "tests_passed", "--json", input=json.dumps(data), check=True).stdout)
+    assert result["quality_score"] == pytest.approx(0.7)
+    data = {"input": {"user": "other"}, "output": {"assistant": "b"}, "quality": "high"}
+    assert run_cli("add", input="\ufeff" + json.dumps(data)).returncode == 0
+
+
+def test_import_accepts_a_byte_order_mark(tmp_path: Path) -> None:
+    lines = tmp_path / "in.jsonl"
+    lines.write_bytes(b"\xef\xbb\xbf" + "".join(json.dumps(example(n)) + "\r\n" for n in range(2)).encode())
+    rows = [json.loads(x) for x in run_cli("import", "--json", str(lines), check=True).stdout.splitlines()]
+    assert [r["status"] for r in rows] == ["accepted", "accepted"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["export", "--min-quality", "nan"], ["export", "--split", "nan"], ["dedup", "--threshold", "nan"],
+     ["add", "--user", "u", "--assistant", "a", "--quality", "nan"], ["export", "--output", ""],
+     ["purge", "--before", ""], ["export", "--since", "", "--check"]],
+)
+def test_nan_or_an_empty_output_is_a_usage_error(args: list[str]) -> None:
+    proc = run_cli(*args)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and "Invalid value" in proc.stderr, proc.stderr
+
+
+def test_config_command_prints_nothing_for_a_bad_config(tmp_path: Path) -> None:
+    bad = tmp_path / "config.yaml"
+    bad.write_text("quality_filters: 5\n")
+    proc = run_cli("config", env={"FINETUNE_CONFIG": str(bad)})
+    assert proc.returncode == 1 and proc.stdout == "" and "quality_filters" in proc.stderr
+
+
+@pytest.mark.parametrize("action", ["approve", "reject", "delete"])
+def test_review_of_several_ids_is_all_or_nothing(action: str) -> None:
+    """An unknown id after a good one used to leave the good one changed, with exit 1."""
+    good = json.loads(run_cli("add", "--user", "u", "--assistant", "a", "--quality", "high", "--json",
+                              check=True).stdout)["id"]
+    before = run_cli("show", good, check=True).stdout
+    proc = run_cli(action, good, "ex_nope")
+    assert proc.returncode == 1 and "ex_nope" in proc.stderr and "nothing was changed" in proc.stderr, proc.stderr
+    assert proc.stdout == ""
+    assert run_cli("show", good, check=True).stdout == before
+    again = run_cli(action, good, good)
+    assert again.returncode == 0 and again.stdout.count(good) == 1, again.stderr
+
+
+def test_scrub_jsonl_keeps_a_lone_surrogate_as_an_escape() -> None:
+    proc = run_cli("scrub", "--jsonl", "--explain", input='{"text": "a@b.com \\ud800", "k": "\\udc00"}\n')
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert json.loads(proc.stdout) == {"text": "<EMAIL> \ud800", "k": "\udc00", "findings": [
+        {"type": "email", "start": 0, "end": 7, "line": 1, "col": 1}]}
+
+
+def test_show_and_list_print_a_lone_surrogate_from_a_hand_edited_store(finetune_home: Path) -> None:
+    run_cli("add", "--user", "u", "--assistant", "a", "--quality", "high", check=True)
+    doc = {**SEED_EXAMPLE, "id": "s", "status": "accepted", "input": {"user": "x \ud800 y"}}
+    with open(finetune_home / "examples.json", "ab") as f:
+        f.write(json.dumps({"op": "put", "t": "examples", "id": "s", "doc": doc}).encode() + b"\n")
+    shown = run_cli("show", "s")
+    assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stderr
+    assert json.loads(shown.stdout)["input"]["user"] == "x \ud800 y"
+    listed = run_cli("list")
+    assert listed.returncode == 0 and "x \\ud800 y" in listed.stdout, listed.stderr

@@ -62,3 +62,19 @@ def test_seed_pii_patterns_in_config_form_load(tmp_path: Path) -> None:
     loaded = config_mod.load(path)
     assert [p.type for p in loaded.pii_patterns] == ["email", "password"]
     assert loaded.pii_patterns[1].replacement == "password: <REDACTED>"
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"\xff\xfe quality_filters: {}\n", "not UTF-8"),
+        (b"a: " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested too deeply"),
+        (b"#" * (config_mod.MAX_CONFIG_BYTES + 1), "larger than"),  # read bounded: think /dev/zero
+    ],
+)
+def test_unreadable_config_is_a_config_error(tmp_path: Path, content: bytes, fragment: str) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError) as err:
+        config_mod.load(path)
+    assert str(path) in str(err.value) and fragment in str(err.value)

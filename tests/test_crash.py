@@ -70,6 +70,7 @@ def test_cli_start_up_recovers_and_says_so(finetune_home: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert [json.loads(x)["id"] for x in proc.stdout.splitlines()] == [kept]
     assert "note:" in proc.stderr and "torn last record" in proc.stderr and "temporary file" in proc.stderr
+    assert proc.stderr.count("torn last record") == 1, proc.stderr  # not again through the log
     assert not tmp.exists()
     assert (finetune_home / "examples.json").read_bytes().endswith(b"\n")
     again = run_cli("list", "--json")

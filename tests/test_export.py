@@ -652,3 +652,21 @@ def test_real_detector_refuses_a_secret_that_reached_the_store(
     assert [(s.id, s.rule) for s in report.skipped] == [("leaky", "secret_detected")]
     assert "github_token" in report.skipped[0].detail
     assert key not in report.model_dump_json() and key.encode() not in out.read_bytes()
+
+
+def test_cli_export_never_replaces_the_store_or_a_non_regular_file(golden_store: Path, tmp_path: Path) -> None:
+    """The export is renamed over its target: `--output $FINETUNE_HOME/examples.json --overwrite`
+    replaced the whole dataset with the export, and `--output /dev/full --overwrite` the device."""
+    before = golden_store.read_bytes()
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(golden_store)
+    for target in (golden_store, golden_store.with_name("examples.json.lock"), link):
+        for extra in ([], ["--overwrite"]):
+            proc = run_cli("export", "--output", str(target), *extra)
+            assert proc.returncode == 1 and "is the store" in proc.stderr, proc.stderr
+    assert golden_store.read_bytes() == before
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    proc = run_cli("export", "--output", str(fifo), "--overwrite")
+    assert proc.returncode == 1 and "not a regular file" in proc.stderr, proc.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

@@ -135,3 +135,17 @@ def test_cli_review_serves_and_stops_on_ctrl_c(finetune_home: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_port_in_use_is_a_clear_cli_error() -> None:
+    import socket
+
+    from conftest import run_cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = run_cli("review", "--no-browser", "--port", str(port))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"127.0.0.1:{port}: cannot listen" in proc.stderr and "--port" in proc.stderr

@@ -256,3 +256,17 @@ async def test_real_stdio_subprocess(finetune_home: Path) -> None:
                 assert result.structured_content and result.structured_content["status"] == "accepted"
     stored = [json.loads(x) for x in (finetune_home / "examples.json").read_bytes().splitlines()]
     assert sum(1 for r in stored if r["t"] == "examples") == 2
+
+
+def test_bad_config_stops_the_server_at_start_with_one_line(tmp_path: Path) -> None:
+    """The lifespan's ConfigError used to escape the task group as an ExceptionGroup traceback."""
+    import subprocess
+
+    bad = tmp_path / "config.yaml"
+    bad.write_text("quality_filters: 5\n")
+    env = {**os.environ, "FINETUNE_CONFIG": str(bad), "PYTHONPATH": str(ROOT / "server")}
+    proc = subprocess.run([sys.executable, "-m", "finetune_collection"], input="", capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"Error: {bad}: quality_filters:"), proc.stderr

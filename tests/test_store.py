@@ -62,6 +62,56 @@ def test_torn_last_record_is_removed_and_reported(pipeline: Pipeline, store: Sto
     assert store.path.read_bytes().endswith(b"\n")
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"_default": {"1": {"input": {"user": "hi"}}}}',  # TinyDB's own JSONStorage: no final newline
+        b'[{"input": {"user": "hi"}}]',
+        b"\xff\xfe\x00 not ours",
+    ],
+)
+def test_a_last_line_that_is_not_our_record_is_never_truncated(finetune_home: Path, content: bytes) -> None:
+    """Only the start of one of our records can be a crashed append; anything else is someone's
+    data. Truncating it as a 'torn record' emptied the whole file."""
+    finetune_home.mkdir()
+    path = finetune_home / "examples.json"
+    path.write_bytes(content)
+    with pytest.raises(StoreCorrupt) as err:
+        Store(finetune_home, Config())
+    assert "line 1" in str(err.value) and "finetune repair" in str(err.value)
+    assert path.read_bytes() == content
+
+
+def test_after_valid_records_a_foreign_tail_is_an_error_not_a_truncation(pipeline: Pipeline, store: Store) -> None:
+    pipeline.collect(example(1))
+    with open(store.path, "ab") as f:
+        f.write(b"hand-typed note without a newline")
+    before = store.path.read_bytes()
+    with pytest.raises(StoreCorrupt, match="line 3"):
+        Store(store.home, Config())
+    assert store.path.read_bytes() == before
+
+
+def test_blank_lines_are_not_damage(pipeline: Pipeline, store: Store) -> None:
+    kept = pipeline.collect(example(1))
+    with open(store.path, "ab") as f:
+        f.write(b"\n  \n")
+    reopened = Store(store.home, Config())
+    assert kept.id in reopened
+    assert pipeline.collect(example(2)).status == "accepted"
+    assert len(Store(store.home, Config())) == 2
+
+
+def test_a_record_with_a_non_string_id_is_damage(pipeline: Pipeline, store: Store) -> None:
+    """An integer id could never be named on the command line (`finetune delete 5` looks for "5")."""
+    pipeline.collect(example(1))
+    with open(store.path, "ab") as f:
+        f.write(b'{"op":"put","t":"examples","id":5,"doc":{}}\n')
+    with pytest.raises(StoreCorrupt, match="line 3"):
+        Store(store.home, Config())
+    assert "dropped 1" in repair_file(store.path)
+
+
 def test_leftover_temp_file_from_compaction_is_removed(store: Store) -> None:
     tmp = store.path.with_name(store.path.name + ".tmp-123-abc")
     tmp.write_bytes(b"partial")
@@ -127,3 +177,15 @@ def test_example_round_trips_through_the_file(store: Store, seed_example: dict[s
     assert isinstance(doc, dict)
     assert Example.model_validate(doc).id == "ex_12345"
     assert os.path.getsize(store.path) > 0
+
+
+@pytest.mark.parametrize("value", ['"x"', "[1]", "null", "true"])
+def test_a_hand_edited_counter_counts_as_zero(pipeline: Pipeline, store: Store, value: str) -> None:
+    """int(\"x\") raised from stats, and a rejection's bump added to the string."""
+    with open(store.path, "ab") as f:
+        f.write(b'{"op":"put","t":"counters","id":"rejected:below_min_quality","doc":{"n":' + value.encode() + b"}}\n")
+    reopened = Store(store.home, Config())
+    assert reopened.counter_values() == {"rejected:below_min_quality": 0}
+    result = Pipeline(reopened, Config()).collect(example(1, quality_score=0.1))
+    assert result.status == "rejected"
+    assert Store(store.home, Config()).counter_values() == {"rejected:below_min_quality": 1}

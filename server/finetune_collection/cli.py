@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import io
 import json
+import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from . import config as config_mod
-from .errors import FinetuneError, InvalidExample
+from .errors import FinetuneError, InvalidExample, NotFound
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -122,15 +124,28 @@ def cli(ctx: click.Context) -> None:
 pass_app = click.make_pass_decorator(App)
 
 
+class FiniteRange(click.FloatRange):
+    """click.FloatRange lets `nan` through (every comparison with it is false)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number != number:
+            self.fail(f"{value!r} is not a number in the range {self._describe_range()}.", param, ctx)
+        return number
+
+
 def parse_quality(value: str | None) -> dict[str, Any]:
     if value is None:
         return {}
     if value in ("high", "medium", "low"):
         return {"quality": value}
     try:
-        return {"quality_score": float(value)}
+        score = float(value)
     except ValueError:
-        raise click.BadParameter("use high, medium, low or a number in [0, 1]", param_hint="--quality") from None
+        score = -1.0
+    if not 0 <= score <= 1:  # also refuses nan
+        raise click.BadParameter("use high, medium, low or a number in [0, 1]", param_hint="--quality")
+    return {"quality_score": score}
 
 
 def parse_signal(value: str) -> dict[str, str]:
@@ -156,8 +171,11 @@ def add(app: App, quality: str | None, task_type: str | None, system: str | None
     if user is None and assistant is None:
         if sys.stdin.isatty():
             raise click.UsageError("give --user and --assistant, or pipe one JSON example on stdin")
+        text = sys.stdin.read().removeprefix("\ufeff")
+        if not text.strip():
+            raise click.UsageError("stdin is empty: pipe one JSON example, or give --user and --assistant")
         try:
-            data = json.loads(sys.stdin.read())
+            data = json.loads(text)
         except json.JSONDecodeError as err:
             raise InvalidExample(f"stdin is not valid JSON: {err.msg} at line {err.lineno}") from None
         except RecursionError:
@@ -171,10 +189,14 @@ def add(app: App, quality: str | None, task_type: str | None, system: str | None
     data.update(parse_quality(quality))
     if task_type:
         data["task_type"] = task_type
-    if signals:
-        data["signals"] = [*data.get("signals", []), *(parse_signal(s) for s in signals)]
-    if approved:
-        data.setdefault("metadata", {})["human_approved"] = True
+    # Flags are merged only into fields of the right type; a wrong type is left for validation to
+    # name (`signals: Input should be a valid list`) rather than crash here.
+    if signals and data.get("signals") is None:
+        data["signals"] = []  # null means none, as it does without --signal
+    if signals and isinstance(data["signals"], list):
+        data["signals"] = [*data["signals"], *(parse_signal(s) for s in signals)]
+    if approved and isinstance(data.setdefault("metadata", {}), dict):
+        data["metadata"]["human_approved"] = True
     result = app.pipeline.collect(data)
     if as_json:
         emit(result.model_dump())
@@ -183,7 +205,8 @@ def add(app: App, quality: str | None, task_type: str | None, system: str | None
 
 
 @cli.command(name="import")
-@click.argument("file", type=click.File("r", encoding="utf-8", errors="surrogateescape"))
+# utf-8-sig: a byte-order mark (Windows editors write one) must not make line 1 invalid.
+@click.argument("file", type=click.File("r", encoding="utf-8-sig", errors="surrogateescape"))
 @click.option("--json", "as_json", is_flag=True, help="one result object per input line, in order")
 @pass_app
 @fails_cleanly
@@ -195,6 +218,7 @@ def import_(app: App, file: Any, as_json: bool) -> None:
     """
     pipeline = app.pipeline
     totals: dict[str, int] = {}
+    printed: int | None = None  # lines printed before stdout's reader went away
     lines = file if as_json or not sys.stderr.isatty() else list(file)
     with progress(lines, None, "importing") as bar:
         for number, line in enumerate(bar, start=1):
@@ -202,10 +226,19 @@ def import_(app: App, file: Any, as_json: bool) -> None:
                 continue
             row = import_line(pipeline, number, line)
             totals[row["status"]] = totals.get(row["status"], 0) + 1
-            if as_json:
-                emit(row)
-            elif row["status"] == "invalid":
+            if as_json and printed is None:
+                try:
+                    emit(row)
+                except BrokenPipeError:
+                    # The reader left (`| head -1`); the import is what was asked for, so it goes
+                    # on. Every printed line is still a stored example; later ones are not printed.
+                    discard_stdout()
+                    printed = number - 1
+            elif row["status"] == "invalid" and not as_json:
                 click.echo(f"line {number}: invalid: {row['reasons'][0]}", err=True)
+    if printed is not None:
+        click.echo(f"note: stdout was closed after input line {printed}; the import went on without printing "
+                   f"({', '.join(f'{k} {v}' for k, v in sorted(totals.items()))})", err=True)
     if not as_json:
         click.echo("imported: " + (", ".join(f"{k} {v}" for k, v in sorted(totals.items())) or "nothing"))
 
@@ -252,7 +285,7 @@ def stats(app: App, as_json: bool) -> None:
 @click.option("--task-type", multiple=True, help="only this task type (repeatable)")
 @click.option("--workflow", multiple=True, help="only this workflow (repeatable)")
 @click.option("--phase", multiple=True, help="only this phase (repeatable)")
-@click.option("--min-quality", type=click.FloatRange(0, 1), help="minimum quality_score")
+@click.option("--min-quality", type=FiniteRange(0, 1), help="minimum quality_score")
 @click.option("--signal", "signals", multiple=True, help="only examples carrying this signal (repeatable: all)")
 @click.option("--since", help="created at or after (YYYY-MM-DD or ISO time)")
 @click.option("--until", help="created before (YYYY-MM-DD or ISO time)")
@@ -260,7 +293,7 @@ def stats(app: App, as_json: bool) -> None:
 @click.option("--status", multiple=True, type=click.Choice(["accepted", "pending", "rejected"]),
               help="statuses to export (repeatable) [default: accepted]")
 @click.option("--limit", type=click.IntRange(min=1), help="at most this many examples")
-@click.option("--split", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+@click.option("--split", type=FiniteRange(0, 1, min_open=True, max_open=True),
               help="validation fraction: writes NAME.train.jsonl and NAME.val.jsonl")
 @click.option("--seed", type=int, default=0, show_default=True, help="seed for a deterministic split")
 @click.option("--fix", is_flag=True, help="apply safe, reported repairs (merge, move system, drop empty turns)")
@@ -279,11 +312,13 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
     from . import export as export_mod
     from .store import STORE_FILE
 
+    if output is not None and output.name in ("", ".", ".."):  # `--output ""` is the current folder
+        raise click.BadParameter("give a file name, e.g. training.jsonl", param_hint="--output")
     request = export_mod.ExportRequest(
         format=fmt, output=output.absolute() if output else None, task_type=list(task_type) or None,
         workflow=list(workflow) or None, phase=list(phase) or None, min_quality=min_quality,
-        signals=list(signals) or None, since=parse_date(since, "--since") if since else None,
-        until=parse_date(until, "--until") if until else None, ids=list(ids) or None,
+        signals=list(signals) or None, since=parse_date(since, "--since") if since is not None else None,
+        until=parse_date(until, "--until") if until is not None else None, ids=list(ids) or None,
         status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them
         limit=limit, split=split, seed=seed, fix=fix, overwrite=overwrite, dedup=dedup,
     )
@@ -319,8 +354,11 @@ def list_(app: App, status: str | None, task_type: str | None, limit: int | None
         if as_json:
             emit(row)
         else:
-            click.echo(f"{row['id']:<20} {row['status']:<9} {row['quality_score']:<5g} "
-                       f"{row['task_type']:<18} {row['created_at']}  {row['preview']}")
+            # str(): a document edited by hand may hold any JSON type in these fields
+            q = row["quality_score"]
+            score = f"{q:<5g}" if isinstance(q, int | float) else f"{q!s:<5}"
+            click.echo(f"{row['id']!s:<20} {row['status']!s:<9} {score} "
+                       f"{row['task_type']!s:<18} {row['created_at']}  {row['preview']}")
 
 
 @cli.command()
@@ -338,9 +376,14 @@ def _review_command(action: str, help_text: str) -> None:
     @pass_app
     @fails_cleanly
     def command(app: App, example_ids: tuple[str, ...]) -> None:
-        for example_id in example_ids:
-            app.pipeline.review(example_id, action)
-            done = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
+        ids = list(dict.fromkeys(example_ids))  # `delete X X` deletes X once
+        try:
+            # All or nothing, under one lock: an unknown id among several changed the ones before it.
+            app.pipeline.review_many(ids, action)
+        except NotFound as err:
+            raise NotFound(f"{err}; nothing was changed" if len(ids) > 1 else str(err)) from None
+        done = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
+        for example_id in ids:
             click.echo(f"{done} {example_id}")
 
 
@@ -364,7 +407,7 @@ def purge(app: App, before: str, status: str | None, yes: bool) -> None:
 
 
 @cli.command()
-@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), help="default: dedup.threshold in the config")
+@click.option("--threshold", type=FiniteRange(0, 1, min_open=True), help="default: dedup.threshold in the config")
 @click.option("--apply", is_flag=True, help="remove the duplicates (without it, only report the clusters)")
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
 @pass_app
@@ -398,7 +441,8 @@ def parse_date(value: str, hint: str) -> datetime:
         parsed = parse_time(value)
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint=hint) from None
-    assert parsed is not None
+    if parsed is None:  # an empty value
+        raise click.BadParameter("give a date: YYYY-MM-DD or an ISO 8601 time", param_hint=hint)
     return parsed
 
 
@@ -459,10 +503,11 @@ def scrub(app: App, jsonl: bool, explain: bool) -> None:
 @fails_cleanly
 def config_cmd(app: App) -> None:
     """Print the effective configuration (YAML) and where it came from."""
+    config = app.config  # a bad file fails before anything is printed
     source = config_mod.config_path()
     click.echo(f"# source: {source if source else 'built-in defaults'}")
     click.echo(f"# data folder: {app.home}")
-    click.echo(config_mod.dump(app.config), nl=False)
+    click.echo(config_mod.dump(config), nl=False)
 
 
 @cli.command()
@@ -522,5 +567,42 @@ def demo(home: Path | None, as_json: bool) -> None:
     click.echo(summary.model_dump_json(indent=2) if as_json else render(summary))
 
 
+def _open_closed_std_streams() -> None:
+    """Put /dev/null where the caller closed stdin, stdout or stderr (`finetune import f >&-`).
+
+    Python leaves sys.stdin/stdout/stderr as None then, and every read or write would raise; worse,
+    the next file we open would take that descriptor, so a stray write to fd 1 or 2 would land in
+    it. Closed stdin reads as empty; output to a closed stream is discarded.
+    """
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        try:
+            os.fstat(fd)
+            continue  # the descriptor is in use after all: leave it alone
+        except OSError:
+            pass
+        null = os.open(os.devnull, os.O_RDWR)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+        setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", closefd=False))  # noqa: SIM115
+
+
+def discard_stdout() -> None:
+    """Send the rest of stdout to /dev/null once its reader has gone (`import --json f | head -1`)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
+
+
 def main() -> None:
+    _open_closed_std_streams()
+    # The storage logs what it recovered at start-up (for the server's log); the CLI prints it as
+    # a `note:` itself, and Python's last-resort handler would print each one a second time.
+    logging.getLogger("finetune_collection.storage").addHandler(logging.NullHandler())
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # A lone surrogate (`"\ud800"` kept by scrub --jsonl, or in a hand-edited store) cannot be
+        # UTF-8 encoded; written as `\ud800` it stays a valid escape inside a JSON string.
+        sys.stdout.reconfigure(errors="backslashreplace")
     cli(prog_name="finetune")

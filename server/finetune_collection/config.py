@@ -188,15 +188,24 @@ def config_path() -> Path | None:
     return candidate if candidate.exists() else None
 
 
+MAX_CONFIG_BYTES = 1 << 20
+
+
 def load(path: Path | None = None) -> Config:
     """Load and validate the config; raise ConfigError naming the file, key and reason."""
     path = path if path is not None else config_path()
     if path is None:
         return Config()
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as f:
+            raw = f.read(MAX_CONFIG_BYTES + 1)  # bounded: FINETUNE_CONFIG=/dev/zero must not eat memory
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes; is this the config file?")
+        text = raw.decode("utf-8")
     except OSError as err:
         raise ConfigError(f"{path}: cannot read config file: {err.strerror}") from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {err.start}); save the config as UTF-8") from None
     return parse(text, str(path))
 
 
@@ -207,6 +216,8 @@ def parse(text: str, source: str = "config.yaml") -> Config:
         data: Any = yaml.safe_load(text)
     except yaml.YAMLError as err:
         raise ConfigError(f"{source}: not valid YAML: {err}") from None
+    except RecursionError:  # PyYAML recurses per nesting level
+        raise ConfigError(f"{source}: nested too deeply to parse; a config is a few levels deep") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

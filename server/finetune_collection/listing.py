@@ -11,10 +11,13 @@ PREVIEW_CHARS = 80
 
 def preview(doc: dict[str, Any]) -> str:
     """A short one-line preview of the user's request (stored text is already scrubbed)."""
-    if doc.get("input"):
-        text = doc["input"].get("user", "")
+    given, messages = doc.get("input"), doc.get("messages")
+    if given:
+        text = given.get("user", "") if isinstance(given, dict) else ""
     else:
-        text = next((m.get("content") or "" for m in doc.get("messages") or [] if m.get("role") == "user"), "")
+        # Stored documents are schema-checked when written, but the file can be edited by hand.
+        turns = messages if isinstance(messages, list) else []
+        text = next((m.get("content") or "" for m in turns if isinstance(m, dict) and m.get("role") == "user"), "")
     text = " ".join(str(text).split())
     return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
 

@@ -27,7 +27,10 @@ from .store import Store
 
 
 def _created(doc: dict[str, Any]) -> datetime:
-    value = datetime.fromisoformat(str(doc.get("created_at", "1970-01-01T00:00:00+00:00")).replace("Z", "+00:00"))
+    try:
+        value = datetime.fromisoformat(str(doc.get("created_at", "1970-01-01T00:00:00+00:00")).replace("Z", "+00:00"))
+    except ValueError:  # a hand-edited date: dated like one without a date
+        value = datetime(1970, 1, 1, tzinfo=timezone.utc)
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 

@@ -32,7 +32,7 @@ from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
 from . import __version__
 from . import config as config_mod
-from .errors import FinetuneError
+from .errors import ConfigError, FinetuneError
 from .model import describe_validation_error, parse_time
 from .pipeline import CollectResult, Prepared
 from .prompts import add_prompts
@@ -446,4 +446,11 @@ def _hide_argument_values(mcp: MCPServer) -> None:
 def main() -> None:
     """Run on stdio. Nothing but JSON-RPC goes to stdout; logs go to stderr."""
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        # The lifespan loads it again; a failure there surfaces as an ExceptionGroup traceback
+        # from the task group, so a bad config is reported here, before serving, like the CLI does.
+        config_mod.load()
+    except ConfigError as err:
+        print(f"Error: {err}", file=sys.stderr)
+        sys.exit(1)
     build_server().run()

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from .errors import StoreCorrupt
 from .store import Store
 from .tokens import estimate_doc_tokens
 
@@ -45,25 +46,35 @@ def compute(store: Store) -> Stats:
     scores: list[float] = []
     tokens_total = from_meta = estimated = 0
     for doc in store.docs():
-        by_status[doc.get("status", "?")] += 1
-        by_task[doc.get("task_type", "?")] += 1
-        meta = doc.get("metadata") or {}
-        by_workflow[str(meta.get("workflow") or "(none)")] += 1
-        by_phase[str(meta.get("phase") or "(none)")] += 1
-        redactions.update(doc.get("redactions") or {})
-        q = float(doc.get("quality_score", 0))
-        scores.append(q)
-        for i, (lo, hi) in enumerate(QUALITY_BINS):
-            if lo <= q < hi:
-                bins[i] += 1
-                break
-        used = meta.get("tokens_used")
-        if isinstance(used, int) and used >= 0:
-            tokens_total += used
-            from_meta += 1
-        else:
-            tokens_total += estimate_doc_tokens(doc)
-            estimated += 1
+        try:
+            by_status[doc.get("status", "?")] += 1
+            by_task[doc.get("task_type", "?")] += 1
+            meta = doc.get("metadata") or {}
+            by_workflow[str(meta.get("workflow") or "(none)")] += 1
+            by_phase[str(meta.get("phase") or "(none)")] += 1
+            counts = doc.get("redactions") or {}
+            if not all(isinstance(n, int) for n in counts.values()):
+                raise TypeError("redaction counts must be integers")
+            redactions.update(counts)
+            q = float(doc.get("quality_score", 0))
+            scores.append(q)
+            for i, (lo, hi) in enumerate(QUALITY_BINS):
+                if lo <= q < hi:
+                    bins[i] += 1
+                    break
+            used = meta.get("tokens_used")
+            if isinstance(used, int) and used >= 0:
+                tokens_total += used
+                from_meta += 1
+            else:
+                tokens_total += estimate_doc_tokens(doc)
+                estimated += 1
+        except (AttributeError, TypeError, ValueError):
+            # Writes are schema-checked, so only a document edited outside us gets here.
+            raise StoreCorrupt(
+                f"{store.path}: example {doc['id']} does not match the example schema; "
+                f"fix or delete it with `finetune delete {doc['id']}`"
+            ) from None
     histogram = {f"{lo:g}-{min(hi, 1):g}": n for (lo, hi), n in zip(QUALITY_BINS, bins, strict=True)}
     rejections = {
         k.removeprefix("rejected:"): v for k, v in store.counter_values().items() if k.startswith("rejected:")

@@ -90,7 +90,17 @@ class LogStorage(Storage):
         **_: Any,
     ) -> None:
         self.path = Path(path)
-        ensure_private_dir(self.path.parent)
+        try:
+            ensure_private_dir(self.path.parent)
+        except OSError as err:
+            raise StoreError(
+                f"{self.path.parent}: cannot create the data folder ({err.strerror}); "
+                "set FINETUNE_HOME to a folder you can write to"
+            ) from None
+        if not self.path.parent.is_dir():
+            raise StoreError(
+                f"{self.path.parent}: not a folder; set FINETUNE_HOME to a folder (it is created if missing)"
+            )
         self.lock_timeout = lock_timeout
         self._lock = StoreLock(str(self.path) + ".lock", lock_timeout)
         self._wfd: int | None = None
@@ -106,7 +116,13 @@ class LogStorage(Storage):
         self.recovered: list[str] = []
         self._compact_on_release = False
         if not self.path.exists():
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            except OSError as err:  # FINETUNE_HOME is a file, or a folder we may not write to
+                raise StoreError(
+                    f"{self.path}: cannot create the store ({err.strerror}); "
+                    "set FINETUNE_HOME to a folder you can write to"
+                ) from None
             os.close(fd)
             self._fsync_dir()
         self.refresh()
@@ -268,27 +284,40 @@ class LogStorage(Storage):
             f.seek(self._offset)
             data = f.read()
         end = data.rfind(b"\n") + 1
-        if end < len(data) and repair:
-            self._truncate_torn(self._offset + end, len(data) - end)
         lineno = self._records
+        if end < len(data) and repair:
+            if not _torn_record(data[end:]):
+                # Only the start of one of our records can be a crashed append. Anything else
+                # (a TinyDB JSON file, an array, a hand edit without a final newline) is someone's
+                # data: truncating it would destroy the whole file.
+                raise self._corrupt(lineno + data[:end].count(b"\n") + 1, self._offset + end)
+            self._truncate_torn(self._offset + end, len(data) - end)
         pos = 0
         for line in data[:end].split(b"\n")[:-1] if end else []:
             lineno += 1
+            if not line.strip():  # a blank line (an editor's) holds no record; the export reader skips it too
+                pos += len(line) + 1
+                continue
             try:
                 record = _loads(line)
                 self._apply(record)
             except (ValueError, KeyError, TypeError):
-                raise StoreCorrupt(
-                    f"{self.path}: line {lineno} is not a valid store record (byte {self._offset + pos}). "
-                    "The file was damaged or edited outside finetune-collection. "
-                    "Run `finetune repair` to keep every valid record (the damaged file is kept "
-                    "beside it), or restore a backup."
-                ) from None
+                raise self._corrupt(lineno, self._offset + pos) from None
             pos += len(line) + 1
         self._offset += end
 
+    def _corrupt(self, lineno: int, byte: int) -> StoreCorrupt:
+        return StoreCorrupt(
+            f"{self.path}: line {lineno} is not a valid store record (byte {byte}). "
+            "The file was damaged or edited outside finetune-collection. "
+            "Run `finetune repair` to keep every valid record (the damaged file is kept "
+            "beside it), or restore a backup."
+        )
+
     def _apply(self, record: dict[str, Any]) -> None:
         op, table, doc_id = record["op"], record["t"], record["id"]
+        if not isinstance(table, str) or not isinstance(doc_id, str):
+            raise TypeError("table and id must be strings")  # `finetune delete 5` could never reach id 5
         docs = self._tables.setdefault(table, {})
         existed = doc_id in docs
         if op == "put":
@@ -383,6 +412,15 @@ class LogStorage(Storage):
                 os.fsync(fd)
             finally:
                 os.close(fd)
+
+
+_RECORD_START = b'{"op":'
+
+
+def _torn_record(tail: bytes) -> bool:
+    """Could these bytes after the last newline be a crashed append of ours? Every record we
+    write starts with `{"op":`, so a torn one starts with it (or is cut inside it)."""
+    return not tail.strip() or tail.startswith(_RECORD_START) or _RECORD_START.startswith(tail)
 
 
 def _datasync(fd: int) -> None:

@@ -84,7 +84,14 @@ class Store:
             batch: list[dict[str, Any]] = []
             for doc_id in missing:
                 if doc_id in self._docs() and doc_id not in self.deduper:
-                    batch.append({"op": "put", "t": "dedup", "id": doc_id, "doc": self.deduper.keys(self.get(doc_id))})
+                    try:
+                        example = self.get(doc_id)
+                    except StoreCorrupt:
+                        # A record that no longer fits the schema cannot be keyed. Opening the
+                        # store must still work: `finetune delete ID`, which the error advises,
+                        # opens it too. Commands that read the example report it.
+                        continue
+                    batch.append({"op": "put", "t": "dedup", "id": doc_id, "doc": self.deduper.keys(example)})
                 if len(batch) >= HEAL_BATCH:
                     self.storage.append(batch)
                     batch = []
@@ -126,9 +133,11 @@ class Store:
 
     def docs(self, status: Status | None = None) -> Iterator[dict[str, Any]]:
         """Stored documents, oldest first (raw dicts: cheap for listings and stats)."""
-        for doc in list(self._docs().values()):
+        for doc_id, doc in list(self._docs().items()):
             if status is None or doc.get("status") == status:
-                yield doc
+                # The record's id is the truth: a document edited outside us may lack its own
+                # "id" or disagree, and callers (purge, dedup, review) act on doc["id"].
+                yield doc if doc.get("id") == doc_id else {**doc, "id": doc_id}
 
     def _parse(self, example_id: str, doc: dict[str, Any]) -> Example:
         try:
@@ -148,7 +157,7 @@ class Store:
         return {k: dict(v) for k, v in self.dedup._read_table().items()}
 
     def counter_values(self) -> dict[str, int]:
-        return {k: int(v.get("n", 0)) for k, v in self.counters._read_table().items()}
+        return {k: _count(v) for k, v in self.counters._read_table().items()}
 
     # -- writes (callers hold `transaction()`) ----------------------------------------------------
     def insert(self, example: Example, keys: dict[str, Any]) -> None:
@@ -195,5 +204,11 @@ class Store:
         )
 
     def bump(self, counter: str, n: int = 1) -> None:
-        current = self.counters._read_table().get(counter, {}).get("n", 0)
+        current = _count(self.counters._read_table().get(counter, {}))
         self.storage.append([{"op": "put", "t": "counters", "id": counter, "doc": {"n": current + n}}])
+
+
+def _count(doc: Any) -> int:
+    """A counter's value; a hand-edited non-integer counts as 0 (it is only a statistic)."""
+    n = doc.get("n", 0) if isinstance(doc, dict) else 0
+    return n if isinstance(n, int) and not isinstance(n, bool) else 0

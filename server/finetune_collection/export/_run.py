@@ -69,7 +69,7 @@ def export(store_path: Path, config: Config, request: ExportRequest, progress: P
     output = request.output or default_output(store_path, config, fmt.name)
     targets = list(split_paths(output)) if request.split else [output]
     for path in targets:
-        refuse_existing(path, request.overwrite)
+        refuse_existing(path, request.overwrite, store_path)
     report = ExportReport(format=fmt.name, written=0)
     finder = load_secret_finder()
     if finder is None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -26,9 +27,28 @@ from ..storage import ensure_private_dir
 SYNC_EVERY = 8 << 20
 
 
-def refuse_existing(path: Path, overwrite: bool) -> None:
-    if path.exists() and not overwrite:
+def refuse_existing(path: Path, overwrite: bool, store: Path | None = None) -> None:
+    """Refuse a target that exists (unless `overwrite`), that is not a regular file, or that is
+    the store itself: the export is renamed over the target, so `--output /dev/full --overwrite`
+    replaced the device node, and `--output $FINETUNE_HOME/examples.json` the whole dataset."""
+    try:
+        st = os.stat(path)  # follows symlinks: /dev/stdout is a link to a descriptor
+    except OSError:
+        return  # missing (or unreachable: creating the temp file reports that)
+    if store is not None and any(_same(st, p) for p in (store, store.with_name(store.name + ".lock"))):
+        raise ExportError(f"{path}: that is the store (or its lock file); choose another output name")
+    if not stat.S_ISREG(st.st_mode):
+        raise ExportError(f"{path}: exists and is not a regular file; choose another output name")
+    if not overwrite:
         raise ExportError(f"{path}: file exists; pass overwrite=True (CLI: --overwrite) to replace it")
+
+
+def _same(st: os.stat_result, other: Path) -> bool:
+    try:
+        o = os.stat(other)
+    except OSError:
+        return False
+    return (st.st_dev, st.st_ino) == (o.st_dev, o.st_ino)
 
 
 class AtomicFile:

@@ -171,7 +171,14 @@ class ReviewServer:
         self.token = secrets.token_urlsafe(32)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", port))
+        try:
+            self.sock.bind(("127.0.0.1", port))
+        except OSError as err:
+            self.sock.close()
+            raise FinetuneError(
+                f"127.0.0.1:{port}: cannot listen ({err.strerror}); choose another --port, or leave it out "
+                "for a free one"
+            ) from None
         self.port: int = self.sock.getsockname()[1]
         # Listen now: the browser may connect before uvicorn starts; it waits in the backlog.
         self.sock.listen(128)
