@@ -3,8 +3,8 @@
 The scheme is datasketch 2.x's `affine32` over zlib.crc32 of normalized character shingles
 (`shingles()`); `signatures()` gives the same values as `MinHash.update_batch(shingles(...))`
 (tests/test_dedup.py pins it), but for ASCII text — nearly every example — without a Python
-loop over shingles: tokens come from one `re` pass, and hashing every window and permuting are a
-few numpy operations per example. Other text (and word shingles) goes through datasketch itself.
+loop over shingles: tokenizing, hashing every window and permuting are a few numpy operations per
+example. Other text (and word shingles) goes through datasketch itself.
 
 Signatures are stored as base64 of little-endian uint32 values (`encode()`), together with the
 `fingerprint()` of what they depend on, so a settings change re-keys instead of comparing
@@ -14,7 +14,6 @@ signatures made under different schemes.
 from __future__ import annotations
 
 import base64
-import re
 import zlib
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -37,7 +36,6 @@ SEED = 1
 # MurmurHash3 finalizer, so crc32's linearity does not reach the permutations.
 HASH = "crc32"
 _TOKEN = regex.compile(r"\w+|[^\w\s]")
-_ASCII_TOKEN = re.compile(r"\w+|[^\w\s]", re.ASCII)  # the same tokens, for ASCII text
 
 
 def fingerprint(settings: DedupSettings) -> str:
@@ -89,15 +87,40 @@ def decode(text: str) -> NDArray[np.uint32]:
     return np.frombuffer(base64.b64decode(text), dtype="<u4")
 
 
-def _ascii_joined(text: str) -> str | None:
-    """`" ".join(_TOKEN.findall(normalize(text)))` for ASCII text, by the stdlib's `re`: as fast
-    as a numpy tokenizer and far shorter. For ASCII, casefold is lower() and no token holds
-    whitespace, so the whitespace collapsing of normalize() changes nothing. None for non-ASCII
-    text and for the control characters `normalize()` treats as spaces but `\\s` does not (see
-    SPLIT_ONLY)."""
+@lru_cache(maxsize=1)
+def _ascii_classes() -> NDArray[np.uint8]:
+    """Byte -> 0 (whitespace, as `\\s`), 1 (word char, as `\\w`), 2 (anything else) for ASCII."""
+    import numpy as np
+
+    classes = np.full(128, 2, dtype=np.uint8)
+    classes[[9, 10, 11, 12, 13, 32]] = 0
+    for c in "0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        classes[ord(c)] = 1
+    return classes
+
+
+def _ascii_tokens_joined(text: str) -> NDArray[np.uint8] | None:
+    """`" ".join(_TOKEN.findall(normalize(text)))` as bytes, vectorized, for ASCII text.
+
+    Tokens are word runs and single other characters; joined by one space, so a space goes
+    between two kept characters unless both are word characters that were adjacent. Returns
+    None for non-ASCII text and for the rare control characters `normalize()` strips but `\\s`
+    does not match (the caller uses `shingles()`), an empty array for blank text.
+    """
+    import numpy as np
+
     if not text.isascii() or any(c in text for c in SPLIT_ONLY):
         return None
-    return " ".join(_ASCII_TOKEN.findall(text.lower()))
+    raw = np.frombuffer(text.encode("ascii").lower(), dtype=np.uint8)  # casefold, for ASCII
+    classes = _ascii_classes()[raw]
+    kept = np.flatnonzero(classes)
+    kept_classes = classes[kept]
+    glued = (kept_classes[1:] == 1) & (kept_classes[:-1] == 1) & (np.diff(kept) == 1)
+    positions = np.arange(len(kept))
+    positions[1:] += np.cumsum(~glued)
+    joined = np.full(len(kept) + int(len(glued) - np.count_nonzero(glued)), 32, dtype=np.uint8)
+    joined[positions] = raw[kept]
+    return joined
 
 
 @lru_cache(maxsize=4)
@@ -134,12 +157,12 @@ def _ascii_char_hashes(
     """
     import numpy as np
 
-    joined = {key: j for key, text in texts.items() if (j := _ascii_joined(text))}
+    joined = {key: j for key, text in texts.items() if (j := _ascii_tokens_joined(text)) is not None and len(j)}
     if not joined:
         return None
     long = [key for key, j in joined.items() if len(j) >= size]
     short = [key for key, j in joined.items() if len(j) < size]
-    data = np.frombuffer("".join(joined[key] for key in long).encode("ascii"), dtype=np.uint8)
+    data = np.concatenate([joined[key] for key in long]) if long else np.zeros(0, dtype=np.uint8)
     spans: dict[str, tuple[int, int]] = {}
     offset = 0
     for key in long:
@@ -155,7 +178,7 @@ def _ascii_char_hashes(
     if last is not None:
         window ^= last[data[size - 1 : size - 1 + n]]
     for i, key in enumerate(short):
-        crc[n + i] = zlib.crc32(joined[key].encode("ascii"))
+        crc[n + i] = zlib.crc32(joined[key].tobytes())
         spans[key] = (n + i, n + i + 1)
     return crc, spans
 
