@@ -67,6 +67,14 @@ def test_list_json_prints_every_match_without_a_cap(finetune_home: Path) -> None
     assert len(rows) == 150 and len({r["id"] for r in rows}) == 150
 
 
+def test_list_text_is_one_line_per_example_even_with_a_newline_in_the_task_type(finetune_home: Path) -> None:
+    odd = {**example(1), "task_type": "code\ngeneration"}
+    body = json.dumps(example(0)) + "\n" + json.dumps(odd) + "\n"
+    run_cli("import", "-", input=body, check=True)
+    lines = run_cli("list", check=True).stdout.splitlines()
+    assert len(lines) == 2 and any("code generation" in line for line in lines)
+
+
 def test_errors_go_to_stderr_with_exit_codes(finetune_home: Path) -> None:
     missing = run_cli("show", "ex_missing")
     assert missing.returncode == 1 and missing.stderr.startswith("Error: no example with id")

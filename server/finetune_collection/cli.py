@@ -354,11 +354,16 @@ def list_(app: App, status: str | None, task_type: str | None, limit: int | None
         if as_json:
             emit(row)
         else:
-            # str(): a document edited by hand may hold any JSON type in these fields
+            # str(): a document edited by hand may hold any JSON type in these fields; _one_line:
+            # a task type may hold a newline, and the text listing is one line per example.
             q = row["quality_score"]
             score = f"{q:<5g}" if isinstance(q, int | float) else f"{q!s:<5}"
-            click.echo(f"{row['id']!s:<20} {row['status']!s:<9} {score} "
-                       f"{row['task_type']!s:<18} {row['created_at']}  {row['preview']}")
+            click.echo(f"{_one_line(row['id']):<20} {_one_line(row['status']):<9} {score} "
+                       f"{_one_line(row['task_type']):<18} {_one_line(row['created_at'])}  {row['preview']}")
+
+
+def _one_line(value: Any) -> str:
+    return " ".join(str(value).split())
 
 
 @cli.command()
