@@ -162,12 +162,13 @@ def _preview(prepared: Prepared) -> str:
     return "\n".join(lines[:5])
 
 
-def build_server() -> MCPServer:
+def build_server(config: config_mod.Config | None = None) -> MCPServer:
+    """`config`: already loaded (`main` checks it before serving); None loads it at each start."""
     holder: dict[str, LazyState] = {}
 
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[LazyState]:
-        lazy = LazyState(config_mod.load(), config_mod.home())
+        lazy = LazyState(config if config is not None else config_mod.load(), config_mod.home())
         holder["state"] = lazy  # static resources get no Context; they read the state from here
         yield lazy
 
@@ -447,10 +448,10 @@ def main() -> None:
     """Run on stdio. Nothing but JSON-RPC goes to stdout; logs go to stderr."""
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        # The lifespan loads it again; a failure there surfaces as an ExceptionGroup traceback
-        # from the task group, so a bad config is reported here, before serving, like the CLI does.
-        config_mod.load()
+        # Loaded here, not in the lifespan: a failure there surfaces as an ExceptionGroup traceback
+        # from the task group, so a bad config is reported before serving, like the CLI does.
+        config = config_mod.load()
     except ConfigError as err:
         print(f"Error: {err}", file=sys.stderr)
         sys.exit(1)
-    build_server().run()
+    build_server(config).run()
