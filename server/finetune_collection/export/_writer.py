@@ -45,10 +45,9 @@ def refuse_existing(path: Path, overwrite: bool, store: Path | None = None) -> N
 
 def _same(st: os.stat_result, other: Path) -> bool:
     try:
-        o = os.stat(other)
+        return os.path.samestat(st, os.stat(other))
     except OSError:
         return False
-    return (st.st_dev, st.st_ino) == (o.st_dev, o.st_ino)
 
 
 class AtomicFile:
