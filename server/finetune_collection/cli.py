@@ -587,18 +587,21 @@ def _open_closed_std_streams() -> None:
             continue  # the descriptor is in use after all: leave it alone
         except OSError:
             pass
-        null = os.open(os.devnull, os.O_RDWR)
-        if null != fd:
-            os.dup2(null, fd)
-            os.close(null)
+        _devnull_onto(fd)
         setattr(sys, name, open(fd, "r" if fd == 0 else "w", encoding="utf-8", closefd=False))  # noqa: SIM115
 
 
 def discard_stdout() -> None:
     """Send the rest of stdout to /dev/null once its reader has gone (`import --json f | head -1`)."""
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, sys.stdout.fileno())
-    os.close(null)
+    _devnull_onto(sys.stdout.fileno())
+
+
+def _devnull_onto(fd: int) -> None:
+    """Make descriptor `fd` the null device (a closed fd may be the one os.open hands back)."""
+    null = os.open(os.devnull, os.O_RDWR)
+    if null != fd:
+        os.dup2(null, fd)
+        os.close(null)
 
 
 def main() -> None:
