@@ -198,12 +198,12 @@ def _signatures(
     # down columns, and one product for both sides of an example costs ~0.1 ms less than two.
     phv = np.multiply.outer(a, _fmix(hashes, 32))
     phv += b[:, None]
-    order = sorted(spans, key=lambda key: spans[key][0])
-    bounds = [bound for key in order for bound in spans[key]]
-    if bounds[-1] == len(hashes):
-        bounds.pop()  # reduceat runs the last segment to the end
+    # `spans` are in array order and the last one ends the array (_ascii_char_hashes lays them
+    # out so): reduceat runs each segment to the next bound and the last to the end, so the even
+    # columns are the spans' minima and the odd ones the gaps between texts.
+    bounds = [bound for start_end in spans.values() for bound in start_end][:-1]
     minima = np.minimum.reduceat(phv, bounds, axis=1)
-    return {key: np.ascontiguousarray(minima[:, 2 * i]) for i, key in enumerate(order)}
+    return {key: np.ascontiguousarray(minima[:, 2 * i]) for i, key in enumerate(spans)}
 
 
 @lru_cache(maxsize=4)
