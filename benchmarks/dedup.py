@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT / "tests" / "dedup"))
 import evaluate  # noqa: E402
 
 from finetune_collection.config import Config, DedupSettings  # noqa: E402
-from finetune_collection.minhash import fingerprint, shingles  # noqa: E402
-from finetune_collection.near import NearDeduper, sides  # noqa: E402
-from finetune_collection.storage import LogStorage  # noqa: E402
+from finetune_collection.dedup.minhash import fingerprint, shingles  # noqa: E402
+from finetune_collection.dedup.near import NearDeduper, sides  # noqa: E402
 from finetune_collection.store import STORE_FILE, Store  # noqa: E402
+from finetune_collection.store.log import LogStorage  # noqa: E402
 
 RNG = np.random.default_rng(7)
 SETTINGS = DedupSettings()

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
-from finetune_collection.storage import encode  # noqa: E402
+from finetune_collection.store.log import encode  # noqa: E402
 
 WORDS = (
     "alpha beta gamma delta function return value import module class object string number "
@@ -115,7 +115,7 @@ def main() -> None:
     args = parser.parse_args()
     secrets = args.secret_check == "on"
     from finetune_collection.export import FORMATS
-    from finetune_collection.export._process import load_secret_finder
+    from finetune_collection.export.process import load_secret_finder
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -11,7 +11,7 @@ secrets; none may appear in the store file, the writer's stdout or its stderr.
     .venv/bin/python benchmarks/faults.py [--trials 120] [--seed 1]
 
 Last line: `faults: trials=<n> acknowledged=<a> lost=<l> corrupt_opens=<c> leaked=<k>`.
-`tests/test_crash.py` runs the same trials, fewer of them.
+`tests/store/test_crash.py` runs the same trials, fewer of them.
 """
 
 from __future__ import annotations

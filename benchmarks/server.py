@@ -28,16 +28,16 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+
 from mcp import Client, StdioServerParameters
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from store import fill  # noqa: E402  (benchmarks/store.py: grows a store quickly)
-
 from finetune_collection.config import Config  # noqa: E402
 from finetune_collection.store import Store  # noqa: E402
+from store import fill  # noqa: E402  (benchmarks/store.py: grows a store quickly)
 
 BARE = textwrap.dedent(
     """

@@ -10,7 +10,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE / "lib")]
 
-from finetune_collection.server import main  # noqa: E402
+from finetune_collection.mcp.server import main  # noqa: E402
 
 if __name__ == "__main__":
     main()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import anyio
 import pytest
-from mcp import Client
 
 from conftest import ROOT
 from finetune_collection.cli import cli
-from finetune_collection.server import build_server
+from finetune_collection.mcp.server import build_server
+from mcp import Client
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -240,9 +240,9 @@ def test_catastrophic_user_pattern_is_stopped_and_the_server_keeps_serving(
     """`(a|aa)+$` on a long run of a's backtracks for ages: the timeout stops it, the example is
     refused (never stored unscrubbed), the error names the pattern's type, and later calls work."""
     import anyio
-    from mcp import Client
 
-    from finetune_collection.server import build_server
+    from finetune_collection.mcp.server import build_server
+    from mcp import Client
 
     config = tmp_path / "config.yaml"
     config.write_text(

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from conftest import example
+from finetune_collection import curate
 from finetune_collection.config import Config, QualityFilters
 from finetune_collection.errors import InvalidExample
 from finetune_collection.pipeline import Pipeline
@@ -64,7 +65,7 @@ def test_unknown_signal_lists_the_known_ones(pipeline: Pipeline) -> None:
 def test_unapproved_is_pending_then_approved(pipeline: Pipeline) -> None:
     result = pipeline.collect(example(1, metadata={}))
     assert result.status == "pending" and "pending_approval" in result.reasons
-    approved = pipeline.review(result.id or "", "approve")
+    approved = curate.review(pipeline.store, [result.id or ""], "approve")[0]
     assert approved is not None and approved.status == "accepted" and approved.metadata.human_approved
 
 
@@ -166,5 +167,5 @@ def test_purge_deletes_before_a_date(pipeline: Pipeline) -> None:
 
     old = pipeline.collect(example(1, created_at="2023-05-01T00:00:00Z"))
     new = pipeline.collect(example(2))
-    assert pipeline.purge(datetime(2024, 1, 1, tzinfo=timezone.utc)) == [old.id]
+    assert curate.purge(pipeline.store, datetime(2024, 1, 1, tzinfo=timezone.utc)) == [old.id]
     assert old.id not in pipeline.store and new.id in pipeline.store

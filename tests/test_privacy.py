@@ -14,16 +14,17 @@ from typing import Any
 import anyio
 import pytest
 from click.testing import CliRunner, Result
-from mcp import Client
 
 from conftest import example
+from finetune_collection import curate
 from finetune_collection.cli import cli
 from finetune_collection.config import Config
 from finetune_collection.errors import NotFound
+from finetune_collection.mcp.server import build_server
 from finetune_collection.pipeline import Pipeline
-from finetune_collection.server import build_server
-from finetune_collection.stats import compute
+from finetune_collection.reports import compute
 from finetune_collection.store import Store
+from mcp import Client
 
 
 def run_cli(*args: str, input: str | None = None) -> Result:
@@ -59,10 +60,10 @@ def test_delete_erases_the_bytes_at_once(finetune_home: Path, pipeline: Pipeline
     keep = pipeline.collect(marked(1, "KEEPMARKER")).id
     gone = pipeline.collect(marked(2, "GONEMARKER")).id
     assert gone is not None and keep is not None
-    pipeline.review(gone, "approve")  # a second version of the record: both must go
+    curate.review(pipeline.store, [gone], "approve")[0]  # a second version of the record: both must go
     path = finetune_home / "examples.json"
     assert path.read_bytes().count(b"GONEMARKER") == 4  # 2 versions x (user + assistant)
-    pipeline.review(gone, "delete")
+    curate.review(pipeline.store, [gone], "delete")[0]
     data = path.read_bytes()
     assert b"GONEMARKER" not in data
     assert gone.encode() not in data  # not even a tombstone names it
@@ -81,12 +82,13 @@ def test_delete_erases_the_bytes_at_once(finetune_home: Path, pipeline: Pipeline
 def test_other_process_sees_the_delete(finetune_home: Path, pipeline: Pipeline) -> None:
     """A store opened before the delete (another server) drops the example after it."""
     ids = [pipeline.collect(example(n)).id for n in range(3)]
-    other = Store(finetune_home, Config())
-    assert len(other) == 3
-    pipeline.review(ids[1] or "", "delete")
-    other.refresh()
-    assert ids[1] not in other and len(other) == 2
-    assert other.deduper.find(pipeline.store.deduper.keys(pipeline.store.get(ids[0] or ""))) is not None
+    other = Pipeline(Store(finetune_home, Config()), Config())
+    assert len(other.store) == 3
+    curate.review(pipeline.store, [ids[1] or ""], "delete")[0]
+    other.store.refresh()
+    assert ids[1] not in other.store and len(other.store) == 2
+    assert ids[1] not in other.index
+    assert other.index.find(pipeline.index.keys(pipeline.store.get(ids[0] or ""))) is not None
 
 
 def test_cli_delete_and_purge(finetune_home: Path) -> None:

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 import yaml
-from mcp import Client
 
 from finetune_collection.config import SEED_NEGATIVE, SEED_POSITIVE
-from finetune_collection.server import build_server
+from finetune_collection.mcp.server import build_server
+from mcp import Client
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "collecting-finetune-examples"

@@ -1,6 +1,6 @@
 """`python -m finetune_collection` runs the MCP server on stdio."""
 
-from .server import main
+from .mcp.server import main
 
 if __name__ == "__main__":
     main()

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 
@@ -32,7 +32,7 @@ class App:
 
     _config: config_mod.Config | None = None
     _store: Any = None
-    _pipeline: Any = None
+    _pipeline: Any = None  # the core (store + dedup index + pipeline), opened by commands that collect
 
     @property
     def home(self) -> Path:
@@ -270,7 +270,7 @@ def import_line(pipeline: Any, number: int, line: str) -> dict[str, Any]:
 @fails_cleanly
 def stats(app: App, as_json: bool) -> None:
     """Collection statistics: counts, quality, tokens, rejections, redactions, readiness."""
-    from .stats import compute, render
+    from .reports import compute, render
 
     result = compute(app.store)
     click.echo(result.model_dump_json(indent=2) if as_json else render(result))
@@ -310,7 +310,6 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
            as_json: bool) -> None:
     """Export examples as JSONL for a fine-tuning target, validated per target before writing."""
     from . import export as export_mod
-    from .store import STORE_FILE
 
     if output is not None and output.name in ("", ".", ".."):  # `--output ""` is the current folder
         raise click.BadParameter("give a file name, e.g. training.jsonl", param_hint="--output")
@@ -322,9 +321,8 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
         status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them
         limit=limit, split=split, seed=seed, fix=fix, overwrite=overwrite, dedup=dedup,
     )
-    store_path = app.home / STORE_FILE
     if check:
-        report: Any = export_mod.check(store_path, app.config, request)
+        report: Any = export_mod.check(app.store, app.config, request)
     else:
         with progress(None, 1, "exporting") as bar:
             shown = [0]
@@ -334,7 +332,7 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
                 bar.update(done - shown[0])
                 shown[0] = done
 
-            report = export_mod.export(store_path, app.config, request, on_progress)
+            report = export_mod.export(app.store, app.config, request, on_progress)
     click.echo(report.model_dump_json(indent=2) if as_json else report.render())
 
 
@@ -347,7 +345,7 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
 @fails_cleanly
 def list_(app: App, status: str | None, task_type: str | None, limit: int | None, as_json: bool) -> None:
     """List stored examples, newest first."""
-    from .listing import list_rows
+    from .reports import list_rows
 
     rows = list_rows(app.store, status=status, task_type=task_type, limit=limit)
     for row in rows:
@@ -375,16 +373,18 @@ def show(app: App, example_id: str) -> None:
     click.echo(json.dumps(app.store.get_doc(example_id), ensure_ascii=False, indent=2))
 
 
-def _review_command(action: str, help_text: str) -> None:
+def _review_command(action: Literal["approve", "reject", "delete"], help_text: str) -> None:
     @cli.command(name=action, help=help_text)
     @click.argument("example_ids", nargs=-1, required=True)
     @pass_app
     @fails_cleanly
     def command(app: App, example_ids: tuple[str, ...]) -> None:
+        from . import curate
+
         ids = list(dict.fromkeys(example_ids))  # `delete X X` deletes X once
         try:
             # All or nothing, under one lock: an unknown id among several changed the ones before it.
-            app.pipeline.review_many(ids, action)
+            curate.review(app.store, ids, action)
         except NotFound as err:
             raise NotFound(f"{err}; nothing was changed" if len(ids) > 1 else str(err)) from None
         done = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
@@ -405,8 +405,10 @@ _review_command("delete", "Delete example(s) from the store file, the dedup inde
 @fails_cleanly
 def purge(app: App, before: str, status: str | None, yes: bool) -> None:
     """Delete examples in bulk by creation date."""
+    from . import curate
+
     cutoff = parse_date(before, "--before")
-    ids = app.pipeline.purge(cutoff, status=status, dry_run=not yes)
+    ids = curate.purge(app.store, cutoff, status=status, dry_run=not yes)
     verb = "deleted" if yes else "would delete"
     click.echo(f"{verb} {len(ids)} example(s)" + ("" if yes or not ids else "; add --yes to delete them"))
 
@@ -419,18 +421,18 @@ def purge(app: App, before: str, status: str | None, yes: bool) -> None:
 @fails_cleanly
 def dedup(app: App, threshold: float | None, apply: bool, as_json: bool) -> None:
     """Re-check the whole dataset for near-duplicates and keep the best of each cluster."""
-    from .recheck import recheck
+    from . import curate
 
     config = app.config
     if threshold is not None:
         config = config.model_copy(update={"dedup": config.dedup.model_copy(update={"threshold": threshold})})
-    report = recheck(app.store, config)
+    report = curate.recheck(app.pipeline, config)
     for cluster in [] if as_json else report.clusters:
         click.echo(f"cluster of {len(cluster.ids)}:")
         for m in cluster.members:
             click.echo(f"  {'keep' if m.keep else 'drop'} {m.id} (quality {m.quality_score:g}): {m.reason}")
     if apply and report.remove:
-        report = recheck(app.store, config, apply=True)  # recomputed under the store lock
+        report = curate.recheck(app.pipeline, config, apply=True)  # recomputed under the store lock
     if as_json:
         click.echo(report.model_dump_json(indent=2))
     else:
@@ -520,8 +522,8 @@ def config_cmd(app: App) -> None:
 @fails_cleanly
 def repair(app: App) -> None:
     """Rewrite a damaged store keeping every valid record; the damaged file is kept beside it."""
-    from .storage import repair_file
     from .store import STORE_FILE
+    from .store.repair import repair_file
 
     report = repair_file(app.home / STORE_FILE, app.config.limits.lock_timeout)
     click.echo(report)
@@ -554,7 +556,7 @@ def review(app: App, port: int, no_browser: bool) -> None:
 @fails_cleanly
 def serve() -> None:
     """Run the MCP server on stdio (what Claude Desktop, Claude Code and IDEs start)."""
-    from .server import main as serve_main
+    from .mcp.server import main as serve_main
 
     serve_main()
 
@@ -606,9 +608,9 @@ def _devnull_onto(fd: int) -> None:
 
 def main() -> None:
     _open_closed_std_streams()
-    # The storage logs what it recovered at start-up (for the server's log); the CLI prints it as
+    # The store logs what it recovered at start-up (for the server's log); the CLI prints it as
     # a `note:` itself, and Python's last-resort handler would print each one a second time.
-    logging.getLogger("finetune_collection.storage").addHandler(logging.NullHandler())
+    logging.getLogger("finetune_collection.store").addHandler(logging.NullHandler())
     if isinstance(sys.stdout, io.TextIOWrapper):
         # A lone surrogate (`"\ud800"` kept by scrub --jsonl, or in a hand-edited store) cannot be
         # UTF-8 encoded; written as `\ud800` it stays a valid escape inside a JSON string.

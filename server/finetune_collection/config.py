@@ -16,6 +16,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import ConfigError
 
+FORMAT_NAMES = (
+    "openai", "anthropic", "bedrock", "vertex", "together", "sharegpt", "alpaca", "hf-messages", "hf-prompt-completion",
+)
+"""The export targets' names, so settings can be checked here; export/formats/ registers one
+module per name (a test keeps the two in step)."""
+
 SEED_POSITIVE = ["tests_passed", "code_review_approved", "zero_fix_iterations", "user_accepted"]
 SEED_NEGATIVE = ["errors_occurred", "multiple_retries", "user_rejected", "timeout"]
 
@@ -137,11 +143,9 @@ class ExportSettings(_Section):
     @field_validator("context_by_format", "token_limits")
     @classmethod
     def _known_formats(cls, value: dict[str, Any]) -> dict[str, Any]:
-        from .export.registry import FORMATS
-
-        unknown = sorted(set(value) - set(FORMATS))
+        unknown = set(value) - set(FORMAT_NAMES)
         if unknown:
-            raise ValueError(f"unknown format(s) {', '.join(unknown)}; known: {', '.join(FORMATS)}")
+            raise ValueError(f"{len(unknown)} unknown format name(s); known: {', '.join(FORMAT_NAMES)}")
         if any(isinstance(v, int) and v < 1 for v in value.values()):
             raise ValueError("token limits must be positive")
         return value

@@ -198,12 +198,10 @@ class Example(_Conversation):
         if self.messages is not None:
             return self.messages
         assert self.input is not None and self.output is not None
-        out: list[Message] = []
-        if self.input.system:
-            out.append(Message(role="system", content=self.input.system))
-        out.append(Message(role="user", content=self.input.user))
-        out.append(Message(role="assistant", content=self.output.assistant))
-        return out
+        return [
+            Message.model_construct(**t)
+            for t in single_turns(self.input.system, self.input.user, self.output.assistant)
+        ]
 
     @property
     def context(self) -> str | None:
@@ -215,6 +213,32 @@ class Example(_Conversation):
         return {**{k: doc.pop(k) for k in _HEAD if k in doc}, **doc}
 
 
+def single_turns(system: str | None, user: str, assistant: str) -> list[dict[str, Any]]:
+    """The seed's single-turn shape as messages: the one place that knows the order."""
+    out: list[dict[str, Any]] = [{"role": "system", "content": system}] if system else []
+    return [*out, {"role": "user", "content": user}, {"role": "assistant", "content": assistant}]
+
+
+def doc_turns(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stored document's conversation as message dicts, whichever shape it was stored in, as
+    `Example.turns()` without validating. Documents are checked when written, but the file can
+    be edited by hand, so anything that is not a message is skipped rather than trusted."""
+    messages = doc.get("messages")
+    if messages is not None:
+        return [m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else []
+    given, answer = doc.get("input"), doc.get("output")
+    given = given if isinstance(given, dict) else {}
+    answer = answer if isinstance(answer, dict) else {}
+    return single_turns(given.get("system"), given.get("user", ""), answer.get("assistant", ""))
+
+
+def doc_context(doc: dict[str, Any]) -> str | None:
+    """The single-turn shape's `input.context` (background kept apart from the turns)."""
+    given = doc.get("input")
+    context = given.get("context") if isinstance(given, dict) else None
+    return context if isinstance(context, str) else None
+
+
 def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
@@ -223,10 +247,24 @@ def parse_time(value: str | None) -> datetime | None:
     """ISO date or time (YYYY-MM-DD, or with a time; `Z` allowed), as an aware UTC datetime."""
     if value is None or value == "":
         return None
+    parsed = _iso(value)
+    if parsed is None:
+        raise ValueError("not a date: use YYYY-MM-DD or an ISO 8601 time")
+    return parsed
+
+
+def created_at(doc: dict[str, Any]) -> datetime | None:
+    """A stored document's creation time; None when missing or not a date (a hand edit)."""
+    value = doc.get("created_at")
+    return _iso(value) if isinstance(value, str) else None
+
+
+def _iso(value: str) -> datetime | None:
+    # Python 3.10's fromisoformat does not take "Z".
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"{value[:40]!r} is not a date: use YYYY-MM-DD or an ISO 8601 time") from None
+        return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 

@@ -1,37 +1,38 @@
-"""collect(): capture → quality filter → PII scrub → dedup → store.
+"""The opened core: a store, its dedup index and the collect pipeline, shared by every surface.
 
+collect = `prepare()` + `commit()`: capture → quality filter → PII scrub → dedup → store.
 `prepare()` does the expensive, lock-free part (validate, score, scrub, dedup keys);
 `commit()` takes the store lock, checks duplicates and ids against the current file, and
-appends. The MCP server asks the user for approval between the two, showing only scrubbed text.
+appends. The MCP server asks the user for approval between the two, showing only scrubbed
+text, and commits the example it prepared.
+
+The dedup index follows the store file through a listener, so examples another process
+appended or deleted count as soon as the file is read again.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Annotated, Any, Literal
+from pathlib import Path
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
-from .config import Config
-from .dedup import Match
-from .errors import InvalidExample
+from .config import Config, DedupSettings
+from .dedup import Deduper, Match, make_index
+from .dedup.clusters import replaces
+from .errors import InvalidExample, StoreCorrupt
 from .model import ID_PATTERN, Example, ExampleIn, Metadata, Outcome, describe_validation_error, now_utc
 from .quality import Verdict, score
 from .scrub import Scrubber, build_scrubber
 from .store import Store
 
-
-def _created(doc: dict[str, Any]) -> datetime:
-    try:
-        value = datetime.fromisoformat(str(doc.get("created_at", "1970-01-01T00:00:00+00:00")).replace("Z", "+00:00"))
-    except ValueError:  # a hand-edited date: dated like one without a date
-        value = datetime(1970, 1, 1, tzinfo=timezone.utc)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+HEAL_BATCH = 500  # dedup-key records per durable append when keys are recomputed
 
 
 # `{"type": [.., "null"]}` rather than pydantic's `anyOf`: clients validate every result against
@@ -101,10 +102,57 @@ def _too_deep(value: Any, limit: int) -> bool:
 
 
 class Pipeline:
+    """The core a surface opens once: `Pipeline.open(home, config)`."""
+
     def __init__(self, store: Store, config: Config, scrubber: Scrubber | None = None) -> None:
         self.store = store
         self.config = config
         self.scrubber = scrubber or build_scrubber(config)
+        self.index: Deduper = make_index(config.dedup)
+        # One core call at a time per process: servers run calls in worker threads.
+        self.lock = threading.Lock()
+        store.listen(self._on_change)
+        self._heal_dedup_keys()
+
+    @classmethod
+    def open(cls, home: Path, config: Config) -> Pipeline:
+        return cls(Store(home, config), config)
+
+    # -- the dedup index, kept in step with the file ------------------------------------------------
+    def _on_change(self, table: str, doc_id: str, doc: dict[str, Any] | None) -> None:
+        if table == "":
+            self.index = make_index(self.config.dedup)
+        elif table == "dedup":
+            self.index.remove(doc_id)
+            if doc is not None:
+                self.index.add(doc_id, doc)
+
+    def _heal_dedup_keys(self) -> None:
+        """Examples whose dedup keys were lost (a crash between the two records) or were made
+        under other dedup settings get them back, appended in batches of HEAL_BATCH."""
+        self.store.refresh()
+        if all(i in self.index for i in self.store.ids()):
+            return
+        with self.store.transaction():
+            batch: list[dict[str, Any]] = []
+            for doc_id in self.store.ids():
+                if doc_id in self.index:
+                    continue
+                try:
+                    example = self.store.get(doc_id)
+                except StoreCorrupt:
+                    # A record that no longer fits the schema cannot be keyed. Opening must still
+                    # work: `finetune delete ID`, which the error advises, opens the core too.
+                    continue
+                batch.append({"op": "put", "t": "dedup", "id": doc_id, "doc": self.index.keys(example)})
+                if len(batch) >= HEAL_BATCH:
+                    self.store.storage.append(batch)
+                    batch = []
+            if batch:
+                self.store.storage.append(batch)
+
+    def index_for(self, settings: DedupSettings) -> Deduper:
+        return index_for(self.store, settings, self.index)
 
     # -- stage 1: capture (validate at the edge) ------------------------------------------------
     def parse(self, data: Any) -> ExampleIn:
@@ -164,7 +212,7 @@ class Pipeline:
             )
         except ValidationError as err:  # a placeholder emptied a required field, e.g. all-PII turn
             raise InvalidExample(describe_validation_error(err, "after scrubbing: ")) from None
-        keys = self.store.deduper.keys(example) if verdict.keep else {}
+        keys = self.index.keys(example) if verdict.keep else {}
         return Prepared(example, verdict, keys, counts, notes, wanted)
 
     def _scrub_fields(
@@ -237,21 +285,16 @@ class Pipeline:
     def _match(self, keys: dict[str, Any]) -> tuple[Match, float] | None:
         """The stored example these keys duplicate, with its quality score (None: no duplicate,
         or only an index entry of an example deleted meanwhile)."""
-        match = self.store.deduper.find(keys) if keys else None
+        match = self.index.find(keys) if keys else None
         if match is None or match.id not in self.store:
             return None
         return match, float(self.store.get_doc(match.id).get("quality_score", 0))
-
-    @staticmethod
-    def _kept_out(match: Match, stored_score: float, score: float) -> bool:
-        """Keep-the-best: only a strictly better near-duplicate replaces the stored one."""
-        return match.kind == "exact" or score <= stored_score
 
     def would_be_duplicate(self, prepared: Prepared) -> bool:
         """Read-only: would commit() reject this as a duplicate right now? (Asked before elicitation.)"""
         self.store.refresh()
         found = self._match(prepared.keys)
-        return found is not None and self._kept_out(*found, prepared.verdict.score)
+        return found is not None and not replaces(*found, prepared.verdict.score)
 
     # -- stage 5: dedup check and store, under the lock -------------------------------------------
     def commit(self, prepared: Prepared, approved: bool | None = None) -> CollectResult:
@@ -287,7 +330,7 @@ class Pipeline:
                 match, stored_score = found
                 similarity = round(match.similarity, 3)
                 reason = "duplicate" if match.kind == "exact" else "near_duplicate"
-                if not self._kept_out(match, stored_score, verdict.score):
+                if replaces(match, stored_score, verdict.score):
                     replaced = match.id
                 else:
                     self.store.bump(f"rejected:{reason}")
@@ -322,7 +365,7 @@ class Pipeline:
             return wanted
         if wanted is not None:
             result.reasons.append("id_in_use")
-        return self.store.examples._get_next_id()
+        return self.store.new_id()
 
     @staticmethod
     def _message(result: CollectResult) -> str:
@@ -338,33 +381,22 @@ class Pipeline:
     def collect(self, data: Any, approved: bool | None = None) -> CollectResult:
         return self.commit(self.prepare(data), approved)
 
-    def purge(self, before: datetime, status: str | None = None, dry_run: bool = False) -> list[str]:
-        """Delete (for real: from the file, the dedup index and stats) examples created before a time."""
-        with self.store.transaction():
-            ids = [
-                doc["id"]
-                for doc in self.store.docs()
-                if _created(doc) < before and (status is None or doc.get("status") == status)
-            ]
-            if not dry_run:
-                self.store.remove_many(ids)
-        return ids
 
-    # -- review -----------------------------------------------------------------------------------
-    def review(self, example_id: str, action: Literal["approve", "reject", "delete"]) -> Example | None:
-        return self.review_many([example_id], action)[0]
+def index_for(store: Store, settings: DedupSettings, live: Deduper | None = None) -> Deduper:
+    """A duplicate index over the stored examples under `settings`: `live` when its settings
+    match, else one built from the stored signatures (a threshold change needs no rehashing),
+    recomputing keys only for signatures made with other shingling or permutations."""
+    from .dedup.near import NearDeduper
 
-    def review_many(
-        self, example_ids: list[str], action: Literal["approve", "reject", "delete"]
-    ) -> list[Example | None]:
-        """Approve, reject or delete examples under one lock, in one durable append."""
-        with self.store.transaction():
-            if action == "delete":
-                self.store.remove_many(example_ids)
-                return [None] * len(example_ids)
-            examples = [self.store.get(i) for i in example_ids]
-            for ex in examples:
-                ex.status = "accepted" if action == "approve" else "rejected"
-                ex.metadata.human_approved = action == "approve"
-            self.store.put_many(examples)
-            return list(examples)
+    if live is not None and live.settings == settings and not (isinstance(live, NearDeduper) and live.stale):
+        return live
+    index = make_index(settings)
+    stored = store.all_keys()
+    for example_id in store.ids():
+        keys = stored.get(example_id)
+        if keys is not None:
+            index.add(example_id, dict(keys))
+        if example_id not in index:
+            index.remove(example_id)
+            index.add(example_id, index.keys(store.get(example_id)))
+    return index

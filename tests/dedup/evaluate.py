@@ -17,8 +17,8 @@ from typing import Any
 
 from finetune_collection import Config, Pipeline, Store
 from finetune_collection.config import DedupSettings
+from finetune_collection.dedup.near import NearDeduper
 from finetune_collection.model import Example
-from finetune_collection.near import NearDeduper
 
 CORPUS = Path(__file__).with_name("corpus.jsonl.gz")
 MATCH = ["exact", "whitespace_case", "small_edit", "renamed_identifiers", "sentence_edit", "real_revision"]

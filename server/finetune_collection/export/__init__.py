@@ -1,9 +1,15 @@
 """Export: stream the store to a trainer's JSONL, validated per target before anything is written.
 
-    export(store_path, config, request, progress) -> ExportReport   one format, one file (or train/val)
-    check(store_path, config, request) -> PortabilityReport          every format, writes nothing
-    readiness(store_path, config) -> list[dict]                      "ready to train?" per target
-    FORMATS: dict[str, Format]                                       the registry (registry.py)
+    export(store, config, request, progress, index) -> ExportReport   one format, one file (or train/val)
+    check(store, config, request) -> PortabilityReport                 every format, writes nothing
+    readiness(store, config) -> list[dict]                             "ready to train?" per target
+    FORMATS: dict[str, Format]                                         the registry (formats/)
+
+Modules: run (the export loop) · check (portability, readiness) · filters (which examples) ·
+base (a conversation as formats see it) · process (validate, fix, secret re-check per record) ·
+fix (safe repairs) · split (train/val by cluster) · writer (atomic output file) · target
+(where an output path may point) · report (request and report models) · formats/ (one module
+per target, each declaring its name, renderer and validator).
 
 Formats (one module each): openai, anthropic (legacy), bedrock, vertex, together, sharegpt,
 alpaca, hf-messages, hf-prompt-completion. Where `input.context` goes is
@@ -12,11 +18,11 @@ alpaca, hf-messages, hf-prompt-completion. Where `input.context` goes is
 """
 
 from ..errors import ExportError
-from ._base import Conversation, Format, Options, Problem, Unrepresentable
-from ._check import check, readiness
-from ._models import ExportReport, ExportRequest, FormatCheck, PortabilityReport, Skipped
-from ._run import export
-from .registry import FORMATS, get_format
+from .base import Conversation, Format, Options, Problem, Unrepresentable
+from .check import check, readiness
+from .formats import FORMATS, get_format
+from .report import ExportReport, ExportRequest, FormatCheck, PortabilityReport, Skipped
+from .run import export
 
 __all__ = [
     "FORMATS",

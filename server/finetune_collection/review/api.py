@@ -1,6 +1,6 @@
 """The review page's core calls, shared by both transports (MCP App tools and `finetune review`).
 
-Every function takes the core objects and JSON-ready arguments and returns a JSON-ready dict, so
+Every function takes the opened core (`Pipeline`) and JSON-ready arguments and returns a JSON-ready dict, so
 `app.py` and `web.py` are thin: they validate nothing themselves, hold their lock, and call in.
 The tool `NAMES` are the same on both sides, so the page calls `finetune_review_list` whether it
 talks to an MCP host or to the local server. Everything returned comes from the store, which
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from ..curate import edit_turn, review
 from ..errors import InvalidExample
 from ..pipeline import Pipeline
-from ..store import Store
 from .query import Filter, matching, view
 from .views import chart_data, neighbours
 
@@ -49,7 +49,8 @@ def _int(args: dict[str, Any], key: str, default: int, lo: int, hi: int) -> int:
     return value
 
 
-def counts(store: Store) -> dict[str, int]:
+def counts(core: Pipeline) -> dict[str, int]:
+    store = core.store
     out = {"pending": 0, "accepted": 0, "rejected": 0}
     for doc in store.docs():
         status = str(doc.get("status"))
@@ -57,8 +58,9 @@ def counts(store: Store) -> dict[str, int]:
     return out
 
 
-def list_page(store: Store, args: dict[str, Any]) -> dict[str, Any]:
+def list_page(core: Pipeline, args: dict[str, Any]) -> dict[str, Any]:
     """One page of examples matching a filter, pending first, then newest first."""
+    store = core.store
     store.refresh()
     flt = Filter.parse(args)
     offset = _int(args, "offset", 0, 0, 10**9)
@@ -70,18 +72,19 @@ def list_page(store: Store, args: dict[str, Any]) -> dict[str, Any]:
         "offset": offset,
         "limit": limit,
         "filter": flt.as_dict(),
-        "counts": counts(store),
+        "counts": counts(core),
         "task_types": task_types,
         "examples": [view(d) for d in docs[offset : offset + limit]],
     }
 
 
-def detail(store: Store, args: dict[str, Any]) -> dict[str, Any]:
+def detail(core: Pipeline, args: dict[str, Any]) -> dict[str, Any]:
     """One example and its near-duplicate neighbours, each with a word diff against it."""
+    store = core.store
     store.refresh()
     example_id = str(args.get("id", ""))
     doc = store.get_doc(example_id)
-    return {"example": view(doc), "neighbours": neighbours(store, doc)}
+    return {"example": view(doc), "neighbours": neighbours(core, doc)}
 
 
 def act(pipeline: Pipeline, args: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +106,7 @@ def _apply(pipeline: Pipeline, ids: list[str], action: Action) -> dict[str, Any]
     with store.transaction():
         for example_id in ids:
             (done if example_id in store else missing).append(example_id)
-        pipeline.review_many(done, action)
+        review(store, done, action)
     past = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
     message = f"{past} {len(done)} example(s)" + (f"; {len(missing)} not found" if missing else "")
     return {"action": action, "done": done, "missing": missing, "message": message}
@@ -132,15 +135,13 @@ def bulk(pipeline: Pipeline, args: dict[str, Any]) -> dict[str, Any]:
         return _apply(pipeline, ids, action)
 
 
-def stats(store: Store, args: dict[str, Any]) -> dict[str, Any]:
+def stats(core: Pipeline, args: dict[str, Any]) -> dict[str, Any]:
     """Everything the stats view draws: aggregates, time series, token histogram, targets."""
     del args
-    return chart_data(store)
+    return chart_data(core.store)
 
 
 def edit(pipeline: Pipeline, args: dict[str, Any]) -> dict[str, Any]:
-    from .edit import edit_turn
-
     example_id = args.get("id")
     turn = args.get("turn")
     content = args.get("content")
@@ -153,9 +154,9 @@ def edit(pipeline: Pipeline, args: dict[str, Any]) -> dict[str, Any]:
     return edit_turn(pipeline, example_id, turn, content)
 
 
-def summary_text(store: Store, limit: int = 10) -> tuple[str, dict[str, Any]]:
+def summary_text(core: Pipeline, limit: int = 10) -> tuple[str, dict[str, Any]]:
     """A summary that stands on its own for clients that cannot show the page."""
-    page = list_page(store, {"status": "pending", "limit": limit})
+    page = list_page(core, {"status": "pending", "limit": limit})
     c = page["counts"]
     lines = [
         f"Review queue: {c.get('pending', 0)} pending, {c.get('accepted', 0)} accepted, "

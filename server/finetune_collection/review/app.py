@@ -19,7 +19,6 @@ from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field, WithJsonSchema
 
 from ..pipeline import Pipeline
-from ..store import Store
 from . import api
 from .page import page
 
@@ -82,8 +81,7 @@ class EditOut(BaseModel):
 
 
 class CoreState(Protocol):
-    store: Store
-    pipeline: Pipeline
+    core: Pipeline
 
     def run(self, fn: Callable[..., T], *args: Any) -> Awaitable[T]: ...
 
@@ -116,14 +114,14 @@ def register(apps: Apps, state_of: Callable[[Context], CoreState]) -> None:
         quality, signals and a scrubbed preview. Call when the user wants to review, curate or approve
         collected fine-tuning examples. Changes nothing; approve or reject with finetune_review."""
         state = state_of(ctx)
-        text, page_data = await state.run(api.summary_text, state.store)
+        text, page_data = await state.run(api.summary_text, state.core)
         return _result({"page": page_data}, text)
 
-    async def run(ctx: Context, call: Callable[[CoreState, dict[str, Any]], dict[str, Any]],
+    async def run(ctx: Context, call: Callable[[Pipeline, dict[str, Any]], dict[str, Any]],
                   **given: Any) -> CallToolResult:
         state = state_of(ctx)
         args = {k: v for k, v in given.items() if v is not None}
-        data = await state.run(call, state, args)
+        data = await state.run(call, state.core, args)
         return _result(data, data.get("message"))
 
     def tool(key: str, title: str, annotations: ToolAnnotations) -> Callable[[F], F]:
@@ -137,25 +135,25 @@ def register(apps: Apps, state_of: Callable[[Context], CoreState]) -> None:
     ) -> Annotated[CallToolResult, ListOut]:
         """For the review page: one page (limit <= 100) of scrubbed examples matching the filter,
         pending first, then newest first."""
-        return await run(ctx, lambda s, a: api.list_page(s.store, a), status=status, task_type=task_type,
+        return await run(ctx, api.list_page, status=status, task_type=task_type,
                          min_quality=min_quality, q=q, offset=offset, limit=limit)
 
     @tool("detail", "Review page: similar examples", READ)
     async def finetune_review_detail(ctx: Context, id: Text = None) -> Annotated[CallToolResult, DetailOut]:
         """For the review page: one example and up to 3 similar stored ones, each with a word diff."""
-        return await run(ctx, lambda s, a: api.detail(s.store, a), id=id)
+        return await run(ctx, api.detail, id=id)
 
     @tool("stats", "Review page: chart data", READ)
     async def finetune_review_stats(ctx: Context) -> Annotated[CallToolResult, StatsOut]:
         """For the review page: statistics, counts over time and the token distribution per export target."""
-        return await run(ctx, lambda s, a: api.stats(s.store, a))
+        return await run(ctx, api.stats)
 
     @tool("act", "Review page: approve, reject or delete", WRITE)
     async def finetune_review_act(
         ctx: Context, ids: Ids = None, action: ActionArg = None,
     ) -> Annotated[CallToolResult, ActOut]:
         """For the review page: approve, reject or delete these ids. delete cannot be undone."""
-        return await run(ctx, lambda s, a: api.act(s.pipeline, a), ids=ids, action=action)
+        return await run(ctx, api.act, ids=ids, action=action)
 
     @tool("bulk", "Review page: bulk approve or reject", WRITE)
     async def finetune_review_bulk(
@@ -163,7 +161,7 @@ def register(apps: Apps, state_of: Callable[[Context], CoreState]) -> None:
     ) -> Annotated[CallToolResult, ActOut]:
         """For the review page: approve or reject every example matching `filter`; refuses when the
         matching set no longer has `expect` examples (it changed since the user looked)."""
-        return await run(ctx, lambda s, a: api.bulk(s.pipeline, a), filter=filter, action=action, expect=expect)
+        return await run(ctx, api.bulk, filter=filter, action=action, expect=expect)
 
     @tool("edit", "Review page: edit a turn", WRITE)
     async def finetune_review_edit(ctx: Context, id: Text = None, turn: Integer = None,
@@ -171,7 +169,7 @@ def register(apps: Apps, state_of: Callable[[Context], CoreState]) -> None:
         """For the review page: replace the text of turn `turn` (0-based) of example `id`. The edited
         example is scrubbed and checked for duplicates like a new one, then replaces the old one under
         the same id."""
-        return await run(ctx, lambda s, a: api.edit(s.pipeline, a), id=id, turn=turn, content=content)
+        return await run(ctx, api.edit, id=id, turn=turn, content=content)
 
     del finetune_review_page, finetune_review_list, finetune_review_detail, finetune_review_stats
     del finetune_review_act, finetune_review_bulk, finetune_review_edit

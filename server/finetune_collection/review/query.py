@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InvalidExample
-from ..listing import preview
+from ..model import doc_context, doc_turns
+from ..reports import preview
 from ..store import Store
 from ..tokens import estimate_doc_tokens
 
@@ -56,7 +57,7 @@ class Filter:
 
 def searchable(doc: dict[str, Any]) -> str:
     parts = [str(doc.get("id", "")), str(doc.get("task_type", ""))]
-    parts += [str(m.get("content") or "") for m in turns(doc)]
+    parts += [str(m.get("content") or "") for m in doc_turns(doc)]
     return "\n".join(parts).casefold()
 
 
@@ -66,19 +67,6 @@ def matching(store: Store, flt: Filter) -> list[dict[str, Any]]:
     docs.sort(key=lambda t: (str(t[1].get("created_at") or ""), t[0]), reverse=True)
     docs.sort(key=lambda t: _RANK.get(str(t[1].get("status")), 3))  # stable: keeps newest first
     return [d for _, d in docs]
-
-
-def turns(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """The conversation as a list of turns, whichever shape was stored (as Example.turns())."""
-    if doc.get("messages") is not None:
-        return list(doc["messages"])
-    inp = doc.get("input") or {}
-    out: list[dict[str, Any]] = []
-    if inp.get("system"):
-        out.append({"role": "system", "content": inp["system"]})
-    out.append({"role": "user", "content": inp.get("user", "")})
-    out.append({"role": "assistant", "content": (doc.get("output") or {}).get("assistant", "")})
-    return out
 
 
 def view(doc: dict[str, Any]) -> dict[str, Any]:
@@ -92,9 +80,9 @@ def view(doc: dict[str, Any]) -> dict[str, Any]:
         "created_at": doc.get("created_at"),
         "turns": [
             {k: m[k] for k in ("role", "content", "name", "tool_calls", "tool_call_id") if m.get(k) is not None}
-            for m in turns(doc)
+            for m in doc_turns(doc)
         ],
-        "context": (doc.get("input") or {}).get("context"),
+        "context": doc_context(doc),
         "tools": [t.get("function", t).get("name") for t in doc.get("tools") or [] if isinstance(t, dict)],
         "signals": [{"name": s.get("name"), "evidence": s.get("evidence")} for s in doc.get("signals") or []],
         "redactions": doc.get("redactions") or {},

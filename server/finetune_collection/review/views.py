@@ -9,9 +9,11 @@ from typing import Any
 
 import regex
 
+from ..model import doc_turns
+from ..pipeline import Pipeline
 from ..store import Store
 from ..tokens import estimate_doc_tokens
-from .query import turns, view
+from .query import view
 
 MAX_NEIGHBOURS = 3
 # Without near.py's index the page compares against the most recent examples only, so opening one
@@ -28,7 +30,7 @@ _TOKEN = regex.compile(r"\s+|\w+|[^\w\s]")
 
 def content(doc: dict[str, Any]) -> str:
     """What is compared and diffed: the turns, labelled by role (system prompt included)."""
-    return "\n".join(f"[{m.get('role')}] {m.get('content') or ''}" for m in turns(doc))
+    return "\n".join(f"[{m.get('role')}] {m.get('content') or ''}" for m in doc_turns(doc))
 
 
 def shingles(text: str, n: int = 3) -> set[str]:
@@ -57,21 +59,23 @@ def word_diff(a: str, b: str) -> tuple[list[list[str]], list[list[str]]]:
     return left, right
 
 
-def _near_ids(store: Store, example_id: str) -> list[tuple[str, float]]:
-    """Verified near duplicates from the store's live index (near.py's NearDeduper.neighbours)."""
-    query = getattr(store.deduper, "neighbours", None)
-    if query is None:  # exact-only deduper: stored examples cannot be near duplicates of each other
+def _near_ids(core: Pipeline, example_id: str) -> list[tuple[str, float]]:
+    """Verified near duplicates from the live index (dedup/near.py's NearDeduper.neighbours)."""
+    from ..dedup.near import NearDeduper
+
+    if not isinstance(core.index, NearDeduper):  # exact only: stored examples are never near copies
         return []
-    return [(str(m.id), float(m.similarity)) for m in query(example_id)]
+    return [(str(m.id), float(m.similarity)) for m in core.index.neighbours(example_id)]
 
 
-def neighbours(store: Store, doc: dict[str, Any]) -> list[dict[str, Any]]:
+def neighbours(core: Pipeline, doc: dict[str, Any]) -> list[dict[str, Any]]:
     """Up to MAX_NEIGHBOURS similar stored examples, most similar first, each diffed against doc."""
+    store = core.store
     me = str(doc.get("id"))
     text = content(doc)
     mine = shingles(text)
     found: dict[str, tuple[float, str]] = {}
-    for other, similarity in _near_ids(store, me):
+    for other, similarity in _near_ids(core, me):
         if other != me and other in store:
             found[other] = (similarity, "near_duplicate")
     recent = list(store.docs())[-SCAN_RECENT:]
@@ -93,20 +97,14 @@ def neighbours(store: Store, doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _targets() -> list[dict[str, Any]]:
-    """Each export target's token limit (from the export registry, when it is installed)."""
-    try:
-        from .. import export
-    except ImportError:
-        return []
-    formats = getattr(export, "FORMATS", {})
-    items = formats.values() if isinstance(formats, dict) else formats
-    out = []
-    for fmt in items:
-        limit = getattr(fmt, "token_limit", None)
-        if limit:
-            out.append({"name": str(getattr(fmt, "name", "?")), "token_limit": int(limit),
-                        "hard": bool(getattr(fmt, "limit_is_hard", True))})
-    return sorted(out, key=lambda t: (t["token_limit"], t["name"]))
+    """Each export target's token limit."""
+    from ..export import FORMATS
+
+    return [
+        {"name": fmt.name, "token_limit": fmt.token_limit, "hard": fmt.limit_is_hard}
+        for fmt in FORMATS.values()
+        if fmt.token_limit
+    ]
 
 
 def _buckets(days: list[str]) -> tuple[int, list[str]]:
@@ -145,7 +143,7 @@ def _timeline(docs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def chart_data(store: Store) -> dict[str, Any]:
-    from ..stats import compute
+    from ..reports import compute
 
     stats = compute(store)  # refreshes the store
     docs = list(store.docs())

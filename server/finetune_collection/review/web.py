@@ -21,7 +21,6 @@ import secrets
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -36,7 +35,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..config import Config
 from ..errors import FinetuneError
 from ..pipeline import Pipeline
-from ..store import Store
 from . import api
 from .page import page
 
@@ -45,32 +43,22 @@ MAX_BODY = 1_000_000
 TOKEN_HEADER = "x-finetune-token"
 
 
-@dataclass
-class Core:
-    """The web server's own store and pipeline; one lock, as the MCP server's AppState."""
-
-    store: Store
-    pipeline: Pipeline
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @classmethod
-    def open(cls, home: Path, config: Config) -> Core:
-        store = Store(home, config)
-        return cls(store, Pipeline(store, config))
-
-    def call(self, fn: Callable[[Core, dict[str, Any]], dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:
-        with self.lock:
-            return fn(self, args)
+def call_core(
+    core: Pipeline, fn: Callable[[Pipeline, dict[str, Any]], dict[str, Any]], args: dict[str, Any]
+) -> dict[str, Any]:
+    """One core call at a time, under the core's lock (the server runs handlers in threads)."""
+    with core.lock:
+        return fn(core, args)
 
 
 # name -> (handler, changes state). Reads are POST too: one calling convention for the page.
-CALLS: dict[str, tuple[Callable[[Core, dict[str, Any]], dict[str, Any]], bool]] = {
-    api.NAMES["list"]: (lambda c, a: api.list_page(c.store, a), False),
-    api.NAMES["detail"]: (lambda c, a: api.detail(c.store, a), False),
-    api.NAMES["stats"]: (lambda c, a: api.stats(c.store, a), False),
-    api.NAMES["act"]: (lambda c, a: api.act(c.pipeline, a), True),
-    api.NAMES["bulk"]: (lambda c, a: api.bulk(c.pipeline, a), True),
-    api.NAMES["edit"]: (lambda c, a: api.edit(c.pipeline, a), True),
+CALLS: dict[str, tuple[Callable[[Pipeline, dict[str, Any]], dict[str, Any]], bool]] = {
+    api.NAMES["list"]: (api.list_page, False),
+    api.NAMES["detail"]: (api.detail, False),
+    api.NAMES["stats"]: (api.stats, False),
+    api.NAMES["act"]: (api.act, True),
+    api.NAMES["bulk"]: (api.bulk, True),
+    api.NAMES["edit"]: (api.edit, True),
 }
 
 
@@ -126,7 +114,7 @@ class Guard:
         await self.app(scope, receive, send_with_headers)
 
 
-def make_app(core: Core, token: str, port: int) -> ASGIApp:
+def make_app(core: Pipeline, token: str, port: int) -> ASGIApp:
     async def index(request: Request) -> Response:
         return HTMLResponse(page().html)
 
@@ -147,7 +135,7 @@ def make_app(core: Core, token: str, port: int) -> ASGIApp:
             return JSONResponse({"error": "request body must be a JSON object"}, status_code=400)
         fn, _ = CALLS[name]
         try:
-            data = await anyio.to_thread.run_sync(core.call, fn, args)
+            data = await anyio.to_thread.run_sync(call_core, core, fn, args)
         except FinetuneError as err:
             return JSONResponse({"error": str(err)}, status_code=400)
         return JSONResponse(data)
@@ -167,7 +155,7 @@ class ReviewServer:
 
         if host not in ("127.0.0.1", "localhost"):
             raise ValueError("the review server listens on the loopback interface only")
-        self.core = Core.open(home, config)
+        self.core = Pipeline.open(home, config)
         self.token = secrets.token_urlsafe(32)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

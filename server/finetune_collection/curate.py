@@ -1,0 +1,132 @@
+"""What people do with stored examples: approve, reject, delete, purge, edit a turn, re-check
+for duplicates. Every function takes the opened core (`Pipeline`) and works under its store lock.
+
+Editing a turn: the edit is collected as a fresh example (so a secret pasted into it is scrubbed
+before anything is written) under the old id, created_at, signals and metadata, then replaces
+the old one, all under one store lock. The reviewer edits text, not quality: the stored score is
+kept as is (re-scoring would subtract negative signals a second time).
+
+Re-check: `recheck(core, config)` reports the duplicate clusters under `config.dedup` and which
+example of each it keeps (dedup/clusters.py has the policy); `apply=True` removes the others.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from .config import Config
+from .dedup.clusters import RecheckReport, resolve
+from .errors import InvalidExample
+from .model import Example, created_at, now_utc
+from .pipeline import Pipeline
+from .store import Store
+
+Action = Literal["approve", "reject", "delete"]
+
+_UNDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)  # purge treats a hand-edited date as oldest
+
+
+def review(store: Store, example_ids: list[str], action: Action) -> list[Example | None]:
+    """Approve, reject or delete examples under one lock, in one durable append: all or nothing
+    (an unknown id changes nothing). Deleted examples come back as None."""
+    with store.transaction():
+        if action == "delete":
+            store.remove_many(example_ids)
+            return [None] * len(example_ids)
+        examples = [store.get(i) for i in example_ids]
+        for ex in examples:
+            ex.status = "accepted" if action == "approve" else "rejected"
+            ex.metadata.human_approved = action == "approve"
+        store.put_many(examples)
+        return list(examples)
+
+
+def purge(store: Store, before: datetime, status: str | None = None, dry_run: bool = False) -> list[str]:
+    """Delete (for real: from the file, the dedup index and stats) examples created before a time."""
+    with store.transaction():
+        ids = [
+            doc["id"]
+            for doc in store.docs()
+            if (created_at(doc) or _UNDATED) < before and (status is None or doc.get("status") == status)
+        ]
+        if not dry_run:
+            store.remove_many(ids)
+    return ids
+
+
+def recheck(core: Pipeline, config: Config, apply: bool = False) -> RecheckReport:
+    """Find duplicate clusters under `config.dedup`; with `apply`, remove all but the best."""
+    store = core.store
+    with store.transaction() if apply else contextlib.nullcontext():
+        if not apply:
+            store.refresh()
+        docs = {str(d["id"]): d for d in store.docs()}
+        found, remove = resolve(core.index_for(config.dedup), docs)
+        if apply:
+            store.remove_many(remove)
+    return RecheckReport(
+        threshold=config.dedup.threshold, examples=len(docs), clusters=found, remove=remove, applied=apply
+    )
+
+
+def _edited_input(doc: dict[str, Any], turn: int, text: str) -> dict[str, Any]:
+    """The example as a caller would send it, with turn `turn` (as the page numbers them) replaced."""
+    keep = ("task_type", "input", "output", "messages", "tools", "signals", "metadata", "created_at")
+    data: dict[str, Any] = {k: copy.deepcopy(doc[k]) for k in keep if k in doc}
+    if data.get("messages") is not None:
+        if turn >= len(data["messages"]):
+            raise InvalidExample(f"turn: example {doc.get('id')} has {len(data['messages'])} turns")
+        data["messages"][turn]["content"] = text
+    else:
+        slots = ([("input", "system")] if (data.get("input") or {}).get("system") else []) + [
+            ("input", "user"), ("output", "assistant")]
+        if turn >= len(slots):
+            raise InvalidExample(f"turn: example {doc.get('id')} has {len(slots)} turns")
+        part, key = slots[turn]
+        data[part][key] = text
+    data.setdefault("metadata", {})["edited_at"] = now_utc().isoformat()
+    data["id"] = doc.get("id")
+    return data
+
+
+def edit_turn(core: Pipeline, example_id: str, turn: int, text: str) -> dict[str, Any]:
+    store = core.store
+    with store.transaction():
+        old = store.get_doc(example_id)
+        prepared = core.prepare(_edited_input(old, turn, text))
+        score = float(old.get("quality_score", 0))
+        prepared.example.quality_score = score
+        prepared.verdict.score, prepared.verdict.keep = score, True
+        if not prepared.keys:  # prepare() skips dedup keys for what it scored below the minimum
+            prepared.keys = core.index.keys(prepared.example)
+        before = [m.model_dump() for m in Example.model_validate(old).turns()]
+        if [m.model_dump() for m in prepared.example.turns()] == before:
+            return {"id": example_id, "status": old.get("status"), "changed": False,
+                    "redactions": {}, "message": "no change: the edited text has the same content"}
+        match = core.index.find(prepared.keys)
+        if match is not None and match.id != example_id and match.id in store:
+            raise InvalidExample(
+                f"edit not saved: it would make {example_id} a {match.kind} duplicate of {match.id}"
+            )
+        old_keys: dict[str, Any] = store.keys_of(example_id) or {}
+        store.remove(example_id)
+        approved = True if old.get("status") == "accepted" else None
+        result = core.commit(prepared, approved)
+        if result.id is None:  # a duplicate after all: put the original back untouched
+            store.insert(Example.model_validate(old), old_keys)
+            raise InvalidExample(f"edit not saved: {', '.join(result.reasons) or result.status}")
+        stored = store.get(result.id)
+        merged = dict(old.get("redactions") or {})
+        for kind, n in result.redactions.items():
+            merged[kind] = merged.get(kind, 0) + n
+        stored.redactions = merged
+        if old.get("status") == "rejected":
+            stored.status = "rejected"
+        store.put(stored)
+    note = f"; redacted {', '.join(f'{n} {t}' for t, n in sorted(result.redactions.items()))}" \
+        if result.redactions else ""
+    return {"id": stored.id, "status": stored.status, "changed": True, "redactions": result.redactions,
+            "message": f"saved the edit to {stored.id} ({stored.status}){note}"}

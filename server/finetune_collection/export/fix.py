@@ -1,0 +1,63 @@
+"""`--fix`: safe, reported repairs that never change what a turn says.
+
+- `dropped_empty_turn`: a user/assistant turn whose text is blank and that carries no tool call.
+- `merged_same_role_turns`: consecutive user (or assistant) turns become one, texts joined by a
+  blank line; assistant tool calls are concatenated. Turns with different `weight`s are not merged
+  (that would change what is trained on), nor are tool results (each answers its own call).
+- `moved_system_turn`: a leading system turn goes to the target's system field (only for formats
+  that have one); a system field already set keeps its text first.
+Repairs run only on an example that failed its format's rules, and the record is validated again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import Conversation
+
+
+def repair(conv: Conversation, system_field: bool) -> tuple[Conversation, list[str]]:
+    applied: list[str] = []
+    turns = [dict(t) for t in conv.turns]
+    system = conv.system
+
+    kept = [t for t in turns if not _blank(t)]
+    if len(kept) != len(turns):
+        applied.append("dropped_empty_turn")
+    turns = kept
+
+    if system_field and turns and turns[0]["role"] == "system":
+        text = turns.pop(0).get("content") or ""
+        system = f"{system}\n\n{text}" if system else text
+        applied.append("moved_system_turn")
+
+    merged: list[dict[str, Any]] = []
+    for t in turns:
+        prev = merged[-1] if merged else None
+        if prev is not None and _mergeable(prev, t):
+            _merge_into(prev, t)
+            if "merged_same_role_turns" not in applied:
+                applied.append("merged_same_role_turns")
+        else:
+            merged.append(t)
+    fixed = Conversation(conv.id, conv.task_type, system, merged, conv.tools, conv.tokens)
+    return fixed, applied
+
+
+def _blank(t: dict[str, Any]) -> bool:
+    if t["role"] not in ("user", "assistant") or t.get("tool_calls"):
+        return False
+    content = t.get("content")
+    return not (isinstance(content, str) and content.strip())
+
+
+def _mergeable(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return a["role"] == b["role"] and a["role"] in ("user", "assistant") and a.get("weight") == b.get("weight")
+
+
+def _merge_into(a: dict[str, Any], b: dict[str, Any]) -> None:
+    texts = [x for x in (a.get("content"), b.get("content")) if x]
+    a["content"] = "\n\n".join(texts) if texts else None
+    calls = (a.get("tool_calls") or []) + (b.get("tool_calls") or [])
+    if calls:
+        a["tool_calls"] = calls

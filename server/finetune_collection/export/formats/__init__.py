@@ -1,0 +1,20 @@
+"""The format registry: one module per target, each exporting `FORMAT`. A new format is one module
+plus its golden files, and one line here."""
+
+from __future__ import annotations
+
+from ...errors import ExportError
+from ..base import Format
+from . import alpaca, anthropic, bedrock, hf_messages, hf_prompt_completion, openai, sharegpt, together, vertex
+
+FORMATS: dict[str, Format] = {
+    m.FORMAT.name: m.FORMAT
+    for m in (openai, anthropic, bedrock, vertex, together, sharegpt, alpaca, hf_messages, hf_prompt_completion)
+}
+
+
+def get_format(name: str) -> Format:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise ExportError(f"unknown export format; known formats: {', '.join(FORMATS)}") from None

@@ -1,0 +1,122 @@
+"""Gemini supervised tuning on Vertex AI: `{"systemInstruction", "contents", "tools"}`.
+
+https://cloud.google.com/vertex-ai/generative-ai/docs/models/gemini-supervised-tuning-prepare. Roles are `user` and `model`; each content has `parts`. Tool use maps to
+`functionCall` parts (arguments decoded from the stored JSON string to an object) on model turns
+and `functionResponse` parts on user turns; consecutive tool results become one user content,
+as Gemini expects for parallel calls. The tool result text is kept verbatim as
+`{"content": "<text>"}`. Tools become one `{"functionDeclarations": [...]}` entry.
+
+Rules: `data_type`; `unrecognized_key` (top level: systemInstruction, contents, tools);
+`missing_contents` (the notebook's missing_messages_list); `message_missing_key` (role or parts);
+`unrecognized_role` (user/model); `missing_content` (no parts, or a part without non-empty text,
+functionCall or functionResponse); `example_missing_assistant_message` (no model content);
+`invalid_system` (systemInstruction without text parts); `too_many_tokens` (over 131,072
+input+output tokens for Gemini 2.5 Flash, estimated; Gemini 1.5 allowed 32k).
+Google recommends starting with 100 examples; the older format required 16 (both on the page above).
+Not representable: a stored system turn (`system_turn_in_messages`, --fix moves it).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..base import Conversation, Format, Problem, Record, Unrepresentable, check_keys, nonempty_str, reject_system_turn
+
+PART_KINDS = {"text", "functionCall", "functionResponse", "fileData"}
+
+
+def _call_part(call: dict[str, Any]) -> dict[str, Any]:
+    try:
+        args = json.loads(call["function"]["arguments"])
+    except ValueError:
+        raise Unrepresentable("invalid_tool_call", "tool call arguments are not JSON") from None
+    return {"functionCall": {"name": call["function"]["name"], "args": args}}
+
+
+def render(conv: Conversation) -> Record:
+    reject_system_turn(conv)
+    names: dict[str, str] = {}
+    contents: list[dict[str, Any]] = []
+    for t in conv.turns:
+        if t["role"] == "tool":
+            part = {
+                "functionResponse": {
+                    "name": names.get(t.get("tool_call_id", ""), ""),
+                    "response": {"content": t["content"]},
+                }
+            }
+            prev = contents[-1] if contents else None
+            if prev is not None and prev["role"] == "user" and "functionResponse" in prev["parts"][-1]:
+                prev["parts"].append(part)
+            else:
+                contents.append({"role": "user", "parts": [part]})
+            continue
+        parts: list[dict[str, Any]] = []
+        if t.get("content") is not None:
+            parts.append({"text": t["content"]})
+        for call in t.get("tool_calls") or []:
+            names[call["id"]] = call["function"]["name"]
+            parts.append(_call_part(call))
+        contents.append({"role": "model" if t["role"] == "assistant" else t["role"], "parts": parts})
+    record: Record = {}
+    if conv.system:
+        record["systemInstruction"] = {"role": "system", "parts": [{"text": conv.system}]}
+    record["contents"] = contents
+    if conv.tools:
+        record["tools"] = [{"functionDeclarations": conv.tools}]
+    return record
+
+
+def _part_ok(part: Any) -> bool:
+    if not isinstance(part, dict) or len(part) != 1:
+        return False
+    ((kind, value),) = part.items()
+    if kind == "text":
+        return nonempty_str(value)
+    return kind in PART_KINDS and isinstance(value, dict)
+
+
+def validate(record: Any) -> list[Problem]:
+    if not isinstance(record, dict):
+        return [Problem("data_type", "the line is not an object")]
+    problems = check_keys(record, {"systemInstruction", "contents", "tools"}, "unrecognized_key", "record")
+    system = record.get("systemInstruction")
+    if system is not None and not (
+        isinstance(system, dict)
+        and isinstance(system.get("parts"), list)
+        and system["parts"]
+        and all(isinstance(p, dict) and nonempty_str(p.get("text")) for p in system["parts"])
+    ):
+        problems.append(Problem("invalid_system", "systemInstruction needs non-empty text parts"))
+    contents = record.get("contents")
+    if not isinstance(contents, list) or not contents:
+        return problems + [Problem("missing_contents", "no contents, or not a non-empty list")]
+    for i, c in enumerate(contents):
+        where = f"content {i}"
+        if not isinstance(c, dict):
+            problems.append(Problem("data_type", f"{where} is not an object"))
+            continue
+        if "role" not in c or "parts" not in c:
+            problems.append(Problem("message_missing_key", f"{where} lacks role or parts"))
+        problems += check_keys(c, {"role", "parts"}, "message_unrecognized_key", where)
+        if c.get("role") not in ("user", "model"):
+            problems.append(Problem("unrecognized_role", f"{where} has role {str(c.get('role'))[:20]!r}"))
+        parts = c.get("parts")
+        if not isinstance(parts, list) or not parts or not all(_part_ok(p) for p in parts):
+            problems.append(Problem("missing_content", f"{where} has an empty or unknown part"))
+    if not any(isinstance(c, dict) and c.get("role") == "model" for c in contents):
+        problems.append(Problem("example_missing_assistant_message", "no model content"))
+    return problems
+
+
+FORMAT = Format(
+    name="vertex",
+    summary="Gemini supervised tuning on Vertex AI (contents with user/model parts)",
+    render=render,
+    validate=validate,
+    system_field=True,
+    recommended_examples=100,
+    token_limit=131_072,  # Gemini 2.5 Flash, input+output
+    sources=("https://cloud.google.com/vertex-ai/generative-ai/docs/models/gemini-supervised-tuning-prepare",),
+)

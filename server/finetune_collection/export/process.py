@@ -1,0 +1,175 @@
+"""One stored example through one format: render, validate, optionally repair, secret re-check, encode.
+
+Shared by `export()` and `check()` so the portability report counts exactly what an export does.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from .base import Conversation, Format, Problem, Record, Unrepresentable
+from .fix import repair
+
+log = logging.getLogger(__name__)
+
+SecretFinder = Callable[[str], list[str]]
+
+# OpenAI's data-preparation notebook: TARGET_EPOCHS 3, examples wanted between 100 and 25,000 per run, epochs 1-25.
+TARGET_EPOCHS, MIN_TARGET_EXAMPLES, MAX_TARGET_EXAMPLES, MIN_EPOCHS, MAX_EPOCHS = 3, 100, 25_000, 1, 25
+
+
+def notebook_epochs(n: int) -> int:
+    if n <= 0:
+        return 0
+    if n * TARGET_EPOCHS < MIN_TARGET_EXAMPLES:
+        return min(MAX_EPOCHS, MIN_TARGET_EXAMPLES // n)
+    if n * TARGET_EPOCHS > MAX_TARGET_EXAMPLES:
+        return max(MIN_EPOCHS, MAX_TARGET_EXAMPLES // n)
+    return TARGET_EPOCHS
+
+
+def load_secret_finder() -> SecretFinder | None:
+    """The independent detector, `scrub.detect.find_secrets` (a seam: benchmarks turn it off)."""
+    from ..scrub.detect import find_secrets
+
+    finder: SecretFinder = find_secrets
+    return finder
+
+
+_SCHEMA_KEY = re.compile(r"[A-Za-z_]{1,31}")  # `systemInstruction`, `tool_call_id`: no digits, short
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            # Field names of the record's own shape are not content; checking them made every
+            # record look like it held a long token (`systemInstruction`) and cost a full pass.
+            if not _SCHEMA_KEY.fullmatch(k):
+                yield k
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _plain_texts(conv: Conversation) -> list[str] | None:
+    """The conversation's strings when it has no tool data, else None.
+
+    Without tools every format copies these texts verbatim (or joins them with markers at
+    whitespace, as `anthropic` does) and adds only its own key and role names, so one check of
+    them covers every format's record. Tool data is transformed by some renderers (arguments
+    decoded to objects, declarations re-encoded as JSON text), so a conversation with tools is
+    checked on each rendered record instead. tests/test_export_secrets.py holds both to it.
+    """
+    if conv.tools:
+        return None
+    texts = [conv.system] if conv.system else []
+    for t in conv.turns:
+        for v in t.values():
+            if isinstance(v, str):
+                texts.append(v)
+            elif v is not None and not isinstance(v, int):  # tool_calls, or anything unexpected
+                return None
+    return texts
+
+
+@dataclass(slots=True)
+class SecretCheck:
+    """Runs the detector once per example over its texts joined by newlines, memoised for the
+    example (check() runs nine formats over the same conversation)."""
+
+    finder: SecretFinder | None
+    memo: list[tuple[list[str], list[str]]] = field(default_factory=list)
+
+    def types(self, conv: Conversation, record: Record) -> list[str]:
+        """Secret types in what `record` (rendered from `conv`) would write; values never leave."""
+        if self.finder is None:
+            return []
+        texts = _plain_texts(conv)
+        strings = [s for s in (texts if texts is not None else _strings(record)) if len(s) >= 8]
+        # The formats of one example share their string objects, so the list comparison is mostly
+        # identity checks: cheaper than hashing a joined text of several KB.
+        for seen, hit in self.memo:
+            if seen == strings:
+                return hit
+        # One detector pass over the strings joined by newlines (a token never spans a newline),
+        # instead of one call per string: per-call overhead dominated on short turns.
+        hit = sorted(set(self.finder("\n".join(strings))))
+        if len(self.memo) >= 16:  # repairs and context placements make a few variants, not more
+            self.memo.clear()
+        self.memo.append((strings, hit))
+        return hit
+
+
+@dataclass(slots=True)
+class Outcome:
+    line: bytes | None = None
+    problem: Problem | None = None
+    fixes: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    over_limit: bool = False
+
+
+def _attempt(fmt: Format, conv: Conversation) -> tuple[Record | None, list[Problem]]:
+    try:
+        record = fmt.render(conv)
+    except Unrepresentable as err:
+        return None, [err.problem]
+    return record, fmt.validate(record)
+
+
+def process(conv: Conversation, fmt: Format, token_limit: int | None, fix: bool, secrets: SecretCheck) -> Outcome:
+    out = Outcome()
+    if token_limit is not None and conv.tokens > token_limit:
+        out.over_limit = True
+        if fmt.limit_is_hard:
+            out.problem = Problem("too_many_tokens", f"~{conv.tokens} tokens (estimated) > {token_limit}")
+            return out
+        out.warnings.append(Problem("over_token_limit", f"~{conv.tokens} > {token_limit}", fatal=False))
+    record, problems = _attempt(fmt, conv)
+    rendered = conv
+    fatal = [p for p in problems if p.fatal]
+    if fatal and fix:
+        fixed, applied = repair(conv, fmt.system_field)
+        if applied:
+            record2, problems2 = _attempt(fmt, fixed)
+            if not any(p.fatal for p in problems2):
+                record, problems, fatal, out.fixes, rendered = record2, problems2, [], applied, fixed
+    if fatal or record is None:
+        first = fatal[0]
+        more = sorted({p.rule for p in fatal[1:]} - {first.rule})
+        detail = first.detail + (f"; also {', '.join(more)}" if more else "")
+        if not fix and first.rule in FIXABLE_HINT:
+            detail += " (--fix may repair this)"
+        out.problem = Problem(first.rule, detail)
+        return out
+    out.warnings += [p for p in problems if not p.fatal]
+    types = secrets.types(rendered, record)
+    if types:
+        # Types only: the matched value must never reach a report or a log.
+        out.problem = Problem("secret_detected", f"still looks like: {', '.join(types)}")
+        return out
+    try:
+        out.line = orjson.dumps(record) + b"\n"
+    except TypeError:  # e.g. a lone surrogate, which UTF-8 cannot encode
+        out.problem = Problem("invalid_unicode", "text cannot be encoded as UTF-8")
+    return out
+
+
+FIXABLE_HINT = {
+    "turns_not_alternating",
+    "system_turn_in_messages",
+    "missing_content",
+    "odd_even_position",
+    "odd_number_of_turns",
+    "first_message_not_user",
+    "prompt_must_start_with_human",
+}

@@ -1,0 +1,205 @@
+"""`export()`: stream matching examples from the store log to one file (or train/val files)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..config import Config
+from ..dedup import Deduper
+from ..dedup.clusters import components, resolve
+from ..errors import ExportError
+from ..model import Example
+from ..pipeline import index_for
+from ..store import Snapshot, Store
+from .base import Conversation, Format, conversation
+from .filters import Selector
+from .formats import FORMATS, get_format
+from .process import SecretCheck, load_secret_finder, notebook_epochs, process
+from .report import MAX_SKIPPED_LISTED, ExportReport, ExportRequest, Skipped
+from .writer import AtomicFile, refuse_existing
+
+Progress = Callable[[int, int | None], None]
+PROGRESS_EVERY = 256
+
+
+def token_limit(fmt: Format, config: Config) -> int | None:
+    return config.export.token_limits.get(fmt.name, fmt.token_limit)
+
+
+def placement(fmt: Format, config: Config) -> Any:
+    return config.export.context_by_format.get(fmt.name, config.export.context_placement)
+
+
+def default_output(home: Path, config: Config, fmt: str) -> Path:
+    folder = Path(config.export.directory).expanduser() if config.export.directory else home / "exports"
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return folder / f"{fmt}-{stamp}.jsonl"
+
+
+def split_paths(output: Path) -> tuple[Path, Path]:
+    stem = output.name.removesuffix(".jsonl")
+    return output.with_name(f"{stem}.train.jsonl"), output.with_name(f"{stem}.val.jsonl")
+
+
+def examples(
+    snap: Snapshot, selector: Selector, progress: Progress | None, wanted: set[str] | None = None
+) -> Iterator[tuple[str, dict[str, Any], Example | None]]:
+    """Matching (id, doc, example) in store order; example is None when the doc fails the schema."""
+    index = snap.index()["examples"]
+    total = len(index)
+    for n, (doc_id, doc) in enumerate(snap.docs(index), 1):
+        if progress is not None and n % PROGRESS_EVERY == 0:
+            progress(n, total)
+        if (wanted is not None and doc_id not in wanted) or not selector.match(doc):
+            continue
+        try:
+            yield doc_id, doc, Example.model_validate(doc)
+        except ValidationError:
+            yield doc_id, doc, None
+    if progress is not None:
+        progress(total, total)
+
+
+def export(
+    store: Store, config: Config, request: ExportRequest, progress: Progress | None = None,
+    index: Deduper | None = None,
+) -> ExportReport:
+    """Write one format's file (or train/val files) from the store's current snapshot.
+
+    `index`: the caller's live duplicate index, reused by `dedup` and `split` when its settings
+    match; without it one is built from the stored keys.
+    """
+    fmt = get_format(request.format)
+    output = request.output or default_output(store.home, config, fmt.name)
+    targets = list(split_paths(output)) if request.split else [output]
+    for path in targets:
+        refuse_existing(path, request.overwrite, store.path)
+    report = ExportReport(format=fmt.name, written=0)
+    finder = load_secret_finder()
+    if finder is None:
+        report.warnings.append("secret re-check unavailable (scrub.detect missing): records were not re-scanned")
+    limit, where = token_limit(fmt, config), placement(fmt, config)
+    excluded = _dedup_losers(store, config, index) if request.dedup else set()
+    with store.snapshot() as snap:
+        val_ids: set[str] = set()
+        wanted: set[str] | None = None
+        if request.split:
+            task_of: dict[str, str] = {}
+            for doc_id, doc, _ in examples(snap, Selector(request), None):
+                if request.limit is not None and len(task_of) >= request.limit:
+                    break
+                task_of[doc_id] = str(doc.get("task_type"))
+            found = components(index_for(store, config.dedup, index))
+            val_ids = _assign(task_of, found, request.split, request.seed)
+            wanted = set(task_of)
+        selector = Selector(request)
+        files = [AtomicFile(p, request.overwrite) for p in targets]
+        try:
+            counts = [0] * len(files)
+            skipped: Counter[str] = Counter()
+            fixed: Counter[str] = Counter()
+            warned: Counter[str] = Counter()
+            tokens = billed = 0
+            # Plain ints in the loop: assigning a pydantic model's field costs more than a record's
+            # schema check. They go into the report when the loop ends.
+            matched = written = 0
+            for doc_id, _, example in examples(snap, selector, progress, wanted):
+                matched += 1
+                if request.limit is not None and not request.split and written >= request.limit:
+                    break
+                if example is None:
+                    _skip(report, skipped, doc_id, "invalid_stored_example", "does not match the example schema")
+                    continue
+                if doc_id in excluded:
+                    _skip(report, skipped, doc_id, "near_duplicate", "a better near-duplicate is exported instead")
+                    continue
+                conv: Conversation = conversation(example, where)
+                out = process(conv, fmt, limit, request.fix, SecretCheck(finder))
+                if out.line is None:
+                    assert out.problem is not None
+                    _skip(report, skipped, doc_id, out.problem.rule, out.problem.detail)
+                    continue
+                i = 1 if doc_id in val_ids else 0
+                files[i].write(out.line)
+                counts[i] += 1
+                written += 1
+                if out.fixes:
+                    fixed.update(out.fixes)
+                if out.warnings:
+                    warned.update({w.rule for w in out.warnings})
+                tokens += conv.tokens
+                billed += min(conv.tokens, limit) if limit is not None else conv.tokens
+            report.matched, report.written = matched, written
+            if written == 0:
+                raise ExportError(_nothing(fmt, selector, skipped, matched))
+            for f in files:
+                f.commit()
+        except BaseException:
+            for f in files:
+                f.abort()
+            raise
+    report.paths = [str(p) for p in targets]
+    report.counts = {str(p): c for p, c in zip(targets, counts, strict=True)}
+    report.skipped_by_rule = dict(skipped.most_common())
+    report.fixed = dict(fixed.most_common())
+    report.tokens_estimated = tokens
+    report.default_epochs = fmt.default_epochs or notebook_epochs(counts[0])
+    report.billed_tokens_estimated = billed * report.default_epochs
+    report.warnings += _warnings(fmt, report.written, warned, limit)
+    if request.ids is not None and selector.id_hits < len(set(request.ids)):
+        report.warnings.append(f"{len(set(request.ids)) - selector.id_hits} requested id(s) are not in the store")
+    return report
+
+
+def _dedup_losers(store: Store, config: Config, live: Deduper | None) -> set[str]:
+    """Ids a dedup re-check would remove (the keep-the-best policy of dedup/clusters.py)."""
+    store.refresh()
+    return set(resolve(index_for(store, config.dedup, live), {str(d["id"]): d for d in store.docs()})[1])
+
+
+def _assign(task_of: dict[str, str], found: list[list[str]], fraction: float, seed: int) -> set[str]:
+    from .split import assign
+
+    return assign(task_of, found, fraction, seed)
+
+
+def _skip(report: ExportReport, skipped: Counter[str], doc_id: str, rule: str, detail: str) -> None:
+    skipped[rule] += 1
+    report.skipped_count += 1
+    if len(report.skipped) < MAX_SKIPPED_LISTED:
+        report.skipped.append(Skipped(id=doc_id, rule=rule, detail=detail))
+
+
+def _nothing(fmt: Format, selector: Selector, skipped: Counter[str], matched: int) -> str:
+    if matched == 0:
+        return f"nothing to export: {selector.explain()}"
+    rules = ", ".join(f"{k} {v}" for k, v in skipped.most_common())
+    return (
+        f"nothing to export: all {matched} matching example(s) break {fmt.name}'s rules ({rules}); "
+        "run with --check to see every format, or --fix for safe repairs"
+    )
+
+
+def _warnings(fmt: Format, written: int, warned: Counter[str], limit: int | None) -> list[str]:
+    out = []
+    if fmt.min_examples and written < fmt.min_examples:
+        out.append(f"{fmt.name} requires at least {fmt.min_examples} examples; this export has {written}")
+    if fmt.recommended_examples and written < fmt.recommended_examples:
+        out.append(
+            f"{fmt.name}: {fmt.recommended_examples} examples are recommended to start; this export has {written}"
+        )
+    for rule, n in warned.most_common():
+        if rule == "over_token_limit":
+            out.append(f"{n} example(s) over {limit} tokens (estimated) will be truncated by the trainer")
+        else:
+            out.append(f"{n} example(s): {rule}")
+    return out
+
+
+__all__ = ["FORMATS", "export"]

@@ -1,0 +1,86 @@
+"""What the tools publish: argument JSON schemas and result models.
+
+Argument types are loose (`Any` with a published JSON schema) so that the SDK's own validation
+message, which echoes input values, is never what the client sees: the pipeline validates, and
+its messages name fields, never values.
+"""
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, WithJsonSchema
+
+from ..export import ExportReport, PortabilityReport
+
+TEXT = {"type": "string"}
+INPUT_SCHEMA = {
+    "type": "object",
+    "description": "The seed's single-turn input. Use with `output`, or use `messages` instead.",
+    "properties": {
+        "system": {**TEXT, "description": "system prompt"},
+        "user": {**TEXT, "description": "the user's request"},
+        "context": {**TEXT, "description": "background the assistant had (project facts, files)"},
+    },
+    "required": ["user"],
+}
+OUTPUT_SCHEMA = {
+    "type": "object",
+    "properties": {"assistant": {**TEXT, "description": "the assistant's final answer"}},
+    "required": ["assistant"],
+}
+MESSAGES_SCHEMA = {
+    "type": "array",
+    "description": "Multi-turn example in OpenAI chat roles (system first if any, then user/assistant/tool); "
+    "assistant turns may carry tool_calls [{id, type:function, function:{name, arguments}}], tool turns "
+    "carry tool_call_id. Use instead of input/output.",
+    "items": {
+        "type": "object",
+        "properties": {
+            "role": {"enum": ["system", "user", "assistant", "tool"]},
+            "content": {"type": ["string", "null"]},
+            "tool_calls": {"type": "array", "items": {"type": "object"}},
+            "tool_call_id": TEXT,
+            "name": TEXT,
+            "weight": {"enum": [0, 1]},
+        },
+        "required": ["role"],
+    },
+}
+SIGNALS_SCHEMA = {
+    "description": "Quality signals observed, e.g. [\"tests_passed\", {\"name\": \"user_accepted\", "
+    "\"evidence\": \"user said thanks, works\"}]. Known: tests_passed, code_review_approved, "
+    "zero_fix_iterations, user_accepted (positive); errors_occurred, multiple_retries, user_rejected, "
+    "timeout (negative).",
+    "anyOf": [
+        {"type": "array", "items": {"anyOf": [TEXT, {"type": "object"}]}},
+        {"type": "object", "additionalProperties": TEXT},
+    ],
+}
+METADATA_SCHEMA = {
+    "type": "object",
+    "description": "tokens_used, execution_time, human_approved (true only if the user approved), "
+    "workflow, phase, and any other JSON fields",
+}
+
+Loose = Any  # validated by the pipeline, which never echoes values in its errors
+
+
+def schema(definition: dict[str, Any]) -> Any:
+    return WithJsonSchema(definition)
+
+
+class Approval(BaseModel):
+    approve: bool = Field(description="Store this example for fine-tuning?")
+
+
+class ReviewResult(BaseModel):
+    id: str
+    action: Literal["approve", "reject", "delete"]
+    status: Literal["accepted", "pending", "rejected", "deleted"]
+    message: str
+
+
+class ExportResult(ExportReport):
+    """An export's report; with dry_run, nothing written and the portability report filled."""
+
+    dry_run: bool = False
+    portability: PortabilityReport | None = None

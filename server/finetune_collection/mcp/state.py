@@ -1,0 +1,83 @@
+"""The MCP server's state: the core it opened, shared by tools, resources and the review app.
+
+Not `from __future__ import annotations`: the SDK evaluates signatures that mention Context.
+"""
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from mcp.server.mcpserver import Context
+from mcp.server.mcpserver.exceptions import ToolError
+
+from .. import config as config_mod
+from ..errors import FinetuneError
+from ..pipeline import Pipeline
+
+log = logging.getLogger("finetune_collection.server")
+T = TypeVar("T")
+
+
+@dataclass
+class AppState:
+    home: Path
+    config: config_mod.Config
+    core: Pipeline
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a core call in a worker thread, one at a time; our errors become ToolErrors."""
+
+        def locked() -> T:
+            with self.core.lock:
+                return fn(*args)
+
+        try:
+            return await anyio.to_thread.run_sync(locked)
+        except FinetuneError as err:
+            raise ToolError(str(err)) from None
+
+
+class LazyState:
+    """The server's state, opened in a background thread as soon as the server starts.
+
+    Loading a large store and importing the dedup stack (datasketch pulls in scipy) takes a
+    second or more; `initialize` and `tools/list` must not wait for it. The config is loaded
+    eagerly, so a bad config still fails at start with its file, key and reason.
+    """
+
+    def __init__(self, config: config_mod.Config, home: Path) -> None:
+        self.config, self.home = config, home
+        self._ready = threading.Event()
+        self._state: AppState | None = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._open, name="finetune-open-store", daemon=True).start()
+
+    def _open(self) -> None:
+        try:
+            core = Pipeline.open(self.home, self.config)
+            for message in core.store.recovered:
+                log.warning("recovered at start-up: %s", message)
+            self._state = AppState(self.home, self.config, core)
+        except BaseException as err:  # reported to every caller below
+            self._error = err
+        finally:
+            self._ready.set()
+
+    def get(self) -> AppState:
+        self._ready.wait()
+        if self._state is not None:
+            return self._state
+        if isinstance(self._error, FinetuneError):
+            raise ToolError(str(self._error))
+        log.error("the store could not be opened", exc_info=self._error)
+        raise ToolError("the store could not be opened; see the server log")
+
+
+def state_of(ctx: Context) -> AppState:
+    lazy = ctx.request_context.lifespan_context
+    assert isinstance(lazy, LazyState)
+    return lazy.get()

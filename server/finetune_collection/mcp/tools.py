@@ -1,0 +1,238 @@
+"""The MCP tools, as module-level functions; `server.build_server()` registers them.
+
+Each tool is a thin wrapper: it turns its arguments into a core call, runs it through the
+server's state (one core call at a time, in a worker thread), and returns a typed result.
+Tool errors the model can fix are `ToolError`s carrying our error message (never example text).
+
+No `from __future__ import annotations`: the SDK evaluates tool signatures (`Resolve(...)`,
+`Context`) with this module's globals.
+"""
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import anyio.from_thread
+from mcp.server.elicitation import AcceptedElicitation, CancelledElicitation, ElicitationResult
+from mcp.server.mcpserver import Context, Elicit, Resolve
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.resolve import ListRoots
+from mcp.types import CallToolResult, ListRootsResult, ResourceLink, TextContent
+from pydantic import Field
+
+from .. import curate, export
+from ..errors import FinetuneError
+from ..export.target import resolve_output, root_paths
+from ..model import parse_time
+from ..pipeline import CollectResult, Prepared
+from ..reports import Stats, approval_preview, compute
+from .schemas import (
+    INPUT_SCHEMA,
+    MESSAGES_SCHEMA,
+    METADATA_SCHEMA,
+    OUTPUT_SCHEMA,
+    SIGNALS_SCHEMA,
+    Approval,
+    ExportResult,
+    Loose,
+    ReviewResult,
+    schema,
+)
+from .state import state_of
+
+
+def _arguments(
+    task_type: str | None, input: Any, output: Any, messages: Any, tools: Any, quality_score: Any,
+    quality: Any, signals: Any, metadata: Any, id: Any,
+) -> dict[str, Any]:
+    given = {
+        "task_type": task_type, "input": input, "output": output, "messages": messages, "tools": tools,
+        "quality_score": quality_score, "quality": quality, "signals": signals, "metadata": metadata, "id": id,
+    }
+    return {k: v for k, v in given.items() if v is not None}
+
+
+# -- collect_example ----------------------------------------------------------------------------
+async def prepare_to_ask(
+    ctx: Context, task_type: str | None, input: Any, output: Any, messages: Any, tools: Any,
+    quality_score: Any, quality: Any, signals: Any, metadata: Any, id: Any,
+) -> Prepared | None:
+    """The prepared example, when the client can be asked to approve it (else None: the tool
+    body prepares and commits in one worker-thread call). The SDK runs a resolver once per
+    call, so the approval question and the commit share this one preparation."""
+    caps = ctx.client_capabilities
+    if caps is None or caps.elicitation is None:
+        return None
+    state = state_of(ctx)
+    args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id)
+    try:
+        return await state.run(state.core.prepare, args)
+    except ToolError:
+        return None  # the tool body prepares again and reports the error
+
+
+async def ask_approval(
+    ctx: Context, prepared: Annotated[Prepared | None, Resolve(prepare_to_ask)]
+) -> Elicit[Approval] | None:
+    """Ask the user (scrubbed preview) only when approval is all that stands in the way."""
+    if prepared is None or not prepared.verdict.keep or not prepared.verdict.needs_approval:
+        return None
+    state = state_of(ctx)
+    if await state.run(state.core.would_be_duplicate, prepared):
+        return None
+    return Elicit(approval_preview(prepared.example, prepared.verdict.score), Approval)
+
+
+async def collect_example(
+    ctx: Context,
+    prepared: Annotated[Prepared | None, Resolve(prepare_to_ask)],
+    approval: Annotated[ElicitationResult[Approval], Resolve(ask_approval)],
+    task_type: Annotated[str | None, Field(description="e.g. code_generation, debugging, refactoring")] = None,
+    input: Annotated[Loose, schema(INPUT_SCHEMA)] = None,
+    output: Annotated[Loose, schema(OUTPUT_SCHEMA)] = None,
+    messages: Annotated[Loose, schema(MESSAGES_SCHEMA)] = None,
+    tools: Annotated[Loose, schema({"type": "array", "items": {"type": "object"},
+                                    "description": "tool definitions (OpenAI function format)"})] = None,
+    quality_score: Annotated[Loose, schema({"type": "number", "minimum": 0, "maximum": 1,
+                                            "description": "only if the user gave one"})] = None,
+    quality: Annotated[Loose, schema({"enum": ["high", "medium", "low"],
+                                      "description": "only if the user rated it"})] = None,
+    signals: Annotated[Loose, schema(SIGNALS_SCHEMA)] = None,
+    metadata: Annotated[Loose, schema(METADATA_SCHEMA)] = None,
+    id: Annotated[Loose, schema({"type": "string", "description": "optional id to keep"})] = None,
+) -> CollectResult:
+    """Save one successful exchange as a fine-tuning example.
+
+    Call when the user says "collect example", "save for training" or similar. Give the exchange
+    as `input` {system, user, context} + `output` {assistant}, or as `messages` (+ `tools`) for
+    multi-turn or tool-use work. The example is scored (quality_score, else quality, else computed
+    from `signals`; negative signals lower it), rejected below the minimum (0.9 by default),
+    scrubbed of secrets and personal data, checked for duplicates, and stored: `accepted`, or
+    `pending` until a human approves (the user may be asked directly). Returns id, status
+    (accepted|pending|rejected|duplicate), quality_score, reasons, redactions by type and
+    duplicate_of. The result never contains the example's text.
+    """
+    state = state_of(ctx)
+    approved: bool | None = None
+    if isinstance(approval, AcceptedElicitation) and isinstance(approval.data, Approval):
+        approved = approval.data.approve
+    elif approval is not None and not isinstance(approval, AcceptedElicitation | CancelledElicitation):
+        approved = False  # declined: the user said no, so nothing is stored
+    if prepared is not None:
+        return await state.run(state.core.commit, prepared, approved)
+    args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id)
+    return await state.run(state.core.collect, args, approved)
+
+
+# -- finetune_stats -----------------------------------------------------------------------------
+async def finetune_stats(ctx: Context) -> Stats:
+    """Show what has been collected: totals by status, task type, workflow and phase; quality
+    distribution; token totals (estimated where metadata has none); rejections by reason;
+    redactions by type; and, per export target, whether the accepted set is ready to train.
+    Call when the user asks how many examples there are or whether the data is ready."""
+    state = state_of(ctx)
+    return await state.run(compute, state.core.store)
+
+
+# -- finetune_export ----------------------------------------------------------------------------
+def get_roots(ctx: Context, output: str | None = None) -> ListRoots | ListRootsResult:
+    """Ask for the client's roots only when an absolute path outside our folder is requested."""
+    caps = ctx.client_capabilities
+    if not output or not Path(output).is_absolute() or caps is None or caps.roots is None:
+        return ListRootsResult(roots=[])
+    return ListRoots()
+
+
+async def finetune_export(
+    ctx: Context,
+    roots: Annotated[ListRootsResult, Resolve(get_roots)],
+    format: Annotated[str, Field(description="openai | anthropic | bedrock | vertex | together | sharegpt | "
+                                             "alpaca | hf-messages | hf-prompt-completion")] = "openai",
+    output: Annotated[str | None, Field(description="file name (written under the data folder's exports/) "
+                                                    "or an absolute path inside a root you shared")] = None,
+    task_type: Annotated[list[str] | None, Field(description="only these task types")] = None,
+    workflow: Annotated[list[str] | None, Field(description="only these workflows")] = None,
+    phase: Annotated[list[str] | None, Field(description="only these phases")] = None,
+    min_quality: Annotated[float | None, Field(ge=0, le=1, description="minimum quality_score")] = None,
+    signals: Annotated[list[str] | None, Field(description="only examples carrying all these signals")] = None,
+    since: Annotated[str | None, Field(description="created at or after (ISO date/time)")] = None,
+    until: Annotated[str | None, Field(description="created before (ISO date/time)")] = None,
+    ids: Annotated[list[str] | None, Field(description="only these ids")] = None,
+    include_pending: Annotated[bool, Field(description="also export pending examples")] = False,
+    limit: Annotated[int | None, Field(ge=1, description="at most this many examples")] = None,
+    split: Annotated[float | None, Field(gt=0, lt=1, description="validation fraction, e.g. 0.1")] = None,
+    seed: Annotated[int, Field(description="seed for a deterministic split")] = 0,
+    fix: Annotated[bool, Field(description="apply safe, reported repairs (merge/move/drop turns)")] = False,
+    dedup: Annotated[bool, Field(description="leave out near-duplicates a dedup re-check would remove "
+                                             "(keeps the best of each cluster; deletes nothing)")] = False,
+    overwrite: Annotated[bool, Field(description="replace an existing file")] = False,
+    dry_run: Annotated[bool, Field(description="write nothing; report, for every format, what would "
+                                               "pass and fail, and estimated tokens and cost")] = False,
+) -> Annotated[CallToolResult, ExportResult]:
+    """Export accepted examples as JSONL for a fine-tuning target, validated per target first.
+
+    Call when the user says "export training data". Only accepted examples are exported unless
+    include_pending is true. Examples that break the target's rules are skipped and reported by
+    id and rule; records that still look like they hold a secret are refused. Returns counts,
+    the written path(s), warnings, and a link to the file. With dry_run nothing is written.
+    """
+    state = state_of(ctx)
+    name = output or f"{format}.jsonl"
+    try:
+        target = None if dry_run else resolve_output(
+            name, state.home, root_paths([str(r.uri) for r in roots.roots]), overwrite
+        )
+        request = export.ExportRequest(
+            format=format, output=target, task_type=task_type, workflow=workflow, phase=phase,
+            min_quality=min_quality, signals=signals, since=parse_time(since),
+            until=parse_time(until), ids=ids,
+            status=["accepted", "pending"] if include_pending else ["accepted"], limit=limit,
+            split=split, seed=seed, fix=fix, overwrite=overwrite, dedup=dedup,
+        )
+    except FinetuneError as err:
+        raise ToolError(str(err)) from None
+    except ValueError as err:
+        raise ToolError(f"invalid export arguments: {err}") from None
+
+    store = state.core.store
+    if dry_run:
+        report = await state.run(export.check, store, state.config, request)
+        dry = ExportResult(format=format, written=0, matched=report.matched, dry_run=True, portability=report)
+        return CallToolResult(
+            content=[TextContent(type="text", text=report.render())],
+            structured_content=dry.model_dump(mode="json"),
+        )
+
+    async def send(done: int, total: int | None) -> None:
+        await ctx.report_progress(done, total, f"exported {done}")
+
+    def progress(done: int, total: int | None) -> None:
+        anyio.from_thread.run(send, done, total)
+
+    result = await state.run(export.export, store, state.config, request, progress, state.core.index)
+    links = [
+        ResourceLink(type="resource_link", uri=Path(p).as_uri(), name=Path(p).name, mime_type="application/jsonl")
+        for p in result.paths
+    ]
+    return CallToolResult(
+        content=[TextContent(type="text", text=result.model_dump_json(indent=2)), *links],
+        structured_content=ExportResult(**result.model_dump()).model_dump(mode="json"),
+    )
+
+
+# -- finetune_review ----------------------------------------------------------------------------
+async def finetune_review(
+    ctx: Context,
+    id: Annotated[str, Field(description="example id, e.g. from collect_example or finetune://examples")],
+    action: Annotated[Literal["approve", "reject", "delete"], Field(
+        description="approve: pending -> accepted (exportable); reject: kept as rejected, never exported; "
+                    "delete: removed from the store for good (destructive)")],
+) -> ReviewResult:
+    """Approve, reject or delete one stored example by id.
+
+    Call when the user approves or rejects a pending example, or asks to remove one. `delete`
+    erases the example from the store file, the duplicate index and stats, and cannot be undone.
+    """
+    state = state_of(ctx)
+    (ex,) = await state.run(curate.review, state.core.store, [id], action)
+    status = "deleted" if ex is None else ex.status
+    return ReviewResult(id=id, action=action, status=status, message=f"{id} is now {status}")

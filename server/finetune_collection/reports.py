@@ -1,0 +1,200 @@
+"""What the surfaces show about stored examples: stats, listings and the one preview.
+
+    compute / render     `finetune stats`, `finetune_stats`: counts, quality, tokens, readiness
+    list_page / row      `finetune list`, `finetune://examples`: newest first, one preview each
+    preview              a short one-line preview of the user's request
+    approval_preview     the few lines a person sees before approving an example
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from .errors import StoreCorrupt
+from .model import Example, doc_turns
+from .store import Store
+from .tokens import estimate_doc_tokens
+
+PREVIEW_CHARS = 80
+
+
+def _line(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def preview(doc: dict[str, Any], width: int = PREVIEW_CHARS) -> str:
+    """The user's first request on one line (stored text is already scrubbed)."""
+    text = next((t.get("content") for t in doc_turns(doc) if t.get("role") == "user"), None)
+    return _line(text if isinstance(text, str) else "", width)
+
+
+def approval_preview(example: Example, score: float) -> str:
+    """Task, score and the first user/assistant turns, for a person asked to approve it."""
+    lines = [f"Save this example for fine-tuning? ({example.task_type}, quality {score:g})"]
+    for m in example.turns():
+        if m.role in ("user", "assistant") and m.content:
+            lines.append(f"{m.role}: {_line(m.content, 161)}")
+    return "\n".join(lines[:5])
+
+
+QUALITY_BINS = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 1.0001)]
+
+
+class TokenTotals(BaseModel):
+    total: int = Field(description="metadata.tokens_used where given, else the estimate")
+    from_metadata: int = Field(description="examples whose count came from metadata.tokens_used")
+    estimated: int = Field(description="examples whose count is an estimate (about 4 characters per token)")
+
+
+class Stats(BaseModel):
+    total: int
+    by_status: dict[str, int]
+    by_task_type: dict[str, int]
+    by_workflow: dict[str, int]
+    by_phase: dict[str, int]
+    quality: dict[str, Any] = Field(description="min, mean, max and a histogram of quality_score")
+    tokens: TokenTotals
+    rejections: dict[str, int] = Field(description="examples never stored, by reason code")
+    redactions: dict[str, int] = Field(description="placeholders in stored examples, by PII type")
+    ready_to_train: list[dict[str, Any]] = Field(
+        default_factory=list, description="per export target: can the accepted set be trained on now?"
+    )
+
+
+def compute(store: Store) -> Stats:
+    store.refresh()
+    by_status: Counter[str] = Counter()
+    by_task: Counter[str] = Counter()
+    by_workflow: Counter[str] = Counter()
+    by_phase: Counter[str] = Counter()
+    redactions: Counter[str] = Counter()
+    bins = [0] * len(QUALITY_BINS)
+    scores: list[float] = []
+    tokens_total = from_meta = estimated = 0
+    for doc in store.docs():
+        try:
+            by_status[doc.get("status", "?")] += 1
+            by_task[doc.get("task_type", "?")] += 1
+            meta = doc.get("metadata") or {}
+            by_workflow[str(meta.get("workflow") or "(none)")] += 1
+            by_phase[str(meta.get("phase") or "(none)")] += 1
+            counts = doc.get("redactions") or {}
+            if not all(isinstance(n, int) for n in counts.values()):
+                raise TypeError("redaction counts must be integers")
+            redactions.update(counts)
+            q = float(doc.get("quality_score", 0))
+            scores.append(q)
+            for i, (lo, hi) in enumerate(QUALITY_BINS):
+                if lo <= q < hi:
+                    bins[i] += 1
+                    break
+            used = meta.get("tokens_used")
+            if isinstance(used, int) and used >= 0:
+                tokens_total += used
+                from_meta += 1
+            else:
+                tokens_total += estimate_doc_tokens(doc)
+                estimated += 1
+        except (AttributeError, TypeError, ValueError):
+            # Writes are schema-checked, so only a document edited outside us gets here.
+            raise StoreCorrupt(
+                f"{store.path}: example {doc['id']} does not match the example schema; "
+                f"fix or delete it with `finetune delete {doc['id']}`"
+            ) from None
+    histogram = {f"{lo:g}-{min(hi, 1):g}": n for (lo, hi), n in zip(QUALITY_BINS, bins, strict=True)}
+    rejections = {
+        k.removeprefix("rejected:"): v for k, v in store.counter_values().items() if k.startswith("rejected:")
+    }
+    return Stats(
+        total=len(scores),
+        by_status=dict(by_status),
+        by_task_type=dict(by_task.most_common()),
+        by_workflow=dict(by_workflow.most_common()),
+        by_phase=dict(by_phase.most_common()),
+        quality={
+            "min": min(scores, default=None),
+            "mean": round(sum(scores) / len(scores), 4) if scores else None,
+            "max": max(scores, default=None),
+            "histogram": histogram,
+        },
+        tokens=TokenTotals(total=tokens_total, from_metadata=from_meta, estimated=estimated),
+        rejections=rejections,
+        redactions=dict(redactions.most_common()),
+        ready_to_train=_ready_to_train(store),
+    )
+
+
+def _ready_to_train(store: Store) -> list[dict[str, Any]]:
+    """Per export target: count vs minimum, over-limit examples, billed tokens, what is missing.
+
+    The export module streams the store file itself, so this costs one more read of the file.
+    """
+    from .export import readiness
+
+    return readiness(store, store.config)
+
+
+def render(stats: Stats) -> str:
+    """Human-readable summary for the CLI and for clients that show only text."""
+    lines = [f"examples: {stats.total}"]
+
+    def section(title: str, counts: dict[str, int]) -> None:
+        if counts:
+            lines.append(f"{title}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+    section("by status", stats.by_status)
+    section("by task type", stats.by_task_type)
+    section("by workflow", stats.by_workflow)
+    section("by phase", stats.by_phase)
+    q = stats.quality
+    if stats.total:
+        lines.append(f"quality: min {q['min']:g}, mean {q['mean']:g}, max {q['max']:g}")
+        section("quality histogram", {k: v for k, v in q["histogram"].items() if v})
+    t = stats.tokens
+    note = f" ({t.estimated} estimated at ~4 chars/token)" if t.estimated else ""
+    lines.append(f"tokens: {t.total}{note}")
+    section("rejected (not stored)", stats.rejections)
+    section("redactions", stats.redactions)
+    for row in stats.ready_to_train:
+        lines.append(f"ready to train on {row.get('target')}: {row.get('summary', '')}")
+    return "\n".join(lines)
+
+
+def row(doc: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": doc.get("id"),
+        "status": doc.get("status"),
+        "created_at": doc.get("created_at"),
+        "task_type": doc.get("task_type"),
+        "quality_score": doc.get("quality_score"),
+        "preview": preview(doc),
+    }
+
+
+def list_page(
+    store: Store,
+    status: str | None = None,
+    task_type: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """(matching rows newest first, by created_at then insertion order; how many match in all)."""
+    store.refresh()
+    docs = [
+        (doc.get("created_at") or "", i, doc)
+        for i, doc in enumerate(store.docs())
+        if (status is None or doc.get("status") == status) and (task_type is None or doc.get("task_type") == task_type)
+    ]
+    docs.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    end = None if limit is None else offset + limit
+    return [row(doc) for _, _, doc in docs[offset:end]], len(docs)
+
+
+def list_rows(
+    store: Store, status: str | None = None, task_type: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    return list_page(store, status, task_type, limit)[0]

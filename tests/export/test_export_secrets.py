@@ -1,0 +1,258 @@
+"""The exporter's secret re-check (scrub.detect via export._process.SecretCheck): a secret planted
+in any kind of field is refused by every format that would write that field, and the per-example
+shortcut (checking the conversation's texts instead of each rendered record) sees every line a
+format writes."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from finetune_collection.export import FORMATS, Conversation
+from finetune_collection.export.fix import repair
+from finetune_collection.export.process import SecretCheck, _plain_texts, _strings, process
+from finetune_collection.scrub.detect import _chunks, find_secrets
+
+# Built at run time so no key-shaped literal sits in the repository.
+GH = "ghp_" + "Zq8rT2vLx9Wm4Kp7Ys3Nd6Hc1Bf5Gj0Ae2Ru"
+# The same key as JSON escapes: only a renderer that decodes tool arguments (vertex, sharegpt)
+# writes it in the clear.
+GH_ESCAPED = "".join(f"\\u{ord(c):04x}" for c in GH[:4]) + GH[4:]
+
+
+# -- the chunk finder -------------------------------------------------------------------------------
+def _split_chunks(text: str) -> list[str]:
+    return [w for w in text.split() if len(w) >= 14]
+
+
+def test_chunks_equal_str_split_on_every_kind_of_whitespace() -> None:
+    rnd = random.Random(7)
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    others = list("aZ9-_=./:\"'<>@\x00\x08\x0e\x1b\x7f") + ["é", "€", "😀", "\ud800", "\x85\x85"[0], "ß"]
+    for _ in range(20_000):
+        n = rnd.randrange(80)
+        text = "".join(
+            rnd.choice(spaces) if rnd.random() < 0.15 else rnd.choice(others) if rnd.random() < 0.2 else "k"
+            for _ in range(n)
+        )
+        assert _chunks(text) == _split_chunks(text), repr(text)
+
+
+def test_chunks_edges() -> None:
+    assert _chunks("") == []
+    assert _chunks("a" * 13) == []
+    assert _chunks("a" * 14) == ["a" * 14]
+    assert _chunks(" " + "b" * 14 + "\x1c" + "c" * 15 + "\x1f") == ["b" * 14, "c" * 15]
+    assert _chunks("short words only " * 300) == []
+    assert _chunks("é" * 7 + " " + "x" * 13) == []  # 14 bytes of UTF-8, 7 characters
+    assert _chunks("é" * 14) == ["é" * 14]
+    assert _chunks("a" * 7 + "\u3000" + "a" * 7) == []  # non-ASCII whitespace still splits
+    assert _chunks("a" * 7 + "\u200b" + "a" * 7) == ["a" * 7 + "\u200b" + "a" * 7]  # not whitespace
+
+
+# -- a secret in each kind of field -----------------------------------------------------------------
+Build = Callable[[str], Conversation]
+
+
+def _call(args: str, call_id: str = "call_1", name: str = "lookup") -> dict[str, Any]:
+    return {"id": call_id, "type": "function", "function": {"name": name, "arguments": args}}
+
+
+def _tools(description: str = "Looks a thing up.", param: str = "query", enum: str = "fast") -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "lookup",
+            "description": description,
+            "parameters": {
+                "type": "object",
+                "properties": {param: {"type": "string", "enum": [enum, "slow"]}},
+            },
+        }
+    ]
+
+
+def _text(system: str = "Be brief.", user: str = "Which one?", assistant: str = "This one.") -> Conversation:
+    turns: list[dict[str, Any]] = [
+        {"role": "user", "content": user},
+        {"role": "assistant", "content": assistant},
+    ]
+    return Conversation("ex_1", "qa", system, turns)
+
+
+def _multi(first: str = "Earlier question?", answer: str = "Earlier answer.", name: str = "alice") -> Conversation:
+    turns: list[dict[str, Any]] = [
+        {"role": "system", "content": "You help."},
+        {"role": "user", "content": first, "name": name},
+        {"role": "assistant", "content": answer},
+        {"role": "user", "content": "And now?"},
+        {"role": "assistant", "content": "Now this."},
+    ]
+    return Conversation("ex_1", "qa", None, turns)
+
+
+def _tooly(
+    args: str = '{"q": "x"}',
+    result: str = "found it",
+    call_id: str = "call_1",
+    tool_name: str = "lookup",
+    description: str = "Looks a thing up.",
+    param: str = "query",
+    enum: str = "fast",
+    declared: bool = True,
+) -> Conversation:
+    turns: list[dict[str, Any]] = [
+        {"role": "user", "content": "Look it up."},
+        {"role": "assistant", "content": None, "tool_calls": [_call(args, call_id, tool_name)]},
+        {"role": "tool", "content": result, "tool_call_id": call_id},
+        {"role": "assistant", "content": "Done."},
+    ]
+    tools = _tools(description, param, enum)
+    tools[0]["name"] = tool_name
+    return Conversation("ex_1", "qa", "Use tools.", turns, tools if declared else None)
+
+
+def _escaped_args(value: str) -> str:
+    return '{"token": "' + value.replace(GH, GH_ESCAPED) + '"}'
+
+
+# (field, conversation with `value` planted there)
+PLANTED: list[tuple[str, Build]] = [
+    ("system field", lambda v: _text(system=f"Setup: {v}")),
+    ("user turn", lambda v: _text(user=f"My key is {v} ok?")),
+    ("assistant turn", lambda v: _text(assistant=f"Use {v}.")),
+    ("system turn", lambda v: Conversation("ex_1", "qa", None, [{"role": "system", "content": v}, *_text().turns])),
+    ("earlier user turn", lambda v: _multi(first=v)),
+    ("earlier assistant turn", lambda v: _multi(answer=f"see {v}")),
+    ("message name", lambda v: _multi(name=v)),
+    ("tool call arguments", lambda v: _tooly(args=json.dumps({"token": v}))),
+    ("tool call arguments, JSON-escaped", lambda v: _tooly(args=_escaped_args(v))),
+    (
+        "tool call arguments, JSON-escaped, no declared tools",
+        lambda v: _tooly(args=_escaped_args(v), declared=False),
+    ),
+    ("tool call argument key", lambda v: _tooly(args=json.dumps({v: 1}))),
+    ("tool call id", lambda v: _tooly(call_id=v)),
+    ("tool name", lambda v: _tooly(tool_name=v)),
+    ("tool result", lambda v: _tooly(result=f"token: {v}")),
+    ("tool description", lambda v: _tooly(description=f"Uses {v} to authenticate.")),
+    ("tool parameter name", lambda v: _tooly(param=v)),
+    ("tool parameter enum", lambda v: _tooly(enum=v)),
+]
+
+
+@pytest.mark.parametrize("fmt_name", list(FORMATS))
+@pytest.mark.parametrize(("where", "build"), PLANTED, ids=[p[0] for p in PLANTED])
+def test_a_secret_in_any_field_is_refused_by_every_format(where: str, build: Build, fmt_name: str) -> None:
+    fmt = FORMATS[fmt_name]
+    for fix in (False, True):
+        unchecked = process(build(GH), fmt, None, fix, SecretCheck(None))
+        leaky = process(build(GH), fmt, None, fix, SecretCheck(find_secrets))
+        assert leaky.line is None or GH[4:].encode() not in leaky.line
+        if unchecked.line is None or GH[4:].encode() not in unchecked.line:
+            continue  # the format does not write this field (or this conversation): nothing leaves
+        assert leaky.problem is not None and leaky.problem.rule == "secret_detected", (where, fmt_name, fix)
+        assert GH not in leaky.problem.detail and GH[4:] not in leaky.problem.detail
+
+
+def test_every_field_is_written_by_some_format() -> None:
+    """The table above is not vacuous: each planted field reaches at least one format's output."""
+    for where, build in PLANTED:
+        lines = [process(build(GH), fmt, None, True, SecretCheck(None)).line for fmt in FORMATS.values()]
+        assert any(line and GH[4:].encode() in line for line in lines), where
+
+
+def test_export_reports_id_and_type_never_the_value() -> None:
+    out = process(_tooly(args=json.dumps({"token": GH})), FORMATS["vertex"], None, True, SecretCheck(find_secrets))
+    assert out.problem is not None and out.problem.rule == "secret_detected"
+    assert "github_token" in out.problem.detail or "high_entropy" in out.problem.detail
+    assert GH not in out.problem.detail
+
+
+# -- the per-example shortcut sees what each format writes ----------------------------------------
+def _variants() -> list[Conversation]:
+    rnd = random.Random(3)
+    words = ["alpha", "beta", "gamma", "x" * 20, "path/to/some_file.py", "-----BEGIN", "PRIVATE", "KEY"]
+
+    def text() -> str:
+        return " ".join(rnd.choice(words) for _ in range(rnd.randrange(1, 12))) + rnd.choice(["", "\n", "  ", "\n\n"])
+
+    out: list[Conversation] = []
+    for i in range(300):
+        n = rnd.randrange(1, 4)
+        turns: list[dict[str, Any]] = []
+        if rnd.random() < 0.3:
+            turns.append({"role": "system", "content": text()})
+        for _ in range(n):
+            user: dict[str, Any] = {"role": "user", "content": text()}
+            if rnd.random() < 0.2:
+                user["name"] = "bob"
+            turns.append(user)
+            if rnd.random() < 0.1:
+                turns.append({"role": "user", "content": text()})  # --fix merges these
+            answer: dict[str, Any] = {"role": "assistant", "content": text() if rnd.random() < 0.95 else " "}
+            if rnd.random() < 0.2:
+                answer["weight"] = rnd.choice([0, 1])
+            turns.append(answer)
+        system = text() if rnd.random() < 0.5 else None
+        out.append(Conversation(f"ex_{i}", "qa", system, turns))
+    return out
+
+
+def _lines(texts: list[str]) -> set[str]:
+    return {line.strip() for s in texts for line in s.splitlines()}
+
+
+MARKERS = ("Human:", "Assistant:")  # anthropic's turn markers
+# Role names and tags: with the markers, the only text a format adds (all too short to be a token).
+ROLES = {"system", "user", "assistant", "tool", "model", "human", "gpt", "function_call", "observation"}
+
+
+@pytest.mark.parametrize("fmt_name", list(FORMATS))
+def test_every_line_a_format_writes_is_a_line_of_the_checked_texts(fmt_name: str) -> None:
+    """Tokens never span lines, so a line-for-line match means the example-level check finds
+    whatever a check of the rendered record would (anthropic's markers aside, which hold no token)."""
+    fmt = FORMATS[fmt_name]
+    seen = 0
+    for conv in _variants():
+        for candidate in (conv, repair(conv, fmt.system_field)[0]):
+            texts = _plain_texts(candidate)
+            assert texts is not None
+            try:
+                record = fmt.render(candidate)
+            except Exception:
+                continue
+            seen += 1
+            allowed = _lines(texts) | ROLES
+            for s in _strings(record):
+                for line in s.splitlines():
+                    line = line.strip()
+                    for marker in MARKERS:
+                        if fmt_name == "anthropic" and line.startswith(marker):
+                            line = line[len(marker) :].strip()
+                    assert line == "" or line in allowed, (fmt_name, line)
+    assert seen > 100
+
+
+def test_tool_data_is_checked_on_the_rendered_record() -> None:
+    assert _plain_texts(_tooly()) is None
+    turns = [{"role": "user", "content": "hi"}, {"role": "assistant", "content": None, "tool_calls": [_call("{}")]}]
+    assert _plain_texts(Conversation("ex_1", "qa", None, turns)) is None
+    assert _plain_texts(_text()) == ["Be brief.", "user", "Which one?", "assistant", "This one."]
+
+
+def test_check_runs_the_detector_once_per_example_across_formats() -> None:
+    calls: list[str] = []
+
+    def finder(text: str) -> list[str]:
+        calls.append(text)
+        return []
+
+    secrets = SecretCheck(finder)
+    conv = _text()
+    for fmt in FORMATS.values():
+        process(conv, fmt, None, True, secrets)
+    assert len(calls) == 1

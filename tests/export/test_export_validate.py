@@ -1,0 +1,405 @@
+"""Each validator catches each rule it claims: one broken record per rule, plus --fix repairs."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from finetune_collection.export import FORMATS, Conversation, Unrepresentable
+from finetune_collection.export.fix import repair
+from finetune_collection.export.process import SecretCheck, notebook_epochs, process
+
+Mut = Callable[[dict[str, Any]], Any]
+
+
+def conv(turns: list[dict[str, Any]], system: str | None = None, tools: Any = None) -> Conversation:
+    for t in turns:
+        t.setdefault("content", None)
+    return Conversation("ex_1", "qa", system, turns, tools)
+
+
+def basic() -> Conversation:
+    return conv(
+        [
+            {"role": "user", "content": "Question one?"},
+            {"role": "assistant", "content": "Answer one."},
+            {"role": "user", "content": "Question two?"},
+            {"role": "assistant", "content": "Answer two."},
+        ],
+        system="Be brief.",
+    )
+
+
+def tooly() -> Conversation:
+    call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": '{"a": 1}'}}
+    return conv(
+        [
+            {"role": "user", "content": "Use f."},
+            {"role": "assistant", "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": "c1", "content": "42"},
+            {"role": "assistant", "content": "It is 42."},
+        ],
+        tools=[{"name": "f", "parameters": {}}],
+    )
+
+
+def setp(path: str, value: Any) -> Mut:
+    """Mutation that sets record[path] (dotted, ints index lists); value DEL deletes."""
+
+    def mutate(r: dict[str, Any]) -> Any:
+        *head, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+        obj: Any = r
+        for p in head:
+            obj = obj[p]
+        if value is DEL:
+            del obj[last]
+        else:
+            obj[last] = value
+        return r
+
+    return mutate
+
+
+DEL = object()
+
+
+def swap(path: str, i: int, j: int) -> Mut:
+    def mutate(r: dict[str, Any]) -> Any:
+        seq = r
+        for p in path.split("."):
+            seq = seq[p]
+        seq[i], seq[j] = seq[j], seq[i]
+        return r
+
+    return mutate
+
+
+CASES: dict[str, list[tuple[str, Mut]]] = {
+    "openai": [
+        ("data_type", lambda r: [r]),
+        ("missing_messages_list", setp("messages", [])),
+        ("missing_messages_list", setp("messages", DEL)),
+        ("message_missing_key", setp("messages.1.content", DEL)),
+        ("message_unrecognized_key", setp("messages.1.mood", "happy")),
+        ("unrecognized_role", setp("messages.1.role", "narrator")),
+        ("missing_content", setp("messages.1.content", "   ")),
+        ("missing_content", setp("messages.1.content", 42)),
+        ("example_missing_assistant_message", lambda r: {"messages": r["messages"][:2]}),
+        ("unrecognized_key", setp("metadata", {})),
+        ("invalid_weight", setp("messages.1.weight", 2)),
+        ("invalid_weight", setp("messages.1.weight", 1)),  # on a user message
+        ("missing_system_message", lambda r: {"messages": r["messages"][1:]}),
+        ("missing_user_message", lambda r: {"messages": [r["messages"][0], r["messages"][2]]}),
+    ],
+    "anthropic": [
+        ("data_type", lambda r: "text"),
+        ("unrecognized_key", setp("id", "x")),
+        ("missing_content", setp("completion", "")),
+        ("missing_content", setp("prompt", DEL)),
+        ("prompt_must_start_with_human", setp("prompt", "\n\nAssistant: hi\n\nHuman: x\n\nAssistant:")),
+        ("prompt_must_end_with_assistant", setp("prompt", "\n\nHuman: x")),
+        ("turns_not_alternating", setp("prompt", "\n\nHuman: x\n\nHuman: y\n\nAssistant:")),
+        ("too_many_tokens", setp("prompt", "\n\nHuman: " + "x" * 400_000 + "\n\nAssistant:")),
+    ],
+    "bedrock": [
+        ("data_type", lambda r: None),
+        ("unrecognized_key", setp("id", "ex_1")),
+        ("missing_messages_list", setp("messages", DEL)),
+        ("message_missing_key", setp("messages.0.content", DEL)),
+        ("message_unrecognized_key", setp("messages.0.name", "bob")),
+        ("unrecognized_role", setp("messages.0.role", "system")),
+        ("missing_content", setp("messages.1.content", "")),
+        ("too_few_messages", lambda r: {"messages": r["messages"][:1]}),
+        ("first_message_not_user", lambda r: {"messages": r["messages"][1:]}),
+        ("last_message_not_assistant", lambda r: {"messages": r["messages"][:3]}),
+        ("turns_not_alternating", swap("messages", 1, 2)),
+        ("invalid_system", setp("system", "")),
+    ],
+    "vertex": [
+        ("data_type", lambda r: []),
+        ("unrecognized_key", setp("messages", [])),
+        ("missing_contents", setp("contents", [])),
+        ("message_missing_key", setp("contents.0.parts", DEL)),
+        ("message_unrecognized_key", setp("contents.0.name", "x")),
+        ("unrecognized_role", setp("contents.1.role", "assistant")),
+        ("missing_content", setp("contents.0.parts", [])),
+        ("missing_content", setp("contents.0.parts", [{"text": ""}])),
+        ("missing_content", setp("contents.0.parts", [{"video": {}}])),
+        ("example_missing_assistant_message", lambda r: {"contents": r["contents"][:1]}),
+        ("invalid_system", setp("systemInstruction", {"parts": []})),
+    ],
+    "together": [
+        ("data_type", lambda r: 1),
+        ("unrecognized_key", setp("tools", [])),
+        ("missing_messages_list", setp("messages", None)),
+        ("message_missing_key", setp("messages.1.content", DEL)),
+        ("message_unrecognized_key", setp("messages.1.tool_calls", [])),
+        ("unrecognized_role", setp("messages.1.role", "tool")),
+        ("missing_content", setp("messages.2.content", "")),
+        ("example_missing_assistant_message", lambda r: {"messages": r["messages"][:2]}),
+        ("first_message_not_system_or_user", lambda r: {"messages": r["messages"][2:]}),
+        ("turns_not_alternating", swap("messages", 2, 3)),
+    ],
+    "sharegpt": [
+        ("data_type", lambda r: "x"),
+        ("unrecognized_key", setp("id", "x")),
+        ("missing_conversations", setp("conversations", DEL)),
+        ("message_missing_key", setp("conversations.0.value", DEL)),
+        ("message_unrecognized_key", setp("conversations.0.role", "user")),
+        ("unrecognized_role", setp("conversations.0.from", "user")),
+        ("missing_content", setp("conversations.1.value", " ")),
+        ("odd_even_position", swap("conversations", 0, 1)),
+        ("odd_number_of_turns", lambda r: {"conversations": r["conversations"][:3]}),
+        ("example_missing_assistant_message", lambda r: {"conversations": r["conversations"][:1]}),
+        ("invalid_system", setp("system", 3)),
+        ("invalid_tools", setp("tools", [{"name": "f"}])),
+    ],
+    "alpaca": [
+        ("data_type", lambda r: ["x"]),
+        ("unrecognized_key", setp("messages", [])),
+        ("missing_instruction", setp("instruction", "")),
+        ("missing_output", setp("output", DEL)),
+        ("invalid_input", setp("input", None)),
+        ("invalid_system", setp("system", "")),
+        ("invalid_history", setp("history", [["only question"]])),
+        ("invalid_history", setp("history", "q/a")),
+    ],
+    "hf-messages": [
+        ("data_type", lambda r: None),
+        ("unrecognized_key", setp("system", "x")),
+        ("missing_messages_list", setp("messages", [])),
+        ("message_missing_key", setp("messages.0.role", DEL)),
+        ("message_unrecognized_key", setp("messages.1.weight", 1)),
+        ("unrecognized_role", setp("messages.1.role", "function")),
+        ("missing_content", setp("messages.1.content", None)),
+        ("example_missing_assistant_message", lambda r: {"messages": r["messages"][:2]}),
+    ],
+    "hf-prompt-completion": [
+        ("data_type", lambda r: 0),
+        ("unrecognized_key", setp("messages", [])),
+        ("missing_prompt", setp("prompt", [])),
+        ("missing_completion", setp("completion", [])),
+        ("completion_not_assistant", setp("completion.0.role", "user")),
+        ("prompt_ends_with_assistant", lambda r: {**r, "prompt": r["prompt"] + r["completion"]}),
+        ("message_missing_key", setp("prompt.0.content", DEL)),
+        ("message_unrecognized_key", setp("prompt.1.x", 1)),
+        ("unrecognized_role", setp("prompt.1.role", "bot")),
+        ("missing_content", setp("prompt.1.content", "")),
+    ],
+}
+
+TOOL_CASES: dict[str, list[tuple[str, Mut]]] = {
+    name: [
+        ("invalid_tool_call", setp(f"{key}.1.tool_calls.0.function.arguments", {"a": 1})),
+        ("invalid_tool_call", setp(f"{key}.1.tool_calls.0.function.arguments", "{not json")),
+        ("unknown_tool_call_id", setp(f"{key}.2.tool_call_id", "c9")),
+    ]
+    for name, key in (("openai", "messages"), ("hf-messages", "messages"), ("hf-prompt-completion", "prompt"))
+}
+
+
+def rules(name: str, record: Any) -> set[str]:
+    return {p.rule for p in FORMATS[name].validate(record)}
+
+
+@pytest.mark.parametrize("name", list(FORMATS))
+def test_valid_record_has_no_fatal_problem(name: str) -> None:
+    fmt = FORMATS[name]
+    assert [p for p in fmt.validate(fmt.render(basic())) if p.fatal] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "rule", "mutate"),
+    [(n, r, m) for n, cases in CASES.items() for r, m in cases],
+    ids=[f"{n}-{r}-{i}" for n, cases in CASES.items() for i, (r, _) in enumerate(cases)],
+)
+def test_each_rule_is_caught(name: str, rule: str, mutate: Mut) -> None:
+    record = FORMATS[name].render(basic())
+    assert rule not in rules(name, record)
+    assert rule in rules(name, mutate(copy.deepcopy(record)))
+
+
+@pytest.mark.parametrize(
+    ("name", "rule", "mutate"),
+    [(n, r, m) for n, cases in TOOL_CASES.items() for r, m in cases],
+    ids=[f"{n}-{r}-{i}" for n, cases in TOOL_CASES.items() for i, (r, _) in enumerate(cases)],
+)
+def test_tool_rules_are_caught(name: str, rule: str, mutate: Mut) -> None:
+    record = FORMATS[name].render(tooly())
+    assert not [p for p in FORMATS[name].validate(record) if p.fatal]
+    assert rule in rules(name, mutate(copy.deepcopy(record)))
+
+
+def test_every_rule_named_in_a_docstring_is_tested() -> None:
+    """A rule a format documents but no test breaks would be a claim nobody checks."""
+    import importlib
+
+    tested = {(n, r) for n, cases in {**CASES}.items() for r, _ in cases}
+    tested |= {(n, r) for n, cases in TOOL_CASES.items() for r, _ in cases}
+    tested |= {(n, r) for n, r, _ in UNREPRESENTABLE}
+    tested.add(("vertex", "too_many_tokens"))  # enforced by process(): test_too_many_tokens_for_hard_limits
+    module_names = {"hf-messages": "hf_messages", "hf-prompt-completion": "hf_prompt_completion"}
+    for name in FORMATS:
+        mod = importlib.import_module(f"finetune_collection.export.formats.{module_names.get(name, name)}")
+        documented = set(re.findall(r"`([a-z_]+)`", mod.__doc__ or ""))
+        claimed = {r for r in documented if "_" in r and r not in NOT_RULES}
+        missing = {r for r in claimed if (name, r) not in tested}
+        assert not missing, (name, missing)
+
+
+NOT_RULES = {
+    "tool_calls",
+    "tool_call_id",
+    "function_call",
+    "parallel_tool_calls",
+    "input.context",
+    "export.token_limits.openai",
+    "hf-messages",
+    "missing_messages_list",
+}  # documented names, not rules
+
+def _system_turn() -> Conversation:
+    return conv(
+        [{"role": "system", "content": "S"}, {"role": "user", "content": "u"}, {"role": "assistant", "content": "a"}]
+    )
+
+
+UNREPRESENTABLE: list[tuple[str, str, Callable[[], Conversation]]] = [
+    ("anthropic", "tool_use_unsupported", tooly),
+    ("bedrock", "tool_use_unsupported", tooly),
+    ("together", "tool_use_unsupported", tooly),
+    ("alpaca", "tool_use_unsupported", tooly),
+    *[(name, "system_turn_in_messages", _system_turn) for name in ("anthropic", "bedrock", "vertex", "sharegpt", "alpaca")],
+    (
+        "anthropic",
+        "example_missing_assistant_message",
+        lambda: conv(
+            [{"role": "user", "content": "u"}, {"role": "assistant", "content": "a"}, {"role": "user", "content": "u2"}]
+        ),
+    ),
+    (
+        "alpaca",
+        "turns_not_alternating",
+        lambda: conv(
+            [{"role": "user", "content": "u"}, {"role": "user", "content": "u2"}, {"role": "assistant", "content": "a"}]
+        ),
+    ),
+    ("sharegpt", "text_and_tool_call_in_one_turn", lambda: _text_and_call()),
+    ("vertex", "invalid_tool_call", lambda: _bad_args()),
+    ("sharegpt", "invalid_tool_call", lambda: _bad_args()),
+]
+
+
+def _text_and_call() -> Conversation:
+    c = tooly()
+    c.turns[1]["content"] = "Let me check."
+    return c
+
+
+def _bad_args() -> Conversation:
+    c = tooly()
+    c.turns[1]["tool_calls"][0]["function"]["arguments"] = "{oops"
+    return c
+
+
+@pytest.mark.parametrize(("name", "rule", "make"), UNREPRESENTABLE, ids=[f"{n}-{r}" for n, r, _ in UNREPRESENTABLE])
+def test_unrepresentable(name: str, rule: str, make: Callable[[], Conversation]) -> None:
+    with pytest.raises(Unrepresentable) as err:
+        FORMATS[name].render(make())
+    assert err.value.problem.rule == rule
+
+
+def test_too_many_tokens_for_hard_limits() -> None:
+    c = basic()
+    c.tokens = 200_000
+    out = process(c, FORMATS["vertex"], 131_072, False, SecretCheck(None))
+    assert out.problem is not None and out.problem.rule == "too_many_tokens"
+
+
+def test_problem_details_never_contain_example_text() -> None:
+    secret_text = "TOPSECRETVALUE"
+    c = conv(
+        [
+            {"role": "user", "content": secret_text},
+            {"role": "user", "content": secret_text},
+            {"role": "assistant", "content": secret_text},
+        ]
+    )
+    for fmt in FORMATS.values():
+        try:
+            problems = fmt.validate(fmt.render(c))
+        except Unrepresentable as err:
+            problems = [err.problem]
+        assert all(secret_text not in p.detail for p in problems)
+
+
+# -- --fix ----------------------------------------------------------------------------------------
+def messy() -> Conversation:
+    return conv(
+        [
+            {"role": "system", "content": "Be kind."},
+            {"role": "user", "content": "Hello"},
+            {"role": "user", "content": "   "},
+            {"role": "user", "content": "are you there?"},
+            {"role": "assistant", "content": "Yes."},
+            {"role": "assistant", "content": "How can I help?"},
+        ]
+    )
+
+
+def test_fix_repairs_and_reports_without_changing_words() -> None:
+    fixed, applied = repair(messy(), system_field=True)
+    assert applied == ["dropped_empty_turn", "moved_system_turn", "merged_same_role_turns"]
+    assert fixed.system == "Be kind."
+    assert [(t["role"], t["content"]) for t in fixed.turns] == [
+        ("user", "Hello\n\nare you there?"),
+        ("assistant", "Yes.\n\nHow can I help?"),
+    ]
+    words = lambda c: sorted(w for t in c.turns for w in (t["content"] or "").split()) + (c.system or "").split()  # noqa: E731
+    assert sorted(words(fixed)) == sorted(words(messy()))
+
+
+def test_fix_keeps_system_turn_where_the_target_has_no_system_field() -> None:
+    fixed, applied = repair(messy(), system_field=False)
+    assert "moved_system_turn" not in applied and fixed.turns[0]["role"] == "system"
+
+
+def test_fix_does_not_merge_turns_with_different_weights() -> None:
+    c = conv(
+        [
+            {"role": "user", "content": "q"},
+            {"role": "assistant", "content": "a", "weight": 0},
+            {"role": "assistant", "content": "b", "weight": 1},
+        ]
+    )
+    fixed, applied = repair(c, system_field=False)
+    assert applied == [] and len(fixed.turns) == 3
+
+
+@pytest.mark.parametrize("name", ["bedrock", "together", "sharegpt", "alpaca", "anthropic", "vertex"])
+def test_fix_only_when_asked_and_only_when_needed(name: str) -> None:
+    fmt = FORMATS[name]
+    plain = process(messy(), fmt, None, False, SecretCheck(None))
+    assert plain.line is None and plain.problem is not None and "--fix" in plain.problem.detail
+    fixed = process(messy(), fmt, None, True, SecretCheck(None))
+    assert fixed.line is not None and fixed.fixes
+    clean = process(basic(), fmt, None, True, SecretCheck(None))
+    assert clean.line is not None and clean.fixes == []
+
+
+def test_secret_check_reports_types_only() -> None:
+    out = process(basic(), FORMATS["openai"], None, False, SecretCheck(lambda s: ["aws_key"] if "two" in s else []))
+    assert out.line is None and out.problem is not None
+    assert out.problem.rule == "secret_detected" and out.problem.detail == "still looks like: aws_key"
+
+
+@pytest.mark.parametrize(
+    ("n", "epochs"),
+    [(1, 25), (5, 20), (10, 10), (34, 3), (100, 3), (8333, 3), (8334, 2), (10_000, 2), (30_000, 1), (0, 0)],
+)
+def test_notebook_epochs(n: int, epochs: int) -> None:
+    assert notebook_epochs(n) == epochs
