@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-quick lint bundle clean
+.PHONY: demo test test-quick lint bundle clean wheelhouse
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,17 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 demo: $(STAMP)
 	$(VENV)/bin/finetune demo
 
-test: $(STAMP)
+# What the slow tests use, installed here because tests never install software: the npm tools
+# pinned in package.json (skipped without npm) and an offline wheelhouse for the bundle test.
+WHEELHOUSE = tests/artifacts/wheelhouse-$(shell $(PYTHON) -c "import hashlib;print(hashlib.sha256(open('pyproject.toml','rb').read()).hexdigest()[:12])")
+
+$(WHEELHOUSE)/.complete: pyproject.toml | $(STAMP)
+	$(PY) -m pip download -q -d $(WHEELHOUSE) '.[test]' 'setuptools>=68' && touch $@ || echo "note: wheelhouse not filled; the bundle test will be skipped"
+
+wheelhouse: $(WHEELHOUSE)/.complete
+
+test: $(STAMP) wheelhouse
+	-command -v npm >/dev/null && $(MAKE) -s $(NPM_STAMP)
 	$(PY) -m pytest -q
 
 test-quick: $(STAMP)

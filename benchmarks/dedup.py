@@ -28,6 +28,7 @@ import evaluate  # noqa: E402
 from finetune_collection.config import Config, DedupSettings  # noqa: E402
 from finetune_collection.dedup.minhash import fingerprint, shingles  # noqa: E402
 from finetune_collection.dedup.near import NearDeduper, sides  # noqa: E402
+from finetune_collection.pipeline import Pipeline  # noqa: E402
 from finetune_collection.store import STORE_FILE, Store  # noqa: E402
 from finetune_collection.store.log import LogStorage  # noqa: E402
 
@@ -122,12 +123,12 @@ def startup(n: int = 20_000) -> float:
         plain, full = [], []
         for _ in range(3):
             t = time.perf_counter()
-            LogStorage(home / STORE_FILE)
+            LogStorage(home / STORE_FILE).read()
             plain.append(time.perf_counter() - t)
             t = time.perf_counter()
-            loaded = Store(home, Config())
+            loaded = Pipeline.open(home, Config())
             full.append(time.perf_counter() - t)
-            assert len(loaded.deduper) == n and isinstance(loaded.deduper, NearDeduper)
+            assert len(loaded.index) == n and isinstance(loaded.index, NearDeduper)
         ratio = statistics.median(full) / statistics.median(plain)
         print(f"start-up, {n} stored examples ({size:.0f} MB file): store file alone "
               f"{statistics.median(plain):.2f} s, Store with near-dup index {statistics.median(full):.2f} s "

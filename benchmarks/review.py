@@ -2,7 +2,7 @@
 
 first_render: open the store in a new ReviewServer, start it, load the page in headless Chromium
 (already launched) and wait until the first page of cards is on screen. store_load: open the same
-store (`Store(...)`, which reads the file and rebuilds the dedup index) and read every document.
+core (`Pipeline.open(...)`, which reads the file and rebuilds the dedup index) and read every document.
 Both are medians of RUNS, measured in this process on the same file. The page asks for 20 examples
 at a time, so the ratio stays close to 1 whatever the store's size.
 
@@ -22,7 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
 from finetune_collection.config import Config  # noqa: E402
+from finetune_collection.dedup import make_index  # noqa: E402
 from finetune_collection.model import Example  # noqa: E402
+from finetune_collection.pipeline import Pipeline  # noqa: E402
 from finetune_collection.review.web import ReviewServer  # noqa: E402
 from finetune_collection.store import Store  # noqa: E402
 
@@ -35,6 +37,7 @@ WORDS = ("alpha bravo cobalt delta ember fjord garnet harbor indigo juniper kelp
 def build(home: Path, n: int) -> None:
     """Insert n distinct examples directly (no scrub or scoring: this is test data, not user data)."""
     store = Store(home, Config())
+    index = make_index(Config().dedup)
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
     real_fsync = os.fsync
     os.fsync = lambda fd: None  # building the fixture only; one os.sync() below makes it durable
@@ -48,7 +51,7 @@ def build(home: Path, n: int) -> None:
                     input={"user": f"Request {i}: explain {words[:120]}"},  # type: ignore[arg-type]
                     output={"assistant": f"Answer {i}: {words} " * 6},  # type: ignore[arg-type]
                 )
-                store.insert(ex, store.deduper.keys(ex))
+                store.insert(ex, index.keys(ex))
     finally:
         os.fsync = real_fsync
     os.sync()
@@ -56,7 +59,7 @@ def build(home: Path, n: int) -> None:
 
 def store_load(home: Path) -> float:
     t0 = time.perf_counter()
-    store = Store(home, Config())
+    store = Pipeline.open(home, Config()).store  # the store and its dedup index, as the page opens them
     docs = list(store.docs())
     elapsed = time.perf_counter() - t0
     assert docs

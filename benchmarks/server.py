@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from finetune_collection.config import Config  # noqa: E402
+from finetune_collection.pipeline import Pipeline  # noqa: E402
 from finetune_collection.store import Store  # noqa: E402
 from store import fill  # noqa: E402  (benchmarks/store.py: grows a store quickly)
 
@@ -143,9 +144,9 @@ async def main() -> None:
         rng = random.Random(7)
         fill(Store(small, Config()), rng, 0, 100)
         fill(Store(large, Config()), rng, 0, 20_000)
-        # fill() writes exact keys only; opening the store once computes the near-dup keys a real
+        # fill() writes exact keys only; opening the core once computes the near-dup keys a real
         # store holds, so the measured server does not start by repairing 20k examples' keys.
-        Store(small, Config()), Store(large, Config())
+        Pipeline.open(small, Config()), Pipeline.open(large, Config())
         ours_small = StdioServerParameters(command=sys.executable, args=["-m", "finetune_collection"], env=env(small))
         ours_large = StdioServerParameters(command=sys.executable, args=["-m", "finetune_collection"], env=env(large))
 

@@ -38,11 +38,7 @@ def split() -> tuple[dict[str, Any], str]:
 def agentskills() -> str:
     exe = shutil.which("agentskills", path=str(Path(sys.executable).parent)) or shutil.which("agentskills")
     if exe is None:
-        proc = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "skills-ref"], capture_output=True,
-                              text=True, timeout=600)
-        exe = shutil.which("agentskills", path=str(Path(sys.executable).parent))
-        if proc.returncode != 0 or exe is None:
-            pytest.skip(f"skills-ref (agentskills) could not be installed: {proc.stderr.strip()[-300:]}")
+        pytest.skip("agentskills is not installed: install the test extras (skills-ref; `make test` does)")
     return exe
 
 
