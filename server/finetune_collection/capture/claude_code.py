@@ -1,0 +1,421 @@
+"""Claude Code session files (`~/.claude/projects/<slug>/<session-id>.jsonl`) → examples.
+
+Ground truth: shared/TRANSCRIPTS.md §1. The format is not a stable contract, so every rule here
+is defensive: a line type or content block we do not know is counted and skipped, never fatal.
+
+How a file becomes a conversation:
+- The conversation is the `parentUuid` chain from the last user/assistant line (the leaf) up to a
+  root, not file order: rewinds and edits leave dead branches in the file. At a
+  `compact_boundary` the chain continues through `logicalParentUuid`, so the verbatim history
+  before an automatic compaction stays part of the exchange that it interrupted; the summary
+  line (`isCompactSummary`) is left out, or kept as context by option.
+- Parallel tool calls hang their results on sibling branches; a result line whose parent is on
+  the chain belongs to the conversation even though it is not an ancestor of the leaf.
+- One API response is written as one line per content block (same `message.id`); those lines
+  become one assistant message: text, thinking (kept apart as reasoning), tool calls.
+- Not turns: snapshots, progress, queue operations, titles (`summary`), system lines, `isMeta`
+  lines, local commands and their output, synthetic API-error messages. `[Request interrupted
+  by user…]` marks the exchange as interrupted. A slash command that expands into a prompt
+  (`<command-name>` followed by an `isMeta` expansion) is a request whose text is the expansion,
+  because that is what the model answered.
+- Sub-agents (Task tool) live in `<session>/subagents/agent-<id>.jsonl` (≥2.1) or
+  `agent-<id>.jsonl` beside the session (2.0.x). They become their own examples, whole, with
+  `source.parent` naming the session, the agent and the Task call.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from .exchange import Call, Result, Session, Turn, arguments_json, examples_from
+from .lines import Line, parse_lines, read_bytes
+from .result import CaptureOptions, ImportResult, TranscriptError, safe_name
+
+FORMAT = "claude-code"
+KNOWN_TYPES = {"user", "assistant", "system", "progress", "file-history-snapshot", "summary", "queue-operation"}
+INTERRUPTED = "[Request interrupted by user"
+COMMAND_TAGS = ("<command-name>", "<command-message>", "<command-args>")
+LOCAL_OUTPUT_TAGS = ("<local-command-stdout>", "<local-command-stderr>", "<local-command-caveat>")
+SYNTHETIC_MODEL = "<synthetic>"  # Claude Code's own stand-in replies (API errors, "No response requested.")
+_SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
+
+
+# -- one file ------------------------------------------------------------------------------------
+class _Reader:
+    """Walks one file's active chain and fills a `Session`; every line gets a fate in `reasons`."""
+
+    def __init__(self, lines: list[Line], name: str, result: ImportResult) -> None:
+        self.lines = lines
+        self.result = result
+        self.session = Session(FORMAT, name)
+        self.reasons: dict[int, str] = {}  # line → why it is not part of the conversation
+        self.used: set[int] = set()
+        self.pending_command: Line | None = None
+
+    # The chain ------------------------------------------------------------------------------
+    def chain(self) -> list[Line]:
+        by_uuid = {ln.obj["uuid"]: ln for ln in self.lines if isinstance(ln.obj.get("uuid"), str)}
+        turns = [ln for ln in self.lines if ln.obj.get("type") in ("user", "assistant") and "uuid" in ln.obj]
+        main = [ln for ln in turns if not ln.obj.get("isSidechain")]
+        if main and len(main) < len(turns):
+            # A main session with sidechain lines inline (not observed in ≥2.0 files).
+            for ln in turns:
+                if ln.obj.get("isSidechain"):
+                    self.reasons[ln.number] = "sidechain"
+        candidates = main or turns
+        if not candidates:
+            return []
+        path: list[Line] = []
+        seen: set[str] = set()
+        cur: Line | None = candidates[-1]
+        while cur is not None and cur.obj["uuid"] not in seen:
+            seen.add(cur.obj["uuid"])
+            path.append(cur)
+            parent = cur.obj.get("parentUuid")
+            if parent is None and cur.obj.get("subtype") == "compact_boundary":
+                parent = cur.obj.get("logicalParentUuid")
+            cur = by_uuid.get(parent) if isinstance(parent, str) else None
+        path.reverse()
+        return path
+
+    def run(self) -> Session:
+        path = self.chain()
+        on_path = {ln.obj["uuid"] for ln in path}
+        path_numbers = {ln.number for ln in path}
+        for ln in self.lines:
+            # Results of parallel tool calls: siblings of the chain, not ancestors of the leaf.
+            if ln.number not in path_numbers and ln.obj.get("parentUuid") in on_path and _only_results(ln.obj):
+                self.user_blocks(ln, ln.obj["message"]["content"], marker=False)
+        for ln in path:
+            self.step(ln)
+        self.session.info = _info(path[-1].obj if path else {})
+        self.account()
+        return self.session
+
+    # One line ---------------------------------------------------------------------------------
+    def step(self, ln: Line) -> None:
+        kind = ln.obj.get("type")
+        if kind == "assistant":
+            self.assistant(ln)
+        elif kind == "user":
+            self.user(ln)
+        elif kind == "system":
+            self.reasons[ln.number] = "compact_boundary" if ln.obj.get("subtype") == "compact_boundary" else "system"
+
+    def assistant(self, ln: Line) -> None:
+        obj = ln.obj
+        msg = obj.get("message")
+        if not isinstance(msg, dict):
+            self.reasons[ln.number] = "malformed"
+            return
+        if obj.get("isApiErrorMessage") or msg.get("model") == SYNTHETIC_MODEL:
+            self.reasons[ln.number] = "synthetic"
+            return
+        self.pending_command = None
+        turn = Turn(
+            "assistant",
+            ln.number,
+            ln.number,
+            key=_str(msg.get("id")) or _str(obj.get("requestId")),
+            model=_str(msg.get("model")),
+            version=_str(obj.get("version")),
+            timestamp=_str(obj.get("timestamp")),
+        )
+        content = msg.get("content")
+        blocks = [{"type": "text", "text": content}] if isinstance(content, str) else content
+        for block in blocks if isinstance(blocks, list) else []:
+            self.assistant_block(turn, block)
+        if turn.text or turn.reasoning or turn.calls:
+            self.session.add_assistant(turn)
+            self.used.add(ln.number)
+        else:
+            self.reasons.setdefault(ln.number, "empty")
+
+    def assistant_block(self, turn: Turn, block: Any) -> None:
+        kind = block.get("type") if isinstance(block, dict) else None
+        if kind == "text":
+            text = block.get("text")
+            if isinstance(text, str) and text.strip():
+                turn.text.append(text)
+        elif kind == "thinking":
+            text = block.get("thinking")
+            if isinstance(text, str) and text.strip():
+                turn.reasoning.append(text)
+        elif kind == "tool_use" and isinstance(block.get("id"), str) and isinstance(block.get("name"), str):
+            turn.calls.append(Call(block["id"], block["name"], arguments_json(block.get("input", {}))))
+        else:
+            self.block_skipped(kind)
+
+    def user(self, ln: Line) -> None:
+        obj = ln.obj
+        msg = obj.get("message")
+        content = msg.get("content") if isinstance(msg, dict) else None
+        if obj.get("isCompactSummary"):
+            if isinstance(content, str) and content.strip():
+                self.session.summaries.append((ln.number, content))
+            self.reasons[ln.number] = "compact_summary"
+        elif obj.get("isMeta"):
+            text = _text_of(content)
+            if self.pending_command is not None and text:
+                start = self.pending_command
+                self.pending_command = None
+                self.session.stream.append(Turn("request", start.number, ln.number, [text], timestamp=_ts(obj)))
+                self.used.update((start.number, ln.number))
+                self.reasons.pop(start.number, None)
+            else:
+                self.reasons[ln.number] = "meta"
+        elif isinstance(content, str):
+            self.user_text(ln, [content])
+        elif isinstance(content, list):
+            self.user_blocks(ln, content, marker=True)
+        else:
+            self.reasons[ln.number] = "malformed"
+
+    def user_blocks(self, ln: Line, blocks: list[Any], marker: bool) -> None:
+        texts: list[str] = []
+        for block in blocks:
+            kind = block.get("type") if isinstance(block, dict) else None
+            if kind == "tool_result" and isinstance(block.get("tool_use_id"), str):
+                self.tool_result(ln, block)
+                if marker:
+                    self.session.stream.append(Turn("result", ln.number, ln.number))
+            elif kind == "text" and isinstance(block.get("text"), str):
+                texts.append(block["text"])
+            else:
+                self.block_skipped(kind)
+        if texts:
+            self.user_text(ln, texts)
+
+    def tool_result(self, ln: Line, block: dict[str, Any]) -> None:
+        structured = ln.obj.get("toolUseResult")
+        agent = structured.get("agentId") if isinstance(structured, dict) else None
+        self.session.results[block["tool_use_id"]] = Result(
+            block["tool_use_id"],
+            self.result_text(block.get("content")),
+            block.get("is_error") is True,
+            ln.number,
+            agent if isinstance(agent, str) and agent else None,
+        )
+        self.used.add(ln.number)
+
+    def result_text(self, content: Any) -> str:
+        if isinstance(content, str):
+            return content
+        parts: list[str] = []
+        for block in content if isinstance(content, list) else []:
+            kind = block.get("type") if isinstance(block, dict) else None
+            if kind == "text" and isinstance(block.get("text"), str):
+                parts.append(block["text"])
+            else:
+                self.block_skipped(kind)
+        return "\n".join(parts)
+
+    def user_text(self, ln: Line, texts: list[str]) -> None:
+        request: list[str] = []
+        for text in texts:
+            head = text.lstrip()
+            if head.startswith(INTERRUPTED):
+                self.session.stream.append(Turn("interrupt", ln.number, ln.number))
+                self.reasons.setdefault(ln.number, "interrupted")
+            elif head.startswith(COMMAND_TAGS):
+                # Ends the exchange; a prompt command's isMeta expansion becomes the next request.
+                self.pending_command = ln
+                self.session.stream.append(Turn("boundary", ln.number, ln.number))
+                self.reasons.setdefault(ln.number, "local_command")
+            elif head.startswith(LOCAL_OUTPUT_TAGS):
+                self.reasons.setdefault(ln.number, "local_command")
+            elif text.strip():
+                request.append(text)
+        if request:
+            self.pending_command = None
+            self.session.stream.append(Turn("request", ln.number, ln.number, request, timestamp=_ts(ln.obj)))
+            self.used.add(ln.number)
+            self.reasons.pop(ln.number, None)
+
+    def block_skipped(self, kind: Any) -> None:
+        if kind == "image":
+            self.result.skipped["image_block"] += 1
+        elif kind in ("redacted_thinking",):
+            self.result.skipped["redacted_thinking_block"] += 1
+        else:
+            self.result.skipped["unknown_block"] += 1
+
+    def account(self) -> None:
+        unknown: set[str] = set()
+        for ln in self.lines:
+            if ln.number in self.used:
+                continue
+            kind = ln.obj.get("type")
+            reason = self.reasons.get(ln.number)
+            if reason is None:
+                if kind in ("user", "assistant"):
+                    reason = "off_branch"
+                elif kind in KNOWN_TYPES:
+                    reason = str(kind)
+                else:
+                    reason = "unknown_type"
+                    unknown.add(safe_name(kind))
+            self.result.skipped[reason] += 1
+        name = self.session.file
+        if unknown:
+            self.result.note(f"{name}: unknown line type(s) skipped: {', '.join(sorted(unknown))}")
+        images = self.result.skipped.get("image_block", 0)
+        if images:
+            self.result.note(f"{name}: {images} image block(s) dropped (the chat formats carry text only)")
+
+
+def _only_results(obj: dict[str, Any]) -> bool:
+    msg = obj.get("message")
+    content = msg.get("content") if isinstance(msg, dict) else None
+    return (
+        obj.get("type") == "user"
+        and isinstance(content, list)
+        and bool(content)
+        and all(isinstance(b, dict) and b.get("type") == "tool_result" for b in content)
+    )
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _ts(obj: dict[str, Any]) -> str | None:
+    return _str(obj.get("timestamp"))
+
+
+def _text_of(content: Any) -> str:
+    if isinstance(content, str):
+        return content.strip() and content
+    if isinstance(content, list):
+        parts = [b["text"] for b in content if isinstance(b, dict) and isinstance(b.get("text"), str)]
+        return "\n\n".join(p for p in parts if p.strip())
+    return ""
+
+
+def _info(obj: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "host": FORMAT,
+        "session_id": _str(obj.get("sessionId")),
+        "agent_id": _str(obj.get("agentId")),
+        "host_version": _str(obj.get("version")),
+        "cwd": _str(obj.get("cwd")),
+        "git_branch": _str(obj.get("gitBranch")),
+    }
+
+
+def parse_session(data: bytes, name: str, result: ImportResult) -> Session:
+    """One session file's conversation; line fates are added to `result.skipped`."""
+    return _Reader(parse_lines(data, name, result), name, result).run()
+
+
+# -- public API ----------------------------------------------------------------------------------
+def read_session(path: Path, opts: CaptureOptions | None = None) -> ImportResult:
+    """The selected exchanges of one session file, plus its sub-agents per `opts.subagents`."""
+    opts = opts or CaptureOptions()
+    result = ImportResult()
+    session = parse_session(read_bytes(path), path.name, result)
+    examples = examples_from(session, opts, result)
+    result.examples += examples
+    if opts.subagents == "none":
+        return result
+    calls_by_agent = {r.agent_id: r.call_id for r in session.results.values() if r.agent_id}
+    if opts.subagents == "linked":
+        wanted = [link["agent_id"] for ex in examples for link in ex["metadata"]["source"].get("subagents", [])]
+        files = {agent: _subagent_file(path, agent) for agent in dict.fromkeys(wanted)}
+    else:
+        files = dict(_all_subagent_files(path, session.info.get("session_id")))
+    sub_opts = replace(opts, turns=None, since_prompt=None, whole_session=True, subagents="none", ignore_request=None)
+    for agent, file in files.items():
+        if file is None:
+            result.note(f"{path.name}: the file of sub-agent {safe_name(agent)} was not found; not imported")
+            continue
+        sub = read_session(file, sub_opts)
+        parent = {"session_id": session.info.get("session_id"), "agent_id": agent}
+        if agent in calls_by_agent:
+            parent["tool_call_id"] = calls_by_agent[agent]
+        for ex in sub.examples:
+            ex["metadata"]["source"]["parent"] = {k: v for k, v in parent.items() if v}
+        result.extend(sub)
+    return result
+
+
+def read_project(folder: Path, opts: CaptureOptions | None = None) -> ImportResult:
+    """Every session of a project folder (sub-agent files are read through their sessions)."""
+    if not folder.is_dir():
+        raise TranscriptError(f"{folder.name}: not a folder of Claude Code sessions")
+    result = ImportResult()
+    for path in sorted(folder.glob("*.jsonl")):
+        if not path.name.startswith("agent-"):
+            result.extend(read_session(path, opts))
+    return result
+
+
+def projects_root(root: Path | None = None) -> Path:
+    """`root`, else `$CLAUDE_CONFIG_DIR/projects`, else `~/.claude/projects`."""
+    if root is not None:
+        return root
+    config = os.environ.get("CLAUDE_CONFIG_DIR")
+    return Path(config) / "projects" if config else Path.home() / ".claude" / "projects"
+
+
+def project_slug(cwd: str) -> str:
+    """The folder name Claude Code uses for a working directory: every character that is not a
+    letter, digit or `-` becomes `-` (`/tmp/private` → `-tmp-private`)."""
+    return re.sub(r"[^A-Za-z0-9-]", "-", cwd)
+
+
+def find_session(session_id: str | None = None, *, root: Path | None = None, cwd: str | None = None) -> Path:
+    """The file of `session_id`, or the most recently written session (of `cwd`'s project if given)."""
+    base = projects_root(root)
+    folders = [base / project_slug(cwd)] if cwd else sorted(p for p in base.glob("*") if p.is_dir())
+    if session_id is not None:
+        if not _SESSION_ID.match(session_id):
+            raise TranscriptError("session id: use the id Claude Code prints (letters, digits, '-' and '_')")
+        for folder in folders:
+            path = folder / f"{session_id}.jsonl"
+            if path.is_file():
+                return path
+        raise TranscriptError(f"session {session_id} not found under {base}")
+    sessions = [p for folder in folders for p in folder.glob("*.jsonl") if not p.name.startswith("agent-")]
+    if not sessions:
+        raise TranscriptError(f"no Claude Code session under {base}")
+    return max(sessions, key=lambda p: p.stat().st_mtime)
+
+
+def _subagent_file(session_path: Path, agent_id: str) -> Path | None:
+    if not _SESSION_ID.match(agent_id):
+        return None
+    for path in (
+        session_path.parent / session_path.stem / "subagents" / f"agent-{agent_id}.jsonl",
+        session_path.parent / f"agent-{agent_id}.jsonl",
+    ):
+        if path.is_file():
+            return path
+    return None
+
+
+def _all_subagent_files(session_path: Path, session_id: str | None) -> Iterator[tuple[str, Path]]:
+    nested = sorted((session_path.parent / session_path.stem / "subagents").glob("agent-*.jsonl"))
+    beside = sorted(session_path.parent.glob("agent-*.jsonl"))
+    for path in nested:
+        yield path.stem.removeprefix("agent-"), path
+    for path in beside:
+        # The 2.0.x layout keeps every session's agents in one folder; the sessionId tells them apart.
+        if session_id is not None and _first_session_id(path) == session_id:
+            yield path.stem.removeprefix("agent-"), path
+
+
+def _first_session_id(path: Path) -> str | None:
+    probe = ImportResult()
+    try:
+        with path.open("rb") as f:
+            head = f.readline()
+    except OSError:
+        return None
+    lines = parse_lines(head, path.name, probe)
+    return _str(lines[0].obj.get("sessionId")) if lines else None
