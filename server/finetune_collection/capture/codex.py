@@ -80,7 +80,7 @@ class _Reader:
         return "unknown_type"
 
     def meta(self, p: dict[str, Any]) -> None:
-        git = p.get("git") if isinstance(p.get("git"), dict) else {}
+        git: dict[str, Any] = p["git"] if isinstance(p.get("git"), dict) else {}
         base = p.get("base_instructions")
         text = base.get("text") if isinstance(base, dict) else None
         self.session.system_prompt = text if isinstance(text, str) and text.strip() else None
@@ -112,7 +112,8 @@ class _Reader:
         return "event_msg"
 
     def request(self, ln: Line, texts: list[str]) -> None:
-        self.session.stream.append(Turn("request", ln.number, ln.number, texts, timestamp=_str(ln.obj.get("timestamp"))))
+        when = _str(ln.obj.get("timestamp"))
+        self.session.stream.append(Turn("request", ln.number, ln.number, texts, timestamp=when))
 
     def item(self, ln: Line, p: dict[str, Any]) -> str | None:
         kind = p.get("type")
@@ -152,7 +153,8 @@ class _Reader:
     def message(self, ln: Line, p: dict[str, Any]) -> str | None:
         role = p.get("role")
         texts: list[str] = []
-        for part in p.get("content") if isinstance(p.get("content"), list) else []:
+        parts: list[Any] = p["content"] if isinstance(p.get("content"), list) else []
+        for part in parts:
             kind = part.get("type") if isinstance(part, dict) else None
             if kind in ("input_text", "output_text", "text") and isinstance(part.get("text"), str):
                 if part["text"].strip():
@@ -179,7 +181,11 @@ class _Reader:
         return "developer_message"
 
     def assistant(
-        self, ln: Line, text: list[str] | None = None, reasoning: list[str] | None = None, calls: list[Call] | None = None
+        self,
+        ln: Line,
+        text: list[str] | None = None,
+        reasoning: list[str] | None = None,
+        calls: list[Call] | None = None,
     ) -> None:
         turn = Turn(
             "assistant",
