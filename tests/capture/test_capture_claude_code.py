@@ -57,7 +57,7 @@ def test_tool_calls_parallel_results_errors_and_meta_lines() -> None:
     }
     assert result.lines == 16
     assert result.notes == [
-        "claude_tools.jsonl: line 16 is incomplete (the session is still being written); skipped",
+        "claude_tools.jsonl: line 16 is cut off (the file is still being written); skipped",
         "claude_tools.jsonl: unknown line type(s) skipped: mystery-line",
     ]
 

@@ -61,7 +61,7 @@ def test_rollout_maps_to_messages() -> None:
         "incomplete_exchange": 1,  # "now commit it": its call has no output yet
     }
     assert result.notes == [
-        "codex_rollout.jsonl: line 27 is incomplete (the session is still being written); skipped",
+        "codex_rollout.jsonl: line 27 is cut off (the file is still being written); skipped",
         "codex_rollout.jsonl: unknown line or item type(s) skipped: future_line",
         "codex_rollout.jsonl: 1 image(s) dropped (the chat formats carry text only)",
     ]

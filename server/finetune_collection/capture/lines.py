@@ -45,7 +45,7 @@ def parse_lines(data: bytes, name: str, result: ImportResult) -> list[Line]:
         except ValueError:
             if i == len(raw) and not ends_with_newline:
                 result.skipped["torn_last_line"] += 1
-                result.note(f"{name}: line {i} is incomplete (the session is still being written); skipped")
+                result.note(f"{name}: line {i} is cut off (the file is still being written); skipped")
             else:
                 result.skipped["invalid_json"] += 1
                 bad.append(i)
