@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from finetune_collection.capture import claude_code
-from finetune_collection.capture.claude_code import find_session, project_slug, read_project, read_session
+from finetune_collection.capture import locate
+from finetune_collection.capture.claude_code import read_project, read_session
+from finetune_collection.capture.locate import find_session, project_slug
 from finetune_collection.capture.result import CaptureOptions, TranscriptError
 from finetune_collection.model import ExampleIn
 
@@ -176,7 +177,14 @@ def test_since_prompt_not_found_names_no_text() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"turns": 0}, {"turns": 2, "whole_session": True}, {"since_prompt": "x", "turns": 1}, {"since_prompt": "  "}, {"max_chars": 0}],
+    [
+        {"turns": 0},
+        {"turns": 2, "whole_session": True},
+        {"since_prompt": "x", "turns": 1},
+        {"since_prompt": "  "},
+        {"max_chars": 0},
+        {"subagents": "every"},
+    ],
 )
 def test_bad_options(kwargs: dict[str, Any]) -> None:
     with pytest.raises(TranscriptError):
@@ -249,10 +257,10 @@ def test_find_session_by_id_latest_cwd_and_config_dir(tmp_path: Path, monkeypatc
     shutil.copytree(root, config / "projects")
     monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(config))
     assert find_session(SID) == config / "projects" / "-home-alice-proj" / SESSION.name
-    assert claude_code.projects_root() == config / "projects"
+    assert locate.projects_root() == config / "projects"
     monkeypatch.delenv("CLAUDE_CONFIG_DIR")
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert claude_code.projects_root() == tmp_path / ".claude" / "projects"
+    assert locate.projects_root() == tmp_path / ".claude" / "projects"
 
 
 def test_project_slug() -> None:
@@ -284,3 +292,22 @@ def test_a_file_that_is_not_a_session_gives_no_example(tmp_path: Path) -> None:
     result = read_session(path)
     assert result.examples == [] and result.skipped == {"summary": 1}
     assert result.notes == ["x.jsonl: no completed exchange to import"]
+
+
+def test_a_result_without_its_call_is_counted(tmp_path: Path) -> None:
+    lines = (FIXTURES / "claude_tools.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    # Drop the Glob tool_use line (6): its result (line 9, a sibling of the chain) answers nothing.
+    path = tmp_path / "s.jsonl"
+    path.write_text("".join(lines[:5] + lines[6:15]).replace('"parentUuid":"a-06"', '"parentUuid":"a-05"'), encoding="utf-8")
+    result = read_session(path)
+    assert result.skipped["orphan_tool_result"] == 1
+    assert [m.get("tool_call_id") for m in messages(result.examples[0])] == [None, None, "toolu_02", None]
+
+
+def test_public_names_resolve() -> None:
+    import finetune_collection.capture as capture
+
+    for name in capture.__all__:
+        assert getattr(capture, name) is not None, name
+    with pytest.raises(AttributeError):
+        capture.no_such_name  # noqa: B018

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from finetune_collection.capture.codex import find_rollout, read_rollout
+from finetune_collection.capture.codex import read_rollout
+from finetune_collection.capture.locate import find_rollout
 from finetune_collection.capture.result import CaptureOptions, TranscriptError
 from finetune_collection.model import ExampleIn
 

@@ -18,22 +18,19 @@ How a file becomes a conversation:
   by user…]` marks the exchange as interrupted. A slash command that expands into a prompt
   (`<command-name>` followed by an `isMeta` expansion) is a request whose text is the expansion,
   because that is what the model answered.
-- Sub-agents (Task tool) live in `<session>/subagents/agent-<id>.jsonl` (≥2.1) or
-  `agent-<id>.jsonl` beside the session (2.0.x). They become their own examples, whole, with
+- Sub-agents (Task tool; files found by `locate.py`) become their own examples, whole, with
   `source.parent` naming the session, the agent and the Task call.
 """
 
 from __future__ import annotations
 
-import os
-import re
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .exchange import Call, Result, Session, Turn, arguments_json, examples_from
 from .lines import Line, parse_lines, read_bytes
+from .locate import all_subagent_files, subagent_file
 from .result import CaptureOptions, ImportResult, TranscriptError, safe_name
 
 FORMAT = "claude-code"
@@ -42,7 +39,6 @@ INTERRUPTED = "[Request interrupted by user"
 COMMAND_TAGS = ("<command-name>", "<command-message>", "<command-args>")
 LOCAL_OUTPUT_TAGS = ("<local-command-stdout>", "<local-command-stderr>", "<local-command-caveat>")
 SYNTHETIC_MODEL = "<synthetic>"  # Claude Code's own stand-in replies (API errors, "No response requested.")
-_SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
 
 
 # -- one file ------------------------------------------------------------------------------------
@@ -326,9 +322,9 @@ def read_session(path: Path, opts: CaptureOptions | None = None) -> ImportResult
     calls_by_agent = {r.agent_id: r.call_id for r in session.results.values() if r.agent_id}
     if opts.subagents == "linked":
         wanted = [link["agent_id"] for ex in examples for link in ex["metadata"]["source"].get("subagents", [])]
-        files = {agent: _subagent_file(path, agent) for agent in dict.fromkeys(wanted)}
+        files = {agent: subagent_file(path, agent) for agent in dict.fromkeys(wanted)}
     else:
-        files = dict(_all_subagent_files(path, session.info.get("session_id")))
+        files = dict(all_subagent_files(path, session.info.get("session_id")))
     sub_opts = replace(opts, turns=None, since_prompt=None, whole_session=True, subagents="none", ignore_request=None)
     for agent, file in files.items():
         if file is None:
@@ -353,69 +349,3 @@ def read_project(folder: Path, opts: CaptureOptions | None = None) -> ImportResu
         if not path.name.startswith("agent-"):
             result.extend(read_session(path, opts))
     return result
-
-
-def projects_root(root: Path | None = None) -> Path:
-    """`root`, else `$CLAUDE_CONFIG_DIR/projects`, else `~/.claude/projects`."""
-    if root is not None:
-        return root
-    config = os.environ.get("CLAUDE_CONFIG_DIR")
-    return Path(config) / "projects" if config else Path.home() / ".claude" / "projects"
-
-
-def project_slug(cwd: str) -> str:
-    """The folder name Claude Code uses for a working directory: every character that is not a
-    letter, digit or `-` becomes `-` (`/tmp/private` → `-tmp-private`)."""
-    return re.sub(r"[^A-Za-z0-9-]", "-", cwd)
-
-
-def find_session(session_id: str | None = None, *, root: Path | None = None, cwd: str | None = None) -> Path:
-    """The file of `session_id`, or the most recently written session (of `cwd`'s project if given)."""
-    base = projects_root(root)
-    folders = [base / project_slug(cwd)] if cwd else sorted(p for p in base.glob("*") if p.is_dir())
-    if session_id is not None:
-        if not _SESSION_ID.match(session_id):
-            raise TranscriptError("session id: use the id Claude Code prints (letters, digits, '-' and '_')")
-        for folder in folders:
-            path = folder / f"{session_id}.jsonl"
-            if path.is_file():
-                return path
-        raise TranscriptError(f"session {session_id} not found under {base}")
-    sessions = [p for folder in folders for p in folder.glob("*.jsonl") if not p.name.startswith("agent-")]
-    if not sessions:
-        raise TranscriptError(f"no Claude Code session under {base}")
-    return max(sessions, key=lambda p: p.stat().st_mtime)
-
-
-def _subagent_file(session_path: Path, agent_id: str) -> Path | None:
-    if not _SESSION_ID.match(agent_id):
-        return None
-    for path in (
-        session_path.parent / session_path.stem / "subagents" / f"agent-{agent_id}.jsonl",
-        session_path.parent / f"agent-{agent_id}.jsonl",
-    ):
-        if path.is_file():
-            return path
-    return None
-
-
-def _all_subagent_files(session_path: Path, session_id: str | None) -> Iterator[tuple[str, Path]]:
-    nested = sorted((session_path.parent / session_path.stem / "subagents").glob("agent-*.jsonl"))
-    beside = sorted(session_path.parent.glob("agent-*.jsonl"))
-    for path in nested:
-        yield path.stem.removeprefix("agent-"), path
-    for path in beside:
-        # The 2.0.x layout keeps every session's agents in one folder; the sessionId tells them apart.
-        if session_id is not None and _first_session_id(path) == session_id:
-            yield path.stem.removeprefix("agent-"), path
-
-
-def _first_session_id(path: Path) -> str | None:
-    probe = ImportResult()
-    try:
-        with path.open("rb") as f:
-            head = f.readline()
-    except OSError:
-        return None
-    lines = parse_lines(head, path.name, probe)
-    return _str(lines[0].obj.get("sessionId")) if lines else None

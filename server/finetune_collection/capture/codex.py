@@ -16,19 +16,16 @@ order (no tree). What becomes a turn:
 
 from __future__ import annotations
 
-import os
-import re
 from pathlib import Path
 from typing import Any
 
 from .exchange import Call, Result, Session, Turn, arguments_json, examples_from
 from .lines import Line, parse_lines, read_bytes
-from .result import CaptureOptions, ImportResult, TranscriptError, safe_name
+from .result import CaptureOptions, ImportResult, safe_name
 
 FORMAT = "codex"
 KNOWN_TYPES = {"session_meta", "turn_context", "response_item", "event_msg", "compacted"}
 CONTEXT_PREFIXES = ("<environment_context>", "# AGENTS.md instructions", "<user_instructions>", "<INSTRUCTIONS>")
-_ROLLOUT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
 
 
 class _Reader:
@@ -231,24 +228,3 @@ def read_rollout(path: Path, opts: CaptureOptions | None = None) -> ImportResult
     session = parse_rollout(read_bytes(path), path.name, result)
     result.examples += examples_from(session, opts, result)
     return result
-
-
-def sessions_root(root: Path | None = None) -> Path:
-    """`root`, else `$CODEX_HOME/sessions`, else `~/.codex/sessions`."""
-    if root is not None:
-        return root
-    home = os.environ.get("CODEX_HOME")
-    return Path(home) / "sessions" if home else Path.home() / ".codex" / "sessions"
-
-
-def find_rollout(session_id: str | None = None, *, root: Path | None = None) -> Path:
-    """The rollout of `session_id` (the uuid at the end of its name), or the most recent one."""
-    base = sessions_root(root)
-    if session_id is not None and not _ROLLOUT_ID.match(session_id):
-        raise TranscriptError("session id: use the uuid from the rollout's file name")
-    pattern = f"rollout-*{session_id}.jsonl" if session_id else "rollout-*.jsonl"
-    found = [p for p in base.rglob(pattern) if p.is_file()]
-    if not found:
-        what = f"rollout of session {session_id}" if session_id else "Codex rollout"
-        raise TranscriptError(f"no {what} under {base}")
-    return max(found, key=lambda p: p.stat().st_mtime)

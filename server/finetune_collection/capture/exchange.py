@@ -135,6 +135,10 @@ def _normalise(text: str) -> str:
 
 
 def select(session: Session, opts: CaptureOptions, result: ImportResult) -> list[Exchange]:
+    called = {c.id for turn in session.stream for c in turn.calls}
+    orphans = sum(1 for call_id in session.results if call_id not in called)
+    if orphans:
+        result.skipped["orphan_tool_result"] += orphans  # its call is on another branch or missing
     exchanges = [e for e in split_exchanges(session, opts, result) if not e.ignored]
     done = [e for e in exchanges if e.completed(session.results)]
     incomplete = len(exchanges) - len(done)

@@ -79,6 +79,8 @@ class CaptureOptions:
             raise TranscriptError(f"turns: {self.turns} is not a positive number of exchanges")
         if self.since_prompt is not None and not self.since_prompt.strip():
             raise TranscriptError("since_prompt: give some text to look for")
+        if self.subagents not in ("linked", "all", "none"):
+            raise TranscriptError("subagents: use linked, all or none")
         if self.max_chars < 1:
             raise TranscriptError(f"max_chars: {self.max_chars} is not positive")
 
