@@ -232,9 +232,27 @@ def test_subagents_linked_all_and_none() -> None:
     assert len(read_session(SESSION, CaptureOptions(subagents="none")).examples) == 1
 
 
-def test_missing_subagent_file_is_a_note(tmp_path: Path) -> None:
+def test_missing_subagent_file_is_rebuilt_from_agent_progress(tmp_path: Path) -> None:
     shutil.copy(SESSION, tmp_path / SESSION.name)
-    result = read_session(tmp_path / SESSION.name)
+    from_file = read_session(SESSION)
+    not_asked = read_session(tmp_path / SESSION.name)
+    assert len(not_asked.examples) == 1
+    assert not_asked.notes == [f"{SID}.jsonl: the file of sub-agent a1b2c3d was not found; not imported"]
+    rebuilt = read_session(tmp_path / SESSION.name, CaptureOptions(subagents_from_progress=True))
+    # The copies hold the prompt, the calls and the results; the final answer is the Task result.
+    assert [messages(e) for e in rebuilt.examples] == [messages(e) for e in from_file.examples]
+    source = rebuilt.examples[1]["metadata"]["source"]
+    assert (source["file"], source["lines"], source["rebuilt_from"]) == (SESSION.name, [3, 6], "agent_progress")
+    assert source["parent"] == {"session_id": SID, "agent_id": "a1b2c3d", "tool_call_id": "toolu_t1"}
+    assert rebuilt.notes == [f"{SID}.jsonl: sub-agent a1b2c3d rebuilt from its agent_progress lines (no text between tool calls)"]
+    assert rebuilt.skipped == {"progress": 3}  # the copies are counted once, as the parent's lines
+
+
+def test_missing_subagent_without_copies_is_a_note(tmp_path: Path) -> None:
+    lines = SESSION.read_text(encoding="utf-8").splitlines(keepends=True)
+    path = tmp_path / SESSION.name
+    path.write_text("".join(ln for ln in lines if '"agent_progress"' not in ln).replace('"parentUuid":"p-03-2"', '"parentUuid":"a-02"'))
+    result = read_session(path, CaptureOptions(subagents_from_progress=True))
     assert len(result.examples) == 1
     assert result.notes == [f"{SID}.jsonl: the file of sub-agent a1b2c3d was not found; not imported"]
 
@@ -311,3 +329,21 @@ def test_public_names_resolve() -> None:
         assert getattr(capture, name) is not None, name
     with pytest.raises(AttributeError):
         capture.no_such_name  # noqa: B018
+
+
+def test_a_parallel_tool_use_on_a_side_branch_stays_in_its_response() -> None:
+    """The second tool_use of one response can hang off the chain through progress lines, with
+    its result below it; the leaf's ancestors pass through the first call only."""
+    result = read_session(FIXTURES / "claude_parallel.jsonl")
+    assert messages(result.examples[0]) == [
+        {"role": "user", "content": "Read both files."},
+        {
+            "role": "assistant",
+            "content": "Reading both.",
+            "tool_calls": [call("toolu_pa", "Read", '{"file_path": "a.py"}'), call("toolu_pb", "Read", '{"file_path": "b.py"}')],
+        },
+        {"role": "tool", "tool_call_id": "toolu_pa", "content": "A"},
+        {"role": "tool", "tool_call_id": "toolu_pb", "content": "B"},
+        {"role": "assistant", "content": "a.py holds A and b.py holds B."},
+    ]
+    assert result.skipped == {"progress": 2}

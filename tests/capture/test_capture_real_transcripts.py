@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,7 +32,9 @@ TRAINING = {
 }
 OPTIONS = [
     CaptureOptions(),
-    CaptureOptions(whole_session=True, keep_reasoning=True, keep_compaction_summary=True, subagents="all"),
+    CaptureOptions(
+        whole_session=True, keep_reasoning=True, keep_compaction_summary=True, subagents="all", subagents_from_progress=True
+    ),
     CaptureOptions(turns=3, keep_system_prompt=True),
 ]
 
@@ -97,3 +100,24 @@ def test_subagent_from_the_rebuilt_upstream_layout(tmp_path: Path) -> None:
     assert [e["metadata"]["source"]["file"] for e in result.examples] == ["turn-2.jsonl", "agent-a485154.jsonl"]
     parent = result.examples[1]["metadata"]["source"]["parent"]
     assert parent["agent_id"] == "a485154" and parent["tool_call_id"].startswith("toolu_")
+
+
+def test_subagent_rebuilt_from_progress_matches_its_file() -> None:
+    """a7be2f0's own file and the copies in its parent hold the same calls, results and answer."""
+    cc = COLLECTION / "claude-code"
+    parent = read_session(
+        cc / "marot__spotter__8463c716-a2ea-4c14-9efa-87158ebd9f20.jsonl",
+        CaptureOptions(subagents="all", subagents_from_progress=True),
+    )
+    [rebuilt] = parent.examples  # the main session has no completed exchange
+    own = read_session(cc / "marot__spotter__agent-a7be2f0.jsonl", CaptureOptions(whole_session=True)).examples[0]
+
+    def calls_and_results(example: dict[str, Any]) -> tuple[list[Any], list[Any]]:
+        calls = [c for m in example["messages"] for c in m.get("tool_calls", [])]
+        return calls, [m for m in example["messages"] if m["role"] == "tool"]
+
+    check(parent)
+    assert calls_and_results(rebuilt) == calls_and_results(own)
+    assert rebuilt["messages"][0] == own["messages"][0]
+    assert rebuilt["messages"][-1] == own["messages"][-1]
+    assert rebuilt["metadata"]["source"]["parent"]["agent_id"] == "a7be2f0"

@@ -19,7 +19,8 @@ How a file becomes a conversation:
   (`<command-name>` followed by an `isMeta` expansion) is a request whose text is the expansion,
   because that is what the model answered.
 - Sub-agents (Task tool; files found by `locate.py`) become their own examples, whole, with
-  `source.parent` naming the session, the agent and the Task call.
+  `source.parent` naming the session, the agent and the Task call. When a sub-agent's file is
+  missing, it can be rebuilt (by option) from the copies in the parent's `agent_progress` lines.
 """
 
 from __future__ import annotations
@@ -81,13 +82,22 @@ class _Reader:
 
     def run(self) -> Session:
         path = self.chain()
+        # Parallel tool calls branch the tree: a later tool_use line of the same API response, and
+        # the results, can hang off the chain instead of lying on it. They belong to the
+        # conversation; other side branches (rewinds, edits) do not. A child is always written
+        # after its parent, so file order is conversation order for everything kept.
+        keys = {_key(ln.obj) for ln in path if ln.obj.get("type") == "assistant"} - {None}
         on_path = {ln.obj["uuid"] for ln in path}
-        path_numbers = {ln.number for ln in path}
-        for ln in self.lines:
-            # Results of parallel tool calls: siblings of the chain, not ancestors of the leaf.
-            if ln.number not in path_numbers and ln.obj.get("parentUuid") in on_path and _only_results(ln.obj):
-                self.user_blocks(ln, ln.obj["message"]["content"], marker=False)
-        for ln in path:
+        by_uuid = {ln.obj["uuid"]: ln for ln in self.lines if isinstance(ln.obj.get("uuid"), str)}
+        numbers = {ln.number for ln in path}
+        siblings = [
+            ln
+            for ln in self.lines
+            if ln.number not in numbers
+            and (_only_results(ln.obj) or (ln.obj.get("type") == "assistant" and _key(ln.obj) in keys))
+            and _hangs_off(ln, on_path, by_uuid)
+        ]
+        for ln in sorted(path + siblings, key=lambda x: x.number):
             self.step(ln)
         self.session.info = _info(path[-1].obj if path else {})
         self.account()
@@ -117,7 +127,7 @@ class _Reader:
             "assistant",
             ln.number,
             ln.number,
-            key=_str(msg.get("id")) or _str(obj.get("requestId")),
+            key=_key(obj),
             model=_str(msg.get("model")),
             version=_str(obj.get("version")),
             timestamp=_str(obj.get("timestamp")),
@@ -168,18 +178,17 @@ class _Reader:
         elif isinstance(content, str):
             self.user_text(ln, [content])
         elif isinstance(content, list):
-            self.user_blocks(ln, content, marker=True)
+            self.user_blocks(ln, content)
         else:
             self.reasons[ln.number] = "malformed"
 
-    def user_blocks(self, ln: Line, blocks: list[Any], marker: bool) -> None:
+    def user_blocks(self, ln: Line, blocks: list[Any]) -> None:
         texts: list[str] = []
         for block in blocks:
             kind = block.get("type") if isinstance(block, dict) else None
             if kind == "tool_result" and isinstance(block.get("tool_use_id"), str):
                 self.tool_result(ln, block)
-                if marker:
-                    self.session.stream.append(Turn("result", ln.number, ln.number))
+                self.session.stream.append(Turn("result", ln.number, ln.number))
             elif kind == "text" and isinstance(block.get("text"), str):
                 texts.append(block["text"])
             else:
@@ -189,13 +198,15 @@ class _Reader:
 
     def tool_result(self, ln: Line, block: dict[str, Any]) -> None:
         structured = ln.obj.get("toolUseResult")
-        agent = structured.get("agentId") if isinstance(structured, dict) else None
+        agent = _str(structured.get("agentId")) if isinstance(structured, dict) else None
+        answer = _text_of(structured.get("content")) if agent and isinstance(structured, dict) else ""
         self.session.results[block["tool_use_id"]] = Result(
             block["tool_use_id"],
             self.result_text(block.get("content")),
             block.get("is_error") is True,
             ln.number,
-            agent if isinstance(agent, str) and agent else None,
+            agent,
+            answer or None,
         )
         self.used.add(ln.number)
 
@@ -265,6 +276,25 @@ class _Reader:
             self.result.note(f"{name}: {images} image block(s) dropped (the chat formats carry text only)")
 
 
+def _key(obj: dict[str, Any]) -> str | None:
+    """The API response a line belongs to: `message.id`, else `requestId`."""
+    msg = obj.get("message")
+    return (_str(msg.get("id")) if isinstance(msg, dict) else None) or _str(obj.get("requestId"))
+
+
+def _hangs_off(ln: Line, on_path: set[str], by_uuid: dict[str, Line]) -> bool:
+    """True when the line's ancestors reach the chain (through progress lines and the like)."""
+    seen: set[str] = set()
+    parent = ln.obj.get("parentUuid")
+    while isinstance(parent, str) and parent not in seen:
+        if parent in on_path:
+            return True
+        seen.add(parent)
+        up = by_uuid.get(parent)
+        parent = up.obj.get("parentUuid") if up is not None else None
+    return False
+
+
 def _only_results(obj: dict[str, Any]) -> bool:
     msg = obj.get("message")
     content = msg.get("content") if isinstance(msg, dict) else None
@@ -309,12 +339,33 @@ def parse_session(data: bytes, name: str, result: ImportResult) -> Session:
     return _Reader(parse_lines(data, name, result), name, result).run()
 
 
+def progress_copies(lines: list[Line], agent_id: str) -> list[Line]:
+    """A sub-agent's messages as its parent recorded them in `agent_progress` lines, chained in
+    file order (the copies carry no parentUuid). Used when the sub-agent's own file is missing."""
+    out: list[Line] = []
+    previous: str | None = None
+    for ln in lines:
+        data = ln.obj.get("data")
+        if not (ln.obj.get("type") == "progress" and isinstance(data, dict)):
+            continue
+        message = data.get("message")
+        if data.get("type") != "agent_progress" or data.get("agentId") != agent_id or not isinstance(message, dict):
+            continue
+        uuid = f"agent-progress-{ln.number}"
+        copy = {**{k: ln.obj.get(k) for k in ("sessionId", "version", "cwd", "gitBranch")}, **message}
+        copy.update(uuid=uuid, parentUuid=previous, isSidechain=True, agentId=agent_id)
+        out.append(Line(ln.number, copy))
+        previous = uuid
+    return out
+
+
 # -- public API ----------------------------------------------------------------------------------
 def read_session(path: Path, opts: CaptureOptions | None = None) -> ImportResult:
     """The selected exchanges of one session file, plus its sub-agents per `opts.subagents`."""
     opts = opts or CaptureOptions()
     result = ImportResult()
-    session = parse_session(read_bytes(path), path.name, result)
+    lines = parse_lines(read_bytes(path), path.name, result)
+    session = _Reader(lines, path.name, result).run()
     examples = examples_from(session, opts, result)
     result.examples += examples
     if opts.subagents == "none":
@@ -325,18 +376,67 @@ def read_session(path: Path, opts: CaptureOptions | None = None) -> ImportResult
         files = {agent: subagent_file(path, agent) for agent in dict.fromkeys(wanted)}
     else:
         files = dict(all_subagent_files(path, session.info.get("session_id")))
+        for agent in [*calls_by_agent, *_progress_agents(lines)]:
+            if agent not in files:
+                files[agent] = subagent_file(path, agent)
     sub_opts = replace(opts, turns=None, since_prompt=None, whole_session=True, subagents="none", ignore_request=None)
     for agent, file in files.items():
-        if file is None:
-            result.note(f"{path.name}: the file of sub-agent {safe_name(agent)} was not found; not imported")
-            continue
-        sub = read_session(file, sub_opts)
+        if file is not None:
+            sub = read_session(file, sub_opts)
+        elif opts.subagents_from_progress:
+            answer = session.results.get(calls_by_agent.get(agent, ""))
+            sub = _from_progress(lines, agent, path.name, sub_opts, answer)
+        else:
+            sub = ImportResult()
+            sub.note(f"{path.name}: the file of sub-agent {safe_name(agent)} was not found; not imported")
         parent = {"session_id": session.info.get("session_id"), "agent_id": agent}
         if agent in calls_by_agent:
             parent["tool_call_id"] = calls_by_agent[agent]
         for ex in sub.examples:
             ex["metadata"]["source"]["parent"] = {k: v for k, v in parent.items() if v}
-        result.extend(sub)
+        result.examples += sub.examples
+        result.notes += [n for n in sub.notes if n not in result.notes]
+        result.lines += sub.lines
+        result.skipped.update(sub.skipped)
+    return result
+
+
+def _progress_agents(lines: list[Line]) -> list[str]:
+    found: dict[str, None] = {}
+    for ln in lines:
+        data = ln.obj.get("data")
+        if ln.obj.get("type") == "progress" and isinstance(data, dict) and data.get("type") == "agent_progress":
+            agent = data.get("agentId")
+            if isinstance(agent, str) and agent:
+                found[agent] = None
+    return list(found)
+
+
+def _from_progress(
+    lines: list[Line], agent: str, name: str, opts: CaptureOptions, answer: Result | None
+) -> ImportResult:
+    copies = progress_copies(lines, agent)
+    result = ImportResult()
+    if not copies:
+        result.note(f"{name}: the file of sub-agent {safe_name(agent)} was not found; not imported")
+        return result
+    # The copies are lines of the parent file, already counted there: only examples and notes matter.
+    scratch = ImportResult()
+    session = _Reader(copies, name, scratch).run()
+    last = session.stream[-1] if session.stream else None
+    if answer is not None and answer.agent_answer and not answer.is_error:
+        if last is None or last.kind != "assistant" or last.calls or not last.text:
+            # Claude Code copies the sub-agent's calls and results but not its text; the final
+            # answer comes back in the Task result (`toolUseResult.content`).
+            session.stream.append(Turn("assistant", answer.line, answer.line, [answer.agent_answer]))
+    result.examples = examples_from(session, opts, scratch)
+    for ex in result.examples:
+        ex["metadata"]["source"]["rebuilt_from"] = "agent_progress"
+    what = f"{name}: sub-agent {safe_name(agent)}"
+    if result.examples:
+        result.note(f"{what} rebuilt from its agent_progress lines (no text between tool calls)")
+    else:
+        result.note(f"{what} has no file and no completed exchange in its progress copies")
     return result
 
 

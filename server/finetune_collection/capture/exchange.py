@@ -40,6 +40,7 @@ class Result:
     is_error: bool
     line: int
     agent_id: str | None = None  # Claude Code: the sub-agent this Task call ran
+    agent_answer: str | None = None  # …and its final answer, without the trailer the parent sees
 
 
 @dataclass(slots=True)

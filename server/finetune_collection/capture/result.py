@@ -67,6 +67,10 @@ class CaptureOptions:
     subagents: SubAgents = "linked"
     """Claude Code: `linked` = sub-agents started by a Task call inside the selected exchanges;
     `all` = every sub-agent file of the session; `none`."""
+    subagents_from_progress: bool = False
+    """Claude Code: rebuild a sub-agent whose file is missing from the copies its parent keeps in
+    `agent_progress` lines. Lossy: the copies hold its tool calls and results but not its text
+    between them (its final answer is taken from the Task result)."""
     max_chars: int = DEFAULT_MAX_CHARS
     ignore_request: Callable[[str], bool] | None = None
     """Requests for which this returns True are not exchanges (e.g. the capture trigger itself)."""
