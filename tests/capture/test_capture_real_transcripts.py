@@ -6,6 +6,7 @@ test time, and never copied into this repository.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from finetune_collection.capture.claude_code import read_session
+from finetune_collection.capture.claude_code import parse_session, read_session
 from finetune_collection.capture.codex import read_rollout
 from finetune_collection.capture.result import CaptureOptions, ImportResult
 from finetune_collection.capture.training_files import read_training_file
@@ -121,3 +122,18 @@ def test_subagent_rebuilt_from_progress_matches_its_file() -> None:
     assert rebuilt["messages"][0] == own["messages"][0]
     assert rebuilt["messages"][-1] == own["messages"][-1]
     assert rebuilt["metadata"]["source"]["parent"]["agent_id"] == "a7be2f0"
+
+
+@pytest.mark.parametrize("path", CLAUDE, ids=lambda p: p.name)
+def test_every_tool_call_and_result_is_kept(path: Path) -> None:
+    """Parallel calls branch the tree; none of them (nor their results) may fall off the chain."""
+    data = path.read_bytes()
+    session = parse_session(data, path.name, ImportResult())
+    kept = {c.id for turn in session.stream for c in turn.calls}
+    written = set()
+    for line in data.splitlines():
+        obj = json.loads(line)
+        content = obj.get("message", {}).get("content") if obj.get("type") == "assistant" else None
+        written |= {b["id"] for b in content or [] if isinstance(b, dict) and b.get("type") == "tool_use"}
+    assert kept == written
+    assert set(session.results) <= kept
