@@ -27,6 +27,65 @@ characters per token: inside every target's context limit in FORMATS.md except t
 
 SubAgents = Literal["linked", "all", "none"]
 
+SKIP_REASONS: dict[str, str] = {
+    # Lines of any JSONL file
+    "torn_last_line": "the last line is cut off: the file is still being written",
+    "invalid_json": "a line that is not JSON",
+    "not_an_object": "a line (or array item) that is JSON but not an object",
+    # Claude Code lines that are not turns (line types are their own reason)
+    "file-history-snapshot": "Claude Code: file backup bookkeeping",
+    "progress": "Claude Code: hook, tool and sub-agent progress",
+    "summary": "Claude Code: a session title",
+    "queue-operation": "Claude Code: a message queued while the agent was busy",
+    "system": "Claude Code: local command output, hook summaries, turn durations",
+    "compact_boundary": "Claude Code: where a compaction happened",
+    "compact_summary": "the compaction summary (kept as context by option)",
+    "meta": "Claude Code: an isMeta line (caveats, reminders, hook context)",
+    "local_command": "a local slash command and its output",
+    "synthetic": "Claude Code's own stand-in reply (API error, no response)",
+    "off_branch": "a line on an abandoned branch (rewind, edit) or outside the conversation",
+    "sidechain": "a sub-agent line inside a main session file",
+    "interrupted": "the user interrupted the answer (the exchange is not completed)",
+    "empty": "a message without text",
+    "malformed": "a line of a known type missing the fields it needs",
+    # Codex lines that are not turns
+    "session_meta": "Codex: session header (kept as provenance)",
+    "turn_context": "Codex: per-turn settings (the model is kept as provenance)",
+    "event_msg": "Codex: UI and telemetry events (they repeat response items)",
+    "compacted": "Codex: compaction with its replacement history (repeats earlier turns)",
+    "developer_message": "Codex: permission, collaboration and skill instructions",
+    "user_item": "Codex: user items repeat the user_message event or carry context",
+    "user_context": "Codex: AGENTS.md or environment context sent as a user item",
+    "reasoning_encrypted": "Codex: reasoning with no readable summary",
+    "web_search_call": "Codex: a web search (no call id, no output)",
+    "unknown_item": "Codex: a response item type this importer does not know",
+    "unknown_type": "a line type this importer does not know",
+    # Content blocks (counted per block, not per line)
+    "image_block": "an image: the chat formats carry text only",
+    "redacted_thinking_block": "thinking the host stored encrypted",
+    "unknown_block": "a content block type this importer does not know",
+    # Exchanges and messages
+    "incomplete_exchange": "an exchange without a final answer, with an open call, or interrupted",
+    "answer_without_request": "an answer before any user request",
+    "reasoning_only_message": "a response holding only thinking (no chat format can carry it)",
+    "orphan_tool_result": "a tool result whose call is not in the conversation",
+    # Training-file records
+    "data_type": "a message or turn that is not an object",
+    "missing_messages_list": "no messages, or not a non-empty list",
+    "missing_conversations": "no conversations, or not a non-empty list",
+    "unrecognized_role": "a role or ShareGPT tag outside the known set",
+    "missing_content": "a message without usable text",
+    "invalid_tool_call": "a tool call without a name or with unreadable arguments",
+    "result_without_call": "a tool result that answers no open call",
+    "invalid_tools": "tools that are not a list of function declarations",
+    "missing_instruction": "Alpaca: no instruction",
+    "missing_output": "Alpaca: no output",
+    "invalid_history": "Alpaca: history is not [question, answer] pairs",
+    "invalid_example": "the record does not make a valid example (the note names the field)",
+}
+"""Every reason code `ImportResult.skipped` can hold. Units differ by group: lines (or records),
+content blocks (`*_block`), exchanges and messages; a test keeps this table complete."""
+
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
@@ -95,6 +154,7 @@ class ImportResult:
 
     examples: list[dict[str, Any]] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
+    """Reason code → count; the codes and their units are in `SKIP_REASONS`."""
     notes: list[str] = field(default_factory=list)
     lines: int = 0
     """Source lines (or records) read, blank lines excluded."""
