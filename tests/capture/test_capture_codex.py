@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -126,3 +127,30 @@ def test_find_rollout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         find_rollout("ffff")
     with pytest.raises(TranscriptError, match="session id"):
         find_rollout("*")
+
+
+def test_older_shapes_local_shell_and_raw_reasoning(tmp_path: Path) -> None:
+    items = [
+        {"type": "session_meta", "payload": {"id": "s", "cli_version": "0.20.0"}},
+        {"type": "response_item", "payload": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "List files."}]}},
+        {"type": "response_item", "payload": {"type": "reasoning", "summary": [], "content": [{"type": "reasoning_text", "text": "Use ls."}]}},
+        {
+            "type": "response_item",
+            "payload": {"type": "local_shell_call", "call_id": "c1", "status": "completed", "action": {"type": "exec", "command": ["ls"]}},
+        },
+        {"type": "response_item", "payload": {"type": "function_call_output", "call_id": "c1", "output": ""}},
+        {"type": "response_item", "payload": {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "Empty folder."}]}},
+    ]
+    path = tmp_path / "rollout-old.jsonl"
+    path.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+    result = read_rollout(path, CaptureOptions(keep_reasoning=True))
+    assert messages(result.examples[0]) == [
+        {"role": "user", "content": "List files."},
+        {
+            "role": "assistant",
+            "tool_calls": [call("c1", "local_shell", '{"type": "exec", "command": ["ls"]}')],
+            "reasoning": "Use ls.",
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": "(no output)"},
+        {"role": "assistant", "content": "Empty folder."},
+    ]

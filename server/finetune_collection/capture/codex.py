@@ -3,8 +3,9 @@
 Ground truth: shared/TRANSCRIPTS.md §2. Lines are `{timestamp, type, payload}` in conversation
 order (no tree). What becomes a turn:
 - `response_item` is the model-visible history: assistant `message` (output_text), `reasoning`
-  (its summary text, kept apart), `function_call` / `custom_tool_call` → tool calls, and their
-  `*_output` items → tool messages, linked by `call_id`. Adjacent model items are one response.
+  (its summary text, kept apart), `function_call` / `custom_tool_call` / `local_shell_call`
+  (older rollouts; named `local_shell`) → tool calls, and their `*_output` items → tool messages,
+  linked by `call_id`. Adjacent model items are one response.
 - The user's request is `event_msg/user_message`: the Desktop app writes no user
   `response_item` at all, and the CLI writes both (plus AGENTS.md and environment context as
   user items). Only when a file has no `user_message` event at all are user items read instead,
@@ -117,21 +118,18 @@ class _Reader:
         if kind == "message":
             return self.message(ln, p)
         if kind == "reasoning":
-            summary = p.get("summary")
-            texts = [
-                s["text"]
-                for s in (summary if isinstance(summary, list) else [])
-                if isinstance(s, dict) and isinstance(s.get("text"), str) and s["text"].strip()
-            ]
+            # The summary is what the model shows; raw `content` text appears in some rollouts.
+            texts = _texts(p.get("summary")) or _texts(p.get("content"))
             if not texts:
                 return "reasoning_encrypted"
             self.assistant(ln, reasoning=texts)
             return None
-        if kind in ("function_call", "custom_tool_call"):
-            call_id, name = p.get("call_id"), p.get("name")
+        if kind in ("function_call", "custom_tool_call", "local_shell_call"):
+            call_id = p.get("call_id")
+            name = "local_shell" if kind == "local_shell_call" else p.get("name")
             if not (isinstance(call_id, str) and call_id and isinstance(name, str) and name):
                 return "malformed"
-            raw = p.get("arguments") if kind == "function_call" else p.get("input")
+            raw = {"function_call": p.get("arguments"), "custom_tool_call": p.get("input")}.get(kind, p.get("action"))
             self.assistant(ln, calls=[Call(call_id, name, arguments_json(raw if raw is not None else {}))])
             return None
         if kind in ("function_call_output", "custom_tool_call_output"):
@@ -201,6 +199,13 @@ class _Reader:
 def _payload(ln: Line) -> dict[str, Any]:
     p = ln.obj.get("payload")
     return p if isinstance(p, dict) else {}
+
+
+def _texts(parts: Any) -> list[str]:
+    items = parts if isinstance(parts, list) else []
+    return [
+        p["text"] for p in items if isinstance(p, dict) and isinstance(p.get("text"), str) and p["text"].strip()
+    ]
 
 
 def _str(value: Any) -> str | None:
