@@ -9,8 +9,9 @@ How a file becomes a conversation:
   `compact_boundary` the chain continues through `logicalParentUuid`, so the verbatim history
   before an automatic compaction stays part of the exchange that it interrupted; the summary
   line (`isCompactSummary`) is left out, or kept as context by option.
-- Parallel tool calls hang their results on sibling branches; a result line whose parent is on
-  the chain belongs to the conversation even though it is not an ancestor of the leaf.
+- Parallel tool calls branch the tree: a later tool_use line of the same response, and results,
+  can hang off the chain rather than lie on it. Those belong to the conversation; other side
+  branches do not.
 - One API response is written as one line per content block (same `message.id`); those lines
   become one assistant message: text, thinking (kept apart as reasoning), tool calls.
 - Not turns: snapshots, progress, queue operations, titles (`summary`), system lines, `isMeta`
@@ -53,10 +54,10 @@ class _Reader:
         self.reasons: dict[int, str] = {}  # line → why it is not part of the conversation
         self.used: set[int] = set()
         self.pending_command: Line | None = None
+        self.by_uuid = {ln.obj["uuid"]: ln for ln in lines if isinstance(ln.obj.get("uuid"), str)}
 
     # The chain ------------------------------------------------------------------------------
     def chain(self) -> list[Line]:
-        by_uuid = {ln.obj["uuid"]: ln for ln in self.lines if isinstance(ln.obj.get("uuid"), str)}
         turns = [ln for ln in self.lines if ln.obj.get("type") in ("user", "assistant") and "uuid" in ln.obj]
         main = [ln for ln in turns if not ln.obj.get("isSidechain")]
         if main and len(main) < len(turns):
@@ -76,26 +77,23 @@ class _Reader:
             parent = cur.obj.get("parentUuid")
             if parent is None and cur.obj.get("subtype") == "compact_boundary":
                 parent = cur.obj.get("logicalParentUuid")
-            cur = by_uuid.get(parent) if isinstance(parent, str) else None
+            cur = self.by_uuid.get(parent) if isinstance(parent, str) else None
         path.reverse()
         return path
 
     def run(self) -> Session:
         path = self.chain()
-        # Parallel tool calls branch the tree: a later tool_use line of the same API response, and
-        # the results, can hang off the chain instead of lying on it. They belong to the
-        # conversation; other side branches (rewinds, edits) do not. A child is always written
-        # after its parent, so file order is conversation order for everything kept.
+        # Lines of the chain's own responses (and tool results) that hang off it: parallel calls.
+        # A child is always written after its parent, so file order is conversation order.
         keys = {_key(ln.obj) for ln in path if ln.obj.get("type") == "assistant"} - {None}
         on_path = {ln.obj["uuid"] for ln in path}
-        by_uuid = {ln.obj["uuid"]: ln for ln in self.lines if isinstance(ln.obj.get("uuid"), str)}
         numbers = {ln.number for ln in path}
         siblings = [
             ln
             for ln in self.lines
             if ln.number not in numbers
             and (_only_results(ln.obj) or (ln.obj.get("type") == "assistant" and _key(ln.obj) in keys))
-            and _hangs_off(ln, on_path, by_uuid)
+            and _hangs_off(ln, on_path, self.by_uuid)
         ]
         for ln in sorted(path + siblings, key=lambda x: x.number):
             self.step(ln)
