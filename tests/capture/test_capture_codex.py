@@ -154,3 +154,11 @@ def test_older_shapes_local_shell_and_raw_reasoning(tmp_path: Path) -> None:
         {"role": "tool", "tool_call_id": "c1", "content": "(no output)"},
         {"role": "assistant", "content": "Empty folder."},
     ]
+
+
+def test_report_is_json_ready_and_holds_no_text() -> None:
+    report = read_rollout(ROLLOUT).report()
+    assert json.loads(json.dumps(report)) == report
+    assert (report["examples"], report["lines"]) == (1, 27)
+    assert list(report["skipped"]) == sorted(report["skipped"])
+    assert "Run the tests" not in json.dumps(report)

@@ -17,6 +17,7 @@ _EXPORTS = {
     "ImportResult": "result",
     "TranscriptError": "result",
     "IMPORTER_VERSION": "result",
+    "SKIP_REASONS": "result",
     "TOOL_ERROR_PREFIX": "exchange",
     "read_session": "claude_code",
     "read_project": "claude_code",

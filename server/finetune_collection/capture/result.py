@@ -165,6 +165,15 @@ class ImportResult:
         self.notes += other.notes
         self.lines += other.lines
 
+    def report(self) -> dict[str, Any]:
+        """A JSON-ready summary for the CLI and the MCP tool (no example text in it)."""
+        return {
+            "examples": len(self.examples),
+            "lines": self.lines,
+            "skipped": dict(sorted(self.skipped.items())),
+            "notes": list(self.notes),
+        }
+
     def note(self, text: str) -> None:
         if text not in self.notes:
             self.notes.append(text)
