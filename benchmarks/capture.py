@@ -1,7 +1,8 @@
 """Capture: the hook's no-op path and a 2,000-line transcript import, against a bare Python start.
 
 The hook runs on every prompt the user types, so its no-op path (a prompt that is not a trigger)
-is compared with `python -c pass` measured in the same run. The hook module is loaded from its
+is compared with `python -c pass` measured in the same run, the two started alternately and the
+ratio taken per pair (load on a shared machine then touches both alike). The hook module is loaded from its
 file, as the installed hook entry point will load it once the package `__init__` is lazy; the
 path through the package import is printed too, for information. Bytecode is written during a
 warm-up run (this environment may set PYTHONDONTWRITEBYTECODE), as an installed package has it.
@@ -66,16 +67,26 @@ def env() -> dict[str, str]:
     return e
 
 
-def wall(cmd: list[str], runs: int) -> float:
-    """Median wall time of `runs` starts, interleaving nothing else."""
-    times = []
+def start(cmd: list[str]) -> float:
+    t = time.perf_counter()
+    done = subprocess.run(cmd, input=NOOP_INPUT, capture_output=True, text=True, env=env())
+    elapsed = time.perf_counter() - t
+    if done.returncode != 0 or done.stdout:
+        raise SystemExit(f"{cmd[-1][:40]}… exited {done.returncode} with output: the no-op path must be silent")
+    return elapsed
+
+
+def paired(cmd: list[str], runs: int) -> tuple[float, float, float]:
+    """Median time of `cmd`, of a bare start, and of their ratio, run alternately so that load
+    on the machine touches both alike."""
+    own, bare, ratios = [], [], []
     for _ in range(runs):
-        t = time.perf_counter()
-        done = subprocess.run(cmd, input=NOOP_INPUT, capture_output=True, text=True, env=env())
-        times.append(time.perf_counter() - t)
-        if done.returncode != 0 or done.stdout:
-            raise SystemExit(f"{cmd[-1][:40]}… exited {done.returncode} with output: the no-op path must be silent")
-    return statistics.median(times)
+        b = start(BARE)
+        c = start(cmd)
+        own.append(c)
+        bare.append(b)
+        ratios.append(c / b)
+    return statistics.median(own), statistics.median(bare), statistics.median(ratios)
 
 
 def claude_line(i: int, parent: str | None, kind: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -161,16 +172,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40)
     args = parser.parse_args()
 
-    for cmd in (HOOK_FROM_FILE, HOOK_FROM_PACKAGE):  # warm-up: writes the bytecode caches
-        wall(cmd, 2)
-    bare = wall(BARE, args.runs)
-    hook_file = wall(HOOK_FROM_FILE, args.runs)
-    bare_again = wall(BARE, args.runs)  # the baseline before and after, to show the noise
-    hook_pkg = wall(HOOK_FROM_PACKAGE, max(5, args.runs // 4))
-    start = min(bare, bare_again)
-    print(f"python -c pass           {bare * 1000:7.2f} ms   (again: {bare_again * 1000:.2f} ms)")
-    print(f"no-op hook, from file    {hook_file * 1000:7.2f} ms   ({hook_file / start:.2f}x)")
-    print(f"no-op hook, via package  {hook_pkg * 1000:7.2f} ms   ({hook_pkg / start:.2f}x; runs the package __init__)")
+    for cmd in (BARE, HOOK_FROM_FILE, HOOK_FROM_PACKAGE):  # warm-up: writes the bytecode caches
+        start(cmd)
+        start(cmd)
+    hook_file, bare, ratio = paired(HOOK_FROM_FILE, args.runs)
+    hook_pkg, _, ratio_pkg = paired(HOOK_FROM_PACKAGE, max(5, args.runs // 4))
+    print(f"python -c pass           {bare * 1000:7.2f} ms")
+    print(f"no-op hook, from file    {hook_file * 1000:7.2f} ms   ({ratio:.2f}x, median of paired runs)")
+    print(f"no-op hook, via package  {hook_pkg * 1000:7.2f} ms   ({ratio_pkg:.2f}x; runs the package __init__)")
 
     with tempfile.TemporaryDirectory() as tmp:
         session = Path(tmp) / "bench.jsonl"
@@ -182,7 +191,7 @@ def main() -> None:
         cx, cx_examples = timed_import(read_rollout, rollout, 10)
     print(f"import 2,000-line Claude Code session ({size:.1f} MB, {cc_examples} examples)  {cc * 1000:7.1f} ms")
     print(f"import 2,000-line Codex rollout ({cx_examples} examples)                  {cx * 1000:7.1f} ms")
-    print(f"capture: noop_hook/python_start={hook_file / start:.2f} import_2k_lines_s={cc:.3f}")
+    print(f"capture: noop_hook/python_start={ratio:.2f} import_2k_lines_s={cc:.3f}")
 
 
 if __name__ == "__main__":
