@@ -58,7 +58,8 @@ class _Reader:
 
     # The chain ------------------------------------------------------------------------------
     def chain(self) -> list[Line]:
-        turns = [ln for ln in self.lines if ln.obj.get("type") in ("user", "assistant") and "uuid" in ln.obj]
+        turns = [ln for ln in self.by_uuid.values() if ln.obj.get("type") in ("user", "assistant")]
+        turns.sort(key=lambda ln: ln.number)
         main = [ln for ln in turns if not ln.obj.get("isSidechain")]
         if main and len(main) < len(turns):
             # A main session with sidechain lines inline (not observed in ≥2.0 files).
@@ -150,7 +151,7 @@ class _Reader:
             text = block.get("thinking")
             if isinstance(text, str) and text.strip():
                 turn.reasoning.append(text)
-        elif kind == "tool_use" and isinstance(block.get("id"), str) and isinstance(block.get("name"), str):
+        elif kind == "tool_use" and _str(block.get("id")) and _str(block.get("name")):
             turn.calls.append(Call(block["id"], block["name"], arguments_json(block.get("input", {}))))
         else:
             self.block_skipped(kind)
@@ -260,8 +261,8 @@ class _Reader:
             if reason is None:
                 if kind in ("user", "assistant"):
                     reason = "off_branch"
-                elif kind in KNOWN_TYPES:
-                    reason = str(kind)
+                elif isinstance(kind, str) and kind in KNOWN_TYPES:
+                    reason = kind
                 else:
                     reason = "unknown_type"
                     unknown.add(safe_name(kind))

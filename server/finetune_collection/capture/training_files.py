@@ -133,7 +133,7 @@ def _from_messages(
         if not isinstance(m, dict):
             raise Skip("data_type", f"message {i} is not an object")
         role = m.get("role")
-        if role not in ROLES:
+        if not isinstance(role, str) or role not in ROLES:
             raise Skip("unrecognized_role", f"message {i} has an unknown role")
         text, reasoning, part_calls = _parts(m.get("content"), result, calls)
         msg: dict[str, Any] = {"role": role}
@@ -180,7 +180,8 @@ def _sharegpt(record: dict[str, Any], result: ImportResult, keep_reasoning: bool
     for i, t in enumerate(turns):
         if not isinstance(t, dict):
             raise Skip("data_type", f"turn {i} is not an object")
-        role = SHAREGPT_TAGS.get(t.get("from"))  # type: ignore[arg-type]
+        tag = t.get("from")
+        role = SHAREGPT_TAGS.get(tag) if isinstance(tag, str) else None
         value = t.get("value")
         if role is None:
             raise Skip("unrecognized_role", f"turn {i} has an unknown tag")
