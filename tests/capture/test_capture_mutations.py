@@ -96,3 +96,16 @@ def test_every_mutation_of_a_training_record_imports(fmt: str, tmp_path: Path) -
             assert len(result.examples) + sum(result.skipped.values()) >= 1
             count += 1
     assert count > 50
+
+
+def test_deeply_nested_json_is_an_unreadable_line(tmp_path: Path) -> None:
+    from finetune_collection.capture.claude_code import read_session
+    from finetune_collection.capture.hook import read_request
+
+    deep = "[" * 100_000 + "]" * 100_000
+    path = tmp_path / "s.jsonl"
+    path.write_text((FIXTURES / "claude_parallel.jsonl").read_text(encoding="utf-8") + deep + "\n", encoding="utf-8")
+    result = read_session(path)
+    assert len(result.examples) == 1 and result.skipped["invalid_json"] == 1
+    assert read_training_file(path, "openai").skipped["invalid_json"] == 1
+    assert read_request('{"prompt": "save for training", "x": ' + deep + "}") is None

@@ -292,6 +292,6 @@ def arguments_json(value: Any) -> str:
         try:
             if isinstance(json.loads(value), dict):
                 return value
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
     return json.dumps({"input": value}, ensure_ascii=False)

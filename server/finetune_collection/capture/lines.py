@@ -42,7 +42,7 @@ def parse_lines(data: bytes, name: str, result: ImportResult) -> list[Line]:
         result.lines += 1
         try:
             obj = json.loads(chunk)
-        except ValueError:
+        except (ValueError, RecursionError):  # too deeply nested counts as unreadable
             if i == len(raw) and not ends_with_newline:
                 result.skipped["torn_last_line"] += 1
                 result.note(f"{name}: line {i} is cut off (the file is still being written); skipped")

@@ -81,7 +81,7 @@ def _call(spec: Any, calls: _Calls, call_id: Any = None) -> dict[str, Any]:
     if isinstance(spec, str):
         try:
             spec = json.loads(spec)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise Skip("invalid_tool_call", "a tool call is not JSON") from None
     if not isinstance(spec, dict):
         raise Skip("invalid_tool_call", "a tool call is not an object")
@@ -190,7 +190,7 @@ def _sharegpt(record: dict[str, Any], result: ImportResult, keep_reasoning: bool
         if role == "call":
             try:
                 spec = json.loads(value)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise Skip("invalid_tool_call", f"turn {i} is not JSON") from None
             specs = spec if isinstance(spec, list) else [spec]
             out.append({"role": "assistant", "tool_calls": [_call(s, calls) for s in specs]})
@@ -237,7 +237,7 @@ def _tools(value: Any) -> list[dict[str, Any]] | None:
     if isinstance(value, str):
         try:
             value = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise Skip("invalid_tools", "tools is not JSON") from None
     if value is None or value == []:
         return None
@@ -268,7 +268,7 @@ def _records(data: bytes, name: str, result: ImportResult) -> list[Line]:
     if data.lstrip()[:1] == b"[":
         try:
             items = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise TranscriptError(f"{name}: starts like a JSON array but does not parse as one") from None
         result.lines += len(items)
         out = []
