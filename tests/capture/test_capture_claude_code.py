@@ -160,6 +160,7 @@ def test_a_long_selection_splits_at_user_requests() -> None:
     # Never inside an exchange: the tool calls and their results stay together however small the budget.
     tools = read_session(FIXTURES / "claude_tools.jsonl", CaptureOptions(whole_session=True, max_chars=1))
     assert [messages(e) for e in tools.examples] == [TOOLS_EXCHANGE]
+    assert "claude_tools.jsonl: the exchange at lines 3-11 is longer than max_chars; kept whole" in tools.notes
 
 
 def test_the_capture_trigger_itself_is_not_an_exchange() -> None:
