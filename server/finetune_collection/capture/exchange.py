@@ -271,10 +271,9 @@ def examples_from(session: Session, opts: CaptureOptions, result: ImportResult) 
         result.note(f"{session.file}: no completed exchange to import")
         return []
     parts = chunk(chosen, session.results, opts.max_chars)
-    for ex in chosen:
-        if _size(ex, session.results) > opts.max_chars:
-            where = f"lines {ex.request.first_line}-{ex.body[-1].last_line}"
-            result.note(f"{session.file}: the exchange at {where} is longer than max_chars; kept whole")
+    for long in (e for e in chosen if _size(e, session.results) > opts.max_chars):
+        where = f"lines {long.request.first_line}-{long.body[-1].last_line}"
+        result.note(f"{session.file}: the exchange at {where} is longer than max_chars; kept whole")
     out = []
     for i, part in enumerate(parts, 1):
         ex = build_example(session, part, opts, result)
