@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from finetune_collection.capture.claude_code import KNOWN_TYPES
+from finetune_collection.capture.claude_code_chain import KNOWN_TYPES
 from finetune_collection.capture.result import SKIP_REASONS
 
 SOURCES = Path(__file__).parents[2] / "server" / "finetune_collection" / "capture"

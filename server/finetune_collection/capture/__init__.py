@@ -1,10 +1,10 @@
 """Capture: turn agent transcripts and common training files into examples (`ExampleIn` dicts).
 
-Importers: `claude_code` (session JSONL), `codex` (rollout JSONL), `training_files` (openai,
-sharegpt, hf-messages, alpaca), all behind `sources.import_path`. `locate` finds the hosts'
-transcripts, `exchange` selects exchanges and builds messages and provenance, `result` holds the
-options, the result type and the skip reasons. `hook` is the stdlib-only fast path of a
-`UserPromptSubmit` hook.
+Importers: `claude_code` (session JSONL; the tree walk in `claude_code_chain`), `codex`
+(rollout JSONL), `training_files` (openai, sharegpt, hf-messages, alpaca), all behind
+`sources.import_path`. `locate` finds the hosts' transcripts, `exchange` selects exchanges and
+builds messages and provenance, `result` holds the options, the result type and the skip
+reasons. `hook` is the stdlib-only fast path of a `UserPromptSubmit` hook.
 
 Names are resolved lazily (PEP 562): importing `finetune_collection.capture.hook` runs this file,
 and the hook's no-op path must not pay for the importers.
