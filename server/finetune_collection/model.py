@@ -69,6 +69,9 @@ class Message(_Strict):
     weight: Literal[0, 1] | None = Field(
         default=None, description="OpenAI per-message training weight (assistant turns only)"
     )
+    reasoning: str | None = Field(
+        default=None, description="the assistant's thinking, kept apart from content; not trained on by default"
+    )
 
     @model_validator(mode="after")
     def _check_shape(self) -> Message:

@@ -1,0 +1,108 @@
+"""Where the hosts keep their transcripts, and which files belong to a session.
+
+- Claude Code: `$CLAUDE_CONFIG_DIR/projects` or `~/.claude/projects`, one folder per working
+  directory (its slug), `<session-id>.jsonl` inside; sub-agents in `<session-id>/subagents/`
+  (≥2.1) or as `agent-<id>.jsonl` beside the sessions (2.0.x, told apart by `sessionId`).
+- Codex CLI: `$CODEX_HOME/sessions` or `~/.codex/sessions`, `YYYY/MM/DD/rollout-<ts>-<uuid>.jsonl`.
+Ids given by a caller are checked against a narrow pattern before they become part of a path.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from .lines import parse_lines
+from .result import ImportResult, TranscriptError
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
+
+
+def projects_root(root: Path | None = None) -> Path:
+    """`root`, else `$CLAUDE_CONFIG_DIR/projects`, else `~/.claude/projects`."""
+    if root is not None:
+        return root
+    config = os.environ.get("CLAUDE_CONFIG_DIR")
+    return Path(config) / "projects" if config else Path.home() / ".claude" / "projects"
+
+
+def project_slug(cwd: str) -> str:
+    """The folder name Claude Code uses for a working directory: every character that is not a
+    letter, digit or `-` becomes `-` (`/tmp/private` → `-tmp-private`)."""
+    return re.sub(r"[^A-Za-z0-9-]", "-", cwd)
+
+
+def find_session(session_id: str | None = None, *, root: Path | None = None, cwd: str | None = None) -> Path:
+    """The file of `session_id`, or the most recently written session (of `cwd`'s project if given)."""
+    base = projects_root(root)
+    folders = [base / project_slug(cwd)] if cwd else sorted(p for p in base.glob("*") if p.is_dir())
+    if session_id is not None:
+        if not _ID.match(session_id):
+            raise TranscriptError("session id: use the id Claude Code prints (letters, digits, '-' and '_')")
+        for folder in folders:
+            path = folder / f"{session_id}.jsonl"
+            if path.is_file():
+                return path
+        raise TranscriptError(f"session {session_id} not found under {base}")
+    sessions = [p for folder in folders for p in folder.glob("*.jsonl") if not p.name.startswith("agent-")]
+    if not sessions:
+        raise TranscriptError(f"no Claude Code session under {base}")
+    return max(sessions, key=lambda p: p.stat().st_mtime)
+
+
+def subagent_file(session_path: Path, agent_id: str) -> Path | None:
+    if not _ID.match(agent_id):
+        return None
+    for path in (
+        session_path.parent / session_path.stem / "subagents" / f"agent-{agent_id}.jsonl",
+        session_path.parent / f"agent-{agent_id}.jsonl",
+    ):
+        if path.is_file():
+            return path
+    return None
+
+
+def all_subagent_files(session_path: Path, session_id: str | None) -> Iterator[tuple[str, Path]]:
+    nested = sorted((session_path.parent / session_path.stem / "subagents").glob("agent-*.jsonl"))
+    beside = sorted(session_path.parent.glob("agent-*.jsonl"))
+    for path in nested:
+        yield path.stem.removeprefix("agent-"), path
+    for path in beside:
+        # The 2.0.x layout keeps every session's agents in one folder; the sessionId tells them apart.
+        if session_id is not None and _first_session_id(path) == session_id:
+            yield path.stem.removeprefix("agent-"), path
+
+
+def _first_session_id(path: Path) -> str | None:
+    probe = ImportResult()
+    try:
+        with path.open("rb") as f:
+            head = f.readline()
+    except OSError:
+        return None
+    lines = parse_lines(head, path.name, probe)
+    value = lines[0].obj.get("sessionId") if lines else None
+    return value if isinstance(value, str) else None
+
+
+def sessions_root(root: Path | None = None) -> Path:
+    """`root`, else `$CODEX_HOME/sessions`, else `~/.codex/sessions`."""
+    if root is not None:
+        return root
+    home = os.environ.get("CODEX_HOME")
+    return Path(home) / "sessions" if home else Path.home() / ".codex" / "sessions"
+
+
+def find_rollout(session_id: str | None = None, *, root: Path | None = None) -> Path:
+    """The rollout of `session_id` (the uuid at the end of its name), or the most recent one."""
+    base = sessions_root(root)
+    if session_id is not None and not _ID.match(session_id):
+        raise TranscriptError("session id: use the uuid from the rollout's file name")
+    pattern = f"rollout-*{session_id}.jsonl" if session_id else "rollout-*.jsonl"
+    found = [p for p in base.rglob(pattern) if p.is_file()]
+    if not found:
+        what = f"rollout of session {session_id}" if session_id else "Codex rollout"
+        raise TranscriptError(f"no {what} under {base}")
+    return max(found, key=lambda p: p.stat().st_mtime)
