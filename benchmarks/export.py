@@ -89,11 +89,13 @@ import resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {server!r})
 from finetune_collection.config import Config
-from finetune_collection.export import ExportRequest, _run, export
+from finetune_collection.export import ExportRequest, export, run
+from finetune_collection.store import Store
 if not {secrets}:
-    _run.load_secret_finder = lambda: None
+    run.load_secret_finder = lambda: None
 t0 = time.perf_counter()
-r = export(Path({store!r}), Config(), ExportRequest(format={fmt!r}, output=Path({out!r}), overwrite=True, fix=True))
+request = ExportRequest(format={fmt!r}, output=Path({out!r}), overwrite=True, fix=True)
+r = export(Store(Path({store!r}).parent, Config()), Config(), request)
 dt = time.perf_counter() - t0
 print(dt, r.written, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
 """
@@ -116,10 +118,13 @@ def main() -> None:
     secrets = args.secret_check == "on"
     from finetune_collection.export import FORMATS
     from finetune_collection.export.process import load_secret_finder
+    from finetune_collection.store import STORE_FILE
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        big, small = folder / "big.json", folder / "small.json"
+        big, small = folder / "big" / STORE_FILE, folder / "small" / STORE_FILE
+        big.parent.mkdir()
+        small.parent.mkdir()
         build_store(big, args.n)
         build_store(small, args.small)
         size = big.stat().st_size

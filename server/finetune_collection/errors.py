@@ -3,6 +3,7 @@
     FinetuneError                 base: every failure we expect and can explain
     ├── ConfigError               bad config file: names the file, the key and the reason
     ├── InvalidExample            an example (or its arguments) cannot be accepted as given
+    ├── TranscriptError           a transcript or training file cannot be read as asked
     ├── NotFound                  an id that is not in the store
     ├── StoreError                the store file cannot be used
     │   ├── StoreCorrupt          the file does not parse; says where and how to recover
@@ -27,6 +28,10 @@ class ConfigError(FinetuneError):
 
 class InvalidExample(FinetuneError):
     pass
+
+
+class TranscriptError(FinetuneError):
+    """Names the file, the line and the rule; never the transcript's text."""
 
 
 class NotFound(FinetuneError):

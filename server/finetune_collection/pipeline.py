@@ -256,7 +256,7 @@ class Pipeline:
         names: dict[tuple[str, str], str],
     ) -> dict[str, Any]:
         out: dict[str, Any] = dict(message)
-        for key in ("content", "name"):
+        for key in ("content", "name", "reasoning"):
             if key in message:
                 out[key] = text(message[key])
         if message.get("tool_calls"):

@@ -83,7 +83,7 @@ def test_every_mutation_imports(name: str, parse: Any) -> None:
 
 @pytest.mark.parametrize("fmt", ["openai", "sharegpt", "hf-messages"])
 def test_every_mutation_of_a_training_record_imports(fmt: str, tmp_path: Path) -> None:
-    golden = Path(__file__).parents[1] / "golden" / fmt / "tools.jsonl"
+    golden = Path(__file__).parents[1] / "export" / "golden" / fmt / "tools.jsonl"
     record = json.loads(golden.read_text(encoding="utf-8"))
     target = tmp_path / "data.jsonl"
     count = 0

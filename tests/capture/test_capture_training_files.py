@@ -14,7 +14,7 @@ from finetune_collection.capture.training_files import read_training_file
 from finetune_collection.export import FORMATS
 from finetune_collection.model import Example, ExampleIn
 
-GOLDEN = Path(__file__).parents[1] / "golden"
+GOLDEN = Path(__file__).parents[1] / "export" / "golden"
 ROUND_TRIP = ["openai", "sharegpt", "hf-messages", "alpaca"]
 
 

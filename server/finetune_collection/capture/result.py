@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..errors import FinetuneError
+from ..errors import TranscriptError as TranscriptError  # the importers raise it from here
 
 IMPORTER_VERSION = "capture/1"
 """Bumped whenever the mapping from a transcript to messages changes (kept in provenance)."""
@@ -87,10 +87,6 @@ SKIP_REASONS: dict[str, str] = {
 content blocks (`*_block`), exchanges and messages; a test keeps this table complete."""
 
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-
-
-class TranscriptError(FinetuneError):
-    """A transcript cannot be read or the selection cannot be met. Names file, line and rule only."""
 
 
 def safe_name(value: Any) -> str:

@@ -1,6 +1,7 @@
 """Alpaca for LLaMA-Factory and Axolotl: `{"instruction", "input", "output", "system", "history"}`.
 
-LLaMA-Factory `data/README.md` (hiyouga/LLaMA-Factory) and Axolotl's dataset-format docs. The last user turn is the instruction, the last assistant turn the
+LLaMA-Factory `data/README.md` (hiyouga/LLaMA-Factory) and Axolotl's dataset-format docs. The last
+user turn is the instruction, the last assistant turn the
 output, earlier user/assistant pairs the history. `input` is always "" because context is placed
 by `export.context_placement` like every other format (the trainer builds `instruction\\ninput`).
 

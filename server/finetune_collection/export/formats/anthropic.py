@@ -1,6 +1,7 @@
 """The seed's legacy Anthropic prompt/completion shape (compatibility only).
 
-`{"prompt": "\\n\\nHuman: …\\n\\nAssistant:", "completion": " …"}`, https://docs.anthropic.com/en/api/prompt-validation (legacy). Earlier
+`{"prompt": "\\n\\nHuman: …\\n\\nAssistant:", "completion": " …"}`,
+https://docs.anthropic.com/en/api/prompt-validation (legacy). Earlier
 turns are folded into the prompt; the last assistant turn is the completion. The system text (and
 context placed there) goes before the first `\\n\\nHuman:`, as the legacy API allowed.
 No current Claude fine-tuning service accepts this shape: Claude on Bedrock takes `bedrock`.

@@ -1,13 +1,15 @@
 """Claude fine-tuning on Amazon Bedrock: `{"system": "…", "messages": [{role, content}, …]}`.
 
-https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-prepare.html. Rules: `data_type`; `unrecognized_key` (only system and
+https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-prepare.html. Rules:
+`data_type`; `unrecognized_key` (only system and
 messages — Bedrock rejects extra keys); `missing_messages_list`; `message_missing_key`,
 `message_unrecognized_key` (only role, content), `unrecognized_role` (user/assistant),
 `missing_content` (non-empty string); `too_few_messages` (at least 2); `first_message_not_user`;
 `last_message_not_assistant`; `turns_not_alternating` (strict user/assistant); `invalid_system`
 (system present but not a non-empty string).
 Not representable: tool use, a stored system turn (`system_turn_in_messages`, --fix moves it).
-Default epochs 2 (AWS's Claude 3 Haiku hyperparameter page). Record and token quotas are in AWS's quota table, not verified here,
+Default epochs 2 (AWS's Claude 3 Haiku hyperparameter page). Record and token quotas are in AWS's
+quota table, not verified here,
 so no limit is enforced by default (set `export.token_limits.bedrock`).
 """
 
@@ -67,5 +69,6 @@ FORMAT = Format(
     validate=validate,
     system_field=True,
     default_epochs=2,
-    sources=("https://platform.claude.com/cookbook/finetuning-finetuning-on-bedrock", "https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-prepare.html",),
+    sources=("https://platform.claude.com/cookbook/finetuning-finetuning-on-bedrock",
+"https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-prepare.html",),
 )

@@ -1,6 +1,7 @@
 """Hugging Face TRL conversational language modelling: `{"messages": [{role, content}], "tools"}`.
 
-https://huggingface.co/docs/trl/dataset_formats; SFTTrainer applies the model's chat template. Tool calls keep OpenAI's shape
+https://huggingface.co/docs/trl/dataset_formats; SFTTrainer applies the model's chat template. Tool
+calls keep OpenAI's shape
 (`tool_calls` with JSON-string `arguments`, `tool` messages with `tool_call_id`) and `tools` is
 the OpenAI list, which chat templates read. `weight` is OpenAI-only and is not written.
 Every export must load with `datasets.load_dataset("json", …)`, which TRL, Axolotl and

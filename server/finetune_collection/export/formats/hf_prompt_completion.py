@@ -1,6 +1,7 @@
 """Hugging Face TRL conversational prompt-completion: `{"prompt": [msgs], "completion": [msg]}`.
 
-https://huggingface.co/docs/trl/dataset_formats. The prompt is every turn before the final assistant turn (system included,
+https://huggingface.co/docs/trl/dataset_formats. The prompt is every turn before the final assistant
+turn (system included,
 tool turns kept in OpenAI's shape); the completion is that final assistant turn, so TRL trains on
 the answer only. `tools` as in `hf-messages`.
 

@@ -1,6 +1,7 @@
 """ShareGPT for LLaMA-Factory, Axolotl and Unsloth: `{"conversations": [{from, value}], "system", "tools"}`.
 
-LLaMA-Factory `data/README.md` (hiyouga/LLaMA-Factory) and Axolotl's dataset-format docs. Tags: human, gpt, function_call, observation. A tool call's value is the
+LLaMA-Factory `data/README.md` (hiyouga/LLaMA-Factory) and Axolotl's dataset-format docs. Tags:
+human, gpt, function_call, observation. A tool call's value is the
 JSON text `{"name": …, "arguments": {…}}` (a JSON list for several calls in one turn); `tools` is
 the JSON text of the function declarations, as LLaMA-Factory reads it.
 

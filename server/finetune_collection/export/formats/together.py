@@ -1,6 +1,7 @@
 """Together AI conversational fine-tuning: OpenAI's `messages` shape with Together's order rule.
 
-https://docs.together.ai/docs/fine-tuning/data-preparation: messages start with system or user, then strictly alternate user/assistant;
+https://docs.together.ai/docs/fine-tuning/data-preparation: messages start with system or user, then
+strictly alternate user/assistant;
 a file mixing formats is rejected (every line we write has the same shape).
 Rules: the OpenAI notebook's (`data_type`, `missing_messages_list`, `message_missing_key`,
 `message_unrecognized_key` (role, content, weight), `unrecognized_role` (system/user/assistant),

@@ -1,6 +1,7 @@
 """Gemini supervised tuning on Vertex AI: `{"systemInstruction", "contents", "tools"}`.
 
-https://cloud.google.com/vertex-ai/generative-ai/docs/models/gemini-supervised-tuning-prepare. Roles are `user` and `model`; each content has `parts`. Tool use maps to
+https://cloud.google.com/vertex-ai/generative-ai/docs/models/gemini-supervised-tuning-prepare. Roles
+are `user` and `model`; each content has `parts`. Tool use maps to
 `functionCall` parts (arguments decoded from the stored JSON string to an object) on model turns
 and `functionResponse` parts on user turns; consecutive tool results become one user content,
 as Gemini expects for parallel calls. The tool result text is kept verbatim as
