@@ -23,7 +23,7 @@ def test_import_json_contract_one_result_per_line_in_order(finetune_home: Path) 
     lines = [
         json.dumps(SEED_EXAMPLE),
         "not json at all",
-        json.dumps(example(2, quality_score=0.2)),
+        json.dumps(example(2, quality_score=0.2, metadata={})),
         json.dumps(SEED_EXAMPLE | {"id": None}),
         json.dumps(example(3, metadata={})),
         json.dumps({"input": {"user": "only a user"}}),
@@ -32,7 +32,7 @@ def test_import_json_contract_one_result_per_line_in_order(finetune_home: Path) 
     assert proc.returncode == 0, proc.stderr
     rows = jsonl(proc.stdout)
     assert [r["line"] for r in rows] == [1, 2, 3, 4, 5, 6]
-    assert [r["status"] for r in rows] == ["accepted", "invalid", "rejected", "duplicate", "pending", "invalid"]
+    assert [r["status"] for r in rows] == ["accepted", "invalid", "below_threshold", "duplicate", "pending", "invalid"]
     for row in rows:
         assert set(row) == {"line", "id", "status", "duplicate_of", "reasons", "redactions"}
     assert rows[0]["id"] == "ex_12345" and rows[3]["duplicate_of"] == "ex_12345"
@@ -267,7 +267,7 @@ def test_add_flags_never_crash_on_wrong_typed_stdin_fields(
 def test_add_signal_flag_joins_null_signals_and_a_bom_is_not_json_error() -> None:
     data = {"input": {"user": "u"}, "output": {"assistant": "a"}, "signals": None}
     result = json.loads(run_cli("add", "--signal", "tests_passed", "--json", input=json.dumps(data), check=True).stdout)
-    assert result["quality_score"] == pytest.approx(0.7)
+    assert result["quality_score"] == pytest.approx(0.8)  # 0.7 + one positive signal
     data = {"input": {"user": "other"}, "output": {"assistant": "b"}, "quality": "high"}
     assert run_cli("add", input="\ufeff" + json.dumps(data)).returncode == 0
 

@@ -45,7 +45,7 @@ def test_bundled_examples_cover_every_outcome() -> None:
     examples = load_examples()
     assert 18 <= len(examples) <= 25
     expected = Counter(e["expect"] for e in examples)
-    for outcome in ("accepted", "pending:pending_approval", "rejected:below_min_quality", "duplicate:duplicate",
+    for outcome in ("accepted", "pending:pending_approval", "below_threshold:below_min_quality", "duplicate:duplicate",
                     "duplicate:near_duplicate", "accepted:replaced_lower_quality"):
         assert expected[outcome] >= 1, outcome
 
@@ -62,17 +62,19 @@ def test_each_example_meets_its_expectation(demo_run: tuple[Path, dict[str, Any]
 def test_summary_counts_match_the_store(demo_run: tuple[Path, dict[str, Any]]) -> None:
     home, summary = demo_run
     stats = json.loads(cli_json(home, "stats", "--json"))
-    assert stats["by_status"] == {"accepted": summary["accepted"], "pending": summary["pending"]}
+    expected = {k: summary[k] for k in ("accepted", "pending", "below_threshold", "superseded") if summary[k]}
+    assert stats["by_status"] == expected
     assert summary["store"] == stats["by_status"]
     assert stats["rejections"] == {**summary["rejected"], **summary["duplicates"]}
     assert stats["redactions"] == summary["redactions"]
     assert {"email", "api_key", "password"} <= set(summary["redactions"])
 
     rows = [json.loads(line) for line in cli_json(home, "list", "--json").splitlines()]
-    assert Counter(r["status"] for r in rows) == {"accepted": summary["accepted"], "pending": summary["pending"]}
-    stored = {o["id"] for o in summary["outcomes"] if o["status"] in ("accepted", "pending")}
+    assert Counter(r["status"] for r in rows) == expected
+    stored = {o["id"] for o in summary["outcomes"] if o["id"] is not None}
+    assert {r["id"] for r in rows} == stored  # a replaced example is kept (superseded), not gone
     replaced = {o["replaced"] for o in summary["outcomes"] if o["replaced"]}
-    assert {r["id"] for r in rows} == stored - replaced
+    assert replaced and {r["status"] for r in rows if r["id"] in replaced} == {"superseded"}
     assert summary["collected"] == len(load_examples()) == len(summary["outcomes"])
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import anyio
 import pytest
 
 from conftest import ROOT
 from finetune_collection.cli import cli
 from finetune_collection.mcp.server import build_server
+from finetune_collection.pipeline import Pipeline
 from mcp import Client
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -33,3 +36,14 @@ def test_every_tool_resource_and_prompt_is_in_the_readme() -> None:
 
 def test_readme_shows_the_two_fresh_machine_commands() -> None:
     assert "make demo" in README and "make test" in README
+
+
+def test_the_readme_collect_example_shows_what_it_returns(pipeline: Pipeline) -> None:
+    """The README's collect_example call, run as written, returns the status and score it shows."""
+    block = README.split("collect_example {", 1)[1]
+    arguments = json.loads("{" + block.split("\n→ ", 1)[0])
+    shown = block.split("\n→ ", 1)[1].split("\n", 1)[0]
+    result = pipeline.collect(arguments)
+    assert f'"status": "{result.status}"' in shown
+    assert f'"quality_score": {result.quality_score:g}' in shown
+    assert f'"reasons": {json.dumps(result.reasons)}' in shown

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -22,11 +23,50 @@ def test_seed_example_is_accepted_with_its_id(pipeline: Pipeline, seed_example: 
     assert stored.input is not None and stored.input.context == "Project uses TypeScript..."
 
 
-def test_low_score_is_rejected_not_stored_and_counted(pipeline: Pipeline) -> None:
-    result = pipeline.collect(example(1, quality_score=0.5))
+def unapproved(n: int, **fields: Any) -> dict[str, Any]:
+    return example(n, metadata={}, **fields)
+
+
+def test_a_low_score_is_kept_below_threshold_and_not_exported(pipeline: Pipeline, tmp_path: Any) -> None:
+    from finetune_collection import export
+    from finetune_collection.errors import ExportError
+
+    result = pipeline.collect(unapproved(1, quality_score=0.5))
+    assert result.status == "below_threshold" and result.id is not None and result.reasons == ["below_min_quality"]
+    assert "lower min_quality_score and run `finetune rescore`" in result.message
+    assert pipeline.store.get_doc(result.id)["status"] == "below_threshold"
+    with pytest.raises(ExportError, match="nothing to export"):
+        export.export(pipeline.store, pipeline.config, export.ExportRequest(output=tmp_path / "o.jsonl"))
+    lower = Config.model_validate({"quality_filters": {"min_quality_score": 0.4, "min_human_approval": False}})
+    assert curate.rescore(pipeline.store, lower) == {"accepted": [result.id]}  # reported, not done
+    assert pipeline.store.get_doc(result.id)["status"] == "below_threshold"
+    curate.rescore(pipeline.store, lower, apply=True)
+    assert pipeline.store.get_doc(result.id)["status"] == "accepted"
+    report = export.export(pipeline.store, lower, export.ExportRequest(output=tmp_path / "o.jsonl"))
+    assert report.written == 1
+
+
+def test_retention_off_discards_below_threshold_as_the_seed_did(finetune_home: Any) -> None:
+    config = Config.model_validate({"quality_filters": {"keep_below_threshold": False}})
+    core = Pipeline(Store(finetune_home, config), config)
+    result = core.collect(unapproved(1, quality_score=0.5))
     assert result.status == "rejected" and result.id is None and result.reasons == ["below_min_quality"]
-    assert len(pipeline.store) == 0
-    assert pipeline.store.counter_values() == {"rejected:below_min_quality": 1}
+    assert len(core.store) == 0
+    assert core.store.counter_values() == {"rejected:below_min_quality": 1}
+
+
+def test_two_positive_signals_pass_and_one_negative_keeps_it_out(pipeline: Pipeline) -> None:
+    honest = pipeline.collect(unapproved(1, quality_score=None, signals=["tests_passed", "user_accepted"]))
+    assert honest.quality_score == pytest.approx(0.9) and honest.status == "pending"
+    mixed = unapproved(2, quality_score=None, signals=["tests_passed", "user_accepted", "zero_fix_iterations",
+                                                       "code_review_approved", "errors_occurred"])
+    assert pipeline.collect(mixed).status == "below_threshold"
+
+
+def test_a_person_approval_outranks_the_score(pipeline: Pipeline) -> None:
+    result = pipeline.collect(example(1, quality_score=0.5))  # metadata.human_approved: true
+    assert result.status == "accepted" and result.id is not None
+    assert curate.rescore(pipeline.store, pipeline.config, apply=True) == {}  # never re-decided
 
 
 @pytest.mark.parametrize(
@@ -35,10 +75,11 @@ def test_low_score_is_rejected_not_stored_and_counted(pipeline: Pipeline) -> Non
         ({"quality": "high"}, 0.95),
         ({"quality": "medium"}, 0.8),
         ({"quality_score": 0.93}, 0.93),
-        ({"signals": ["tests_passed", "user_accepted", "zero_fix_iterations"]}, 0.9),
+        ({"signals": []}, 0.7),
+        ({"signals": ["tests_passed", "user_accepted"]}, 0.9),
         ({"signals": ["tests_passed", "user_accepted", "zero_fix_iterations", "code_review_approved"]}, 1.0),
         ({"quality_score": 1.0, "signals": ["user_rejected"]}, 0.8),
-        ({"signals": {"tests_passed": "12 passed in 0.3s", "errors_occurred": "one retry"}}, 0.5),
+        ({"signals": {"tests_passed": "12 passed in 0.3s", "errors_occurred": "one retry"}}, 0.6),
     ],
 )
 def test_score_from_value_label_or_signals(pipeline: Pipeline, given: dict[str, Any], expected: float) -> None:
@@ -169,3 +210,25 @@ def test_purge_deletes_before_a_date(pipeline: Pipeline) -> None:
     new = pipeline.collect(example(2))
     assert curate.purge(pipeline.store, datetime(2024, 1, 1, tzinfo=timezone.utc)) == [old.id]
     assert old.id not in pipeline.store and new.id in pipeline.store
+
+
+def test_a_store_from_the_previous_release_opens_and_rescore_keeps_its_scores(finetune_home: Any) -> None:
+    """Records as the release before statuses and score origins were kept wrote them."""
+    old = {"id": "ex_old1", "created_at": "2026-11-01T10:00:00+00:00", "task_type": "debugging",
+           "quality_score": 0.95, "status": "accepted", "input": {"user": "Fix the off-by-one"},
+           "output": {"assistant": "Use range(n)"}, "signals": [], "metadata": {"human_approved": False},
+           "redactions": {}}
+    low = {**old, "id": "ex_old2", "quality_score": 0.92, "status": "pending",
+           "input": {"user": "Another request entirely"}, "output": {"assistant": "Another answer"}}
+    finetune_home.mkdir(parents=True, exist_ok=True)
+    with open(finetune_home / "examples.json", "w", encoding="utf-8") as f:
+        for doc in (old, low):
+            f.write(json.dumps({"op": "put", "t": "examples", "id": doc["id"], "doc": doc}) + "\n")
+    store = Store(finetune_home, Config())
+    assert [d["status"] for d in store.docs()] == ["accepted", "pending"]
+    assert curate.rescore(store, Config(), apply=True) == {}  # 0.95 and 0.92 pass 0.9: unchanged
+    stricter = Config.model_validate({"quality_filters": {"min_quality_score": 0.93}})
+    assert curate.rescore(store, stricter, apply=True) == {"below_threshold": ["ex_old2"]}
+    assert store.get_doc("ex_old2")["quality_score"] == 0.92  # the stored score, not a recomputed 0.7
+    core = Pipeline(store, Config())  # the dedup keys the old release may lack are recomputed
+    assert "ex_old1" in core.index

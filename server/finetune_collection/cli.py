@@ -24,6 +24,7 @@ from . import config as config_mod
 from .errors import FinetuneError, InvalidExample, NotFound
 
 F = TypeVar("F", bound=Callable[..., Any])
+STATUSES = ["accepted", "pending", "rejected", "below_threshold", "superseded"]
 
 
 @dataclass
@@ -290,7 +291,7 @@ def stats(app: App, as_json: bool) -> None:
 @click.option("--since", help="created at or after (YYYY-MM-DD or ISO time)")
 @click.option("--until", help="created before (YYYY-MM-DD or ISO time)")
 @click.option("--id", "ids", multiple=True, help="only this example id (repeatable)")
-@click.option("--status", multiple=True, type=click.Choice(["accepted", "pending", "rejected"]),
+@click.option("--status", multiple=True, type=click.Choice(STATUSES),
               help="statuses to export (repeatable) [default: accepted]")
 @click.option("--limit", type=click.IntRange(min=1), help="at most this many examples")
 @click.option("--split", type=FiniteRange(0, 1, min_open=True, max_open=True),
@@ -337,7 +338,7 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
 
 
 @cli.command(name="list")
-@click.option("--status", type=click.Choice(["accepted", "pending", "rejected"]), help="only this status")
+@click.option("--status", type=click.Choice(STATUSES), help="only this status")
 @click.option("--task-type", help="only this task type")
 @click.option("--limit", type=click.IntRange(min=1), help="at most this many (newest first)")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per line, every match")
@@ -399,7 +400,7 @@ _review_command("delete", "Delete example(s) from the store file, the dedup inde
 
 @cli.command()
 @click.option("--before", required=True, help="delete examples created before this date (YYYY-MM-DD or ISO time)")
-@click.option("--status", type=click.Choice(["accepted", "pending", "rejected"]), help="only this status")
+@click.option("--status", type=click.Choice(STATUSES), help="only this status")
 @click.option("--yes", is_flag=True, help="do it (without --yes, only list what would be deleted)")
 @pass_app
 @fails_cleanly
@@ -436,9 +437,32 @@ def dedup(app: App, threshold: float | None, apply: bool, as_json: bool) -> None
     if as_json:
         click.echo(report.model_dump_json(indent=2))
     else:
-        verb = "removed" if apply else "would remove"
+        verb = "superseded" if apply else "would supersede"
         click.echo(f"{verb} {len(report.remove)} of {report.examples} example(s) in {len(report.clusters)} "
-                   f"cluster(s)" + ("; add --apply to remove them" if report.remove and not apply else ""))
+                   f"cluster(s)" + ("; add --apply to do it (they are kept, never exported)"
+                                    if report.remove and not apply else ""))
+
+
+@cli.command()
+@click.option("--apply", is_flag=True, help="change the statuses (without it, only report what would change)")
+@click.option("--json", "as_json", is_flag=True, help="print {new status: [ids]} as JSON")
+@pass_app
+@fails_cleanly
+def rescore(app: App, apply: bool, as_json: bool) -> None:
+    """Re-decide examples no person has judged under the current scoring and min_quality_score.
+
+    After lowering the threshold, below_threshold examples that now pass become accepted or
+    pending; after raising it, the others become below_threshold. Nothing is re-collected.
+    """
+    from . import curate
+
+    changes = curate.rescore(app.store, app.config, apply=apply)
+    if as_json:
+        emit(changes)
+        return
+    verb = "changed" if apply else "would change"
+    moved = ", ".join(f"{len(ids)} to {status}" for status, ids in sorted(changes.items()))
+    click.echo(f"{verb}: {moved or 'nothing'}" + ("; add --apply to do it" if changes and not apply else ""))
 
 
 def parse_date(value: str, hint: str) -> datetime:

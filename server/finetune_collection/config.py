@@ -38,7 +38,9 @@ class Scoring(_Section):
     (given, from a label, or computed), floored at 0.
     """
 
-    base: float = Field(default=0.6, ge=0, le=1)
+    # Two positive signals and no negative one reach the default threshold (0.7 + 2 × 0.1 = 0.9);
+    # one negative signal keeps any computed score under it.
+    base: float = Field(default=0.7, ge=0, le=1)
     per_positive: float = Field(default=0.1, ge=0, le=1)
     per_negative: float = Field(default=0.2, ge=0, le=1)
 
@@ -46,6 +48,11 @@ class Scoring(_Section):
 class QualityFilters(_Section):
     min_quality_score: float = Field(default=0.9, ge=0, le=1)
     min_human_approval: bool = True
+    keep_below_threshold: bool = Field(
+        default=True,
+        description="store examples scored under min_quality_score as below_threshold (never exported "
+        "unless re-scored above it or approved); false: discard them, as the seed did",
+    )
     positive_signals: list[str] = Field(default_factory=lambda: list(SEED_POSITIVE))
     negative_signals: list[str] = Field(default_factory=lambda: list(SEED_NEGATIVE))
     quality_levels: dict[Literal["high", "medium", "low"], float] = Field(

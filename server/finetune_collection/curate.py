@@ -7,7 +7,9 @@ the old one, all under one store lock. The reviewer edits text, not quality: the
 kept as is (re-scoring would subtract negative signals a second time).
 
 Re-check: `recheck(core, config)` reports the duplicate clusters under `config.dedup` and which
-example of each it keeps (dedup/clusters.py has the policy); `apply=True` removes the others.
+example of each it keeps (dedup/clusters.py has the policy); `apply=True` marks the others
+superseded. Re-score: `rescore(store, config)` re-decides what no person has judged after the
+threshold or the weights changed. Only `review(…, "delete")` and `purge` remove bytes.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ import copy
 from datetime import datetime, timezone
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from .config import Config
 from .dedup.clusters import RecheckReport, resolve
 from .errors import InvalidExample
-from .model import Example, created_at, now_utc
-from .pipeline import Pipeline
+from .model import Example, ExampleIn, created_at, judged, now_utc
+from .pipeline import Pipeline, status_for
+from .quality import Verdict, score
 from .store import Store
 
 Action = Literal["approve", "reject", "delete"]
@@ -57,8 +62,52 @@ def purge(store: Store, before: datetime, status: str | None = None, dry_run: bo
     return ids
 
 
+def rescore(store: Store, config: Config, apply: bool = False) -> dict[str, list[str]]:
+    """Re-decide every example no person has judged under the current scoring and threshold
+    (after `min_quality_score` or the weights changed), without re-collecting anything.
+
+    Returns the ids whose status would change (`apply`: did change), by new status. The score is
+    recomputed from what the caller gave (score, label or signals), exactly as at collect time.
+    """
+    changes: dict[str, list[str]] = {}
+    with store.transaction() if apply else contextlib.nullcontext():
+        if not apply:
+            store.refresh()
+        updated: list[Example] = []
+        for doc in store.docs():
+            if judged(doc) or doc.get("status") not in ("accepted", "pending", "below_threshold"):
+                continue
+            try:
+                example = Example.model_validate(doc)
+            except ValidationError:
+                continue  # a hand-edited record: `finetune show` / `stats` name it
+            if example.quality_from is None:
+                # Written before the score's origin was kept: keep the score, re-decide the status.
+                qf = config.quality_filters
+                verdict = Verdict(example.quality_score, example.quality_score >= qf.min_quality_score,
+                                  None, qf.min_human_approval)
+            else:
+                fields = {"quality_score": example.quality_given, "quality": example.quality, "input": example.input,
+                          "output": example.output, "messages": example.messages, "tools": example.tools,
+                          "signals": example.signals, "metadata": example.metadata}
+                verdict = score(ExampleIn.model_validate({k: v for k, v in fields.items() if v is not None}), config)
+            # Only a threshold crossing changes a status: approval rules are not re-applied.
+            status = example.status
+            if (example.status == "below_threshold") == verdict.keep:
+                status = status_for(verdict, approved=False)
+            if status != example.status or verdict.score != example.quality_score:
+                if status != example.status:
+                    changes.setdefault(status, []).append(example.id)
+                example.status, example.quality_score = status, verdict.score
+                updated.append(example)
+        if apply:
+            store.put_many(updated)
+    return changes
+
+
 def recheck(core: Pipeline, config: Config, apply: bool = False) -> RecheckReport:
-    """Find duplicate clusters under `config.dedup`; with `apply`, remove all but the best."""
+    """Find duplicate clusters under `config.dedup`; with `apply`, mark all but the best as
+    superseded (kept, never exported; a person-judged example is never dropped)."""
     store = core.store
     with store.transaction() if apply else contextlib.nullcontext():
         if not apply:
@@ -66,7 +115,8 @@ def recheck(core: Pipeline, config: Config, apply: bool = False) -> RecheckRepor
         docs = {str(d["id"]): d for d in store.docs()}
         found, remove = resolve(core.index_for(config.dedup), docs)
         if apply:
-            store.remove_many(remove)
+            by = {m.id: m.duplicate_of or "" for c in found for m in c.members if not m.keep}
+            store.supersede(remove, by)
     return RecheckReport(
         threshold=config.dedup.threshold, examples=len(docs), clusters=found, remove=remove, applied=apply
     )
@@ -100,6 +150,7 @@ def edit_turn(core: Pipeline, example_id: str, turn: int, text: str) -> dict[str
         score = float(old.get("quality_score", 0))
         prepared.example.quality_score = score
         prepared.verdict.score, prepared.verdict.keep = score, True
+        prepared.example.status = status_for(prepared.verdict, prepared.example.metadata.human_approved)
         if not prepared.keys:  # prepare() skips dedup keys for what it scored below the minimum
             prepared.keys = core.index.keys(prepared.example)
         before = [m.model_dump() for m in Example.model_validate(old).turns()]

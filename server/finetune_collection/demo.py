@@ -55,6 +55,8 @@ class DemoSummary(BaseModel):
     collected: int = Field(description="collect_example calls made")
     accepted: int = Field(description="accepted examples from this run still in the store")
     pending: int = Field(description="pending examples from this run still in the store")
+    below_threshold: int = Field(description="kept under min_quality_score: stored, never exported as they are")
+    superseded: int = Field(description="kept, replaced by a better near-duplicate")
     rejected: dict[str, int] = Field(description="not stored, by reason code")
     duplicates: dict[str, int] = Field(description="not stored as (near-)duplicates, by reason code")
     replaced: int = Field(description="stored examples that replaced a lower-quality near-duplicate")
@@ -97,8 +99,9 @@ def _structured(result: Any, tool: str) -> dict[str, Any]:
 
 
 async def _run(home: Path, examples: list[dict[str, Any]], on_outcome: Callable[[dict[str, Any]], None]) -> DemoSummary:
-    from mcp import Client, StdioServerParameters
     from mcp.client.stdio import stdio_client
+
+    from mcp import Client, StdioServerParameters
 
     params = StdioServerParameters(
         command=sys.executable, args=["-m", "finetune_collection"], env=_server_env(home)
@@ -126,7 +129,7 @@ async def _run(home: Path, examples: list[dict[str, Any]], on_outcome: Callable[
                     stored[res["id"]] = {"status": res["status"], "redactions": res.get("redactions", {})}
                     if res.get("replaced"):
                         replaced += 1
-                        stored.pop(res["replaced"], None)  # replaced in place: no longer in the store
+                        stored[res["replaced"]]["status"] = "superseded"  # kept, no longer exported
 
             # A person approves one pending example, as they would after looking at it.
             approved = next((i for i, s in stored.items() if s["status"] == "pending"), None)
@@ -154,7 +157,8 @@ async def _run(home: Path, examples: list[dict[str, Any]], on_outcome: Callable[
         redactions.update(s["redactions"])
     return DemoSummary(
         home=str(home), server_log=str(home / SERVER_LOG), collected=len(examples),
-        accepted=statuses["accepted"], pending=statuses["pending"], rejected=dict(rejected),
+        accepted=statuses["accepted"], pending=statuses["pending"], below_threshold=statuses["below_threshold"],
+        superseded=statuses["superseded"], rejected=dict(rejected),
         duplicates=dict(duplicates), replaced=replaced, redactions=dict(sorted(redactions.items())),
         approved=approved, exports=exports, store=dict(stats.get("by_status", {})), outcomes=outcomes,
     )
@@ -196,9 +200,11 @@ def render(summary: DemoSummary) -> str:
         f"  accepted   {summary.accepted}" + (f" (incl. {summary.approved}, approved with finetune_review)"
                                               if summary.approved else ""),
         f"  pending    {summary.pending} (wait for approval: finetune approve ID)",
+        f"  below threshold {summary.below_threshold} (kept, not exported: approve them, or lower "
+        "min_quality_score and run finetune rescore)",
         f"  rejected   {sum(summary.rejected.values())} ({counts(summary.rejected)})",
         f"  duplicates {sum(summary.duplicates.values())} ({counts(summary.duplicates)})"
-        + (f"; {summary.replaced} replaced a lower-quality near-duplicate" if summary.replaced else ""),
+        + (f"; {summary.replaced} replaced a near-duplicate, kept as superseded" if summary.replaced else ""),
         f"  redactions {counts(summary.redactions)}",
     ]
     for e in summary.exports:

@@ -14,8 +14,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-Status = Literal["accepted", "pending", "rejected"]
-Outcome = Literal["accepted", "pending", "rejected", "duplicate"]
+Status = Literal["accepted", "pending", "rejected", "below_threshold", "superseded"]
+"""accepted: exported. pending: waits for a person. rejected: a person said no. below_threshold:
+scored under `min_quality_score` and kept (a lower threshold or a person's approval brings it
+back). superseded: a better near-duplicate took its place (`superseded_by`); kept, not exported."""
+Outcome = Literal["accepted", "pending", "rejected", "below_threshold", "duplicate"]
 Role = Literal["system", "user", "assistant", "tool"]
 QualityLabel = Literal["high", "medium", "low"]
 
@@ -186,6 +189,14 @@ def _check_messages(messages: list[Message]) -> None:
 _HEAD = ("id", "created_at", "task_type", "quality_score", "status")
 
 
+def judged(doc: dict[str, Any]) -> bool:
+    """Has a person decided on this stored example (approved, rejected or edited it)? No automatic
+    step (dedup, re-check, re-score) replaces or re-decides such an example."""
+    meta = doc.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    return meta.get("human_approved") is True or "edited_at" in meta or doc.get("status") == "rejected"
+
+
 class Example(_Conversation):
     """A stored example: already scrubbed, scored and checked for duplicates."""
 
@@ -195,6 +206,12 @@ class Example(_Conversation):
     quality_score: float
     status: Status
     redactions: dict[str, int] = Field(default_factory=dict)
+    quality: QualityLabel | None = Field(default=None, description="the label the caller gave, if any")
+    quality_given: float | None = Field(default=None, description="the score the caller gave, if any")
+    quality_from: Literal["score", "label", "signals"] | None = Field(
+        default=None, description="where quality_score came from (absent in stores written before it was kept)"
+    )
+    superseded_by: str | None = None
 
     def turns(self) -> list[Message]:
         """The conversation as messages, whichever shape was stored (context kept apart)."""

@@ -27,12 +27,22 @@ from .config import Config, DedupSettings
 from .dedup import Deduper, Match, make_index
 from .dedup.clusters import replaces
 from .errors import InvalidExample, StoreCorrupt
-from .model import ID_PATTERN, Example, ExampleIn, Metadata, Outcome, describe_validation_error, now_utc
+from .model import ID_PATTERN, Example, ExampleIn, Metadata, Outcome, Status, describe_validation_error, judged, now_utc
 from .quality import Verdict, score
 from .scrub import Scrubber, build_scrubber
 from .store import Store
 
 HEAL_BATCH = 500  # dedup-key records per durable append when keys are recomputed
+
+
+def status_for(verdict: Verdict, approved: bool) -> Status:
+    """A new example's status: a person's approval outranks the score; under the threshold it is
+    kept as below_threshold (or discarded, with retention off); above, it may wait for approval."""
+    if approved:
+        return "accepted"
+    if not verdict.keep:
+        return "below_threshold"
+    return "pending" if verdict.needs_approval else "accepted"
 
 
 # `{"type": [.., "null"]}` rather than pydantic's `anyOf`: clients validate every result against
@@ -50,7 +60,7 @@ class CollectResult(BaseModel):
     reasons: list[str] = Field(
         default_factory=list,
         description="stable codes: below_min_quality, duplicate, near_duplicate, pending_approval, "
-        "replaced_lower_quality, id_in_use, id_invalid, user_declined",
+        "replaced_lower_quality (the other one is kept as superseded), id_in_use, id_invalid, user_declined",
     )
     redactions: dict[str, int] = Field(default_factory=dict, description="placeholders inserted, by type")
     duplicate_of: NullableStr = None
@@ -131,11 +141,11 @@ class Pipeline:
         """Examples whose dedup keys were lost (a crash between the two records) or were made
         under other dedup settings get them back, appended in batches of HEAL_BATCH."""
         self.store.refresh()
-        if all(i in self.index for i in self.store.ids()):
+        if all(i in self.index for i in _indexed(self.store)):
             return
         with self.store.transaction():
             batch: list[dict[str, Any]] = []
-            for doc_id in self.store.ids():
+            for doc_id in _indexed(self.store):
                 if doc_id in self.index:
                     continue
                 try:
@@ -198,7 +208,6 @@ class Pipeline:
         if wanted is not None and not ID_PATTERN.match(wanted):
             notes.append("id_invalid")
             wanted = None
-        status = "pending" if verdict.needs_approval else "accepted"
         try:
             example = Example.model_validate(
                 {
@@ -206,13 +215,18 @@ class Pipeline:
                     "id": wanted or "pending",
                     "created_at": example_in.created_at or now_utc(),
                     "quality_score": verdict.score,
-                    "status": status,
+                    "status": status_for(verdict, example_in.metadata.human_approved),
                     "redactions": dict(counts),
+                    "quality": example_in.quality,
+                    "quality_given": example_in.quality_score,
+                    "quality_from": "score" if example_in.quality_score is not None
+                    else "label" if example_in.quality is not None else "signals",
                 }
             )
         except ValidationError as err:  # a placeholder emptied a required field, e.g. all-PII turn
             raise InvalidExample(describe_validation_error(err, "after scrubbing: ")) from None
-        keys = self.index.keys(example) if verdict.keep else {}
+        discarded = example.status == "below_threshold" and not self.config.quality_filters.keep_below_threshold
+        keys = {} if discarded else self.index.keys(example)
         return Prepared(example, verdict, keys, counts, notes, wanted)
 
     def _scrub_fields(
@@ -282,19 +296,20 @@ class Pipeline:
             return result.text
         return json.dumps(self.scrubber.scrub_value(value, counts, names), ensure_ascii=False)
 
-    def _match(self, keys: dict[str, Any]) -> tuple[Match, float] | None:
-        """The stored example these keys duplicate, with its quality score (None: no duplicate,
-        or only an index entry of an example deleted meanwhile)."""
+    def _match(self, keys: dict[str, Any]) -> tuple[Match, dict[str, Any]] | None:
+        """The stored example these keys duplicate, with its document (None: no duplicate, or
+        only an index entry of an example deleted meanwhile)."""
         match = self.index.find(keys) if keys else None
         if match is None or match.id not in self.store:
             return None
-        return match, float(self.store.get_doc(match.id).get("quality_score", 0))
+        return match, self.store.get_doc(match.id)
 
-    def would_be_duplicate(self, prepared: Prepared) -> bool:
+    def would_be_duplicate(self, prepared: Prepared, approved: bool = False) -> bool:
         """Read-only: would commit() reject this as a duplicate right now? (Asked before elicitation.)"""
         self.store.refresh()
         found = self._match(prepared.keys)
-        return found is not None and not replaces(*found, prepared.verdict.score)
+        approved = approved or prepared.example.metadata.human_approved
+        return found is not None and not replaces(*found, prepared.verdict.score, approved)
 
     # -- stage 5: dedup check and store, under the lock -------------------------------------------
     def commit(self, prepared: Prepared, approved: bool | None = None) -> CollectResult:
@@ -314,10 +329,9 @@ class Pipeline:
             ex.status = "accepted"
             ex.metadata.human_approved = True
         with self.store.transaction():
-            if not verdict.keep:
-                reason = verdict.reason or "below_min_quality"
-                self.store.bump(f"rejected:{reason}")
-                result.reasons.append(reason)
+            if not verdict.keep and not prepared.keys:  # retention off: the seed's discard
+                result.reasons.append(verdict.reason or "below_min_quality")
+                self.store.bump(f"rejected:{result.reasons[-1]}")
                 result.message = (
                     f"rejected: quality {verdict.score:g} is below min_quality_score "
                     f"{self.config.quality_filters.min_quality_score:g}"
@@ -327,10 +341,11 @@ class Pipeline:
             replaced: str | None = None
             similarity: float | None = None
             if found is not None:
-                match, stored_score = found
+                match, stored = found
+                stored_score = float(stored.get("quality_score", 0))
                 similarity = round(match.similarity, 3)
                 reason = "duplicate" if match.kind == "exact" else "near_duplicate"
-                if replaces(match, stored_score, verdict.score):
+                if replaces(match, stored, verdict.score, ex.metadata.human_approved):
                     replaced = match.id
                 else:
                     self.store.bump(f"rejected:{reason}")
@@ -338,10 +353,13 @@ class Pipeline:
                     result.reasons.append(reason)
                     result.duplicate_of = match.id
                     result.similarity = similarity
+                    why = (
+                        "a person judged it" if judged(stored) and match.kind != "exact"
+                        else f"it has quality {stored_score:g} >= {verdict.score:g}"
+                    )
                     result.message = (
                         f"not stored: {'an exact' if reason == 'duplicate' else 'a near'} duplicate of "
-                        f"{match.id} (similarity {match.similarity:.2f}), which has quality "
-                        f"{stored_score:g} >= {verdict.score:g}"
+                        f"{match.id} (similarity {match.similarity:.2f}), which is kept: {why}"
                     )
                     return result
             ex.id = self._assign_id(prepared, result)
@@ -353,7 +371,10 @@ class Pipeline:
             else:
                 self.store.insert(ex, prepared.keys)
         result.id = ex.id
+        assert ex.status != "superseded"  # only an example already stored becomes superseded
         result.status = ex.status
+        if not verdict.keep:
+            result.reasons.append(verdict.reason or "below_min_quality")
         if ex.status == "pending":
             result.reasons.append("pending_approval")
         result.message = self._message(result)
@@ -372,8 +393,11 @@ class Pipeline:
         parts = [f"stored {result.id} as {result.status} (quality {result.quality_score:g})"]
         if result.status == "pending":
             parts.append("it waits for human approval: `finetune approve` or the finetune_review tool")
+        if result.status == "below_threshold":
+            parts.append("it is kept but not exported: approve it, or lower min_quality_score and run "
+                         "`finetune rescore`")
         if result.replaced:
-            parts.append(f"it replaced the lower-quality near-duplicate {result.replaced}")
+            parts.append(f"it replaced the near-duplicate {result.replaced}, kept as superseded")
         if result.redactions:
             parts.append("redacted " + ", ".join(f"{n} {t}" for t, n in sorted(result.redactions.items())))
         return "; ".join(parts)
@@ -392,7 +416,7 @@ def index_for(store: Store, settings: DedupSettings, live: Deduper | None = None
         return live
     index = make_index(settings)
     stored = store.all_keys()
-    for example_id in store.ids():
+    for example_id in _indexed(store):
         keys = stored.get(example_id)
         if keys is not None:
             index.add(example_id, dict(keys))
@@ -400,3 +424,8 @@ def index_for(store: Store, settings: DedupSettings, live: Deduper | None = None
             index.remove(example_id)
             index.add(example_id, index.keys(store.get(example_id)))
     return index
+
+
+def _indexed(store: Store) -> list[str]:
+    """Ids the dedup index holds: every stored example but the superseded ones."""
+    return [str(d["id"]) for d in store.docs() if d.get("status") != "superseded"]

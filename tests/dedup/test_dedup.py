@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import evaluate  # noqa: E402
 
+from finetune_collection import curate  # noqa: E402
 from finetune_collection.config import Config, DedupSettings  # noqa: E402
 from finetune_collection.curate import recheck  # noqa: E402
 from finetune_collection.dedup.clusters import components  # noqa: E402
@@ -125,26 +126,51 @@ def test_keys_are_compact_json_and_record_how_they_were_made() -> None:
 
 
 # -- keep-the-best policy through the pipeline -------------------------------------------------------
-def test_higher_quality_newcomer_replaces_the_stored_near_duplicate(pipeline: Pipeline, store: Store) -> None:
+def unjudged(example: dict[str, Any], quality: float) -> dict[str, Any]:
+    """Scored, but no person has approved it (it waits as pending)."""
+    out = approved(example, quality)
+    out["metadata"] = {**out.get("metadata", {}), "human_approved": False}
+    return out
+
+
+def test_higher_quality_newcomer_supersedes_the_stored_near_duplicate(pipeline: Pipeline, store: Store) -> None:
     a, b = pair("renamed_identifiers", 2)
-    old = pipeline.collect(approved(a, 0.92))
-    new = pipeline.collect(approved(b, 0.97))
-    assert new.status == "accepted" and new.replaced == old.id
+    old = pipeline.collect(unjudged(a, 0.92))
+    new = pipeline.collect(unjudged(b, 0.97))
+    assert new.status == "pending" and new.replaced == old.id
     assert "replaced_lower_quality" in new.reasons and new.similarity is not None
-    assert f"replaced the lower-quality near-duplicate {old.id}" in new.message
-    assert old.id not in store and new.id in store
+    assert f"replaced the near-duplicate {old.id}, kept as superseded" in new.message
+    kept = store.get_doc(old.id or "")  # superseded, not gone
+    assert kept["status"] == "superseded" and kept["superseded_by"] == new.id
     assert old.id not in pipeline.index and new.id in pipeline.index
 
 
 @pytest.mark.parametrize("quality", [0.95, 0.93])
 def test_equal_or_lower_quality_newcomer_is_rejected(pipeline: Pipeline, store: Store, quality: float) -> None:
     a, b = pair("sentence_edit", 4)
-    old = pipeline.collect(approved(a, 0.95))
-    new = pipeline.collect(approved(b, quality))
+    old = pipeline.collect(unjudged(a, 0.95))
+    new = pipeline.collect(unjudged(b, quality))
     assert new.status == "duplicate" and new.id is None
     assert new.reasons == ["near_duplicate"] and new.duplicate_of == old.id
     assert f"a near duplicate of {old.id}" in new.message and ">= " in new.message
     assert len(store) == 1
+
+
+def test_a_person_approved_example_is_never_replaced_by_a_score(pipeline: Pipeline, store: Store) -> None:
+    a, b = pair("renamed_identifiers", 2)
+    old = pipeline.collect(approved(a, 0.92))
+    new = pipeline.collect(unjudged(b, 0.99))
+    assert new.status == "duplicate" and new.duplicate_of == old.id
+    assert "a person judged it" in new.message
+    assert store.get_doc(old.id or "")["status"] == "accepted"
+
+
+def test_a_person_approved_newcomer_supersedes_an_unjudged_one(pipeline: Pipeline, store: Store) -> None:
+    a, b = pair("renamed_identifiers", 2)
+    old = pipeline.collect(unjudged(a, 0.97))
+    new = pipeline.collect(approved(b, 0.92))
+    assert new.status == "accepted" and new.replaced == old.id
+    assert store.get_doc(old.id or "")["status"] == "superseded"
 
 
 # -- the persisted index ---------------------------------------------------------------------------
@@ -156,7 +182,7 @@ def test_another_store_instance_sees_the_index_and_follows_deletes_and_replaces(
     a, b = pair("small_edit", 7)
     c, d = pair("real_revision", 1)
     kept = writer.collect(approved(a))
-    gone = writer.collect(approved(c, 0.91))
+    gone = writer.collect(unjudged(c, 0.91))
 
     second = Store(finetune_home, config)  # another process opening the same folder
     reader = Pipeline(second, config)
@@ -214,7 +240,8 @@ def _seed_cluster(pipeline: Pipeline) -> dict[str, str]:
     ids = {}
     store = pipeline.store
     # Collected with near-duplicate detection off, as a store filled before this feature was.
-    loose = Config.model_validate({"dedup": {"near": False}})
+    # No person judged them (accepted without approval), so the re-check may supersede them.
+    loose = Config.model_validate({"dedup": {"near": False}, "quality_filters": {"min_human_approval": False}})
     loose_pipe = Pipeline(Store(store.home, loose), loose)
     for name, ex, q, when in [
         ("a", a, 0.95, "2024-01-01T00:00:00Z"),
@@ -222,7 +249,7 @@ def _seed_cluster(pipeline: Pipeline) -> dict[str, str]:
         ("c", c, 0.99, "2024-01-03T00:00:00Z"),
         ("lone", lone, 0.95, "2024-01-04T00:00:00Z"),
     ]:
-        result = loose_pipe.collect(approved(ex, q, when))
+        result = loose_pipe.collect({**unjudged(ex, q), "created_at": when})
         assert result.status == "accepted", result.message
         ids[name] = str(result.id)
     store.refresh()
@@ -247,10 +274,19 @@ def test_recheck_reports_before_it_acts_and_keeps_the_best(pipeline: Pipeline, s
 
     done = recheck(pipeline, store.config, apply=True)
     assert done.applied and sorted(done.remove) == sorted(losers)
-    assert {d["id"] for d in store.docs()} == {ids["c"], ids["lone"]}
+    assert {d["id"] for d in store.docs() if d["status"] != "superseded"} == {ids["c"], ids["lone"]}
+    assert {store.get_doc(i)["superseded_by"] for i in losers} == {ids["c"]}  # kept, linked
     reopened = Pipeline(Store(store.home, store.config), store.config).index
     assert isinstance(reopened, NearDeduper) and set(reopened.ids()) == {ids["c"], ids["lone"]}
     assert recheck(pipeline, store.config).clusters == []
+
+
+def test_recheck_never_drops_an_example_a_person_approved(pipeline: Pipeline, store: Store) -> None:
+    ids = _seed_cluster(pipeline)
+    curate.review(store, [ids["a"]], "approve")
+    report = recheck(pipeline, store.config, apply=True)
+    assert report.remove == [ids["b"]]
+    assert store.get_doc(ids["a"])["status"] == "accepted"
 
 
 def test_recheck_tie_keeps_the_oldest_and_a_stricter_threshold_finds_less(pipeline: Pipeline, store: Store) -> None:
@@ -278,13 +314,14 @@ def test_cli_dedup_prints_the_clusters_before_it_applies(pipeline: Pipeline, sto
     dry = CliRunner().invoke(cli, ["dedup"])
     assert dry.exit_code == 0, dry.output
     assert "cluster of 3:" in dry.stdout and f"keep {ids['c']}" in dry.stdout
-    assert "would remove 2 of 4 example(s) in 1 cluster(s); add --apply" in dry.stdout
+    assert "would supersede 2 of 4 example(s) in 1 cluster(s); add --apply" in dry.stdout
     assert len(Store(store.home, store.config)) == 4
     done = CliRunner().invoke(cli, ["dedup", "--apply", "--json"])
     assert done.exit_code == 0, done.output
     report = json.loads(done.stdout)
     assert report["applied"] and sorted(report["remove"]) == sorted([ids["a"], ids["b"]])
-    assert len(Store(store.home, store.config)) == 2
+    statuses = {d["id"]: d["status"] for d in Store(store.home, store.config).docs()}
+    assert [statuses[ids[k]] for k in "ab"] == ["superseded", "superseded"] and len(statuses) == 4
     bad = CliRunner().invoke(cli, ["dedup", "--threshold", "1.5"])
     assert bad.exit_code == 2 and "--threshold" in bad.output
 

@@ -72,7 +72,7 @@ async def drive_server(home: Path, first: int, outcomes: list[dict[str, Any]]) -
 
 async def run_import(home: Path, numbers: list[int], outcomes: list[dict[str, Any]]) -> None:
     lines = "".join(json.dumps(distinct(n)) + "\n" for n in numbers)
-    lines += json.dumps(example(1, quality_score=0.1)) + "\n"  # a rejection the counters must show
+    lines += json.dumps(example(1, quality_score=0.1, metadata={})) + "\n"  # kept as below_threshold, once
     result = await anyio.run_process([*finetune_cmd(), "import", "--json", "-"], input=lines.encode(),
                                      env={**os.environ, **child_env(home)}, check=False)
     assert result.returncode == 0, result.stderr.decode()[-2000:]
@@ -121,10 +121,12 @@ async def test_three_servers_two_imports_and_readers(finetune_home: Path) -> Non
     assert reads, "the reader never ran"
 
     outcomes = server_out + import_out
-    stored = [o["id"] for o in outcomes if o["status"] in ("accepted", "pending")]
+    stored = [o["id"] for o in outcomes if o["status"] in ("accepted", "pending", "below_threshold")]
     assert len(stored) == len(set(stored)), "an id was handed out twice"
-    # Each shared example was sent three times (a server, two imports): stored exactly once.
-    assert len(stored) == 3 * PER_SERVER + 2 * PER_IMPORT
+    # Each shared example was sent three times (a server, two imports): stored exactly once; the
+    # low-scored line of both imports is kept once as below_threshold.
+    assert len(stored) == 3 * PER_SERVER + 2 * PER_IMPORT + 1
+    assert sum(o["status"] == "below_threshold" for o in outcomes) == 1
     path = finetune_home / "examples.json"
     state: dict[str, Any] = {}
     for record in records(path):  # every line parses; replaying the log gives the final state
@@ -141,7 +143,7 @@ async def test_three_servers_two_imports_and_readers(finetune_home: Path) -> Non
     assert counters.get("rejected:duplicate", 0) + counters.get("rejected:near_duplicate", 0) == (
         told["duplicate"] + told["near_duplicate"]
     )
-    assert counters.get("rejected:below_min_quality", 0) == told["below_min_quality"] == 2
+    assert counters.get("rejected:below_min_quality", 0) == told["below_min_quality"] == 0
     stats = compute(store)
     assert stats.total == len(stored)
     assert sum(stats.rejections.values()) == sum(told[r] for r in ("duplicate", "near_duplicate", "below_min_quality"))

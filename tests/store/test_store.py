@@ -187,6 +187,7 @@ def test_a_hand_edited_counter_counts_as_zero(pipeline: Pipeline, store: Store, 
         f.write(b'{"op":"put","t":"counters","id":"rejected:below_min_quality","doc":{"n":' + value.encode() + b"}}\n")
     reopened = Store(store.home, Config())
     assert reopened.counter_values() == {"rejected:below_min_quality": 0}
-    result = Pipeline(reopened, Config()).collect(example(1, quality_score=0.1))
+    discard = Config.model_validate({"quality_filters": {"keep_below_threshold": False}})
+    result = Pipeline(reopened, discard).collect(example(1, quality_score=0.1, metadata={}))
     assert result.status == "rejected"
     assert Store(store.home, Config()).counter_values() == {"rejected:below_min_quality": 1}

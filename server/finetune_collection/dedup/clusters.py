@@ -2,9 +2,10 @@
 
 Keep the best: the highest quality score; on a tie the oldest, since it was kept first. At
 collect time the newcomer is the newest, so it replaces a stored near duplicate only when its
-score is strictly higher, and never an exact duplicate. Clusters are transitive, but an
-example is only dropped when it is itself a duplicate of a kept one: a chain A~B~C where C is
-not close to A keeps C.
+score is strictly higher (or a person approved it), never an exact duplicate, and never an
+example a person has judged: people outrank scores. A replaced example is kept as `superseded`.
+Clusters are transitive, but an example is only dropped when it is itself a duplicate of a kept
+one: a chain A~B~C where C is not close to A keeps C.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from ..model import created_at
+from ..model import created_at, judged
 from .exact import Deduper, Match
 from .near import NearDeduper
 
@@ -26,9 +27,12 @@ def rank(quality_score: float, created: datetime | None, example_id: str) -> tup
     return (-quality_score, created or datetime.max.replace(tzinfo=timezone.utc), example_id)
 
 
-def replaces(match: Match, stored_score: float, new_score: float) -> bool:
-    """May a newcomer with `new_score` replace the stored example it matched?"""
-    return match.kind != "exact" and new_score > stored_score
+def replaces(match: Match, stored: dict[str, Any], new_score: float, new_approved: bool) -> bool:
+    """May a newcomer replace the stored example it matched? Never an exact copy, never one a
+    person has judged; otherwise a person's approval or a strictly higher score wins."""
+    if match.kind == "exact" or judged(stored):
+        return False
+    return new_approved or new_score > float(stored.get("quality_score", 0))
 
 
 def components(deduper: Deduper) -> list[list[str]]:
@@ -80,7 +84,7 @@ class RecheckReport(BaseModel):
     threshold: float
     examples: int
     clusters: list[RecheckCluster]
-    remove: list[str] = Field(description="ids removed (applied) or that would be removed")
+    remove: list[str] = Field(description="ids superseded (applied) or that would be: kept, never exported")
     applied: bool
 
 
@@ -91,8 +95,12 @@ def _similar(deduper: Deduper, a: str, b: str) -> float | None:
     return deduper.similarity(a, b) if isinstance(deduper, NearDeduper) else None
 
 
-def decide(deduper: Deduper, group: list[str], docs: dict[str, dict[str, Any]]) -> RecheckCluster:
-    """Which members of one cluster to keep, best first, each with the reason."""
+def decide(
+    deduper: Deduper, group: list[str], docs: dict[str, dict[str, Any]], people_first: bool = True
+) -> RecheckCluster:
+    """Which members of one cluster to keep, best first, each with the reason. `people_first`:
+    an example a person judged is always kept (False for a view that deletes nothing, such as
+    `export --dedup`)."""
 
     def quality(i: str) -> float:
         return float(docs[i].get("quality_score", 0))
@@ -118,6 +126,13 @@ def decide(deduper: Deduper, group: list[str], docs: dict[str, dict[str, Any]]) 
             if quality(k) > quality(i)
             else f"equal quality ({quality(k):g}); {k} is older"
         )
+        if people_first and judged(docs[i]):  # a person decided on it: reported, never dropped
+            kept.append(i)
+            members.append(RecheckMember(
+                id=i, quality_score=quality(i), created_at=created, keep=True, duplicate_of=k,
+                similarity=round(similarity, 3), reason=f"near duplicate of {k}, kept: a person judged it",
+            ))
+            continue
         members.append(
             RecheckMember(
                 id=i,
@@ -132,7 +147,9 @@ def decide(deduper: Deduper, group: list[str], docs: dict[str, dict[str, Any]]) 
     return RecheckCluster(ids=order, kept=kept, members=members)
 
 
-def resolve(index: Deduper, docs: dict[str, dict[str, Any]]) -> tuple[list[RecheckCluster], list[str]]:
+def resolve(
+    index: Deduper, docs: dict[str, dict[str, Any]], people_first: bool = True
+) -> tuple[list[RecheckCluster], list[str]]:
     """Every cluster among `docs` (id → stored document) with its decision, and the ids to drop."""
     found: list[RecheckCluster] = []
     remove: list[str] = []
@@ -140,7 +157,7 @@ def resolve(index: Deduper, docs: dict[str, dict[str, Any]]) -> tuple[list[Reche
         group = [i for i in group if i in docs]
         if len(group) < 2:
             continue
-        cluster = decide(index, group, docs)
+        cluster = decide(index, group, docs, people_first)
         found.append(cluster)
         remove.extend(m.id for m in cluster.members if not m.keep)
     return found, remove

@@ -160,7 +160,9 @@ def export(
 def _dedup_losers(store: Store, config: Config, live: Deduper | None) -> set[str]:
     """Ids a dedup re-check would remove (the keep-the-best policy of dedup/clusters.py)."""
     store.refresh()
-    return set(resolve(index_for(store, config.dedup, live), {str(d["id"]): d for d in store.docs()})[1])
+    # A view that deletes nothing: the user asked for one example per cluster, approved or not.
+    docs = {str(d["id"]): d for d in store.docs()}
+    return set(resolve(index_for(store, config.dedup, live), docs, people_first=False)[1])
 
 
 def _assign(task_of: dict[str, str], found: list[list[str]], fraction: float, seed: int) -> set[str]:

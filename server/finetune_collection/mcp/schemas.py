@@ -75,7 +75,7 @@ class Approval(BaseModel):
 class ReviewResult(BaseModel):
     id: str
     action: Literal["approve", "reject", "delete"]
-    status: Literal["accepted", "pending", "rejected", "deleted"]
+    status: Literal["accepted", "pending", "rejected", "below_threshold", "superseded", "deleted"]
     message: str
 
 

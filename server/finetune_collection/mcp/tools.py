@@ -105,11 +105,12 @@ async def collect_example(
     Call when the user says "collect example", "save for training" or similar. Give the exchange
     as `input` {system, user, context} + `output` {assistant}, or as `messages` (+ `tools`) for
     multi-turn or tool-use work. The example is scored (quality_score, else quality, else computed
-    from `signals`; negative signals lower it), rejected below the minimum (0.9 by default),
-    scrubbed of secrets and personal data, checked for duplicates, and stored: `accepted`, or
-    `pending` until a human approves (the user may be asked directly). Returns id, status
-    (accepted|pending|rejected|duplicate), quality_score, reasons, redactions by type and
-    duplicate_of. The result never contains the example's text.
+    from `signals`: 0.7 + 0.1 per positive signal, minus 0.2 per negative one, so two honest
+    positive signals reach the 0.9 default), scrubbed of secrets and personal data, checked for
+    duplicates, and stored: `accepted`; `pending` until a human approves (the user may be asked
+    directly); or `below_threshold` (kept, not exported unless a person approves it). Returns id,
+    status (accepted|pending|below_threshold|rejected|duplicate), quality_score, reasons,
+    redactions by type and duplicate_of. The result never contains the example's text.
     """
     state = state_of(ctx)
     approved: bool | None = None

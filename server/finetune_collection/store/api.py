@@ -122,12 +122,7 @@ class Store:
 
     # -- writes (callers hold `transaction()`) ----------------------------------------------------
     def insert(self, example: Example, keys: dict[str, Any]) -> None:
-        self.storage.append(
-            [
-                {"op": "put", "t": "examples", "id": example.id, "doc": example.to_doc()},
-                {"op": "put", "t": "dedup", "id": example.id, "doc": keys},
-            ]
-        )
+        self.storage.append(self._put(example, keys))
 
     def put(self, example: Example) -> None:
         self.put_many([example])
@@ -154,15 +149,26 @@ class Store:
         self.storage.compact_on_release()
 
     def replace(self, old_id: str, example: Example, keys: dict[str, Any]) -> None:
-        """Swap an example for a better near-duplicate, in one durable append."""
-        self.storage.append(
-            [
-                {"op": "del", "t": "examples", "id": old_id},
-                {"op": "del", "t": "dedup", "id": old_id},
-                {"op": "put", "t": "examples", "id": example.id, "doc": example.to_doc()},
-                {"op": "put", "t": "dedup", "id": example.id, "doc": keys},
-            ]
-        )
+        """Store `example` in place of a near-duplicate, in one durable append: the old one is
+        kept as `superseded` (linked to its replacement) and leaves the dedup index."""
+        self.storage.append([*self._superseded(old_id, example.id), *self._put(example, keys)])
+
+    def supersede(self, old_ids: list[str], by: dict[str, str]) -> None:
+        """Mark examples superseded by others (`by[old] = kept id`), in one durable append."""
+        records = [r for old in old_ids for r in self._superseded(old, by[old])]
+        if records:
+            self.storage.append(records)
+
+    def _superseded(self, old_id: str, by: str) -> list[dict[str, Any]]:
+        doc = {**self.get_doc(old_id), "status": "superseded", "superseded_by": by}
+        return [{"op": "put", "t": "examples", "id": old_id, "doc": doc}, {"op": "del", "t": "dedup", "id": old_id}]
+
+    @staticmethod
+    def _put(example: Example, keys: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            {"op": "put", "t": "examples", "id": example.id, "doc": example.to_doc()},
+            {"op": "put", "t": "dedup", "id": example.id, "doc": keys},
+        ]
 
     def bump(self, counter: str, n: int = 1) -> None:
         current = _count(self.storage.table("counters").get(counter, {}))
