@@ -1,9 +1,9 @@
 """Every import points down the pipeline, and no module imports one that imports it back.
 
-    surfaces   cli, demo, mcp, review, __main__     (the ways in)
-    stages     export, curate, reports, capture      (what people do with the data)
+    surfaces   entry, cli, demo, mcp, review         (the ways in)
+    stages     export, curate, ingest, reports       (what people do with the data)
     core       pipeline                              (collect = prepare + commit)
-    parts      scrub, dedup, store, quality          (each knows nothing of the others)
+    parts      scrub, dedup, store, quality, capture (each knows nothing of the others)
     base       model, config, tokens, errors
 
 A module may import its own unit (package) and any unit on a lower rank, never upward or
@@ -22,11 +22,11 @@ RANK = {
     "model": 1, "config": 1, "tokens": 1,
     "quality": 2, "scrub": 2, "dedup": 2, "store": 2, "capture": 2,
     "pipeline": 3,
-    "curate": 4, "export": 4,
+    "curate": 4, "export": 4, "ingest": 4,
     "reports": 5,  # stats show export readiness
     "review": 6,
     "mcp": 7,  # registers the review app
-    "demo": 8, "cli": 9, "__main__": 9,
+    "demo": 8, "cli": 9, "__main__": 9, "entry": 10,
 }
 
 

@@ -9,8 +9,7 @@ prompt by a Claude Code hook) must not pay for pydantic and the pipeline.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # not from `typing`: the hook's no-op path loads this file on every prompt
 
 __version__ = "0.1.0"
 
@@ -54,6 +53,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from .config import Config
     from .config import load as load_config
     from .errors import (
@@ -76,6 +77,8 @@ def __getattr__(name: str) -> Any:
         module, attr = _EXPORTS[name]
     except KeyError:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    import importlib
+
     value = getattr(importlib.import_module(f".{module}", __name__), attr)
     globals()[name] = value
     return value

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import anyio
+import pytest
 from mcp.server.context import ServerRequestContext
 from mcp.server.mcpserver import Context
 
@@ -53,3 +55,32 @@ def test_stats_and_review_called_directly(finetune_home: Path, config: Config) -
     review, stats = anyio.run(main)
     assert review.status == "rejected"
     assert stats.total == 1 and stats.by_status == {"rejected": 1}
+
+
+def test_collect_example_from_transcript_takes_the_exchange_verbatim(
+    finetune_home: Path, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from finetune_collection.capture.locate import project_slug
+    from transcript_helpers import SECRET, transcript
+
+    project = tmp_path / "proj"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("CLAUDE_CONFIG_DIR", str(tmp_path / "claude"))
+    folder = tmp_path / "claude" / "projects" / project_slug(str(project))
+    folder.mkdir(parents=True)
+    transcript(folder / "5e551011-0000-4000-8000-00000000beef.jsonl")
+    ctx = _context(finetune_home, config)
+
+    async def main() -> Any:
+        with anyio.fail_after(30):
+            return await tools.collect_example(
+                ctx, None, None, from_transcript=True, task_type="debugging",
+                signals=["tests_passed", "user_accepted"], metadata={"human_approved": True},
+            )
+
+    result = anyio.run(main)
+    assert result.status == "accepted" and result.redactions.get("api_key") == 1
+    doc = Store(finetune_home, config).get_doc(result.id or "")
+    assert doc["task_type"] == "debugging" and doc["messages"][0]["content"].startswith("Check which key")
+    assert SECRET not in json.dumps(doc)

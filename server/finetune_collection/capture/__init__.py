@@ -12,8 +12,9 @@ and the hook's no-op path must not pay for the importers.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+TYPE_CHECKING = False  # not from `typing`: the hook's no-op path loads this file on every prompt
+if TYPE_CHECKING:
+    from typing import Any
 
 _EXPORTS = {
     "CaptureOptions": "result",
@@ -40,4 +41,6 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
     return getattr(importlib.import_module(f".{module}", __name__), name)

@@ -54,13 +54,13 @@ def _arguments(
 # -- collect_example ----------------------------------------------------------------------------
 async def prepare_to_ask(
     ctx: Context, task_type: str | None, input: Any, output: Any, messages: Any, tools: Any,
-    quality_score: Any, quality: Any, signals: Any, metadata: Any, id: Any,
+    quality_score: Any, quality: Any, signals: Any, metadata: Any, id: Any, from_transcript: Any = False,
 ) -> Prepared | None:
     """The prepared example, when the client can be asked to approve it (else None: the tool
     body prepares and commits in one worker-thread call). The SDK runs a resolver once per
     call, so the approval question and the commit share this one preparation."""
     caps = ctx.client_capabilities
-    if caps is None or caps.elicitation is None:
+    if caps is None or caps.elicitation is None or from_transcript is True:
         return None
     state = state_of(ctx)
     args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id)
@@ -99,12 +99,17 @@ async def collect_example(
     signals: Annotated[Loose, schema(SIGNALS_SCHEMA)] = None,
     metadata: Annotated[Loose, schema(METADATA_SCHEMA)] = None,
     id: Annotated[Loose, schema({"type": "string", "description": "optional id to keep"})] = None,
+    from_transcript: Annotated[Loose, schema({
+        "type": "boolean", "description": "take the last completed exchange verbatim from this project's "
+        "Claude Code transcript instead of input/output/messages (Claude Code only)"})] = False,
 ) -> CollectResult:
     """Save one successful exchange as a fine-tuning example.
 
-    Call when the user says "collect example", "save for training" or similar. Give the exchange
-    as `input` {system, user, context} + `output` {assistant}, or as `messages` (+ `tools`) for
-    multi-turn or tool-use work. The example is scored (quality_score, else quality, else computed
+    Call when the user says "collect example", "save for training" or similar. In Claude Code, pass
+    `from_transcript: true` (with task_type, signals, …) and nothing else: the last completed
+    exchange is taken verbatim from the session transcript. Elsewhere give the exchange as `input`
+    {system, user, context} + `output` {assistant}, or as `messages` (+ `tools`) for multi-turn or
+    tool-use work. The example is scored (quality_score, else quality, else computed
     from `signals`: 0.7 + 0.1 per positive signal, minus 0.2 per negative one, so two honest
     positive signals reach the 0.9 default), scrubbed of secrets and personal data, checked for
     duplicates, and stored: `accepted`; `pending` until a human approves (the user may be asked
@@ -120,8 +125,27 @@ async def collect_example(
         approved = False  # declined: the user said no, so nothing is stored
     if prepared is not None:
         return await state.run(state.core.commit, prepared, approved)
+    if from_transcript is True:
+        return await state.run(_from_transcript, state.core, task_type, quality_score, quality, signals, metadata)
     args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id)
     return await state.run(state.core.collect, args, approved)
+
+
+def _from_transcript(
+    core: Any, task_type: Any, quality_score: Any, quality: Any, signals: Any, metadata: Any
+) -> CollectResult:
+    """The last exchange of the newest Claude Code session of the server's working folder
+    (Claude Code starts the server there), with the caller's task type, quality and signals."""
+    from ..capture import find_session
+    from ..ingest import Overrides, capture_last
+
+    quality_fields = {"quality_score": quality_score} if quality_score is not None else (
+        {"quality": quality} if quality is not None else {})
+    overrides = Overrides(quality_fields, task_type if isinstance(task_type, str) else None,
+                          signals if isinstance(signals, list) else [],
+                          isinstance(metadata, dict) and metadata.get("human_approved") is True)
+    session = find_session(None, cwd=str(Path.cwd()))
+    return capture_last(core, session, "claude-code", overrides)
 
 
 # -- finetune_stats -----------------------------------------------------------------------------
