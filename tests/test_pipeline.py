@@ -180,7 +180,7 @@ def test_multi_turn_tool_use_example(pipeline: Pipeline) -> None:
         ({"messages": [{"role": "user", "content": "hi"}]}, "assistant"),
         ({"messages": [{"role": "user", "content": "a"}, {"role": "tool", "content": "b"}]}, "tool_call_id"),
         ({"input": {"user": "a"}, "output": {"assistant": "b"}, "quality_score": 1.5}, "quality_score"),
-        ({"input": {"user": "a"}, "output": {"assistant": "b"}, "surprise": 1}, "surprise"),
+        ({"input": {"user": "a"}, "output": {"assistant": "b"}, "surprise": 1}, "(unknown key): Extra inputs"),
         ({}, "input + output, or messages"),
     ],
 )
@@ -188,6 +188,40 @@ def test_bad_examples_name_the_problem(pipeline: Pipeline, data: dict[str, Any],
     with pytest.raises(InvalidExample) as err:
         pipeline.collect(data)
     assert fragment in str(err.value)
+
+
+@pytest.mark.parametrize("where", ["top", "input", "metadata_tool_call"])
+def test_an_unknown_key_is_named_by_position_never_by_its_text(pipeline: Pipeline, where: str) -> None:
+    token = "sk-proj-" + "Qw3rTy9uIo" * 4
+    data: dict[str, Any] = {"input": {"user": "a"}, "output": {"assistant": "b"}}
+    if where == "top":
+        data[token] = 1
+    elif where == "input":
+        data["input"][token] = "x"
+    else:
+        data = {"messages": [{"role": "user", "content": "a"},
+                             {"role": "assistant", "tool_calls": [{"id": "c1", "function": {"name": "f", "arguments": "{}",
+                                                                                          token: 1}}]},
+                             {"role": "tool", "tool_call_id": token, "content": "r"}]}
+    with pytest.raises(InvalidExample) as err:
+        pipeline.collect(data)
+    assert token not in str(err.value) and "Qw3rTy9uIo" not in str(err.value)
+
+
+def test_ids_and_tool_names_are_scrubbed_like_text(pipeline: Pipeline) -> None:
+    token = "sk-proj-" + "Qw3rTy9uIo" * 4
+    result = pipeline.collect({
+        "id": token, "quality_score": 0.95, "metadata": {"human_approved": True},
+        "messages": [{"role": "user", "content": "run it"},
+                     {"role": "assistant", "tool_calls": [{"id": f"call_{token}", "function": {"name": token,
+                                                                                               "arguments": "{}"}}]},
+                     {"role": "tool", "tool_call_id": f"call_{token}", "content": "ok"},
+                     {"role": "assistant", "content": "done"}]})
+    assert result.status == "accepted" and result.id != token and "id_invalid" in result.reasons
+    raw = pipeline.store.path.read_text(encoding="utf-8")
+    assert "Qw3rTy9uIo" not in raw
+    doc = pipeline.store.get_doc(result.id or "")
+    assert doc["messages"][1]["tool_calls"][0]["id"] == doc["messages"][2]["tool_call_id"]  # still paired
 
 
 def test_errors_never_echo_the_example_text(pipeline: Pipeline) -> None:

@@ -9,6 +9,7 @@ so no stage needs to know which shape the caller used.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any, Literal
 
@@ -183,7 +184,7 @@ def _check_messages(messages: list[Message]) -> None:
         for call in m.tool_calls or []:
             open_calls.add(call.id)
         if m.role == "tool" and m.tool_call_id not in open_calls:
-            raise ValueError(f"tool message answers unknown tool_call_id {m.tool_call_id!r}")
+            raise ValueError("a tool message's tool_call_id matches no earlier assistant tool_calls[].id")
 
 
 _HEAD = ("id", "created_at", "task_type", "quality_score", "status")
@@ -288,11 +289,33 @@ def _iso(value: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def describe_validation_error(err: ValidationError, prefix: str = "") -> str:
-    """One line per field, naming the field and the rule, never echoing the input value."""
+def describe_validation_error(err: ValidationError, prefix: str = "", known: Iterable[str] = ()) -> str:
+    """One line per field, naming the field and the rule, never echoing the input value.
+
+    A location is caller text too: an unknown key (`{"input": {"sk-proj-…": 1}}`) is named by its
+    position, never its name. Only our own field names and list indexes are shown.
+    """
+    names = _FIELD_NAMES | frozenset(known)
     lines = []
     for item in err.errors(include_input=False, include_url=False):
-        loc = ".".join(str(p) for p in item["loc"]) or "(example)"
+        loc = ".".join(_safe_part(p, names) for p in item["loc"]) or "(example)"
         msg = item["msg"].removeprefix("Value error, ")
         lines.append(f"{prefix}{loc}: {msg}")
     return "; ".join(lines)
+
+
+def _field_names() -> frozenset[str]:
+    names: set[str] = set()
+    for model in (ExampleIn, Example, Input, Output, Message, ToolCall, FunctionCall, Signal, Metadata):
+        names.update(model.model_fields)
+    # pydantic's own location labels for unions, literals and tagged shapes
+    return frozenset(names | {"function", "str", "list", "dict", "function-after", "function-before"})
+
+
+def _safe_part(part: int | str, names: frozenset[str]) -> str:
+    if isinstance(part, int) or part in names or part.startswith(("list[", "dict[", "function-")):
+        return str(part)
+    return "(unknown key)"
+
+
+_FIELD_NAMES = _field_names()

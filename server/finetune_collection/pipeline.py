@@ -205,8 +205,8 @@ class Pipeline:
         scrubbed = self._scrub_fields(raw, counts, names)
         notes: list[str] = []
         wanted = example_in.id
-        if wanted is not None and not ID_PATTERN.match(wanted):
-            notes.append("id_invalid")
+        if wanted is not None and (not ID_PATTERN.match(wanted) or self.scrubber.scrub_text(wanted).counts):
+            notes.append("id_invalid")  # an id the scrubber would change (a token pasted as id) is never kept
             wanted = None
         try:
             example = Example.model_validate(
@@ -270,13 +270,16 @@ class Pipeline:
         names: dict[tuple[str, str], str],
     ) -> dict[str, Any]:
         out: dict[str, Any] = dict(message)
-        for key in ("content", "name", "reasoning"):
+        # Ids and tool names are caller text too: a call id can carry a token. The same value
+        # scrubs to the same text, so a call and the tool message answering it still match.
+        for key in ("content", "name", "reasoning", "tool_call_id"):
             if key in message:
                 out[key] = text(message[key])
         if message.get("tool_calls"):
             out["tool_calls"] = [
-                {**call, "function": {**call["function"],
-                                      "arguments": self._scrub_arguments(call["function"]["arguments"], counts, names)}}
+                {**call, "id": text(call["id"]),
+                 "function": {"name": text(call["function"]["name"]),
+                              "arguments": self._scrub_arguments(call["function"]["arguments"], counts, names)}}
                 for call in message["tool_calls"]
             ]
         return out

@@ -64,7 +64,9 @@ class FinetuneServer(MCPServer):
             return await super().call_tool(name, arguments, context)
         except ToolError as err:
             if isinstance(err.__cause__, ValidationError):
-                problems = describe_validation_error(err.__cause__)
+                # The tool's own parameter names may be shown; any other key is the caller's.
+                params = [p for t in await self.list_tools() if t.name == name for p in t.input_schema["properties"]]
+                problems = describe_validation_error(err.__cause__, known=params)
                 raise ToolError(f"Error executing tool {name}: invalid arguments: {problems}") from err.__cause__
             raise
 

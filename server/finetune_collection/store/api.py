@@ -10,6 +10,7 @@ Three tables share one file (`$FINETUNE_HOME/examples.json`):
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -83,13 +84,13 @@ class Store:
     def get(self, example_id: str) -> Example:
         doc = self._docs().get(example_id)
         if doc is None:
-            raise NotFound(f"no example with id {example_id!r}; `finetune list` shows the stored ids")
+            raise NotFound(f"no example with id {shown_id(example_id)}; `finetune list` shows the stored ids")
         return self._parse(example_id, doc)
 
     def get_doc(self, example_id: str) -> dict[str, Any]:
         doc = self._docs().get(example_id)
         if doc is None:
-            raise NotFound(f"no example with id {example_id!r}; `finetune list` shows the stored ids")
+            raise NotFound(f"no example with id {shown_id(example_id)}; `finetune list` shows the stored ids")
         return doc
 
     def docs(self, status: Status | None = None) -> Iterator[dict[str, Any]]:
@@ -138,7 +139,7 @@ class Store:
     def remove_many(self, example_ids: list[str]) -> None:
         missing = [i for i in example_ids if i not in self._docs()]
         if missing:
-            raise NotFound(f"no example with id {missing[0]!r}; `finetune list` shows the stored ids")
+            raise NotFound(f"no example with id {shown_id(missing[0])}; `finetune list` shows the stored ids")
         if not example_ids:
             return
         self.storage.append(
@@ -179,3 +180,12 @@ def _count(doc: Any) -> int:
     """A counter's value; a hand-edited non-integer counts as 0 (it is only a statistic)."""
     n = doc.get("n", 0) if isinstance(doc, dict) else 0
     return n if isinstance(n, int) and not isinstance(n, bool) else 0
+
+
+_SHOWN_ID = re.compile(r"ex_[0-9a-f]{12}|[A-Za-z0-9][A-Za-z0-9_.-]{0,19}")
+
+
+def shown_id(example_id: str) -> str:
+    """An id as an error may show it: the store's own shape, or a short id-like name. Anything
+    longer is not repeated: a token pasted in place of an id must not come back."""
+    return repr(example_id) if _SHOWN_ID.fullmatch(example_id) else "(the one given: not an id this store uses)"
