@@ -26,7 +26,8 @@ from collections import Counter
 from pathlib import Path
 
 from finetune_collection.scrub.catalog import CATALOG
-from finetune_collection.scrub.engine import PatternTimeout, Rule, Scrubber
+from finetune_collection.scrub.engine import Scrubber
+from finetune_collection.scrub.rule import PatternTimeout, Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "pii" / "corpus.jsonl"

@@ -1,7 +1,8 @@
 """PII and secret scrubbing: `engine` applies rules, `catalog` holds the built-in rules as data."""
 
 from .detect import find_secrets
-from .engine import Finding, Located, PatternTimeout, Rule, Scrubber, ScrubResult, build_scrubber
+from .engine import Scrubber, build_scrubber
+from .rule import Finding, Located, PatternTimeout, Rule, ScrubResult
 
 __all__ = [
     "Finding",

@@ -60,7 +60,7 @@ from collections.abc import Callable
 
 from . import assign
 from . import validators as v
-from .engine import Rule
+from .rule import Rule
 
 _B = r"(?<![A-Za-z0-9_-])"  # token start: not inside a longer identifier or key
 _E = r"(?![A-Za-z0-9_-])"

@@ -18,9 +18,10 @@ from finetune_collection.errors import ConfigError
 from finetune_collection.scrub import build_scrubber
 from finetune_collection.scrub.catalog import CATALOG
 from finetune_collection.scrub.detect import find_secrets
-from finetune_collection.scrub.engine import PatternTimeout, Rule, Scrubber
+from finetune_collection.scrub.engine import Scrubber
+from finetune_collection.scrub.rule import PatternTimeout, Rule
 
-CORPUS = [json.loads(line) for line in (Path(__file__).parent / "pii" / "corpus.jsonl").read_text().splitlines()]
+CORPUS = [json.loads(line) for line in (Path(__file__).parents[1] / "pii" / "corpus.jsonl").read_text().splitlines()]
 POSITIVES = [r for r in CORPUS if "value" in r]
 NEGATIVES = [r for r in CORPUS if "value" not in r]
 

@@ -15,7 +15,7 @@ from finetune_collection.scrub import literals as literals_mod
 from finetune_collection.scrub.catalog import CATALOG
 from finetune_collection.scrub.engine import Scrubber
 
-CORPUS = [json.loads(line) for line in (Path(__file__).parent / "pii" / "corpus.jsonl").read_text().splitlines()]
+CORPUS = [json.loads(line) for line in (Path(__file__).parents[1] / "pii" / "corpus.jsonl").read_text().splitlines()]
 SECRETS = [str(r["value"]) for r in CORPUS if r.get("value")]
 ANCHORS = sorted({a for r in CATALOG for a in r.anchors})
 TOKEN = "ABCDEFabcdef0123456789xyzXYZ_-"
