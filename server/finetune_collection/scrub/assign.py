@@ -15,16 +15,16 @@ from typing import Any
 from .validators import code_reference, entropy, placeholder, random_token
 
 # The match starts AT the keyword (an engine anchor); the rest of the name sits in a lookbehind.
-_NAME = r"(?<=(?<![\w$.@-])(?P<pre>[\w$.@-]{0,40}))(?P<kw>(?i:%s))(?P<post>[\w$.-]{0,40}+)"
+_NAME = r"(?<=(?<![\w$.@-])(?P<pre>[\w$.@-]{0,40}))(?P<kw>(?i:%s))(?P<post>[\w$.-]{0,40}+(?:\[[0-9]{0,6}\])?)"
 _VALUE = r"""
 (?:
-   (?P<sep>["'\]]{0,2}[ \t]*(?::[ \t]*[A-Za-z_][\w.\[\]|, ]{0,40}?[ \t]*(?==))?
+   (?P<sep>["'\]]{0,2}[ \t]*(?::[ \t]*[A-Za-z_&*'][\w.\[\]|,<>&' ]{0,40}?[ \t]*(?==))?
           (?::=|=>|===?|!==?|\+?=|:)[ \t]*(?:!!?[A-Za-z]{1,20}[ \t]+)?
           |[ \t]+(?:is|was)[ \t]+(?:now[ \t]+|still[ \t]+)?(?=[^\s])|[ \t]+
           |["'][ \t]*(?:,|[ \t]value[ \t]*=)[ \t]*(?=["']))
    (?:[rbuRBUf@$]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,500})(?P=kq)
      |(?=[^\s"'`;,&|<>]{0,40}[(){}\[\]])(?<=(?:^|\n)[ \t]*(?:export[ \t]+)?[^\s=:]{1,80}[ \t]*(?::=|=|:)[ \t]*)
-        (?P<kl>)(?P<value>[^\s"'`;,&|<>][^\s"'`;,&|<>]{5,499}+)(?=[ \t]*(?:\r?\n|$))
+        (?P<kl>)(?P<value>[^\s"'`;,&|<>][^\s]{5,499}?)(?=[,;"'`]?[ \t]*(?:\r?\n|$))
      |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[])(?<!:))
  | >(?P<kx>)(?P<value>[^<\n]{1,200})</
 )
@@ -75,7 +75,10 @@ _STRONG_PAIRS = {
     ("app", "key"),
     ("license", "key"),
 }
-_WEAK_SEGS = {"token", "key", "auth", "apikeys", "keys"}
+_WEAK_SEGS = {"token", "key", "auth", "apikeys", "keys", "session", "sessionid", "sessid", "sid", "cookie"}
+# One-word names that end in a secret word: `identitytoken`, `clientsecret`, `secrete`.
+_SUFFIX_LEVEL = (("password", "password"), ("passwd", "password"), ("secret", "strong"), ("apikey", "strong"),
+                 ("token", "weak"), ("key", "weak"))
 # Names that hold ABOUT a secret, not the secret: `token_count`, `max_tokens`, `password_field`.
 _SKIP_LAST = set(
     "count counts len length size limit limits max min type types name names field fields file "
@@ -91,7 +94,7 @@ _SKIP_FIRST = set(
     "max min num n total count is has use show enable allow require reset forgot validate check "
     "verify get set on handle cache sort primary foreign partition hash dict map lookup row hot "
     "idempotency i18n translation cursor group routing object unique composite next page "
-    "pagination no disable sample".split()
+    "pagination no disable sample public publishable authenticity csrf xsrf".split()
 )
 _TYPE_WORDS = {
     "str",
@@ -125,6 +128,11 @@ def strength(name: str) -> str | None:
         return "strong"
     if any(s in _WEAK_SEGS for s in segs):
         return "weak"
+    if any(s.startswith("secret") for s in segs):
+        return "strong"
+    for suffix, level in _SUFFIX_LEVEL:
+        if segs[-1].endswith(suffix):
+            return level
     return None
 
 
@@ -141,7 +149,12 @@ def _names_a_secret(value: str) -> bool:
 
 
 # A YAML/Python block opener (`if not password: raise`), not a value.
-_CODE_WORDS = {"raise", "return", "pass", "continue", "break", "yield", "await", "print", "else", "try", "del"}
+_CODE_WORDS = {"raise", "return", "pass", "continue", "break", "yield", "await", "print", "else", "try", "del",
+               "new", "function", "lambda", "require", "import", "typeof", "this", "self", "async", "fn"}
+# A "value" that is really the code between two string literals: `"Password: " + get() + "`.
+_CONCAT = re.compile(r"^\s*(?:\+|\.(?![\w])|\|\||\.\$|,\s*[\w$])|(?:\+|\.|\|\||\()\s*$")
+# Values that are addresses or selectors, not secrets: ARNs, CSS selectors, URLs, paths.
+_NOT_A_SECRET = re.compile(r"arn:aws[\w-]*:.*|[#.][A-Za-z][\w-]*|[a-z][a-z0-9+.-]*://\S*|[./~]?/[\w.@-]+(?:/[\w.@-]*)*")
 _ENV_READS = ("process.env", "os.environ", "os.getenv", "import.meta.env", "ENV[", "ENV.fetch", "System.getenv")
 # `getpass()`, `os.environ["X"]`, `cfg[key]`: code, not a value with brackets in it.
 _CALL = re.compile(r"[A-Za-z_$][\w$.]*[(\[]")
@@ -158,7 +171,7 @@ def _paired_value(value: str) -> bool:
     return not _NO_SPACE_WORD.fullmatch(value) or random_token(value)
 
 
-def _prose_value(value: str) -> bool:
+def prose_value(value: str) -> bool:
     """`my password is Xk9#mP2qL`: prose says `the password is required` / `is too short` too,
     so the value must hold a digit and a letter, or be random."""
     v = value.rstrip(".!?")
@@ -179,26 +192,32 @@ def _literal_secret(m: Any, level: str) -> bool:
     name = (m.group("pre") or "") + m.group("kw") + (m.group("post") or "")
     if placeholder(value) or value.strip().lower() in _TYPE_WORDS:
         return False
+    if _CONCAT.search(value) or _NOT_A_SECRET.fullmatch(value.strip()):
+        return False
+    if m.group("kq") == "`" and (" " in value or value.startswith("$(")):
+        return False  # a command substitution: `etcdctl get /secret`
     raw_sep = m.group("sep") or ""
     if raw_sep[:1] in "\"'" and ("," in raw_sep or "value" in raw_sep):
         return _paired_value(value) and (level != "weak" or random_token(value))
     if raw_sep.split()[:1] in (["is"], ["was"]):
-        return _prose_value(value) and (level != "weak" or random_token(value))
+        return prose_value(value) and (level != "weak" or random_token(value))
     if m.group("kl") is not None:  # a whole unquoted line value with brackets in it
         return (
             not _CALL.match(value)
             and sum(c.isalnum() for c in value) >= 3
             and (level != "weak" or entropy(value) >= 3.0)
         )
+    sep = raw_sep.strip(" \t\"'")
+    flag = name.startswith("-")
+    if m.group("kb") is not None and not sep and not flag and not _dockerfile_env(m):
+        return False  # `private_key foo`: whitespace only works before a quote or after a flag
     if level == "weak":
         return random_token(value)
     if m.group("kb") is not None:
-        sep = raw_sep.strip(" \t\"'")
-        flag = name.startswith("-")
+        if value in _CODE_WORDS or _names_a_secret(value):
+            return False
         if sep.startswith(":") and (value in _CODE_WORDS or _YAML_TAG.fullmatch(value)) or value.startswith(_ENV_READS):
             return False
-        if not sep and not flag and not _dockerfile_env(m):
-            return False  # `private_key foo`: whitespace only works before a quote or after a flag
         if code_reference(value):
             env_style = sep == "=" and name.lstrip("$").isupper()
             return (env_style or flag or sep == ":") and not value.startswith("$") and "(" not in value

@@ -58,11 +58,12 @@ import base64
 import binascii
 from collections.abc import Callable
 
-from . import assign
+from . import assign, contexts, personal, syntaxes
 from . import validators as v
+from .family import Family
 from .rule import Rule
 
-_B = r"(?<![A-Za-z0-9_-])"  # token start: not inside a longer identifier or key
+_B = r"(?<![A-Za-z0-9_.-])"  # token start: not inside a longer identifier, key or file name
 _E = r"(?![A-Za-z0-9_-])"
 # Number boundaries: not glued to a word, a longer number, a decimal or a version; a comma only
 # counts as glue between digit groups (`1,234`), so CSV cells still match.
@@ -105,8 +106,25 @@ _DISCORD_ANCHORS = tuple(a + b + c + d for a in "dtjz" for b in "aeimquycgk" for
 
 
 def _url_password(value: str) -> bool:
-    # Templates stay (`${DB_PASS}`, `<password>`, `%s`, `****`); literal words are still replaced.
-    return not (value.startswith(("$", "<", "{", "%")) or set(value) <= set("*x•X.") or value == ":")
+    # Templates and placeholders stay (`${DB_PASS}`, `<password>`, `%s`, `****`, `secret`).
+    return not (
+        value.startswith(("$", "<", "{", "%")) or set(value) <= set("*x•X.") or value == ":" or v.placeholder(value)
+    )
+
+
+def _jwt(value: str) -> bool:
+    """The header decodes to a JSON object: `eyJ` alone also starts base64 of any `{"…`."""
+    head = value.split(".", 1)[0]
+    try:
+        decoded = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return False
+    return decoded.startswith("{") and decoded.rstrip().endswith("}") and '"' in decoded
+
+
+def _personal(name: str) -> list[Rule]:
+    family: Family = next(f for f in personal.FAMILIES if f.name == name)
+    return list(family.rules)
 
 
 def _keys(
@@ -158,7 +176,22 @@ CATALOG: list[Rule] = [
         validator=lambda s: len(s.split("Private-Lines:", 1)[-1]) >= 40,
         anchors=("putty-user-key-file-",),
     ),
-    Rule("jwt", _B + r"eyJ[A-Za-z0-9_-]{8,}\.ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*" + _E, "<JWT>", anchors=("eyj",)),
+    Rule(
+        "private_key",
+        # base64 of a PEM block (`LS0tLS1CRUdJTi…` is `-----BEGIN`): Kubernetes secrets, JSON configs.
+        _B + r"LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])",
+        "<PRIVATE_KEY>",
+        validator=lambda s: "UFJJVkFURSBLRV" in s or "BSSVZBVEUgS0VZ" in s or "QUklWQVRFIEtFW" in s,
+        anchors=("ls0tls1crudjti",),
+    ),
+    Rule(
+        "jwt",
+        # The signature may be missing (`alg: none`, a token cut at the second dot).
+        _B + r"eyJ[A-Za-z0-9_-]{8,}\.ey[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)?" + _E,
+        "<JWT>",
+        validator=_jwt,
+        anchors=("eyj",),
+    ),
     Rule(
         "anthropic_key",
         _B + r"sk-ant-[A-Za-z0-9_-]{20,}" + _E,
@@ -212,14 +245,18 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "slack_webhook",
-        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}",
+        # With https, http or no scheme at all (`hooks.slack.com/services/…` pasted from a config).
+        r"(?<=(?<![\w.-])(?P<lead>https?://)?)hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}",
         "<SLACK_WEBHOOK>",
-        anchors=("https://hooks.slack.com/",),
+        validator=lambda s: v.key_token(s.rsplit("/", 3)[-1] if s.count("/") > 3 else s, 8) or len(s) > 60,
+        anchors=("hooks.slack.com/",),
     ),
     *_keys(
         "slack_token",
         "<SLACK_TOKEN>",
         (r"xox(?:[abposer]|e\.xox[bp])-[A-Za-z0-9-]{10,}", ("xox",)),
+        # Browser-session tokens: xoxc- (client) and xoxd- (the `d` cookie, URL-encoded).
+        (r"xox[cd]-[A-Za-z0-9%/+=-]{20,}", ("xoxc-", "xoxd-")),
         (r"xapp-[A-Za-z0-9-]{10,}", ("xapp-",)),
         validator=lambda s: v.key_token(s) and sum(c.isdigit() for c in s) >= 4,
     ),
@@ -368,6 +405,10 @@ CATALOG: list[Rule] = [
             r"(?<=(?P<lead>https://[a-z0-9-]{1,63}))\.webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{40,}",
             (".webhook.office.com/webhookb2/",),
         ),
+        (
+            r"(?<=(?P<lead>https://))outlook\.office(?:365)?\.com/webhook/[A-Za-z0-9@/_-]{40,}",
+            ("outlook.office.com/webhook/", "outlook.office365.com/webhook/"),
+        ),
         bound=False,
     ),
     Rule(
@@ -409,16 +450,8 @@ CATALOG: list[Rule] = [
         check=assign.check_password,
         anchors=("pass", "pwd"),
     ),
-    Rule(
-        "password",
-        # mysql -u root -pSECRET; curl -u user:SECRET; sshpass -p SECRET
-        r"(?:mysql(?:dump|admin)?\b[^\n]{0,100}?[ \t]-p(?P<value>[^\s'\"-][^\s'\"]*)"
-        r"|curl\b[^\n]{0,200}?[ \t](?:-u|--user)[ \t]+[\"']?[^\s:'\"]+:(?P<value>[^\s'\"@]+)"
-        r"|sshpass[ \t]+-p[ \t]*[\"']?(?P<value>[^\s'\"]+))",
-        "<REDACTED>",
-        validator=lambda s: not v.placeholder(s) and not s.startswith("$"),
-        anchors=("mysql", "curl", "sshpass"),
-    ),
+    *(r for f in syntaxes.FAMILIES for r in f.rules),
+    *(r for f in contexts.FAMILIES if f.name == "foreign_prose_password" for r in f.rules),
     Rule(
         "password",
         # htpasswd -b[c…] FILE USER PASSWORD (the batch form takes the password as an argument)
@@ -430,11 +463,13 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "secret",
-        assign.pattern("secret|token|key|auth|credential"),
+        assign.pattern("secret|token|key|auth|credential|sess"),
         "<SECRET>",
         check=assign.check_secret,
-        anchors=("secret", "token", "key", "auth", "credential"),
+        anchors=("secret", "token", "key", "auth", "credential", "sess"),
     ),
+    *(r for f in contexts.FAMILIES if f.name != "foreign_prose_password" for r in f.rules),
+    *_personal("home_path"),
     Rule(
         "email",
         # Anchored on the `@`: the local part sits in the lookbehind (`lead`), which keeps the scan
@@ -444,6 +479,7 @@ CATALOG: list[Rule] = [
         r"\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
         "<EMAIL>",
         validator=v.email,
+        check=personal.email_in_context,
         prefilter=("@",),
     ),
     Rule(
@@ -456,24 +492,17 @@ CATALOG: list[Rule] = [
         validator=v.email,
         prefilter=('"@',),
     ),
+    *_personal("email_international"),
+    *_personal("card_in_context"),
     Rule(
         "credit_card",
         # Not the digits of a spaced IBAN (`DE89 3704 0044 …` whose checksum failed).
-        _NB + r"(?<![A-Z]{2}[0-9]{2} )[2-6][0-9]{3}(?:[ -]?[0-9]{2,6}){2,5}" + _NE,
+        _NB + r"(?<![A-Z]{2}[0-9]{2} )[2-6][0-9]{3}(?:[ .-]?[0-9]{2,6}){2,5}" + _NE,
         "<CREDIT_CARD>",
         validator=v.card,
         prefilter=_DIGITS,
     ),
-    Rule(
-        "iban",
-        # The two check digits come before the lookbehind that reaches back over them to the
-        # country code (`lead`): a digit is cheaper to test first (~25% faster, same matches).
-        r"[0-9]{2}(?<=(?<![A-Za-z0-9])(?P<lead>[A-Z]{2})[0-9]{2})(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?"
-        r"(?![A-Za-z0-9])",
-        "<IBAN>",
-        validator=v.iban,
-        prefilter=_DIGITS,
-    ),
+    *_personal("iban_any_case"),
     Rule(
         "ssn",
         _NB + r"[0-9]{3}([- ])[0-9]{2}\1[0-9]{4}" + _NE,
@@ -521,6 +550,7 @@ CATALOG: list[Rule] = [
         validator=v.ipv6,
         prefilter=(":",),
     ),
+    *_personal("labelled_phone"),
     Rule(
         "phone",
         r"(?<![0-9A-Za-z_+])\+[1-9][0-9 ().-]{5,20}[0-9](?![0-9A-Za-z_])",
@@ -532,7 +562,7 @@ CATALOG: list[Rule] = [
         "phone",
         # Starts at a digit (an opening parenthesis joins the span as `lead`): a leading
         # alternation would make the regex module try every position, 20x slower.
-        _NB + r"[0-9]{1,5}[ .-][0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}" + _NE,
+        _NB + r"(?<![A-Z]{2}[0-9]{2} )[0-9]{1,5}[ .-][0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}" + _NE,
         "<PHONE>",
         validator=v.phone,
         prefilter=_DIGITS,

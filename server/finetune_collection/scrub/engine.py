@@ -29,6 +29,7 @@ import regex
 
 from ..errors import ConfigError
 from .catalog import CATALOG
+from . import view
 from .literals import Literals
 from .rule import Finding, Located, PatternTimeout, Rule, ScrubResult
 
@@ -99,7 +100,7 @@ class Scrubber:
 
         Finding offsets refer to `text` as given (the original), sorted by start."""
         result = ScrubResult(text)
-        spans = self._catalog_spans(text)
+        spans = self._spans(text)
         out: list[str] = []
         edits: list[_Edit] = []
         last = pos = 0
@@ -123,6 +124,23 @@ class Scrubber:
         return result
 
     # -- catalog: one pass over the original text ------------------------------------------------
+    def _spans(self, text: str) -> list[tuple[int, int, Rule]]:
+        """Catalog spans in the original text: found in its `view`, then every other copy of a
+        value found (a secret pasted twice goes twice, though only one copy had a name before it)."""
+        seen, keep = view.view(text)
+        spans = self._catalog_spans(seen)
+        if not spans:
+            return spans
+        if keep is not None:
+            spans = [(*view.to_original(keep, s, e), r) for s, e, r in spans]
+        rules = {r: i for i, r in enumerate(dict.fromkeys(r for _, _, r in spans))}
+        values = {text[s:e]: rules[r] for s, e, r in spans}
+        extra = view.copies(text, values, [(s, e) for s, e, _ in spans])
+        if extra:
+            by_index = list(rules)
+            spans = sorted([*spans, *((s, e, by_index[i]) for s, e, i in extra)], key=lambda t: t[0])
+        return spans
+
     def _catalog_spans(self, text: str) -> list[tuple[int, int, Rule]]:
         taken: list[tuple[int, int, Rule]] = []  # sorted by start, non-overlapping
         starts: list[int] = []
@@ -235,7 +253,8 @@ class Scrubber:
         return "".join(out), merged
 
     def _placeholder(self, rule: Rule, value: str, names: dict[tuple[str, str], str] | None) -> str:
-        if not self.pseudonyms or names is None or rule.user:
+        # Only `<TYPE>` placeholders number; a replacement that is text (`~/`) stays as it is.
+        if not self.pseudonyms or names is None or rule.user or not rule.replacement.endswith(">"):
             return rule.replacement
         key = (rule.type, value)
         if key not in names:

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 _NON_DIGIT = re.compile(r"[^0-9]")
 _IDENT_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*")
+# Attribute paths and host names: every dotted part starts with a letter and is short.
+_DOTTED_CODE = re.compile(r"[A-Za-z_$][\w$-]{0,23}(?:(?:\.|::|->)[A-Za-z_$][\w$-]{0,23})+")
 
 
 def digits(value: str) -> str:
@@ -84,15 +86,18 @@ _KEEP_V4 = [
         "172.16.0.0/12",
         "192.168.0.0/16",
         "224.0.0.0/3",
+        "192.0.2.0/24",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
     )
 ]
 
 
 def public_ip(value: str) -> bool:
     """Addresses that can point at a person or host. Loopback, private (RFC 1918, ULA),
-    link-local, CGNAT, multicast, unspecified and reserved ranges are kept: code needs them and
-    they identify no one. Documentation ranges (192.0.2.0/24, 2001:db8::/32) ARE replaced,
-    because test data and docs use them to stand for real addresses."""
+    link-local, CGNAT, multicast, unspecified, reserved and documentation ranges (192.0.2.0/24,
+    198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) are kept: code and docs need them and they
+    identify no one, like the placeholders every other rule keeps."""
     try:
         ip = ipaddress.ip_address(value.split("%")[0])
     except ValueError:
@@ -101,8 +106,9 @@ def public_ip(value: str) -> bool:
         return not any(ip in net for net in _KEEP_V4)
     if ip.ipv4_mapped is not None:
         return public_ip(str(ip.ipv4_mapped))
-    doc = ip in ipaddress.ip_network("2001:db8::/32")
-    return doc or not (
+    if ip in ipaddress.ip_network("2001:db8::/32"):
+        return False
+    return not (
         ip.is_loopback
         or ip.is_link_local
         or ip.is_multicast
@@ -154,6 +160,8 @@ def phone(value: str) -> bool:
     seps = [c for c in value if not c.isdigit() and c not in "+ "]
     if (seps and set(seps) == {"."} and len(seps) < 2) or _ZIP4.fullmatch(value.strip()):
         return False  # a decimal (`0.666666667`) or a US ZIP+4 (`02110-1301`)
+    if tuple(len(g) for g in re.findall(r"[0-9]+", value)) == (3, 2, 4):
+        return False  # the SSN grouping (`078-05-0000`, an invalid SSN, is still not a phone)
     if len(re.split(r"[^0-9]+", value.strip(" )"))[-1]) < 2:
         return False  # phone numbers do not end in a one-digit group; ISBNs (`0-306-40615-2`) do
     if _DOTTED_QUAD.fullmatch(value.strip()):  # an IPv4 address (private ones reach here)
@@ -185,8 +193,8 @@ def phone(value: str) -> bool:
 # Values that stand for a secret without being one: templates, env reads, stars, examples.
 _PLACEHOLDER = re.compile(
     r"""(?ix)
-    | <[^<>]*> | \$\{[^}]*\} | \{\{.*\}\} | \{[\w.-]*\} | %\(?\w*\)?s | \$\(?[A-Za-z_][\w]*\)?
-    | [*xX•.#_-]{3,} | .*(?:x{4,}|X{4,}|\*{3,}|\.\.\.|…).*
+    | <[^<>]*>? | \$\{[^}]*\} | \#\{[^}]*\} | \{\{.*\}\} | \{[\w.-]*\} | %\(?\w*\)?s | \$\(?[A-Za-z_][\w]*\)?
+    | \[[A-Z0-9_ -]+\] | %[A-Z_]+% | [*xX•.#_-]{3,} | .*(?:x{4,}|X{4,}|\*{3,}|\.\.\.|…).*
     | (?:your|insert|enter)[\w-]* | (?:my|put|add|replace)[_-][\w-]* | .*_here | .*[-_ ]here
     | (?:change_?me|changeit|placeholder|example|sample|dummy|fake|test|testing|todo|tbd|redacted
        |secret|password|passwd|pass|pwd|token|key|api_?key|none|null|nil|undefined|true|false|empty
@@ -195,13 +203,76 @@ _PLACEHOLDER = re.compile(
     """
 )
 _NOT_SECRET_WORDS = re.compile(r"(?i)(?:^|[^a-z])(?:example|your|placeholder|dummy|fake|redacted)(?:[^a-z]|$)")
+# Inside a run of letters these still say "not a real one" (`somefakekey`, `MyDummyToken`).
+_NOT_SECRET_INFIX = re.compile(r"(?i)fake|dummy|placeholder|changeme|redacted|notreal|example")
 
 
 def placeholder(value: str) -> bool:
     """Also AWS's documentation convention: example keys end in or hold `EXAMPLE`
-    (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`)."""
+    (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`), and filler typed to
+    fill a field (`abcdef123456`, `a1b2c3d4…`, `000…0aa`, `123123123…`)."""
     v = value.strip().strip("\"'`")
-    return not v or "EXAMPLE" in v or bool(_PLACEHOLDER.fullmatch(v)) or bool(_NOT_SECRET_WORDS.search(v))
+    return (
+        not v
+        or "EXAMPLE" in v
+        or bool(_PLACEHOLDER.fullmatch(v))
+        or bool(_NOT_SECRET_WORDS.search(v))
+        or bool(_NOT_SECRET_INFIX.search(v))
+        or len(set(v)) == 1
+        or filler(v)
+    )
+
+
+def filler(value: str) -> bool:
+    """Typed rather than generated: mostly ascending runs (`abcdefg`, `123456`, `a1b2c3`, the
+    alphabet constant `0123…xyz`) or one short period repeated (`123123123…`, `aaaa…`)."""
+    v = value.lower()
+    n = len(v)
+    if n < 3:
+        return False
+    if n <= 8 and sequential(v):
+        return True
+    # Only long values: a person's password often ends in `123456` and is still theirs.
+    for step in (1, 2) if n >= 16 else ():
+        ascending = sum(ord(v[i + step]) - ord(v[i]) == 1 for i in range(n - step))
+        if ascending >= 0.5 * (n - step):
+            return True
+    for period in (1, 2, 3, 4):
+        run = best = 0
+        for i in range(n - period):
+            run = run + 1 if v[i] == v[i + period] else 0
+            best = max(best, run)
+        if best >= 8 and best >= 0.4 * n:
+            return True
+    return False
+
+
+_LETTER_PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_VOWELS = frozenset("aeiou")
+
+
+def _word_like(piece: str) -> bool:
+    """Pronounceable and word-sized: vowels in it, no four consonants in a row."""
+    p = piece.lower()
+    if not 3 <= len(p) <= 12:
+        return False
+    vowels = sum(c in _VOWELS for c in p)
+    run = worst = 0
+    for c in p:
+        run = 0 if c in _VOWELS else run + 1
+        worst = max(worst, run)
+    return 0.2 <= vowels / len(p) <= 0.7 and worst <= 3
+
+
+def wordy(value: str, share: float = 0.6) -> bool:
+    """Made of words (`SalesResults-1.2`, `hellOworld380_testin`, `DOC_Vector_5_32`): an
+    identifier or a label, not a generated key. Generated text rarely splits into word-sized,
+    pronounceable pieces covering most of it."""
+    alnum = sum(c.isalnum() for c in value)
+    if not alnum:
+        return False
+    words = sum(len(p) for p in _LETTER_PIECE.findall(value) if _word_like(p))
+    return words >= share * alnum
 
 
 def code_reference(value: str) -> bool:
@@ -218,16 +289,19 @@ def sequential(value: str) -> bool:
 
 
 def key_token(value: str, min_len: int = 8) -> bool:
-    """A provider key body: long enough, not a template, not all one character."""
-    return len(value) >= min_len and not placeholder(value) and len(set(value)) >= 6
+    """A provider key body: long enough, not a template or filler, not words (the prefix is
+    evidence already, so only a body made almost entirely of words is let go)."""
+    return len(value) >= min_len and not placeholder(value) and len(set(value)) >= 6 and not wordy(value, 0.8)
 
 
 def random_token(value: str, min_len: int = 12, min_entropy: float = 3.0) -> bool:
     """For generic names (`token`, `key`, `auth`): only high-entropy, mixed values count, so
     `max_tokens = 100` and `key = "user_settings"` survive."""
     v = value.strip()
-    if len(v) < min_len or placeholder(v) or code_reference(v) or sequential(v):
+    if len(v) < min_len or placeholder(v) or code_reference(v) or sequential(v) or wordy(v):
         return False
+    if _DOTTED_CODE.fullmatch(v) or "://" in v:
+        return False  # `X25519.KeyPair`, `kVK_Return.u16`, a host name or a URL: code or an address
     if entropy(v) < min_entropy:
         return False
     has_digit = any(c.isdigit() for c in v)
@@ -242,9 +316,11 @@ def email(value: str) -> bool:
     local, _, domain = value.rpartition("@")
     tld = domain.rsplit(".", 1)[-1].lower()
     # `icon@2x.png` is an asset name; `git@github.com` is an SSH remote, not a person.
-    return local != "git" and tld not in _FILE_EXTS
+    return local != "git" and (tld not in _FILE_EXTS or tld in AMBIGUOUS_TLDS)
 
 
+# Real top-level domains that are also file extensions: the email rule asks its context about them.
+AMBIGUOUS_TLDS = frozenset("rs md py zip sh so pl pm ps ms mov ai".split())
 _FILE_EXTS = frozenset(
     "png jpg jpeg gif svg webp ico bmp js mjs ts tsx jsx css scss py rb go rs java json yaml yml "
     "toml md txt html htm map lock whl tar gz zip so dll exe pdf".split()
