@@ -87,7 +87,7 @@ _SKIP_LAST = set(
     "version index kind class store manager provider input hint help title description enabled "
     "required location ref timeout reset changed strength error errors message msg prompt "
     "validator rules visible column cls schema store usage budget estimate method attr arg args "
-    "option options flag flags spec location parser hash_algorithm algorithm algo encoding "
+    "option options flag flags spec location parser stdin hash_algorithm algorithm algo encoding "
     "lifetime duration ms seconds secs minutes age".split()
 )
 _SKIP_FIRST = set(
@@ -180,6 +180,15 @@ def prose_value(value: str) -> bool:
     return (any(c.isdigit() for c in v) and any(c.isalpha() for c in v)) or random_token(v, 6, 2.5)
 
 
+_DOC_FIELD = re.compile(r"(?::param|:type|:arg|@param|@arg|\\param)[ \t]+(?:[\w\[\]|., ]+[ \t]+)?$")
+_PROSE_AFTER = re.compile(r"[ \t]+[A-Za-z][a-z]*(?:[ \t,]|$)")
+
+
+def _line_before(m: Any) -> str:
+    start = m.start("pre") if m.group("pre") else m.start("kw")
+    return str(m.string[m.string.rfind("\n", 0, start) + 1 : start])
+
+
 def _dockerfile_env(m: Any) -> bool:
     """`ENV NAME value` (Dockerfile): whitespace is the separator there."""
     start = m.start("pre") if m.group("pre") else m.start("kw")
@@ -214,8 +223,10 @@ def _literal_secret(m: Any, level: str) -> bool:
     if level == "weak":
         return random_token(value)
     if m.group("kb") is not None:
-        if value in _CODE_WORDS or _names_a_secret(value):
+        if value in _CODE_WORDS or _names_a_secret(value) or (flag and value.startswith("-")):
             return False
+        if sep.startswith(":") and (_DOC_FIELD.search(_line_before(m)) or _PROSE_AFTER.match(m.string, m.end())):
+            return False  # `:param password: the user's password`, `password: the one you chose`
         if sep.startswith(":") and (value in _CODE_WORDS or _YAML_TAG.fullmatch(value)) or value.startswith(_ENV_READS):
             return False
         if code_reference(value):

@@ -27,7 +27,7 @@ _REST = r"(?:[^\n|;&]|\\\r?\n){0,300}?"
 def password_arg(value: str) -> bool:
     """A literal password: not a variable, another flag, a file reference or a placeholder."""
     v = value.strip()
-    if not v or v.startswith(("$", "%", "-", "/", "@", "`")) or placeholder(v):
+    if not v or v.startswith(("$", "%", "-", "/", "@", "`", ":", "?")) or placeholder(v):
         return False
     return not (v[-1] in ">]}" and v[0] not in "<[{")  # the tail of `<user:password>`
 
@@ -256,7 +256,7 @@ def _call_rule(callee: str, anchors: tuple[str, ...], position: int) -> Rule:
     before = r"[ \t]*,[ \t\r\n]*".join([_CALL_ARG] * (position - 1))
     return Rule(
         "password",
-        ("" if callee.startswith(r"(?:\.") else r"(?<![\w$])") + callee
+        ("" if callee.startswith("\\.") else r"(?<![\w$])") + callee
         + r"[ \t]*[(\[][ \t\r\n]*" + before + r"[ \t]*,[ \t\r\n]*@?"
         r"""(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')[ \t]*(?:\.toCharArray\(\)[ \t]*)?[,)\]]""",
         PASSWORD,
@@ -367,7 +367,7 @@ _IAC_FAMILY = Family(
             # Oracle: jdbc:oracle:thin:user/pass@host, sqlplus user/pass@db, expdp user/pass
             r"(?i)(?:jdbc:oracle:[a-z0-9]{1,8}:|(?<![\w-])(?:sqlplus|expdp|impdp|exp|imp|sqlldr|dgmgrl|rman[ \t]+target=?)"
             r"[ \t]+(?:-[A-Za-z]+[ \t]+)*(?:userid=)?|(?<![\w-])conn(?:ect)?[ \t]+)[\"']?[\w$#.-]{1,64}/"
-            r"(?P<value>[^\s@/\"']{1,128})(?=@|[\"']?[ \t]*(?:$|\n|[ \t]as[ \t]))",
+            r"(?P<value>[^\s@/\"']{1,128})(?=[@\s\"']|$)",
             PASSWORD,
             validator=password_arg,
             anchors=("jdbc:oracle:", "sqlplus", "expdp", "impdp", "exp", "imp", "sqlldr", "dgmgrl", "rman", "conn"),

@@ -103,7 +103,8 @@ def public_ip(value: str) -> bool:
     except ValueError:
         return False
     if isinstance(ip, ipaddress.IPv4Address):
-        return not any(ip in net for net in _KEEP_V4)
+        # A network address (`3.0.0.0`, `10.1.0.0`) names a block, not a host; versions look alike.
+        return not value.endswith(".0") and not any(ip in net for net in _KEEP_V4)
     if ip.ipv4_mapped is not None:
         return public_ip(str(ip.ipv4_mapped))
     if ip in ipaddress.ip_network("2001:db8::/32"):
