@@ -181,29 +181,46 @@ _CONTEXT_FAMILY = Family(
     ),
 )
 
-# Passwords in prose, in other languages: the keyword, a verb or colon, then the value.
-_FOREIGN_WORDS = (
-    "Passwort", "passwort", "Kennwort", "kennwort", "mot de passe", "Mot de passe", "contraseña", "Contraseña",
-    "contrasena", "senha", "Senha", "wachtwoord", "Wachtwoord", "lösenord", "Lösenord", "adgangskode",
-    "passord", "Passord", "salasana", "Salasana", "hasło", "Hasło", "heslo", "Heslo", "şifre", "Şifre",
-    "jelszó", "Jelszó", "parola", "Parola", "пароль", "Пароль", "パスワード", "暗証番号", "密码", "密碼",
-    "口令", "비밀번호", "סיסמה", "mật khẩu", "Mật khẩu",
-)
-_FOREIGN = (
-    "(?:" + "|".join(re.escape(w) for w in _FOREIGN_WORDS) + r")"
+# Passwords in prose, in other languages: the keyword, a verb or colon, then the value. Keywords
+# in ASCII are engine anchors; the others are only looked for in texts that are not ASCII (a
+# search for a wider character in an ASCII string returns at once).
+_ASCII_WORDS = ("passwort", "kennwort", "(?<=mot de )passe", "contrase[ñn]a", "senha", "wachtwoord", "passord",
+                "salasana", "heslo", "adgangskode", "parola", "jelsz[óo]", "sifre", "(?<=l[öo])senord")
+_ASCII_ANCHORS = ("passwort", "kennwort", "passe", "contrase", "senha", "wachtwoord", "passord", "salasana", "heslo",
+                  "adgangskode", "parola", "jelsz", "sifre", "senord")
+_WIDE_WORDS = ("hasło", "Hasło", "şifre", "Şifre", "пароль", "Пароль",
+               "パスワード", "暗証番号", "密码", "密碼", "口令", "비밀번호", "סיסמה", "mật khẩu", "Mật khẩu")
+_FOREIGN_TAIL = (
     r"(?:[ \t]+(?:[\w'’]+[ \t]+){0,4}?(?:lautet|ist|est|es|era|é|è|is|är|er|on|je|jest|wynosi|war|était|fue|是|:)"
     r"|[ \t]*(?:は|：|:|=|是|为|為|는|은|で))[ \t]*[:：]?[ \t]*[\"'«„“「『]?"
     r"(?P<value>[!#-&(-~]{4,100}?)(?=[\"'»“”」』]?[.,;!?。、]*(?:[^!-~]|$))"
 )
+
+
+# One literal per word family: fewer searches per text, the full words are in the pattern.
+_WIDE_HINTS = ("asło", "şifre", "Şifre", "ароль", "パスワード", "暗証番号", "密码", "密碼", "口令", "비밀번호", "סיסמה", "ật khẩu")
+
+
+def _prose_password(value: str) -> bool:
+    return not placeholder(value) and assign.prose_value(value)
+
+
 _PROSE_FAMILY = Family(
     "foreign_prose_password",
     (
         Rule(
             "password",
-            _FOREIGN,
+            "(?i:" + "|".join(_ASCII_WORDS) + ")" + _FOREIGN_TAIL,
             "<REDACTED>",
-            validator=lambda s: not placeholder(s) and assign.prose_value(s),
-            prefilter=_FOREIGN_WORDS,
+            validator=_prose_password,
+            anchors=_ASCII_ANCHORS,
+        ),
+        Rule(
+            "password",
+            "(?:" + "|".join(re.escape(w) for w in _WIDE_WORDS) + ")" + _FOREIGN_TAIL,
+            "<REDACTED>",
+            validator=_prose_password,
+            prefilter=_WIDE_HINTS,
         ),
     ),
     match=(

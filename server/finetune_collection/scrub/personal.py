@@ -107,23 +107,24 @@ FAMILIES = [
             Rule(
                 "phone",
                 r"(?i)(?<![\w])(?:phone|tel(?:ephone|efon|éfono|efone)?|mobile?|mobil|cell(?:phone)?|celular|fax|desk"
-                r"|whats[ ]?app|sms|handy|call[ \t]+me(?:[ \t]+(?:on|at))?|ring[ \t]+me(?:[ \t]+(?:on|at))?"
-                r"|text[ \t]+me(?:[ \t]+(?:on|at))?|reach[ \t]+me(?:[ \t]+(?:on|at))?|answering[ \t]+at"
+                r"|whats[ ]?app|sms|handy|call[ \t]+me(?:[ \t]+(?:on|at))?|reach[ \t]+me(?:[ \t]+(?:on|at))?"
+                r"|answering[ \t]+at"
                 r"|messages?[ \t]+to|registered|contact[ \t]+number)(?![\w])[^0-9\n+(]{0,15}"
                 r"(?P<value>\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?:[ \t]*(?:x|ext\.?)[ \t]*[0-9]{1,5})?)(?![0-9])",
                 "<PHONE>",
                 validator=labelled_phone,
                 anchors=("phone", "tel", "mobil", "cell", "celular", "fax", "desk", "whats", "sms", "handy", "call",
-                         "ring", "text", "reach", "answering", "message", "registered", "contact"),
+                         "reach", "answering", "message", "registered", "contact"),
             ),
             Rule(
                 "phone",
-                # a label after the number: `416 60 039 office`, `07700 063 966-Fax`
-                r"(?<![0-9A-Za-z_+./:#=-])(?P<value>\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?:x[0-9]{1,5})?)"
-                r"[ \t]*-?[ \t]*(?i:office|fax|mobile|cell|home|work|desk)(?![\w])",
+                # a label after the number: `416 60 039 office`, `07700 063 966-Fax`; anchored on the
+                # label, the number in a lookbehind
+                r"(?<=(?<![0-9A-Za-z_+./:#=-])(?P<value>\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?:x[0-9]{1,5})?)[ \t]*-?[ \t]*)"
+                r"(?i:office|fax|mobile|cell|home|work|desk)(?![\w])",
                 "<PHONE>",
                 validator=labelled_phone,
-                prefilter=tuple("0123456789"),
+                anchors=("office", "fax", "mobile", "cell", "home", "work", "desk"),
             ),
         ),
         match=(
@@ -173,15 +174,8 @@ FAMILIES = [
             Rule(
                 "iban",
                 r"[0-9]{2}(?<=(?<![A-Za-z0-9])(?P<lead>[A-Za-z]{2})[0-9]{2})(?:[ /-]?[A-Za-z0-9]{4}){2,7}"
-                r"(?:[ /-]?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])",
-                "<IBAN>",
-                validator=iban_any_case,
-                prefilter=tuple("0123456789"),
-            ),
-            Rule(
-                "iban",
-                # the same without a short last group: `AL47…8741 ALL CAPS` is not `…8741 ALL`
-                r"[0-9]{2}(?<=(?<![A-Za-z0-9])(?P<lead>[A-Za-z]{2})[0-9]{2})(?:[ /-]?[A-Za-z0-9]{4}){2,7}(?![A-Za-z0-9])",
+                # A short last group holds a digit: `AL47…8741 ALL CAPS` does not end in ` ALL`.
+                r"(?:[ /-]?(?=[A-Za-z]{0,2}[0-9])[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])",
                 "<IBAN>",
                 validator=iban_any_case,
                 prefilter=tuple("0123456789"),

@@ -57,7 +57,6 @@ _CLI: list[tuple[str, tuple[str, ...], str]] = [
     (r"rdesktop", ("rdesktop",), r"-p[ \t]+"),
     (r"mosquitto_(?:pub|sub|rr)", ("mosquitto_",), r"-P[ \t]+"),
     (r"rabbitmqctl[ \t]+(?:add_user|change_password)[ \t]+[^\s]{1,64}", ("rabbitmqctl",), r""),
-    (r"net[ \t]+user[ \t]+[^\s/]{1,64}", ("net",), r""),
     (r"(?:useradd|usermod)", ("useradd", "usermod"), r"(?:-p|--password)[ \t]+"),
     (r"ssh-keygen", ("ssh-keygen",), r"-[NP][ \t]+"),
     (r"gpg2?", ("gpg",), r"--passphrase(?:[ \t]+|=)"),
@@ -162,9 +161,10 @@ _CREDENTIAL_FILE_FAMILY = Family(
         ),
         Rule(
             "password",
-            # .pgpass: host:port:database:user:password, one entry a line.
-            r"(?m)^[ \t]*(?=[^:\n]*[A-Za-z*])[A-Za-z0-9_.*\[\]-]{1,253}:(?:[0-9]{1,5}|\*):(?=[^:\n]*[A-Za-z*_])[^:\s]{1,64}"
-            r":(?=[^:\n]*[A-Za-z*_])[^:\s]{1,64}:(?P<value>[^\s]{1,200})[ \t]*\r?$",
+            # .pgpass: host:port:database:user:password, one entry a line. Scanned from the colon
+            # before the port (a literal the regex module jumps to), the host in a lookbehind.
+            r":(?:[0-9]{1,5}|\*):(?<=(?:^|\n)[ \t]*(?=[^:\n]*[A-Za-z*])[A-Za-z0-9_.*\[\]-]{1,253}:(?:[0-9]{1,5}|\*):)"
+            r"(?=[^:\n]*[A-Za-z*_])[^:\s]{1,64}:(?=[^:\n]*[A-Za-z*_])[^:\s]{1,64}:(?P<value>[^\s]{1,200})[ \t]*(?=\r?\n|$)",
             PASSWORD,
             validator=password_arg,
             prefilter=(":",),
@@ -284,19 +284,21 @@ _CALL_FAMILY = Family(
         *(_call_rule(c, a, p) for c, a, p in _CALLS),
         Rule(
             "password",
-            # setPassword("…"), .withPassword("…"), set_secret('…'), builder.password("…")
-            r"(?<![\w$])(?:set|with|put)?_?(?P<kw>(?i:password|passwd|pwd|passphrase|secret(?:key)?|api_?key"
+            # setPassword("…"), .withPassword("…"), set_secret('…'), builder.password("…"): anchored on
+            # the secret word (`set`, `with` start too many words), the verb in a lookbehind
+            r"(?<=(?<![\w$])(?:set|with|put)?_?)(?P<kw>(?i:password|passwd|pwd|passphrase|secret(?:key)?|api_?key"
             r"|access_?key|auth_?token|access_?token|credentials?|private_?key|token))[ \t]*\([ \t]*"
             r"""(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')[ \t]*(?:\.toCharArray\(\)[ \t]*)?\)""",
             PASSWORD,
             check=_setter_ok,
-            anchors=("set", "with", "put", "password", "passwd", "pwd", "passphrase", "secret", "api", "access",
-                     "auth", "token", "credential", "private"),
+            anchors=("password", "passwd", "pwd", "passphrase", "secret", "api", "access", "auth", "token", "credential",
+                     "private"),
         ),
         Rule(
             "password",
-            # if ("…" == password): the operator first (a scan for `=`/`!` is cheap), the literal behind it
-            r"""(?:===?|!==?)(?<=(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')[ \t]*(?:===?|!==?))"""
+            # if ("…" == password): the operator first (a class the regex module scans for), the literal
+            # behind it
+            r"""[=!]==?(?<=["'][ \t]*[=!]==?)(?<=(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')[ \t]*[=!]==?)"""
             r"[ \t]*(?P<kw>[\w$.>-]{1,60})",
             PASSWORD,
             check=_compared_ok,
@@ -365,12 +367,12 @@ _IAC_FAMILY = Family(
         Rule(
             "password",
             # Oracle: jdbc:oracle:thin:user/pass@host, sqlplus user/pass@db, expdp user/pass
-            r"(?i)(?:jdbc:oracle:[a-z0-9]{1,8}:|(?<![\w-])(?:sqlplus|expdp|impdp|exp|imp|sqlldr|dgmgrl|rman[ \t]+target=?)"
+            r"(?i)(?:jdbc:oracle:[a-z0-9]{1,8}:|(?<![\w-])(?:sqlplus|expdp|impdp|sqlldr|dgmgrl|rman[ \t]+target=?)"
             r"[ \t]+(?:-[A-Za-z]+[ \t]+)*(?:userid=)?|(?<![\w-])conn(?:ect)?[ \t]+)[\"']?[\w$#.-]{1,64}/"
             r"(?P<value>[^\s@/\"']{1,128})(?=[@\s\"']|$)",
             PASSWORD,
             validator=password_arg,
-            anchors=("jdbc:oracle:", "sqlplus", "expdp", "impdp", "exp", "imp", "sqlldr", "dgmgrl", "rman", "conn"),
+            anchors=("jdbc:oracle:", "sqlplus", "expdp", "impdp", "sqlldr", "dgmgrl", "rman", "conn"),
         ),
     ),
     match=(

@@ -224,6 +224,10 @@ def placeholder(value: str) -> bool:
     )
 
 
+_NEXT_CHAR = {c: c + 1 for c in range(128)}
+_PERIODIC = re.compile(r"(.{1,4}?)\1{2,}")
+
+
 def filler(value: str) -> bool:
     """Typed rather than generated: mostly ascending runs (`abcdefg`, `123456`, `a1b2c3`, the
     alphabet constant `0123…xyz`) or one short period repeated (`123123123…`, `aaaa…`)."""
@@ -234,18 +238,15 @@ def filler(value: str) -> bool:
     if n <= 8 and sequential(v):
         return True
     # Only long values: a person's password often ends in `123456` and is still theirs.
-    for step in (1, 2) if n >= 16 else ():
-        ascending = sum(ord(v[i + step]) - ord(v[i]) == 1 for i in range(n - step))
-        if ascending >= 0.5 * (n - step):
-            return True
-    for period in (1, 2, 3, 4):
-        run = best = 0
-        for i in range(n - period):
-            run = run + 1 if v[i] == v[i + period] else 0
-            best = max(best, run)
-        if best >= 8 and best >= 0.4 * n:
-            return True
-    return False
+    if n >= 16 and v.isascii():
+        shifted = v.translate(_NEXT_CHAR)  # each character replaced by its successor
+        for step in (1, 2):
+            # Positions where v[i + step] is v[i]'s successor, counted at C speed as equal bytes.
+            a, b = shifted[: n - step].encode(), v[step:].encode()
+            same = (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(n - step, "big").count(0)
+            if same >= 0.5 * (n - step):
+                return True
+    return any(len(m.group()) >= max(8 + len(m.group(1)), 0.4 * n) for m in _PERIODIC.finditer(v))
 
 
 _LETTER_PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")

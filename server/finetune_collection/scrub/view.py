@@ -10,6 +10,7 @@ the view are mapped back through `keep` before anything is replaced in the origi
 from __future__ import annotations
 
 import bisect
+import re
 
 # Separators that look like an ASCII one, swapped one for one (offsets do not move).
 _SWAP = str.maketrans(
@@ -28,23 +29,37 @@ _SWAP = str.maketrans(
 )
 # Characters that render as nothing: inside a keyword they hide it from every pattern.
 INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff")
+_SWAPPABLE = re.compile("[" + "".join(sorted(chr(c) for c in _SWAP)) + "]")
+_INVISIBLE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
 
 
 def view(text: str) -> tuple[str, list[int] | None]:
-    """The text the catalog reads, and for each of its characters the original offset (None when
-    offsets are unchanged)."""
+    """The text the catalog reads, and the original offsets of the characters dropped from it
+    (None when offsets are unchanged)."""
     if text.isascii():
         return text, None
-    plain = text.translate(_SWAP)
-    if not any(c in INVISIBLE for c in plain):
+    # str.translate with a mapping costs a dict lookup per character: search first.
+    plain = text.translate(_SWAP) if _SWAPPABLE.search(text) else text
+    if _INVISIBLE.search(plain) is None:
         return plain, None
-    keep = [i for i, c in enumerate(plain) if c not in INVISIBLE]
-    return "".join(plain[i] for i in keep), keep
+    dropped = [m.start() for m in _INVISIBLE.finditer(plain)]
+    return _INVISIBLE.sub("", plain), dropped
 
 
-def to_original(keep: list[int], start: int, end: int) -> tuple[int, int]:
+def _position(dropped: list[int], pos: int) -> int:
+    """The original offset of the view's character at `pos`: shifted past every dropped
+    character up to it (a fixed point, reached in a step or two)."""
+    shift = bisect.bisect_right(dropped, pos)
+    while True:
+        again = bisect.bisect_right(dropped, pos + shift)
+        if again == shift:
+            return pos + shift
+        shift = again
+
+
+def to_original(dropped: list[int], start: int, end: int) -> tuple[int, int]:
     """A [start, end) span of the view as a span of the original text."""
-    return keep[start], keep[end - 1] + 1
+    return _position(dropped, start), _position(dropped, end - 1) + 1
 
 
 MIN_COPY = 6  # shorter values (`admin`, `1234`) occur by chance in unrelated words and numbers
