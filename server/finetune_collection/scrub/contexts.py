@@ -112,7 +112,7 @@ _CONTEXT_FAMILY = Family(
             r"(?m)^(?P<ind>[ \t]+)[\w.-]{1,253}:[ \t]+[\"']?(?P<value>[A-Za-z0-9+/]{4,}={0,2})[\"']?[ \t]*\r?$",
             SECRET,
             check=_k8s_data,
-            prefilter=("kind: Secret", 'kind: "Secret"', "kind: 'Secret'"),
+            prefilter=("kind: Secret",),
         ),
         Rule(
             "secret",
@@ -142,13 +142,13 @@ _CONTEXT_FAMILY = Family(
         Rule(
             "secret",
             # Log lines and prose: "loaded credential …", "I accidentally pasted …", "Unseal Key 2: …"
-            r"(?i)(?<![\w-])(?:credential|pasted|leaked|exposed|committed|unseal[ \t]+key|root[ \t]+token|token|secret"
+            r"(?i)(?<![\w-])(?:credential|pasted|leaked|exposed|unseal[ \t]+key|root[ \t]+token|token|secret"
             r"|api[ _-]?key|access[ \t]+key|password|passphrase|passwd)s?(?![\w-])(?:[ \t]+[0-9]{1,2})?"
             r"(?:[ \t]+(?:is|was|are|of|for|in|into|here|below|to|-))?[ \t]*[:=]?[ \t]*[\"'`]?"
             r"(?P<value>[A-Za-z0-9+/_=.~!@#$%^&*-]{16,300}?)[\"'`]?(?=[\s,;)]|[.!?](?:\s|$)|$)",
             SECRET,
             validator=context_token,
-            anchors=("credential", "pasted", "leaked", "exposed", "committed", "unseal", "root", "token", "secret",
+            anchors=("credential", "pasted", "leaked", "exposed", "unseal", "root", "token", "secret",
                      "api", "access", "password", "passphrase", "passwd"),
         ),
     ),

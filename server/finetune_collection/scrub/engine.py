@@ -87,6 +87,7 @@ class Scrubber:
             for lit in c.rule.anchors:
                 self.anchored.setdefault(lit, []).append(i)
         self.scanning = [i for i, c in enumerate(self.catalog) if not c.rule.anchors]
+        self.contextual = {c.rule for c in self.catalog if c.value}
         self.allow = [regex.compile(a) for a in allow or []]
         self.pseudonyms = pseudonyms
         self.timeout = timeout
@@ -133,8 +134,12 @@ class Scrubber:
             return spans
         if keep is not None:
             spans = [(*view.to_original(keep, s, e), r) for s, e, r in spans]
-        rules = {r: i for i, r in enumerate(dict.fromkeys(r for _, _, r in spans))}
-        values = {text[s:e]: rules[r] for s, e, r in spans}
+        # Only values judged by their context (a `value` group: a name, a flag, a label before
+        # them) are looked for again; a shape rule finds its other copies by itself.
+        rules = {r: i for i, r in enumerate(dict.fromkeys(r for _, _, r in spans if r in self.contextual))}
+        if not rules:
+            return spans
+        values = {text[s:e]: rules[r] for s, e, r in spans if r in rules}
         extra = view.copies(text, values, [(s, e) for s, e, _ in spans])
         if extra:
             by_index = list(rules)

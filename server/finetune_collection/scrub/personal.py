@@ -53,8 +53,8 @@ _MAIL_CONTEXT = re.compile(
 def email_in_context(m: Any) -> bool:
     """An address at `.rs`/`.md`/`.py`/`.zip` is a file name (`lib@main.rs`) unless the text says
     it is an address: a mail word just before it, or angle brackets around it."""
-    value: str = m.string[m.start("lead") if m.start("lead") >= 0 else m.start() : m.end()]
-    tld = value.rsplit(".", 1)[-1].lower()
+    text: str = m.string
+    tld = text[text.rfind(".", m.start(), m.end()) + 1 : m.end()].lower()
     if tld not in v.AMBIGUOUS_TLDS:
         return True
     start = m.start("lead") if m.start("lead") >= 0 else m.start()
@@ -109,22 +109,22 @@ FAMILIES = [
                 r"(?i)(?<![\w])(?:phone|tel(?:ephone|efon|éfono|efone)?|mobile?|mobil|cell(?:phone)?|celular|fax|desk"
                 r"|whats[ ]?app|sms|handy|call[ \t]+me(?:[ \t]+(?:on|at))?|reach[ \t]+me(?:[ \t]+(?:on|at))?"
                 r"|answering[ \t]+at"
-                r"|messages?[ \t]+to|registered|contact[ \t]+number)(?![\w])[^0-9\n+(]{0,15}"
+                r"|messages?[ \t]+to|registered)(?![\w])[^0-9\n+(]{0,15}"
                 r"(?P<value>\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?:[ \t]*(?:x|ext\.?)[ \t]*[0-9]{1,5})?)(?![0-9])",
                 "<PHONE>",
                 validator=labelled_phone,
                 anchors=("phone", "tel", "mobil", "cell", "celular", "fax", "desk", "whats", "sms", "handy", "call",
-                         "reach", "answering", "message", "registered", "contact"),
+                         "reach", "answering", "message", "registered"),
             ),
             Rule(
                 "phone",
                 # a label after the number: `416 60 039 office`, `07700 063 966-Fax`; anchored on the
                 # label, the number in a lookbehind
                 r"(?<=(?<![0-9A-Za-z_+./:#=-])(?P<value>\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?:x[0-9]{1,5})?)[ \t]*-?[ \t]*)"
-                r"(?i:office|fax|mobile|cell|home|work|desk)(?![\w])",
+                r"(?i:office|fax|mobile|cell|desk)(?![\w])",
                 "<PHONE>",
                 validator=labelled_phone,
-                anchors=("office", "fax", "mobile", "cell", "home", "work", "desk"),
+                anchors=("office", "fax", "mobile", "cell", "desk"),
             ),
         ),
         match=(

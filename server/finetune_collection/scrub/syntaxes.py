@@ -206,11 +206,11 @@ _SQL_FAMILY = Family(
         ),
         Rule(
             "password",
-            r"""(?i)(?<![\w])set[ \t]+password\b[^;\n=]{0,100}=[ \t]*(?:password[ \t]*\([ \t]*)?"""
+            r"""(?i)(?<=(?<![\w])set[ \t]{1,10})password\b[^;\n=]{0,100}=[ \t]*(?:password[ \t]*\([ \t]*)?"""
             r"""(?:'(?P<value>[^'\n]{1,200})'|"(?P<value>[^"\n]{1,200})")""",
             PASSWORD,
             validator=password_arg,
-            anchors=("set",),
+            anchors=("password",),
         ),
     ),
     match=(
@@ -274,7 +274,8 @@ def _setter_ok(m: Any) -> bool:
 
 
 def _compared_ok(m: Any) -> bool:
-    name: str = m.group("kw").rsplit(".", 1)[-1].rsplit(">", 1)[-1]
+    whole = m.group("kw") if "kw" in m.re.groupindex else m.group("pre") + m.group(0)
+    name: str = whole.rsplit(".", 1)[-1].rsplit(">", 1)[-1]
     return assign.strength(name) in ("password", "strong") and password_arg(m.group("value"))
 
 
@@ -296,13 +297,12 @@ _CALL_FAMILY = Family(
         ),
         Rule(
             "password",
-            # if ("…" == password): the operator first (a class the regex module scans for), the literal
-            # behind it
-            r"""[=!]==?(?<=["'][ \t]*[=!]==?)(?<=(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')[ \t]*[=!]==?)"""
-            r"[ \t]*(?P<kw>[\w$.>-]{1,60})",
+            # if ("…" == password): anchored on the secret word, the literal and the operator behind it
+            r"""(?<=(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')[ \t]*[=!]==?[ \t]*(?P<pre>[\w$.>-]{0,40}))"""
+            r"(?i:pass|pwd|secret|private|token|credential|apikey|api_key)(?P<post>[\w$]{0,40})",
             PASSWORD,
             check=_compared_ok,
-            prefilter=("==", "!="),
+            anchors=("pass", "pwd", "secret", "private", "token", "credential", "apikey", "api_key"),
         ),
         Rule(
             "password",

@@ -29,7 +29,9 @@ _SWAP = str.maketrans(
 )
 # Characters that render as nothing: inside a keyword they hide it from every pattern.
 INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u2060\ufeff")
+_SWAP_TO = {chr(c): str(to) for c, to in _SWAP.items()}
 _SWAPPABLE = re.compile("[" + "".join(sorted(chr(c) for c in _SWAP)) + "]")
+_SPECIAL = re.compile("[" + "".join(sorted({*(chr(c) for c in _SWAP), *INVISIBLE})) + "]")
 _INVISIBLE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
 
 
@@ -38,9 +40,13 @@ def view(text: str) -> tuple[str, list[int] | None]:
     (None when offsets are unchanged)."""
     if text.isascii():
         return text, None
-    # str.translate with a mapping costs a dict lookup per character: search first.
-    plain = text.translate(_SWAP) if _SWAPPABLE.search(text) else text
-    if _INVISIBLE.search(plain) is None:
+    first = _SPECIAL.search(text)
+    if first is None:  # one pass for the common case: nothing to swap or drop
+        return text, None
+    # str.translate with a mapping costs a dict lookup per character: only the few found are swapped.
+    head = first.start()
+    plain = text[:head] + _SWAPPABLE.sub(lambda m: _SWAP_TO[m.group()], text[head:])
+    if _INVISIBLE.search(plain, first.start()) is None:
         return plain, None
     dropped = [m.start() for m in _INVISIBLE.finditer(plain)]
     return _INVISIBLE.sub("", plain), dropped
