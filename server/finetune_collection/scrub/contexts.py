@@ -123,13 +123,13 @@ _CONTEXT_FAMILY = Family(
         ),
         Rule(
             "secret",
-            # Constants: `const KEY: &str = "…"` (Rust), `static final String X = "…"`, `const x = "…"`
-            r"(?<![\w$])(?:const|static)[ \t]+(?:(?:mut|final|readonly|public|private|String|string|char|auto|let)[ \t*]+)*"
+            # Constants: `const KEY: &str = "…"` (Rust), `const x = "…"` (JS, Go, C++)
+            r"(?<![\w$])const[ \t]+(?:(?:mut|final|readonly|public|private|String|string|char|auto|let)[ \t*]+)*"
             r"(?P<name>[A-Za-z_$][\w$]{0,80})(?:\[[0-9]{0,6}\])?[ \t]*(?::[ \t]*&?(?:'static[ \t]+)?[\w\[\]<>]{1,40}[ \t]*)?"
             r"=[ \t]*[bru]?\"(?P<value>[^\"\n\\]{16,500})\"",
             SECRET,
             check=_named_or_random,
-            anchors=("const", "static"),
+            anchors=("const",),
         ),
         Rule(
             "secret",
@@ -184,12 +184,11 @@ _CONTEXT_FAMILY = Family(
 # Passwords in prose, in other languages: the keyword, a verb or colon, then the value. Keywords
 # in ASCII are engine anchors; the others are only looked for in texts that are not ASCII (a
 # search for a wider character in an ASCII string returns at once).
-_ASCII_WORDS = ("passwort", "kennwort", "(?<=mot de )passe", "contrase[ñn]a", "senha", "wachtwoord", "passord",
+_ASCII_WORDS = ("passwort", "kennwort", "(?<=mot de )passe", "(?<=con)trase[ñn]a", "senha", "wachtwoord", "passord",
                 "salasana", "heslo", "adgangskode", "parola", "jelsz[óo]", "sifre", "(?<=l[öo])senord")
-_ASCII_ANCHORS = ("passwort", "kennwort", "passe", "contrase", "senha", "wachtwoord", "passord", "salasana", "heslo",
+_ASCII_ANCHORS = ("passwort", "kennwort", "passe", "trase", "senha", "wachtwoord", "passord", "salasana", "heslo",
                   "adgangskode", "parola", "jelsz", "sifre", "senord")
-_WIDE_WORDS = ("hasło", "Hasło", "şifre", "Şifre", "пароль", "Пароль",
-               "パスワード", "暗証番号", "密码", "密碼", "口令", "비밀번호", "סיסמה", "mật khẩu", "Mật khẩu")
+_WIDE_WORDS = ("пароль", "Пароль", "パスワード", "密码", "密碼", "비밀번호")
 _FOREIGN_TAIL = (
     r"(?:[ \t]+(?:[\w'’]+[ \t]+){0,4}?(?:lautet|ist|est|es|era|é|è|is|är|er|on|je|jest|wynosi|war|était|fue|是|:)"
     r"|[ \t]*(?:は|：|:|=|是|为|為|는|은|で))[ \t]*[:：]?[ \t]*[\"'«„“「『]?"
@@ -197,8 +196,9 @@ _FOREIGN_TAIL = (
 )
 
 
-# One literal per word family: fewer searches per text, the full words are in the pattern.
-_WIDE_HINTS = ("asło", "şifre", "Şifre", "ароль", "パスワード", "暗証番号", "密码", "密碼", "口令", "비밀번호", "סיסמה", "ật khẩu")
+# One literal per word: each is a search of every text that is not ASCII, so the list stays short
+# (Russian, Japanese, Chinese, Korean; other scripts' words are not looked for).
+_WIDE_HINTS = ("ароль", "パスワード", "密码", "密碼", "비밀번호")
 
 
 def _prose_password(value: str) -> bool:

@@ -107,14 +107,13 @@ FAMILIES = [
             Rule(
                 "phone",
                 r"(?i)(?<![\w])(?:phone|tel(?:ephone|efon|éfono|efone)?|mobile?|mobil|cell(?:phone)?|celular|fax|desk"
-                r"|whats[ ]?app|sms|handy|call[ \t]+me(?:[ \t]+(?:on|at))?|reach[ \t]+me(?:[ \t]+(?:on|at))?"
-                r"|answering[ \t]+at"
-                r"|messages?[ \t]+to|registered)(?![\w])[^0-9\n+(]{0,15}"
+                r"|whats[ ]?app|sms|call[ \t]+me(?:[ \t]+(?:on|at))?|reach[ \t]+me(?:[ \t]+(?:on|at))?"
+                r"|answering[ \t]+at)(?![\w])[^0-9\n+(]{0,15}"
                 r"(?P<value>\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?:[ \t]*(?:x|ext\.?)[ \t]*[0-9]{1,5})?)(?![0-9])",
                 "<PHONE>",
                 validator=labelled_phone,
-                anchors=("phone", "tel", "mobil", "cell", "celular", "fax", "desk", "whats", "sms", "handy", "call",
-                         "reach", "answering", "message", "registered"),
+                anchors=("phone", "tel", "mobil", "cell", "celular", "fax", "desk", "whats", "sms", "call", "reach",
+                         "answering"),
             ),
             Rule(
                 "phone",

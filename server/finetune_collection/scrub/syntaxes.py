@@ -34,8 +34,8 @@ def password_arg(value: str) -> bool:
 
 # (command, anchors, the flag and separator before the password). Commands are matched as words.
 _CLI: list[tuple[str, tuple[str, ...], str]] = [
-    (r"(?:docker|podman|buildah|skopeo|nerdctl|oras|crane|helm[ \t]+registry)[ \t]+login",
-     ("docker", "podman", "buildah", "skopeo", "nerdctl", "oras", "crane", "helm"), r"(?:-p|--password)(?:[ \t]+|=)"),
+    (r"(?:docker|podman|skopeo|nerdctl|oras|helm[ \t]+registry)[ \t]+login",
+     ("docker", "podman", "skopeo", "nerdctl", "oras", "helm"), r"(?:-p|--password)(?:[ \t]+|=)"),
     (r"(?:mongosh|mongo|mongodump|mongorestore|mongoexport|mongoimport|mongostat|mongotop)",
      ("mongo",), r"(?:-p|--password)(?:[ \t]+|=)"),
     # mysql's `-p secret` would prompt and take `secret` as the database: only `-pX`, `--password=X`.
@@ -53,7 +53,7 @@ _CLI: list[tuple[str, tuple[str, ...], str]] = [
     (r"ldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn)", ("ldap",), r"-w[ \t]+"),
     (r"(?:smbclient|rpcclient|smbmap|crackmapexec|nxc|netexec)", ("smbclient", "rpcclient", "smbmap", "crackmapexec",
      "nxc", "netexec"), r"(?:-U|--user(?:name)?)(?:[ \t]+|=)[\"']?[^\s%\"']{1,64}%"),
-    (r"(?:xfreerdp|wlfreerdp|sdl-freerdp)", ("freerdp",), r"/p:"),
+    (r"(?:xfreerdp|wlfreerdp|sdl-freerdp)", ("xfreerdp", "wlfreerdp", "sdl-freerdp"), r"/p:"),
     (r"rdesktop", ("rdesktop",), r"-p[ \t]+"),
     (r"mosquitto_(?:pub|sub|rr)", ("mosquitto_",), r"-P[ \t]+"),
     (r"rabbitmqctl[ \t]+(?:add_user|change_password)[ \t]+[^\s]{1,64}", ("rabbitmqctl",), r""),
@@ -368,11 +368,11 @@ _IAC_FAMILY = Family(
             "password",
             # Oracle: jdbc:oracle:thin:user/pass@host, sqlplus user/pass@db, expdp user/pass
             r"(?i)(?:jdbc:oracle:[a-z0-9]{1,8}:|(?<![\w-])(?:sqlplus|expdp|impdp|sqlldr|dgmgrl|rman[ \t]+target=?)"
-            r"[ \t]+(?:-[A-Za-z]+[ \t]+)*(?:userid=)?|(?<![\w-])conn(?:ect)?[ \t]+)[\"']?[\w$#.-]{1,64}/"
+            r"[ \t]+(?:-[A-Za-z]+[ \t]+)*(?:userid=)?)[\"']?[\w$#.-]{1,64}/"
             r"(?P<value>[^\s@/\"']{1,128})(?=[@\s\"']|$)",
             PASSWORD,
             validator=password_arg,
-            anchors=("jdbc:oracle:", "sqlplus", "expdp", "impdp", "sqlldr", "dgmgrl", "rman", "conn"),
+            anchors=("jdbc:oracle:", "sqlplus", "expdp", "impdp", "sqlldr", "dgmgrl", "rman"),
         ),
     ),
     match=(
