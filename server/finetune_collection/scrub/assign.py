@@ -10,6 +10,7 @@ the value is a literal secret or code that only reads one (`os.environ["DB_PASSW
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from .validators import code_reference, entropy, placeholder, random_token
@@ -116,6 +117,7 @@ def segments(name: str) -> list[str]:
     return [s.lower() for part in re.split(r"[^A-Za-z0-9]+", name) for s in _CAMEL.findall(part)]
 
 
+@lru_cache(maxsize=4096)  # code repeats its names (`key`, `token`) thousands of times per file
 def strength(name: str) -> str | None:
     """'password', 'strong', 'weak' or None (a name that is about a secret, not one)."""
     segs = segments(name)

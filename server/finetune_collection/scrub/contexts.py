@@ -221,6 +221,7 @@ _PROSE_FAMILY = Family(
             "<REDACTED>",
             validator=_prose_password,
             prefilter=_WIDE_HINTS,
+            wide=True,
         ),
     ),
     match=(

@@ -153,8 +153,11 @@ class Scrubber:
         # Only the rules one of whose anchors occurs, plus the scanning ones, in catalog order.
         todo = sorted({i for lit in anchors for i in self.anchored[lit]}.union(self.scanning))
         passed: dict[tuple[str, ...], bool] = {}  # rules often share a prefilter (the digits)
+        ascii_text = text.isascii()  # O(1): CPython records it
         for compiled in map(self.catalog.__getitem__, todo):
             rule = compiled.rule
+            if rule.wide and ascii_text:
+                continue
             if rule.prefilter:
                 ok = passed.get(rule.prefilter)
                 if ok is None:

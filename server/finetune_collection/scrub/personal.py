@@ -198,6 +198,7 @@ FAMILIES = [
                 "<EMAIL>",
                 validator=lambda s: not s.isascii() and v.email(s),
                 prefilter=("@",),
+                wide=True,
             ),
         ),
         match=(

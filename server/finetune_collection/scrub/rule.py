@@ -42,6 +42,7 @@ class Rule:
     user: bool = False  # config patterns: replace the whole match, run with a timeout
     anchors: tuple[str, ...] = ()
     check: Callable[[Any], bool] | None = None
+    wide: bool = False  # matches only text with a non-ASCII character: skipped on ASCII text
 
 
 @dataclass(slots=True)

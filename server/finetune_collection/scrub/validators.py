@@ -208,6 +208,7 @@ _NOT_SECRET_WORDS = re.compile(r"(?i)(?:^|[^a-z])(?:example|your|placeholder|dum
 _NOT_SECRET_INFIX = re.compile(r"(?i)fake|dummy|placeholder|changeme|redacted|notreal|example")
 
 
+@lru_cache(maxsize=4096)
 def placeholder(value: str) -> bool:
     """Also AWS's documentation convention: example keys end in or hold `EXAMPLE`
     (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`), and filler typed to
