@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from ..errors import ConfigError
-from .catalog import CATALOG
 from . import view
+from .catalog import CATALOG
 from .literals import Literals
 from .rule import Finding, Located, PatternTimeout, Rule, ScrubResult
 

@@ -8,6 +8,8 @@ would otherwise copy by hand and let go stale.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import math
 import re
@@ -204,6 +206,8 @@ _PLACEHOLDER = re.compile(
     """
 )
 _NOT_SECRET_WORDS = re.compile(r"(?i)(?:^|[^a-z])(?:example|your|placeholder|dummy|fake|redacted)(?:[^a-z]|$)")
+# A value holding one of the scrubber's own placeholders was scrubbed already (`<PRIVATE_KEY>\\n`).
+_SCRUBBED = re.compile(r"<[A-Z][A-Z_]*[A-Z](?:_[0-9]+)?>")
 # Inside a run of letters these still say "not a real one" (`somefakekey`, `MyDummyToken`).
 _NOT_SECRET_INFIX = re.compile(r"(?i)fake|dummy|placeholder|changeme|redacted|notreal|example")
 
@@ -220,6 +224,7 @@ def placeholder(value: str) -> bool:
         or bool(_PLACEHOLDER.fullmatch(v))
         or bool(_NOT_SECRET_WORDS.search(v))
         or bool(_NOT_SECRET_INFIX.search(v))
+        or bool(_SCRUBBED.search(v))
         or len(set(v)) == 1
         or filler(v)
     )
@@ -295,6 +300,21 @@ def key_token(value: str, min_len: int = 8) -> bool:
     """A provider key body: long enough, not a template or filler, not words (the prefix is
     evidence already, so only a body made almost entirely of words is let go)."""
     return len(value) >= min_len and not placeholder(value) and len(set(value)) >= 6 and not wordy(value, 0.8)
+
+
+def jwt(value: str) -> bool:
+    """The header decodes to a JSON object: `eyJ` alone also starts base64 of any `{"…`."""
+    head = value.split(".", 1)[0]
+    try:
+        decoded = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return False
+    return decoded.startswith("{") and decoded.rstrip().endswith("}") and '"' in decoded
+
+
+def slack_token(value: str) -> bool:
+    """Slack tokens carry numeric team/user ids: filler like `xoxb-your-token-here` has none."""
+    return key_token(value) and sum(c.isdigit() for c in value) >= 4
 
 
 def random_token(value: str, min_len: int = 12, min_entropy: float = 3.0) -> bool:
