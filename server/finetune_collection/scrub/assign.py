@@ -26,7 +26,7 @@ _VALUE = r"""
    (?:[rbuRBUf@$]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,500})(?P=kq)
      |(?=[^\s"'`;,&|<>]{0,40}[(){}\[\]])(?<=(?:^|\n)[ \t]*(?:export[ \t]+)?[^\s=:]{1,80}[ \t]*(?::=|=|:)[ \t]*)
         (?P<kl>)(?P<value>[^\s"'`;,&|<>][^\s]{5,499}?)(?=[,;"'`]?[ \t]*(?:\r?\n|$))
-     |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[])(?<!:))
+     |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[<])(?<!:))
  | >(?P<kx>)(?P<value>[^<\n]{1,200})</
 )
 """
@@ -187,15 +187,16 @@ _PROSE_AFTER = re.compile(r"[ \t]+[A-Za-z][a-z]*(?:[ \t,]|$)")
 
 
 def _line_before(m: Any) -> str:
+    """Up to 200 characters of the line before the name (a bounded look: a text with no newline
+    and a candidate every few characters would otherwise cost the square of its length)."""
     start = m.start("pre") if m.group("pre") else m.start("kw")
-    return str(m.string[m.string.rfind("\n", 0, start) + 1 : start])
+    lo = max(0, start - 200)
+    return str(m.string[max(lo, m.string.rfind("\n", lo, start) + 1) : start])
 
 
 def _dockerfile_env(m: Any) -> bool:
     """`ENV NAME value` (Dockerfile): whitespace is the separator there."""
-    start = m.start("pre") if m.group("pre") else m.start("kw")
-    line = m.string[m.string.rfind("\n", 0, start) + 1 : start]
-    return line.strip() in ("ENV", "ARG")
+    return _line_before(m).strip() in ("ENV", "ARG")
 
 
 def _literal_secret(m: Any, level: str) -> bool:

@@ -143,12 +143,16 @@ def _each(head: str, alternatives: str, tail: str = "") -> tuple[str, ...]:
 CATALOG: list[Rule] = [
     Rule(
         "private_key",
+        # Neither the search for the END line nor the bare body runs past the next `-----`
+        # (another header): each header then costs the text up to the next, not 40,000 characters,
+        # so repeated headers without an end marker stay linear.
         r"(?i)-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"
-        r"(?:[\s\S]{0,40000}?-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"
-        r"|(?:\\[nr]|[\s\"'+,]|[A-Za-z0-9+/=:-]){32,40000}+)",
+        r"(?:(?:(?!-----)[\s\S]){0,40000}?-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"
+        r"|(?:(?!-----)(?:\\[nr]|[\s\"'+,]|[A-Za-z0-9+/=:-])){32,40000}+)",
         "<PRIVATE_KEY>",
         validator=_pem_body,
-        anchors=("-----",),  # not `-----begin`: under (?i) `İ` matches `i`, and folding drops it
+        anchors=("-----",),
+        reach=100_000,  # not `-----begin`: under (?i) `İ` matches `i`, and folding drops it
     ),
     Rule(
         "private_key",
@@ -157,6 +161,7 @@ CATALOG: list[Rule] = [
         "<PRIVATE_KEY>",
         validator=lambda s: _pem_body("-----" + s.split("----", 2)[-1].rsplit("---- END", 1)[0]),
         anchors=("----",),
+        reach=100_000,
     ),
     Rule(
         "private_key",
@@ -168,6 +173,7 @@ CATALOG: list[Rule] = [
         "<PRIVATE_KEY>",
         validator=lambda s: len(s.split("Private-Lines:", 1)[-1]) >= 40,
         anchors=("putty-user-key-file-",),
+        reach=100_000,
     ),
     Rule(
         "private_key",

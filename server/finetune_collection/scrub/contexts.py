@@ -52,7 +52,10 @@ def _k8s_data(m: Any) -> bool:
         end = pos - 1
         if end < 0:
             return False
-        pos = text.rfind("\n", 0, end) + 1
+        lo = max(0, end - 4096)
+        pos = text.rfind("\n", lo, end) + 1
+        if pos == 0 and lo > 0:
+            return False  # a line longer than any YAML data line
         line = text[pos:end]
         stripped = line.strip()
         if not stripped:

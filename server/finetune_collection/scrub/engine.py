@@ -188,10 +188,15 @@ class Scrubber:
         positions = hits[0] if len(hits) == 1 else sorted({p for ps in hits for p in ps})
         found = []
         reach = -1
+        size = len(text)
+        longest = compiled.rule.reach
         for p in positions:
             if p < reach:
                 continue
-            m = compiled.regex.match(text, p)
+            # `endpos`: the regex module checks that a pattern's required literal (a `(`, an `@`)
+            # occurs before it tries one, searching to the end of the text; without a bound, a
+            # text of many anchors and no such literal costs the square of its length.
+            m = compiled.regex.match(text, p, min(size, p + longest))
             if m is not None:
                 found.append(m)
                 reach = m.end()

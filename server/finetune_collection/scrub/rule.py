@@ -43,6 +43,7 @@ class Rule:
     anchors: tuple[str, ...] = ()
     check: Callable[[Any], bool] | None = None
     wide: bool = False  # matches only text with a non-ASCII character: skipped on ASCII text
+    reach: int = 1024  # an anchored match is looked for within this many characters of its anchor
 
 
 @dataclass(slots=True)

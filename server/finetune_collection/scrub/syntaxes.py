@@ -363,6 +363,7 @@ _IAC_FAMILY = Family(
             SECRET,
             check=_terraform_ok,
             anchors=("variable",),
+            reach=2048,
         ),
         Rule(
             "password",
