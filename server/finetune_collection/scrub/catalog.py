@@ -430,14 +430,14 @@ CATALOG: list[Rule] = [
     Rule(
         "auth_header",
         r"(?i)(?:proxy-)?authorization[\"']?[ \t]*[:=][ \t]*[\"']?(?:bearer|basic|token|digest|bot|apikey"
-        r"|sso-key|key|otp)[ \t]+(?P<value>[A-Za-z0-9._~+/=:-]{6,})",
+        r"|sso-key|key|otp)[ \t]+(?P<value>[A-Za-z0-9._~+/=:%-]{6,})",
         "<SECRET>",
         validator=_auth_value,
         anchors=("authorization",),
     ),
     Rule(
         "auth_header",
-        r"(?i)(?:bearer|basic)[ \t]+(?P<value>[A-Za-z0-9._~+/-]{12,}=*)(?![A-Za-z0-9._~+/=-])",
+        r"(?i)(?:bearer|basic)[ \t]+(?P<value>[A-Za-z0-9._~+/%-]{12,}=*)(?![A-Za-z0-9._~+/=%-])",
         "<SECRET>",
         validator=_auth_value,
         anchors=("bearer", "basic"),

@@ -108,12 +108,12 @@ FAMILIES = [
                 "phone",
                 r"(?i)(?<![\w])(?:phone|tel(?:ephone|efon|éfono|efone)?|mobile?|mobil|cell(?:phone)?|celular|fax|desk"
                 r"|whats[ ]?app|sms|call[ \t]+me(?:[ \t]+(?:on|at))?|reach[ \t]+me(?:[ \t]+(?:on|at))?"
-                r"|answering[ \t]+at)(?![\w])[^0-9\n+(]{0,15}"
+                r"|answering[ \t]+at|messages?[ \t]+to|registered)(?![\w])[^0-9\n+(]{0,15}"
                 r"(?P<value>\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?:[ \t]*(?:x|ext\.?)[ \t]*[0-9]{1,5})?)(?![0-9])",
                 "<PHONE>",
                 validator=labelled_phone,
                 anchors=("phone", "tel", "mobil", "cell", "celular", "fax", "desk", "whats", "sms", "call", "reach",
-                         "answering"),
+                         "answering", "message", "registered"),
             ),
             Rule(
                 "phone",
@@ -172,9 +172,11 @@ FAMILIES = [
         (
             Rule(
                 "iban",
-                r"[0-9]{2}(?<=(?<![A-Za-z0-9])(?P<lead>[A-Za-z]{2})[0-9]{2})(?:[ /-]?[A-Za-z0-9]{4}){2,7}"
-                # A short last group holds a digit: `AL47…8741 ALL CAPS` does not end in ` ALL`.
-                r"(?:[ /-]?(?=[A-Za-z]{0,2}[0-9])[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])",
+                # One separator throughout (or none), a short last group in capitals or digits:
+                # `AL47…8741 ALL CAPS` does not end in ` ALL`, `… 8741 by Friday` not in ` by`,
+                # `MU17 BOMM … 000M UR` does end in ` UR`.
+                r"[0-9]{2}(?<=(?<![A-Za-z0-9])(?P<lead>[A-Za-z]{2})[0-9]{2})(?P<sep>[ /-]?)[A-Za-z0-9]{4}"
+                r"(?:(?P=sep)[A-Za-z0-9]{4}){1,6}(?:(?P=sep)[A-Z0-9]{1,3})?(?![A-Za-z0-9])",
                 "<IBAN>",
                 validator=iban_any_case,
                 prefilter=tuple("0123456789"),
@@ -185,6 +187,8 @@ FAMILIES = [
             ("IBAN: DE89-3704-0044-0532-0130-00", "DE89-3704-0044-0532-0130-00"),
             ("iban DE89/3704/0044/0532/0130/00 ok", "DE89/3704/0044/0532/0130/00"),
             ("wire to AL47212110090000000235698741 ALL CAPS", "AL47212110090000000235698741"),
+            ("IBAN MU17 BOMM 0101 1010 3030 0200 000M UR", "MU17 BOMM 0101 1010 3030 0200 000M UR"),
+            ("IBAN ES91 2100 0418 4502 0005 1332 by Friday", "ES91 2100 0418 4502 0005 1332"),
         ),
         keep=("ab12cdef34567890abcdef", "DE89-3704-0044-0532-0130-01"),
     ),
