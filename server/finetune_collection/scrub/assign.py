@@ -23,7 +23,7 @@ _VALUE = r"""
           (?::=|=>|===?|!==?|\+?=|:)[ \t]*(?:!!?[A-Za-z]{1,20}[ \t]+)?
           |[ \t]+(?:is|was)[ \t]+(?:now[ \t]+|still[ \t]+)?(?=[^\s])|[ \t]+
           |["'][ \t]*(?:,|[ \t]value[ \t]*=)[ \t]*(?=["']))
-   (?:[rbuRBUf@$]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,500})(?P=kq)
+   (?:[rbuRBUf@$]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,4000})(?P=kq)
      |(?=[^\s"'`;,&|<>]{0,40}[(){}\[\]])(?<=(?:^|\n)[ \t]*(?:export[ \t]+)?[^\s=:]{1,80}[ \t]*(?::=|=|:)[ \t]*)
         (?P<kl>)(?P<value>[^\s"'`;,&|<>][^\s]{5,499}?)(?=[,;"'`]?[ \t]*(?:\r?\n|$))
      |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[<])(?<!:))
@@ -186,6 +186,10 @@ _DOC_FIELD = re.compile(r"(?::param|:type|:arg|@param|@arg|\\param)[ \t]+(?:[\w\
 _PROSE_AFTER = re.compile(r"[ \t]+[A-Za-z][a-z]*(?:[ \t,]|$)")
 
 
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
 def _line_before(m: Any) -> str:
     """Up to 200 characters of the line before the name (a bounded look: a text with no newline
     and a candidate every few characters would otherwise cost the square of its length)."""
@@ -204,8 +208,10 @@ def _literal_secret(m: Any, level: str) -> bool:
     name = (m.group("pre") or "") + m.group("kw") + (m.group("post") or "")
     if placeholder(value) or value.strip().lower() in _TYPE_WORDS:
         return False
-    if _CONCAT.search(value) or _NOT_A_SECRET.fullmatch(value.strip()):
-        return False
+    if len(value) >= 6 and _squash(value) in _squash(name):
+        return False  # the constant names itself: `SN_id_Gost_KeyMeshing = "id-Gost-KeyMeshing"`
+    if _CONCAT.search(value) or (m.group("kq") is not None and _NOT_A_SECRET.fullmatch(value.strip())):
+        return False  # unquoted, `#gets0m3` in a connection string is a password, not a selector
     if m.group("kq") == "`" and (" " in value or value.startswith("$(")):
         return False  # a command substitution: `etcdctl get /secret`
     raw_sep = m.group("sep") or ""

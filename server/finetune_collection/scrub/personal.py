@@ -108,7 +108,7 @@ FAMILIES = [
                 "phone",
                 r"(?i)(?<![\w])(?:phone|tel(?:ephone|efon|éfono|efone)?|mobile?|mobil|cell(?:phone)?|celular|fax|desk"
                 r"|whats[ ]?app|sms|call[ \t]+me(?:[ \t]+(?:on|at))?|reach[ \t]+me(?:[ \t]+(?:on|at))?"
-                r"|answering[ \t]+at|messages?[ \t]+to|registered)(?![\w])[^0-9\n+(]{0,15}"
+                r"|answering[ \t]+at|messages?[ \t]+to|registered)(?![\w])[^0-9\n+(]{0,15}(?:\r?\n[ \t]*)?"
                 r"(?P<value>\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?:[ \t]*(?:x|ext\.?)[ \t]*[0-9]{1,5})?)(?![0-9])",
                 "<PHONE>",
                 validator=labelled_phone,

@@ -29,7 +29,7 @@ def password_arg(value: str) -> bool:
     v = value.strip()
     if not v or v.startswith(("$", "%", "-", "/", "@", "`", ":", "?")) or placeholder(v):
         return False
-    return not (v[-1] in ">]}" and v[0] not in "<[{")  # the tail of `<user:password>`
+    return not (v.endswith(">") and "<" not in v)  # the tail of `<user:password>`
 
 
 # (command, anchors, the flag and separator before the password). Commands are matched as words.

@@ -255,6 +255,7 @@ def filler(value: str) -> bool:
     return any(len(m.group()) >= max(8 + len(m.group(1)), 0.4 * n) for m in _PERIODIC.finditer(v))
 
 
+_SEGMENT = re.compile(r"[A-Za-z0-9]+")
 _LETTER_PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _VOWELS = frozenset("aeiou")
 
@@ -279,7 +280,12 @@ def wordy(value: str, share: float = 0.6) -> bool:
     alnum = sum(c.isalnum() for c in value)
     if not alnum:
         return False
-    words = sum(len(p) for p in _LETTER_PIECE.findall(value) if _word_like(p))
+    words = 0
+    for segment in _SEGMENT.findall(value):
+        pieces = _LETTER_PIECE.findall(segment)
+        # A three-letter piece counts only as a whole segment (`DOC_…`): inside generated text
+        # short pronounceable runs (`Seb`, `Gh4Reo`) come up by chance.
+        words += sum(len(p) for p in pieces if _word_like(p) and (len(p) > 3 or p == segment))
     return words >= share * alnum
 
 
