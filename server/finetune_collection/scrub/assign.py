@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .validators import code_reference, entropy, placeholder, random_token
+from .validators import code_reference, entropy, filler, placeholder, random_token
 
 # The match starts AT the keyword (an engine anchor); the rest of the name sits in a lookbehind.
 _NAME = r"(?<=(?<![\w$.@-])(?P<pre>[\w$.@-]{0,40}))(?P<kw>(?i:%s))(?P<post>[\w$.-]{0,40}+(?:\[[0-9]{0,6}\])?)"
@@ -186,7 +186,7 @@ _DOC_FIELD = re.compile(r"(?::param|:type|:arg|@param|@arg|\\param)[ \t]+(?:[\w\
 _PROSE_AFTER = re.compile(r"[ \t]+[A-Za-z][a-z]*(?:[ \t,]|$)")
 
 
-def _squash(text: str) -> str:
+def squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
@@ -208,7 +208,7 @@ def _literal_secret(m: Any, level: str) -> bool:
     name = (m.group("pre") or "") + m.group("kw") + (m.group("post") or "")
     if placeholder(value) or value.strip().lower() in _TYPE_WORDS:
         return False
-    if len(value) >= 6 and _squash(value) in _squash(name):
+    if len(value) >= 6 and squash(value) in squash(name):
         return False  # the constant names itself: `SN_id_Gost_KeyMeshing = "id-Gost-KeyMeshing"`
     if _CONCAT.search(value) or (m.group("kq") is not None and _NOT_A_SECRET.fullmatch(value.strip())):
         return False  # unquoted, `#gets0m3` in a connection string is a password, not a selector
@@ -232,6 +232,8 @@ def _literal_secret(m: Any, level: str) -> bool:
     if level == "weak":
         return random_token(value)
     if m.group("kb") is not None:
+        if value.startswith("\\$"):
+            return False  # an escaped `\$_POST[…]` in a quoted PHP snippet: code
         if value in _CODE_WORDS or _names_a_secret(value) or (flag and value.startswith("-")):
             return False
         if sep.startswith(":") and (_DOC_FIELD.search(_line_before(m)) or _PROSE_AFTER.match(m.string, m.end())):
@@ -253,4 +255,5 @@ def check_password(m: Any) -> bool:
 def check_secret(m: Any) -> bool:
     name = (m.group("pre") or "") + m.group("kw") + (m.group("post") or "")
     level = strength(name)
-    return level in ("strong", "weak") and _literal_secret(m, level)
+    # A key or token is generated: typed filler (`AbCeFG123`) is an example, unlike a password.
+    return level in ("strong", "weak") and _literal_secret(m, level) and not filler(m.group("value"), 8)

@@ -81,6 +81,8 @@ def _jwk(m: Any) -> bool:
 def _named_or_random(m: Any) -> bool:
     """A constant or setting: a secret name with a literal, or any name with a generated value."""
     value: str = m.group("value")
+    if len(value) >= 6 and assign.squash(value) in assign.squash(m.group("name")):
+        return False  # the constant names itself
     level = assign.strength(m.group("name"))
     if level in ("password", "strong"):
         return not placeholder(value) and not code_reference(value)

@@ -19,6 +19,8 @@ from functools import lru_cache
 _NON_DIGIT = re.compile(r"[^0-9]")
 _IDENT_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*")
 # Attribute paths and host names: every dotted part starts with a letter and is short.
+# A name with a version: `SalesResults-1.2`, `jjwt-jackson-0.11.2`, `lib@2.0.1-rc1`.
+_VERSIONED = re.compile(r".*[-_@:/]v?[0-9]+(?:\.[0-9]+)+(?:[-.+][0-9A-Za-z.]+)?")
 _DOTTED_CODE = re.compile(r"[A-Za-z_$][\w$-]{0,23}(?:(?:\.|::|->)[A-Za-z_$][\w$-]{0,23})+")
 
 
@@ -231,20 +233,25 @@ def placeholder(value: str) -> bool:
 
 
 _NEXT_CHAR = {c: c + 1 for c in range(128)}
+_SEPARATORS = re.compile(r"[-_.]")
 _PERIODIC = re.compile(r"(.{1,4}?)\1{2,}")
 
 
-def filler(value: str) -> bool:
-    """Typed rather than generated: mostly ascending runs (`abcdefg`, `123456`, `a1b2c3`, the
-    alphabet constant `0123…xyz`) or one short period repeated (`123123123…`, `aaaa…`)."""
+def filler(value: str, min_len: int = 16) -> bool:
+    """Typed rather than generated: mostly ascending runs (`abcdefg`, `123456`, `a1b2c3-d4e5`, the
+    alphabet constant `0123…xyz`) or one short period repeated (`123123123…`, `aaaa…`).
+    `min_len`: shorter values are judged on repeats only (a person's password often ends in
+    `123456` and is still theirs; a key or token is not typed that way)."""
     v = value.lower()
     n = len(v)
     if n < 3:
         return False
     if n <= 8 and sequential(v):
         return True
-    # Only long values: a person's password often ends in `123456` and is still theirs.
-    if n >= 16 and v.isascii():
+    ordered = _SEPARATORS.sub("", v)
+    n = len(ordered)
+    if n >= min_len and ordered.isascii():
+        v = ordered
         shifted = v.translate(_NEXT_CHAR)  # each character replaced by its successor
         for step in (1, 2):
             # Positions where v[i + step] is v[i]'s successor, counted at C speed as equal bytes.
@@ -305,7 +312,13 @@ def sequential(value: str) -> bool:
 def key_token(value: str, min_len: int = 8) -> bool:
     """A provider key body: long enough, not a template or filler, not words (the prefix is
     evidence already, so only a body made almost entirely of words is let go)."""
-    return len(value) >= min_len and not placeholder(value) and len(set(value)) >= 6 and not wordy(value, 0.8)
+    return (
+        len(value) >= min_len
+        and not placeholder(value)
+        and len(set(value)) >= 6
+        and not wordy(value)
+        and not filler(value, 10)
+    )
 
 
 def jwt(value: str) -> bool:
@@ -329,7 +342,7 @@ def random_token(value: str, min_len: int = 12, min_entropy: float = 3.0) -> boo
     v = value.strip()
     if len(v) < min_len or placeholder(v) or code_reference(v) or sequential(v) or wordy(v):
         return False
-    if _DOTTED_CODE.fullmatch(v) or "://" in v:
+    if _DOTTED_CODE.fullmatch(v) or "://" in v or _VERSIONED.fullmatch(v):
         return False  # `X25519.KeyPair`, `kVK_Return.u16`, a host name or a URL: code or an address
     if entropy(v) < min_entropy:
         return False
