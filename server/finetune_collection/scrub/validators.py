@@ -257,7 +257,7 @@ def filler(value: str, min_len: int = 16) -> bool:
             # Positions where v[i + step] is v[i]'s successor, counted at C speed as equal bytes.
             a, b = shifted[: n - step].encode(), v[step:].encode()
             same = (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(n - step, "big").count(0)
-            if same >= 0.5 * (n - step):
+            if same >= 0.6 * (n - step):
                 return True
     return any(len(m.group()) >= max(8 + len(m.group(1)), 0.4 * n) for m in _PERIODIC.finditer(v))
 
