@@ -205,7 +205,7 @@ CATALOG: list[Rule] = [
         # The seed's own pattern is sk- + 32 alphanumerics, unconditionally: at that length the
         # prefix alone is evidence enough, so only placeholders (sk-xxxx…, one repeated char) survive.
         validator=lambda s: (v.key_token(s) and v.entropy(s) > 3.0)
-        or (len(s) >= 35 and not v.placeholder(s) and len(set(s[3:])) >= 3),
+        or (len(s) >= 35 and not v.template(s) and len(set(s[3:])) >= 3),
         anchors=("sk-",),
     ),
     Rule(

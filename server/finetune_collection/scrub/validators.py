@@ -219,6 +219,11 @@ def placeholder(value: str) -> bool:
     """Also AWS's documentation convention: example keys end in or hold `EXAMPLE`
     (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`), and filler typed to
     fill a field (`abcdef123456`, `a1b2c3d4…`, `000…0aa`, `123123123…`)."""
+    return template(value) or filler(value.strip().strip("\"'`"))
+
+
+def template(value: str) -> bool:
+    """`placeholder` without the filler test: templates, example words, scrubbed values."""
     v = value.strip().strip("\"'`")
     return (
         not v
@@ -228,12 +233,12 @@ def placeholder(value: str) -> bool:
         or bool(_NOT_SECRET_INFIX.search(v))
         or bool(_SCRUBBED.search(v))
         or len(set(v)) == 1
-        or filler(v)
     )
 
 
 _NEXT_CHAR = {c: c + 1 for c in range(128)}
 _SEPARATORS = re.compile(r"[-_.]")
+_RUN_OF_TEN = b"\0" * 9  # nine successor pairs in a row
 _PERIODIC = re.compile(r"(.{1,4}?)\1{2,}")
 
 
@@ -256,9 +261,9 @@ def filler(value: str, min_len: int = 16) -> bool:
         for step in (1, 2):
             # Positions where v[i + step] is v[i]'s successor, counted at C speed as equal bytes.
             a, b = shifted[: n - step].encode(), v[step:].encode()
-            same = (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(n - step, "big").count(0)
-            if same >= 0.6 * (n - step):
-                return True
+            diff = (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(n - step, "big")
+            if diff.count(0) >= 0.6 * (n - step) or (step == 1 and _RUN_OF_TEN in diff):
+                return True  # mostly ascending, or one run of ten (`klmnopqrst`): never generated
     return any(len(m.group()) >= max(8 + len(m.group(1)), 0.4 * n) for m in _PERIODIC.finditer(v))
 
 
