@@ -196,7 +196,8 @@ class Scrubber:
             # `endpos`: the regex module checks that a pattern's required literal (a `(`, an `@`)
             # occurs before it tries one, searching to the end of the text; without a bound, a
             # text of many anchors and no such literal costs the square of its length.
-            m = compiled.regex.match(text, p, min(size, p + longest))
+            end = p + longest
+            m = compiled.regex.match(text, p, end if end < size else size)
             if m is not None:
                 found.append(m)
                 reach = m.end()
