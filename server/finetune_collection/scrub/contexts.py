@@ -130,7 +130,8 @@ _CONTEXT_FAMILY = Family(
             "secret",
             # Constants: `const KEY: &str = "…"` (Rust), `const x = "…"` (JS, Go, C++)
             r"(?<![\w$])const[ \t]+(?:(?:mut|final|readonly|public|private|String|string|char|auto|let)[ \t*]+)*"
-            r"(?P<name>[A-Za-z_$][\w$]{0,80})(?:\[[0-9]{0,6}\])?[ \t]*(?::[ \t]*&?(?:'static[ \t]+)?[\w\[\]<>]{1,40}[ \t]*)?"
+            r"(?P<name>[A-Za-z_$][\w$]{0,80})(?:\[[0-9]{0,6}\])?[ \t]*"
+            r"(?::[ \t]*&?(?:'static[ \t]+)?[\w\[\]<>]{1,40}[ \t]*)?"
             r"=[ \t]*[bru]?\"(?P<value>[^\"\n\\]{16,500})\"",
             SECRET,
             check=_named_or_random,
@@ -164,11 +165,13 @@ _CONTEXT_FAMILY = Family(
         ('{"kty": "EC", "crv": "P-256", "d": "q8Zr2LmX0vNb7Tk4WcYp9sQe", "x": "abc"}', "q8Zr2LmX0vNb7Tk4WcYp9sQe"),
         ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ndata:\n  password: UzNjcjN0UGFzcw==\n  user: YWRtaW4=\n",
          "UzNjcjN0UGFzcw=="),
-        ("kind: Secret\ndata:\n  tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t\n", "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t"),
+        ("kind: Secret\ndata:\n  tls.key: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t\n",
+         "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t"),
         ('const SIGNING: &str = "Qm9xT3Zk7LpR2sWn8YcE4vHa";', "Qm9xT3Zk7LpR2sWn8YcE4vHa"),
         ('<add key="StorageKey" value="k9Vw2PqL7xZr4TbN8mYc3Fs6";/>', "k9Vw2PqL7xZr4TbN8mYc3Fs6"),
         ('<add key="Upstream" value="Hq7pW2zLx9Nc4Rt8Vb3Km6Yd1Sg5"/>', "Hq7pW2zLx9Nc4Rt8Vb3Km6Yd1Sg5"),
-        ("2024-03-18 09:14:02 DEBUG [auth] loaded credential bz3fnfwvwywgbii2wigdrkcv95f61x for id=7", "bz3fnfwvwywgbii2wigdrkcv95f61x"),
+        ("2024-03-18 09:14:02 DEBUG [auth] loaded credential bz3fnfwvwywgbii2wigdrkcv95f61x for id=7",
+         "bz3fnfwvwywgbii2wigdrkcv95f61x"),
         ("I accidentally pasted 4b1d6Bp0ZkRwxbRFjROGBu4y43MN2x into the ticket", "4b1d6Bp0ZkRwxbRFjROGBu4y43MN2x"),
         ("Unseal Key 2: 0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R+P2", "0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R+P2"),
     ),

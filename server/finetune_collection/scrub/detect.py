@@ -40,7 +40,8 @@ _KNOWN: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     for name, literals, pattern in [
         # A header with a body: `-----BEGIN … PRIVATE KEY-----\n...` in docs is a placeholder.
         ("private_key", ("-----BEGIN",),
-         r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY-----(?:\\[nr]|\s|[A-Za-z-]{1,40}:[^\n]{0,200})*(?P<v>[A-Za-z0-9+/=]{32})"),
+         r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY-----(?:\\[nr]|\s|[A-Za-z-]{1,40}:[^\n]{0,200})*"
+         r"(?P<v>[A-Za-z0-9+/=]{32})"),
         ("aws_access_key", ("AKIA", "ASIA", "ABIA", "ACCA"), r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"),
         ("api_key", ("sk-",), r"\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}"),
         ("github_token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),

@@ -79,12 +79,14 @@ _HOME = (
     r"(?P<name>[\w.$%{}<>-]{1,64})"
 )
 
+_HOME_ANCHORS = ("/home/", "/users/", "users")
+
 FAMILIES = [
     Family(
         "home_path",
         (
-            Rule("home_path", _HOME + r"(?:\\{1,2}|/)", "~/", validator=_home_name, anchors=("/home/", "/users/", "users")),
-            Rule("home_path", _HOME + r"(?![\w.$%{}<>\\/-])", "~", validator=_home_name, anchors=("/home/", "/users/", "users")),
+            Rule("home_path", _HOME + r"(?:\\{1,2}|/)", "~/", validator=_home_name, anchors=_HOME_ANCHORS),
+            Rule("home_path", _HOME + r"(?![\w.$%{}<>\\/-])", "~", validator=_home_name, anchors=_HOME_ANCHORS),
         ),
         match=(
             ("open('/home/alice/proj/main.py')", "alice"),
@@ -119,7 +121,8 @@ FAMILIES = [
                 "phone",
                 # a label after the number: `416 60 039 office`, `07700 063 966-Fax`; anchored on the
                 # label, the number in a lookbehind
-                r"(?<=(?<![0-9A-Za-z_+./:#=-])(?P<value>\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?:x[0-9]{1,5})?)[ \t]*-?[ \t]*)"
+                r"(?<=(?<![0-9A-Za-z_+./:#=-])(?P<value>\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?:x[0-9]{1,5})?)"
+                r"[ \t]*-?[ \t]*)"
                 r"(?i:office|fax|mobile|cell|desk)(?![\w])",
                 "<PHONE>",
                 validator=labelled_phone,

@@ -153,7 +153,8 @@ _CREDENTIAL_FILE_FAMILY = Family(
         Rule(
             "password",
             # .netrc: `machine host login user password pass`, on one line or several.
-            r"(?<=(?:^|\s)(?:machine[ \t]+[^\s]{1,253}|default)(?:\s+(?:login|account|port|protocol|user)[ \t]+[^\s]{1,253}){0,4}\s+)"
+            r"(?<=(?:^|\s)(?:machine[ \t]+[^\s]{1,253}|default)"
+            r"(?:\s+(?:login|account|port|protocol|user)[ \t]+[^\s]{1,253}){0,4}\s+)"
             r"password[ \t]+(?P<value>[^\s]{1,200})",
             PASSWORD,
             validator=password_arg,
@@ -164,7 +165,8 @@ _CREDENTIAL_FILE_FAMILY = Family(
             # .pgpass: host:port:database:user:password, one entry a line. Scanned from the colon
             # before the port (a literal the regex module jumps to), the host in a lookbehind.
             r":(?:[0-9]{1,5}|\*):(?<=(?:^|\n)[ \t]*(?=[^:\n]*[A-Za-z*])[A-Za-z0-9_.*\[\]-]{1,253}:(?:[0-9]{1,5}|\*):)"
-            r"(?=[^:\n]*[A-Za-z*_])[^:\s]{1,64}:(?=[^:\n]*[A-Za-z*_])[^:\s]{1,64}:(?P<value>[^\s]{1,200})[ \t]*(?=\r?\n|$)",
+            r"(?=[^:\n]*[A-Za-z*_])[^:\s]{1,64}:(?=[^:\n]*[A-Za-z*_])[^:\s]{1,64}:"
+            r"(?P<value>[^\s]{1,200})[ \t]*(?=\r?\n|$)",
             PASSWORD,
             validator=password_arg,
             prefilter=(":",),
@@ -292,13 +294,14 @@ _CALL_FAMILY = Family(
             r"""(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')[ \t]*(?:\.toCharArray\(\)[ \t]*)?\)""",
             PASSWORD,
             check=_setter_ok,
-            anchors=("password", "passwd", "pwd", "passphrase", "secret", "api", "access", "auth", "token", "credential",
-                     "private"),
+            anchors=("password", "passwd", "pwd", "passphrase", "secret", "api", "access", "auth", "token",
+                     "credential", "private"),
         ),
         Rule(
             "password",
             # if ("…" == password): anchored on the secret word, the literal and the operator behind it
-            r"""(?<=(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')[ \t]*[=!]==?[ \t]*(?P<pre>[\w$.>-]{0,40}))"""
+            r"""(?<=(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')"""
+            r"[ \t]*[=!]==?[ \t]*(?P<pre>[\w$.>-]{0,40}))"
             r"(?i:pass|pwd|secret|private|token|credential|apikey|api_key)(?P<post>[\w$]{0,40})",
             PASSWORD,
             check=_compared_ok,
@@ -378,7 +381,8 @@ _IAC_FAMILY = Family(
     ),
     match=(
         ('variable "db_password" {\n  type    = string\n  default = "Tf9DbPass!"\n}', "Tf9DbPass!"),
-        ('variable "okta_api_token" {\n  default = "004EWTpRQT_HJtG_nL-agxacgzYHjxPcF99"\n}', "004EWTpRQT_HJtG_nL-agxacgzYHjxPcF99"),
+        ('variable "okta_api_token" {\n  default = "004EWTpRQT_HJtG_nL-agxacgzYHjxPcF99"\n}',
+         "004EWTpRQT_HJtG_nL-agxacgzYHjxPcF99"),
         ('variable "admin" {\n  sensitive = true\n  default = "Sens1tive"\n}', "Sens1tive"),
         ("url = jdbc:oracle:thin:scott/Tiger9x@db.example.com:1521:ORCL", "Tiger9x"),
         ("$ sqlplus system/Orcl9pass@//db:1521/XEPDB1", "Orcl9pass"),
