@@ -7,16 +7,18 @@ the type names below. All are on by default.
 | type                | placeholder          | what                                                    |
 |---------------------|----------------------|---------------------------------------------------------|
 | private_key         | `<PRIVATE_KEY>`      | PEM/OpenSSH/PGP private key blocks, also `\\n`-escaped;  |
-|                     |                      | SSH2 (`---- BEGIN SSH2 …`) and PuTTY `.ppk` keys         |
-| jwt                 | `<JWT>`              | `eyJ….eyJ….sig` JSON Web Tokens                          |
+|                     |                      | SSH2 (`---- BEGIN SSH2 …`) and PuTTY `.ppk` keys; base64 |
+|                     |                      | of a PEM block (`LS0tLS1CRUdJTi…`)                       |
+| jwt                 | `<JWT>`              | `eyJ….eyJ…[.sig]` whose header decodes to JSON           |
 | anthropic_key       | `<API_KEY>`          | `sk-ant-…`                                              |
 | api_key             | `<API_KEY>`          | OpenAI `sk-…`, `sk-proj-…` (the seed's type)             |
 | aws_access_key      | `<AWS_ACCESS_KEY>`   | `AKIA…`, `ASIA…` key ids                                 |
 | aws_secret_key      | `<AWS_SECRET_KEY>`   | 40-char secret next to an `aws…secret/key` name          |
 | github_token        | `<GITHUB_TOKEN>`     | `ghp_ gho_ ghu_ ghs_ ghr_ github_pat_`                   |
 | gitlab_token        | `<GITLAB_TOKEN>`     | `glpat-` and other `gl…-` tokens, runner `GR1348941`     |
-| slack_webhook       | `<SLACK_WEBHOOK>`    | `https://hooks.slack.com/services/…`                     |
-| slack_token         | `<SLACK_TOKEN>`      | `xoxb- xoxp- xoxa- xoxr- xoxs- xoxe- xapp-`              |
+| slack_webhook       | `<SLACK_WEBHOOK>`    | `hooks.slack.com/services|workflows|triggers/…`, any or  |
+|                     |                      | no scheme                                                |
+| slack_token         | `<SLACK_TOKEN>`      | `xoxb- xoxp- xoxa- xoxr- xoxs- xoxe- xoxc- xoxd- xapp-`  |
 | stripe_key          | `<STRIPE_KEY>`       | `sk_live_ rk_live_ pk_live_` (and `_test_`)              |
 | google_api_key      | `<GOOGLE_API_KEY>`   | `AIza…`, OAuth `GOCSPX-…`, `ya29.` access tokens         |
 | twilio_key          | `<TWILIO_KEY>`       | `SK…`/`AC…` + 32 hex                                     |
@@ -30,21 +32,39 @@ the type names below. All are on by default.
 |                     |                      | Discord bots, Atlassian, Heroku, Alibaba, Meta, Groq,     |
 |                     |                      | Perplexity, xAI, RubyGems, NuGet, Mailchimp, Terraform,   |
 |                     |                      | 1Password, Notion, Dropbox and ~30 more gitleaks shapes   |
-| webhook_url         | `<WEBHOOK>`          | Discord and Teams webhook URLs                           |
+| webhook_url         | `<WEBHOOK>`          | Discord and Teams (`webhook.office.com`, `outlook`) URLs |
 | url_credentials     | `<REDACTED>`         | the password in `scheme://user:PASSWORD@host`            |
 | auth_header         | `<SECRET>`           | `Authorization: Bearer/Basic/Token …`, bare `Bearer …`   |
-| password            | `<REDACTED>`         | values of password/passwd/pwd/passphrase names,          |
-|                     |                      | `mysql -p…`, `curl -u user:…`, `sshpass -p …`,            |
-|                     |                      | `htpasswd -b file user …`                                |
+| password            | `<REDACTED>`         | values of password/passwd/pwd/passphrase names; the      |
+|                     |                      | syntax table (syntaxes.py): CLI flags of ~25 tools,      |
+|                     |                      | `.netrc`, `.pgpass`, SQL `IDENTIFIED BY`/`PASSWORD '…'`, |
+|                     |                      | setters, constructors, comparisons, Oracle `u/p@db`,     |
+|                     |                      | `htpasswd -b`; prose in other languages (contexts.py)    |
 | secret              | `<SECRET>`           | values of secret/api_key/credential names; of            |
-|                     |                      | token/key/auth names only when high-entropy; signed-URL  |
-|                     |                      | `sig=`, `X-Amz-Signature=`, `X-Amz-Security-Token=`      |
-| email               | `<EMAIL>`            | addresses, incl. plus-addressing, `mailto:`, `<…>`       |
-| credit_card         | `<CREDIT_CARD>`      | 13-19 digits, Luhn, issuer prefix, plain/spaced/dashed   |
-| iban                | `<IBAN>`             | mod-97 and country length checked (python-stdnum)        |
+|                     |                      | token/key/auth/session names only when random; signed-URL|
+|                     |                      | `sig=`, `X-Amz-Signature=`, `X-Amz-Security-Token=`;     |
+|                     |                      | Terraform defaults; contexts.py: session cookies, JWK    |
+|                     |                      | private members, Kubernetes Secret data, random          |
+|                     |                      | constants, `<add key value>`, log lines and prose        |
+| home_path           | `~/`, `~`            | the user name in `/home/…/`, `/Users/…/`, `C:\\Users\\…\\`  |
+|                     |                      | (generic names such as `user`, `runner` are kept)        |
+| email               | `<EMAIL>`            | addresses, incl. plus-addressing, `mailto:`, `<…>`,      |
+|                     |                      | internationalised; `.rs/.md/.py/.zip` only after a mail  |
+|                     |                      | word or inside `<…>`                                     |
+| credit_card         | `<CREDIT_CARD>`      | 13-19 digits, Luhn, issuer prefix, plain/spaced/dashed/  |
+|                     |                      | dotted; 12-19 digits, any issuer, after "card"/"visa"…   |
+| iban                | `<IBAN>`             | mod-97 and country length checked (python-stdnum), any   |
+|                     |                      | case, spaces, dashes or slashes                          |
 | ssn                 | `<SSN>`              | US SSN with separators, or bare 9 digits after "SSN"     |
 | phone               | `<PHONE>`            | E.164/international, NANP, national EU/Indian forms (phonenumbers) |
-| ip_address          | `<IP_ADDRESS>`       | public IPv4 and IPv6 (private/loopback/link-local kept)  |
+|                     |                      | any 7-15 digit number next to a label (Phone:, Fax, …)   |
+| ip_address          | `<IP_ADDRESS>`       | public IPv4 and IPv6 (private, loopback, link-local,     |
+|                     |                      | documentation ranges and network addresses kept)         |
+
+Every catalog pass runs on a view of the text with look-alike separators made plain and invisible
+characters dropped (view.py), and every other copy of a value judged secret by its context is
+replaced too. What is a placeholder (templates, `…EXAMPLE`, filler, words) is decided once, in
+validators.py, for this catalog and for the export's re-check (detect.py).
 
 A pattern's `value` group is the only span replaced, so `password = "<REDACTED>"` keeps its key
 and quotes. Patterns use `[0-9]` rather than `\\d` (Unicode digit classes are ~4x slower) and
