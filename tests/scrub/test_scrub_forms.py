@@ -145,3 +145,35 @@ def test_invisible_characters_map_back_to_original_offsets(scrubber: Scrubber) -
     result = scrubber.scrub_text(text)
     assert [text[f.start : f.end] for f in result.findings] == ["Soft9Hyphen"]
     assert result.text == "x pass\u00adword = <REDACTED> y"
+
+
+# Built at run time: provider shapes must not sit in the repository as literals.
+TAVILY = "tvly-" + "Sa8KvAnt7HfKqmy2iJY0PlwP5sXN4aR9"
+NEW_RELIC = "eu01xx" + "aa7460e1ea3abdfbbbd36e85c10cd0" + "NRAL"
+
+MORE_CAUGHT = [
+    ("curl -H 'Authorization: Api-Token 22cb9878b1c5659e29114c62e60c79abd0d2c08' https://x.io", "22cb9878b1c5659e29114c62e60c79abd0d2c08"),
+    ("Authorization: SSWS 00Qx8Lm2Rt7Yp9Wz3Kd5Nv1Bc4Hq7pW2zLx9Nc4", "00Qx8Lm2Rt7Yp9Wz3Kd5Nv1Bc4Hq7pW2zLx9Nc4"),
+    ("Authorization: 5eb4223e-5008-46e5-be67-c7b8f2732305", "5eb4223e-5008-46e5-be67-c7b8f2732305"),
+    ("Bearer: ciotgp8BGZBlX192iExSQPm0SrUlBunG8zd", "ciotgp8BGZBlX192iExSQPm0SrUlBunG8zd"),
+    ("uri: 'mongodb+srv://shop:Zxcv@1234)@cluster0.example.net/db'", "Zxcv@1234)"),
+    (f"export TAVILY_API_KEY={TAVILY}", TAVILY),
+    (f"license: {NEW_RELIC}", NEW_RELIC),
+    ("$ vault operator unseal 98m+o2ylRhVbOi+3o5ub6PbP343ocFUVORgSYeypMDjh", "98m+o2ylRhVbOi+3o5ub6PbP343ocFUVORgSYeypMDjh"),
+]
+MORE_KEPT = [
+    'const password = process.env.FIREBASE_PASSWORD || "not-set"',
+    "Authorization: Bearer <token>",
+    "Authorization: Basic ${CREDENTIALS}",
+    "see https://example.com/user@host/path and http://host:8080/x",
+]
+
+
+@pytest.mark.parametrize(("text", "secret"), MORE_CAUGHT, ids=[str(i) for i in range(len(MORE_CAUGHT))])
+def test_more_caught(scrubber: Scrubber, text: str, secret: str) -> None:
+    assert secret not in scrubber.scrub_text(text).text
+
+
+@pytest.mark.parametrize("text", MORE_KEPT, ids=[str(i) for i in range(len(MORE_KEPT))])
+def test_more_kept(scrubber: Scrubber, text: str) -> None:
+    assert scrubber.scrub_text(text).text == text

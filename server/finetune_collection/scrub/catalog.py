@@ -289,7 +289,8 @@ CATALOG: list[Rule] = [
     Rule(
         "url_credentials",
         r"(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30})://[^\s:@/?#\"'<>]{0,128}:"
-        r"(?P<value>[^\s@/?\"'<>]{1,256})@(?=[A-Za-z0-9\[_/-])",
+        # The password runs to the last `@` before the host: `mongodb+srv://u:Zx@12)@cluster0…`.
+        r"(?P<value>[^\s/?\"'<>]{1,256})@(?=[A-Za-z0-9\[_/-])",
         "<REDACTED>",
         validator=_url_password,
         anchors=("://",),
@@ -305,15 +306,16 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "auth_header",
-        r"(?i)(?:proxy-)?authorization[\"']?[ \t]*[:=][ \t]*[\"']?(?:bearer|basic|token|digest|bot|apikey"
-        r"|sso-key|key|otp)[ \t]+(?P<value>[A-Za-z0-9._~+/=:%-]{6,})",
+        # Any scheme (`Bearer`, `Api-Token`, `SSWS`, …) or none: the header holds a credential.
+        r"(?i)(?:proxy-)?authorization[\"']?[ \t]*[:=][ \t]*[\"']?(?:[A-Za-z][A-Za-z0-9_-]{1,20}[ \t]+)?"
+        r"(?P<value>[A-Za-z0-9._~+/=:%-]{6,})",
         "<SECRET>",
         validator=_auth_value,
         anchors=("authorization",),
     ),
     Rule(
         "auth_header",
-        r"(?i)(?:bearer|basic)[ \t]+(?P<value>[A-Za-z0-9._~+/%-]{12,}=*)(?![A-Za-z0-9._~+/=%-])",
+        r"(?i)(?:bearer|basic):?[ \t]+(?P<value>[A-Za-z0-9._~+/%-]{12,}=*)(?![A-Za-z0-9._~+/=%-])",
         "<SECRET>",
         validator=_auth_value,
         anchors=("bearer", "basic"),

@@ -148,7 +148,7 @@ _CONTEXT_FAMILY = Family(
         Rule(
             "secret",
             # Log lines and prose: "loaded credential …", "I accidentally pasted …", "Unseal Key 2: …"
-            r"(?i)(?<![\w-])(?:credential|pasted|leaked|exposed|unseal[ \t]+key|root[ \t]+token|token|secret"
+            r"(?i)(?<![\w-])(?:credential|pasted|leaked|exposed|unseal(?:[ \t]+key)?|root[ \t]+token|token|secret"
             r"|api[ _-]?key|access[ \t]+key|password|passphrase|passwd)s?(?![\w-])(?:[ \t]+[0-9]{1,2})?"
             r"(?:[ \t]+(?:is|was|are|of|for|in|into|here|below|to|-))?[ \t]*[:=]?[ \t]*[\"'`]?"
             r"(?P<value>[A-Za-z0-9+/_=.~!@#$%^&*-]{16,300}?)[\"'`]?(?=[\s,;)]|[.!?](?:\s|$)|$)",

@@ -79,12 +79,15 @@ PROVIDER_TOKENS: list[Rule] = [
         (r"(?<=(?<![A-Za-z0-9])(?P<lead>[a-z0-9]{14}))\.atlasv1\.[A-Za-z0-9_=-]{60,70}", (".atlasv1.",)),  # Terraform
         (r"(?<=(?<![A-Za-z0-9_])(?P<lead>[A-Za-z0-9]{6}_[A-Za-z0-9]{29}))_mmk", ("_mmk",)),  # MaxMind
         (r"(?<=(?<![A-Za-z0-9])(?P<lead>[a-f0-9]{32}))-us[0-9]{1,2}", ("-us",)),  # Mailchimp
+        (r"(?<=(?<![A-Za-z0-9])(?P<lead>eu01xx[a-f0-9]{30}|[a-f0-9]{36}))NRAL", ("nral",)),  # New Relic license
         bound=False,
     ),
     *keys(
         "provider_token",
         "<API_KEY>",
         (r"pplx-[A-Za-z0-9]{48}", ("pplx-",)),  # Perplexity
+        (r"tvly-(?:dev-|prod-)?[A-Za-z0-9]{32}", ("tvly-",)),  # Tavily
+        (r"jina_[a-f0-9]{32}[A-Za-z0-9]{28}", ("jina_",)),  # Jina AI
         (r"gsk_[A-Za-z0-9]{52}", ("gsk_",)),  # Groq
         (r"xai-[A-Za-z0-9]{80}", ("xai-",)),  # xAI
         (r"r8_[A-Za-z0-9]{37}", ("r8_",)),  # Replicate
