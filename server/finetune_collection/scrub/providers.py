@@ -13,8 +13,9 @@ from collections.abc import Callable
 from . import validators as v
 from .rule import Rule
 
-B = r"(?<![A-Za-z0-9_.-])"  # token start: not inside a longer identifier, key or file name
-E = r"(?![A-Za-z0-9_-])"
+B = r"(?<![A-Za-z0-9_-])"  # token start: not inside a longer identifier or key
+# Token end; not the hash in an asset's file name (`video_box.ico-7a38….png`).
+E = r"(?![A-Za-z0-9_-]|\.(?:png|jpe?g|gif|svg|css|js|ico|webp|woff2?|map|html?)(?![A-Za-z0-9]))"
 
 
 def keys(
@@ -123,7 +124,7 @@ PROVIDER_TOKENS: list[Rule] = [
         (r"secret_[A-Za-z0-9]{43}", ("secret_",)),  # Notion (legacy integration token)
         (r"ops_eyJ[A-Za-z0-9+/_=-]{100,}", ("ops_eyj",)),  # 1Password service account
         (r"A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})(?:-[A-Z0-9]{5}){3}", ("a3-",)),  # 1Password
-        (r"sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}", ("sgp_",)),  # Sourcegraph
+        (r"sgp_(?:(?:[a-fA-F0-9]{16}|local)_)?[a-fA-F0-9]{40}", ("sgp_",)),  # Sourcegraph
         (r"ico-[A-Za-z0-9]{32}", ("ico-",)),  # Infracost
         (r"API-[A-Z0-9]{26}", ("api-",)),  # Octopus Deploy
         (r"s-s4t2(?:ud|af)-[a-f0-9]{64}", ("s-s4t2",)),  # 42 intra
