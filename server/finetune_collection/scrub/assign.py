@@ -17,11 +17,16 @@ from .validators import code_reference, entropy, filler, placeholder, random_tok
 
 # The match starts AT the keyword (an engine anchor); the rest of the name sits in a lookbehind.
 _NAME = r"(?<=(?<![\w$.@-])(?P<pre>[\w$.@-]{0,40}))(?P<kw>(?i:%s))(?P<post>[\w$.-]{0,40}+(?:\[[0-9]{0,6}\])?)"
+# Whitespace alone separates a name from its value only before a quote, after a flag
+# (`--password x`) or on a Dockerfile ENV/ARG line: in prose (`token alpha`) the pattern fails at
+# once instead of handing every such pair to the checks below.
 _VALUE = r"""
 (?:
    (?P<sep>["'\]]{0,2}[ \t]*(?::[ \t]*[A-Za-z_&*'][\w.\[\]|,<>&' ]{0,40}?[ \t]*(?==))?
           (?::=|=>|===?|!==?|\+?=|:)[ \t]*(?:!!?[A-Za-z]{1,20}[ \t]+)?
-          |[ \t]+(?:is|was)[ \t]+(?:now[ \t]+|still[ \t]+)?(?=[^\s])|[ \t]+
+          |[ \t]+(?:is|was)[ \t]+(?:now[ \t]+|still[ \t]+)?(?=[^\s])
+          |[ \t]+(?=[rbuRBUf@$]{0,2}["'`])
+          |(?<=(?<![\w$.@-])-[\w$.@-]{0,80}|(?:^|\n)[ \t]*(?:ENV|ARG)[ \t]+[\w$.-]{1,120})[ \t]+
           |["'][ \t]*(?:,|[ \t]value[ \t]*=)[ \t]*(?=["']))
    (?:[rbuRBUf@$]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,4000})(?P=kq)
      |(?=[^\s"'`;,&|<>]{0,40}[(){}\[\]])(?<=(?:^|\n)[ \t]*(?:export[ \t]+)?[^\s=:]{1,80}[ \t]*(?::=|=|:)[ \t]*)

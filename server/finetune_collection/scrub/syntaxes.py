@@ -302,10 +302,10 @@ _CALL_FAMILY = Family(
             # if ("…" == password): anchored on the secret word, the literal and the operator behind it
             r"""(?<=(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')"""
             r"[ \t]*[=!]==?[ \t]*(?P<pre>[\w$.>-]{0,40}))"
-            r"(?i:pass|pwd|secret|private|token|credential|apikey|api_key)(?P<post>[\w$]{0,40})",
+            r"(?i:pass|pwd|secret|private|credential|apikey|api_key)(?P<post>[\w$]{0,40})",
             PASSWORD,
             check=_compared_ok,
-            anchors=("pass", "pwd", "secret", "private", "token", "credential", "apikey", "api_key"),
+            anchors=("pass", "pwd", "secret", "private", "credential", "apikey", "api_key"),
         ),
         Rule(
             "password",
