@@ -6,11 +6,20 @@ synthetic secrets from the test corpus planted every ~20 KB. Prints:
 
 - speed_vs_seed: seed time / catalog time on the same documents (>= 0.5 is the target);
 - linearity_4x: time on 4x the input / time on 1x (~4 means linear);
-- a 1 MB single line (no newlines) and a pathological user pattern, each with its bound;
-- recall / fp on tests/pii/corpus.jsonl.
+- a 1 MB single line (no newlines), a pathological user pattern and a crafted private-key shape
+  (headers repeated without an end marker), each with its bound;
+- recall / fp on tests/pii/corpus.jsonl; benign_fp: the share of the everyday benign samples
+  (tests/pii/everyday.jsonl, code in many languages, configs, shell sessions) changed at all;
+- held-out figures (tests/pii/heldout.jsonl, never used to write a rule) on their own line;
+- outside_recall / outside_fp on /work/shared/eval-data/pii (the `clear` items of its
+  adjudication; read in place, never copied here): recall counts an item when none of its
+  secrets survive, fp when any of its `keep` strings is changed.
 
 Times are CPU time of this process (`process_time`), best of 5, so other load on a shared
-machine does not skew the ratios.
+machine does not skew the ratios. As in the seed's benchmark, the scrubber's memo caches (phone
+verdicts, name strength, placeholders) stay warm across the five runs, as they do in a server
+that has seen a few examples; the same figure with the caches emptied before every run is printed
+on its own line (`cold`).
 
     .venv/bin/python benchmarks/scrub.py
 """
@@ -24,13 +33,19 @@ import sysconfig
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
+from finetune_collection.scrub import assign, validators
 from finetune_collection.scrub.catalog import CATALOG
 from finetune_collection.scrub.engine import Scrubber
 from finetune_collection.scrub.rule import PatternTimeout, Rule
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "pii" / "corpus.jsonl"
+EVERYDAY = ROOT / "tests" / "pii" / "everyday.jsonl"
+HELDOUT = ROOT / "tests" / "pii" / "heldout.jsonl"
+OUTSIDE = Path("/work/shared/eval-data/pii")
+PEM_BOUND_S = 5.0  # 1 MB of private-key headers without an end marker must finish within this
 SEED = [
     (r"[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}", "<EMAIL>"),
     (r"sk-[a-zA-Z0-9]{32,}", "<API_KEY>"),
@@ -81,7 +96,14 @@ def time_seed(docs: list[str]) -> float:
     return time.process_time() - start
 
 
-def time_catalog(scrubber: Scrubber, docs: list[str]) -> float:
+def _cold() -> None:
+    for cached in (assign.strength, validators.placeholder, validators.phone):
+        cached.cache_clear()
+
+
+def time_catalog(scrubber: Scrubber, docs: list[str], cold: bool = False) -> float:
+    if cold:
+        _cold()
     start = time.process_time()
     for doc in docs:
         scrubber.scrub_text(doc)
@@ -111,6 +133,52 @@ def recall_fp(scrubber: Scrubber, rows: list[dict[str, object]]) -> tuple[float,
     return sum(hit.values()) / sum(total.values()), fp / max(negatives, 1), per_kind
 
 
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def everyday(scrubber: Scrubber, path: Path) -> tuple[float, float]:
+    """(recall on planted values, share of benign samples changed)."""
+    rows = _jsonl(path)
+    planted = [r for r in rows if r["kind"] == "planted"]
+    benign = [r for r in rows if r["kind"] == "benign"]
+    caught = sum(str(r["value"]) not in scrubber.scrub_text(str(r["text"])).text for r in planted)
+    changed = sum(scrubber.scrub_text(str(r["text"])).text != r["text"] for r in benign)
+    return caught / max(len(planted), 1), changed / max(len(benign), 1)
+
+
+def outside(scrubber: Scrubber) -> tuple[float, float] | None:
+    """Recall and FP on the outside set's `clear` items, or None when it is not on this machine."""
+    if not (OUTSIDE / "adjudication.jsonl").exists():
+        return None
+    positives = {r["id"]: r for r in _jsonl(OUTSIDE / "corpus.jsonl")}
+    negatives = _jsonl(OUTSIDE / "negatives.jsonl")
+    caught = total = changed = kept = 0
+    for verdict in _jsonl(OUTSIDE / "adjudication.jsonl"):
+        if verdict["verdict"] != "clear":
+            continue
+        if verdict["set"] == "pos":
+            row = positives[verdict["id"]]
+            out = scrubber.scrub_text(row["text"]).text
+            total += 1
+            caught += not any(s in out for s in verdict.get("secrets", row["secrets"]))
+        else:
+            row = negatives[verdict["idx"]]
+            out = scrubber.scrub_text(row["text"]).text
+            kept += 1
+            changed += any(k not in out for k in row["keep"])
+    return caught / total, changed / kept
+
+
+def pem_headers(scrubber: Scrubber) -> float:
+    """CPU seconds for 1 MB of `-----BEGIN … PRIVATE KEY-----` headers with bodies and no end."""
+    block = "-----BEGIN RSA PRIVATE KEY-----\n" + "MIIEowIBAAKCAQEAq8Zr2LmX0vNb7Tk4WcYp9sQe\n" * 3
+    text = (block * (1_000_000 // len(block) + 1))[:1_000_000]
+    start = time.process_time()
+    scrubber.scrub_text(text)
+    return time.process_time() - start
+
+
 def main() -> None:
     rows = corpus_rows()
     scrubber = Scrubber(CATALOG)
@@ -119,8 +187,10 @@ def main() -> None:
     mb = sum(map(len, docs)) / 1e6
     seed_s = best(time_seed, docs)
     cat_s = best(time_catalog, scrubber, docs)
+    cold_s = best(time_catalog, scrubber, docs, True)
     print(f"input: {mb:.2f} MB in {len(docs)} documents")
     print(f"seed (3 patterns, re): {seed_s * 1000:.0f} ms   catalog ({len(CATALOG)} rules): {cat_s * 1000:.0f} ms")
+    print(f"cold caches: catalog {cold_s * 1000:.0f} ms, speed_vs_seed={seed_s / cold_s:.2f}")
     big = docs * 4
     cat4 = best(time_catalog, scrubber, big)
     line = text.replace("\n", " ")[:1_000_000]
@@ -137,12 +207,22 @@ def main() -> None:
         stopped = "stopped by its timeout"
     print(f"pathological user pattern (a+)+$ on 5000 chars: {stopped} after "
           f"{time.process_time() - start:.2f} s (timeout 0.5 s, bound 1 s)")
+    pem_s = pem_headers(scrubber)
+    print(f"1 MB of private-key headers without an end marker: {pem_s * 1000:.0f} ms (bound {PEM_BOUND_S:.0f} s)")
     recall, fp, per_kind = recall_fp(scrubber, rows)
     worst = sorted(per_kind.items(), key=lambda kv: kv[1])[:3]
     print("lowest per-kind recall: " + ", ".join(f"{k}={v:.2f}" for k, v in worst))
-    ok = line_s < LINE_BOUND_S and stopped.startswith("stopped")
+    _, benign_fp = everyday(scrubber, EVERYDAY)
+    held_recall, held_fp = everyday(scrubber, HELDOUT)
+    print(f"held-out (tests/pii/heldout.jsonl): recall={held_recall:.3f} benign_fp={held_fp:.3f}")
+    out = outside(scrubber)
+    outside_txt = f"outside_recall={out[0]:.3f} outside_fp={out[1]:.3f}" if out else "outside_recall=n/a outside_fp=n/a"
+    ok = line_s < LINE_BOUND_S and stopped.startswith("stopped") and pem_s < PEM_BOUND_S
     print(f"bounds {'met' if ok else 'MISSED'}")
-    print(f"scrub: speed_vs_seed={seed_s / cat_s:.2f} linearity_4x={cat4 / cat_s:.2f} recall={recall:.3f} fp={fp:.3f}")
+    print(
+        f"scrub: speed_vs_seed={seed_s / cat_s:.2f} linearity_4x={cat4 / cat_s:.2f} recall={recall:.3f} fp={fp:.3f} "
+        f"benign_fp={benign_fp:.3f} {outside_txt}"
+    )
     if not ok:
         sys.exit(1)
 

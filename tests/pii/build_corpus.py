@@ -533,7 +533,21 @@ def build() -> list[dict[str, object]]:
     for what, make in NEGATIVES.items():
         for _ in range(16):
             rows.append({"id": f"n{len(rows):04d}", "kind": f"negative:{what}", "context": "negative", "text": make()})
+    for ctx, template in HOME_CONTEXTS.items():  # last, from their own RNG: earlier rows stay as they were
+        for root in ("/home/", "/Users/", "C:\\Users\\"):
+            value = root + R3.choice(USERS) + str(R3.randint(10, 99))
+            add("home_path", "home_path", ctx, template(value.replace("\\", "\\\\") if ctx == "json" else value), value)
     return rows
+
+
+R3 = random.Random(20261202)
+USERS = ["alice", "bwilson", "chen", "dmitri", "esther", "farah", "gkowalski", "hiro"]
+HOME_CONTEXTS: dict[str, Callable[[str], str]] = {
+    "traceback": lambda v: f'Traceback (most recent call last):\n  File "{v}/proj/app.py", line 12, in <module>\n',
+    "shell": lambda v: f"$ cd {v}/src && make\nmake: Nothing to be done for 'all'.\n",
+    "json": lambda v: f'{{"workspace": "{v}/work/site", "open": true}}',
+    "log": lambda v: f"2026-03-01 INFO cache at {v}/.cache/tool (1.2 GB)",
+}
 
 
 if __name__ == "__main__":

@@ -425,7 +425,12 @@ def test_detect_flags_raw_secrets_by_type_only() -> None:
     found = find_secrets(text)
     assert set(found) >= {"aws_access_key", "github_token"}
     assert all(GH not in t and AWS not in t for t in found)
-    assert find_secrets("blob " + "Zq8" + "xT4bN9mK2vL7pR3sW6yH1cF5dG0jA") == ["high_entropy"]
+    # One policy with the scrubber: a random value is a secret in a secret context, not alone.
+    blob = "Zq8" + "xT4bN9mK2vL7pR3sW6yH1cF5dG0jA"
+    assert find_secrets("blob " + blob) == []
+    assert find_secrets("api_token = " + blob) == ["secret"]
+    assert find_secrets('password = "hunter2x"') == ["password"]  # short passwords too
+    assert find_secrets("key AKIAIOSFODNN7EXAMPLE") == []  # AWS's example key: kept by both
 
 
 def test_detect_passes_scrubbed_corpus_and_hard_negatives(scrubber: Scrubber) -> None:

@@ -1,6 +1,7 @@
-"""PII and secret scrubbing: `engine` applies rules, `catalog` holds the built-in rules as data."""
+"""PII and secret scrubbing: `engine` applies rules, `catalog` holds the built-in rules as data,
+`detect` is the export's re-check and `refusals` asks it at collect time."""
 
-from .detect import find_secrets
+from .detect import find_secrets, refusals
 from .engine import Scrubber, build_scrubber
 from .rule import Finding, Located, PatternTimeout, Rule, ScrubResult
 
@@ -13,4 +14,5 @@ __all__ = [
     "Scrubber",
     "build_scrubber",
     "find_secrets",
+    "refusals",
 ]

@@ -10,22 +10,28 @@ the value is a literal secret or code that only reads one (`os.environ["DB_PASSW
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
-from .validators import code_reference, entropy, placeholder, random_token
+from .validators import code_reference, entropy, filler, placeholder, random_token
 
 # The match starts AT the keyword (an engine anchor); the rest of the name sits in a lookbehind.
-_NAME = r"(?<=(?<![\w$.@-])(?P<pre>[\w$.@-]{0,40}))(?P<kw>(?i:%s))(?P<post>[\w$.-]{0,40}+)"
+_NAME = r"(?<=(?<![\w$.@-])(?P<pre>[\w$.@-]{0,40}))(?P<kw>(?i:%s))(?P<post>[\w$.-]{0,40}+(?:\[[0-9]{0,6}\])?)"
+# Whitespace alone separates a name from its value only before a quote, after a flag
+# (`--password x`) or on a Dockerfile ENV/ARG line: in prose (`token alpha`) the pattern fails at
+# once instead of handing every such pair to the checks below.
 _VALUE = r"""
 (?:
-   (?P<sep>["'\]]{0,2}[ \t]*(?::[ \t]*[A-Za-z_][\w.\[\]|, ]{0,40}?[ \t]*(?==))?
+   (?P<sep>["'\]]{0,2}[ \t]*(?::[ \t]*[A-Za-z_&*'][\w.\[\]|,<>&' ]{0,40}?[ \t]*(?==))?
           (?::=|=>|===?|!==?|\+?=|:)[ \t]*(?:!!?[A-Za-z]{1,20}[ \t]+)?
-          |[ \t]+(?:is|was)[ \t]+(?:now[ \t]+|still[ \t]+)?(?=[^\s])|[ \t]+
+          |[ \t]+(?:is|was)[ \t]+(?:now[ \t]+|still[ \t]+)?(?=[^\s])
+          |[ \t]+(?=[rbuRBUf@$]{0,2}["'`])
+          |(?<=(?<![\w$.@-])-[\w$.@-]{0,80}|(?:^|\n)[ \t]*(?:ENV|ARG)[ \t]+[\w$.-]{1,120})[ \t]+
           |["'][ \t]*(?:,|[ \t]value[ \t]*=)[ \t]*(?=["']))
-   (?:[rbuRBUf@$]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,500})(?P=kq)
+   (?:[rbuRBUf@$]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,4000})(?P=kq)
      |(?=[^\s"'`;,&|<>]{0,40}[(){}\[\]])(?<=(?:^|\n)[ \t]*(?:export[ \t]+)?[^\s=:]{1,80}[ \t]*(?::=|=|:)[ \t]*)
-        (?P<kl>)(?P<value>[^\s"'`;,&|<>][^\s"'`;,&|<>]{5,499}+)(?=[ \t]*(?:\r?\n|$))
-     |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[])(?<!:))
+        (?P<kl>)(?P<value>[^\s"'`;,&|<>][^\s]{5,499}?)(?=[,;"'`]?[ \t]*(?:\r?\n|$))
+     |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[<])(?<!:))
  | >(?P<kx>)(?P<value>[^<\n]{1,200})</
 )
 """
@@ -75,7 +81,10 @@ _STRONG_PAIRS = {
     ("app", "key"),
     ("license", "key"),
 }
-_WEAK_SEGS = {"token", "key", "auth", "apikeys", "keys"}
+_WEAK_SEGS = {"token", "key", "auth", "apikeys", "keys", "session", "sessionid", "sessid", "sid", "cookie"}
+# One-word names that end in a secret word: `identitytoken`, `clientsecret`, `secrete`.
+_SUFFIX_LEVEL = (("password", "password"), ("passwd", "password"), ("secret", "strong"), ("apikey", "strong"),
+                 ("token", "weak"), ("key", "weak"))
 # Names that hold ABOUT a secret, not the secret: `token_count`, `max_tokens`, `password_field`.
 _SKIP_LAST = set(
     "count counts len length size limit limits max min type types name names field fields file "
@@ -84,14 +93,14 @@ _SKIP_LAST = set(
     "version index kind class store manager provider input hint help title description enabled "
     "required location ref timeout reset changed strength error errors message msg prompt "
     "validator rules visible column cls schema store usage budget estimate method attr arg args "
-    "option options flag flags spec location parser hash_algorithm algorithm algo encoding "
+    "option options flag flags spec location parser stdin hash_algorithm algorithm algo encoding "
     "lifetime duration ms seconds secs minutes age".split()
 )
 _SKIP_FIRST = set(
     "max min num n total count is has use show enable allow require reset forgot validate check "
     "verify get set on handle cache sort primary foreign partition hash dict map lookup row hot "
     "idempotency i18n translation cursor group routing object unique composite next page "
-    "pagination no disable sample".split()
+    "pagination no disable sample public publishable authenticity csrf xsrf".split()
 )
 _TYPE_WORDS = {
     "str",
@@ -113,6 +122,7 @@ def segments(name: str) -> list[str]:
     return [s.lower() for part in re.split(r"[^A-Za-z0-9]+", name) for s in _CAMEL.findall(part)]
 
 
+@lru_cache(maxsize=4096)  # code repeats its names (`key`, `token`) thousands of times per file
 def strength(name: str) -> str | None:
     """'password', 'strong', 'weak' or None (a name that is about a secret, not one)."""
     segs = segments(name)
@@ -125,6 +135,11 @@ def strength(name: str) -> str | None:
         return "strong"
     if any(s in _WEAK_SEGS for s in segs):
         return "weak"
+    if any(s.startswith("secret") for s in segs):
+        return "strong"
+    for suffix, level in _SUFFIX_LEVEL:
+        if segs[-1].endswith(suffix):
+            return level
     return None
 
 
@@ -141,7 +156,12 @@ def _names_a_secret(value: str) -> bool:
 
 
 # A YAML/Python block opener (`if not password: raise`), not a value.
-_CODE_WORDS = {"raise", "return", "pass", "continue", "break", "yield", "await", "print", "else", "try", "del"}
+_CODE_WORDS = {"raise", "return", "pass", "continue", "break", "yield", "await", "print", "else", "try", "del",
+               "new", "function", "lambda", "require", "import", "typeof", "this", "self", "async", "fn"}
+# A "value" that is really the code between two string literals: `"Password: " + get() + "`.
+_CONCAT = re.compile(r"^\s*(?:\+|\.(?![\w])|\|\||\.\$|,\s*[\w$])|(?:\+|\.|\|\||\()\s*$")
+# Values that are addresses or selectors, not secrets: ARNs, CSS selectors, URLs, paths.
+_NOT_A_SECRET = re.compile(r"arn:aws[\w-]*:.*|[#.][A-Za-z][\w-]*|[a-z][a-z0-9+.-]*://\S*|[./~]?/[\w.@-]+(?:/[\w.@-]*)*")
 _ENV_READS = ("process.env", "os.environ", "os.getenv", "import.meta.env", "ENV[", "ENV.fetch", "System.getenv")
 # `getpass()`, `os.environ["X"]`, `cfg[key]`: code, not a value with brackets in it.
 _CALL = re.compile(r"[A-Za-z_$][\w$.]*[(\[]")
@@ -158,7 +178,7 @@ def _paired_value(value: str) -> bool:
     return not _NO_SPACE_WORD.fullmatch(value) or random_token(value)
 
 
-def _prose_value(value: str) -> bool:
+def prose_value(value: str) -> bool:
     """`my password is Xk9#mP2qL`: prose says `the password is required` / `is too short` too,
     so the value must hold a digit and a letter, or be random."""
     v = value.rstrip(".!?")
@@ -167,11 +187,25 @@ def _prose_value(value: str) -> bool:
     return (any(c.isdigit() for c in v) and any(c.isalpha() for c in v)) or random_token(v, 6, 2.5)
 
 
+_DOC_FIELD = re.compile(r"(?::param|:type|:arg|@param|@arg|\\param)[ \t]+(?:[\w\[\]|., ]+[ \t]+)?$")
+_PROSE_AFTER = re.compile(r"[ \t]+[A-Za-z][a-z]*(?:[ \t,]|$)")
+
+
+def squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _line_before(m: Any) -> str:
+    """Up to 200 characters of the line before the name (a bounded look: a text with no newline
+    and a candidate every few characters would otherwise cost the square of its length)."""
+    start = m.start("pre") if m.group("pre") else m.start("kw")
+    lo = max(0, start - 200)
+    return str(m.string[max(lo, m.string.rfind("\n", lo, start) + 1) : start])
+
+
 def _dockerfile_env(m: Any) -> bool:
     """`ENV NAME value` (Dockerfile): whitespace is the separator there."""
-    start = m.start("pre") if m.group("pre") else m.start("kw")
-    line = m.string[m.string.rfind("\n", 0, start) + 1 : start]
-    return line.strip() in ("ENV", "ARG")
+    return _line_before(m).strip() in ("ENV", "ARG")
 
 
 def _literal_secret(m: Any, level: str) -> bool:
@@ -179,26 +213,38 @@ def _literal_secret(m: Any, level: str) -> bool:
     name = (m.group("pre") or "") + m.group("kw") + (m.group("post") or "")
     if placeholder(value) or value.strip().lower() in _TYPE_WORDS:
         return False
+    if len(value) >= 6 and squash(value) in squash(name):
+        return False  # the constant names itself: `SN_id_Gost_KeyMeshing = "id-Gost-KeyMeshing"`
+    if _CONCAT.search(value) or (m.group("kq") is not None and _NOT_A_SECRET.fullmatch(value.strip())):
+        return False  # unquoted, `#gets0m3` in a connection string is a password, not a selector
+    if m.group("kq") == "`" and (" " in value or value.startswith("$(")):
+        return False  # a command substitution: `etcdctl get /secret`
     raw_sep = m.group("sep") or ""
     if raw_sep[:1] in "\"'" and ("," in raw_sep or "value" in raw_sep):
         return _paired_value(value) and (level != "weak" or random_token(value))
     if raw_sep.split()[:1] in (["is"], ["was"]):
-        return _prose_value(value) and (level != "weak" or random_token(value))
+        return prose_value(value) and (level != "weak" or random_token(value))
     if m.group("kl") is not None:  # a whole unquoted line value with brackets in it
         return (
             not _CALL.match(value)
             and sum(c.isalnum() for c in value) >= 3
             and (level != "weak" or entropy(value) >= 3.0)
         )
+    sep = raw_sep.strip(" \t\"'")
+    flag = name.startswith("-")
+    if m.group("kb") is not None and not sep and not flag and not _dockerfile_env(m):
+        return False  # `private_key foo`: whitespace only works before a quote or after a flag
     if level == "weak":
         return random_token(value)
     if m.group("kb") is not None:
-        sep = raw_sep.strip(" \t\"'")
-        flag = name.startswith("-")
+        if value.startswith("\\$"):
+            return False  # an escaped `\$_POST[…]` in a quoted PHP snippet: code
+        if value in _CODE_WORDS or _names_a_secret(value) or (flag and value.startswith("-")):
+            return False
+        if sep.startswith(":") and (_DOC_FIELD.search(_line_before(m)) or _PROSE_AFTER.match(m.string, m.end())):
+            return False  # `:param password: the user's password`, `password: the one you chose`
         if sep.startswith(":") and (value in _CODE_WORDS or _YAML_TAG.fullmatch(value)) or value.startswith(_ENV_READS):
             return False
-        if not sep and not flag and not _dockerfile_env(m):
-            return False  # `private_key foo`: whitespace only works before a quote or after a flag
         if code_reference(value):
             env_style = sep == "=" and name.lstrip("$").isupper()
             return (env_style or flag or sep == ":") and not value.startswith("$") and "(" not in value
@@ -214,4 +260,5 @@ def check_password(m: Any) -> bool:
 def check_secret(m: Any) -> bool:
     name = (m.group("pre") or "") + m.group("kw") + (m.group("post") or "")
     level = strength(name)
-    return level in ("strong", "weak") and _literal_secret(m, level)
+    # A key or token is generated: typed filler (`AbCeFG123`) is an example, unlike a password.
+    return level in ("strong", "weak") and _literal_secret(m, level) and not filler(m.group("value"), 8)

@@ -7,16 +7,18 @@ the type names below. All are on by default.
 | type                | placeholder          | what                                                    |
 |---------------------|----------------------|---------------------------------------------------------|
 | private_key         | `<PRIVATE_KEY>`      | PEM/OpenSSH/PGP private key blocks, also `\\n`-escaped;  |
-|                     |                      | SSH2 (`---- BEGIN SSH2 …`) and PuTTY `.ppk` keys         |
-| jwt                 | `<JWT>`              | `eyJ….eyJ….sig` JSON Web Tokens                          |
+|                     |                      | SSH2 (`---- BEGIN SSH2 …`) and PuTTY `.ppk` keys; base64 |
+|                     |                      | of a PEM block (`LS0tLS1CRUdJTi…`)                       |
+| jwt                 | `<JWT>`              | `eyJ….eyJ…[.sig]` whose header decodes to JSON           |
 | anthropic_key       | `<API_KEY>`          | `sk-ant-…`                                              |
 | api_key             | `<API_KEY>`          | OpenAI `sk-…`, `sk-proj-…` (the seed's type)             |
 | aws_access_key      | `<AWS_ACCESS_KEY>`   | `AKIA…`, `ASIA…` key ids                                 |
 | aws_secret_key      | `<AWS_SECRET_KEY>`   | 40-char secret next to an `aws…secret/key` name          |
 | github_token        | `<GITHUB_TOKEN>`     | `ghp_ gho_ ghu_ ghs_ ghr_ github_pat_`                   |
 | gitlab_token        | `<GITLAB_TOKEN>`     | `glpat-` and other `gl…-` tokens, runner `GR1348941`     |
-| slack_webhook       | `<SLACK_WEBHOOK>`    | `https://hooks.slack.com/services/…`                     |
-| slack_token         | `<SLACK_TOKEN>`      | `xoxb- xoxp- xoxa- xoxr- xoxs- xoxe- xapp-`              |
+| slack_webhook       | `<SLACK_WEBHOOK>`    | `hooks.slack.com/services|workflows|triggers/…`, any or  |
+|                     |                      | no scheme                                                |
+| slack_token         | `<SLACK_TOKEN>`      | `xoxb- xoxp- xoxa- xoxr- xoxs- xoxe- xoxc- xoxd- xapp-`  |
 | stripe_key          | `<STRIPE_KEY>`       | `sk_live_ rk_live_ pk_live_` (and `_test_`)              |
 | google_api_key      | `<GOOGLE_API_KEY>`   | `AIza…`, OAuth `GOCSPX-…`, `ya29.` access tokens         |
 | twilio_key          | `<TWILIO_KEY>`       | `SK…`/`AC…` + 32 hex                                     |
@@ -30,21 +32,39 @@ the type names below. All are on by default.
 |                     |                      | Discord bots, Atlassian, Heroku, Alibaba, Meta, Groq,     |
 |                     |                      | Perplexity, xAI, RubyGems, NuGet, Mailchimp, Terraform,   |
 |                     |                      | 1Password, Notion, Dropbox and ~30 more gitleaks shapes   |
-| webhook_url         | `<WEBHOOK>`          | Discord and Teams webhook URLs                           |
+| webhook_url         | `<WEBHOOK>`          | Discord and Teams (`webhook.office.com`, `outlook`) URLs |
 | url_credentials     | `<REDACTED>`         | the password in `scheme://user:PASSWORD@host`            |
 | auth_header         | `<SECRET>`           | `Authorization: Bearer/Basic/Token …`, bare `Bearer …`   |
-| password            | `<REDACTED>`         | values of password/passwd/pwd/passphrase names,          |
-|                     |                      | `mysql -p…`, `curl -u user:…`, `sshpass -p …`,            |
-|                     |                      | `htpasswd -b file user …`                                |
+| password            | `<REDACTED>`         | values of password/passwd/pwd/passphrase names; the      |
+|                     |                      | syntax table (syntaxes.py): CLI flags of ~25 tools,      |
+|                     |                      | `.netrc`, `.pgpass`, SQL `IDENTIFIED BY`/`PASSWORD '…'`, |
+|                     |                      | setters, constructors, comparisons, Oracle `u/p@db`,     |
+|                     |                      | `htpasswd -b`; prose in other languages (contexts.py)    |
 | secret              | `<SECRET>`           | values of secret/api_key/credential names; of            |
-|                     |                      | token/key/auth names only when high-entropy; signed-URL  |
-|                     |                      | `sig=`, `X-Amz-Signature=`, `X-Amz-Security-Token=`      |
-| email               | `<EMAIL>`            | addresses, incl. plus-addressing, `mailto:`, `<…>`       |
-| credit_card         | `<CREDIT_CARD>`      | 13-19 digits, Luhn, issuer prefix, plain/spaced/dashed   |
-| iban                | `<IBAN>`             | mod-97 and country length checked (python-stdnum)        |
+|                     |                      | token/key/auth/session names only when random; signed-URL|
+|                     |                      | `sig=`, `X-Amz-Signature=`, `X-Amz-Security-Token=`;     |
+|                     |                      | Terraform defaults; contexts.py: session cookies, JWK    |
+|                     |                      | private members, Kubernetes Secret data, random          |
+|                     |                      | constants, `<add key value>`, log lines and prose        |
+| home_path           | `~/`, `~`            | the user name in `/home/…/`, `/Users/…/`, `C:\\Users\\…\\`  |
+|                     |                      | (generic names such as `user`, `runner` are kept)        |
+| email               | `<EMAIL>`            | addresses, incl. plus-addressing, `mailto:`, `<…>`,      |
+|                     |                      | internationalised; `.rs/.md/.py/.zip` only after a mail  |
+|                     |                      | word or inside `<…>`                                     |
+| credit_card         | `<CREDIT_CARD>`      | 13-19 digits, Luhn, issuer prefix, plain/spaced/dashed/  |
+|                     |                      | dotted; 12-19 digits, any issuer, after "card"/"visa"…   |
+| iban                | `<IBAN>`             | mod-97 and country length checked (python-stdnum), any   |
+|                     |                      | case, spaces, dashes or slashes                          |
 | ssn                 | `<SSN>`              | US SSN with separators, or bare 9 digits after "SSN"     |
 | phone               | `<PHONE>`            | E.164/international, NANP, national EU/Indian forms (phonenumbers) |
-| ip_address          | `<IP_ADDRESS>`       | public IPv4 and IPv6 (private/loopback/link-local kept)  |
+|                     |                      | any 7-15 digit number next to a label (Phone:, Fax, …)   |
+| ip_address          | `<IP_ADDRESS>`       | public IPv4 and IPv6 (private, loopback, link-local,     |
+|                     |                      | documentation ranges and network addresses kept)         |
+
+Every catalog pass runs on a view of the text with look-alike separators made plain and invisible
+characters dropped (view.py), and every other copy of a value judged secret by its context is
+replaced too. What is a placeholder (templates, `…EXAMPLE`, filler, words) is decided once, in
+validators.py, for this catalog and for the export's re-check (detect.py).
 
 A pattern's `value` group is the only span replaced, so `password = "<REDACTED>"` keeps its key
 and quotes. Patterns use `[0-9]` rather than `\\d` (Unicode digit classes are ~4x slower) and
@@ -56,14 +76,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
 
-from . import assign
+from . import assign, contexts, personal, providers, syntaxes
 from . import validators as v
+from .family import Family
 from .rule import Rule
 
-_B = r"(?<![A-Za-z0-9_-])"  # token start: not inside a longer identifier or key
-_E = r"(?![A-Za-z0-9_-])"
+_B, _E, _each, _keys = providers.B, providers.E, providers.each, providers.keys
 # Number boundaries: not glued to a word, a longer number, a decimal or a version; a comma only
 # counts as glue between digit groups (`1,234`), so CSV cells still match.
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
@@ -91,53 +110,34 @@ def _pem_body(value: str) -> bool:
     return sum(c.isalnum() or c in "+/" for c in body) >= 32 and "..." not in body[:64]
 
 
-def _discord_id(segment: str) -> bool:
-    try:
-        decoded = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
-    except (binascii.Error, ValueError):
-        return False
-    return 17 <= len(decoded) <= 20 and decoded.isdigit()
-
-
-# Base64 of ASCII digits: every 4 characters are [MNO] [DTjz] [AEIMQUYcgk] [w-z0-5], so a Discord
-# token's characters 2-5 are one of these 1200 literals, which ordinary text almost never holds.
-_DISCORD_ANCHORS = tuple(a + b + c + d for a in "dtjz" for b in "aeimquycgk" for c in "wxyz012345" for d in "mno")
-
-
 def _url_password(value: str) -> bool:
-    # Templates stay (`${DB_PASS}`, `<password>`, `%s`, `****`); literal words are still replaced.
-    return not (value.startswith(("$", "<", "{", "%")) or set(value) <= set("*x•X.") or value == ":")
+    # Templates and placeholders stay (`${DB_PASS}`, `<password>`, `%s`, `****`, `secret`).
+    return not (
+        value.startswith(("$", "<", "{", "%")) or set(value) <= set("*x•X.") or value == ":" or v.placeholder(value)
+    )
 
 
-def _keys(
-    type: str,
-    placeholder: str,
-    *patterns: tuple[str, tuple[str, ...]],
-    validator: Callable[[str], bool] = v.key_token,
-    bound: bool = True,
-) -> list[Rule]:
-    """One rule per (pattern, anchors), all of one type; `bound` adds token boundaries. The
-    anchors are the literals the pattern starts with, lower-cased (see `Rule`)."""
-    return [
-        Rule(type, (_B + p + _E) if bound else p + _E, placeholder, validator=validator, anchors=anchors)
-        for p, anchors in patterns
-    ]
 
 
-def _each(head: str, alternatives: str, tail: str = "") -> tuple[str, ...]:
-    """Anchors for a prefix with alternatives: `_each("gh", "p o u s r", "_")` is ghp_ … ghr_."""
-    return tuple(head + alt + tail for alt in alternatives.split())
+
+def _personal(name: str) -> list[Rule]:
+    family: Family = next(f for f in personal.FAMILIES if f.name == name)
+    return list(family.rules)
 
 
 CATALOG: list[Rule] = [
     Rule(
         "private_key",
+        # Neither the search for the END line nor the bare body runs past the next `-----`
+        # (another header): each header then costs the text up to the next, not 40,000 characters,
+        # so repeated headers without an end marker stay linear.
         r"(?i)-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"
-        r"(?:[\s\S]{0,40000}?-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"
-        r"|(?:\\[nr]|[\s\"'+,]|[A-Za-z0-9+/=:-]){32,40000}+)",
+        r"(?:(?:(?!-----)[\s\S]){0,40000}?-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"
+        r"|(?:(?!-----)(?:\\[nr]|[\s\"'+,]|[A-Za-z0-9+/=:-])){32,40000}+)",
         "<PRIVATE_KEY>",
         validator=_pem_body,
-        anchors=("-----",),  # not `-----begin`: under (?i) `İ` matches `i`, and folding drops it
+        anchors=("-----",),
+        reach=100_000,  # not `-----begin`: under (?i) `İ` matches `i`, and folding drops it
     ),
     Rule(
         "private_key",
@@ -146,6 +146,7 @@ CATALOG: list[Rule] = [
         "<PRIVATE_KEY>",
         validator=lambda s: _pem_body("-----" + s.split("----", 2)[-1].rsplit("---- END", 1)[0]),
         anchors=("----",),
+        reach=100_000,
     ),
     Rule(
         "private_key",
@@ -157,8 +158,24 @@ CATALOG: list[Rule] = [
         "<PRIVATE_KEY>",
         validator=lambda s: len(s.split("Private-Lines:", 1)[-1]) >= 40,
         anchors=("putty-user-key-file-",),
+        reach=100_000,
     ),
-    Rule("jwt", _B + r"eyJ[A-Za-z0-9_-]{8,}\.ey[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*" + _E, "<JWT>", anchors=("eyj",)),
+    Rule(
+        "private_key",
+        # base64 of a PEM block (`LS0tLS1CRUdJTi…` is `-----BEGIN`): Kubernetes secrets, JSON configs.
+        _B + r"LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,}={0,2}(?![A-Za-z0-9+/=])",
+        "<PRIVATE_KEY>",
+        validator=lambda s: "UFJJVkFURSBLRV" in s or "BSSVZBVEUgS0VZ" in s or "QUklWQVRFIEtFW" in s,
+        anchors=("ls0tls1crudjti",),
+    ),
+    Rule(
+        "jwt",
+        # The signature may be missing (`alg: none`, a token cut at the second dot).
+        _B + r"eyJ[A-Za-z0-9_-]{8,}\.ey[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)?" + _E,
+        "<JWT>",
+        validator=v.jwt,
+        anchors=("eyj",),
+    ),
     Rule(
         "anthropic_key",
         _B + r"sk-ant-[A-Za-z0-9_-]{20,}" + _E,
@@ -173,7 +190,7 @@ CATALOG: list[Rule] = [
         # The seed's own pattern is sk- + 32 alphanumerics, unconditionally: at that length the
         # prefix alone is evidence enough, so only placeholders (sk-xxxx…, one repeated char) survive.
         validator=lambda s: (v.key_token(s) and v.entropy(s) > 3.0)
-        or (len(s) >= 35 and not v.placeholder(s) and len(set(s[3:])) >= 3),
+        or (len(s) >= 35 and not v.template(s) and len(set(s[3:])) >= 3),
         anchors=("sk-",),
     ),
     Rule(
@@ -212,16 +229,20 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "slack_webhook",
-        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}",
+        # With https, http or no scheme at all (`hooks.slack.com/services/…` pasted from a config).
+        r"(?<=(?<![\w.-])(?P<lead>https?://)?)hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}",
         "<SLACK_WEBHOOK>",
-        anchors=("https://hooks.slack.com/",),
+        validator=lambda s: v.key_token(s.rsplit("/", 3)[-1] if s.count("/") > 3 else s, 8) or len(s) > 60,
+        anchors=("hooks.slack.com/",),
     ),
     *_keys(
         "slack_token",
         "<SLACK_TOKEN>",
         (r"xox(?:[abposer]|e\.xox[bp])-[A-Za-z0-9-]{10,}", ("xox",)),
+        # Browser-session tokens: xoxc- (client) and xoxd- (the `d` cookie, URL-encoded).
+        (r"xox[cd]-[A-Za-z0-9%/+=-]{20,}", ("xoxc-", "xoxd-")),
         (r"xapp-[A-Za-z0-9-]{10,}", ("xapp-",)),
-        validator=lambda s: v.key_token(s) and sum(c.isdigit() for c in s) >= 4,
+        validator=v.slack_token,
     ),
     *_keys(
         "stripe_key",
@@ -247,116 +268,7 @@ CATALOG: list[Rule] = [
         (r"api_org_[A-Za-z0-9]{30,40}", ("api_org_",)),
         validator=lambda s: v.key_token(s) and v.entropy(s) > 3.5,
     ),
-    # One rule per provider: a rule without anchors (Azure's) scans, and the regex module finds a
-    # single leading literal fast, but an alternation of literals makes it try every position.
-    *_keys(
-        "provider_token",
-        "<API_KEY>",
-        (r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}", ("shp",)),  # Shopify
-        (r"do[por]_v1_[a-f0-9]{64}", _each("do", "p o r", "_v1_")),  # DigitalOcean
-        (r"dapi[a-f0-9]{32}(?:-[0-9])?", ("dapi",)),  # Databricks
-        (r"hv[sb]\.[A-Za-z0-9_-]{24,}", ("hvs.", "hvb.")),  # HashiCorp Vault
-        (r"gl(?:sa|c)_[A-Za-z0-9_=+/-]{32,}", ("glsa_", "glc_")),  # Grafana
-        (r"lin_api_[A-Za-z0-9]{40}", ("lin_api_",)),  # Linear
-        (r"PMAK-[a-f0-9]{24}-[a-f0-9]{34}", ("pmak-",)),  # Postman
-        (r"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}", ("dp.",)),  # Doppler
-        (r"NRAK-[A-Z0-9]{27}", ("nrak-",)),  # New Relic
-        (r"sntry[su]_[A-Za-z0-9_=+/-]{30,}", ("sntry",)),  # Sentry: sntrys_ (org), sntryu_ (user)
-        (r"AGE-SECRET-KEY-1[0-9A-Z]{58}", ("age-secret-key-1",)),  # age
-        (r"key-[0-9a-f]{32}", ("key-",)),  # Mailgun
-        (r"sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}", ("sq0",)),  # Square
-        (r"pul-[a-f0-9]{40}", ("pul-",)),  # Pulumi
-        (r"sbp_[a-f0-9]{40}", ("sbp_",)),  # Supabase
-        (r"dckr_pat_[A-Za-z0-9_-]{27}", ("dckr_pat_",)),  # Docker Hub
-        (r"fo1_[A-Za-z0-9_-]{43}", ("fo1_",)),  # Fly.io
-        # Matched from their middle literal; `lead` extends the replaced span backwards. Azure's
-        # `Q~` is too short to anchor on: that rule scans.
-        (r"(?<=(?<![A-Za-z0-9_~.-])(?P<lead>[A-Za-z0-9_~.]{3}[0-9]))Q~[A-Za-z0-9_~.-]{31,34}", ()),  # Azure AD
-        (r"(?<=(?<![0-9A-Za-z])(?P<lead>[0-9]{5,16})):AA[A-Za-z0-9_-]{32,34}", (":aa",)),  # Telegram bot
-        # Middle or trailing literals, the rest of the token is the `lead`.
-        (r"(?<=(?<![A-Za-z0-9])(?P<lead>[a-z0-9]{14}))\.atlasv1\.[A-Za-z0-9_=-]{60,70}", (".atlasv1.",)),  # Terraform
-        (r"(?<=(?<![A-Za-z0-9_])(?P<lead>[A-Za-z0-9]{6}_[A-Za-z0-9]{29}))_mmk", ("_mmk",)),  # MaxMind
-        (r"(?<=(?<![A-Za-z0-9])(?P<lead>[a-f0-9]{32}))-us[0-9]{1,2}", ("-us",)),  # Mailchimp
-        bound=False,
-    ),
-    *_keys(
-        "provider_token",
-        "<API_KEY>",
-        (r"pplx-[A-Za-z0-9]{48}", ("pplx-",)),  # Perplexity
-        (r"gsk_[A-Za-z0-9]{52}", ("gsk_",)),  # Groq
-        (r"xai-[A-Za-z0-9]{80}", ("xai-",)),  # xAI
-        (r"r8_[A-Za-z0-9]{37}", ("r8_",)),  # Replicate
-        (r"pcsk_[A-Za-z0-9_]{50,}", ("pcsk_",)),  # Pinecone
-        (r"lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}", ("lsv2_",)),  # LangSmith
-        (r"rubygems_[a-f0-9]{48}", ("rubygems_",)),  # RubyGems
-        (r"CLOJARS_[a-z0-9]{60}", ("clojars_",)),  # Clojars
-        (r"oy2[a-z0-9]{43}", ("oy2",)),  # NuGet
-        (r"EAA[A-Z][A-Za-z0-9_-]{60,400}", ("eaa",)),  # Square access token, Facebook/Meta tokens
-        (r"HRKU-AA[A-Za-z0-9_-]{58}", ("hrku-",)),  # Heroku
-        (r"LTAI[A-Za-z0-9]{20}", ("ltai",)),  # Alibaba Cloud
-        (r"NRJS-[a-f0-9]{19}", ("nrjs-",)),  # New Relic browser
-        (r"NRII-[A-Za-z0-9-]{32}", ("nrii-",)),  # New Relic insert
-        (r"whsec_[A-Za-z0-9+/=]{32,}", ("whsec_",)),  # Stripe/Svix webhook signing secret
-        (r"ATATT3[A-Za-z0-9_=-]{186}", ("atatt3",)),  # Atlassian API token
-        (r"ATBB[A-Za-z0-9_=.-]{32,}", ("atbb",)),  # Bitbucket app password
-        (r"pat[A-Za-z0-9]{14}\.[a-f0-9]{64}", ("pat",)),  # Airtable
-        (r"CFPAT-[A-Za-z0-9_-]{43}", ("cfpat-",)),  # Contentful
-        (r"dt0c01\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{64}", ("dt0c01.",)),  # Dynatrace
-        (r"EZ[AT]K[A-Za-z0-9]{54}", ("ezak", "eztk")),  # EasyPost
-        (r"duffel_(?:test|live)_[A-Za-z0-9_=-]{43}", ("duffel_",)),  # Duffel
-        (r"FLW(?:PUBK|SECK)(?:_TEST)?-[a-fA-F0-9]{32}-X", ("flwpubk", "flwseck")),  # Flutterwave
-        (r"fio-u-[A-Za-z0-9_=-]{64}", ("fio-u-",)),  # Frame.io
-        (r"[ps]k\.eyJ1Ijoi[A-Za-z0-9_-]{30,}\.[A-Za-z0-9_-]{20,}", ("pk.eyj1ijoi", "sk.eyj1ijoi")),  # Mapbox
-        (r"sha256~[A-Za-z0-9_-]{43}", ("sha256~",)),  # OpenShift
-        (r"pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_=.-]{32,64}", ("pscale_",)),  # PlanetScale
-        (r"pnu_[A-Za-z0-9]{36}", ("pnu_",)),  # Prefect
-        (r"rdme_[a-z0-9]{70}", ("rdme_",)),  # ReadMe
-        (r"xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}", ("xkeysib-",)),  # Brevo/Sendinblue
-        (r"shippo_(?:live|test)_[a-f0-9]{40}", ("shippo_",)),  # Shippo
-        (r"tfp_[A-Za-z0-9_.=-]{59}", ("tfp_",)),  # Typeform
-        (r"ntn_[0-9]{11}[A-Za-z0-9]{35}", ("ntn_",)),  # Notion
-        (r"secret_[A-Za-z0-9]{43}", ("secret_",)),  # Notion (legacy integration token)
-        (r"ops_eyJ[A-Za-z0-9+/_=-]{100,}", ("ops_eyj",)),  # 1Password service account
-        (r"A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})(?:-[A-Z0-9]{5}){3}", ("a3-",)),  # 1Password
-        (r"sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}", ("sgp_",)),  # Sourcegraph
-        (r"ico-[A-Za-z0-9]{32}", ("ico-",)),  # Infracost
-        (r"API-[A-Z0-9]{26}", ("api-",)),  # Octopus Deploy
-        (r"s-s4t2(?:ud|af)-[a-f0-9]{64}", ("s-s4t2",)),  # 42 intra
-        (r"tk-us-[A-Za-z0-9_-]{48}", ("tk-us-",)),  # Scalingo
-        (r"sl\.[A-Za-z0-9_=-]{130,152}", ("sl.",)),  # Dropbox
-        (r"pat\.[A-Za-z0-9_-]{22}\.[0-9a-f]{24}\.[A-Za-z0-9]{20}", ("pat.",)),  # Harness
-        (r"(?:live|test)_(?:pub_[a-f0-9]{31}|[a-f0-9]{35})", ("live_", "test_")),  # Lob
-        (r"AKCp[A-Za-z0-9]{69}", ("akcp",)),  # JFrog Artifactory API key
-        (r"cmVmd[A-Za-z0-9]{59}", ("cmvmd",)),  # JFrog reference token
-        (r"v1\.0-[a-f0-9]{24}-[a-f0-9]{146}", ("v1.0-",)),  # Cloudflare origin CA
-        (r"dnkey-[A-Za-z0-9=_-]{26}-[A-Za-z0-9=_-]{52}", ("dnkey-",)),  # Defined Networking
-        (r"p8e-[A-Za-z0-9]{32}", ("p8e-",)),  # Adobe
-        (r"eyJrIjoi[A-Za-z0-9]{60,400}={0,2}", ("eyjrijoi",)),  # Grafana API key
-        (r"AQVN[A-Za-z0-9_-]{35,38}", ("aqvn",)),  # Yandex
-        (r"tskey-[a-z]{0,8}-?[A-Za-z0-9]{8,}-[A-Za-z0-9]{10,}", ("tskey-",)),  # Tailscale
-        (r"nfp_[A-Za-z0-9]{36}", ("nfp_",)),  # Netlify
-        (r"rnd_[A-Za-z0-9]{32}", ("rnd_",)),  # Render
-        (r"figd_[A-Za-z0-9_-]{40}", ("figd_",)),  # Figma
-        (r"phx_[A-Za-z0-9]{43}", ("phx_",)),  # PostHog personal key
-        (r"sb_secret_[A-Za-z0-9_-]{31}", ("sb_secret_",)),  # Supabase
-        (r"bkua_[a-f0-9]{40}", ("bkua_",)),  # Buildkite
-        (r"CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}", ("ccipat_",)),  # CircleCI
-        (r"re_[A-Za-z0-9]{8}_[A-Za-z0-9]{24}", ("re_",)),  # Resend
-        (r"1//0[A-Za-z0-9_-]{40,}", ("1//0",)),  # Google OAuth refresh token
-        (r"A{20,24}[A-Za-z0-9%]{30,}(?:%3D|%2B|%2F)[A-Za-z0-9%]{10,}", ("aaaaaaaaaaaaaaaaaaaa",)),  # X/Twitter bearer
-        validator=lambda s: v.key_token(s) and v.entropy(s) > 3.0,
-    ),
-    Rule(
-        "provider_token",
-        # Discord bot token: base64 of the bot's numeric id, a timestamp, an HMAC. Base64 of ASCII
-        # digits has a fixed shape (`_DISCORD_ANCHORS`), so the rule is anchored on the token's
-        # characters 2-5 with the first as the `lead`; the id must also decode to digits.
-        r"(?<=(?<![A-Za-z0-9_.-])(?P<lead>[MNO]))[DTjz][AEIMQUYcgk][w-z0-5][A-Za-z0-9_-]{20,24}"
-        r"\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_.-])",
-        "<API_KEY>",
-        validator=lambda s: _discord_id(s.split(".", 1)[0]),
-        anchors=_DISCORD_ANCHORS,
-    ),
+    *providers.PROVIDER_TOKENS,
     *_keys(
         "webhook_url",
         "<WEBHOOK>",
@@ -368,12 +280,17 @@ CATALOG: list[Rule] = [
             r"(?<=(?P<lead>https://[a-z0-9-]{1,63}))\.webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{40,}",
             (".webhook.office.com/webhookb2/",),
         ),
+        (
+            r"(?<=(?P<lead>https://))outlook\.office(?:365)?\.com/webhook/[A-Za-z0-9@/_-]{40,}",
+            ("outlook.office.com/webhook/", "outlook.office365.com/webhook/"),
+        ),
         bound=False,
     ),
     Rule(
         "url_credentials",
         r"(?<=(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30})://[^\s:@/?#\"'<>]{0,128}:"
-        r"(?P<value>[^\s@/?\"'<>]{1,256})@(?=[A-Za-z0-9\[_/-])",
+        # The password runs to the last `@` before the host: `mongodb+srv://u:Zx@12)@cluster0…`.
+        r"(?P<value>[^\s/?\"'<>]{1,256})@(?=[A-Za-z0-9\[_/-])",
         "<REDACTED>",
         validator=_url_password,
         anchors=("://",),
@@ -389,15 +306,16 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "auth_header",
-        r"(?i)(?:proxy-)?authorization[\"']?[ \t]*[:=][ \t]*[\"']?(?:bearer|basic|token|digest|bot|apikey"
-        r"|sso-key|key|otp)[ \t]+(?P<value>[A-Za-z0-9._~+/=:-]{6,})",
+        # Any scheme (`Bearer`, `Api-Token`, `SSWS`, …) or none: the header holds a credential.
+        r"(?i)(?:proxy-)?authorization[\"']?[ \t]*[:=][ \t]*[\"']?(?:[A-Za-z][A-Za-z0-9_-]{1,20}[ \t]+)?"
+        r"(?P<value>[A-Za-z0-9._~+/=:%-]{6,})",
         "<SECRET>",
         validator=_auth_value,
         anchors=("authorization",),
     ),
     Rule(
         "auth_header",
-        r"(?i)(?:bearer|basic)[ \t]+(?P<value>[A-Za-z0-9._~+/-]{12,}=*)(?![A-Za-z0-9._~+/=-])",
+        r"(?i)(?:bearer|basic):?[ \t]+(?P<value>[A-Za-z0-9._~+/%-]{12,}=*)(?![A-Za-z0-9._~+/=%-])",
         "<SECRET>",
         validator=_auth_value,
         anchors=("bearer", "basic"),
@@ -408,17 +326,10 @@ CATALOG: list[Rule] = [
         "<REDACTED>",
         check=assign.check_password,
         anchors=("pass", "pwd"),
+        reach=4200,
     ),
-    Rule(
-        "password",
-        # mysql -u root -pSECRET; curl -u user:SECRET; sshpass -p SECRET
-        r"(?:mysql(?:dump|admin)?\b[^\n]{0,100}?[ \t]-p(?P<value>[^\s'\"-][^\s'\"]*)"
-        r"|curl\b[^\n]{0,200}?[ \t](?:-u|--user)[ \t]+[\"']?[^\s:'\"]+:(?P<value>[^\s'\"@]+)"
-        r"|sshpass[ \t]+-p[ \t]*[\"']?(?P<value>[^\s'\"]+))",
-        "<REDACTED>",
-        validator=lambda s: not v.placeholder(s) and not s.startswith("$"),
-        anchors=("mysql", "curl", "sshpass"),
-    ),
+    *(r for f in syntaxes.FAMILIES for r in f.rules),
+    *(r for f in contexts.FAMILIES if f.name == "foreign_prose_password" for r in f.rules),
     Rule(
         "password",
         # htpasswd -b[c…] FILE USER PASSWORD (the batch form takes the password as an argument)
@@ -430,11 +341,14 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "secret",
-        assign.pattern("secret|token|key|auth|credential"),
+        assign.pattern("secret|token|key|auth|credential|sess"),
         "<SECRET>",
         check=assign.check_secret,
-        anchors=("secret", "token", "key", "auth", "credential"),
+        anchors=("secret", "token", "key", "auth", "credential", "sess"),
+        reach=4200,
     ),
+    *(r for f in contexts.FAMILIES if f.name != "foreign_prose_password" for r in f.rules),
+    *_personal("home_path"),
     Rule(
         "email",
         # Anchored on the `@`: the local part sits in the lookbehind (`lead`), which keeps the scan
@@ -444,6 +358,7 @@ CATALOG: list[Rule] = [
         r"\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
         "<EMAIL>",
         validator=v.email,
+        check=personal.email_in_context,
         prefilter=("@",),
     ),
     Rule(
@@ -456,27 +371,21 @@ CATALOG: list[Rule] = [
         validator=v.email,
         prefilter=('"@',),
     ),
+    *_personal("email_international"),
+    *_personal("card_in_context"),
     Rule(
         "credit_card",
         # Not the digits of a spaced IBAN (`DE89 3704 0044 …` whose checksum failed).
-        _NB + r"(?<![A-Z]{2}[0-9]{2} )[2-6][0-9]{3}(?:[ -]?[0-9]{2,6}){2,5}" + _NE,
+        _NB + r"(?<![A-Z]{2}[0-9]{2} )[2-6][0-9]{3}(?:[ .-]?[0-9]{2,6}){2,5}" + _NE,
         "<CREDIT_CARD>",
         validator=v.card,
         prefilter=_DIGITS,
     ),
-    Rule(
-        "iban",
-        # The two check digits come before the lookbehind that reaches back over them to the
-        # country code (`lead`): a digit is cheaper to test first (~25% faster, same matches).
-        r"[0-9]{2}(?<=(?<![A-Za-z0-9])(?P<lead>[A-Z]{2})[0-9]{2})(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?"
-        r"(?![A-Za-z0-9])",
-        "<IBAN>",
-        validator=v.iban,
-        prefilter=_DIGITS,
-    ),
+    *_personal("iban_any_case"),
     Rule(
         "ssn",
-        _NB + r"[0-9]{3}([- ])[0-9]{2}\1[0-9]{4}" + _NE,
+        # The lookahead restates the shape before the lookbehinds run (fewer of them, same matches).
+        r"(?=[0-9]{3}[- ][0-9]{2}[- ])" + _NB + r"[0-9]{3}([- ])[0-9]{2}\1[0-9]{4}" + _NE,
         "<SSN>",
         validator=v.ssn,
         prefilter=_DIGITS,
@@ -521,6 +430,7 @@ CATALOG: list[Rule] = [
         validator=v.ipv6,
         prefilter=(":",),
     ),
+    *_personal("labelled_phone"),
     Rule(
         "phone",
         r"(?<![0-9A-Za-z_+])\+[1-9][0-9 ().-]{5,20}[0-9](?![0-9A-Za-z_])",
@@ -532,7 +442,8 @@ CATALOG: list[Rule] = [
         "phone",
         # Starts at a digit (an opening parenthesis joins the span as `lead`): a leading
         # alternation would make the regex module try every position, 20x slower.
-        _NB + r"[0-9]{1,5}[ .-][0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}" + _NE,
+        r"(?=[0-9]{1,5}[ .-][0-9])" + _NB + r"(?<![A-Z]{2}[0-9]{2} )[0-9]{1,5}[ .-][0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}"
+        + _NE,
         "<PHONE>",
         validator=v.phone,
         prefilter=_DIGITS,

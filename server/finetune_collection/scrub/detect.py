@@ -1,20 +1,35 @@
-"""A second, independent secret check for data about to leave (the exporter calls it once per example).
+"""The export-time re-check: what in a text would still be replaced, by type, never by value.
 
-It shares no pattern with the catalog on purpose: if a rule there has a hole, this should not
-have the same one. It looks for (1) known key prefixes and shapes and (2) long high-entropy
-tokens, and returns the TYPES found, never the values. Already-scrubbed text passes clean:
-placeholders (`<API_KEY>`, `<REDACTED>`, `<EMAIL_1>`) contain no token, and hard negatives
-are skipped by shape: git SHAs and other pure hex, UUIDs, `sha256:`/`sha512-` digests in
-lockfiles, base64 `data:` URIs, dotted versions, paths and URLs without credentials.
+One policy with the store-time scrubber, checked two ways:
+
+1. the catalog's own secret rules (every rule whose type is not personal data), so the export
+   refuses exactly what the scrubber would have replaced: short passwords in password contexts
+   included, and nothing the scrubber keeps on purpose (a placeholder, AWS's `…EXAMPLE` keys, a
+   random-looking value outside any secret context);
+2. a short list of provider key shapes written independently of the catalog, so a hole in a
+   catalog rule does not open the export too. Its hits go through the same placeholder policy.
+
+Personal data (emails, phones, …) is the scrubber's alone: the same rules would find the same
+spans again, and a type the user turned off (`scrub.disable`) is kept on purpose.
+`refusals()` is the collect-time question "would the export refuse this stored text?".
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
+from collections.abc import Callable, Collection
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-__all__ = ["find_secrets"]
+from .validators import entropy, jwt, key_token, placeholder, slack_token
+
+if TYPE_CHECKING:
+    from .engine import Scrubber
+
+__all__ = ["PERSONAL", "find_secrets", "refusals"]
+
+# Types that are personal data, not secrets: not part of the export's re-check (see above).
+PERSONAL = frozenset({"email", "phone", "ip_address", "credit_card", "iban", "ssn", "home_path"})
 
 # (type, literal prefilters, pattern): a regex runs only when one of its literals occurs, so a
 # clean record costs a few substring searches instead of 15 regex scans (exports stay near the
@@ -23,7 +38,10 @@ __all__ = ["find_secrets"]
 _KNOWN: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     (name, literals, re.compile(pattern))
     for name, literals, pattern in [
-        ("private_key", ("-----BEGIN",), r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY"),
+        # A header with a body: `-----BEGIN … PRIVATE KEY-----\n...` in docs is a placeholder.
+        ("private_key", ("-----BEGIN",),
+         r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY-----(?:\\[nr]|\s|[A-Za-z-]{1,40}:[^\n]{0,200})*"
+         r"(?P<v>[A-Za-z0-9+/=]{32})"),
         ("aws_access_key", ("AKIA", "ASIA", "ABIA", "ACCA"), r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"),
         ("api_key", ("sk-",), r"\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}"),
         ("github_token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
@@ -38,24 +56,18 @@ _KNOWN: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
         ("pypi_token", ("pypi-",), r"\bpypi-Ag[A-Za-z0-9_-]{40,}"),
         ("huggingface_token", ("hf_",), r"\bhf_[A-Za-z0-9]{30,}"),
         ("jwt", ("eyJ",), r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-        ("url_credentials", ("://",), r"[a-z][a-z0-9+.-]*://[^\s:/@<>\"']+:(?![<*$%{])[^\s/@<>\"']{3,}@"),
+        ("url_credentials", ("://",), r"[a-z][a-z0-9+.-]*://[^\s:/@<>\"']+:(?![<*$%{])(?P<v>[^\s/@<>\"']{3,})@"),
     ]
 ]
-# Candidate tokens for the entropy check: long runs of key alphabet characters.
-_TOKEN = re.compile(r"[A-Za-z0-9+/_=~.-]{24,}")
-_SKIP = [
-    re.compile(p)
-    for p in (
-        r"[0-9a-fA-F]+",  # git SHAs, md5/sha digests
-        r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",  # UUIDs
-        r"[A-Za-z0-9_]+(?:[._/-][A-Za-z0-9_]+)*",  # identifiers, paths, dotted names (see below)
-        r"[0-9.]+(?:[-+][A-Za-z0-9.]+)?",  # versions
-    )
-]
-_DIGEST_BEFORE = re.compile(r"(?:sha(?:1|224|256|384|512)[-:=]|md5[-:=]|h1:|base64,|#)$", re.I)
-
-
-_DIGEST_PREFIX = re.compile(r"(?:sha(?:1|224|256|384|512)|md5)[-:=]", re.I)
+# What counts as a real one is shared with the catalog (its placeholders, filler and checksums);
+# the patterns above are not.
+_REAL: dict[str, Callable[[str], bool]] = {
+    "private_key": lambda s: not placeholder(s),
+    "jwt": jwt,
+    "slack_token": slack_token,
+    "url_credentials": lambda s: not placeholder(s),
+    "huggingface_token": lambda s: key_token(s) and entropy(s) > 3.5,
+}
 _REPEAT = re.compile(r"(.)\1{7,}")  # `ghp_xxxxxxxx…`: a placeholder, not a key
 
 
@@ -90,56 +102,55 @@ def _chunks(text: str) -> list[str]:
     return out
 
 
-def _entropy(s: str) -> float:
-    n = len(s)
-    return -sum(c / n * math.log2(c / n) for c in Counter(s).values())
+def _matches(name: str, pattern: re.Pattern[str], source: str) -> bool:
+    """A hit that the shared policy calls real (not a placeholder, `…EXAMPLE`, filler, words)."""
+    real = _REAL.get(name, key_token)
+    for m in pattern.finditer(source):
+        value = m.group("v") if "v" in pattern.groupindex else m.group()
+        if not _REPEAT.search(value) and real(value):
+            return True
+    return False
 
 
-def _looks_random(token: str) -> bool:
-    core = token.strip("=.-_/")
-    if len(core) < 24 or any(p.fullmatch(core) for p in _SKIP[:2]) or _SKIP[3].fullmatch(core):
-        return False
-    lower = sum(c.islower() for c in core)
-    upper = sum(c.isupper() for c in core)
-    digit = sum(c.isdigit() for c in core)
-    if min(lower, upper) == 0 or digit == 0:
-        return False  # real keys mix cases and digits; identifiers and words rarely do all three
-    if _SKIP[2].fullmatch(core):
-        # Identifier-like: only a secret when no separator-delimited part reads as a word run.
-        parts = re.split(r"[._/-]", core)
-        if len(parts) > 1 and all(len(p) < 20 for p in parts):
-            return False
-    return _entropy(core) >= 4.0
+@lru_cache(maxsize=1)
+def _catalog() -> Scrubber:
+    from .catalog import CATALOG  # the catalog imports nothing from here: no cycle, loaded once
+    from .engine import Scrubber
+
+    return Scrubber([r for r in CATALOG if r.type not in PERSONAL])
 
 
-def _matches(pattern: re.Pattern[str], source: str) -> bool:
-    return any(not _REPEAT.search(m.group()) for m in pattern.finditer(source))
-
-
-def find_secrets(text: str) -> list[str]:
-    """Types of what still looks like a secret in `text` (each type once, in order found)."""
+def _shapes(text: str) -> list[str]:
+    """Types of the independent provider shapes found in `text` (each once, in list order)."""
     found: list[str] = []
     # A PEM header is the one shape with spaces in it: it is looked for in the whole text.
     name, literals, pattern = _KNOWN[0]
-    if any(lit in text for lit in literals) and _matches(pattern, text):
+    if any(lit in text for lit in literals) and _matches(name, pattern, text):
         found.append(name)
     # Every other shape is one whitespace-free run of 14+ characters, so the patterns only look
-    # at those runs, and ordinary prose (short words) costs one byte-mask search (_chunks)
-    # instead of 15 regex scans. Exports stay near the I/O floor.
+    # at those runs, and ordinary prose (short words) costs one byte-mask search (_chunks).
     chunks = _chunks(text)
     if not chunks:
         return found
     hay = "\n".join(chunks)
     for name, literals, pattern in _KNOWN[1:]:
-        if any(lit in hay for lit in literals) and _matches(pattern, hay):
+        if any(lit in hay for lit in literals) and _matches(name, pattern, hay):
             found.append(name)
-    for chunk in chunks:
-        if len(chunk) < 24:
-            continue
-        for m in _TOKEN.finditer(chunk):
-            if _DIGEST_BEFORE.search(chunk, max(0, m.start() - 8), m.start()) or _DIGEST_PREFIX.match(m.group()):
-                continue
-            if _looks_random(m.group()):
-                found.append("high_entropy")
-                return found
     return found
+
+
+def find_secrets(text: str, *, skip: Collection[str] = ()) -> list[str]:
+    """Types of what still looks like a secret in `text` (each type once, in order found).
+    `skip`: catalog types turned off in the config (kept on purpose, so not refused)."""
+    found = [t for t in _shapes(text) if t not in skip]
+    for finding in _catalog().scrub_text(text).findings:
+        if finding.type not in skip and finding.type not in found:
+            found.append(finding.type)
+    return found
+
+
+def refusals(text: str, *, skip: Collection[str] = ()) -> list[str]:
+    """At collect time, for the text about to be stored (already scrubbed): the types the export
+    would refuse it for, never the values. Empty when scrubber and export agree, which they do by
+    construction except where an independent shape sees what the catalog let pass."""
+    return find_secrets(text, skip=skip)

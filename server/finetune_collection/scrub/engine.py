@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from ..errors import ConfigError
+from . import view
 from .catalog import CATALOG
 from .literals import Literals
 from .rule import Finding, Located, PatternTimeout, Rule, ScrubResult
@@ -86,6 +87,7 @@ class Scrubber:
             for lit in c.rule.anchors:
                 self.anchored.setdefault(lit, []).append(i)
         self.scanning = [i for i, c in enumerate(self.catalog) if not c.rule.anchors]
+        self.contextual = {c.rule for c in self.catalog if c.value}
         self.allow = [regex.compile(a) for a in allow or []]
         self.pseudonyms = pseudonyms
         self.timeout = timeout
@@ -99,7 +101,7 @@ class Scrubber:
 
         Finding offsets refer to `text` as given (the original), sorted by start."""
         result = ScrubResult(text)
-        spans = self._catalog_spans(text)
+        spans = self._spans(text)
         out: list[str] = []
         edits: list[_Edit] = []
         last = pos = 0
@@ -123,6 +125,27 @@ class Scrubber:
         return result
 
     # -- catalog: one pass over the original text ------------------------------------------------
+    def _spans(self, text: str) -> list[tuple[int, int, Rule]]:
+        """Catalog spans in the original text: found in its `view`, then every other copy of a
+        value found (a secret pasted twice goes twice, though only one copy had a name before it)."""
+        seen, keep = view.view(text)
+        spans = self._catalog_spans(seen)
+        if not spans:
+            return spans
+        if keep is not None:
+            spans = [(*view.to_original(keep, s, e), r) for s, e, r in spans]
+        # Only values judged by their context (a `value` group: a name, a flag, a label before
+        # them) are looked for again; a shape rule finds its other copies by itself.
+        rules = {r: i for i, r in enumerate(dict.fromkeys(r for _, _, r in spans if r in self.contextual))}
+        if not rules:
+            return spans
+        values = {text[s:e]: rules[r] for s, e, r in spans if r in rules}
+        extra = view.copies(text, values, [(s, e) for s, e, _ in spans])
+        if extra:
+            by_index = list(rules)
+            spans = sorted([*spans, *((s, e, by_index[i]) for s, e, i in extra)], key=lambda t: t[0])
+        return spans
+
     def _catalog_spans(self, text: str) -> list[tuple[int, int, Rule]]:
         taken: list[tuple[int, int, Rule]] = []  # sorted by start, non-overlapping
         starts: list[int] = []
@@ -130,8 +153,11 @@ class Scrubber:
         # Only the rules one of whose anchors occurs, plus the scanning ones, in catalog order.
         todo = sorted({i for lit in anchors for i in self.anchored[lit]}.union(self.scanning))
         passed: dict[tuple[str, ...], bool] = {}  # rules often share a prefilter (the digits)
+        ascii_text = text.isascii()  # O(1): CPython records it
         for compiled in map(self.catalog.__getitem__, todo):
             rule = compiled.rule
+            if rule.wide and ascii_text:
+                continue
             if rule.prefilter:
                 ok = passed.get(rule.prefilter)
                 if ok is None:
@@ -162,10 +188,16 @@ class Scrubber:
         positions = hits[0] if len(hits) == 1 else sorted({p for ps in hits for p in ps})
         found = []
         reach = -1
+        size = len(text)
+        longest = compiled.rule.reach
         for p in positions:
             if p < reach:
                 continue
-            m = compiled.regex.match(text, p)
+            # `endpos`: the regex module checks that a pattern's required literal (a `(`, an `@`)
+            # occurs before it tries one, searching to the end of the text; without a bound, a
+            # text of many anchors and no such literal costs the square of its length.
+            end = p + longest
+            m = compiled.regex.match(text, p, end if end < size else size)
             if m is not None:
                 found.append(m)
                 reach = m.end()
@@ -235,7 +267,8 @@ class Scrubber:
         return "".join(out), merged
 
     def _placeholder(self, rule: Rule, value: str, names: dict[tuple[str, str], str] | None) -> str:
-        if not self.pseudonyms or names is None or rule.user:
+        # Only `<TYPE>` placeholders number; a replacement that is text (`~/`) stays as it is.
+        if not self.pseudonyms or names is None or rule.user or not rule.replacement.endswith(">"):
             return rule.replacement
         key = (rule.type, value)
         if key not in names:

@@ -42,6 +42,8 @@ class Rule:
     user: bool = False  # config patterns: replace the whole match, run with a timeout
     anchors: tuple[str, ...] = ()
     check: Callable[[Any], bool] | None = None
+    wide: bool = False  # matches only text with a non-ASCII character: skipped on ASCII text
+    reach: int = 1024  # an anchored match is looked for within this many characters of its anchor
 
 
 @dataclass(slots=True)

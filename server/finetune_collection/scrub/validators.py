@@ -8,6 +8,8 @@ would otherwise copy by hand and let go stale.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import ipaddress
 import math
 import re
@@ -16,6 +18,10 @@ from functools import lru_cache
 
 _NON_DIGIT = re.compile(r"[^0-9]")
 _IDENT_PATH = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)*")
+# Attribute paths and host names: every dotted part starts with a letter and is short.
+# A name with a version: `SalesResults-1.2`, `jjwt-jackson-0.11.2`, `lib@2.0.1-rc1`.
+_VERSIONED = re.compile(r".*[-_@:/]v?[0-9]+(?:\.[0-9]+)+(?:[-.+][0-9A-Za-z.]+)?")
+_DOTTED_CODE = re.compile(r"[A-Za-z_$][\w$-]{0,23}(?:(?:\.|::|->)[A-Za-z_$][\w$-]{0,23})+")
 
 
 def digits(value: str) -> str:
@@ -84,25 +90,30 @@ _KEEP_V4 = [
         "172.16.0.0/12",
         "192.168.0.0/16",
         "224.0.0.0/3",
+        "192.0.2.0/24",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
     )
 ]
 
 
 def public_ip(value: str) -> bool:
     """Addresses that can point at a person or host. Loopback, private (RFC 1918, ULA),
-    link-local, CGNAT, multicast, unspecified and reserved ranges are kept: code needs them and
-    they identify no one. Documentation ranges (192.0.2.0/24, 2001:db8::/32) ARE replaced,
-    because test data and docs use them to stand for real addresses."""
+    link-local, CGNAT, multicast, unspecified, reserved and documentation ranges (192.0.2.0/24,
+    198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) are kept: code and docs need them and they
+    identify no one, like the placeholders every other rule keeps."""
     try:
         ip = ipaddress.ip_address(value.split("%")[0])
     except ValueError:
         return False
     if isinstance(ip, ipaddress.IPv4Address):
-        return not any(ip in net for net in _KEEP_V4)
+        # A network address (`3.0.0.0`, `10.1.0.0`) names a block, not a host; versions look alike.
+        return not value.endswith(".0") and not any(ip in net for net in _KEEP_V4)
     if ip.ipv4_mapped is not None:
         return public_ip(str(ip.ipv4_mapped))
-    doc = ip in ipaddress.ip_network("2001:db8::/32")
-    return doc or not (
+    if ip in ipaddress.ip_network("2001:db8::/32"):
+        return False
+    return not (
         ip.is_loopback
         or ip.is_link_local
         or ip.is_multicast
@@ -154,6 +165,8 @@ def phone(value: str) -> bool:
     seps = [c for c in value if not c.isdigit() and c not in "+ "]
     if (seps and set(seps) == {"."} and len(seps) < 2) or _ZIP4.fullmatch(value.strip()):
         return False  # a decimal (`0.666666667`) or a US ZIP+4 (`02110-1301`)
+    if tuple(len(g) for g in re.findall(r"[0-9]+", value)) == (3, 2, 4):
+        return False  # the SSN grouping (`078-05-0000`, an invalid SSN, is still not a phone)
     if len(re.split(r"[^0-9]+", value.strip(" )"))[-1]) < 2:
         return False  # phone numbers do not end in a one-digit group; ISBNs (`0-306-40615-2`) do
     if _DOTTED_QUAD.fullmatch(value.strip()):  # an IPv4 address (private ones reach here)
@@ -185,23 +198,107 @@ def phone(value: str) -> bool:
 # Values that stand for a secret without being one: templates, env reads, stars, examples.
 _PLACEHOLDER = re.compile(
     r"""(?ix)
-    | <[^<>]*> | \$\{[^}]*\} | \{\{.*\}\} | \{[\w.-]*\} | %\(?\w*\)?s | \$\(?[A-Za-z_][\w]*\)?
-    | [*xX•.#_-]{3,} | .*(?:x{4,}|X{4,}|\*{3,}|\.\.\.|…).*
+    | <[^<>]*>? | \$\{[^}]*\} | \#\{[^}]*\} | \{\{.*\}\} | \{[\w.-]*\} | %\(?\w*\)?s | \$\(?[A-Za-z_][\w]*\)?
+    | \[[A-Z0-9_ -]+\] | %[A-Z_]+% | [*xX•.#_-]{3,} | .*(?:x{4,}|X{4,}|\*{3,}|\.\.\.|…).*
     | (?:your|insert|enter)[\w-]* | (?:my|put|add|replace)[_-][\w-]* | .*_here | .*[-_ ]here
     | (?:change_?me|changeit|placeholder|example|sample|dummy|fake|test|testing|todo|tbd|redacted
        |secret|password|passwd|pass|pwd|token|key|api_?key|none|null|nil|undefined|true|false|empty
        |string|str|bytes|int|bool|any|optional|required|hidden|masked|foo|bar|baz|abc|abc123|123456
-       |na|n/a|default|value|var|env|\d)
+       |na|n/a|default|value|var|env|not[-_ ]?set|unset|missing|\d)
     """
 )
 _NOT_SECRET_WORDS = re.compile(r"(?i)(?:^|[^a-z])(?:example|your|placeholder|dummy|fake|redacted)(?:[^a-z]|$)")
+# A value holding one of the scrubber's own placeholders was scrubbed already (`<PRIVATE_KEY>\\n`).
+_SCRUBBED = re.compile(r"<[A-Z][A-Z_]*[A-Z](?:_[0-9]+)?>")
+# Inside a run of letters these still say "not a real one" (`somefakekey`, `MyDummyToken`).
+_NOT_SECRET_INFIX = re.compile(r"(?i)fake|dummy|placeholder|changeme|redacted|notreal|example")
 
 
+@lru_cache(maxsize=4096)
 def placeholder(value: str) -> bool:
     """Also AWS's documentation convention: example keys end in or hold `EXAMPLE`
-    (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`)."""
+    (`AKIAIOSFODNN7EXAMPLE`, `wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY`), and filler typed to
+    fill a field (`abcdef123456`, `a1b2c3d4…`, `000…0aa`, `123123123…`)."""
+    return template(value) or filler(value.strip().strip("\"'`"))
+
+
+def template(value: str) -> bool:
+    """`placeholder` without the filler test: templates, example words, scrubbed values."""
     v = value.strip().strip("\"'`")
-    return not v or "EXAMPLE" in v or bool(_PLACEHOLDER.fullmatch(v)) or bool(_NOT_SECRET_WORDS.search(v))
+    return (
+        not v
+        or "EXAMPLE" in v
+        or bool(_PLACEHOLDER.fullmatch(v))
+        or bool(_NOT_SECRET_WORDS.search(v))
+        or bool(_NOT_SECRET_INFIX.search(v))
+        or bool(_SCRUBBED.search(v))
+        or len(set(v)) == 1
+    )
+
+
+_NEXT_CHAR = {c: c + 1 for c in range(128)}
+_SEPARATORS = re.compile(r"[-_.]")
+_RUN_OF_TEN = b"\0" * 9  # nine successor pairs in a row
+_PERIODIC = re.compile(r"(.{1,4}?)\1{2,}")
+
+
+def filler(value: str, min_len: int = 16) -> bool:
+    """Typed rather than generated: mostly ascending runs (`abcdefg`, `123456`, `a1b2c3-d4e5`, the
+    alphabet constant `0123…xyz`) or one short period repeated (`123123123…`, `aaaa…`).
+    `min_len`: shorter values are judged on repeats only (a person's password often ends in
+    `123456` and is still theirs; a key or token is not typed that way)."""
+    v = value.lower()
+    n = len(v)
+    if n < 3:
+        return False
+    if n <= 8 and sequential(v):
+        return True
+    ordered = _SEPARATORS.sub("", v)
+    n = len(ordered)
+    if n >= min_len and ordered.isascii():
+        v = ordered
+        shifted = v.translate(_NEXT_CHAR)  # each character replaced by its successor
+        for step in (1, 2):
+            # Positions where v[i + step] is v[i]'s successor, counted at C speed as equal bytes.
+            a, b = shifted[: n - step].encode(), v[step:].encode()
+            diff = (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(n - step, "big")
+            if diff.count(0) >= 0.6 * (n - step) or (step == 1 and _RUN_OF_TEN in diff):
+                return True  # mostly ascending, or one run of ten (`klmnopqrst`): never generated
+    return any(len(m.group()) >= max(8 + len(m.group(1)), 0.4 * n) for m in _PERIODIC.finditer(v))
+
+
+_SEGMENT = re.compile(r"[A-Za-z0-9]+")
+_LETTER_PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_VOWELS = frozenset("aeiou")
+
+
+def _word_like(piece: str) -> bool:
+    """Pronounceable and word-sized: vowels in it, no four consonants in a row."""
+    p = piece.lower()
+    if not 3 <= len(p) <= 12:
+        return False
+    vowels = sum(c in _VOWELS for c in p)
+    run = worst = 0
+    for c in p:
+        run = 0 if c in _VOWELS else run + 1
+        worst = max(worst, run)
+    return 0.2 <= vowels / len(p) <= 0.7 and worst <= 3
+
+
+def wordy(value: str, share: float = 0.6) -> bool:
+    """Made of words (`SalesResults-1.2`, `hellOworld380_testin`, `DOC_Vector_5_32`): an
+    identifier or a label, not a generated key. Generated text rarely splits into word-sized,
+    pronounceable pieces covering most of it."""
+    alnum = sum(c.isalnum() for c in value)
+    if not alnum:
+        return False
+    words = 0
+    for segment in _SEGMENT.findall(value):
+        pieces = _LETTER_PIECE.findall(segment)
+        # A three-letter piece counts only as a whole segment (`DOC_…`): inside generated text
+        # short pronounceable runs (`Seb`, `Gh4Reo`) come up by chance.
+        words += sum(len(p) for p in pieces if _word_like(p) and (len(p) > 3 or p == segment))
+    return words >= share * alnum
 
 
 def code_reference(value: str) -> bool:
@@ -218,16 +315,40 @@ def sequential(value: str) -> bool:
 
 
 def key_token(value: str, min_len: int = 8) -> bool:
-    """A provider key body: long enough, not a template, not all one character."""
-    return len(value) >= min_len and not placeholder(value) and len(set(value)) >= 6
+    """A provider key body: long enough, not a template or filler, not words (the prefix is
+    evidence already, so only a body made almost entirely of words is let go)."""
+    return (
+        len(value) >= min_len
+        and not placeholder(value)
+        and len(set(value)) >= 6
+        and not wordy(value)
+        and not filler(value, 10)
+    )
+
+
+def jwt(value: str) -> bool:
+    """The header decodes to a JSON object: `eyJ` alone also starts base64 of any `{"…`."""
+    head = value.split(".", 1)[0]
+    try:
+        decoded = base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return False
+    return decoded.startswith("{") and decoded.rstrip().endswith("}") and '"' in decoded
+
+
+def slack_token(value: str) -> bool:
+    """Slack tokens carry numeric team/user ids: filler like `xoxb-your-token-here` has none."""
+    return key_token(value) and sum(c.isdigit() for c in value) >= 4
 
 
 def random_token(value: str, min_len: int = 12, min_entropy: float = 3.0) -> bool:
     """For generic names (`token`, `key`, `auth`): only high-entropy, mixed values count, so
     `max_tokens = 100` and `key = "user_settings"` survive."""
     v = value.strip()
-    if len(v) < min_len or placeholder(v) or code_reference(v) or sequential(v):
+    if len(v) < min_len or placeholder(v) or code_reference(v) or sequential(v) or wordy(v):
         return False
+    if _DOTTED_CODE.fullmatch(v) or "://" in v or _VERSIONED.fullmatch(v):
+        return False  # `X25519.KeyPair`, `kVK_Return.u16`, a host name or a URL: code or an address
     if entropy(v) < min_entropy:
         return False
     has_digit = any(c.isdigit() for c in v)
@@ -242,9 +363,11 @@ def email(value: str) -> bool:
     local, _, domain = value.rpartition("@")
     tld = domain.rsplit(".", 1)[-1].lower()
     # `icon@2x.png` is an asset name; `git@github.com` is an SSH remote, not a person.
-    return local != "git" and tld not in _FILE_EXTS
+    return local != "git" and (tld not in _FILE_EXTS or tld in AMBIGUOUS_TLDS)
 
 
+# Real top-level domains that are also file extensions: the email rule asks its context about them.
+AMBIGUOUS_TLDS = frozenset("rs md py zip sh so pl pm ps ms mov ai".split())
 _FILE_EXTS = frozenset(
     "png jpg jpeg gif svg webp ico bmp js mjs ts tsx jsx css scss py rb go rs java json yaml yml "
     "toml md txt html htm map lock whl tar gz zip so dll exe pdf".split()

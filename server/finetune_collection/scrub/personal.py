@@ -1,0 +1,218 @@
+"""Personal data that needs its context to be told apart: a phone number next to a label, a card
+number next to "card", an IBAN written in lower case or with dashes, an address at a domain that
+looks like a file name, an internationalised address, and the user name inside a home path.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import validators as v
+from .family import Family
+from .rule import Rule
+
+_DATE = re.compile(r"[0-9]{4}[-./][0-9]{1,2}[-./][0-9]{1,2}|[0-9]{1,2}[-./][0-9]{1,2}[-./][0-9]{2,4}")
+_EXTENSION = re.compile(r"[ \t]*(?:x|ext\.?)[ \t]*[0-9]{1,5}$", re.I)
+
+
+def labelled_phone(value: str) -> bool:
+    """Next to a label, any national form counts (`467 3395`, `(99) 645-791`, `03.93.92.16.85`):
+    7 to 15 digits, not a date, not a dotted quad, not an SSN's 3-2-4 grouping."""
+    number = _EXTENSION.sub("", value).strip()
+    d = v.digits(number)
+    if not 7 <= len(d) <= 15 or len(set(d)) < 3 or _DATE.fullmatch(number):
+        return False
+    groups = tuple(len(g) for g in re.findall(r"[0-9]+", number))
+    if groups == (3, 2, 4) or (len(groups) == 4 and "." in number and all(n <= 3 for n in groups) and len(d) <= 12):
+        return False  # an SSN, a dotted quad
+    return len({c for c in number if not c.isdigit() and c not in " ()+"}) <= 1
+
+
+def card_with_context(value: str) -> bool:
+    """After "card"/"cc"/"visa": 12-19 Luhn-valid digits, any issuer, one kind of separator."""
+    d = v.digits(value)
+    return 12 <= len(d) <= 19 and len(set(d)) >= 3 and v.luhn(d) and len({c for c in value if not c.isdigit()}) <= 1
+
+
+def iban_any_case(value: str) -> bool:
+    """`gb42nawi…`, `AL47-2121-…`, `DE89/3704/…`: one separator kind, one letter case, then mod-97."""
+    seps = {c for c in value if not c.isalnum()}
+    letters = [c for c in value if c.isalpha()]
+    if len(seps) > 1 or not (all(c.islower() for c in letters) or all(c.isupper() for c in letters)):
+        return False
+    return v.iban(re.sub(r"[^A-Za-z0-9]", "", value).upper())
+
+
+_MAIL_CONTEXT = re.compile(
+    r"(?i)(?:e-?mail|mail(?:to)?|contact|write|reach|send|address|reply|cc|bcc|from|to|at|an|à)\W{0,3}$"
+    r"|(?:e-?mail|courriel|correo)[^\n]{0,40}$"
+)
+
+
+def email_in_context(m: Any) -> bool:
+    """An address at `.rs`/`.md`/`.py`/`.zip` is a file name (`lib@main.rs`) unless the text says
+    it is an address: a mail word just before it, or angle brackets around it."""
+    text: str = m.string
+    tld = text[text.rfind(".", m.start(), m.end()) + 1 : m.end()].lower()
+    if tld not in v.AMBIGUOUS_TLDS:
+        return True
+    start = m.start("lead") if m.start("lead") >= 0 else m.start()
+    before = m.string[max(0, start - 60) : start]
+    if before.endswith(("<", "mailto:")):
+        return True
+    return bool(_MAIL_CONTEXT.search(before.split("\n")[-1].rstrip()))
+
+
+def _home_name(value: str) -> bool:
+    name = re.split(r"[/\\]", value.rstrip("/\\"))[-1]
+    return name.lower() not in _GENERIC_USERS and not name.startswith(("$", "%", "<", "{"))
+
+
+# Names that say "some user", not who: they stay so paths in docs and CI logs keep their meaning.
+_GENERIC_USERS = frozenset(
+    "user username users you your yourname name me someone runner ubuntu ec2-user vagrant node app admin "
+    "root shared public default all guest test docker jenkins builder circleci travis www-data".split()
+)
+_HOME = (
+    r"(?:(?<![\w.~:-])/home/|(?<![\w.~:-])/Users/|(?<=(?<![\w])(?P<lead>[A-Za-z]:(?:\\{1,2}|/)))Users(?:\\{1,2}|/))"
+    r"(?P<name>[\w.$%{}<>-]{1,64})"
+)
+
+_HOME_ANCHORS = ("/home/", "/users/", "users")
+
+FAMILIES = [
+    Family(
+        "home_path",
+        (
+            Rule("home_path", _HOME + r"(?:\\{1,2}|/)", "~/", validator=_home_name, anchors=_HOME_ANCHORS),
+            Rule("home_path", _HOME + r"(?![\w.$%{}<>\\/-])", "~", validator=_home_name, anchors=_HOME_ANCHORS),
+        ),
+        match=(
+            ("open('/home/alice/proj/main.py')", "alice"),
+            ("cd /Users/bob.smith/Library/Caches", "bob.smith"),
+            ("C:\\Users\\carol\\AppData\\Local\\app.log", "carol"),
+            ('"C:\\\\Users\\\\dave\\\\repo\\\\x.json"', "dave"),
+            ("$ ls /home/erin", "erin"),
+        ),
+        keep=(
+            "/home/user/project/README.md",
+            "cd /Users/$USER/code",
+            "mount /home on a separate disk",
+            "C:\\Users\\Public\\Documents",
+            "see docs/home/overview.md",
+        ),
+    ),
+    Family(
+        "labelled_phone",
+        (
+            Rule(
+                "phone",
+                r"(?i)(?<![\w])(?:phone|tel(?:ephone|efon|éfono|efone)?|mobile?|mobil|cell(?:phone)?|celular|fax|desk"
+                r"|whats[ ]?app|sms|call[ \t]+me(?:[ \t]+(?:on|at))?|reach[ \t]+me(?:[ \t]+(?:on|at))?"
+                r"|answering[ \t]+at|messages?[ \t]+to|registered)(?![\w])[^0-9\n+(]{0,15}(?:\r?\n[ \t]*)?"
+                r"(?P<value>\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?:[ \t]*(?:x|ext\.?)[ \t]*[0-9]{1,5})?)(?![0-9])",
+                "<PHONE>",
+                validator=labelled_phone,
+                anchors=("phone", "tel", "mobil", "cell", "celular", "fax", "desk", "whats", "sms", "call", "reach",
+                         "answering", "message", "registered"),
+            ),
+            Rule(
+                "phone",
+                # a label after the number: `416 60 039 office`, `07700 063 966-Fax`; anchored on the
+                # label, the number in a lookbehind
+                r"(?<=(?<![0-9A-Za-z_+./:#=-])(?P<value>\+?\(?[0-9][0-9 ().-]{5,22}[0-9](?:x[0-9]{1,5})?)"
+                r"[ \t]*-?[ \t]*)"
+                r"(?i:office|fax|mobile|cell|desk)(?![\w])",
+                "<PHONE>",
+                validator=labelled_phone,
+                anchors=("office", "fax", "mobile", "cell", "desk"),
+            ),
+        ),
+        match=(
+            ("Name: Sieda Batukayev\nPhone: (99) 645-791", "(99) 645-791"),
+            ("Mobile: 03.93.92.16.85", "03.93.92.16.85"),
+            ("Can someone call me on 9472 7916? Thanks", "9472 7916"),
+            ("They're not answering at 78 651 450", "78 651 450"),
+            ("Fax: 345-899-3560x4587", "345-899-3560x4587"),
+            ("416 60 039 office\n", "416 60 039"),
+            ("Telefon: 030 1234567", "030 1234567"),
+        ),
+        keep=(
+            "Phone: see below",
+            "build 2024-03-18 on desk 3",
+            "text 1234",
+            "the call took 120 ms",
+            "Phone: 2024-03-18",
+        ),
+    ),
+    Family(
+        "card_in_context",
+        (
+            Rule(
+                "credit_card",
+                r"(?i)(?<![\w])(?:card|cc|visa|mastercard|amex|maestro|jcb|diners|discover)[^0-9\n]{0,30}?"
+                r"(?P<value>[0-9](?:[ .-]?[0-9]){11,18})(?![0-9])",
+                "<CREDIT_CARD>",
+                validator=card_with_context,
+                anchors=("card", "visa", "mastercard", "amex", "maestro", "jcb", "diners", "discover"),
+            ),
+        ),
+        match=(
+            ("card number 630427373398 is lost", "630427373398"),
+            ("I have lost my card 180016070420458. Please block it", "180016070420458"),
+            ('{"card_number": 4111111111111111, "exp": "12/29"}', "4111111111111111"),
+            ("Visa 4111.1111.1111.1111 expires soon", "4111.1111.1111.1111"),
+        ),
+        keep=(
+            "card 1234 of 5000 processed",
+            "cc -O2 -o main main.c 2024010112345",
+            "discover 42 new nodes",
+        ),
+    ),
+    Family(
+        "iban_any_case",
+        (
+            Rule(
+                "iban",
+                # One separator throughout (or none), a short last group in capitals or digits:
+                # `AL47…8741 ALL CAPS` does not end in ` ALL`, `… 8741 by Friday` not in ` by`,
+                # `MU17 BOMM … 000M UR` does end in ` UR`.
+                r"[0-9]{2}(?<=(?<![A-Za-z0-9])(?P<lead>[A-Za-z]{2})[0-9]{2})(?P<sep>[ /-]?)[A-Za-z0-9]{4}"
+                r"(?:(?P=sep)[A-Za-z0-9]{4}){1,6}(?:(?P=sep)[A-Z0-9]{1,3})?(?![A-Za-z0-9])",
+                "<IBAN>",
+                validator=iban_any_case,
+                prefilter=tuple("0123456789"),
+            ),
+        ),
+        match=(
+            ("my iban is gb33bukb20201555555555", "gb33bukb20201555555555"),
+            ("IBAN: DE89-3704-0044-0532-0130-00", "DE89-3704-0044-0532-0130-00"),
+            ("iban DE89/3704/0044/0532/0130/00 ok", "DE89/3704/0044/0532/0130/00"),
+            ("wire to AL47212110090000000235698741 ALL CAPS", "AL47212110090000000235698741"),
+            ("IBAN MU17 BOMM 0101 1010 3030 0200 000M UR", "MU17 BOMM 0101 1010 3030 0200 000M UR"),
+            ("IBAN ES91 2100 0418 4502 0005 1332 by Friday", "ES91 2100 0418 4502 0005 1332"),
+        ),
+        keep=("ab12cdef34567890abcdef", "DE89-3704-0044-0532-0130-01"),
+    ),
+    Family(
+        "email_international",
+        (
+            Rule(
+                "email",
+                r"(?<=(?<![\w.%+-])(?P<lead>[\w.%+-]{1,64}))@\w(?:[\w-]{0,62}\w)?(?:\.\w(?:[\w-]{0,62}\w)?)*\.[^\W\d_]{2,24}"
+                r"(?![\w-])",
+                "<EMAIL>",
+                validator=lambda s: not s.isascii() and v.email(s),
+                prefilter=("@",),
+                wide=True,
+            ),
+        ),
+        match=(
+            ("schreib an jürgen.müller@beispiel.de bitte", "jürgen.müller@beispiel.de"),
+            ("contact: josé@correo.españa.es", "josé@correo.españa.es"),
+            ("用户 李雷@例子.广告 hi", "李雷@例子.广告"),
+        ),
+        keep=("décorateur @app.route('/')", "prix: 5€ @ café"),
+    ),
+]

@@ -1,0 +1,445 @@
+"""Where a password is written without a `password = …` in front of it: command-line flags,
+credential files, SQL, calls and constructors, infrastructure code.
+
+Each syntax is a row of a table (a command and the flag that takes the password, a constructor and
+the argument position of the password, …) turned into rules, so a new tool is one row, not a new
+pattern. Only the value is replaced; the command, the call and the user name stay readable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import assign
+from .family import Family
+from .rule import Rule
+from .validators import placeholder, random_token
+
+PASSWORD = "<REDACTED>"
+SECRET = "<SECRET>"
+
+# One shell argument: quoted (the quotes stay) or bare up to whitespace or a shell operator.
+ARG = r"""(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})'|(?P<value>[^\s"'`;|&<>()]{1,200}))"""
+# The rest of a command line, across `\` continuations, not past a pipe or another command.
+_REST = r"(?:[^\n|;&]|\\\r?\n){0,300}?"
+
+
+def password_arg(value: str) -> bool:
+    """A literal password: not a variable, another flag, a file reference or a placeholder."""
+    v = value.strip()
+    if not v or v.startswith(("$", "%", "-", "/", "@", "`", ":", "?")) or placeholder(v):
+        return False
+    return not (v.endswith(">") and "<" not in v)  # the tail of `<user:password>`
+
+
+# (command, anchors, the flag and separator before the password). Commands are matched as words.
+_CLI: list[tuple[str, tuple[str, ...], str]] = [
+    (r"(?:docker|podman|skopeo|nerdctl|oras|helm[ \t]+registry)[ \t]+login",
+     ("docker", "podman", "skopeo", "nerdctl", "oras", "helm"), r"(?:-p|--password)(?:[ \t]+|=)"),
+    (r"(?:mongosh|mongo|mongodump|mongorestore|mongoexport|mongoimport|mongostat|mongotop)",
+     ("mongo",), r"(?:-p|--password)(?:[ \t]+|=)"),
+    # mysql's `-p secret` would prompt and take `secret` as the database: only `-pX`, `--password=X`.
+    (r"(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlsh|mariadb|mariadb-dump)",
+     ("mysql", "mariadb"), r"(?:-p(?=[^\s-])|--password=)"),
+    (r"sshpass", ("sshpass",), r"-p[ \t]*"),
+    (r"(?<=(?<![\w-])az[ \t]{1,10})login", ("login",), r"(?:-p|--password)(?:[ \t]+|=)"),
+    (r"redis-cli", ("redis-cli",), r"(?:-a|--pass)(?:[ \t]+|=)"),
+    (r"(?:keytool|jarsigner)", ("keytool", "jarsigner"),
+     r"-(?:store|key|srcstore|srckey|deststore|destkey)?pass[ \t]+(?:pass:)?"),
+    (r"apksigner", ("apksigner",), r"--(?:ks|key)-pass[ \t]+pass:"),
+    (r"openssl", ("openssl",), r"(?:-pass(?:out|in|word)?[ \t]+pass:|-k[ \t]+)"),
+    (r"wget", ("wget",), r"--(?:http-|ftp-|proxy-)?password(?:=|[ \t]+)"),
+    (r"(?:sqlcmd|bcp|osql|isql|sqlpackage)", ("sqlcmd", "bcp", "osql", "isql", "sqlpackage"), r"-P[ \t]*"),
+    (r"ldap(?:search|add|modify|delete|passwd|whoami|compare|modrdn)", ("ldap",), r"-w[ \t]+"),
+    (r"(?:smbclient|rpcclient|smbmap|crackmapexec|nxc|netexec)", ("smbclient", "rpcclient", "smbmap", "crackmapexec",
+     "nxc", "netexec"), r"(?:-U|--user(?:name)?)(?:[ \t]+|=)[\"']?[^\s%\"']{1,64}%"),
+    (r"(?:xfreerdp|wlfreerdp|sdl-freerdp)", ("xfreerdp", "wlfreerdp", "sdl-freerdp"), r"/p:"),
+    (r"rdesktop", ("rdesktop",), r"-p[ \t]+"),
+    (r"mosquitto_(?:pub|sub|rr)", ("mosquitto_",), r"-P[ \t]+"),
+    (r"rabbitmqctl[ \t]+(?:add_user|change_password)[ \t]+[^\s]{1,64}", ("rabbitmqctl",), r""),
+    (r"(?:useradd|usermod)", ("useradd", "usermod"), r"(?:-p|--password)[ \t]+"),
+    (r"ssh-keygen", ("ssh-keygen",), r"-[NP][ \t]+"),
+    (r"gpg2?", ("gpg",), r"--passphrase(?:[ \t]+|=)"),
+    (r"(?:7za|7zz|rar|unrar)", ("7za", "7zz", "rar"), r"-p(?=[^\s-])"),
+    (r"(?:zip|unzip)", ("zip",), r"-P[ \t]+"),
+    (r"(?:psexec|PsExec)(?:\.exe)?", ("psexec",), r"-p[ \t]+"),
+    (r"(?:vncpasswd|x11vnc)", ("vncpasswd", "x11vnc"), r"-(?:f|passwd|storepasswd)[ \t]+"),
+]
+
+
+def _cli_rules() -> list[Rule]:
+    rules = [
+        Rule(
+            "password",
+            r"(?<![\w-])" + cmd + r"(?![\w-])" + (_REST if flag else "") + r"[ \t]+" + flag + ARG,
+            PASSWORD,
+            validator=password_arg,
+            anchors=anchors,
+        )
+        for cmd, anchors, flag in _CLI
+    ]
+    rules.append(
+        Rule(
+            "password",
+            # curl -u user:pass | --user "user:pass" | -u user:'pass' | -u "apikey:" (a key as user)
+            r"(?<![\w-])curl(?![\w-])" + _REST + r"[ \t](?:-u|--user|--proxy-user|-U)(?:[ \t]*|=)"
+            r"""(?:"[^"\s:<>\[]{0,64}:(?P<value>[^"\n]{1,200})"|'[^'\s:<>\[]{0,64}:(?P<value>[^'\n]{1,200})'"""
+            r"""|[^\s"':<>\[]{1,64}:'(?P<value>[^'\n]{1,200})'|[^\s"':<>\[]{1,64}:"(?P<value>[^"\n]{1,200})\""""
+            r"""|"(?P<value>[^"\s:]{8,200}):"|[^\s"':<>\[]{0,64}:(?P<value>[^\s"'@]{1,200}))""",
+            PASSWORD,
+            validator=password_arg,
+            anchors=("curl",),
+        )
+    )
+    rules.append(
+        Rule(
+            "password",
+            # echo 'pass' | docker login --password-stdin; echo 'user:pass' | chpasswd
+            r"(?<![\w-])echo[ \t]+(?:-[en][ \t]+)?(?:[\"']?[\w.-]{1,64}:)?" + ARG
+            + r"[\"']?[ \t]*\|[ \t]*(?:sudo[ \t]+)?(?:chpasswd|[\w-]{2,20}(?:[ \t]+registry)?[ \t]+login\b)",
+            PASSWORD,
+            validator=password_arg,
+            anchors=("echo",),
+        )
+    )
+    return rules
+
+
+_CLI_FAMILY = Family(
+    "cli_password",
+    tuple(_cli_rules()),
+    match=(
+        ("docker login -u ci -p Xq7!mz2Rv registry.example.com", "Xq7!mz2Rv"),
+        ("redis-cli -h cache -a 'r3d!sPw9' ping", "r3d!sPw9"),
+        ("mongosh --username app -p Mg0pass77 --authenticationDatabase admin", "Mg0pass77"),
+        ("mysql -u root -pT0ps3cret! shop", "T0ps3cret!"),
+        ("mysqldump --user=root --password=Dump9Pw shop > shop.sql", "Dump9Pw"),
+        ("sshpass -p 'Ss9hpass' ssh deploy@web1", "Ss9hpass"),
+        ("az login --service-principal -u http://app -p AzPw9x22 --tenant t1", "AzPw9x22"),
+        ("keytool -genkey -alias app -keystore app.jks -storepass Ks7store -keypass Kp7key", "Ks7store"),
+        ("keytool -importcert -file ca.pem -keystore t.jks -keypass Kp7key -noprompt", "Kp7key"),
+        ("openssl pkcs12 -export -in c.pem -out c.p12 -passout pass:P12exp0rt", "P12exp0rt"),
+        ("openssl rsa -in enc.key -passin pass:Inp4ss -out dec.key", "Inp4ss"),
+        ("curl -u admin:Cu7lpass https://api.example.com", "Cu7lpass"),
+        ('curl --user "deploy:W9x!pass" https://api.example.com', "W9x!pass"),
+        ("curl -s --user kevin:'pRf7vG2h1L8n' -X PATCH https://x.example.com", "pRf7vG2h1L8n"),
+        ("wget --user=bob --password=Wg3tpass https://files.example.com/a.tgz", "Wg3tpass"),
+        ("sqlcmd -S db1 -U sa -P 'Sq1Pass!' -Q 'select 1'", "Sq1Pass!"),
+        ("ldapsearch -x -D cn=admin,dc=ex -w Ld4pPw -b dc=ex", "Ld4pPw"),
+        ("smbclient //srv/share -U alice%Smb9pass", "Smb9pass"),
+        ("echo 'Dh7pass' | docker login -u ci --password-stdin", "Dh7pass"),
+        ("echo 'deploy:Chp4ss9' | sudo chpasswd", "Chp4ss9"),
+        ("docker login \\\n  -u ci \\\n  -p Ml7tiLine reg.example.com", "Ml7tiLine"),
+    ),
+    keep=(
+        "docker login -u ci -p $REGISTRY_TOKEN registry.example.com",
+        "docker login --password-stdin -u ci reg.example.com",
+        "docker run -p 8080:80 nginx",
+        "ssh -p 2222 deploy@web1",
+        "mkdir -p build/out && mysql -u root -p shop",
+        "curl -u <user:password> https://test.com/endpoint",
+        "curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/",
+        'curl --user "xxx:yyy"',
+        "redis-cli -a \"$REDIS_PASSWORD\" ping",
+        "openssl rsa -in enc.key -passin env:KEY_PASS -out dec.key",
+        "keytool -list -keystore app.jks -storepass:env STOREPASS",
+        "psql -h db -p 5432 -U app",
+    ),
+)
+
+_CREDENTIAL_FILE_FAMILY = Family(
+    "credential_file",
+    (
+        Rule(
+            "password",
+            # .netrc: `machine host login user password pass`, on one line or several.
+            r"(?<=(?:^|\s)(?:machine[ \t]+[^\s]{1,253}|default)"
+            r"(?:\s+(?:login|account|port|protocol|user)[ \t]+[^\s]{1,253}){0,4}\s+)"
+            r"password[ \t]+(?P<value>[^\s]{1,200})",
+            PASSWORD,
+            validator=password_arg,
+            anchors=("password",),
+        ),
+        Rule(
+            "password",
+            # .pgpass: host:port:database:user:password, one entry a line. Scanned from the colon
+            # before the port (a literal the regex module jumps to), the host in a lookbehind.
+            r":(?:[0-9]{1,5}|\*):(?<=(?:^|\n)[ \t]*(?=[^:\n]*[A-Za-z*])[A-Za-z0-9_.*\[\]-]{1,253}:(?:[0-9]{1,5}|\*):)"
+            r"(?=[^:\n]*[A-Za-z*_])[^:\s]{1,64}:(?=[^:\n]*[A-Za-z*_])[^:\s]{1,64}:"
+            r"(?P<value>[^\s]{1,200})[ \t]*(?=\r?\n|$)",
+            PASSWORD,
+            validator=password_arg,
+            prefilter=(":",),
+        ),
+    ),
+    match=(
+        ("machine api.example.com login alice password N3trcPw9", "N3trcPw9"),
+        ("machine api.example.com\n  login alice\n  password N3trcPw9\n", "N3trcPw9"),
+        ("default login anonymous password Anon9pw", "Anon9pw"),
+        ("db.internal:5432:orders:app:Pg9pass!x\n", "Pg9pass!x"),
+        ("*:*:*:replicator:R3plPass", "R3plPass"),
+        ("localhost:5432:*:postgres:Loc4lPw\nother:5433:db:u:Sec0nd99", "Sec0nd99"),
+    ),
+    keep=(
+        "machine api.example.com login alice password $NETRC_PASS",
+        "12:30:45:123:456",
+        "time 2024:03:18:09:14",
+        "std::map<int, int>::iterator it;",
+    ),
+)
+
+_SQL_FAMILY = Family(
+    "sql_password",
+    (
+        Rule(
+            "password",
+            r"(?i)identified[ \t]+(?:with[ \t]+[\w'\"]+[ \t]+)?by[ \t]+(?:password[ \t]+)?" + ARG,
+            PASSWORD,
+            validator=password_arg,
+            anchors=("identified",),
+        ),
+        Rule(
+            "password",
+            r"(?i)(?<=(?:create|alter)[ \t]+(?:user|role|login)\b[^;\n]{0,200}?)(?:encrypted[ \t]+|unencrypted[ \t]+)?"
+            r"""password[ \t]*(?:=[ \t]*)?(?:'(?P<value>[^'\n]{1,200})'|"(?P<value>[^"\n]{1,200})")""",
+            PASSWORD,
+            validator=password_arg,
+            anchors=("password", "encrypted", "unencrypted"),
+        ),
+        Rule(
+            "password",
+            r"""(?i)(?<=(?<![\w])set[ \t]{1,10})password\b[^;\n=]{0,100}=[ \t]*(?:password[ \t]*\([ \t]*)?"""
+            r"""(?:'(?P<value>[^'\n]{1,200})'|"(?P<value>[^"\n]{1,200})")""",
+            PASSWORD,
+            validator=password_arg,
+            anchors=("password",),
+        ),
+    ),
+    match=(
+        ("CREATE USER 'app'@'%' IDENTIFIED BY 'Sql9Pass!';", "Sql9Pass!"),
+        ("create user scott identified by Tiger9x;", "Tiger9x"),
+        ("ALTER USER app IDENTIFIED WITH mysql_native_password BY 'Nat1vePw';", "Nat1vePw"),
+        ("ALTER USER postgres PASSWORD 'PgAlt3r!';", "PgAlt3r!"),
+        ("ALTER ROLE reporting WITH LOGIN PASSWORD 'R0lePass';", "R0lePass"),
+        ("CREATE ROLE etl WITH LOGIN ENCRYPTED PASSWORD 'Etl9pass';", "Etl9pass"),
+        ("CREATE LOGIN svc WITH PASSWORD = 'Mssql9Pw!';", "Mssql9Pw!"),
+        ("SET PASSWORD FOR 'bob'@'localhost' = PASSWORD('B0bpass');", "B0bpass"),
+    ),
+    keep=(
+        "ALTER USER app PASSWORD EXPIRE;",
+        "CREATE USER app IDENTIFIED BY :password;",
+        "ALTER ROLE app WITH PASSWORD NULL;",
+        "ALTER USER app IDENTIFIED BY '${DB_PASSWORD}';",
+        "SELECT password FROM users WHERE id = 1;",
+    ),
+)
+
+# Constructors and calls whose N-th argument is a password: (callee, anchors, position).
+_CALLS: list[tuple[str, tuple[str, ...], int]] = [
+    (r"NetworkCredential", ("networkcredential",), 2),
+    (r"PasswordAuthentication", ("passwordauthentication",), 2),
+    (r"UsernamePassword(?:Credentials|Token|AuthenticationToken)", ("usernamepassword",), 2),
+    (r"(?:HTTPBasicAuth|HTTPDigestAuth|HttpBasicAuth|BasicAuth|BasicAuthentication|aiohttp\.BasicAuth)",
+     ("httpbasicauth", "httpdigestauth", "basicauth"), 2),
+    (r"(?:PasswordCredential|SimpleCredentials|PlainCredentials|ClientSecretCredential)",
+     ("passwordcredential", "simplecredentials", "plaincredentials", "clientsecretcredential"), 2),
+    (r"(?:auth|basic_auth|http_auth|httpauth|credentials)[ \t]*=[ \t]*", ("auth", "basic_auth", "http_auth",
+     "httpauth", "credentials"), 2),
+    (r"\.(?:login|simple_bind_s|simple_bind|bind_s|authenticate|auth)", (".login", ".simple_bind", ".bind_s",
+     ".authenticate", ".auth"), 2),
+    (r"DirectoryEntry", ("directoryentry",), 3),
+    (r"(?:DriverManager\.)?getConnection", ("getconnection",), 3),
+    (r"MongoCredential\.create\w*Credential", ("mongocredential",), 3),
+]
+_CALL_ARG = r"""(?:"[^"\n]{0,200}"|'[^'\n]{0,200}'|[\w.$@:/\\\[\]-]{1,200})"""
+
+
+def _call_rule(callee: str, anchors: tuple[str, ...], position: int) -> Rule:
+    before = r"[ \t]*,[ \t\r\n]*".join([_CALL_ARG] * (position - 1))
+    return Rule(
+        "password",
+        ("" if callee.startswith("\\.") else r"(?<![\w$])") + callee
+        + r"[ \t]*[(\[][ \t\r\n]*" + before + r"[ \t]*,[ \t\r\n]*@?"
+        r"""(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')[ \t]*(?:\.toCharArray\(\)[ \t]*)?[,)\]]""",
+        PASSWORD,
+        validator=password_arg,
+        anchors=anchors,
+    )
+
+
+def _setter_ok(m: Any) -> bool:
+    level = assign.strength(m.group("kw"))
+    value: str = m.group("value")
+    if level == "weak":
+        return random_token(value)
+    return level is not None and password_arg(value)
+
+
+def _compared_ok(m: Any) -> bool:
+    whole = m.group("kw") if "kw" in m.re.groupindex else m.group("pre") + m.group(0)
+    name: str = whole.rsplit(".", 1)[-1].rsplit(">", 1)[-1]
+    return assign.strength(name) in ("password", "strong") and password_arg(m.group("value"))
+
+
+_CALL_FAMILY = Family(
+    "call_password",
+    (
+        *(_call_rule(c, a, p) for c, a, p in _CALLS),
+        Rule(
+            "password",
+            # setPassword("…"), .withPassword("…"), set_secret('…'), builder.password("…"): anchored on
+            # the secret word (`set`, `with` start too many words), the verb in a lookbehind
+            r"(?<=(?<![\w$])(?:set|with|put)?_?)(?P<kw>(?i:password|passwd|pwd|passphrase|secret(?:key)?|api_?key"
+            r"|access_?key|auth_?token|access_?token|credentials?|private_?key|token))[ \t]*\([ \t]*"
+            r"""(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')[ \t]*(?:\.toCharArray\(\)[ \t]*)?\)""",
+            PASSWORD,
+            check=_setter_ok,
+            anchors=("password", "passwd", "pwd", "passphrase", "secret", "api", "access", "auth", "token",
+                     "credential", "private"),
+        ),
+        Rule(
+            "password",
+            # if ("…" == password): anchored on the secret word, the literal and the operator behind it
+            r"""(?<=(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')"""
+            r"[ \t]*[=!]==?[ \t]*(?P<pre>[\w$.>-]{0,40}))"
+            r"(?i:pass|pwd|secret|private|credential|apikey|api_key)(?P<post>[\w$]{0,40})",
+            PASSWORD,
+            check=_compared_ok,
+            anchors=("pass", "pwd", "secret", "private", "credential", "apikey", "api_key"),
+        ),
+        Rule(
+            "password",
+            # "…".equals(password)
+            r"""(?<=(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})'))\.[Ee]quals(?:IgnoreCase)?\("""
+            r"[ \t]*(?P<kw>[\w$.>-]{1,60})",
+            PASSWORD,
+            check=_compared_ok,
+            anchors=(".equals",),
+        ),
+    ),
+    match=(
+        ('user.setPassword("S3tterPw!");', "S3tterPw!"),
+        ("cfg.set_password('Py7setpw')", "Py7setpw"),
+        ('DataSource.builder().withPassword("B1lderPw")', "B1lderPw"),
+        ('var c = new NetworkCredential(user, "NetCr3d!x");', "NetCr3d!x"),
+        ('new System.Net.NetworkCredential("cidownload", "AP7JaG9ToerxBc6g");', "AP7JaG9ToerxBc6g"),
+        ('return new PasswordAuthentication(user, "J4vaAuth".toCharArray());', "J4vaAuth"),
+        ('requests.get(url, auth=("user", "R3qPass9"))', "R3qPass9"),
+        ("session = HTTPBasicAuth('svc', 'B4sicPw!')", "B4sicPw!"),
+        ('server.login("me@example.com", "Smtp9pass")', "Smtp9pass"),
+        ('new DirectoryEntry("LDAP://EX.COM", "ADMIN@EX.COM", "Rrhh1234");', "Rrhh1234"),
+        ('DriverManager.getConnection(url, "sa", "Jdbc9Pw")', "Jdbc9Pw"),
+        ('if ("Cmp4rePw!" == password) {', "Cmp4rePw!"),
+        ("if ('Cmp4rePw!' !== my_secret) {", "Cmp4rePw!"),
+        ('if ("EqPass99".equals(password)) {', "EqPass99"),
+    ),
+    keep=(
+        "user.setPassword(password);",
+        'user.setPassword(request.getParameter("password"));',
+        "new NetworkCredential(user, pass);",
+        'auth=("user", os.environ["PASS"])',
+        'if ("" == password) {',
+        'if (password == "") {',
+        'setToken("user_settings")',
+        'if ("password" === field.name) {',
+        "requests.get(url, auth=(user, password))",
+    ),
+)
+
+
+def _terraform_ok(m: Any) -> bool:
+    level = assign.strength(m.group("name"))
+    value: str = m.group("value")
+    sensitive = "sensitive" in m.group("body")
+    if level == "weak" and not sensitive:
+        return random_token(value)
+    return (level is not None or sensitive) and password_arg(value)
+
+
+_IAC_FAMILY = Family(
+    "iac_secret",
+    (
+        Rule(
+            "secret",
+            r'variable[ \t]+"(?P<name>[\w-]{1,80})"[ \t]*\{(?P<body>[^{}]{0,600}?)(?<![\w])default[ \t]*=[ \t]*'
+            r'"(?P<value>[^"\n]{1,500})"',
+            SECRET,
+            check=_terraform_ok,
+            anchors=("variable",),
+            reach=2048,
+        ),
+        Rule(
+            "password",
+            # Oracle: jdbc:oracle:thin:user/pass@host, sqlplus user/pass@db, expdp user/pass
+            r"(?i)(?:jdbc:oracle:[a-z0-9]{1,8}:|(?<![\w-])(?:sqlplus|expdp|impdp|sqlldr|dgmgrl|rman[ \t]+target=?)"
+            r"[ \t]+(?:-[A-Za-z]+[ \t]+)*(?:userid=)?)[\"']?[\w$#.-]{1,64}/"
+            r"(?P<value>[^\s@/\"']{1,128})(?=[@\s\"']|$)",
+            PASSWORD,
+            validator=password_arg,
+            anchors=("jdbc:oracle:", "sqlplus", "expdp", "impdp", "sqlldr", "dgmgrl", "rman"),
+        ),
+    ),
+    match=(
+        ('variable "db_password" {\n  type    = string\n  default = "Tf9DbPass!"\n}', "Tf9DbPass!"),
+        ('variable "okta_api_token" {\n  default = "004EWTpRQT_HJtG_nL-agxacgzYHjxPcF99"\n}',
+         "004EWTpRQT_HJtG_nL-agxacgzYHjxPcF99"),
+        ('variable "admin" {\n  sensitive = true\n  default = "Sens1tive"\n}', "Sens1tive"),
+        ("url = jdbc:oracle:thin:scott/Tiger9x@db.example.com:1521:ORCL", "Tiger9x"),
+        ("$ sqlplus system/Orcl9pass@//db:1521/XEPDB1", "Orcl9pass"),
+        ("expdp hr/Hr9Exp0rt directory=dp dumpfile=hr.dmp", "Hr9Exp0rt"),
+    ),
+    keep=(
+        'variable "db_password" {\n  type      = string\n  sensitive = true\n}',
+        'variable "region" {\n  default = "eu-west-1"\n}',
+        'variable "db_password" {\n  default = ""\n}',
+        "jdbc:oracle:thin:@db.example.com:1521:ORCL",
+        "sqlplus /nolog",
+        "import os/path",
+    ),
+)
+
+def _env_default_ok(m: Any) -> bool:
+    level = assign.strength(m.group("name"))
+    value: str = m.group("value")
+    if level == "weak":
+        return random_token(value)
+    return level is not None and password_arg(value)
+
+
+_ENV_DEFAULT_FAMILY = Family(
+    "env_default",
+    (
+        Rule(
+            "secret",
+            # The fallback of an environment lookup: os.getenv("API_KEY", "…"), ENV.fetch(…, "…")
+            r"""(?:getenv|environ\.get|ENV\.fetch|getOrDefault)\([ \t]*["'](?P<name>[\w.-]{1,80})["'][ \t]*,[ \t]*"""
+            r"""["'](?P<value>[^"'\n]{1,500})["']""",
+            SECRET,
+            check=_env_default_ok,
+            anchors=("getenv", "environ.get", "env.fetch", "getordefault"),
+        ),
+        Rule(
+            "secret",
+            # process.env.API_TOKEN || "…", process.env.API_TOKEN ?? '…'
+            r"""process\.env\.(?P<name>\w{1,80})[ \t]*(?:\|\||\?\?)[ \t]*["'`](?P<value>[^"'`\n]{1,500})["'`]""",
+            SECRET,
+            check=_env_default_ok,
+            anchors=("process.env.",),
+        ),
+    ),
+    match=(
+        ('DB_PASSWORD = os.getenv("DB_PASSWORD", "Dfl7Pass!x")', "Dfl7Pass!x"),
+        ("token = os.environ.get('API_TOKEN', 'q8Zr2LmX0vNb7Tk4WcYp')", "q8Zr2LmX0vNb7Tk4WcYp"),
+        ('config.secret_key_base = ENV.fetch("SECRET_KEY_BASE", "Hq7pW2zLx9Nc4Rt8Vb3K")', "Hq7pW2zLx9Nc4Rt8Vb3K"),
+        ('const key = process.env.STRIPE_SECRET ?? "Zk29fLq81mNw3XcV7pR0";', "Zk29fLq81mNw3XcV7pR0"),
+    ),
+    keep=(
+        'os.getenv("DB_PASSWORD", "")',
+        'os.environ.get("API_KEY", "your-api-key")',
+        'const port = process.env.PORT || "3000";',
+        'level = os.getenv("LOG_LEVEL", "info")',
+        'token = os.getenv("GITHUB_TOKEN", default_token)',
+    ),
+)
+
+FAMILIES = [_CLI_FAMILY, _CREDENTIAL_FILE_FAMILY, _SQL_FAMILY, _CALL_FAMILY, _IAC_FAMILY, _ENV_DEFAULT_FAMILY]
