@@ -213,9 +213,9 @@ def test_ids_and_tool_names_are_scrubbed_like_text(pipeline: Pipeline) -> None:
     result = pipeline.collect({
         "id": token, "quality_score": 0.95, "metadata": {"human_approved": True},
         "messages": [{"role": "user", "content": "run it"},
-                     {"role": "assistant", "tool_calls": [{"id": f"call_{token}", "function": {"name": token,
+                     {"role": "assistant", "tool_calls": [{"id": token, "function": {"name": token,
                                                                                                "arguments": "{}"}}]},
-                     {"role": "tool", "tool_call_id": f"call_{token}", "content": "ok"},
+                     {"role": "tool", "tool_call_id": token, "content": "ok"},
                      {"role": "assistant", "content": "done"}]})
     assert result.status == "accepted" and result.id != token and "id_invalid" in result.reasons
     raw = pipeline.store.path.read_text(encoding="utf-8")
