@@ -169,3 +169,20 @@ def test_purge_deletes_before_a_date(pipeline: Pipeline) -> None:
     new = pipeline.collect(example(2))
     assert curate.purge(pipeline.store, datetime(2024, 1, 1, tzinfo=timezone.utc)) == [old.id]
     assert old.id not in pipeline.store and new.id in pipeline.store
+
+
+@pytest.mark.parametrize(
+    ("field", "data"),
+    [
+        ("quality_score", {"quality_score": True}),
+        ("tokens_used", {"metadata": {"tokens_used": True, "human_approved": True}}),
+        ("execution_time", {"metadata": {"execution_time": False, "human_approved": True}}),
+    ],
+)
+def test_booleans_are_refused_where_numbers_are_expected(
+    pipeline: Pipeline, field: str, data: dict[str, Any]
+) -> None:
+    with pytest.raises(InvalidExample) as err:
+        pipeline.collect({"input": {"user": "a"}, "output": {"assistant": "b"}, **data})
+    assert field in str(err.value) and "not true/false" in str(err.value)
+    assert len(pipeline.store) == 0
