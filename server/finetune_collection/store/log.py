@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import secrets
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,26 @@ def encode(record: dict[str, Any]) -> bytes:
         return (json.dumps(record, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
 
 
+def parse_record(line: bytes) -> dict[str, Any]:
+    """The one definition of a valid record, shared by the loader and `finetune repair`:
+    a JSON object with "op" put|del, string "t" and "id", and for a put an object "doc".
+    Anything else raises ValueError (`finetune delete 5` could never reach a numeric id)."""
+    try:
+        record = loads(line)
+    except (ValueError, RecursionError):
+        raise ValueError("not JSON") from None
+    if not isinstance(record, dict):
+        raise ValueError("not an object")
+    op = record.get("op")
+    if op not in ("put", "del"):
+        raise ValueError("op is not put or del")
+    if not isinstance(record.get("t"), str) or not isinstance(record.get("id"), str):
+        raise ValueError("table and id must be strings")
+    if op == "put" and not isinstance(record.get("doc"), dict):
+        raise ValueError("doc is not an object")
+    return record
+
+
 def ensure_private_dir(path: Path) -> None:
     """Create the data folder 0700 (it holds people's conversations)."""
     if not path.exists():
@@ -100,6 +121,7 @@ class LogStorage(Storage):
             raise StoreError(
                 f"{self.path.parent}: not a folder; set FINETUNE_HOME to a folder (it is created if missing)"
             )
+        refuse_special_file(self.path)
         self.lock_timeout = lock_timeout
         self._lock = StoreLock(str(self.path) + ".lock", lock_timeout)
         self._wfd: int | None = None
@@ -282,10 +304,10 @@ class LogStorage(Storage):
                 pos += len(line) + 1
                 continue
             try:
-                record = loads(line)
-                self._apply(record)
-            except (ValueError, KeyError, TypeError):
+                record = parse_record(line)
+            except ValueError:
                 raise self._corrupt(lineno, self._offset + pos) from None
+            self._apply(record)
             pos += len(line) + 1
         self._offset += end
 
@@ -298,24 +320,18 @@ class LogStorage(Storage):
         )
 
     def _apply(self, record: dict[str, Any]) -> None:
+        """Apply one record that `parse_record` accepted (or that we built ourselves)."""
         op, table, doc_id = record["op"], record["t"], record["id"]
-        if not isinstance(table, str) or not isinstance(doc_id, str):
-            raise TypeError("table and id must be strings")  # `finetune delete 5` could never reach id 5
         docs = self._tables.setdefault(table, {})
         existed = doc_id in docs
+        doc: dict[str, Any] | None = None
         if op == "put":
             doc = record["doc"]
-            if not isinstance(doc, dict):
-                raise TypeError("doc is not an object")
             docs[doc_id] = doc
             self._live += 0 if existed else 1
-        elif op == "del":
-            if existed:
-                del docs[doc_id]
-                self._live -= 1
-            doc = None
-        else:
-            raise KeyError(op)
+        elif existed:
+            del docs[doc_id]
+            self._live -= 1
         self._records += 1
         for listener in self.listeners:
             listener(table, doc_id, doc)
@@ -402,6 +418,28 @@ class LogStorage(Storage):
                 os.fsync(fd)
             finally:
                 os.close(fd)
+
+
+def refuse_special_file(path: Path) -> None:
+    """A FIFO, socket, device or folder where the store file should be: reading a FIFO blocks
+    every command forever, so refuse anything but a regular file before opening it."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise StoreError(f"{path}: cannot read the store: {err.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise StoreError(
+            f"{path}: the store must be a regular file, and this is a {_kind(mode)}; "
+            "move it away (or set FINETUNE_HOME to another folder) and retry"
+        )
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISDIR, "folder"), (stat.S_ISSOCK, "socket"),
+             (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"))
+    return next((name for test, name in kinds if test(mode)), "special file")
 
 
 _RECORD_START = b'{"op":'
