@@ -2,20 +2,31 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+RUNTIME := $(VENV)/.runtime
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-quick lint bundle clean wheelhouse
+.PHONY: demo test test-quick lint bundle clean wheelhouse screenshots
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip >/dev/null
 
+# The demo needs only the runtime dependencies; the test extras (Playwright, datasets, mypy, ...)
+# are several hundred MB more and come with `make test`.
+$(RUNTIME): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -e .
+	touch $(RUNTIME)
+
 $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -e '.[test]'
-	touch $(STAMP)
+	touch $(RUNTIME) $(STAMP)
 
-demo: $(STAMP)
+demo: $(RUNTIME)
 	$(VENV)/bin/finetune demo
+
+# The README's pictures: the browser test writes its screenshots here instead of a temp folder.
+screenshots: $(STAMP)
+	FINETUNE_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/review/test_review_browser.py
 
 # What the slow tests use, installed here because tests never install software: the npm tools
 # pinned in package.json (skipped without npm) and an offline wheelhouse for the bundle test.

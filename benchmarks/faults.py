@@ -10,8 +10,12 @@ secrets; none may appear in the store file, the writer's stdout or its stderr.
 
     .venv/bin/python benchmarks/faults.py [--trials 120] [--seed 1]
 
-Last line: `faults: trials=<n> acknowledged=<a> lost=<l> corrupt_opens=<c> leaked=<k>`.
-`tests/store/test_crash.py` runs the same trials, fewer of them.
+Then the full-disk matrix (`fulldisk.py`: each writing command on a nearly full tmpfs; skipped,
+saying why, where mounting is not permitted).
+
+Last line: `faults: trials=<n> acknowledged=<a> lost=<l> corrupt_opens=<c> leaked=<k>
+disk_full_trials=<d> untrue=<u>` (lost counts both parts).
+`tests/store/test_crash.py` and `tests/store/test_fulldisk.py` run the same trials, fewer of them.
 """
 
 from __future__ import annotations
@@ -268,6 +272,8 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=120)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--fresh-every", type=int, default=15, help="start a new store after this many trials")
+    parser.add_argument("--disk-free", default="0,1,2,3,5,8,13,21",
+                        help="full-disk matrix: free pages per trial ('' skips the matrix)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     base = Path(tempfile.mkdtemp(prefix="faults-"))
@@ -297,8 +303,19 @@ def main() -> None:
     elapsed = time.monotonic() - started
     print(f"\n{totals['trials']} trials ({kinds['import']} import, {kinds['serve']} serve) in {elapsed:.0f}s; "
           f"kills={totals['kills']} acknowledged={totals['acknowledged']} found={totals['found']}")
-    print(f"faults: trials={totals['trials']} acknowledged={totals['acknowledged']} lost={totals['lost']} "
-          f"corrupt_opens={totals['corrupt_opens']} leaked={totals['leaked']}")
+    disk = {"trials": 0, "lost": 0, "untrue": 0}
+    if args.disk_free:
+        import fulldisk
+
+        print("\nfull-disk matrix:")
+        try:
+            disk = fulldisk.matrix([int(x) for x in args.disk_free.split(",")])
+            print(f"{fulldisk.summary(disk)}" + "".join(f"\n    note: {n}" for n in disk["notes"]))
+        except fulldisk.MountRefused as err:
+            print(f"skipped: cannot mount a tmpfs here ({err})")
+    print(f"faults: trials={totals['trials']} acknowledged={totals['acknowledged']} "
+          f"lost={totals['lost'] + disk['lost']} corrupt_opens={totals['corrupt_opens']} leaked={totals['leaked']} "
+          f"disk_full_trials={disk['trials']} untrue={disk['untrue']}")
 
 
 if __name__ == "__main__":

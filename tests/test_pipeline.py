@@ -266,3 +266,20 @@ def test_a_store_from_the_previous_release_opens_and_rescore_keeps_its_scores(fi
     assert store.get_doc("ex_old2")["quality_score"] == 0.92  # the stored score, not a recomputed 0.7
     core = Pipeline(store, Config())  # the dedup keys the old release may lack are recomputed
     assert "ex_old1" in core.index
+
+
+@pytest.mark.parametrize(
+    ("field", "data"),
+    [
+        ("quality_score", {"quality_score": True}),
+        ("tokens_used", {"metadata": {"tokens_used": True, "human_approved": True}}),
+        ("execution_time", {"metadata": {"execution_time": False, "human_approved": True}}),
+    ],
+)
+def test_booleans_are_refused_where_numbers_are_expected(
+    pipeline: Pipeline, field: str, data: dict[str, Any]
+) -> None:
+    with pytest.raises(InvalidExample) as err:
+        pipeline.collect({"input": {"user": "a"}, "output": {"assistant": "b"}, **data})
+    assert field in str(err.value) and "not true/false" in str(err.value)
+    assert len(pipeline.store) == 0

@@ -1,10 +1,11 @@
 """What people do with stored examples: approve, reject, delete, purge, edit a turn, re-check
 for duplicates. Every function takes the opened core (`Pipeline`) and works under its store lock.
 
-Editing a turn: the edit is collected as a fresh example (so a secret pasted into it is scrubbed
-before anything is written) under the old id, created_at, signals and metadata, then replaces
-the old one, all under one store lock. The reviewer edits text, not quality: the stored score is
-kept as is (re-scoring would subtract negative signals a second time).
+Editing a turn: the edit is prepared as a fresh example (so a secret pasted into it is scrubbed
+before anything is written) under the old id, created_at, signals and metadata, and replaces the
+old one in one append under one store lock; the old text is then erased from the file. The
+reviewer edits text, not quality: the stored score is kept as is (re-scoring would subtract
+negative signals a second time). An edit that would duplicate another example is refused.
 
 Re-check: `recheck(core, config)` reports the duplicate clusters under `config.dedup` and which
 example of each it keeps (dedup/clusters.py has the policy); `apply=True` marks the others
@@ -22,6 +23,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from .config import Config
+from .dedup import Match
 from .dedup.clusters import RecheckReport, resolve
 from .errors import InvalidExample
 from .model import Example, ExampleIn, created_at, judged, now_utc
@@ -30,6 +32,7 @@ from .quality import Verdict, score
 from .store import Store
 
 Action = Literal["approve", "reject", "delete"]
+_STATUSES = ("accepted", "pending", "rejected", "below_threshold", "superseded")
 
 _UNDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)  # purge treats a hand-edited date as oldest
 
@@ -143,41 +146,48 @@ def _edited_input(doc: dict[str, Any], turn: int, text: str) -> dict[str, Any]:
 
 
 def edit_turn(core: Pipeline, example_id: str, turn: int, text: str) -> dict[str, Any]:
+    """Replace one turn's text: scrubbed and checked for duplicates like a new example, then
+    stored under the same id in one durable append (`Store.update`): on a full disk or a crash
+    the example is either edited or untouched, never gone."""
     store = core.store
     with store.transaction():
         old = store.get_doc(example_id)
         prepared = core.prepare(_edited_input(old, turn, text))
-        score = float(old.get("quality_score", 0))
-        prepared.example.quality_score = score
-        prepared.verdict.score, prepared.verdict.keep = score, True
-        prepared.example.status = status_for(prepared.verdict, prepared.example.metadata.human_approved)
-        if not prepared.keys:  # prepare() skips dedup keys for what it scored below the minimum
-            prepared.keys = core.index.keys(prepared.example)
+        example = prepared.example
+        example.id = example_id
+        example.quality_score = float(old.get("quality_score", 0))
+        keys = prepared.keys or core.index.keys(example)  # prepare() skips keys below the minimum
         before = [m.model_dump() for m in Example.model_validate(old).turns()]
-        if [m.model_dump() for m in prepared.example.turns()] == before:
+        if [m.model_dump() for m in example.turns()] == before:
             return {"id": example_id, "status": old.get("status"), "changed": False,
                     "redactions": {}, "message": "no change: the edited text has the same content"}
-        match = core.index.find(prepared.keys)
-        if match is not None and match.id != example_id and match.id in store:
-            raise InvalidExample(
-                f"edit not saved: it would make {example_id} a {match.kind} duplicate of {match.id}"
-            )
-        old_keys: dict[str, Any] = store.keys_of(example_id) or {}
-        store.remove(example_id)
-        approved = True if old.get("status") == "accepted" else None
-        result = core.commit(prepared, approved)
-        if result.id is None:  # a duplicate after all: put the original back untouched
-            store.insert(Example.model_validate(old), old_keys)
-            raise InvalidExample(f"edit not saved: {', '.join(result.reasons) or result.status}")
-        stored = store.get(result.id)
+        match = _duplicate_of_another(core, example_id, old, keys)
+        if match is not None:
+            raise InvalidExample(f"edit not saved: it would make {example_id} a {match.kind} duplicate of {match.id}")
+        # An edit changes text, not the decision: the status stays (an accepted one as approved).
+        example.status = old["status"] if old.get("status") in _STATUSES else example.status
+        if example.status == "accepted":
+            example.metadata.human_approved = True
         merged = dict(old.get("redactions") or {})
-        for kind, n in result.redactions.items():
+        for kind, n in prepared.redactions.items():
             merged[kind] = merged.get(kind, 0) + n
-        stored.redactions = merged
-        if old.get("status") == "rejected":
-            stored.status = "rejected"
-        store.put(stored)
-    note = f"; redacted {', '.join(f'{n} {t}' for t, n in sorted(result.redactions.items()))}" \
-        if result.redactions else ""
-    return {"id": stored.id, "status": stored.status, "changed": True, "redactions": result.redactions,
-            "message": f"saved the edit to {stored.id} ({stored.status}){note}"}
+        example.redactions = merged
+        store.update(example, keys)
+    redactions = dict(prepared.redactions)
+    note = f"; redacted {', '.join(f'{n} {t}' for t, n in sorted(redactions.items()))}" if redactions else ""
+    return {"id": example_id, "status": example.status, "changed": True, "redactions": redactions,
+            "message": f"saved the edit to {example_id} ({example.status}){note}"}
+
+
+def _duplicate_of_another(core: Pipeline, example_id: str, old: dict[str, Any], keys: dict[str, Any]) -> Match | None:
+    """The stored example (other than the one edited) that `keys` duplicate. The edited example
+    leaves the index while we ask, or it would hide every other match behind itself."""
+    old_keys = core.store.keys_of(example_id)
+    if old_keys is None:
+        old_keys = core.index.keys(Example.model_validate(old))
+    core.index.remove(example_id)
+    try:
+        match = core.index.find(keys)
+    finally:
+        core.index.add(example_id, old_keys)
+    return match if match is not None and match.id in core.store else None

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Status = Literal["accepted", "pending", "rejected", "below_threshold", "superseded"]
 """accepted: exported. pending: waits for a person. rejected: a person said no. below_threshold:
@@ -27,6 +27,16 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 """Caller-chosen ids: safe in file names, URIs and shells; at most 64 characters."""
 
 MAX_EVIDENCE = 500
+
+
+def _refuse_bool(value: Any) -> Any:
+    """Pydantic's lax mode reads `true` as 1 for a number; a boolean here is a caller's mistake."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true/false")
+    return value
+
+
+NoBool = BeforeValidator(_refuse_bool)
 
 
 class _Strict(BaseModel):
@@ -105,8 +115,8 @@ class Metadata(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    tokens_used: int | None = Field(default=None, ge=0)
-    execution_time: float | None = Field(default=None, ge=0)
+    tokens_used: Annotated[int | None, NoBool] = Field(default=None, ge=0)
+    execution_time: Annotated[float | None, NoBool] = Field(default=None, ge=0)
     human_approved: bool = False
     workflow: str | None = None
     phase: str | None = None
@@ -147,7 +157,7 @@ class ExampleIn(_Conversation):
     )
     created_at: datetime | None = None
     task_type: str = Field(default="general", min_length=1, max_length=64)
-    quality_score: float | None = Field(default=None, ge=0, le=1)
+    quality_score: Annotated[float | None, NoBool] = Field(default=None, ge=0, le=1)
     quality: QualityLabel | None = None
 
     @model_validator(mode="after")

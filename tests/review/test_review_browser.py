@@ -130,6 +130,7 @@ def test_review_page_local(browser: Any, dataset: dict[str, Any], finetune_home:
 
         # Edit a turn pasting a secret: stored scrubbed, shown with the placeholder.
         target = dataset["code"][1]
+        page.locator(f"article.card[data-id='{target}'] button.toggle").click()  # cards start collapsed
         turn = page.locator(f"article.card[data-id='{target}'] .turn.assistant")
         turn.locator("button.edit").click()
         page.locator(f"article.card[data-id='{target}'] textarea.editor").fill(f"Call it with {SECRET} as the key.")
@@ -161,6 +162,65 @@ def test_review_page_local(browser: Any, dataset: dict[str, Any], finetune_home:
         w.check_clean()
     for name in ("review.png", "review-near-duplicates.png", "stats.png"):
         assert (SCREENSHOTS / name).stat().st_size > 10_000
+
+
+def test_cards_are_collapsed_selectable_and_keyboard_driven(
+    browser: Any, dataset: dict[str, Any], finetune_home: Path
+) -> None:
+    """Fully expanded cards made the pending list ~10,000 px tall for 67 examples."""
+    with review_server(finetune_home) as server:
+        w = Watched(browser, f"http://127.0.0.1:{server.port}/")
+        page = w.page
+        page.goto(server.url)
+        page.wait_for_selector("body[data-loaded='1']")
+        cards = page.locator("article.card")
+        pending = dataset["code"] + dataset["debug"] + list(dataset["near"])
+        assert cards.count() == len(pending)
+
+        # Collapsed: one line of preview per card, no turn visible; a click opens one card.
+        assert page.locator("article.card.collapsed").count() == len(pending)
+        assert page.locator(".turn").evaluate_all("els => els.filter(e => e.offsetParent !== null).length") == 0
+        heights = cards.evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
+        assert max(heights) < 120, heights
+        first = cards.first
+        preview = first.locator(".preview")
+        assert preview.is_visible() and preview.evaluate("e => e.scrollHeight <= e.clientHeight + 2")
+        preview.click()
+        assert first.locator(".turn.assistant").is_visible() and not preview.is_visible()
+        first.locator("button.toggle").click()
+        assert not first.locator(".turn.assistant").is_visible()
+
+        # Select two with the checkboxes and reject them together.
+        a, b = dataset["code"][0], dataset["code"][1]
+        page.locator(f"article.card[data-id='{a}'] input.pick").check()
+        page.locator(f"article.card[data-id='{b}'] input.pick").check()
+        page.locator("#sel-count", has_text="2 selected").wait_for()
+        page.locator("#sel-reject").click()
+        page.locator("#notice", has_text="rejected 2").wait_for()
+        assert {status_in_file(finetune_home, i) for i in (a, b)} == {"rejected"}
+        page.locator("#sel-count", has_text="0 selected").wait_for()
+
+        # Keyboard: j moves to the first card, j again to the second, a approves it, k goes back,
+        # r rejects; o opens the focused card. Typing in the search box is never a shortcut.
+        page.locator("#f-q").fill("jar")
+        assert status_in_file(finetune_home, dataset["code"][2]) == "pending"
+        page.locator("h1").click()
+        ids = cards.evaluate_all("els => els.map(e => e.dataset.id)")
+        page.keyboard.press("j")
+        page.keyboard.press("j")
+        assert page.locator("article.card.focused").get_attribute("data-id") == ids[1]
+        page.keyboard.press("o")
+        assert page.locator(f"article.card[data-id='{ids[1]}'] .turn.assistant").is_visible()
+        page.keyboard.press("a")
+        page.locator("#notice", has_text="approved 1").wait_for()
+        page.wait_for_selector(f"article.card[data-id='{ids[1]}']", state="detached")
+        assert status_in_file(finetune_home, ids[1]) == "accepted"
+        page.keyboard.press("k")
+        assert page.locator("article.card.focused").get_attribute("data-id") == ids[0]
+        page.keyboard.press("r")
+        page.locator("#notice", has_text="rejected 1").wait_for()
+        assert status_in_file(finetune_home, ids[0]) == "rejected"
+        w.check_clean()
 
 
 HOST = """<!doctype html><html><body><iframe id="app" sandbox="allow-scripts" width="1200" height="860"></iframe>

@@ -110,7 +110,7 @@ def test_a_record_with_a_non_string_id_is_damage(pipeline: Pipeline, store: Stor
         f.write(b'{"op":"put","t":"examples","id":5,"doc":{}}\n')
     with pytest.raises(StoreCorrupt, match="line 3"):
         len(Store(store.home, Config()))  # documents load on first use
-    assert "dropped 1" in repair_file(store.path)
+    assert "1 unreadable line(s)" in repair_file(store.path)
 
 
 def test_leftover_temp_file_from_compaction_is_removed(store: Store) -> None:
@@ -129,7 +129,7 @@ def test_corrupt_line_gives_a_clear_error_and_repair_keeps_valid_records(pipelin
         len(Store(store.home, Config()))  # documents load on first use
     assert "line 3" in str(err.value) and "finetune repair" in str(err.value)
     report = repair_file(store.path)
-    assert "dropped 1" in report
+    assert "1 unreadable line(s)" in report
     assert good.id in Store(store.home, Config())
     assert list(store.path.parent.glob("examples.json.damaged-*"))
 

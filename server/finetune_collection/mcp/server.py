@@ -7,16 +7,22 @@ or another server show up. Core calls run in a worker thread under one lock: the
 never blocks on a long export and the core is never used by two threads at once.
 """
 
+import inspect
+import json
 import logging
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
+from anyio.abc import ObjectSendStream
 from mcp.server.apps import Apps
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import ToolAnnotations
+from mcp.server.stdio import stdio_server
+from mcp.shared.message import SessionMessage
+from mcp.types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError, ToolAnnotations
 from pydantic import ValidationError
 
 from .. import __version__
@@ -71,10 +77,80 @@ class FinetuneServer(MCPServer):
             raise
 
 
+    async def run_stdio_async(self) -> None:
+        """The SDK's stdio loop (`MCPServer.run_stdio_async`), plus `answer_unreadable` between
+        the transport and the session. There is no public way to hand the session other
+        streams, hence the SDK's own `_lowlevel_server`, exactly as its method uses it."""
+        server = self._lowlevel_server
+        async with stdio_server() as (read_stream, write_stream):
+            send, receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(answer_unreadable, read_stream, send, write_stream)
+                await server.run(receive, write_stream, server.create_initialization_options())
+
+
+async def answer_unreadable(
+    source: Any, sink: ObjectSendStream[SessionMessage | Exception], replies: Any
+) -> None:
+    """Forward what the transport parsed; answer what it could not.
+
+    The SDK's stdio reader hands a line its parser refuses (a lone surrogate escape such as a
+    truncated emoji, nesting deeper than ~190 levels, a malformed envelope) to the session as an
+    exception, and the session drops it: the client waited for its own timeout. Here a refused
+    request gets a JSON-RPC error with its id, and the log gets one line without the content.
+    """
+    async with sink:
+        async for item in source:
+            if not isinstance(item, Exception):
+                await sink.send(item)
+                continue
+            reply = refusal(item)
+            if reply is not None:
+                await replies.send(SessionMessage(reply))
+
+
+def refusal(exc: Exception) -> JSONRPCError | None:
+    """The error answer to a line the transport could not parse (None: nothing to answer)."""
+    errors = exc.errors(include_url=False) if isinstance(exc, ValidationError) else []
+    line = next((e["input"] for e in errors if isinstance(e.get("input"), str | bytes)), None)
+    kind = errors[0]["type"] if errors else type(exc).__name__
+    detail = errors[0]["msg"] if errors and kind == "json_invalid" else ""
+    try:
+        data = json.loads(line) if line is not None else None
+    except (ValueError, RecursionError):
+        data = None
+    request_id = data.get("id") if isinstance(data, dict) else None
+    if isinstance(request_id, bool) or not isinstance(request_id, int | str):
+        request_id = None
+    if isinstance(data, dict) and "method" not in data:
+        request_id = None  # a malformed response or error from the client: nothing to answer
+    size = len(line) if line is not None else 0
+    if "recursion limit" in detail:
+        code, message = PARSE_ERROR, "Parse error: the message is nested too deeply (the limit is about 190 levels)"
+    elif "escape" in detail or "surrogate" in detail:
+        code, message = PARSE_ERROR, (
+            "Parse error: the message contains an invalid string escape, such as a lone UTF-16 "
+            "surrogate (\\ud800-\\udfff without its pair, e.g. a cut emoji); nothing was done")
+    elif kind == "json_invalid":
+        code, message = PARSE_ERROR, "Parse error: the message is not valid JSON"
+    else:
+        code, message = INVALID_REQUEST, "Invalid request: not a JSON-RPC 2.0 request, notification or response"
+    log.warning("refused an unreadable JSON-RPC message (%d characters, id %s): %s",
+                size, "present" if request_id is not None else "none", message)
+    if request_id is None and isinstance(data, dict):
+        return None  # a notification or a client's response: JSON-RPC sends nothing back
+    return JSONRPCError(jsonrpc="2.0", id=request_id, error=ErrorData(code=code, message=message))
+
+
 WRITE = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)
 READ = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hint=False)
 DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=False)
 REVIEW = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=False)
+
+
+def describe(fn: Any) -> str:
+    """A tool's docstring as its description, without the source's indentation."""
+    return inspect.cleandoc(fn.__doc__ or "")
 
 
 def build_server(config: config_mod.Config | None = None) -> MCPServer:
@@ -97,10 +173,13 @@ def build_server(config: config_mod.Config | None = None) -> MCPServer:
         lifespan=lifespan,
         extensions=[apps],
     )
-    mcp.add_tool(tools.collect_example, title="Collect a fine-tuning example", annotations=WRITE)
-    mcp.add_tool(tools.finetune_stats, title="Fine-tuning dataset statistics", annotations=READ)
-    mcp.add_tool(tools.finetune_export, title="Export training data", annotations=DESTRUCTIVE)
-    mcp.add_tool(tools.finetune_review, title="Approve, reject or delete an example", annotations=REVIEW)
+    for fn, title, annotations in (
+        (tools.collect_example, "Collect a fine-tuning example", WRITE),
+        (tools.finetune_stats, "Fine-tuning dataset statistics", READ),
+        (tools.finetune_export, "Export training data", DESTRUCTIVE),
+        (tools.finetune_review, "Approve, reject or delete an example", REVIEW),
+    ):
+        mcp.add_tool(fn, title=title, description=describe(fn), annotations=annotations)
     add_resources(mcp, holder)
     add_prompts(mcp)
     return mcp

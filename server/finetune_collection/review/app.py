@@ -9,6 +9,7 @@ over the same `api.py` functions the local server uses; a plain client can call 
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Protocol, TypeVar
@@ -25,6 +26,13 @@ from .page import page
 URI = "ui://finetune-collection/review.html"
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
+
+PAGE_TOOL = (
+    "Open the review page for collected examples (pending first) or, in clients that cannot show pages, "
+    "get a text summary: counts by status and the newest pending examples with id, task type, quality, "
+    "signals and a scrubbed preview. Call when the user wants to review, curate or approve collected "
+    "fine-tuning examples. Changes nothing; approve or reject with finetune_review."
+)
 # Loose types with a published schema: api.py validates, and its messages never echo values.
 Loose = Any
 Text = Annotated[Loose, WithJsonSchema({"type": "string"})]
@@ -106,13 +114,10 @@ def register(apps: Apps, state_of: Callable[[Context], CoreState]) -> None:
 
     @apps.tool(
         resource_uri=URI, name="finetune_review_page", title="Review collected examples",
-        annotations=READ,
+        description=PAGE_TOOL, annotations=READ,
     )
     async def finetune_review_page(ctx: Context) -> Annotated[CallToolResult, PageOut]:
-        """Open the review page for collected examples (pending first) or, in clients that cannot show
-        pages, get a text summary: counts by status and the newest pending examples with id, task type,
-        quality, signals and a scrubbed preview. Call when the user wants to review, curate or approve
-        collected fine-tuning examples. Changes nothing; approve or reject with finetune_review."""
+        """The review page (PAGE_TOOL is its description)."""
         state = state_of(ctx)
         text, page_data = await state.run(api.summary_text, state.core)
         return _result({"page": page_data}, text)
@@ -125,8 +130,12 @@ def register(apps: Apps, state_of: Callable[[Context], CoreState]) -> None:
         return _result(data, data.get("message"))
 
     def tool(key: str, title: str, annotations: ToolAnnotations) -> Callable[[F], F]:
-        return apps.tool(resource_uri=URI, visibility=["app"], name=api.NAMES[key], title=title,
-                         annotations=annotations)
+        """An app-only tool (MCP Apps `visibility: ["app"]`): hosts that support it keep it out
+        of the model's tool list; only the page calls it."""
+        def register(fn: F) -> F:
+            return apps.tool(resource_uri=URI, visibility=["app"], name=api.NAMES[key], title=title,
+                             description=inspect.cleandoc(fn.__doc__ or ""), annotations=annotations)(fn)
+        return register
 
     @tool("list", "Review page: list", READ)
     async def finetune_review_list(

@@ -11,7 +11,9 @@
   const NEGATIVE = new Set(["errors_occurred", "multiple_retries", "user_rejected", "timeout"]);
   const PAGE = 20;
   const $ = (id) => document.getElementById(id);
-  const state = { filter: { status: "pending" }, offset: 0, total: 0, view: "review", readOnly: false };
+  const state = { filter: { status: "pending" }, offset: 0, total: 0, view: "review", readOnly: false,
+    selected: new Set(), open: new Set(), focus: -1 };
+  const PREVIEW = 160;
 
   // ---- transport ---------------------------------------------------------------------------
   const token = new URLSearchParams(location.search).get("token");
@@ -160,9 +162,46 @@
     ];
   }
 
+  // Collapsed by default: the head and a one-line preview; a click on either (or Enter, o) opens it.
+  function preview(ex) {
+    const first = ex.turns.find((t) => t.role === "user") || ex.turns[0] || {};
+    const text = String(first.content || "").replace(/\s+/g, " ").trim();
+    return marked(text.length > PREVIEW ? text.slice(0, PREVIEW) + "…" : text, h("div", { class: "preview" }));
+  }
+
+  function toggle(el, open) {
+    const opened = open === undefined ? el.classList.contains("collapsed") : open;
+    el.classList.toggle("collapsed", !opened);
+    if (opened) state.open.add(el.dataset.id); else state.open.delete(el.dataset.id);  // kept across reloads
+    el.querySelector("button.toggle").setAttribute("aria-expanded", String(opened));
+  }
+
+  function select(ex, on) {
+    if (on) state.selected.add(ex.id); else state.selected.delete(ex.id);
+    const box = document.querySelector("article.card[data-id='" + CSS.escape(ex.id) + "'] input.pick");
+    if (box) box.checked = on;
+    selection();
+  }
+
+  function selection() {
+    const n = state.selected.size;
+    $("sel-count").textContent = n + " selected";
+    for (const b of [$("sel-approve"), $("sel-reject")]) b.disabled = state.readOnly || n === 0;
+    const boxes = [...document.querySelectorAll("article.card input.pick")];
+    $("select-page").checked = boxes.length > 0 && boxes.every((b) => b.checked);
+  }
+
   function card(ex) {
-    const el = h("article", { class: "card", "data-id": ex.id });
-    el.append(h("div", { class: "card-head" }, meta(ex)));
+    const opened = state.open.has(ex.id);
+    const el = h("article", { class: "card" + (opened ? "" : " collapsed"), "data-id": ex.id, tabindex: "-1" });
+    const pick = h("input", { type: "checkbox", class: "pick", "aria-label": "select " + ex.id,
+      checked: state.selected.has(ex.id), onchange: (e) => select(ex, e.target.checked) });
+    const open = h("button", { type: "button", class: "toggle", "aria-expanded": String(opened), title: "show the whole example (o)",
+      onclick: () => toggle(el) }, "▸");
+    const head = h("div", { class: "card-head" }, state.readOnly ? null : pick, open, meta(ex));
+    const line = preview(ex);
+    line.addEventListener("click", () => toggle(el, true));
+    el.append(head, line);
     if (ex.signals.length) {
       el.append(h("div", { class: "signals" }, h("span", { class: "muted", text: "signals:" }),
         ex.signals.map((sg) => h("span", { class: "signal" + (NEGATIVE.has(sg.name) ? " neg" : "") },
@@ -197,7 +236,7 @@
     const del = h("button", { type: "button", class: "bad delete" }, "Delete");
     armed(del, () => "Delete for good?", () => act("delete"));
     const cmp = h("button", { type: "button", class: "similar" }, "Similar examples");
-    cmp.addEventListener("click", () => compare(ex, el, cmp));
+    cmp.addEventListener("click", () => { toggle(el, true); compare(ex, el, cmp); });
     bar.append(del, cmp);
     return bar;
   }
@@ -242,6 +281,10 @@
     taskOptions(page.task_types);
     const list = $("list");
     list.replaceChildren(...page.examples.map(card));
+    const shown = new Set(page.examples.map((ex) => ex.id));
+    for (const id of [...state.selected]) if (!shown.has(id)) state.selected.delete(id);  // acted on, or off this page
+    selection();
+    if (state.focus >= 0) focusCard(Math.min(state.focus, page.examples.length - 1));
     if (!page.examples.length) list.append(h("div", { class: "empty", text: "Nothing matches this filter." }));
     const from = page.total ? page.offset + 1 : 0;
     $("range").textContent = from + "–" + (page.offset + page.examples.length) + " of " + page.total;
@@ -410,7 +453,57 @@
   }
 
   // ---- start -------------------------------------------------------------------------------
+  async function actOnSelected(action) {
+    const ids = [...state.selected];
+    if (!ids.length) return;
+    try {
+      const r = await call(T.act, { ids, action });
+      say(r.message);
+      state.selected.clear();
+      await load(true);
+    } catch (e) { say(e.message, true); }
+  }
+
+  function cards() { return [...document.querySelectorAll("#list article.card")]; }
+
+  function focusCard(i) {
+    const all = cards();
+    if (!all.length) { state.focus = -1; return; }
+    state.focus = Math.max(0, Math.min(i, all.length - 1));
+    all.forEach((c, k) => c.classList.toggle("focused", k === state.focus));
+    all[state.focus].focus({ preventScroll: true });
+    all[state.focus].scrollIntoView({ block: "nearest" });
+  }
+
+  // j/k next/previous card, o or Enter open/close, x select, a approve, r reject. Not while typing.
+  function onKey(e) {
+    if (state.view !== "review" || e.ctrlKey || e.metaKey || e.altKey) return;
+    const t = e.target;
+    if (t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName))) return;
+    const all = cards();
+    const current = all[state.focus];
+    const button = (cls) => current && current.querySelector(".actions > button." + cls);
+    if (e.key === "j") focusCard(state.focus + 1);
+    else if (e.key === "k") focusCard(state.focus < 0 ? 0 : state.focus - 1);
+    else if ((e.key === "o" || e.key === "Enter") && current) toggle(current);
+    else if (e.key === "x" && current) {
+      const box = current.querySelector("input.pick");
+      if (box) { box.checked = !box.checked; box.dispatchEvent(new Event("change")); }
+    } else if (e.key === "a" && button("approve")) button("approve").click();
+    else if (e.key === "r" && button("reject")) button("reject").click();
+    else return;
+    e.preventDefault();
+  }
+
   function wire() {
+    $("sel-approve").addEventListener("click", () => actOnSelected("approve"));
+    $("sel-reject").addEventListener("click", () => actOnSelected("reject"));
+    $("select-page").addEventListener("change", (e) => {
+      for (const box of document.querySelectorAll("article.card input.pick")) {
+        if (box.checked !== e.target.checked) { box.checked = e.target.checked; box.dispatchEvent(new Event("change")); }
+      }
+    });
+    document.addEventListener("keydown", onKey);
     $("filters").addEventListener("submit", (e) => { e.preventDefault(); readFilter(); load(); });
     $("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); load(); });
     $("next").addEventListener("click", () => { state.offset += PAGE; load(); });

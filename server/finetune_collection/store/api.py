@@ -142,12 +142,27 @@ class Store:
             raise NotFound(f"no example with id {shown_id(missing[0])}; `finetune list` shows the stored ids")
         if not example_ids:
             return
-        self.storage.append(
-            [{"op": "del", "t": t, "id": i} for i in example_ids for t in ("examples", "dedup")]
-        )
         # A del record alone would leave the example's text in the log until some later
-        # compaction; a delete is a privacy request, so the file is rewritten without it.
-        self.storage.compact_on_release()
+        # compaction; a delete is a privacy request, so "erase" has the file rewritten without
+        # it when the transaction ends (or the whole delete undone if the rewrite fails).
+        self.storage.append(
+            [{"op": "del", "t": t, "id": i, "erase": True} for i in example_ids for t in ("examples", "dedup")]
+        )
+
+    def update(self, example: Example, keys: dict[str, Any]) -> None:
+        """Replace a stored example's content under the same id (an edit), in one durable append.
+
+        No delete record: whatever prefix of the append survives a crash, the example is still
+        there. The old text is erased from the file when the transaction ends, like a delete's.
+        """
+        if example.id not in self._docs():
+            raise NotFound(f"no example with id {example.id!r}; `finetune list` shows the stored ids")
+        self.storage.append(
+            [
+                {"op": "put", "t": "examples", "id": example.id, "doc": example.to_doc(), "erase": True},
+                {"op": "put", "t": "dedup", "id": example.id, "doc": keys},
+            ]
+        )
 
     def replace(self, old_id: str, example: Example, keys: dict[str, Any]) -> None:
         """Store `example` in place of a near-duplicate, in one durable append: the old one is

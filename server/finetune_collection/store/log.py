@@ -10,6 +10,9 @@ atomically) when superseded records outnumber live ones.
 Line format (field order fixed, so `snapshot.py` can scan headers without parsing documents):
     {"op":"put","t":"examples","id":"ex_…","doc":{…}}
     {"op":"del","t":"examples","id":"ex_…"}
+A delete's or an edit's record ends with `"erase":true`: the text it supersedes must leave the
+file, so the transaction compacts before it ends, or takes its records back out when it cannot
+(a full disk), and a compaction a crash prevented is retried by the next writer.
 
 Durability: a record is acknowledged only after its line is written and fdatasync'd. A crash can
 leave at most a torn last line (never acknowledged); the next writer truncates it under the lock
@@ -25,6 +28,7 @@ import json
 import logging
 import os
 import secrets
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -72,6 +76,32 @@ def encode(record: dict[str, Any]) -> bytes:
         return (json.dumps(record, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
 
 
+class _RewriteFailed(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse_record(line: bytes) -> dict[str, Any]:
+    """The one definition of a valid record, shared by the loader and `finetune repair`:
+    a JSON object with "op" put|del, string "t" and "id", and for a put an object "doc".
+    Anything else raises ValueError (`finetune delete 5` could never reach a numeric id)."""
+    try:
+        record = loads(line)
+    except (ValueError, RecursionError):
+        raise ValueError("not JSON") from None
+    if not isinstance(record, dict):
+        raise ValueError("not an object")
+    op = record.get("op")
+    if op not in ("put", "del"):
+        raise ValueError("op is not put or del")
+    if not isinstance(record.get("t"), str) or not isinstance(record.get("id"), str):
+        raise ValueError("table and id must be strings")
+    if op == "put" and not isinstance(record.get("doc"), dict):
+        raise ValueError("doc is not an object")
+    return record
+
+
 def ensure_private_dir(path: Path) -> None:
     """Create the data folder 0700 (it holds people's conversations)."""
     if not path.exists():
@@ -100,6 +130,7 @@ class LogStorage(Storage):
             raise StoreError(
                 f"{self.path.parent}: not a folder; set FINETUNE_HOME to a folder (it is created if missing)"
             )
+        refuse_special_file(self.path)
         self.lock_timeout = lock_timeout
         self._lock = StoreLock(str(self.path) + ".lock", lock_timeout)
         self._wfd: int | None = None
@@ -113,7 +144,12 @@ class LogStorage(Storage):
         # Listeners see every applied record (ours and other processes'), from the first read on.
         self.listeners: list[Listener] = [listener] if listener is not None else []
         self.recovered: list[str] = []
-        self._compact_on_release = False
+        # A record with "erase": true (a delete, an edit) supersedes text that must leave the
+        # file: the transaction that appends it compacts, and a compaction that never happened
+        # (a crash in between) is found on reading and retried by the next writer.
+        self._erase_pending = False
+        self._txn_erases = False
+        self._txn_start: tuple[int | None, int] = (None, 0)
         if not self.path.exists():
             try:
                 fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -144,7 +180,10 @@ class LogStorage(Storage):
         """Full write (TinyDB's generic path, e.g. `truncate`): an atomic rewrite."""
         with self.locked():
             tables = {t: {str(k): dict(v) for k, v in docs.items()} for t, docs in data.items()}
-            self._rewrite(tables)
+            try:
+                self._rewrite(tables)
+            except _RewriteFailed as err:
+                raise StoreError(f"{self.path}: write failed ({err.reason}); the store is unchanged") from None
 
     def close(self) -> None:
         self._close_write_fd()
@@ -171,25 +210,56 @@ class LogStorage(Storage):
                     self._remove_temp_files()
                     self._swept = True
                 self.refresh(repair=True)
+                if self._erase_pending:
+                    self._retry_erase()
+                self._txn_start = (self._ino, self._offset)
+                self._txn_erases = False
             yield
             if outer:
-                if self._compact_on_release:
-                    self._rewrite(self._tables)
+                if self._txn_erases:
+                    self._erase_or_roll_back()
                 else:
                     self._maybe_compact()
         finally:
             if outer:
-                self._compact_on_release = False
+                self._txn_erases = False
             self._lock.release()
 
-    def compact_on_release(self) -> None:
-        """Rewrite the file when the outermost lock is released (a delete must drop the bytes).
+    def _retry_erase(self) -> None:
+        """An earlier delete or edit was recorded but its old bytes are still in the file (the
+        process died before compacting): compact now. A failure is logged, not raised: it is not
+        this command's failure, and the next write tries again."""
+        problem = self._try_rewrite()
+        if problem is not None:
+            log.warning("%s: compaction to erase deleted examples failed again (%s); retried on the next write",
+                        self.path, problem)
 
-        Deferred to the release so that `purge` deleting many examples rewrites the file once.
-        """
-        if not self._lock.is_locked:
-            raise RuntimeError("compact_on_release() needs the store lock")
-        self._compact_on_release = True
+    def _erase_or_roll_back(self) -> None:
+        """This transaction deleted or edited examples: their old bytes must leave the file. If
+        the rewrite fails, take the transaction's records back out, so the store is as it was."""
+        problem = self._try_rewrite()
+        if problem is None:
+            return
+        ino, offset = self._txn_start
+        try:
+            if ino is None or os.stat(self.path).st_ino != ino:
+                raise OSError(0, "the file was replaced")
+            with open(self.path, "r+b") as f:
+                f.truncate(offset)
+                os.fsync(f.fileno())
+        except OSError:
+            raise StoreError(
+                f"{self.path}: the change is recorded, but rewriting the file to erase the old text "
+                f"failed ({problem}); it stays in the file until the next write retries. "
+                "Free disk space and run any command that writes."
+            ) from None
+        self._close_write_fd()
+        self._ino = None  # read the file again: memory and listeners go back to what it holds
+        self.refresh()
+        raise StoreError(
+            f"{self.path}: rewriting the file failed ({problem}); nothing was changed. "
+            "Free disk space and retry."
+        )
 
     # -- appending ----------------------------------------------------------------------------
     def append(self, records: list[dict[str, Any]]) -> None:
@@ -218,6 +288,7 @@ class LogStorage(Storage):
             raise
         for record in records:
             self._apply(record)
+            self._txn_erases = self._txn_erases or bool(record.get("erase"))
         self._offset += len(data)
         self._ino = st.st_ino
 
@@ -282,10 +353,10 @@ class LogStorage(Storage):
                 pos += len(line) + 1
                 continue
             try:
-                record = loads(line)
-                self._apply(record)
-            except (ValueError, KeyError, TypeError):
+                record = parse_record(line)
+            except ValueError:
                 raise self._corrupt(lineno, self._offset + pos) from None
+            self._apply(record)
             pos += len(line) + 1
         self._offset += end
 
@@ -298,29 +369,26 @@ class LogStorage(Storage):
         )
 
     def _apply(self, record: dict[str, Any]) -> None:
+        """Apply one record that `parse_record` accepted (or that we built ourselves)."""
         op, table, doc_id = record["op"], record["t"], record["id"]
-        if not isinstance(table, str) or not isinstance(doc_id, str):
-            raise TypeError("table and id must be strings")  # `finetune delete 5` could never reach id 5
+        if record.get("erase"):
+            self._erase_pending = True
         docs = self._tables.setdefault(table, {})
         existed = doc_id in docs
+        doc: dict[str, Any] | None = None
         if op == "put":
             doc = record["doc"]
-            if not isinstance(doc, dict):
-                raise TypeError("doc is not an object")
             docs[doc_id] = doc
             self._live += 0 if existed else 1
-        elif op == "del":
-            if existed:
-                del docs[doc_id]
-                self._live -= 1
-            doc = None
-        else:
-            raise KeyError(op)
+        elif existed:
+            del docs[doc_id]
+            self._live -= 1
         self._records += 1
         for listener in self.listeners:
             listener(table, doc_id, doc)
 
     def _reset(self) -> None:
+        self._erase_pending = False
         self._tables = {}
         self._offset = 0
         self._records = 0
@@ -364,9 +432,22 @@ class LogStorage(Storage):
                 log.warning(message)
 
     def _maybe_compact(self) -> None:
+        """Housekeeping when superseded records outnumber live ones. The caller's records are
+        already durable, so a failure here is logged, never reported as the caller's failure."""
         dead = self._records - self._live
         if dead > max(COMPACT_MIN_DEAD, self._live):
+            problem = self._try_rewrite()
+            if problem is not None:
+                log.warning("%s: compaction failed (%s); the log stays as it is and is compacted later",
+                            self.path, problem)
+
+    def _try_rewrite(self) -> str | None:
+        """Compact: rewrite the file from memory. Returns the reason it failed (None: done)."""
+        try:
             self._rewrite(self._tables)
+        except _RewriteFailed as err:
+            return err.reason
+        return None
 
     def _rewrite(self, tables: Tables) -> None:
         tmp = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}-{secrets.token_hex(3)}")
@@ -384,13 +465,14 @@ class LogStorage(Storage):
         except OSError as err:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-            raise StoreError(f"{self.path}: compaction failed ({err.strerror}); the store is unchanged") from None
+            raise _RewriteFailed(err.strerror or "write error") from None
         if tables is self._tables:
             # Compaction: the new file holds exactly what we have in memory, so adopt it as read.
             # Re-reading it would replay every record to the listeners (the near-dup index is
             # rebuilt from scratch): ~17 s under the lock for a 20k-example store.
             self._ino, self._offset = st.st_ino, st.st_size
             self._records = self._live = sum(len(docs) for docs in tables.values())
+            self._erase_pending = False
             return
         self._ino = None  # a full write of other tables: reload, so listeners see the new state
         self.refresh()
@@ -402,6 +484,28 @@ class LogStorage(Storage):
                 os.fsync(fd)
             finally:
                 os.close(fd)
+
+
+def refuse_special_file(path: Path) -> None:
+    """A FIFO, socket, device or folder where the store file should be: reading a FIFO blocks
+    every command forever, so refuse anything but a regular file before opening it."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise StoreError(f"{path}: cannot read the store: {err.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise StoreError(
+            f"{path}: the store must be a regular file, and this is a {_kind(mode)}; "
+            "move it away (or set FINETUNE_HOME to another folder) and retry"
+        )
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISDIR, "folder"), (stat.S_ISSOCK, "socket"),
+             (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"))
+    return next((name for test, name in kinds if test(mode)), "special file")
 
 
 _RECORD_START = b'{"op":'

@@ -1,0 +1,68 @@
+"""A full disk: every writing command either does what it says or changes nothing and says so.
+
+`benchmarks/fulldisk.py` runs the whole matrix (more free-space levels); here each operation runs
+with no free page, two free pages (an append fits, a rewrite does not) and plenty.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from conftest import ROOT, example
+from finetune_collection import curate
+from finetune_collection.config import Config
+from finetune_collection.pipeline import Pipeline
+from finetune_collection.store import Store
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import fulldisk  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def can_mount() -> None:
+    try:
+        with fulldisk.tmpfs(64):
+            pass
+    except (fulldisk.MountRefused, FileNotFoundError) as err:
+        pytest.skip(f"cannot mount a tmpfs here ({err}); run as root to test full disks")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("free", [0, 2, 40])
+@pytest.mark.parametrize("op", fulldisk.OPERATIONS)
+def test_full_disk_loses_nothing_and_says_nothing_untrue(can_mount: None, op: str, free: int) -> None:
+    outcome, verdict = fulldisk.trial(op, free)
+    assert verdict.lost == [] and verdict.untrue == [], (outcome, verdict)
+    if free == 40:
+        assert outcome.ok, outcome.said  # with room, every operation succeeds
+
+
+def test_a_compaction_a_crash_prevented_is_done_by_the_next_write(pipeline: Pipeline, store: Store) -> None:
+    """A delete recorded without its compaction (the process died in between) leaves the text in
+    the file; the next writer finds the erase record and compacts."""
+    gone = pipeline.collect(example(1, input={"user": "the unique words zebra quokka"})).id or ""
+    pipeline.collect(example(2))
+    with open(store.path, "ab") as f:
+        f.write(b'{"op":"del","t":"examples","id":"%s","erase":true}\n' % gone.encode())
+    assert b"quokka" in store.path.read_bytes()
+    other = Pipeline(Store(store.home, Config()), Config())
+    assert gone not in other.store
+    other.collect(example(3))
+    data = store.path.read_bytes()
+    assert b"quokka" not in data and b'"erase"' not in data
+    assert len(Store(store.home, Config())) == 2
+
+
+def test_an_edit_is_one_append_that_keeps_the_id(pipeline: Pipeline, store: Store) -> None:
+    """The edit used to append a delete record and the edited copy separately: on a full disk only
+    the delete fit and the example was gone."""
+    ex = pipeline.collect(example(1)).id or ""
+    appends: list[list[dict[str, object]]] = []
+    original = store.storage.append
+    store.storage.append = lambda records: (appends.append(records), original(records))[1]  # type: ignore[method-assign]
+    curate.edit_turn(pipeline, ex, 1, "a different answer altogether, rewritten by the reviewer")
+    store.storage.append = original  # type: ignore[method-assign]
+    assert len(appends) == 1 and all(r["op"] == "put" for r in appends[0])
+    assert "rewritten by the reviewer" in str(Store(store.home, Config()).get(ex).output)
