@@ -74,6 +74,45 @@ CASES: dict[str, dict[str, Any]] = {
             }
         ],
     },
+    "parallel": {
+        "task_type": "tool_use",
+        "messages": [
+            {"role": "system", "content": "You check the weather."},
+            {"role": "user", "content": "Weather in Oslo and Bergen?"},
+            {
+                "role": "assistant",
+                "tool_calls": [
+                    {"id": "call_a", "type": "function", "function": {"name": "get_weather", "arguments": {"city": "Oslo"}}},
+                    {"id": "call_b", "type": "function", "function": {"name": "get_weather", "arguments": {"city": "Bergen", "unit": None}}},
+                ],
+            },
+            {"role": "tool", "tool_call_id": "call_a", "content": "4 C, rain"},
+            {"role": "tool", "tool_call_id": "call_b", "content": "7 C, sun"},
+            {"role": "assistant", "content": "Oslo: 4 °C and rain. Bergen: 7 °C and sun."},
+        ],
+        "tools": [
+            {
+                "type": "function",
+                "function": {
+                    "name": "get_weather",
+                    "parameters": {
+                        "type": "object",
+                        "properties": {"city": {"type": "string"}, "unit": {"type": ["string", "null"]}},
+                        "required": ["city"],
+                    },
+                },
+            }
+        ],
+    },
+    "weighted": {
+        "task_type": "qa",
+        "messages": [
+            {"role": "user", "content": "Say hi."},
+            {"role": "assistant", "content": "Hi, I guess.", "weight": 0},
+            {"role": "user", "content": "Say it properly."},
+            {"role": "assistant", "content": "Hello!", "weight": 1},
+        ],
+    },
     "unicode": {
         "task_type": "translation",
         "input": {"system": "Traduis en français 🇫🇷", "user": "Good morning, 世界! Καλημέρα — مرحبا"},
@@ -137,10 +176,13 @@ def many(pipeline: Pipeline, finetune_home: Path) -> Path:
 # -- golden files ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_golden(fmt: str, golden_store: Path, config: Config, tmp_path: Path) -> None:
-    out = tmp_path / "out.jsonl"
+    out = tmp_path / ("out" if FORMATS[fmt].folder else "out.jsonl")
     report = export_mod.export(opened(golden_store), config, ExportRequest(format=fmt, output=out))
-    lines = out.read_bytes().splitlines(keepends=True)
+    data = out / "data" / "train.jsonl" if FORMATS[fmt].folder else out
+    lines = data.read_bytes().splitlines(keepends=True)
     produced: dict[str, str] = {}
+    if FORMATS[fmt].folder:
+        produced["README.md"] = (out / "README.md").read_text(encoding="utf-8")
     written_ids = [c for c in CASES if c not in {s.id for s in report.skipped}]
     assert len(lines) == len(written_ids) == report.written
     for case_id, line in zip(written_ids, lines, strict=True):
@@ -161,7 +203,7 @@ def test_golden(fmt: str, golden_store: Path, config: Config, tmp_path: Path) ->
 
 def test_golden_covers_every_case_and_format() -> None:
     for fmt in FORMATS:
-        names = {p.stem for p in (GOLDEN / fmt).iterdir()}
+        names = {p.stem for p in (GOLDEN / fmt).iterdir()} - ({"README"} if FORMATS[fmt].folder else set())
         assert names == set(CASES), fmt
         assert any(p.suffix == ".jsonl" for p in (GOLDEN / fmt).iterdir())
 

@@ -12,6 +12,7 @@ stable snake_case codes of our own, listed in each format's docstring.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -60,6 +61,11 @@ class Conversation:
     tokens: int = 0
 
 
+def excluded_turns(conv: Conversation) -> bool:
+    """The user excluded a turn from training (`weight: 0`)."""
+    return any(t.get("weight") == 0 for t in conv.turns)
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     context_placement: Placement = "system"
@@ -78,6 +84,26 @@ class Format:
     limit_is_hard: bool = True  # False: the target truncates instead of rejecting (OpenAI)
     default_epochs: int | None = None  # None: OpenAI notebook's formula
     sources: tuple[str, ...] = field(default_factory=tuple)
+    # Per-model limits for `ExportRequest.model` (the first entry is the default model), each
+    # figure cited in the format module next to the number.
+    models: dict[str, int] = field(default_factory=dict)
+    # Whether an example loses a per-message `weight: 0` in this target (None: the target carries it).
+    weight_lost: Callable[[Conversation], bool] | None = field(default=lambda conv: excluded_turns(conv))
+    folder: bool = False  # writes a folder (hf-dataset), not one JSONL file
+    # Where the loaders build one table from the file: every record gets these keys (empty
+    # string or list rather than absent), so `datasets` never fills a column with nulls.
+    uniform_keys: dict[str, Any] = field(default_factory=dict)
+    legacy: str | None = None  # why the target is legacy, with the date; None when current
+    snippet: str = ""  # trainer configuration to paste, shown by --check (axolotl's dataset YAML)
+
+    def limit_for(self, model: str | None) -> tuple[int | None, str | None]:
+        """(token limit, model it is for); an unknown model keeps the format's default limit."""
+        if model is not None and model in self.models:
+            return self.models[model], model
+        if self.models:
+            first = next(iter(self.models))
+            return self.models[first], first
+        return self.token_limit, None
 
     def to_record(self, example: Example, opts: Options | None = None) -> Record:
         """Render one stored example (no repairs). Raises `Unrepresentable`."""
@@ -134,12 +160,32 @@ def reject_system_turn(conv: Conversation) -> None:
         if t["role"] == "system":
             raise Unrepresentable(
                 "system_turn_in_messages",
-                f"turn {i} is a system turn; this target has a separate system field (--fix moves it there)",
+                f"turn {i} is a system turn; this target has a separate system field (a safe fix moves a "
+                "leading one there unless strict is set)",
             )
 
 
+def has_tools(conv: Conversation) -> bool:
+    return bool(conv.tools) or any(t["role"] == "tool" or t.get("tool_calls") for t in conv.turns)
+
+
+def decoded_arguments(call: dict[str, Any]) -> Any:
+    """A tool call's `arguments` (a JSON string in the stored OpenAI shape) as an object."""
+    try:
+        return json.loads(call["function"]["arguments"])
+    except (ValueError, TypeError):
+        raise Unrepresentable("invalid_tool_call", "tool call arguments are not JSON") from None
+
+
+def uniform(record: Record, defaults: dict[str, Any]) -> Record:
+    """`record` with every key of `defaults` present, in the defaults' order (same columns per file)."""
+    out = {k: record[k] if k in record else copy.deepcopy(v) for k, v in defaults.items()}
+    out.update({k: v for k, v in record.items() if k not in out})
+    return out
+
+
 def reject_tools(conv: Conversation) -> None:
-    if conv.tools or any(t["role"] == "tool" or t.get("tool_calls") for t in conv.turns):
+    if has_tools(conv):
         raise Unrepresentable("tool_use_unsupported", "this target's shape has no tool calls or tool results")
 
 
