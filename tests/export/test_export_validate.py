@@ -341,6 +341,7 @@ NOT_RULES = {
     "chat_template",
     "message_field_training",
     "roles_to_train",
+    "data_files",
 }  # documented names, not rules
 
 def _system_turn() -> Conversation:

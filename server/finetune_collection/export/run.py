@@ -189,7 +189,7 @@ def export(
                 billed += min(conv.tokens, limit) if limit is not None else conv.tokens
             report.matched, report.written = matched, written
             if written == 0:
-                raise ExportError(_nothing(fmt, selector, skipped, matched))
+                raise ExportError(_nothing(fmt, selector, skipped, matched, looser))
             for f in files:
                 f.commit()
             if fmt.folder:
@@ -244,12 +244,13 @@ def _skip(report: ExportReport, skipped: Counter[str], doc_id: str, rule: str, d
         report.skipped.append(Skipped(id=doc_id, rule=rule, detail=detail))
 
 
-def _nothing(fmt: Format, selector: Selector, skipped: Counter[str], matched: int) -> str:
+def _nothing(fmt: Format, selector: Selector, skipped: Counter[str], matched: int, looser: Counter[str]) -> str:
     if matched == 0:
         return f"nothing to export: {selector.explain()}"
     rules = ", ".join(f"{k} {v}" for k, v in skipped.most_common())
+    more = "".join(f"; {n} would pass with {how}" for how, n in looser.most_common())
     return (
-        f"nothing to export: all {matched} matching example(s) break {fmt.name}'s rules ({rules}); "
+        f"nothing to export: all {matched} matching example(s) break {fmt.name}'s rules ({rules}){more}; "
         "run with --check to see every format and what would make them pass"
     )
 
