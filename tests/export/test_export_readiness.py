@@ -238,3 +238,19 @@ def test_hf_dataset_folder_has_card_and_no_secret_bearing_metadata(
         opened(finetune_home, config), config, ExportRequest(format="hf-dataset", output=out, overwrite=True)
     )
     assert again.written == 6 and not (out / "data" / "validation.jsonl").exists()
+
+
+def test_stats_histogram_covers_every_stored_example_with_the_threshold(
+    pipeline: Pipeline, finetune_home: Path, store: Any
+) -> None:
+    from finetune_collection.reports import compute, render
+
+    assert pipeline.collect(example(1)).status == "accepted"
+    pending = example(2, metadata={})  # not approved: stored as pending, still binned
+    assert pipeline.collect(pending).status == "pending"
+    stats = compute(store)
+    assert sum(stats.quality["histogram"].values()) == stats.total == 2
+    text = render(stats)
+    lines = text.splitlines()
+    at = lines.index("  ---- min_quality_score 0.9 ----")
+    assert lines[at - 1].strip().startswith("0.8-0.9") and lines[at + 1].strip().startswith("0.9-0.95")
