@@ -97,8 +97,9 @@ def _structured(result: Any, tool: str) -> dict[str, Any]:
 
 
 async def _run(home: Path, examples: list[dict[str, Any]], on_outcome: Callable[[dict[str, Any]], None]) -> DemoSummary:
-    from mcp import Client, StdioServerParameters
     from mcp.client.stdio import stdio_client
+
+    from mcp import Client, StdioServerParameters
 
     params = StdioServerParameters(
         command=sys.executable, args=["-m", "finetune_collection"], env=_server_env(home)

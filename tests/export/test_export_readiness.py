@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from trainer_kit import save_tokenizer_json
 
 from conftest import example
 from finetune_collection import export as export_mod
@@ -16,8 +17,7 @@ from finetune_collection.export.check import percentile, verdict
 from finetune_collection.export.count import ESTIMATE_LABEL, load_counter
 from finetune_collection.export.status import SERVICES, markdown_table, services_for
 from finetune_collection.pipeline import Pipeline
-from finetune_collection.store import STORE_FILE, Store
-from trainer_kit import save_tokenizer_json
+from finetune_collection.store import Store
 
 README = Path(__file__).parents[2] / "README.md"
 

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from finetune_collection.export.formats.nova import SCHEMA_VERSION
 from finetune_collection.export import FORMATS, Conversation
 from finetune_collection.export.fix import repair
+from finetune_collection.export.formats.nova import SCHEMA_VERSION
 from finetune_collection.export.process import SecretCheck, _plain_texts, _strings, process
 from finetune_collection.scrub.detect import _chunks, find_secrets
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from trainer_kit import chat_tokenizer
 
 GOLDEN = Path(__file__).parent / "golden"

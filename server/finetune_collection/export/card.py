@@ -89,11 +89,12 @@ def render_card(facts: CardFacts) -> str:
         "",
         f"Tokens: {facts.tokens} ({facts.token_counting}).",
     ]
-    if facts.fixes:
-        lines.append("Structural repairs (no words changed): " + ", ".join(f"{k} {v}" for k, v in facts.fixes.items()) + ".")
-    if facts.losses:
-        lines.append("Lost in this format: " + ", ".join(f"{k} {v}" for k, v in facts.losses.items()) + ".")
-    if facts.skipped:
-        lines.append("Left out: " + ", ".join(f"{k} {v}" for k, v in facts.skipped.items()) + ".")
+    for title, counts in (
+        ("Structural repairs (no words changed)", facts.fixes),
+        ("Lost in this format", facts.losses),
+        ("Left out", facts.skipped),
+    ):
+        if counts:
+            lines.append(f"{title}: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".")
     lines += ["", "Review the data and set the license before you publish it.", ""]
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from .filters import Selector
 from .fix import mode_of
 from .formats import FORMATS
 from .process import SecretCheck, load_secret_finder, notebook_epochs, process
-from .report import ExportRequest, FormatCheck, PortabilityReport
+from .report import ExportRequest, FormatCheck, PortabilityReport, Verdict
 from .run import LOOSER, examples, placement, token_limit
 from .status import services_for
 
@@ -115,7 +115,7 @@ def percentile(values: list[int], q: float) -> int:
     return ordered[int(rank) - 1]
 
 
-def verdict(passed_within: int, passed: int, failed: int, minimum: int) -> str:
+def verdict(passed_within: int, passed: int, failed: int, minimum: int) -> Verdict:
     if passed_within < minimum or passed_within == 0:
         return "not ready"
     return "ready" if passed > failed else "partial"
@@ -131,7 +131,9 @@ def _summary(name: str, t: _Tally, config: Config, request: ExportRequest, count
     if t.passed == 0:
         missing.append("no example passes this format's rules")
     if t.within < minimum:
-        missing.append(f"{minimum - t.within} more passing example(s) within the token limit for the minimum of {minimum}")
+        missing.append(
+            f"{minimum - t.within} more passing example(s) within the token limit for the minimum of {minimum}"
+        )
     if state == "partial":
         missing.append(f"most examples fail ({t.failed} of {t.passed + t.failed}); an export would leave them out")
     if fmt.recommended_examples and t.passed < fmt.recommended_examples:
@@ -152,7 +154,7 @@ def _summary(name: str, t: _Tally, config: Config, request: ExportRequest, count
         fixable=t.fixable,
         passed_with_fixes=t.with_fixes,
         would_pass_with=dict(t.looser.most_common()),
-        verdict=state,  # type: ignore[arg-type]
+        verdict=state,
         within_limit=t.within,
         tokens_p50=percentile(t.token_counts, 50),
         tokens_p90=percentile(t.token_counts, 90),

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..model import Status
 
 MAX_SKIPPED_LISTED = 200
+Verdict = Literal["ready", "partial", "not ready"]
 
 
 class ExportRequest(BaseModel):
@@ -121,8 +122,10 @@ class FormatCheck(BaseModel):
     failed: int
     fixable: int = Field(description="failed examples that a looser setting would make pass")
     passed_with_fixes: int = Field(default=0, description="passing examples that needed a repair (fix.py)")
-    would_pass_with: dict[str, int] = Field(default_factory=dict, description="failed examples that pass with, by setting")
-    verdict: Literal["ready", "partial", "not ready"] = "not ready"
+    would_pass_with: dict[str, int] = Field(
+        default_factory=dict, description="failed examples that pass with another setting, by setting"
+    )
+    verdict: Verdict = "not ready"
     within_limit: int = Field(default=0, description="passing examples within the token limit")
     tokens_p50: int = 0
     tokens_p90: int = 0

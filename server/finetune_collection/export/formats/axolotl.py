@@ -59,7 +59,8 @@ def validate(record: Any) -> list[Problem]:
         if "train" not in m:
             problems.append(Problem("message_missing_key", f"message {i} lacks train"))
         elif not isinstance(m["train"], bool) or (m["train"] and m.get("role") != "assistant"):
-            problems.append(Problem("invalid_train_flag", f"message {i}: train must be a boolean, true only on assistant turns"))
+            detail = f"message {i}: train must be a boolean, true only on assistant turns"
+            problems.append(Problem("invalid_train_flag", detail))
     if flagged and not any(m.get("train") is True for m in flagged):
         problems.append(Problem("nothing_to_train", "no message has train true"))
     return problems
