@@ -106,8 +106,9 @@ class Format:
         return self.token_limit, None
 
     def to_record(self, example: Example, opts: Options | None = None) -> Record:
-        """Render one stored example (no repairs). Raises `Unrepresentable`."""
-        return self.render(conversation(example, (opts or Options()).context_placement))
+        """Render one stored example as its line would be written (no repairs). Raises `Unrepresentable`."""
+        record = self.render(conversation(example, (opts or Options()).context_placement))
+        return uniform(record, self.uniform_keys) if self.uniform_keys else record
 
 
 # -- building a conversation --------------------------------------------------------------------

@@ -5,8 +5,9 @@ human, gpt, function_call, observation. A tool call's value is the
 JSON text `{"name": …, "arguments": {…}}` (a JSON list for parallel calls in one turn, whose
 results become one observation turn holding the JSON list of the result texts, as LLaMA-Factory's
 tool templates read them); `tools` is the JSON text of the function declarations. Every record has
-`system` and `tools` (empty strings when unused): a file where only some records have them loads as
-a table with nulls there, and Axolotl then builds a system turn with no content. A `weight: 0`
+`system` ("" when unused) and `tools` ("[]" when unused: LLaMA-Factory formats no tool prompt for
+an empty list): a file where only some records have them loads as a table with nulls there, and
+Axolotl then builds a system turn with no content. A `weight: 0`
 turn is not carried (reported as `weight_not_carried`).
 
 Rules: `data_type`; `unrecognized_key` (conversations, system, tools); `missing_conversations`;
@@ -71,7 +72,7 @@ def render(conv: Conversation) -> Record:
             turns.append({"from": TAGS.get(t["role"], t["role"]), "value": t.get("content") or ""})
     flush()
     record: Record = {"conversations": turns, "system": conv.system or ""}
-    record["tools"] = json.dumps(conv.tools, ensure_ascii=False) if conv.tools else ""
+    record["tools"] = json.dumps(conv.tools or [], ensure_ascii=False)
     return record
 
 
@@ -114,6 +115,6 @@ FORMAT = Format(
     render=render,
     validate=validate,
     system_field=True,
-    uniform_keys={"conversations": [], "system": "", "tools": ""},
+    uniform_keys={"conversations": [], "system": "", "tools": "[]"},
     sources=("hiyouga/LLaMA-Factory: data/README.md", "https://docs.axolotl.ai/docs/dataset-formats/",),
 )
