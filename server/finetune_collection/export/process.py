@@ -64,8 +64,8 @@ def _plain_texts(conv: Conversation) -> list[str] | None:
     """The conversation's strings when it has no tool data, else None.
 
     Without tools every format copies these texts verbatim (or joins them with markers at
-    whitespace, as `anthropic` does) and adds only its own key and role names, so one check of
-    them covers every format's record. Tool data is transformed by some renderers (arguments
+    whitespace, as `anthropic` does) and adds only its own key and role names and constants
+    (nova's schema version, sharegpt's "[]"), so one check of them covers every format's record. Tool data is transformed by some renderers (arguments
     decoded to objects, declarations re-encoded as JSON text), so a conversation with tools is
     checked on each rendered record instead. tests/test_export_secrets.py holds both to it.
     """
