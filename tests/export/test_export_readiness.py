@@ -254,3 +254,13 @@ def test_stats_histogram_covers_every_stored_example_with_the_threshold(
     lines = text.splitlines()
     at = lines.index("  ---- min_quality_score 0.9 ----")
     assert lines[at - 1].strip().startswith("0.8-0.9") and lines[at + 1].strip().startswith("0.9-0.95")
+
+
+def test_resolve_output_takes_a_folder_for_folder_formats(tmp_path: Path) -> None:
+    from finetune_collection.export.target import resolve_output
+
+    (tmp_path / "exports" / "ds").mkdir(parents=True)
+    assert resolve_output("ds", tmp_path, folder=True) == (tmp_path / "exports" / "ds").resolve()
+    assert resolve_output("new-ds/", tmp_path, folder=True) == (tmp_path / "exports" / "new-ds").resolve()
+    with pytest.raises(export_mod.ExportError, match="not a regular file"):
+        resolve_output("ds", tmp_path)

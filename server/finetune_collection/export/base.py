@@ -2,7 +2,8 @@
 
 A stored `Example` is turned into one `Conversation` (context placed, tools normalised) and each
 format's `render()` maps that to its record shape; `validate()` then checks the record against the
-target's rules. Formats never repair anything: `_fix.py` does, only when asked, and reports it.
+target's rules. Formats never repair anything: fix.py does (the safe repairs by default, unless
+the request is strict), and every repair is reported.
 
 Rule names follow OpenAI's data-preparation notebook where a rule exists there
 (`data_type`, `missing_messages_list`, `message_missing_key`, `message_unrecognized_key`,
@@ -48,7 +49,7 @@ class Conversation:
 
     `system` is a system *field* (the seed's `input.system`, plus context when placed there).
     A system *turn* stored in `messages` stays in `turns`: formats with a separate system field
-    reject it and `--fix` moves it, so the move is visible in the report.
+    reject it and the safe repair moves a leading one, so the move is visible in the report.
     Turns are OpenAI-style dicts: role, content (str | None), and optionally tool_calls,
     tool_call_id, name, weight. `tools` are function declarations {name, description?, parameters?}.
     """
