@@ -65,9 +65,10 @@ def _plain_texts(conv: Conversation) -> list[str] | None:
 
     Without tools every format copies these texts verbatim (or joins them with markers at
     whitespace, as `anthropic` does) and adds only its own key and role names and constants
-    (nova's schema version, sharegpt's "[]"), so one check of them covers every format's record. Tool data is transformed by some renderers (arguments
-    decoded to objects, declarations re-encoded as JSON text), so a conversation with tools is
-    checked on each rendered record instead. tests/test_export_secrets.py holds both to it.
+    (nova's schema version, sharegpt's "[]"), so one check of them covers every format's record.
+    Tool data is transformed by some renderers (arguments decoded to objects, declarations
+    re-encoded as JSON text), so a conversation with tools is checked on each rendered record
+    instead. tests/export/test_export_secrets.py holds both to it.
     """
     if conv.tools:
         return None
