@@ -2,7 +2,8 @@
 
 A target is "ready" only when the examples that pass it, within its token limit, meet its minimum
 (1 when it documents none) and most matching examples pass it; "partial" when the minimum is met but
-most examples fail (an export would leave most of the data out); else "not ready".
+most examples fail (an export would leave most of the data out); else "not ready". A legacy target
+(its service has ended) is always "not ready", with the reason.
 """
 
 from __future__ import annotations
@@ -126,15 +127,16 @@ def _summary(name: str, t: _Tally, config: Config, request: ExportRequest, count
     epochs = fmt.default_epochs or notebook_epochs(t.passed)
     limit = token_limit(fmt, config, request.model)
     minimum = fmt.min_examples or 1
-    state = verdict(t.within, t.passed, t.failed, minimum)
-    missing: list[str] = []
+    # A legacy target's service no longer trains on it: never "ready", whatever passes.
+    state = "not ready" if fmt.legacy else verdict(t.within, t.passed, t.failed, minimum)
+    missing: list[str] = [f"no current service takes it: {fmt.legacy}"] if fmt.legacy else []
     if t.passed == 0:
         missing.append("no example passes this format's rules")
     if t.within < minimum:
         missing.append(
             f"{minimum - t.within} more passing example(s) within the token limit for the minimum of {minimum}"
         )
-    if state == "partial":
+    if t.within >= minimum and t.failed >= t.passed > 0:
         missing.append(f"most examples fail ({t.failed} of {t.passed + t.failed}); an export would leave them out")
     if fmt.recommended_examples and t.passed < fmt.recommended_examples:
         missing.append(f"{fmt.recommended_examples - t.passed} more for the recommended {fmt.recommended_examples}")
@@ -232,8 +234,6 @@ def _readiness(store: Store, config: Config) -> list[dict[str, Any]]:
         summary += f"; ~{f.billed_tokens_estimated} billed tokens over {f.default_epochs} epoch(s)"
         if f.missing:
             summary += "; missing: " + "; ".join(f.missing)
-        if f.legacy:
-            summary += f"; legacy: {f.legacy}"
         rows.append(
             {
                 "target": f.format,
