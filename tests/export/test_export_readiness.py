@@ -201,6 +201,11 @@ def test_tool_examples_are_reported_for_nova_never_flattened(mostly_tools: Path,
     report = export_mod.export(opened(mostly_tools), Config(), ExportRequest(format="nova", output=tmp_path / "n.jsonl"))
     assert report.written == 12 and report.skipped_by_rule == {"tool_use_unsupported": 30}
     assert b"look" not in (tmp_path / "n.jsonl").read_bytes()
+    assert "service: Amazon Bedrock, Amazon Nova: active" in report.render()
+    split = export_mod.export(
+        opened(mostly_tools), Config(), ExportRequest(format="nova", output=tmp_path / "s.jsonl", split=0.25)
+    )
+    assert any("does not use a validation set" in w for w in split.warnings)
 
 
 def test_weight_loss_is_named_in_the_export_summary(pipeline: Pipeline, finetune_home: Path, tmp_path: Path) -> None:

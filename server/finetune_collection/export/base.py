@@ -96,6 +96,7 @@ class Format:
     uniform_keys: dict[str, Any] = field(default_factory=dict)
     legacy: str | None = None  # why the target is legacy, with the date; None when current
     snippet: str = ""  # trainer configuration to paste, shown by --check (axolotl's dataset YAML)
+    split_note: str | None = None  # a warning for a train/validation split the target will not use
 
     def limit_for(self, model: str | None) -> tuple[int | None, str | None]:
         """(token limit, model it is for); an unknown model keeps the format's default limit."""

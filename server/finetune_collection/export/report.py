@@ -112,6 +112,7 @@ class ExportReport(BaseModel):
         )
         if self.legacy:
             lines.append(f"legacy: {self.legacy}")
+        lines += [f"service: {s}" for s in self.services]
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 

@@ -113,6 +113,8 @@ def export(
             f"{fmt.name}: model not in the documented limits table ({', '.join(fmt.models)}); "
             f"the default limit {limit} applies (set export.token_limits to change it)"
         )
+    if request.split and fmt.split_note:
+        report.warnings.append(fmt.split_note)
     finder = load_secret_finder()
     if finder is None:
         report.warnings.append("secret re-check unavailable (scrub.detect missing): records were not re-scanned")

@@ -131,6 +131,7 @@ FORMAT = Format(
     validate=validate,
     system_field=True,
     recommended_examples=100,
+    split_note="Nova 2 SFT does not use a validation set (AWS nova-2-sft-data-prep): train on the train file",
     sources=(
         "https://docs.aws.amazon.com/bedrock/latest/userguide/nova-2-sft-data-prep.html",
         "https://docs.aws.amazon.com/nova/latest/userguide/fine-tune-prepare-data-understanding.html",
