@@ -111,7 +111,7 @@ def validate(record: Any) -> list[Problem]:
 
 FORMAT = Format(
     name="sharegpt",
-    summary="ShareGPT conversations for LLaMA-Factory / Axolotl / Unsloth",
+    summary="ShareGPT conversations for LLaMA-Factory (Axolotl deprecated its sharegpt type: use axolotl)",
     render=render,
     validate=validate,
     system_field=True,
