@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from .errors import StoreCorrupt
+from .export.status import CHECKED as SERVICES_CHECKED
 from .model import Example, doc_turns
 from .store import Store
 from .tokens import estimate_doc_tokens
@@ -180,6 +181,10 @@ def render(stats: Stats) -> str:
     section("redactions", stats.redactions)
     for row in stats.ready_to_train:
         lines.append(f"ready to train on {row.get('target')}: {row.get('summary', '')}")
+        if row.get("service_status"):
+            lines.append(f"  services: {row['service_status']}")
+    if stats.ready_to_train:
+        lines.append(f"service status checked {SERVICES_CHECKED}; sources: `stats --json` (services) and the README")
     return "\n".join(lines)
 
 

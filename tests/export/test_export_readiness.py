@@ -74,6 +74,8 @@ def test_stats_never_says_ready_when_most_examples_fail(mostly_tools: Path, stor
     text = render(compute(store))
     assert "ready to train on nova: no (partial)" in text
     assert "ready to train on openai: yes (ready)" in text
+    assert "  services: Amazon Bedrock, Claude 3 Haiku: ended" in text
+    assert "service status checked 2026-12-02" in text
 
 
 def test_readiness_reports_distribution_and_balance(mostly_tools: Path) -> None:

@@ -262,6 +262,7 @@ def _readiness(store: Store, config: Config) -> list[dict[str, Any]]:
                 "missing": f.missing,
                 "legacy": f.legacy,
                 "services": f.services,
+                "service_status": "; ".join(s.short() for s in services_for(f.format)),
                 "summary": summary,
             }
         )

@@ -27,6 +27,9 @@ class Service:
     def line(self) -> str:
         return f"{self.name}: {self.state} ({self.note}; {self.source}, checked {self.checked})"
 
+    def short(self) -> str:
+        return f"{self.name}: {self.state}"
+
 
 SERVICES: tuple[Service, ...] = (
     Service(
