@@ -275,3 +275,11 @@ def test_resolve_output_takes_a_folder_for_folder_formats(tmp_path: Path) -> Non
     assert resolve_output("new-ds/", tmp_path, folder=True) == (tmp_path / "exports" / "new-ds").resolve()
     with pytest.raises(export_mod.ExportError, match="not a regular file"):
         resolve_output("ds", tmp_path)
+
+
+def test_a_failed_folder_export_leaves_no_folder(pipeline: Pipeline, finetune_home: Path, tmp_path: Path) -> None:
+    assert pipeline.collect(example(1)).status == "accepted"
+    out = tmp_path / "ds"
+    with pytest.raises(export_mod.ExportError, match="nothing to export"):
+        export_mod.export(opened(finetune_home), Config(), ExportRequest(format="hf-dataset", output=out, task_type=["none"]))
+    assert not out.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
@@ -97,6 +98,7 @@ def export(
     """
     fmt = get_format(request.format)
     output = request.output or default_output(store.home, config, fmt.name)
+    existed = output.exists()
     if fmt.folder:
         refuse_folder(output, request.overwrite, store.home)
     targets = output_paths(fmt, output, bool(request.split))
@@ -211,6 +213,8 @@ def export(
         except BaseException:
             for f in files:
                 f.abort()
+            if fmt.folder and not existed:
+                _remove_empty(output)
             raise
     report.paths = [str(p) for p in targets] + ([str(output / "README.md")] if fmt.folder else [])
     report.counts = {str(p): c for p, c in zip(targets, counts, strict=True)}
@@ -231,6 +235,13 @@ def _dedup_losers(store: Store, config: Config, live: Deduper | None) -> set[str
     """Ids a dedup re-check would remove (the keep-the-best policy of dedup/clusters.py)."""
     store.refresh()
     return set(resolve(index_for(store, config.dedup, live), {str(d["id"]): d for d in store.docs()})[1])
+
+
+def _remove_empty(folder: Path) -> None:
+    """Undo the folders a failed folder export created (only while they are empty)."""
+    for path in (folder / "data", folder):
+        with contextlib.suppress(OSError):
+            path.rmdir()
 
 
 def _assign(task_of: dict[str, str], found: list[list[str]], fraction: float, seed: int) -> set[str]:
