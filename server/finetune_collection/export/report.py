@@ -93,7 +93,7 @@ class ExportReport(BaseModel):
     def render(self) -> str:
         lines = [
             f"wrote {self.written} example(s) as {self.format}: "
-            + ", ".join(f"{p} ({self.counts.get(p, self.written)})" for p in self.paths)
+            + ", ".join(f"{p} ({self.counts[p]})" if p in self.counts else p for p in self.paths)
         ]
         if self.skipped_count:
             rules = ", ".join(f"{k} {v}" for k, v in self.skipped_by_rule.items())
