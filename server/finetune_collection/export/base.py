@@ -108,8 +108,21 @@ class Format:
         return self.token_limit, None
 
     def to_record(self, example: Example, opts: Options | None = None) -> Record:
-        """Render one stored example as its line would be written (no repairs). Raises `Unrepresentable`."""
-        record = self.render(conversation(example, (opts or Options()).context_placement))
+        """Render one stored example as a default export writes its line: the safe repairs (fix.py)
+        apply only when the plain rendering breaks a rule. Raises `Unrepresentable`."""
+        from .fix import repair  # fix.py builds on this module
+
+        conv = conversation(example, (opts or Options()).context_placement)
+        try:
+            record = self.render(conv)
+            broken = any(p.fatal for p in self.validate(uniform(record, self.uniform_keys)))
+        except Unrepresentable:
+            broken = True
+        if broken:
+            fixed, applied = repair(conv, self.system_field, "safe")
+            if applied:
+                conv = fixed
+            record = self.render(conv)
         return uniform(record, self.uniform_keys) if self.uniform_keys else record
 
 
