@@ -6,7 +6,7 @@
     FORMATS: dict[str, Format]                                         the registry (formats/)
 
 Modules: run (the export loop) · check (portability, readiness verdicts) · filters (which
-examples) · base (a conversation as formats see it) · process (validate, repair, secret re-check
+examples) · view (`Conversation`, one example as formats see it) · base (building it; the `Format` record) · process (validate, repair, secret re-check
 per record) · fix (safe repairs, applied by default; `strict` refuses) · count (token counts: a
 local tokenizer, else the labelled estimate) · status (which services take which format, with
 sources and dates) · card (the hf-dataset README) · split (train/val by cluster) · writer (atomic

@@ -21,6 +21,8 @@ from typing import Any, Literal
 
 from ..model import Example
 from ..tokens import TOKENS_PER_MESSAGE, estimate_messages, estimate_text
+from .fix import repair
+from .view import Conversation as Conversation  # re-exported: formats take it from base
 
 Placement = Literal["system", "user", "drop"]
 Record = dict[str, Any]
@@ -41,25 +43,6 @@ class Unrepresentable(Exception):
     def __init__(self, rule: str, detail: str = "") -> None:
         super().__init__(rule)
         self.problem = Problem(rule, detail)
-
-
-@dataclass(slots=True)
-class Conversation:
-    """The exporter's view of one example.
-
-    `system` is a system *field* (the seed's `input.system`, plus context when placed there).
-    A system *turn* stored in `messages` stays in `turns`: formats with a separate system field
-    reject it and the safe repair moves a leading one, so the move is visible in the report.
-    Turns are OpenAI-style dicts: role, content (str | None), and optionally tool_calls,
-    tool_call_id, name, weight. `tools` are function declarations {name, description?, parameters?}.
-    """
-
-    id: str
-    task_type: str
-    system: str | None
-    turns: list[dict[str, Any]]
-    tools: list[dict[str, Any]] | None = None
-    tokens: int = 0
 
 
 def excluded_turns(conv: Conversation) -> bool:
@@ -110,8 +93,6 @@ class Format:
     def to_record(self, example: Example, opts: Options | None = None) -> Record:
         """Render one stored example as a default export writes its line: the safe repairs (fix.py)
         apply only when the plain rendering breaks a rule. Raises `Unrepresentable`."""
-        from .fix import repair  # fix.py builds on this module
-
         conv = conversation(example, (opts or Options()).context_placement)
         try:
             record = self.render(conv)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from .base import Conversation
+from .view import Conversation
 
 Mode = Literal["strict", "safe", "all"]
 SAFE_FIXES = ("moved_system_turn", "merged_same_role_turns")
