@@ -12,7 +12,8 @@ applied by default; `strict` refuses) · count (token counts: a local tokenizer,
 estimate) · status (which services take which format, with sources and dates) · card (the
 hf-dataset README) · split (train/val by cluster) · writer (atomic output files, folder targets)
 · target (where an output path may point) · report (request and report models) · formats/ (one
-module per target, each declaring its name, renderer, validator, documented limits and what it cannot carry).
+module per target, each declaring its name, renderer, validator, documented limits and what it
+cannot carry).
 
 Formats (one module each): openai, anthropic (legacy), bedrock (legacy: Claude 3 Haiku), nova,
 vertex, together, sharegpt, alpaca, axolotl, hf-messages, hf-prompt-completion, hf-dataset (a
