@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import ConfigError
 
 FORMAT_NAMES = (
-    "openai", "anthropic", "bedrock", "vertex", "together", "sharegpt", "alpaca", "hf-messages", "hf-prompt-completion",
+    "openai", "anthropic", "bedrock", "nova", "vertex", "together", "sharegpt", "alpaca", "axolotl", "hf-messages",
+    "hf-prompt-completion", "hf-dataset",
 )
 """The export targets' names, so settings can be checked here; export/formats/ registers one
 module per name (a test keeps the two in step)."""
@@ -143,8 +144,14 @@ class ExportSettings(_Section):
     )
     token_limits: dict[str, int] = Field(
         default_factory=dict,
-        description="per-format token limit per example, overriding the documented one "
-        "(e.g. openai: 65536 for models that train on longer examples than the notebook's 4096)",
+        description="per-format token limit per example, overriding the documented one for the chosen model "
+        "(e.g. nova: 32000)",
+    )
+    tokenizer: str | None = Field(
+        default=None,
+        description="count tokens with a local tokenizer: a path to a Hugging Face tokenizer.json, or "
+        "tiktoken:<encoding> when that encoding is already cached; without one, counts are estimated "
+        "(~4 characters per token) and labelled so",
     )
 
     @field_validator("context_by_format", "token_limits")

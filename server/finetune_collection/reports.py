@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from .errors import StoreCorrupt
+from .export.status import CHECKED as SERVICES_CHECKED
 from .model import Example, doc_turns
 from .store import Store
 from .tokens import estimate_doc_tokens
@@ -120,6 +121,8 @@ def compute(store: Store) -> Stats:
             "mean": round(sum(scores) / len(scores), 4) if scores else None,
             "max": max(scores, default=None),
             "histogram": histogram,
+            # Drawn on the histogram: every stored example is binned, whatever its status.
+            "threshold": store.config.quality_filters.min_quality_score,
         },
         tokens=TokenTotals(total=tokens_total, from_metadata=from_meta, estimated=estimated),
         rejections=rejections,
@@ -138,6 +141,23 @@ def _ready_to_train(store: Store) -> list[dict[str, Any]]:
     return readiness(store, store.config)
 
 
+def _histogram(histogram: dict[str, int], threshold: float | None) -> list[str]:
+    """Every bin over every stored example, with the acceptance threshold drawn where it falls."""
+    lines = ["quality histogram (every stored example):"]
+    widest = max(histogram.values(), default=0) or 1
+    drawn = threshold is None
+    for (lo, hi), (label, n) in zip(QUALITY_BINS, histogram.items(), strict=True):
+        if not drawn and threshold is not None and threshold <= lo:
+            lines.append(f"  ---- min_quality_score {threshold:g} ----")
+            drawn = True
+        inside = threshold is not None and lo < threshold < hi
+        bar = "#" * round(20 * n / widest)
+        note = f"  (threshold {threshold:g} inside)" if inside else ""
+        lines.append(f"  {label:>9} {n:>6} {bar}{note}".rstrip())
+        drawn = drawn or inside
+    return lines
+
+
 def render(stats: Stats) -> str:
     """Human-readable summary for the CLI and for clients that show only text."""
     lines = [f"examples: {stats.total}"]
@@ -153,7 +173,7 @@ def render(stats: Stats) -> str:
     q = stats.quality
     if stats.total:
         lines.append(f"quality: min {q['min']:g}, mean {q['mean']:g}, max {q['max']:g}")
-        section("quality histogram", {k: v for k, v in q["histogram"].items() if v})
+        lines += _histogram(q["histogram"], q.get("threshold"))
     t = stats.tokens
     note = f" ({t.estimated} estimated at ~4 chars/token)" if t.estimated else ""
     lines.append(f"tokens: {t.total}{note}")
@@ -161,6 +181,10 @@ def render(stats: Stats) -> str:
     section("redactions", stats.redactions)
     for row in stats.ready_to_train:
         lines.append(f"ready to train on {row.get('target')}: {row.get('summary', '')}")
+        if row.get("service_status"):
+            lines.append(f"  services: {row['service_status']}")
+    if stats.ready_to_train:
+        lines.append(f"service status checked {SERVICES_CHECKED}; sources: `stats --json` (services) and the README")
     return "\n".join(lines)
 
 

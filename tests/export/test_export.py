@@ -80,6 +80,49 @@ CASES: dict[str, dict[str, Any]] = {
         "output": {"assistant": "Bonjour, 世界 ! « Καλημέρα » — مرحبا 👋"},
     },
 }
+# Golden-only cases (the other tests count the five above): a parallel call with a leading system
+# turn and a nullable parameter, and a turn the user excluded from training.
+EXTRA_CASES: dict[str, dict[str, Any]] = {
+    "parallel": {
+        "task_type": "tool_use",
+        "messages": [
+            {"role": "system", "content": "You check the weather."},
+            {"role": "user", "content": "Weather in Oslo and Bergen?"},
+            {
+                "role": "assistant",
+                "tool_calls": [
+                    {"id": "call_a", "type": "function", "function": {"name": "get_weather", "arguments": {"city": "Oslo"}}},
+                    {"id": "call_b", "type": "function", "function": {"name": "get_weather", "arguments": {"city": "Bergen", "unit": None}}},
+                ],
+            },
+            {"role": "tool", "tool_call_id": "call_a", "content": "4 C, rain"},
+            {"role": "tool", "tool_call_id": "call_b", "content": "7 C, sun"},
+            {"role": "assistant", "content": "Oslo: 4 °C and rain. Bergen: 7 °C and sun."},
+        ],
+        "tools": [
+            {
+                "type": "function",
+                "function": {
+                    "name": "get_weather",
+                    "parameters": {
+                        "type": "object",
+                        "properties": {"city": {"type": "string"}, "unit": {"type": ["string", "null"]}},
+                        "required": ["city"],
+                    },
+                },
+            }
+        ],
+    },
+    "weighted": {
+        "task_type": "qa",
+        "messages": [
+            {"role": "user", "content": "Say hi."},
+            {"role": "assistant", "content": "Hi, I guess.", "weight": 0},
+            {"role": "user", "content": "Say it properly."},
+            {"role": "assistant", "content": "Hello!", "weight": 1},
+        ],
+    },
+}
 
 
 def opened(path: Path) -> Store:
@@ -103,6 +146,12 @@ def collect(pipeline: Pipeline, cases: dict[str, dict[str, Any]]) -> None:
 @pytest.fixture
 def golden_store(pipeline: Pipeline, finetune_home: Path) -> Path:
     collect(pipeline, CASES)
+    return finetune_home / STORE_FILE
+
+
+@pytest.fixture
+def golden_all(pipeline: Pipeline, finetune_home: Path) -> Path:
+    collect(pipeline, CASES | EXTRA_CASES)
     return finetune_home / STORE_FILE
 
 
@@ -136,12 +185,15 @@ def many(pipeline: Pipeline, finetune_home: Path) -> Path:
 
 # -- golden files ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", list(FORMATS))
-def test_golden(fmt: str, golden_store: Path, config: Config, tmp_path: Path) -> None:
-    out = tmp_path / "out.jsonl"
-    report = export_mod.export(opened(golden_store), config, ExportRequest(format=fmt, output=out))
-    lines = out.read_bytes().splitlines(keepends=True)
+def test_golden(fmt: str, golden_all: Path, config: Config, tmp_path: Path) -> None:
+    out = tmp_path / ("out" if FORMATS[fmt].folder else "out.jsonl")
+    report = export_mod.export(opened(golden_all), config, ExportRequest(format=fmt, output=out))
+    data = out / "data" / "train.jsonl" if FORMATS[fmt].folder else out
+    lines = data.read_bytes().splitlines(keepends=True)
     produced: dict[str, str] = {}
-    written_ids = [c for c in CASES if c not in {s.id for s in report.skipped}]
+    if FORMATS[fmt].folder:
+        produced["README.md"] = (out / "README.md").read_text(encoding="utf-8")
+    written_ids = [c for c in CASES | EXTRA_CASES if c not in {s.id for s in report.skipped}]
     assert len(lines) == len(written_ids) == report.written
     for case_id, line in zip(written_ids, lines, strict=True):
         json.loads(line)  # every line parses on its own
@@ -161,8 +213,8 @@ def test_golden(fmt: str, golden_store: Path, config: Config, tmp_path: Path) ->
 
 def test_golden_covers_every_case_and_format() -> None:
     for fmt in FORMATS:
-        names = {p.stem for p in (GOLDEN / fmt).iterdir()}
-        assert names == set(CASES), fmt
+        names = {p.stem for p in (GOLDEN / fmt).iterdir()} - ({"README"} if FORMATS[fmt].folder else set())
+        assert names == set(CASES) | set(EXTRA_CASES), fmt
         assert any(p.suffix == ".jsonl" for p in (GOLDEN / fmt).iterdir())
 
 
@@ -514,7 +566,7 @@ def test_check_writes_nothing_and_reports_every_format(golden_store: Path, confi
     assert by["openai"].default_epochs == 20  # notebook: min(25, 100 // 5)
     assert by["openai"].billed_tokens_estimated == 20 * by["openai"].tokens_estimated
     assert by["bedrock"].default_epochs == 2
-    assert "estimated offline" in report.render()
+    assert "estimated (~4 characters per token" in report.render()
 
 
 def test_check_counts_fixable(pipeline: Pipeline, config: Config, finetune_home: Path) -> None:
@@ -532,12 +584,19 @@ def test_check_counts_fixable(pipeline: Pipeline, config: Config, finetune_home:
             }
         },
     )
-    report = export_mod.check(opened(finetune_home / STORE_FILE), config, ExportRequest())
-    by = {f.format: f for f in report.formats}
-    assert by["bedrock"].failed == 1 and by["bedrock"].fixable == 1
-    assert by["openai"].passed == 1
-    fixed = export_mod.check(opened(finetune_home / STORE_FILE), config, ExportRequest(fix=True))
-    assert {f.format: f.passed for f in fixed.formats}["bedrock"] == 1
+    store = opened(finetune_home / STORE_FILE)
+    by = {f.format: f for f in export_mod.check(store, config, ExportRequest()).formats}
+    # The safe fixes apply by default: the system turn moves, the two user turns merge.
+    assert by["bedrock"].passed == 1 and by["bedrock"].passed_with_fixes == 1 and by["bedrock"].failed == 0
+    assert by["openai"].passed == 1 and by["openai"].passed_with_fixes == 0
+    strict = {f.format: f for f in export_mod.check(store, config, ExportRequest(strict=True)).formats}
+    assert strict["bedrock"].failed == 1 and strict["bedrock"].fixable == 1
+    (how,) = strict["bedrock"].would_pass_with
+    assert how.startswith("strict off") and "pass with strict off" in " ".join(strict["bedrock"].missing)
+    report = export_mod.export(store, config, ExportRequest(format="bedrock", output=finetune_home / "b.jsonl"))
+    assert report.written == 1 and report.fixed == {"moved_system_turn": 1, "merged_same_role_turns": 1}
+    with pytest.raises(ExportError, match="strict"):
+        export_mod.export(store, config, ExportRequest(format="bedrock", strict=True, output=finetune_home / "s.jsonl"))
 
 
 def test_readiness_in_stats(many: Path, store: Any) -> None:
@@ -610,10 +669,24 @@ def test_hf_datasets_loads_export(
 ) -> None:
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")  # never reach for the network in tests
     datasets = pytest.importorskip("datasets", reason="Hugging Face datasets is not installed")
-    out = tmp_path / "o.jsonl"
-    report = export_mod.export(opened(golden_store), config, ExportRequest(format=fmt, output=out))
-    ds = datasets.load_dataset("json", data_files=str(out), split="train", cache_dir=str(tmp_path / "cache"))
-    assert len(ds) == report.written
+    folder = FORMATS[fmt].folder
+    out = tmp_path / ("o" if folder else "o.jsonl")
+    report = export_mod.export(opened(golden_store), config, ExportRequest(format=fmt, output=out, split=0.4))
+    cache = str(tmp_path / "cache")
+    if folder:  # the card's YAML configs name the splits, as the Hub reads them
+        loaded = datasets.load_dataset(str(out), cache_dir=cache)
+        assert {k: len(v) for k, v in loaded.items()} == {Path(p).stem: n for p, n in report.counts.items()}
+        assert set(loaded) == {"train", "validation"}
+        return
+    # One table per file: a record missing a key would come back as a null column.
+    total = 0
+    for path in report.paths:
+        ds = datasets.load_dataset("json", data_files=path, split="train", cache_dir=cache)
+        total += len(ds)
+        if FORMATS[fmt].uniform_keys:
+            lines = [json.loads(x) for x in Path(path).read_text(encoding="utf-8").splitlines()]
+            assert all(list(r) == list(FORMATS[fmt].uniform_keys) for r in lines), fmt
+    assert total == report.written
 
 
 def test_missing_ids_are_reported(golden_store: Path, config: Config, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import pytest
 
 from finetune_collection.export import FORMATS, Conversation, Unrepresentable
@@ -131,14 +132,48 @@ CASES: dict[str, list[tuple[str, Mut]]] = {
         ("missing_content", setp("contents.0.parts", [{"video": {}}])),
         ("example_missing_assistant_message", lambda r: {"contents": r["contents"][:1]}),
         ("invalid_system", setp("systemInstruction", {"parts": []})),
+        ("invalid_tool_schema", setp("tools", [{"functionDeclarations": [{"name": "f", "parameters": {"type": ["string", "null"]}}]}])),
+        ("invalid_tool_schema", setp("tools", [{"functionDeclarations": [{"name": "f", "parameters": {"type": "object", "properties": {"a": {"type": "string", "nullable": "yes"}}}}]}])),
+    ],
+    "nova": [
+        ("data_type", lambda r: [r]),
+        ("unrecognized_key", setp("id", "x")),
+        ("missing_schema_version", setp("schemaVersion", DEL)),
+        ("invalid_system", setp("system", [])),
+        ("invalid_system", setp("system", "Be brief.")),
+        ("missing_messages_list", setp("messages", [])),
+        ("message_missing_key", setp("messages.0.content", DEL)),
+        ("message_unrecognized_key", setp("messages.0.name", "bob")),
+        ("unrecognized_role", setp("messages.0.role", "system")),
+        ("missing_content", setp("messages.1.content", [{"text": ""}])),
+        ("invalid_content_block", setp("messages.0.content", [{"text": "x"}, {"image": {}}])),
+        ("invalid_content_block", setp("messages.0.content", [{"reasoningContent": {"reasoningText": {"text": "t"}}}, {"text": "x"}])),
+        ("first_message_not_user", lambda r: {**r, "messages": r["messages"][1:]}),
+        ("last_message_not_assistant", lambda r: {**r, "messages": r["messages"][:3]}),
+        ("turns_not_alternating", swap("messages", 1, 2)),
+        ("reserved_keyword", setp("messages.0.content.0.text", "User: hi")),
+        ("reserved_keyword", setp("system.0.text", "Reply with [EOS] at the end.")),
+    ],
+    "axolotl": [
+        ("data_type", lambda r: None),
+        ("unrecognized_key", setp("system", "x")),
+        ("missing_messages_list", setp("messages", [])),
+        ("message_missing_key", setp("messages.2.train", DEL)),
+        ("message_unrecognized_key", setp("messages.2.weight", 1)),
+        ("unrecognized_role", setp("messages.1.role", "human")),
+        ("missing_content", setp("messages.2.content", "")),
+        ("example_missing_assistant_message", lambda r: {**r, "messages": r["messages"][:2]}),
+        ("invalid_train_flag", setp("messages.2.train", "yes")),
+        ("invalid_train_flag", setp("messages.1.train", True)),
+        ("nothing_to_train", lambda r: {**r, "messages": [{**m, "train": False} for m in r["messages"]]}),
     ],
     "together": [
         ("data_type", lambda r: 1),
-        ("unrecognized_key", setp("tools", [])),
+        ("unrecognized_key", setp("metadata", {})),
         ("missing_messages_list", setp("messages", None)),
         ("message_missing_key", setp("messages.1.content", DEL)),
-        ("message_unrecognized_key", setp("messages.1.tool_calls", [])),
-        ("unrecognized_role", setp("messages.1.role", "tool")),
+        ("message_unrecognized_key", setp("messages.1.mood", "happy")),
+        ("unrecognized_role", setp("messages.1.role", "narrator")),
         ("missing_content", setp("messages.2.content", "")),
         ("example_missing_assistant_message", lambda r: {"messages": r["messages"][:2]}),
         ("first_message_not_system_or_user", lambda r: {"messages": r["messages"][2:]}),
@@ -164,7 +199,7 @@ CASES: dict[str, list[tuple[str, Mut]]] = {
         ("missing_instruction", setp("instruction", "")),
         ("missing_output", setp("output", DEL)),
         ("invalid_input", setp("input", None)),
-        ("invalid_system", setp("system", "")),
+        ("invalid_system", setp("system", 3)),
         ("invalid_history", setp("history", [["only question"]])),
         ("invalid_history", setp("history", "q/a")),
     ],
@@ -198,7 +233,15 @@ TOOL_CASES: dict[str, list[tuple[str, Mut]]] = {
         ("invalid_tool_call", setp(f"{key}.1.tool_calls.0.function.arguments", "{not json")),
         ("unknown_tool_call_id", setp(f"{key}.2.tool_call_id", "c9")),
     ]
-    for name, key in (("openai", "messages"), ("hf-messages", "messages"), ("hf-prompt-completion", "prompt"))
+    for name, key in (("openai", "messages"), ("together", "messages"))
+} | {
+    # The Hugging Face shapes want arguments as an object: a JSON string is the broken case there.
+    name: [
+        ("invalid_tool_call", setp(f"{key}.1.tool_calls.0.function.arguments", '{"a": 1}')),
+        ("invalid_tool_call", setp(f"{key}.1.tool_calls.0.function.name", DEL)),
+        ("unknown_tool_call_id", setp(f"{key}.2.tool_call_id", "c9")),
+    ]
+    for name, key in (("hf-messages", "messages"), ("hf-prompt-completion", "prompt"), ("axolotl", "messages"))
 }
 
 
@@ -242,13 +285,48 @@ def test_every_rule_named_in_a_docstring_is_tested() -> None:
     tested |= {(n, r) for n, cases in TOOL_CASES.items() for r, _ in cases}
     tested |= {(n, r) for n, r, _ in UNREPRESENTABLE}
     tested.add(("vertex", "too_many_tokens"))  # enforced by process(): test_too_many_tokens_for_hard_limits
-    module_names = {"hf-messages": "hf_messages", "hf-prompt-completion": "hf_prompt_completion"}
+    tested |= {(n, "weight_not_carried") for n in WEIGHT_LOST}  # test_weight_loss_is_reported
+    module_names = {"hf-messages": "hf_messages", "hf-prompt-completion": "hf_prompt_completion", "hf-dataset": "hf_dataset"}
     for name in FORMATS:
         mod = importlib.import_module(f"finetune_collection.export.formats.{module_names.get(name, name)}")
         documented = set(re.findall(r"`([a-z_]+)`", mod.__doc__ or ""))
         claimed = {r for r in documented if "_" in r and r not in NOT_RULES}
         missing = {r for r in claimed if (name, r) not in tested}
         assert not missing, (name, missing)
+
+
+WEIGHT_LOST = {"anthropic", "bedrock", "nova", "vertex", "sharegpt", "alpaca", "hf-messages", "hf-prompt-completion", "hf-dataset"}
+
+
+def _weighted(last: int) -> Conversation:
+    return conv(
+        [
+            {"role": "user", "content": "q"},
+            {"role": "assistant", "content": "a", "weight": 0},
+            {"role": "user", "content": "q2"},
+            {"role": "assistant", "content": "b", "weight": last},
+        ]
+    )
+
+
+@pytest.mark.parametrize("name", list(FORMATS))
+def test_weight_loss_is_reported(name: str) -> None:
+    """A `weight: 0` turn is carried, or the example is reported as losing it; never silently trained on."""
+    fmt = FORMATS[name]
+    early = process(_weighted(1), fmt, None, "safe", SecretCheck(None))
+    assert early.line is not None
+    # The prompt-completion shapes never train on earlier turns: only a weight 0 on the answer is lost.
+    prompt_only = name in ("hf-prompt-completion", "anthropic")
+    assert early.losses == (["weight_not_carried"] if name in WEIGHT_LOST and not prompt_only else [])
+    last = process(_weighted(0), fmt, None, "safe", SecretCheck(None))
+    if name in WEIGHT_LOST:
+        assert last.losses == ["weight_not_carried"]
+    elif name == "axolotl":  # every turn excluded: nothing to train on, refused by name
+        assert last.problem is not None and last.problem.rule == "nothing_to_train"
+    else:
+        record = orjson.loads(last.line or b"{}")
+        flags = [m.get("train", m.get("weight")) for m in record["messages"] if m["role"] == "assistant"]
+        assert flags in ([0, 0], [False, False])
 
 
 NOT_RULES = {
@@ -260,6 +338,10 @@ NOT_RULES = {
     "export.token_limits.openai",
     "hf-messages",
     "missing_messages_list",
+    "chat_template",
+    "message_field_training",
+    "roles_to_train",
+    "data_files",
 }  # documented names, not rules
 
 def _system_turn() -> Conversation:
@@ -271,9 +353,13 @@ def _system_turn() -> Conversation:
 UNREPRESENTABLE: list[tuple[str, str, Callable[[], Conversation]]] = [
     ("anthropic", "tool_use_unsupported", tooly),
     ("bedrock", "tool_use_unsupported", tooly),
-    ("together", "tool_use_unsupported", tooly),
+    ("nova", "tool_use_unsupported", tooly),
     ("alpaca", "tool_use_unsupported", tooly),
-    *[(name, "system_turn_in_messages", _system_turn) for name in ("anthropic", "bedrock", "vertex", "sharegpt", "alpaca")],
+    *[
+        (name, "system_turn_in_messages", _system_turn)
+        for name in ("anthropic", "bedrock", "nova", "vertex", "sharegpt", "alpaca")
+    ],
+    ("vertex", "tool_schema_unsupported", lambda: _typed_tool(["string", "integer"])),
     (
         "anthropic",
         "example_missing_assistant_message",
@@ -292,6 +378,19 @@ UNREPRESENTABLE: list[tuple[str, str, Callable[[], Conversation]]] = [
     ("vertex", "invalid_tool_call", lambda: _bad_args()),
     ("sharegpt", "invalid_tool_call", lambda: _bad_args()),
 ]
+
+
+def _typed_tool(kind: Any) -> Conversation:
+    c = tooly()
+    c.tools = [{"name": "f", "parameters": {"type": "object", "properties": {"a": {"type": kind}}}}]
+    return c
+
+
+def test_vertex_tool_schema_takes_one_type_and_nullable() -> None:
+    record = FORMATS["vertex"].render(_typed_tool(["string", "null"]))
+    params = record["tools"][0]["functionDeclarations"][0]["parameters"]
+    assert params["properties"]["a"] == {"type": "string", "nullable": True}
+    assert not [p for p in FORMATS["vertex"].validate(record) if p.fatal]
 
 
 def _text_and_call() -> Conversation:
@@ -316,7 +415,7 @@ def test_unrepresentable(name: str, rule: str, make: Callable[[], Conversation])
 def test_too_many_tokens_for_hard_limits() -> None:
     c = basic()
     c.tokens = 200_000
-    out = process(c, FORMATS["vertex"], 131_072, False, SecretCheck(None))
+    out = process(c, FORMATS["vertex"], 131_072, "strict", SecretCheck(None))
     assert out.problem is not None and out.problem.rule == "too_many_tokens"
 
 
@@ -352,7 +451,7 @@ def messy() -> Conversation:
 
 
 def test_fix_repairs_and_reports_without_changing_words() -> None:
-    fixed, applied = repair(messy(), system_field=True)
+    fixed, applied = repair(messy(), system_field=True, mode="all")
     assert applied == ["dropped_empty_turn", "moved_system_turn", "merged_same_role_turns"]
     assert fixed.system == "Be kind."
     assert [(t["role"], t["content"]) for t in fixed.turns] == [
@@ -380,19 +479,32 @@ def test_fix_does_not_merge_turns_with_different_weights() -> None:
     assert applied == [] and len(fixed.turns) == 3
 
 
-@pytest.mark.parametrize("name", ["bedrock", "together", "sharegpt", "alpaca", "anthropic", "vertex"])
-def test_fix_only_when_asked_and_only_when_needed(name: str) -> None:
+@pytest.mark.parametrize("name", ["bedrock", "nova", "together", "sharegpt", "alpaca", "anthropic", "vertex"])
+def test_safe_fixes_by_default_strict_refuses(name: str) -> None:
     fmt = FORMATS[name]
-    plain = process(messy(), fmt, None, False, SecretCheck(None))
-    assert plain.line is None and plain.problem is not None and "--fix" in plain.problem.detail
-    fixed = process(messy(), fmt, None, True, SecretCheck(None))
-    assert fixed.line is not None and fixed.fixes
-    clean = process(basic(), fmt, None, True, SecretCheck(None))
+    strict = process(messy(), fmt, None, "strict", SecretCheck(None))
+    assert strict.line is None and strict.problem is not None and "strict" in strict.problem.detail
+    safe = process(messy(), fmt, None, "safe", SecretCheck(None))
+    assert safe.line is not None and safe.fixes and "dropped_empty_turn" not in safe.fixes
+    assert set(safe.fixes) <= {"moved_system_turn", "merged_same_role_turns"}
+    asked = process(messy(), fmt, None, "all", SecretCheck(None))
+    assert asked.line is not None and "dropped_empty_turn" in asked.fixes
+    clean = process(basic(), fmt, None, "all", SecretCheck(None))
     assert clean.line is not None and clean.fixes == []
 
 
+def test_safe_mode_names_fix_for_what_only_dropping_a_turn_repairs() -> None:
+    blank_answer = conv(
+        [{"role": "user", "content": "q"}, {"role": "assistant", "content": "  "}, {"role": "user", "content": "q2"},
+         {"role": "assistant", "content": "a"}]
+    )
+    out = process(blank_answer, FORMATS["bedrock"], None, "safe", SecretCheck(None))
+    assert out.line is None and out.problem is not None and "--fix" in out.problem.detail
+    assert process(blank_answer, FORMATS["bedrock"], None, "all", SecretCheck(None)).line is not None
+
+
 def test_secret_check_reports_types_only() -> None:
-    out = process(basic(), FORMATS["openai"], None, False, SecretCheck(lambda s: ["aws_key"] if "two" in s else []))
+    out = process(basic(), FORMATS["openai"], None, "safe", SecretCheck(lambda s: ["aws_key"] if "two" in s else []))
     assert out.line is None and out.problem is not None
     assert out.problem.rule == "secret_detected" and out.problem.detail == "still looks like: aws_key"
 

@@ -5,16 +5,20 @@
     readiness(store, config) -> list[dict]                             "ready to train?" per target
     FORMATS: dict[str, Format]                                         the registry (formats/)
 
-Modules: run (the export loop) · check (portability, readiness) · filters (which examples) ·
-base (a conversation as formats see it) · process (validate, fix, secret re-check per record) ·
-fix (safe repairs) · split (train/val by cluster) · writer (atomic output file) · target
-(where an output path may point) · report (request and report models) · formats/ (one module
-per target, each declaring its name, renderer and validator).
+Modules: run (the export loop) · check (portability, readiness verdicts) · filters (which
+examples) · view (`Conversation`, one example as formats see it) · base (building it; the
+`Format` record) · process (validate, repair, secret re-check per record) · fix (safe repairs,
+applied by default; `strict` refuses) · count (token counts: a local tokenizer, else the labelled
+estimate) · status (which services take which format, with sources and dates) · card (the
+hf-dataset README) · split (train/val by cluster) · writer (atomic output files, folder targets)
+· target (where an output path may point) · report (request and report models) · formats/ (one
+module per target, each declaring its name, renderer, validator, documented limits and what it
+cannot carry).
 
-Formats (one module each): openai, anthropic (legacy), bedrock, vertex, together, sharegpt,
-alpaca, hf-messages, hf-prompt-completion. Where `input.context` goes is
-`export.context_placement` (system | user | drop), overridable per format with
-`export.context_by_format`.
+Formats (one module each): openai, anthropic (legacy), bedrock (legacy: Claude 3 Haiku), nova,
+vertex, together, sharegpt, alpaca, axolotl, hf-messages, hf-prompt-completion, hf-dataset (a
+folder). Where `input.context` goes is `export.context_placement` (system | user | drop),
+overridable per format with `export.context_by_format`.
 """
 
 from ..errors import ExportError

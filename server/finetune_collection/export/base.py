@@ -2,7 +2,8 @@
 
 A stored `Example` is turned into one `Conversation` (context placed, tools normalised) and each
 format's `render()` maps that to its record shape; `validate()` then checks the record against the
-target's rules. Formats never repair anything: `_fix.py` does, only when asked, and reports it.
+target's rules. Formats never repair anything: fix.py does (the safe repairs by default, unless
+the request is strict), and every repair is reported.
 
 Rule names follow OpenAI's data-preparation notebook where a rule exists there
 (`data_type`, `missing_messages_list`, `message_missing_key`, `message_unrecognized_key`,
@@ -12,6 +13,7 @@ stable snake_case codes of our own, listed in each format's docstring.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,6 +21,8 @@ from typing import Any, Literal
 
 from ..model import Example
 from ..tokens import TOKENS_PER_MESSAGE, estimate_messages, estimate_text
+from .fix import repair
+from .view import Conversation as Conversation  # re-exported: formats take it from base
 
 Placement = Literal["system", "user", "drop"]
 Record = dict[str, Any]
@@ -41,23 +45,9 @@ class Unrepresentable(Exception):
         self.problem = Problem(rule, detail)
 
 
-@dataclass(slots=True)
-class Conversation:
-    """The exporter's view of one example.
-
-    `system` is a system *field* (the seed's `input.system`, plus context when placed there).
-    A system *turn* stored in `messages` stays in `turns`: formats with a separate system field
-    reject it and `--fix` moves it, so the move is visible in the report.
-    Turns are OpenAI-style dicts: role, content (str | None), and optionally tool_calls,
-    tool_call_id, name, weight. `tools` are function declarations {name, description?, parameters?}.
-    """
-
-    id: str
-    task_type: str
-    system: str | None
-    turns: list[dict[str, Any]]
-    tools: list[dict[str, Any]] | None = None
-    tokens: int = 0
+def excluded_turns(conv: Conversation) -> bool:
+    """The user excluded a turn from training (`weight: 0`)."""
+    return any(t.get("weight") == 0 for t in conv.turns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +68,43 @@ class Format:
     limit_is_hard: bool = True  # False: the target truncates instead of rejecting (OpenAI)
     default_epochs: int | None = None  # None: OpenAI notebook's formula
     sources: tuple[str, ...] = field(default_factory=tuple)
+    # Per-model limits for `ExportRequest.model` (the first entry is the default model), each
+    # figure cited in the format module next to the number.
+    models: dict[str, int] = field(default_factory=dict)
+    # Whether an example loses a per-message `weight: 0` in this target (None: the target carries it).
+    weight_lost: Callable[[Conversation], bool] | None = field(default=lambda conv: excluded_turns(conv))
+    folder: bool = False  # writes a folder (hf-dataset), not one JSONL file
+    # Where the loaders build one table from the file: every record gets these keys (empty
+    # string or list rather than absent), so `datasets` never fills a column with nulls.
+    uniform_keys: dict[str, Any] = field(default_factory=dict)
+    legacy: str | None = None  # why the target is legacy, with the date; None when current
+    snippet: str = ""  # trainer configuration to paste, shown by --check (axolotl's dataset YAML)
+    split_note: str | None = None  # a warning for a train/validation split the target will not use
+
+    def limit_for(self, model: str | None) -> tuple[int | None, str | None]:
+        """(token limit, model it is for); an unknown model keeps the format's default limit."""
+        if model is not None and model in self.models:
+            return self.models[model], model
+        if self.models:
+            first = next(iter(self.models))
+            return self.models[first], first
+        return self.token_limit, None
 
     def to_record(self, example: Example, opts: Options | None = None) -> Record:
-        """Render one stored example (no repairs). Raises `Unrepresentable`."""
-        return self.render(conversation(example, (opts or Options()).context_placement))
+        """Render one stored example as a default export writes its line: the safe repairs (fix.py)
+        apply only when the plain rendering breaks a rule. Raises `Unrepresentable`."""
+        conv = conversation(example, (opts or Options()).context_placement)
+        try:
+            record = self.render(conv)
+            broken = any(p.fatal for p in self.validate(uniform(record, self.uniform_keys)))
+        except Unrepresentable:
+            broken = True
+        if broken:
+            fixed, applied = repair(conv, self.system_field, "safe")
+            if applied:
+                conv = fixed
+            record = self.render(conv)
+        return uniform(record, self.uniform_keys) if self.uniform_keys else record
 
 
 # -- building a conversation --------------------------------------------------------------------
@@ -134,12 +157,32 @@ def reject_system_turn(conv: Conversation) -> None:
         if t["role"] == "system":
             raise Unrepresentable(
                 "system_turn_in_messages",
-                f"turn {i} is a system turn; this target has a separate system field (--fix moves it there)",
+                f"turn {i} is a system turn; this target has a separate system field (a safe fix moves a "
+                "leading one there unless strict is set)",
             )
 
 
+def has_tools(conv: Conversation) -> bool:
+    return bool(conv.tools) or any(t["role"] == "tool" or t.get("tool_calls") for t in conv.turns)
+
+
+def decoded_arguments(call: dict[str, Any]) -> Any:
+    """A tool call's `arguments` (a JSON string in the stored OpenAI shape) as an object."""
+    try:
+        return json.loads(call["function"]["arguments"])
+    except (ValueError, TypeError):
+        raise Unrepresentable("invalid_tool_call", "tool call arguments are not JSON") from None
+
+
+def uniform(record: Record, defaults: dict[str, Any]) -> Record:
+    """`record` with every key of `defaults` present, in the defaults' order (same columns per file)."""
+    out = {k: record[k] if k in record else copy.deepcopy(v) for k, v in defaults.items()}
+    out.update({k: v for k, v in record.items() if k not in out})
+    return out
+
+
 def reject_tools(conv: Conversation) -> None:
-    if conv.tools or any(t["role"] == "tool" or t.get("tool_calls") for t in conv.turns):
+    if has_tools(conv):
         raise Unrepresentable("tool_use_unsupported", "this target's shape has no tool calls or tool results")
 
 

@@ -1,4 +1,10 @@
-"""`check()` (portability report, writes nothing) and `readiness()` (per-target "ready to train?")."""
+"""`check()` (portability report, writes nothing) and `readiness()` (per-target "ready to train?").
+
+A target is "ready" only when the examples that pass it, within its token limit, meet its minimum
+(1 when it documents none) and most matching examples pass it; "partial" when the minimum is met but
+most examples fail (an export would leave most of the data out); else "not ready". A legacy target
+(its service has ended) is always "not ready", with the reason.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +15,35 @@ from typing import Any
 from ..config import Config
 from ..store import Store
 from .base import Conversation, conversation
+from .count import load_counter
 from .filters import Selector
+from .fix import mode_of
 from .formats import FORMATS
 from .process import SecretCheck, load_secret_finder, notebook_epochs, process
-from .report import ExportRequest, FormatCheck, PortabilityReport
-from .run import examples, placement, token_limit
+from .report import ExportRequest, FormatCheck, PortabilityReport, Verdict
+from .run import LOOSER, examples, placement, token_limit
+from .status import services_for
 
 
 class _Tally:
     def __init__(self) -> None:
         self.passed = self.failed = self.fixable = self.over = self.tokens = self.capped = 0
+        self.with_fixes = self.within = 0
         self.failures: Counter[str] = Counter()
         self.ids: dict[str, list[str]] = {}
         self.warnings: Counter[str] = Counter()
+        self.looser: Counter[str] = Counter()
+        self.losses: Counter[str] = Counter()
+        self.tasks: Counter[str] = Counter()
+        self.token_counts: list[int] = []
+        self.turn_counts: list[int] = []
 
 
 def check(store: Store, config: Config, request: ExportRequest) -> PortabilityReport:
     """Run every format's rules over the matching examples, as an export would; write nothing."""
     finder = load_secret_finder()
+    counter = load_counter(config.export.tokenizer)
+    mode = mode_of(request.fix, request.strict)
     tallies = {name: _Tally() for name in FORMATS}
     matched = 0
     with store.snapshot() as snap:
@@ -34,31 +51,42 @@ def check(store: Store, config: Config, request: ExportRequest) -> PortabilityRe
             if request.limit is not None and matched >= request.limit:
                 break
             matched += 1
-            secrets = SecretCheck(finder)  # one memo per example, shared by the nine formats
+            secrets = SecretCheck(finder)  # one memo per example, shared by the formats
             convs: dict[str, Conversation] = {}  # one per context placement, not per format
             for name, fmt in FORMATS.items():
                 t = tallies[name]
                 if example is None:
                     _fail(t, doc_id, "invalid_stored_example")
                     continue
-                limit = token_limit(fmt, config)
+                limit = token_limit(fmt, config, request.model)
                 where = placement(fmt, config)
                 if where not in convs:
                     convs[where] = conversation(example, where)
+                    if counter.exact:
+                        convs[where].tokens = counter.count(convs[where])
                 conv = _copy(convs[where])
-                out = process(conv, fmt, limit, request.fix, secrets)
+                out = process(conv, fmt, limit, mode, secrets)
                 t.over += out.over_limit
                 if out.line is None:
                     assert out.problem is not None
                     _fail(t, doc_id, out.problem.rule)
-                    if not request.fix and process(conv, fmt, limit, True, secrets).line is not None:
-                        t.fixable += 1
+                    if mode in LOOSER and out.problem.rule not in ("secret_detected", "too_many_tokens"):
+                        next_mode, how = LOOSER[mode]
+                        if process(conv, fmt, limit, next_mode, secrets).line is not None:
+                            t.fixable += 1
+                            t.looser[how] += 1
                     continue
                 t.passed += 1
+                t.with_fixes += bool(out.fixes)
+                t.within += not out.over_limit
                 t.tokens += conv.tokens
                 t.capped += min(conv.tokens, limit) if limit is not None else conv.tokens
                 t.warnings.update({w.rule for w in out.warnings})
-    formats = [_summary(name, tallies[name], config) for name in FORMATS]
+                t.losses.update(out.losses)
+                t.tasks[example.task_type] += 1
+                t.token_counts.append(conv.tokens)
+                t.turn_counts.append(len(conv.turns))
+    formats = [_summary(name, tallies[name], config, request, counter.label) for name in FORMATS]
     report = PortabilityReport(matched=matched, formats=formats)
     if finder is None:
         report.note += "; secret re-check unavailable (scrub.detect missing)"
@@ -79,29 +107,69 @@ def _fail(t: _Tally, doc_id: str, rule: str) -> None:
         ids.append(doc_id)
 
 
-def _summary(name: str, t: _Tally, config: Config) -> FormatCheck:
+def percentile(values: list[int], q: float) -> int:
+    """Nearest-rank percentile (0 for no values)."""
+    if not values:
+        return 0
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * q // 100))  # ceil(n*q/100), at least 1
+    return ordered[int(rank) - 1]
+
+
+def verdict(passed_within: int, passed: int, failed: int, minimum: int) -> Verdict:
+    if passed_within < minimum or passed_within == 0:
+        return "not ready"
+    return "ready" if passed > failed else "partial"
+
+
+def _summary(name: str, t: _Tally, config: Config, request: ExportRequest, counting: str) -> FormatCheck:
     fmt = FORMATS[name]
     epochs = fmt.default_epochs or notebook_epochs(t.passed)
-    missing: list[str] = []
+    limit = token_limit(fmt, config, request.model)
+    minimum = fmt.min_examples or 1
+    # A legacy target's service no longer trains on it: never "ready", whatever passes.
+    state = "not ready" if fmt.legacy else verdict(t.within, t.passed, t.failed, minimum)
+    missing: list[str] = [f"no current service takes it: {fmt.legacy}"] if fmt.legacy else []
     if t.passed == 0:
         missing.append("no example passes this format's rules")
-    if fmt.min_examples and t.passed < fmt.min_examples:
-        missing.append(f"{fmt.min_examples - t.passed} more passing example(s) for the minimum of {fmt.min_examples}")
+    if t.within < minimum:
+        missing.append(
+            f"{minimum - t.within} more passing example(s) within the token limit for the minimum of {minimum}"
+        )
+    if t.within >= minimum and t.failed >= t.passed > 0:
+        missing.append(f"most examples fail ({t.failed} of {t.passed + t.failed}); an export would leave them out")
     if fmt.recommended_examples and t.passed < fmt.recommended_examples:
         missing.append(f"{fmt.recommended_examples - t.passed} more for the recommended {fmt.recommended_examples}")
-    if t.fixable:
-        missing.append(f"{t.fixable} failing example(s) pass with --fix")
-    limit = token_limit(fmt, config)
+    for how, n in t.looser.items():
+        missing.append(f"{n} failing example(s) pass with {how}")
+    for loss, n in t.losses.items():
+        missing.append(f"{n} passing example(s) lose something: {loss}")
     epochs_note = "documented default" if fmt.default_epochs else "OpenAI notebook's default"
     cost = (
         f"~{t.capped} billable tokens × {epochs} epoch(s) ({epochs_note}) = ~{t.capped * epochs} "
-        "training tokens (estimated offline)"
+        f"training tokens ({counting})"
     )
     return FormatCheck(
         format=name,
         passed=t.passed,
         failed=t.failed,
         fixable=t.fixable,
+        passed_with_fixes=t.with_fixes,
+        would_pass_with=dict(t.looser.most_common()),
+        verdict=state,
+        within_limit=t.within,
+        tokens_p50=percentile(t.token_counts, 50),
+        tokens_p90=percentile(t.token_counts, 90),
+        tokens_max=max(t.token_counts, default=0),
+        turns_p50=percentile(t.turn_counts, 50),
+        turns_max=max(t.turn_counts, default=0),
+        task_balance=dict(t.tasks.most_common()),
+        losses=dict(t.losses.most_common()),
+        model=fmt.limit_for(request.model)[1],
+        token_counting=counting,
+        legacy=fmt.legacy,
+        services=[s.line() for s in services_for(name)],
+        snippet=fmt.snippet,
         failures=dict(t.failures.most_common()),
         failed_ids=t.ids,
         warnings=dict(t.warnings.most_common()),
@@ -112,7 +180,7 @@ def _summary(name: str, t: _Tally, config: Config) -> FormatCheck:
         default_epochs=epochs,
         min_examples=fmt.min_examples,
         recommended_examples=fmt.recommended_examples,
-        ready=t.passed > 0 and t.passed >= (fmt.min_examples or 1),
+        ready=state == "ready",
         missing=missing,
         cost_line=cost,
     )
@@ -145,32 +213,56 @@ def _readiness(store: Store, config: Config) -> list[dict[str, Any]]:
     report = check(store, config, ExportRequest())
     rows = []
     for f in report.formats:
-        state = "yes" if f.ready else "no"
-        summary = f"{state}: {f.passed}/{report.matched} accepted example(s) pass"
+        as_is = f.passed - f.passed_with_fixes
+        summary = (
+            f"{'yes' if f.ready else 'no'} ({f.verdict}): {as_is} pass, {f.passed_with_fixes} pass with safe fixes, "
+            f"{f.failed} fail of {report.matched} accepted"
+        )
         if f.min_examples:
             summary += f" (minimum {f.min_examples})"
         if f.recommended_examples:
             summary += f" (recommended {f.recommended_examples})"
+        if f.passed:
+            summary += (
+                f"; tokens p50 {f.tokens_p50}, p90 {f.tokens_p90}, max {f.tokens_max} ({f.token_counting}); "
+                f"turns p50 {f.turns_p50}, max {f.turns_max}"
+            )
         if f.over_token_limit:
             summary += f"; {f.over_token_limit} over {f.token_limit} tokens"
-        summary += f"; ~{f.billed_tokens_estimated} billed tokens over {f.default_epochs} epoch(s), estimated"
+            if f.model:
+                summary += f" ({f.model})"
+        summary += f"; ~{f.billed_tokens_estimated} billed tokens over {f.default_epochs} epoch(s)"
         if f.missing:
             summary += "; missing: " + "; ".join(f.missing)
         rows.append(
             {
                 "target": f.format,
                 "ready": f.ready,
+                "verdict": f.verdict,
                 "examples": f.passed,
+                "passed_as_is": as_is,
+                "passed_with_fixes": f.passed_with_fixes,
+                "failed": f.failed,
                 "accepted": report.matched,
                 "minimum": f.min_examples,
                 "recommended": f.recommended_examples,
+                "within_token_limit": f.within_limit,
                 "over_token_limit": f.over_token_limit,
                 "token_limit": f.token_limit,
+                "model": f.model,
+                "tokens": {"p50": f.tokens_p50, "p90": f.tokens_p90, "max": f.tokens_max, "counting": f.token_counting},
+                "turns": {"p50": f.turns_p50, "max": f.turns_max},
+                "task_balance": f.task_balance,
                 "failures": f.failures,
                 "fixable": f.fixable,
+                "would_pass_with": f.would_pass_with,
+                "losses": f.losses,
                 "billed_tokens_estimated": f.billed_tokens_estimated,
                 "default_epochs": f.default_epochs,
                 "missing": f.missing,
+                "legacy": f.legacy,
+                "services": f.services,
+                "service_status": "; ".join(s.short() for s in services_for(f.format)),
                 "summary": summary,
             }
         )

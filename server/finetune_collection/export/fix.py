@@ -1,30 +1,43 @@
-"""`--fix`: safe, reported repairs that never change what a turn says.
+"""Structural repairs that never change what a turn says, applied and reported per example.
 
-- `dropped_empty_turn`: a user/assistant turn whose text is blank and that carries no tool call.
+Safe (applied by default; `ExportRequest.strict` refuses the example instead):
+- `moved_system_turn`: a leading system turn goes to the target's system field (only for formats
+  that have one); a system field already set keeps its text first.
 - `merged_same_role_turns`: consecutive user (or assistant) turns become one, texts joined by a
   blank line; assistant tool calls are concatenated. Turns with different `weight`s are not merged
   (that would change what is trained on), nor are tool results (each answers its own call).
-- `moved_system_turn`: a leading system turn goes to the target's system field (only for formats
-  that have one); a system field already set keeps its text first.
+Asked for (`ExportRequest.fix`, CLI `--fix`), because it removes a turn:
+- `dropped_empty_turn`: a user/assistant turn whose text is blank and that carries no tool call.
 Repairs run only on an example that failed its format's rules, and the record is validated again.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from .base import Conversation
+from .view import Conversation
+
+Mode = Literal["strict", "safe", "all"]
+SAFE_FIXES = ("moved_system_turn", "merged_same_role_turns")
+ASKED_FIXES = ("dropped_empty_turn",)
 
 
-def repair(conv: Conversation, system_field: bool) -> tuple[Conversation, list[str]]:
+def mode_of(fix: bool, strict: bool) -> Mode:
+    return "strict" if strict else "all" if fix else "safe"
+
+
+def repair(conv: Conversation, system_field: bool, mode: Mode = "all") -> tuple[Conversation, list[str]]:
     applied: list[str] = []
     turns = [dict(t) for t in conv.turns]
     system = conv.system
+    if mode == "strict":
+        return conv, applied
 
-    kept = [t for t in turns if not _blank(t)]
-    if len(kept) != len(turns):
-        applied.append("dropped_empty_turn")
-    turns = kept
+    if mode == "all":
+        kept = [t for t in turns if not _blank(t)]
+        if len(kept) != len(turns):
+            applied.append("dropped_empty_turn")
+        turns = kept
 
     if system_field and turns and turns[0]["role"] == "system":
         text = turns.pop(0).get("content") or ""

@@ -13,8 +13,8 @@ from typing import Any
 
 import orjson
 
-from .base import Conversation, Format, Problem, Record, Unrepresentable
-from .fix import repair
+from .base import Conversation, Format, Problem, Record, Unrepresentable, uniform
+from .fix import Mode, repair
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +64,11 @@ def _plain_texts(conv: Conversation) -> list[str] | None:
     """The conversation's strings when it has no tool data, else None.
 
     Without tools every format copies these texts verbatim (or joins them with markers at
-    whitespace, as `anthropic` does) and adds only its own key and role names, so one check of
-    them covers every format's record. Tool data is transformed by some renderers (arguments
-    decoded to objects, declarations re-encoded as JSON text), so a conversation with tools is
-    checked on each rendered record instead. tests/test_export_secrets.py holds both to it.
+    whitespace, as `anthropic` does) and adds only its own key and role names and constants
+    (nova's schema version, sharegpt's "[]"), so one check of them covers every format's record.
+    Tool data is transformed by some renderers (arguments decoded to objects, declarations
+    re-encoded as JSON text), so a conversation with tools is checked on each rendered record
+    instead. tests/export/test_export_secrets.py holds both to it.
     """
     if conv.tools:
         return None
@@ -116,6 +117,7 @@ class Outcome:
     fixes: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     over_limit: bool = False
+    losses: list[str] = field(default_factory=list)  # what the record could not carry, by name
 
 
 def _attempt(fmt: Format, conv: Conversation) -> tuple[Record | None, list[Problem]]:
@@ -123,22 +125,33 @@ def _attempt(fmt: Format, conv: Conversation) -> tuple[Record | None, list[Probl
         record = fmt.render(conv)
     except Unrepresentable as err:
         return None, [err.problem]
+    if fmt.uniform_keys:
+        record = uniform(record, fmt.uniform_keys)
     return record, fmt.validate(record)
 
 
-def process(conv: Conversation, fmt: Format, token_limit: int | None, fix: bool, secrets: SecretCheck) -> Outcome:
+def losses(conv: Conversation, fmt: Format) -> list[str]:
+    """What this example loses in `fmt` though the record is valid (reported, never silent)."""
+    if fmt.weight_lost is not None and fmt.weight_lost(conv):
+        return ["weight_not_carried"]
+    return []
+
+
+def process(conv: Conversation, fmt: Format, token_limit: int | None, mode: Mode, secrets: SecretCheck) -> Outcome:
+    """`mode`: "strict" refuses what breaks a rule, "safe" applies the repairs that change no words
+    and remove no turn, "all" also drops blank turns (fix.py)."""
     out = Outcome()
     if token_limit is not None and conv.tokens > token_limit:
         out.over_limit = True
         if fmt.limit_is_hard:
-            out.problem = Problem("too_many_tokens", f"~{conv.tokens} tokens (estimated) > {token_limit}")
+            out.problem = Problem("too_many_tokens", f"{conv.tokens} tokens > {token_limit}")
             return out
-        out.warnings.append(Problem("over_token_limit", f"~{conv.tokens} > {token_limit}", fatal=False))
+        out.warnings.append(Problem("over_token_limit", f"{conv.tokens} > {token_limit}", fatal=False))
     record, problems = _attempt(fmt, conv)
     rendered = conv
     fatal = [p for p in problems if p.fatal]
-    if fatal and fix:
-        fixed, applied = repair(conv, fmt.system_field)
+    if fatal and mode != "strict":
+        fixed, applied = repair(conv, fmt.system_field, mode)
         if applied:
             record2, problems2 = _attempt(fmt, fixed)
             if not any(p.fatal for p in problems2):
@@ -147,11 +160,14 @@ def process(conv: Conversation, fmt: Format, token_limit: int | None, fix: bool,
         first = fatal[0]
         more = sorted({p.rule for p in fatal[1:]} - {first.rule})
         detail = first.detail + (f"; also {', '.join(more)}" if more else "")
-        if not fix and first.rule in FIXABLE_HINT:
-            detail += " (--fix may repair this)"
+        if mode != "all" and first.rule in FIXABLE_HINT:
+            detail += " (safe fixes may repair this: leave strict off)" if mode == "strict" else (
+                " (fix=True, CLI --fix, may repair this)"
+            )
         out.problem = Problem(first.rule, detail)
         return out
     out.warnings += [p for p in problems if not p.fatal]
+    out.losses = losses(rendered, fmt)
     types = secrets.types(rendered, record)
     if types:
         # Types only: the matched value must never reach a report or a log.

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..model import Status
 
 MAX_SKIPPED_LISTED = 200
+Verdict = Literal["ready", "partial", "not ready"]
 
 
 class ExportRequest(BaseModel):
@@ -31,7 +33,23 @@ class ExportRequest(BaseModel):
     limit: int | None = Field(default=None, ge=1)
     split: float | None = Field(default=None, gt=0, lt=1, description="validation fraction: NAME.train/val.jsonl")
     seed: int = 0
-    fix: bool = False
+    fix: bool = Field(
+        default=False,
+        description="also drop blank user/assistant turns; the safe fixes (move a leading system turn to the "
+        "system field, merge consecutive same-role turns) apply without it",
+    )
+    strict: bool = Field(
+        default=False, description="apply no repair at all: an example that breaks a rule is refused and reported"
+    )
+    model: str | None = Field(
+        default=None,
+        description="the model to train, for its per-example token limit (each format lists the models it knows; "
+        "another name keeps the format's default)",
+    )
+    license: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9.+-]{0,63}$",
+        description="hf-dataset: the card's license id (e.g. cc-by-4.0, mit); default other",
+    )
     overwrite: bool = False
     dedup: bool = Field(
         default=False,
@@ -48,6 +66,18 @@ class Skipped(BaseModel):
 class ExportReport(BaseModel):
     format: str
     written: int
+    legacy: str | None = Field(default=None, description="why this target is legacy, with the date")
+    services: list[str] = Field(default_factory=list, description="services that take this format, status and source")
+    model: str | None = Field(default=None, description="the model whose token limit applied")
+    token_limit: int | None = None
+    token_counting: str = Field(default="", description="which tokenizer counted, or that counts are estimates")
+    losses: dict[str, int] = Field(
+        default_factory=dict, description="written examples that lost something the target cannot carry, by name"
+    )
+    lost_ids: dict[str, list[str]] = Field(default_factory=dict, description="up to 20 ids per loss")
+    more_would_pass: dict[str, int] = Field(
+        default_factory=dict, description="skipped examples that another setting would write, by setting"
+    )
     skipped: list[Skipped] = Field(default_factory=list, description=f"first {MAX_SKIPPED_LISTED} skipped examples")
     skipped_count: int = 0
     skipped_by_rule: dict[str, int] = Field(default_factory=dict)
@@ -63,7 +93,7 @@ class ExportReport(BaseModel):
     def render(self) -> str:
         lines = [
             f"wrote {self.written} example(s) as {self.format}: "
-            + ", ".join(f"{p} ({self.counts.get(p, self.written)})" for p in self.paths)
+            + ", ".join(f"{p} ({self.counts[p]})" if p in self.counts else p for p in self.paths)
         ]
         if self.skipped_count:
             rules = ", ".join(f"{k} {v}" for k, v in self.skipped_by_rule.items())
@@ -71,10 +101,18 @@ class ExportReport(BaseModel):
             lines += [f"  {s.id}: {s.rule} ({s.detail})" for s in self.skipped[:20]]
         if self.fixed:
             lines.append("fixed: " + ", ".join(f"{k} {v}" for k, v in self.fixed.items()))
+        for how, n in self.more_would_pass.items():
+            lines.append(f"{n} skipped example(s) would be written with {how}")
+        for loss, n in self.losses.items():
+            ids = ", ".join(self.lost_ids.get(loss, []))
+            lines.append(f"lost in {n} written example(s): {loss} (e.g. {ids})")
         lines.append(
-            f"tokens: ~{self.tokens_estimated} (estimated offline, ~4 chars/token); training for "
+            f"tokens: {self.tokens_estimated} ({self.token_counting or 'estimated'}); training for "
             f"{self.default_epochs} epoch(s) bills ~{self.billed_tokens_estimated} tokens"
         )
+        if self.legacy:
+            lines.append(f"legacy: {self.legacy}")
+        lines += [f"service: {s}" for s in self.services]
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
@@ -83,7 +121,25 @@ class FormatCheck(BaseModel):
     format: str
     passed: int
     failed: int
-    fixable: int = Field(description="failed examples that --fix would make pass (0 when fix was on)")
+    fixable: int = Field(description="failed examples that a looser setting would make pass")
+    passed_with_fixes: int = Field(default=0, description="passing examples that needed a repair (fix.py)")
+    would_pass_with: dict[str, int] = Field(
+        default_factory=dict, description="failed examples that pass with another setting, by setting"
+    )
+    verdict: Verdict = "not ready"
+    within_limit: int = Field(default=0, description="passing examples within the token limit")
+    tokens_p50: int = 0
+    tokens_p90: int = 0
+    tokens_max: int = 0
+    turns_p50: int = 0
+    turns_max: int = 0
+    task_balance: dict[str, int] = Field(default_factory=dict, description="passing examples per task type")
+    losses: dict[str, int] = Field(default_factory=dict, description="passing examples that lose something, by name")
+    model: str | None = None
+    token_counting: str = ""
+    legacy: str | None = None
+    services: list[str] = Field(default_factory=list)
+    snippet: str = Field(default="", description="trainer configuration to paste (axolotl's dataset YAML)")
     failures: dict[str, int] = Field(default_factory=dict, description="failed examples by first rule broken")
     failed_ids: dict[str, list[str]] = Field(default_factory=dict, description="up to 5 ids per rule")
     warnings: dict[str, int] = Field(default_factory=dict)
@@ -103,21 +159,38 @@ class PortabilityReport(BaseModel):
     matched: int
     formats: list[FormatCheck]
     note: str = (
-        "tokens are estimated offline (~4 characters per token, no tokenizer); costs are token counts, not prices"
+        "costs are token counts, not prices"
     )
 
     def render(self) -> str:
         lines = [f"portability of {self.matched} matching example(s); nothing written"]
         for f in self.formats:
-            status = "ready" if f.ready else "not ready"
-            lines.append(f"{f.format}: {f.passed} pass, {f.failed} fail ({status})")
+            label = f" (legacy: {f.legacy})" if f.legacy else ""
+            lines.append(
+                f"{f.format}: {f.verdict}{label}: {f.passed - f.passed_with_fixes} pass, "
+                f"{f.passed_with_fixes} pass with safe fixes, {f.failed} fail"
+            )
             for rule, n in f.failures.items():
                 lines.append(f"  {rule}: {n} (e.g. {', '.join(f.failed_ids.get(rule, []))})")
-            if f.fixable:
-                lines.append(f"  --fix would repair {f.fixable}")
+            for how, n in f.would_pass_with.items():
+                lines.append(f"  {n} more would pass with {how}")
             for rule, n in f.warnings.items():
                 lines.append(f"  warning {rule}: {n}")
+            for loss, n in f.losses.items():
+                lines.append(f"  lost in {n} passing example(s): {loss}")
+            if f.passed:
+                lines.append(
+                    f"  tokens p50 {f.tokens_p50}, p90 {f.tokens_p90}, max {f.tokens_max} ({f.token_counting}); "
+                    f"limit {f.token_limit if f.token_limit is not None else 'none'}"
+                    + (f" for {f.model}" if f.model else "")
+                    + f", {f.over_token_limit} over; turns p50 {f.turns_p50}, max {f.turns_max}"
+                )
+                lines.append("  tasks: " + ", ".join(f"{k} {v}" for k, v in f.task_balance.items()))
             lines += [f"  missing: {m}" for m in f.missing]
             lines.append(f"  {f.cost_line}")
+            lines += [f"  service: {s}" for s in f.services]
+            if f.snippet:
+                lines.append("  dataset config to paste:")
+                lines += [f"    {x}" for x in f.snippet.splitlines()]
         lines.append(f"note: {self.note}")
         return "\n".join(lines)

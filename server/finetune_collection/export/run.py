@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
@@ -18,18 +19,30 @@ from ..model import Example
 from ..pipeline import index_for
 from ..store import Snapshot, Store
 from .base import Conversation, Format, conversation
+from .card import CardFacts, render_card
+from .count import load_counter
 from .filters import Selector
+from .fix import Mode, mode_of
 from .formats import FORMATS, get_format
 from .process import SecretCheck, load_secret_finder, notebook_epochs, process
 from .report import MAX_SKIPPED_LISTED, ExportReport, ExportRequest, Skipped
-from .writer import AtomicFile, refuse_existing
+from .status import services_for
+from .writer import AtomicFile, refuse_existing, refuse_folder
+
+MAX_LOST_IDS = 20
+# What a skipped example needs to pass, by the mode it was refused in: the next mode up.
+LOOSER: dict[Mode, tuple[Mode, str]] = {
+    "strict": ("safe", "strict off (safe fixes: move a leading system turn, merge same-role turns)"),
+    "safe": ("all", "fix=True (CLI --fix: also drop blank turns)"),
+}
 
 Progress = Callable[[int, int | None], None]
 PROGRESS_EVERY = 256
 
 
-def token_limit(fmt: Format, config: Config) -> int | None:
-    return config.export.token_limits.get(fmt.name, fmt.token_limit)
+def token_limit(fmt: Format, config: Config, model: str | None = None) -> int | None:
+    """The configured override, else the documented limit for `model` (or the format's default)."""
+    return config.export.token_limits.get(fmt.name, fmt.limit_for(model)[0])
 
 
 def placement(fmt: Format, config: Config) -> Any:
@@ -39,7 +52,15 @@ def placement(fmt: Format, config: Config) -> Any:
 def default_output(home: Path, config: Config, fmt: str) -> Path:
     folder = Path(config.export.directory).expanduser() if config.export.directory else home / "exports"
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return folder / f"{fmt}-{stamp}.jsonl"
+    return folder / (f"{fmt}-{stamp}" if FORMATS[fmt].folder else f"{fmt}-{stamp}.jsonl")
+
+
+def output_paths(fmt: Format, output: Path, split: bool) -> list[Path]:
+    """The data files: NAME.jsonl (NAME.train/val.jsonl), or a folder's data/train|validation.jsonl."""
+    if fmt.folder:
+        names = ["train", "validation"] if split else ["train"]
+        return [output / "data" / f"{n}.jsonl" for n in names]
+    return list(split_paths(output)) if split else [output]
 
 
 def split_paths(output: Path) -> tuple[Path, Path]:
@@ -77,14 +98,33 @@ def export(
     """
     fmt = get_format(request.format)
     output = request.output or default_output(store.home, config, fmt.name)
-    targets = list(split_paths(output)) if request.split else [output]
+    existed = output.exists()
+    if fmt.folder:
+        refuse_folder(output, request.overwrite, store.home)
+    targets = output_paths(fmt, output, bool(request.split))
     for path in targets:
         refuse_existing(path, request.overwrite, store.path)
-    report = ExportReport(format=fmt.name, written=0)
+    counter = load_counter(config.export.tokenizer)
+    limit, where = token_limit(fmt, config, request.model), placement(fmt, config)
+    report = ExportReport(
+        format=fmt.name, written=0, legacy=fmt.legacy, services=[s.line() for s in services_for(fmt.name)],
+        model=fmt.limit_for(request.model)[1], token_limit=limit, token_counting=counter.label,
+    )
+    if request.model is not None and fmt.models and request.model not in fmt.models:
+        report.warnings.append(
+            f"{fmt.name}: model not in the documented limits table ({', '.join(fmt.models)}); "
+            f"the default limit {limit} applies (set export.token_limits to change it)"
+        )
+    if request.split and fmt.split_note:
+        report.warnings.append(fmt.split_note)
     finder = load_secret_finder()
     if finder is None:
         report.warnings.append("secret re-check unavailable (scrub.detect missing): records were not re-scanned")
-    limit, where = token_limit(fmt, config), placement(fmt, config)
+    mode = mode_of(request.fix, request.strict)
+    lost: Counter[str] = Counter()
+    looser: Counter[str] = Counter()
+    tasks: Counter[str] = Counter()
+    redacted: Counter[str] = Counter()
     excluded = _dedup_losers(store, config, index) if request.dedup else set()
     with store.snapshot() as snap:
         val_ids: set[str] = set()
@@ -109,7 +149,7 @@ def export(
             # Plain ints in the loop: assigning a pydantic model's field costs more than a record's
             # schema check. They go into the report when the loop ends.
             matched = written = 0
-            for doc_id, _, example in examples(snap, selector, progress, wanted):
+            for doc_id, doc, example in examples(snap, selector, progress, wanted):
                 matched += 1
                 if request.limit is not None and not request.split and written >= request.limit:
                     break
@@ -120,10 +160,17 @@ def export(
                     _skip(report, skipped, doc_id, "near_duplicate", "a better near-duplicate is exported instead")
                     continue
                 conv: Conversation = conversation(example, where)
-                out = process(conv, fmt, limit, request.fix, SecretCheck(finder))
+                if counter.exact:
+                    conv.tokens = counter.count(conv)
+                secrets = SecretCheck(finder)
+                out = process(conv, fmt, limit, mode, secrets)
                 if out.line is None:
                     assert out.problem is not None
                     _skip(report, skipped, doc_id, out.problem.rule, out.problem.detail)
+                    if mode in LOOSER and out.problem.rule not in ("secret_detected", "too_many_tokens"):
+                        next_mode, how = LOOSER[mode]
+                        if process(conv, fmt, limit, next_mode, secrets).line is not None:
+                            looser[how] += 1
                     continue
                 i = 1 if doc_id in val_ids else 0
                 files[i].write(out.line)
@@ -133,25 +180,52 @@ def export(
                     fixed.update(out.fixes)
                 if out.warnings:
                     warned.update({w.rule for w in out.warnings})
+                for loss in out.losses:
+                    lost[loss] += 1
+                    ids = report.lost_ids.setdefault(loss, [])
+                    if len(ids) < MAX_LOST_IDS:
+                        ids.append(doc_id)
+                tasks[example.task_type] += 1
+                counts_by_type = doc.get("redactions")
+                if isinstance(counts_by_type, dict):
+                    redacted.update({str(k): v for k, v in counts_by_type.items() if isinstance(v, int)})
                 tokens += conv.tokens
                 billed += min(conv.tokens, limit) if limit is not None else conv.tokens
             report.matched, report.written = matched, written
             if written == 0:
-                raise ExportError(_nothing(fmt, selector, skipped, matched))
+                raise ExportError(_nothing(fmt, selector, skipped, matched, looser))
             for f in files:
                 f.commit()
+            if fmt.folder:
+                for stale in [output / "data" / "validation.jsonl"]:
+                    if stale not in targets and stale.is_file():
+                        stale.unlink()
+                facts = CardFacts(
+                    splits={p.stem: c for p, c in zip(targets, counts, strict=True)},
+                    license=request.license or "other",
+                    tasks=dict(tasks.most_common()), fixes=dict(fixed.most_common()), losses=dict(lost.most_common()),
+                    skipped=dict(skipped.most_common()), redactions=dict(redacted.most_common()),
+                    tokens=tokens, token_counting=counter.label, min_quality=request.min_quality,
+                )
+                card = AtomicFile(output / "README.md", request.overwrite)
+                card.write(render_card(facts).encode())
+                card.commit()
         except BaseException:
             for f in files:
                 f.abort()
+            if fmt.folder and not existed:
+                _remove_empty(output)
             raise
-    report.paths = [str(p) for p in targets]
+    report.paths = [str(p) for p in targets] + ([str(output / "README.md")] if fmt.folder else [])
     report.counts = {str(p): c for p, c in zip(targets, counts, strict=True)}
     report.skipped_by_rule = dict(skipped.most_common())
     report.fixed = dict(fixed.most_common())
+    report.losses = dict(lost.most_common())
+    report.more_would_pass = dict(looser.most_common())
     report.tokens_estimated = tokens
     report.default_epochs = fmt.default_epochs or notebook_epochs(counts[0])
     report.billed_tokens_estimated = billed * report.default_epochs
-    report.warnings += _warnings(fmt, report.written, warned, limit)
+    report.warnings += _warnings(fmt, report.written, warned, limit, counter.label)
     if request.ids is not None and selector.id_hits < len(set(request.ids)):
         report.warnings.append(f"{len(set(request.ids)) - selector.id_hits} requested id(s) are not in the store")
     return report
@@ -163,6 +237,13 @@ def _dedup_losers(store: Store, config: Config, live: Deduper | None) -> set[str
     # A view that deletes nothing: the user asked for one example per cluster, approved or not.
     docs = {str(d["id"]): d for d in store.docs()}
     return set(resolve(index_for(store, config.dedup, live), docs, people_first=False)[1])
+
+
+def _remove_empty(folder: Path) -> None:
+    """Undo the folders a failed folder export created (only while they are empty)."""
+    for path in (folder / "data", folder):
+        with contextlib.suppress(OSError):
+            path.rmdir()
 
 
 def _assign(task_of: dict[str, str], found: list[list[str]], fraction: float, seed: int) -> set[str]:
@@ -178,17 +259,18 @@ def _skip(report: ExportReport, skipped: Counter[str], doc_id: str, rule: str, d
         report.skipped.append(Skipped(id=doc_id, rule=rule, detail=detail))
 
 
-def _nothing(fmt: Format, selector: Selector, skipped: Counter[str], matched: int) -> str:
+def _nothing(fmt: Format, selector: Selector, skipped: Counter[str], matched: int, looser: Counter[str]) -> str:
     if matched == 0:
         return f"nothing to export: {selector.explain()}"
     rules = ", ".join(f"{k} {v}" for k, v in skipped.most_common())
+    more = "".join(f"; {n} would pass with {how}" for how, n in looser.most_common())
     return (
-        f"nothing to export: all {matched} matching example(s) break {fmt.name}'s rules ({rules}); "
-        "run with --check to see every format, or --fix for safe repairs"
+        f"nothing to export: all {matched} matching example(s) break {fmt.name}'s rules ({rules}){more}; "
+        "run with --check to see every format and what would make them pass"
     )
 
 
-def _warnings(fmt: Format, written: int, warned: Counter[str], limit: int | None) -> list[str]:
+def _warnings(fmt: Format, written: int, warned: Counter[str], limit: int | None, counting: str) -> list[str]:
     out = []
     if fmt.min_examples and written < fmt.min_examples:
         out.append(f"{fmt.name} requires at least {fmt.min_examples} examples; this export has {written}")
@@ -198,7 +280,7 @@ def _warnings(fmt: Format, written: int, warned: Counter[str], limit: int | None
         )
     for rule, n in warned.most_common():
         if rule == "over_token_limit":
-            out.append(f"{n} example(s) over {limit} tokens (estimated) will be truncated by the trainer")
+            out.append(f"{n} example(s) over {limit} tokens ({counting}) will be truncated by the trainer")
         else:
             out.append(f"{n} example(s): {rule}")
     return out

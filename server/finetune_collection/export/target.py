@@ -38,8 +38,13 @@ def _inside(path: Path, base: Path) -> bool:
         return False
 
 
-def resolve_output(output: str, home: Path, roots: list[Path] | None = None, overwrite: bool = False) -> Path:
-    """Validate an export target and return its resolved absolute path."""
+def resolve_output(
+    output: str, home: Path, roots: list[Path] | None = None, overwrite: bool = False, folder: bool = False
+) -> Path:
+    """Validate an export target and return its resolved absolute path.
+
+    `folder`: the target is a folder (the hf-dataset format); an existing folder is left to the
+    exporter, which refuses one that is not empty unless `overwrite`."""
     if not output or "\x00" in output:
         raise ExportError("output must be a non-empty file name without NUL characters")
     base = exports_dir(home)
@@ -50,7 +55,7 @@ def resolve_output(output: str, home: Path, roots: list[Path] | None = None, ove
         )
     allowed = [base, *(roots or [])]
     candidate = raw if raw.is_absolute() else base / raw
-    if candidate.name in ("", ".") or output.endswith(("/", os.sep)):
+    if candidate.name in ("", ".") or (not folder and output.endswith(("/", os.sep))):
         raise ExportError(f"output {output!r} names a folder; give a file name such as training.jsonl")
     # Resolve symlinks in every existing component: a link inside an allowed folder that points
     # outside it must not be a way out.
@@ -62,7 +67,9 @@ def resolve_output(output: str, home: Path, roots: list[Path] | None = None, ove
             f"output {output!r} resolves outside the allowed folders ({where}); use a relative name "
             "(it goes under the exports folder) or a path inside a root your client shares"
         )
-    if resolved.exists() or resolved.is_symlink():
+    if folder and resolved.is_dir() and not resolved.is_symlink():
+        pass
+    elif resolved.exists() or resolved.is_symlink():
         mode = os.lstat(resolved).st_mode
         if not stat.S_ISREG(mode):
             raise ExportError(f"output {output!r} exists and is not a regular file; choose another name")

@@ -50,6 +50,21 @@ def _same(st: os.stat_result, other: Path) -> bool:
         return False
 
 
+def refuse_folder(path: Path, overwrite: bool, home: Path) -> None:
+    """A folder target (hf-dataset) must be missing, empty, or (with `overwrite`) a folder we wrote."""
+    if not path.exists():
+        return
+    if not path.is_dir() or path.is_symlink():
+        raise ExportError(f"{path}: exists and is not a folder; choose another output name")
+    if path.resolve() in (home.resolve(), Path.home().resolve()):
+        raise ExportError(f"{path}: that is a home folder; give a new folder name for the dataset")
+    entries = {p.name for p in path.iterdir()}
+    if entries and not overwrite:
+        raise ExportError(f"{path}: folder is not empty; pass overwrite=True (CLI: --overwrite) to replace its files")
+    if entries - {"README.md", "data"}:
+        raise ExportError(f"{path}: folder holds other files than a dataset export; choose another output name")
+
+
 class AtomicFile:
     def __init__(self, final: Path, overwrite: bool = False) -> None:
         self.final = final

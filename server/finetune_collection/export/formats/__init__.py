@@ -5,11 +5,27 @@ from __future__ import annotations
 
 from ...errors import ExportError
 from ..base import Format
-from . import alpaca, anthropic, bedrock, hf_messages, hf_prompt_completion, openai, sharegpt, together, vertex
+from . import (
+    alpaca,
+    anthropic,
+    axolotl,
+    bedrock,
+    hf_dataset,
+    hf_messages,
+    hf_prompt_completion,
+    nova,
+    openai,
+    sharegpt,
+    together,
+    vertex,
+)
 
 FORMATS: dict[str, Format] = {
     m.FORMAT.name: m.FORMAT
-    for m in (openai, anthropic, bedrock, vertex, together, sharegpt, alpaca, hf_messages, hf_prompt_completion)
+    for m in (
+        openai, anthropic, bedrock, nova, vertex, together, sharegpt, alpaca, axolotl, hf_messages,
+        hf_prompt_completion, hf_dataset,
+    )
 }
 
 

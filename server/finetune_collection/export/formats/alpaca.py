@@ -4,13 +4,15 @@ LLaMA-Factory `data/README.md` (hiyouga/LLaMA-Factory) and Axolotl's dataset-for
 user turn is the instruction, the last assistant turn the
 output, earlier user/assistant pairs the history. `input` is always "" because context is placed
 by `export.context_placement` like every other format (the trainer builds `instruction\\ninput`).
+Every record has all five keys (`system` "" and `history` [] when unused), so a file loads as one
+table without null columns. A `weight: 0` turn is not carried (reported as `weight_not_carried`).
 
 Rules: `data_type`; `unrecognized_key`; `missing_instruction`, `missing_output` (non-empty
 strings); `invalid_input`, `invalid_system` (not strings); `invalid_history` (not a list of
 [question, answer] string pairs).
-Not representable: tool use; a stored system turn (--fix moves it); turns that are not
-user/assistant pairs ending with an assistant turn (`turns_not_alternating`, --fix merges
-consecutive same-role turns).
+Not representable: tool use; a system turn not at the start (a leading one moves to `system`);
+turns that are not user/assistant pairs ending with an assistant turn (`turns_not_alternating`;
+consecutive same-role turns are merged first).
 """
 
 from __future__ import annotations
@@ -42,9 +44,7 @@ def render(conv: Conversation) -> Record:
         detail = bad[0].detail if bad else "the last turn is not an assistant turn"
         raise Unrepresentable("turns_not_alternating", detail)
     texts = [t["content"] for t in conv.turns]
-    record: Record = {"instruction": texts[-2], "input": "", "output": texts[-1]}
-    if conv.system:
-        record["system"] = conv.system
+    record: Record = {"instruction": texts[-2], "input": "", "output": texts[-1], "system": conv.system or ""}
     record["history"] = [[texts[i], texts[i + 1]] for i in range(0, len(texts) - 2, 2)]
     return record
 
@@ -59,8 +59,8 @@ def validate(record: Any) -> list[Problem]:
         problems.append(Problem("missing_output", "output must be a non-empty string"))
     if not isinstance(record.get("input", ""), str):
         problems.append(Problem("invalid_input", "input must be a string"))
-    if "system" in record and not nonempty_str(record["system"]):
-        problems.append(Problem("invalid_system", "system must be a non-empty string"))
+    if "system" in record and not isinstance(record["system"], str):
+        problems.append(Problem("invalid_system", "system must be a string"))
     history = record.get("history", [])
     if not isinstance(history, list) or not all(
         isinstance(h, list) and len(h) == 2 and all(nonempty_str(x) for x in h) for h in history
@@ -75,5 +75,6 @@ FORMAT = Format(
     render=render,
     validate=validate,
     system_field=True,
+    uniform_keys={"instruction": "", "input": "", "output": "", "system": "", "history": []},
     sources=("hiyouga/LLaMA-Factory: data/README.md", "https://docs.axolotl.ai/docs/dataset-formats/",),
 )

@@ -79,6 +79,9 @@ FORMAT = Format(
     render=render,
     validate=validate,
     system_field=True,
+    # Earlier turns are prompt text, never trained on: only a weight 0 on the completion is lost.
+    weight_lost=lambda conv: bool(conv.turns) and conv.turns[-1].get("weight") == 0,
+    legacy="no Claude fine-tuning service takes this shape (checked 2026-12-02)",
     token_limit=PROMPT_TOKEN_LIMIT,
     sources=("https://docs.anthropic.com/en/api/prompt-validation",),
 )

@@ -68,6 +68,7 @@ FORMAT = Format(
     render=render,
     validate=validate,
     system_field=True,
+    legacy="Claude 3 Haiku fine-tuning on Amazon Bedrock reached end of life on 2026-09-10 in most regions",
     default_epochs=2,
     sources=("https://platform.claude.com/cookbook/finetuning-finetuning-on-bedrock",
 "https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-prepare.html",),

@@ -2,8 +2,10 @@
 
 https://huggingface.co/docs/trl/dataset_formats. The prompt is every turn before the final assistant
 turn (system included,
-tool turns kept in OpenAI's shape); the completion is that final assistant turn, so TRL trains on
-the answer only. `tools` as in `hf-messages`.
+tool turns kept in OpenAI's shape, arguments as objects); the completion is that final assistant
+turn, so TRL trains on the answer only. `tools` as in `hf-messages`, present in every record.
+A `weight: 0` turn in the prompt is not trained on anyway; one on the final answer is reported as
+`weight_not_carried`.
 
 Rules: `data_type`; `unrecognized_key` (prompt, completion, tools); `missing_prompt` (no prompt
 messages); `missing_completion` (no completion, e.g. the conversation ends with a user turn);
@@ -23,7 +25,7 @@ from .openai import check_messages, render_messages, with_tools
 
 
 def render(conv: Conversation) -> Record:
-    messages = render_messages(conv, weight=False)
+    messages = render_messages(conv, weight=False, object_args=True)
     split = len(messages) - 1 if messages and messages[-1]["role"] == "assistant" else len(messages)
     record: Record = {"prompt": messages[:split], "completion": messages[split:]}
     return with_tools(record, conv)
@@ -43,7 +45,7 @@ def validate(record: Any) -> list[Problem]:
     if isinstance(prompt[-1], dict) and prompt[-1].get("role") == "assistant":
         problems.append(Problem("prompt_ends_with_assistant", "the prompt's last message is an assistant turn"))
     # One check over the whole conversation so tool results in the prompt match their calls.
-    problems += check_messages(prompt + completion, ROLES, MESSAGE_KEYS)
+    problems += check_messages(prompt + completion, ROLES, MESSAGE_KEYS, object_args=True)
     return problems
 
 
@@ -53,5 +55,7 @@ FORMAT = Format(
     render=render,
     validate=validate,
     system_field=False,
+    uniform_keys={"prompt": [], "completion": [], "tools": []},
+    weight_lost=lambda conv: bool(conv.turns) and conv.turns[-1].get("weight") == 0,
     sources=("https://huggingface.co/docs/trl/dataset_formats",),
 )

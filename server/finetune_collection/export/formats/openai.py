@@ -15,8 +15,8 @@ Rules (skip the example):
 - `invalid_tool_call`: a tool call without id/function name, or `arguments` not a JSON string.
 - `unknown_tool_call_id`: a tool message answering no earlier call.
 Warnings (kept, reported): `missing_system_message`, `missing_user_message` (the notebook counts
-them); over the token limit (the notebook says longer examples are truncated at 4096 tokens; that
-is a gpt-3.5-era figure, override it with `export.token_limits.openai`).
+them); over the token limit (longer examples are truncated). The notebook's 4,096 is a gpt-3.5-0613
+figure; the limit is now per model (`MODELS`), overridable with `export.token_limits`.
 """
 
 from __future__ import annotations
@@ -24,14 +24,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..base import Conversation, Format, Problem, Record, check_keys
+from ..base import Conversation, Format, Problem, Record, check_keys, decoded_arguments
 
 ROLES = {"system", "user", "assistant", "function", "tool"}
 MESSAGE_KEYS = {"role", "content", "name", "function_call", "weight", "tool_calls", "tool_call_id"}
 TOP_KEYS = {"messages", "tools", "parallel_tool_calls", "functions"}
 
+# Training-example context length per model. gpt-4o and gpt-4o-mini: 65,536 ("Training example
+# context length", Azure OpenAI fine-tuning models table, learn.microsoft.com
+# azure/ai-foundry/openai/concepts/models, checked 2026-12-02); gpt-3.5-turbo-0125: 16,385 (the
+# model's context window, which openai/openai-cookbook PR #1178 made the notebook's limit).
+MODELS = {
+    "gpt-4o-mini-2024-07-18": 65_536,
+    "gpt-4o-2024-08-06": 65_536,
+    "gpt-3.5-turbo-0125": 16_385,
+}
 
-def render_messages(conv: Conversation, weight: bool = True) -> list[dict[str, Any]]:
+
+def render_messages(conv: Conversation, weight: bool = True, object_args: bool = False) -> list[dict[str, Any]]:
+    """OpenAI-style messages. `object_args`: tool-call arguments as objects, as the Hugging Face
+    chat templates (Qwen2.5, Llama 3.1) expect; a JSON string would be trained as an escaped string."""
     out: list[dict[str, Any]] = []
     if conv.system:
         out.append({"role": "system", "content": conv.system})
@@ -40,6 +52,10 @@ def render_messages(conv: Conversation, weight: bool = True) -> list[dict[str, A
         for key in ("name", "tool_calls", "tool_call_id") + (("weight",) if weight else ()):
             if t.get(key) is not None:
                 m[key] = t[key]
+        if object_args and m.get("tool_calls"):
+            m["tool_calls"] = [
+                {**c, "function": {**c["function"], "arguments": decoded_arguments(c)}} for c in m["tool_calls"]
+            ]
         out.append(m)
     return out
 
@@ -61,8 +77,9 @@ def render(conv: Conversation) -> Record:
     return with_tools(record, conv)
 
 
-def check_messages(messages: Any, roles: set[str], keys: set[str]) -> list[Problem]:
-    """The notebook's per-message checks, shared with the formats that use the messages shape."""
+def check_messages(messages: Any, roles: set[str], keys: set[str], object_args: bool = False) -> list[Problem]:
+    """The notebook's per-message checks, shared with the formats that use the messages shape.
+    `object_args`: tool-call arguments must be JSON objects (Hugging Face), not JSON strings (OpenAI)."""
     if not isinstance(messages, list) or not messages:
         return [Problem("missing_messages_list", "no messages, or not a non-empty list")]
     problems: list[Problem] = []
@@ -91,7 +108,9 @@ def check_messages(messages: Any, roles: set[str], keys: set[str]) -> list[Probl
             fn = call.get("function") if isinstance(call, dict) else None
             ok = isinstance(fn, dict) and call.get("id") and fn.get("name")
             args = fn.get("arguments") if isinstance(fn, dict) else None
-            if ok and isinstance(args, str):
+            if object_args:
+                ok = bool(ok) and isinstance(args, dict)
+            elif ok and isinstance(args, str):
                 try:
                     json.loads(args)
                 except ValueError:
@@ -99,7 +118,8 @@ def check_messages(messages: Any, roles: set[str], keys: set[str]) -> list[Probl
             else:
                 ok = False
             if not ok:
-                detail = f"{where}: a tool call needs id, name and JSON-string arguments"
+                shape = "object" if object_args else "JSON-string"
+                detail = f"{where}: a tool call needs id, name and {shape} arguments"
                 problems.append(Problem("invalid_tool_call", detail))
             else:
                 calls.add(call["id"])
@@ -132,7 +152,11 @@ FORMAT = Format(
     validate=validate,
     system_field=False,
     min_examples=10,  # the fine-tuning guide: minimum 10, gains from 50-100
-    token_limit=4096,  # the notebook: truncated beyond this (gpt-3.5 era); configurable
     limit_is_hard=False,
-    sources=("OpenAI cookbook `examples/Chat_finetuning_data_prep.ipynb` (openai/openai-cookbook)",),
+    models=MODELS,
+    weight_lost=None,
+    sources=(
+        "OpenAI cookbook `examples/Chat_finetuning_data_prep.ipynb` (openai/openai-cookbook)",
+        "https://learn.microsoft.com/en-us/azure/ai-foundry/openai/concepts/models#fine-tuning-models",
+    ),
 )

@@ -5,16 +5,21 @@ are `user` and `model`; each content has `parts`. Tool use maps to
 `functionCall` parts (arguments decoded from the stored JSON string to an object) on model turns
 and `functionResponse` parts on user turns; consecutive tool results become one user content,
 as Gemini expects for parallel calls. The tool result text is kept verbatim as
-`{"content": "<text>"}`. Tools become one `{"functionDeclarations": [...]}` entry.
+`{"content": "<text>"}`. Tools become one `{"functionDeclarations": [...]}` entry whose parameter
+schemas are rewritten into Gemini's subset: a JSON-Schema type list with "null"
+(`"type": ["string", "null"]`) becomes one type plus `"nullable": true`, as `google-genai`'s
+`Schema` requires (https://ai.google.dev/api/caching#Schema).
 
 Rules: `data_type`; `unrecognized_key` (top level: systemInstruction, contents, tools);
 `missing_contents` (the notebook's missing_messages_list); `message_missing_key` (role or parts);
 `unrecognized_role` (user/model); `missing_content` (no parts, or a part without non-empty text,
 functionCall or functionResponse); `example_missing_assistant_message` (no model content);
-`invalid_system` (systemInstruction without text parts); `too_many_tokens` (over 131,072
-input+output tokens for Gemini 2.5 Flash, estimated; Gemini 1.5 allowed 32k).
+`invalid_system` (systemInstruction without text parts); `invalid_tool_schema` (a parameter
+schema whose `type` is not one string, or whose `nullable` is not a boolean); `too_many_tokens`
+(over the model's input+output tokens per example: 131,072 for Gemini 2.5 Flash).
 Google recommends starting with 100 examples; the older format required 16 (both on the page above).
-Not representable: a stored system turn (`system_turn_in_messages`, --fix moves it).
+Not representable: a stored system turn not at the start (`system_turn_in_messages`; a leading one
+moves to systemInstruction), a type list with two non-null types (`tool_schema_unsupported`).
 """
 
 from __future__ import annotations
@@ -65,8 +70,68 @@ def render(conv: Conversation) -> Record:
         record["systemInstruction"] = {"role": "system", "parts": [{"text": conv.system}]}
     record["contents"] = contents
     if conv.tools:
-        record["tools"] = [{"functionDeclarations": conv.tools}]
+        record["tools"] = [{"functionDeclarations": [_declaration(t) for t in conv.tools]}]
     return record
+
+
+def _declaration(tool: dict[str, Any]) -> dict[str, Any]:
+    out = dict(tool)
+    if isinstance(out.get("parameters"), dict):
+        out["parameters"] = gemini_schema(out["parameters"])
+    return out
+
+
+def gemini_schema(schema: Any) -> Any:
+    """A JSON Schema rewritten into Gemini's subset (one `type`, `nullable` for null)."""
+    if isinstance(schema, list):
+        return [gemini_schema(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: gemini_schema(v) if k in _NESTED else v for k, v in schema.items()}
+    for key in ("properties", "$defs", "definitions"):
+        if isinstance(schema.get(key), dict):
+            out[key] = {name: gemini_schema(sub) for name, sub in schema[key].items()}
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        others = [t for t in kind if t != "null"]
+        if len(others) != 1:
+            raise Unrepresentable("tool_schema_unsupported", "a parameter type lists several non-null types")
+        out["type"] = others[0]
+        if "null" in kind:
+            out["nullable"] = True
+    return out
+
+
+_NESTED = {"items", "anyOf", "additionalProperties"}
+
+
+def _schema_problems(schema: Any, where: str) -> list[Problem]:
+    if isinstance(schema, list):
+        return [p for s in schema for p in _schema_problems(s, where)]
+    if not isinstance(schema, dict):
+        return []
+    if ("type" in schema and not isinstance(schema["type"], str)) or (
+        "nullable" in schema and not isinstance(schema["nullable"], bool)
+    ):
+        return [Problem("invalid_tool_schema", f"{where}: type must be one string and nullable a boolean")]
+    problems: list[Problem] = []
+    for key in ("items", "anyOf", "additionalProperties"):
+        problems += _schema_problems(schema.get(key), where)
+    for key in ("properties", "$defs", "definitions"):
+        if isinstance(schema.get(key), dict):
+            for sub in schema[key].values():
+                problems += _schema_problems(sub, where)
+    return problems[:1]
+
+
+def _tool_problems(tools: Any) -> list[Problem]:
+    problems: list[Problem] = []
+    for i, tool in enumerate(tools if isinstance(tools, list) else []):
+        decls = (tool.get("functionDeclarations") or []) if isinstance(tool, dict) else []
+        for j, decl in enumerate(decls):
+            if isinstance(decl, dict):
+                problems += _schema_problems(decl.get("parameters"), f"tool {i} declaration {j}")
+    return problems
 
 
 def _part_ok(part: Any) -> bool:
@@ -90,6 +155,7 @@ def validate(record: Any) -> list[Problem]:
         and all(isinstance(p, dict) and nonempty_str(p.get("text")) for p in system["parts"])
     ):
         problems.append(Problem("invalid_system", "systemInstruction needs non-empty text parts"))
+    problems += _tool_problems(record.get("tools"))
     contents = record.get("contents")
     if not isinstance(contents, list) or not contents:
         return problems + [Problem("missing_contents", "no contents, or not a non-empty list")]
@@ -118,6 +184,9 @@ FORMAT = Format(
     validate=validate,
     system_field=True,
     recommended_examples=100,
-    token_limit=131_072,  # Gemini 2.5 Flash, input+output
+    # Input+output tokens per training example for Gemini 2.5 Flash: 131,072 (Vertex AI "About
+    # supervised fine-tuning for Gemini models", limits table). Other models keep this default
+    # until their figure is checked; `export.token_limits.vertex` overrides it.
+    models={"gemini-2.5-flash": 131_072},
     sources=("https://cloud.google.com/vertex-ai/generative-ai/docs/models/gemini-supervised-tuning-prepare",),
 )

@@ -1,0 +1,108 @@
+"""The trainers' own code reads our files: TRL's conversational checks, chat-template rendering and
+one SFTTrainer step on a tiny model built here (no downloads); Axolotl's chat_template loader.
+
+Each test is skipped, with the reason, when its package is not installed (`make test` installs the
+test extras; tests never install anything).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from trainer_kit import chat_tokenizer
+
+GOLDEN = Path(__file__).parent / "golden"
+pytestmark = [
+    pytest.mark.slow,
+    # Third-party deprecation and user warnings are theirs, not ours (filterwarnings = error).
+    pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        monkeypatch.setenv(name, "1")
+
+
+def golden_file(fmt: str, tmp_path: Path) -> Path:
+    """Every golden record of `fmt` in one file: what an export of the golden store writes."""
+    out = tmp_path / f"{fmt}.jsonl"
+    out.write_text("".join(p.read_text(encoding="utf-8") for p in sorted((GOLDEN / fmt).glob("*.jsonl"))))
+    return out
+
+
+def load(path: Path, tmp_path: Path) -> Any:
+    datasets = pytest.importorskip("datasets", reason="Hugging Face datasets is not installed")
+    return datasets.load_dataset("json", data_files=str(path), split="train", cache_dir=str(tmp_path / "cache"))
+
+
+@pytest.mark.parametrize("fmt", ["hf-messages", "hf-prompt-completion", "hf-dataset"])
+def test_trl_reads_and_renders(fmt: str, tmp_path: Path) -> None:
+    pytest.importorskip("transformers", reason="transformers is not installed")
+    data_utils = pytest.importorskip("trl.data_utils", reason="TRL is not installed")
+    tokenizer = chat_tokenizer()
+    rows = load(golden_file(fmt, tmp_path), tmp_path)
+    rendered = 0
+    for row in rows:
+        assert data_utils.is_conversational(row)
+        out = data_utils.apply_chat_template(row, tokenizer, tools=row["tools"] or None)
+        text = "".join(out.values())
+        if row["tools"]:
+            # Arguments reach the template as an object: rendered as JSON, not an escaped string.
+            assert '"arguments": {"city": ' in text and '"arguments": "{' not in text
+            rendered += 1
+    assert rendered == 2  # tools and parallel
+
+
+@pytest.mark.parametrize("fmt", ["hf-messages", "hf-prompt-completion"])
+def test_sft_trainer_takes_a_step(fmt: str, tmp_path: Path) -> None:
+    pytest.importorskip("torch", reason="torch is not installed")
+    transformers = pytest.importorskip("transformers", reason="transformers is not installed")
+    trl = pytest.importorskip("trl", reason="TRL is not installed")
+    tokenizer = chat_tokenizer()
+    config = transformers.LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+        num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=2048,
+        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, bos_token_id=None,
+    )
+    args = trl.SFTConfig(
+        output_dir=str(tmp_path / "run"), max_steps=1, per_device_train_batch_size=2, report_to=[], use_cpu=True,
+        save_strategy="no", logging_strategy="no", max_length=1024,
+    )
+    rows = load(golden_file(fmt, tmp_path), tmp_path)
+    trainer = trl.SFTTrainer(
+        model=transformers.LlamaForCausalLM(config), args=args, train_dataset=rows, processing_class=tokenizer
+    )
+    assert len(trainer.train_dataset) == len(rows)  # nothing dropped as unreadable or fully masked
+    result = trainer.train()
+    assert result.global_step == 1 and result.training_loss > 0
+
+
+def test_axolotl_chat_template_preprocessing(tmp_path: Path) -> None:
+    pytest.importorskip(
+        "axolotl",
+        reason="axolotl is not installed: axolotl 0.19 pins datasets 4.8.4, pydantic 2.12.5, transformers 5.16.1 "
+        "and GPU packages (triton, xformers, bitsandbytes), which cannot share this project's environment",
+    )
+    from axolotl.prompt_strategies.chat_template import load as load_strategy
+    from axolotl.utils.dict import DictDefault
+
+    tokenizer = chat_tokenizer()
+    cfg = DictDefault({"sequence_len": 2048, "chat_template": "jinja", "chat_template_jinja": tokenizer.chat_template})
+    # The dataset entry `--check` prints for axolotl, as a dict.
+    ds_cfg = {
+        "type": "chat_template", "field_messages": "messages", "message_field_training": "train",
+        "roles_to_train": ["assistant"], "train_on_eos": "turn",
+        "message_property_mappings": {"role": "role", "content": "content"},
+    }
+    strategy = load_strategy(tokenizer, cfg, ds_cfg)
+    rows = load(golden_file("axolotl", tmp_path), tmp_path)
+    for row in rows:
+        out = strategy.tokenize_prompt(row)
+        assert any(label != -100 for label in out["labels"])
+    weighted = json.loads((GOLDEN / "axolotl" / "weighted.jsonl").read_text(encoding="utf-8"))
+    assert [m["train"] for m in weighted["messages"]] == [False, False, False, True]
