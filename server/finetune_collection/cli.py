@@ -96,6 +96,7 @@ def progress(items: list[Any] | None, length: int | None, label: str) -> Any:
 class _Quiet:
     def __init__(self, items: list[Any] | None) -> None:
         self.items = items
+        self.length: int | None = None  # read and set by callers as on click's progress bar
 
     def __enter__(self) -> _Quiet:
         return self
@@ -398,7 +399,11 @@ def stats(app: App, as_json: bool) -> None:
 @click.option("--split", type=FiniteRange(0, 1, min_open=True, max_open=True),
               help="validation fraction: writes NAME.train.jsonl and NAME.val.jsonl")
 @click.option("--seed", type=int, default=0, show_default=True, help="seed for a deterministic split")
-@click.option("--fix", is_flag=True, help="apply safe, reported repairs (merge, move system, drop empty turns)")
+@click.option("--fix", is_flag=True, help="also drop empty turns (moving a system turn and merging same-role turns "
+              "are applied by default)")
+@click.option("--strict", is_flag=True, help="refuse examples that need any structural fix instead of fixing them")
+@click.option("--model", help="the model to train, for its per-example token limit")
+@click.option("--license", "license_", help="hf-dataset: the dataset card's license id (e.g. mit, cc-by-4.0)")
 @click.option("--overwrite", is_flag=True, help="replace an existing output file")
 @click.option("--dedup", is_flag=True, help="leave out near-duplicates a `finetune dedup` re-check would remove")
 @click.option("--check", is_flag=True, help="write nothing; report what passes and fails in every format")
@@ -408,20 +413,24 @@ def stats(app: App, as_json: bool) -> None:
 def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], workflow: tuple[str, ...],
            phase: tuple[str, ...], min_quality: float | None, signals: tuple[str, ...], since: str | None,
            until: str | None, ids: tuple[str, ...], status: tuple[str, ...], limit: int | None,
-           split: float | None, seed: int, fix: bool, overwrite: bool, dedup: bool, check: bool,
-           as_json: bool) -> None:
+           split: float | None, seed: int, fix: bool, strict: bool, model: str | None, license_: str | None,
+           overwrite: bool, dedup: bool, check: bool, as_json: bool) -> None:
     """Export examples as JSONL for a fine-tuning target, validated per target before writing."""
     from . import export as export_mod
 
     if output is not None and output.name in ("", ".", ".."):  # `--output ""` is the current folder
         raise click.BadParameter("give a file name, e.g. training.jsonl", param_hint="--output")
+    if output is not None and str(output) == "-":
+        raise click.BadParameter("exports are written to a file atomically, not to stdout; give a file name",
+                                 param_hint="--output")
     request = export_mod.ExportRequest(
         format=fmt, output=output.absolute() if output else None, task_type=list(task_type) or None,
         workflow=list(workflow) or None, phase=list(phase) or None, min_quality=min_quality,
         signals=list(signals) or None, since=parse_date(since, "--since") if since is not None else None,
         until=parse_date(until, "--until") if until is not None else None, ids=list(ids) or None,
         status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them
-        limit=limit, split=split, seed=seed, fix=fix, overwrite=overwrite, dedup=dedup,
+        limit=limit, split=split, seed=seed, fix=fix, strict=strict, model=model, license=license_,
+        overwrite=overwrite, dedup=dedup,
     )
     if check:
         report: Any = export_mod.check(app.store, app.config, request)

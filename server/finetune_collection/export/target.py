@@ -47,16 +47,18 @@ def resolve_output(
     exporter, which refuses one that is not empty unless `overwrite`."""
     if not output or "\x00" in output:
         raise ExportError("output must be a non-empty file name without NUL characters")
+    if any(len(part.encode("utf-8", "surrogateescape")) > 255 for part in Path(output).parts):
+        raise ExportError("output: a file or folder name is at most 255 bytes; choose a shorter name")
     base = exports_dir(home)
     raw = Path(os.path.expanduser(output)) if output.startswith("~") else Path(output)
     if ".." in raw.parts:
         raise ExportError(
-            f"output {output!r}: '..' is not allowed; give a file name or a path inside an allowed folder"
+            "output: '..' is not allowed; give a file name or a path inside an allowed folder"
         )
     allowed = [base, *(roots or [])]
     candidate = raw if raw.is_absolute() else base / raw
     if candidate.name in ("", ".") or (not folder and output.endswith(("/", os.sep))):
-        raise ExportError(f"output {output!r} names a folder; give a file name such as training.jsonl")
+        raise ExportError("output names a folder; give a file name such as training.jsonl")
     # Resolve symlinks in every existing component: a link inside an allowed folder that points
     # outside it must not be a way out.
     resolved = candidate.resolve()
@@ -64,7 +66,7 @@ def resolve_output(
     if not any(_inside(resolved, b) for b in bases):
         where = ", ".join(str(b) for b in bases)
         raise ExportError(
-            f"output {output!r} resolves outside the allowed folders ({where}); use a relative name "
+            f"output resolves outside the allowed folders ({where}); use a relative name "
             "(it goes under the exports folder) or a path inside a root your client shares"
         )
     if folder and resolved.is_dir() and not resolved.is_symlink():
@@ -72,11 +74,11 @@ def resolve_output(
     elif resolved.exists() or resolved.is_symlink():
         mode = os.lstat(resolved).st_mode
         if not stat.S_ISREG(mode):
-            raise ExportError(f"output {output!r} exists and is not a regular file; choose another name")
+            raise ExportError("output exists and is not a regular file; choose another name")
         if not overwrite:
-            raise ExportError(f"output {output!r} already exists; pass overwrite=true to replace it")
+            raise ExportError("output already exists; pass overwrite=true to replace it")
     if _inside(resolved, base.resolve()) or resolved.parent == base.resolve():
         base.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not resolved.parent.is_dir():
-        raise ExportError(f"output {output!r}: folder {resolved.parent} does not exist")
+        raise ExportError("output: its folder does not exist; create it or choose another path")
     return resolved

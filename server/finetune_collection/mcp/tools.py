@@ -186,7 +186,11 @@ async def finetune_export(
     limit: Annotated[int | None, Field(ge=1, description="at most this many examples")] = None,
     split: Annotated[float | None, Field(gt=0, lt=1, description="validation fraction, e.g. 0.1")] = None,
     seed: Annotated[int, Field(description="seed for a deterministic split")] = 0,
-    fix: Annotated[bool, Field(description="apply safe, reported repairs (merge/move/drop turns)")] = False,
+    fix: Annotated[bool, Field(description="also drop empty turns (moving a system turn and merging "
+                                           "same-role turns happen by default)")] = False,
+    strict: Annotated[bool, Field(description="refuse examples that need a structural fix instead")] = False,
+    model: Annotated[str | None, Field(description="the model to train, for its token limit")] = None,
+    license: Annotated[str | None, Field(description="hf-dataset: the card's license id, e.g. mit")] = None,
     dedup: Annotated[bool, Field(description="leave out near-duplicates a dedup re-check would remove "
                                              "(keeps the best of each cluster; deletes nothing)")] = False,
     overwrite: Annotated[bool, Field(description="replace an existing file")] = False,
@@ -201,17 +205,19 @@ async def finetune_export(
     the written path(s), warnings, and a link to the file. With dry_run nothing is written.
     """
     state = state_of(ctx)
-    name = output or f"{format}.jsonl"
     try:
+        folder = export.get_format(format).folder
+        name = output or (format if folder else f"{format}.jsonl")
         target = None if dry_run else resolve_output(
-            name, state.home, root_paths([str(r.uri) for r in roots.roots]), overwrite
+            name, state.home, root_paths([str(r.uri) for r in roots.roots]), overwrite, folder=folder
         )
         request = export.ExportRequest(
             format=format, output=target, task_type=task_type, workflow=workflow, phase=phase,
             min_quality=min_quality, signals=signals, since=parse_time(since),
             until=parse_time(until), ids=ids,
             status=["accepted", "pending"] if include_pending else ["accepted"], limit=limit,
-            split=split, seed=seed, fix=fix, overwrite=overwrite, dedup=dedup,
+            split=split, seed=seed, fix=fix, strict=strict, model=model, license=license,
+            overwrite=overwrite, dedup=dedup,
         )
     except FinetuneError as err:
         raise ToolError(str(err)) from None
