@@ -41,7 +41,7 @@ def text(seed: int, chars: int) -> str:
     return " ".join(out)
 
 
-def doc(n: int) -> dict[str, object]:
+def doc(n: int, stamp: bool = True) -> dict[str, object]:
     base = {
         "id": f"ex_{n:08x}",
         "created_at": "2024-01-02T10:30:00Z",
@@ -63,13 +63,25 @@ def doc(n: int) -> dict[str, object]:
     else:
         base["input"] = {"system": text(n, 300), "user": text(n + 1, 1200), "context": text(n + 5, 500)}
         base["output"] = {"assistant": text(n + 2, 1900)}
-    return base
+    return stamped(base) if stamp else base
 
 
-def build_store(path: Path, n: int) -> None:
+def stamped(doc: dict[str, object]) -> dict[str, object]:
+    """The collect-time re-check's stamp, as the pipeline writes it (the re-check really runs)."""
+    from finetune_collection.model import example_texts, texts_fingerprint
+    from finetune_collection.scrub.detect import catalog_fingerprint, refusals
+
+    texts = example_texts(doc)
+    if texts is not None:
+        doc["refused"] = refusals("\n".join(texts))
+        doc["checked"] = f"{catalog_fingerprint()}:{texts_fingerprint(texts)}"
+    return doc
+
+
+def build_store(path: Path, n: int, stamp: bool = True) -> None:
     with open(path, "wb") as f:
         for i in range(n):
-            d = doc(i)
+            d = doc(i, stamp)
             f.write(encode({"op": "put", "t": "examples", "id": d["id"], "doc": d}))
             f.write(encode({"op": "put", "t": "dedup", "id": d["id"], "doc": {"exact": f"{i:032x}"}}))
 
@@ -92,7 +104,7 @@ from finetune_collection.config import Config
 from finetune_collection.export import ExportRequest, export, run
 from finetune_collection.store import Store
 if not {secrets}:
-    run.load_secret_finder = lambda: None
+    run.load_secret_finder = lambda *_, **__: None
 t0 = time.perf_counter()
 request = ExportRequest(format={fmt!r}, output=Path({out!r}), overwrite=True, fix=True)
 r = export(Store(Path({store!r}).parent, Config()), Config(), request)
@@ -112,6 +124,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=50_000)
     parser.add_argument("--small", type=int, default=5_000)
+    parser.add_argument("--unstamped", action="store_true",
+                        help="store examples without the collect-time stamp (the full re-check runs at export)")
     parser.add_argument("--secret-check", choices=["on", "off"], default="on",
                         help="off: measure the exporter without scrub.detect's per-record re-scan")
     args = parser.parse_args()
@@ -125,8 +139,8 @@ def main() -> None:
         big, small = folder / "big" / STORE_FILE, folder / "small" / STORE_FILE
         big.parent.mkdir()
         small.parent.mkdir()
-        build_store(big, args.n)
-        build_store(small, args.small)
+        build_store(big, args.n, not args.unstamped)
+        build_store(small, args.small, not args.unstamped)
         size = big.stat().st_size
         print(f"store: {args.n} examples, {size / 1e6:.0f} MB (~{size / args.n / 1024:.1f} KB per example)", flush=True)
         found = "on" if load_secret_finder() else "off"

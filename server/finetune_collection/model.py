@@ -223,6 +223,14 @@ class Example(_Conversation):
         default=None, description="where quality_score came from (absent in stores written before it was kept)"
     )
     superseded_by: str | None = None
+    checked: str | None = Field(
+        default=None,
+        description="stamp of the collect-time secret re-check (catalog and text fingerprints); "
+        "an export may skip the catalog pass while both still match",
+    )
+    refused: list[str] = Field(
+        default_factory=list, description="secret types the export would refuse this example for (never values)"
+    )
 
     def turns(self) -> list[Message]:
         """The conversation as messages, whichever shape was stored (context kept apart)."""
@@ -261,6 +269,26 @@ def doc_turns(doc: dict[str, Any]) -> list[dict[str, Any]]:
     given = given if isinstance(given, dict) else {}
     answer = answer if isinstance(answer, dict) else {}
     return single_turns(given.get("system"), given.get("user", ""), answer.get("assistant", ""))
+
+
+def example_texts(doc: dict[str, Any]) -> list[str] | None:
+    """The texts a plain (tool-free) export writes from a stored document: every turn's content
+    and the context. None when the example carries tool data, which formats transform."""
+    if doc.get("tools"):
+        return None
+    texts: list[str] = []
+    for turn in doc_turns(doc):
+        if any(turn.get(k) for k in ("tool_calls", "tool_call_id")):
+            return None
+        texts += [v for k, v in turn.items() if k in ("content", "name", "reasoning") and isinstance(v, str)]
+    context = doc_context(doc)
+    return [*texts, context] if context else texts
+
+
+def texts_fingerprint(texts: list[str]) -> str:
+    import hashlib
+
+    return hashlib.blake2b("\x1f".join(texts).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 def doc_context(doc: dict[str, Any]) -> str | None:

@@ -27,7 +27,19 @@ from .config import Config, DedupSettings
 from .dedup import Deduper, Match, make_index
 from .dedup.clusters import replaces
 from .errors import InvalidExample, StoreCorrupt
-from .model import ID_PATTERN, Example, ExampleIn, Metadata, Outcome, Status, describe_validation_error, judged, now_utc
+from .model import (
+    ID_PATTERN,
+    Example,
+    ExampleIn,
+    Metadata,
+    Outcome,
+    Status,
+    describe_validation_error,
+    example_texts,
+    judged,
+    now_utc,
+    texts_fingerprint,
+)
 from .quality import Verdict, score
 from .scrub import Scrubber, build_scrubber
 from .store import Store
@@ -60,7 +72,8 @@ class CollectResult(BaseModel):
     reasons: list[str] = Field(
         default_factory=list,
         description="stable codes: below_min_quality, duplicate, near_duplicate, pending_approval, "
-        "replaced_lower_quality (the other one is kept as superseded), id_in_use, id_invalid, user_declined",
+        "replaced_lower_quality (the other one is kept as superseded), id_in_use, id_invalid, user_declined, "
+        "export_would_refuse (the export's secret re-check would refuse it: edit or delete it)",
     )
     redactions: dict[str, int] = Field(default_factory=dict, description="placeholders inserted, by type")
     duplicate_of: NullableStr = None
@@ -225,9 +238,23 @@ class Pipeline:
             )
         except ValidationError as err:  # a placeholder emptied a required field, e.g. all-PII turn
             raise InvalidExample(describe_validation_error(err, "after scrubbing: ")) from None
+        self._recheck(example)
         discarded = example.status == "below_threshold" and not self.config.quality_filters.keep_below_threshold
         keys = {} if discarded else self.index.keys(example)
         return Prepared(example, verdict, keys, counts, notes, wanted)
+
+    def _recheck(self, example: Example) -> None:
+        """Ask the export's question now: would it refuse this (scrubbed) example? The answer is
+        kept as `refused` (the types, for the caller and the review page) and stamped, so an
+        export of the unchanged text under the same catalog need not run the catalog again."""
+        from .scrub.detect import catalog_fingerprint, refusals
+
+        texts = example_texts(example.to_doc())
+        if texts is None:
+            return  # tool data: formats transform it, so the export checks each record itself
+        skip = frozenset(self.config.scrub.disable)
+        example.refused = refusals("\n".join(texts), skip=skip)
+        example.checked = f"{catalog_fingerprint(skip)}:{texts_fingerprint(texts)}"
 
     def _scrub_fields(
         self, raw: dict[str, Any], counts: Counter[str], names: dict[tuple[str, str], str]
@@ -378,6 +405,8 @@ class Pipeline:
         result.status = ex.status
         if not verdict.keep:
             result.reasons.append(verdict.reason or "below_min_quality")
+        if ex.refused:  # stored, but no export will write it until it is edited or deleted
+            result.reasons.append("export_would_refuse")
         if ex.status == "pending":
             result.reasons.append("pending_approval")
         result.message = self._message(result)

@@ -422,7 +422,7 @@ def test_record_that_still_looks_secret_is_refused(
     def fake(text: str) -> list[str]:
         return ["api_key"] if "France" in text else []
 
-    monkeypatch.setattr(export_mod.run, "load_secret_finder", lambda: fake)
+    monkeypatch.setattr(export_mod.run, "load_secret_finder", lambda *_, **__: fake)
     out = tmp_path / "o.jsonl"
     report = export_mod.export(opened(golden_store), config, ExportRequest(output=out))
     (skip,) = report.skipped

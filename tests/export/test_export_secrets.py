@@ -8,14 +8,17 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from finetune_collection.errors import ExportError
 from finetune_collection.export import FORMATS, Conversation
 from finetune_collection.export.fix import repair
 from finetune_collection.export.formats.nova import SCHEMA_VERSION
 from finetune_collection.export.process import SecretCheck, _plain_texts, _strings, process
+from finetune_collection.pipeline import Pipeline
 from finetune_collection.scrub.detect import _chunks, find_secrets
 
 # Built at run time so no key-shaped literal sits in the repository.
@@ -258,3 +261,21 @@ def test_check_runs_the_detector_once_per_example_across_formats() -> None:
     for fmt in FORMATS.values():
         process(conv, fmt, None, True, secrets)
     assert len(calls) == 1
+
+
+def test_a_hand_edit_after_collect_is_rechecked_in_full(pipeline: Pipeline, tmp_path: Path) -> None:
+    """The collect-time stamp lets an export skip the catalog pass only for the exact texts it
+    checked: text changed in the file afterwards gets the whole re-check."""
+    from finetune_collection.export import ExportRequest, export
+    from finetune_collection.model import example_texts
+
+    result = pipeline.collect({"input": {"user": "Connect to the database"}, "output": {"assistant": "Use DSN."},
+                               "quality_score": 0.95, "metadata": {"human_approved": True}})
+    doc = pipeline.store.get_doc(result.id or "")
+    assert doc["checked"] and doc.get("refused", []) == [] and example_texts(doc)
+    edited = {**doc, "output": {"assistant": "Use DSN with password = 'Xk9#mP2qLr7'."}}
+    with open(pipeline.store.path, "ab") as f:
+        f.write(json.dumps({"op": "put", "t": "examples", "id": doc["id"], "doc": edited}).encode() + b"\n")
+    with pytest.raises(ExportError, match="secret_detected"):
+        export(pipeline.store, pipeline.config, ExportRequest(output=tmp_path / "o.jsonl", ids=[doc["id"]]))
+    assert not (tmp_path / "o.jsonl").exists()

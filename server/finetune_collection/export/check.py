@@ -19,7 +19,7 @@ from .count import load_counter
 from .filters import Selector
 from .fix import mode_of
 from .formats import FORMATS
-from .process import SecretCheck, load_secret_finder, notebook_epochs, process
+from .process import SecretCheck, load_secret_finder, notebook_epochs, process, trusted
 from .report import ExportRequest, FormatCheck, PortabilityReport, Verdict
 from .run import LOOSER, examples, placement, token_limit
 from .status import services_for
@@ -41,17 +41,19 @@ class _Tally:
 
 def check(store: Store, config: Config, request: ExportRequest) -> PortabilityReport:
     """Run every format's rules over the matching examples, as an export would; write nothing."""
-    finder = load_secret_finder()
+    skip = frozenset(config.scrub.disable)
+    finder, shapes = load_secret_finder(skip), load_secret_finder(skip, catalog=False)
     counter = load_counter(config.export.tokenizer)
     mode = mode_of(request.fix, request.strict)
     tallies = {name: _Tally() for name in FORMATS}
     matched = 0
     with store.snapshot() as snap:
-        for doc_id, _, example in examples(snap, Selector(request), None):
+        for doc_id, doc, example in examples(snap, Selector(request), None):
             if request.limit is not None and matched >= request.limit:
                 break
             matched += 1
-            secrets = SecretCheck(finder)  # one memo per example, shared by the formats
+            # one memo per example, shared by the formats
+            secrets = SecretCheck(finder, shapes=shapes, trusted=finder is not None and trusted(doc, skip))
             convs: dict[str, Conversation] = {}  # one per context placement, not per format
             for name, fmt in FORMATS.items():
                 t = tallies[name]

@@ -9,10 +9,12 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import orjson
 
+from ..model import example_texts, texts_fingerprint
 from .base import Conversation, Format, Problem, Record, Unrepresentable, uniform
 from .fix import Mode, repair
 
@@ -34,12 +36,23 @@ def notebook_epochs(n: int) -> int:
     return TARGET_EPOCHS
 
 
-def load_secret_finder() -> SecretFinder | None:
-    """The independent detector, `scrub.detect.find_secrets` (a seam: benchmarks turn it off)."""
+def load_secret_finder(skip: frozenset[str] = frozenset(), catalog: bool = True) -> SecretFinder | None:
+    """The export's re-check, `scrub.detect.find_secrets` (a seam: benchmarks turn it off).
+    `skip`: the types the config turned off (kept on purpose, so never refused)."""
     from ..scrub.detect import find_secrets
 
-    finder: SecretFinder = find_secrets
-    return finder
+    return partial(find_secrets, skip=skip, catalog=catalog)
+
+
+def trusted(doc: dict[str, Any], skip: frozenset[str]) -> bool:
+    """Did this catalog check exactly these stored texts at collect time, finding nothing?"""
+    checked = doc.get("checked")
+    if not isinstance(checked, str) or doc.get("refused"):
+        return False
+    from ..scrub.detect import catalog_fingerprint
+
+    texts = example_texts(doc)
+    return texts is not None and checked == f"{catalog_fingerprint(skip)}:{texts_fingerprint(texts)}"
 
 
 _SCHEMA_KEY = re.compile(r"[A-Za-z_]{1,31}")  # `systemInstruction`, `tool_call_id`: no digits, short
@@ -89,6 +102,10 @@ class SecretCheck:
 
     finder: SecretFinder | None
     memo: list[tuple[list[str], list[str]]] = field(default_factory=list)
+    # The shapes-only finder, for an example whose unchanged texts this catalog checked at
+    # collect time (`trusted`): the independent shapes still run on every record.
+    shapes: SecretFinder | None = None
+    trusted: bool = False
 
     def types(self, conv: Conversation, record: Record) -> list[str]:
         """Secret types in what `record` (rendered from `conv`) would write; values never leave."""
@@ -103,7 +120,8 @@ class SecretCheck:
                 return hit
         # One detector pass over the strings joined by newlines (a token never spans a newline),
         # instead of one call per string: per-call overhead dominated on short turns.
-        hit = sorted(set(self.finder("\n".join(strings))))
+        finder = self.shapes if self.trusted and self.shapes is not None and texts is not None else self.finder
+        hit = sorted(set(finder("\n".join(strings))))
         if len(self.memo) >= 16:  # repairs and context placements make a few variants, not more
             self.memo.clear()
         self.memo.append((strings, hit))

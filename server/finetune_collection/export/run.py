@@ -24,7 +24,7 @@ from .count import load_counter
 from .filters import Selector
 from .fix import Mode, mode_of
 from .formats import FORMATS, get_format
-from .process import SecretCheck, load_secret_finder, notebook_epochs, process
+from .process import SecretCheck, load_secret_finder, notebook_epochs, process, trusted
 from .report import MAX_SKIPPED_LISTED, ExportReport, ExportRequest, Skipped
 from .status import services_for
 from .writer import AtomicFile, refuse_existing, refuse_folder
@@ -117,7 +117,8 @@ def export(
         )
     if request.split and fmt.split_note:
         report.warnings.append(fmt.split_note)
-    finder = load_secret_finder()
+    skip = frozenset(config.scrub.disable)
+    finder, shapes = load_secret_finder(skip), load_secret_finder(skip, catalog=False)
     if finder is None:
         report.warnings.append("secret re-check unavailable (scrub.detect missing): records were not re-scanned")
     mode = mode_of(request.fix, request.strict)
@@ -162,7 +163,7 @@ def export(
                 conv: Conversation = conversation(example, where)
                 if counter.exact:
                     conv.tokens = counter.count(conv)
-                secrets = SecretCheck(finder)
+                secrets = SecretCheck(finder, shapes=shapes, trusted=finder is not None and trusted(doc, skip))
                 out = process(conv, fmt, limit, mode, secrets)
                 if out.line is None:
                     assert out.problem is not None

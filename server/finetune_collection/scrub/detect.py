@@ -26,7 +26,7 @@ from .validators import entropy, jwt, key_token, placeholder, slack_token
 if TYPE_CHECKING:
     from .engine import Scrubber
 
-__all__ = ["PERSONAL", "find_secrets", "refusals"]
+__all__ = ["PERSONAL", "catalog_fingerprint", "find_secrets", "refusals"]
 
 # Types that are personal data, not secrets: not part of the export's re-check (see above).
 PERSONAL = frozenset({"email", "phone", "ip_address", "credit_card", "iban", "ssn", "home_path"})
@@ -139,14 +139,29 @@ def _shapes(text: str) -> list[str]:
     return found
 
 
-def find_secrets(text: str, *, skip: Collection[str] = ()) -> list[str]:
+def find_secrets(text: str, *, skip: Collection[str] = (), catalog: bool = True) -> list[str]:
     """Types of what still looks like a secret in `text` (each type once, in order found).
-    `skip`: catalog types turned off in the config (kept on purpose, so not refused)."""
+    `skip`: catalog types turned off in the config (kept on purpose, so not refused).
+    `catalog=False`: the independent shapes only, for text this catalog already checked at
+    collect time (see `catalog_fingerprint`)."""
     found = [t for t in _shapes(text) if t not in skip]
+    if not catalog:
+        return found
     for finding in _catalog().scrub_text(text).findings:
         if finding.type not in skip and finding.type not in found:
             found.append(finding.type)
     return found
+
+
+@lru_cache(maxsize=8)
+def catalog_fingerprint(skip: frozenset[str] = frozenset()) -> str:
+    """Identifies the re-check's rules (the catalog's secret rules minus `skip`, and the
+    shapes): a stamp made under another catalog is not trusted."""
+    import hashlib
+
+    rules = [f"{c.rule.type}\t{c.rule.pattern}" for c in _catalog().rules if c.rule.type not in skip]
+    rules += [f"{name}\t{pattern.pattern}" for name, _, pattern in _KNOWN]
+    return hashlib.blake2b("\n".join(rules).encode(), digest_size=8).hexdigest()
 
 
 def refusals(text: str, *, skip: Collection[str] = ()) -> list[str]:
