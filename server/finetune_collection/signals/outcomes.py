@@ -85,11 +85,11 @@ def detect_timeout(steps: list[Step]) -> list[Observation]:
     for step in steps:
         if step.kind == "run" and step.run is not None:
             run = step.run
+            if run.exit == TIMEOUT_EXIT and (run.command.text or "").lstrip().startswith(("timeout ", "gtimeout ")):
+                return [Observation("timeout", f"exit code {TIMEOUT_EXIT}", at(run.index), "timeout", run.index)]
             if run.command.only_views:
                 continue
             m = TIMEOUT_RE.search(run.output)
-            if m is None and run.exit == TIMEOUT_EXIT and (run.command.text or "").lstrip().startswith("timeout"):
-                return [Observation("timeout", "exit code 124", at(run.index), "timeout", run.index)]
             if m is not None and run.exit != 0:  # a clean exit that mentions a timeout is a log line
                 return [Observation("timeout", excerpt(m.group(0)), at(run.index), "timeout", run.index)]
         elif step.kind == "tool" and step.error:

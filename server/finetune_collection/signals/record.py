@@ -169,6 +169,7 @@ def steps(messages: list[dict[str, Any]]) -> list[Step]:
                 if session is None:  # it exited (or the poll failed): the run is over
                     run = pending.run
                     run.output, run.exit, run.error = "\n".join(pending.chunks), exit_code, error
+                    run.finished = True
                     found.append(Step("run", index, run))
                     del running[pending.session]
                 continue

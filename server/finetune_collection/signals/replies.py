@@ -33,7 +33,7 @@ ACCEPT: dict[str, list[str]] = {
     "zh": [r"谢谢", r"完美", r"可以了", r"好了", r"解决了"],
 }
 REJECT: dict[str, list[str]] = {
-    "en": [r"^(?:no|nope)\b(?! (?:problem|worries|need)\b)", r"\bwrong\b", r"\brevert\b", r"\broll ?back\b",
+    "en": [r"^(?:no|nope)\b(?! (?:problem|worries|need|hay problema)\b)", r"\bwrong\b", r"\brevert\b", r"\broll ?back\b",
            r"\bundo\b", r"\bthat broke\b", r"\b(?:broke|broken|breaks)\b", r"\bdoes(?:n't| not) work\b",
            r"\bdid(?:n't| not) work\b", r"\bnot working\b", r"\bstill (?:fails|failing|broken|wrong|crashes)\b",
            r"\bnot what i (?:asked|wanted)\b", r"\bincorrect\b", r"👎", r"\bthat's not right\b", r"\bnot (?:quite )?right\b"],
@@ -42,7 +42,7 @@ REJECT: dict[str, list[str]] = {
     "fr": [r"^non\b", r"\bfaux\b", r"\bne (?:marche|fonctionne) (?:toujours )?pas\b", r"\b(?:marche|fonctionne) pas\b",
            r"\bannule\b", r"\bannuler\b", r"\breviens en arrière\b", r"\bcassé\b", r"\bincorrect\b",
            r"\bpas ce que je voulais\b", r"\bce n'est pas (?:ça|ce que)\b"],
-    "es": [r"^no\b(?! (?:hay )?problema\b)", r"\bno funciona\b", r"\bincorrecto\b", r"\bestá mal\b", r"\brevierte\b",
+    "es": [r"\bno funciona\b", r"\bincorrecto\b", r"\bestá mal\b", r"\brevierte\b",
            r"\brevertir\b", r"\bdeshaz\b", r"\bdeshacer\b", r"\broto\b", r"\brompiste\b", r"\bsigue fallando\b"],
     "pt": [r"\bnão funciona\b", r"\berrado\b", r"\breverter\b", r"\bquebrou\b"],
     "it": [r"\bnon funziona\b", r"\bsbagliato\b", r"\bannulla\b", r"\bripristina\b"],

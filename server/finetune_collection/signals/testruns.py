@@ -8,11 +8,15 @@ not a failed fix. A run that collected nothing or skipped everything is no evide
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .observation import Observation, at, excerpt
 from .record import Run, Step
 from .runners import Outcome, failure_line, summarize
+
+HOST_TIMEOUT = re.compile(r"\ACommand timed out after ")
+"""Claude Code's Bash tool ended the command (the runner printed no verdict)."""
 
 MULTIPLE_RETRIES = 2
 """Failed fix cycles (before the last one) that make `multiple_retries`; one failed attempt that
@@ -40,8 +44,8 @@ def outcome(run: Run) -> TestRun | None:
             # passing tests under a failing exit: a coverage gate, a later step of the chain
             return TestRun(0, run.index, "fail", _exit_line(run) or summary.line, None)
         return TestRun(0, run.index, summary.outcome, summary.line, summary.counts.get("passed"))
-    if not is_test:
-        return None
+    if not is_test or HOST_TIMEOUT.match(run.output):
+        return None  # the host stopped it: the tests neither passed nor failed
     if run.failed:
         return TestRun(0, run.index, "fail", failure_line(run.output) or _exit_line(run) or "tool error", None)
     traceback = failure_line(run.output)
