@@ -1,8 +1,9 @@
 """Signals: precision and recall of the detectors on the labelled set, against a keyword baseline.
 
-The labelled set is tests/signals/labelled.jsonl (the patterns were tuned on it) plus
+The labelled set is tests/signals/labelled.jsonl (the patterns were tuned on it),
 tests/signals/holdout.jsonl (written before the detectors and kept aside: its figures are
-printed apart). A record's `expect` lists exactly the signals its record shows; every
+printed apart) and the exchanges of the real transcripts in $FINETUNE_TRANSCRIPTS
+(default /work/shared/transcripts; labels in tests/signals/real_labels.json; skipped when absent). A record's `expect` lists exactly the signals its record shows; every
 (record, signal) pair a detector returns is a true or a false positive. The baseline reads
 "passed"/"failed"/"timed out"/"thanks"/… anywhere in tool output or the reply, as a naive
 detector would; it is measured in the same run to show what the misleading cases cost.
@@ -17,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,13 +29,23 @@ from finetune_collection.signals import detect
 
 HERE = Path(__file__).resolve().parents[1] / "tests" / "signals"
 SETS = {"dev": HERE / "labelled.jsonl", "holdout": HERE / "holdout.jsonl"}
+COLLECTION = Path(os.environ.get("FINETUNE_TRANSCRIPTS", "/work/shared/transcripts"))
 
 Detector = Callable[[dict[str, Any]], set[str]]
 
 
 def load(name: str) -> list[dict[str, Any]]:
-    names = list(SETS) if name == "all" else [name]
-    return [json.loads(line) for n in names for line in SETS[n].read_text(encoding="utf-8").splitlines() if line]
+    """A set's records; "real" reads the transcript collection in place (empty without it)."""
+    if name == "all":
+        return [r for n in ("dev", "holdout", "real") for r in load(n)]
+    if name == "real":
+        if not COLLECTION.is_dir():
+            return []
+        sys.path.insert(0, str(HERE))
+        from signals_shapes import real_records
+
+        return real_records(COLLECTION)
+    return [json.loads(line) for line in SETS[name].read_text(encoding="utf-8").splitlines() if line]
 
 
 def ours(rec: dict[str, Any]) -> set[str]:
@@ -87,10 +100,10 @@ def line(prefix: str, records: list[dict[str, Any]], detector: Detector) -> tupl
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--set", choices=["dev", "holdout", "all"], default="all")
+    parser.add_argument("--set", choices=["dev", "holdout", "real", "all"], default="all")
     parser.add_argument("--misses", action="store_true", help="list each false and missed signal")
     args = parser.parse_args()
-    names = ["dev", "holdout"] if args.set == "all" else [args.set]
+    names = ["dev", "holdout", "real"] if args.set == "all" else [args.set]
     for name in names:
         records = load(name)
         text, misses = line(f"{name} baseline", records, baseline)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 from typing import Any
 
 ERR = "[tool error] "  # capture.TOOL_ERROR_PREFIX
@@ -103,3 +104,26 @@ def record(id: str, request: str, *steps: list[Msg], answer: str = "Done.", repl
     messages = user(request) + [m for step in steps for m in step] + say(answer)
     return {"id": id, "shape": shape, "note": note, "messages": messages, "after_user_reply": reply,
             "expect": sorted(expect)}
+
+
+def real_records(collection: Path) -> list[dict[str, Any]]:
+    """The real transcripts' exchanges as labelled records (real_labels.json), read in place."""
+    from finetune_collection.capture.claude_code import read_session
+    from finetune_collection.capture.codex import read_rollout
+    from finetune_collection.capture.result import CaptureOptions
+
+    labels = json.loads((Path(__file__).with_name("real_labels.json")).read_text(encoding="utf-8"))["expect"]
+    out = []
+    files = sorted((collection / "claude-code").glob("*.jsonl")) + sorted((collection / "codex").glob("*.jsonl"))
+    for path in files:
+        read = read_rollout if path.parent.name == "codex" else read_session
+        for i, example in enumerate(read(path, CaptureOptions(whole_session=True)).examples):
+            messages = example["messages"]
+            starts = [j for j, m in enumerate(messages) if m["role"] == "user"]
+            for k, start in enumerate(starts):
+                end = starts[k + 1] if k + 1 < len(starts) else len(messages)
+                key = f"{path.name}#{i}#{k}"
+                out.append({"id": key, "shape": path.parent.name, "note": "real transcript", "messages": messages[start:end],
+                            "after_user_reply": messages[end]["content"] if end < len(messages) else None,
+                            "expect": sorted(labels.get(key, []))})
+    return out

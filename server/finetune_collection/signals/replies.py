@@ -4,7 +4,8 @@ Phrases are data, per language. Rejections are read first and cut out, so "doesn
 also read as "works". Questions say nothing ("does it work?"). A reply with both an acceptance
 and a rejection is unclear and gives no signal, unless a contrast word ("but", "aber", "mais",
 "pero", "でも") comes after every acceptance and before the rejection: "thanks, but it still
-fails" is a rejection.
+fails" is a rejection. An acceptance followed by a contrast ("great, but keep in mind …") is
+unclear too.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ def judge(reply: str) -> tuple[str, str] | None:
         if not turn:
             return None
         accepts = []
+    elif accepts and any(c.start() > min(accepts)[0] for c in _CONTRAST.finditer(reply)):
+        return None  # "great, but keep in mind …": approval with a reservation
     if rejects:
         return "user_rejected", min(rejects)[1]
     if accepts:
