@@ -3,7 +3,8 @@
 The labelled set is tests/signals/labelled.jsonl (the patterns were tuned on it),
 tests/signals/holdout.jsonl (written before the detectors and kept aside: its figures are
 printed apart) and the exchanges of the real transcripts in $FINETUNE_TRANSCRIPTS
-(default /work/shared/transcripts; labels in tests/signals/real_labels.json; skipped when absent). A record's `expect` lists exactly the signals its record shows; every
+(default /work/shared/transcripts; labels in tests/signals/real_labels.json; skipped when
+absent). A record's `expect` lists exactly the signals its record shows; every
 (record, signal) pair a detector returns is a true or a false positive. The baseline reads
 "passed"/"failed"/"timed out"/"thanks"/… anywhere in tool output or the reply, as a naive
 detector would; it is measured in the same run to show what the misleading cases cost.

@@ -12,11 +12,23 @@ does), `runners` (test runners' summary lines), `checks` (build, lint, commit, t
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..model import Message
 from .observation import Observation
 from .outcomes import detect_build, detect_commit, detect_lint, detect_timeout
 from .reconcile import (
-    CLAIM_REASONS, DETECTABLE, EVIDENCE_ONLY, NEGATIVE, POSITIVE, ClaimCheck, Policy, Report, Tier, reconcile, tier,
+    CLAIM_REASONS,
+    DETECTABLE,
+    EVIDENCE_ONLY,
+    NEGATIVE,
+    POSITIVE,
+    ClaimCheck,
+    Policy,
+    Report,
+    Tier,
+    reconcile,
+    tier,
 )
 from .record import as_dicts, steps
 from .replies import detect_reply
@@ -30,9 +42,11 @@ __all__ = [
 DETECTORS = (detect_final, detect_cycles, detect_build, detect_lint, detect_commit, detect_timeout)
 
 
-def detect(messages: list[dict[str, object]] | list[Message], *, after_user_reply: str | None = None) -> list[Observation]:
+def detect(
+    messages: list[dict[str, Any]] | list[Message], *, after_user_reply: str | None = None
+) -> list[Observation]:
     """Every signal the record shows, at most one observation per signal name."""
-    found = steps(as_dicts(messages))  # type: ignore[arg-type]
+    found = steps(as_dicts(messages))
     out: list[Observation] = []
     for detector in DETECTORS:
         out += detector(found)

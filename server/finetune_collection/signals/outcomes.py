@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 
 from .checks import (
-    BUILD_FAILED_RE, BUILD_OK_RE, COMMIT_RE, LINT_CLEAN_RE, LINT_DIRTY_RE, SILENT_LINTERS, TIMEOUT_EXIT, TIMEOUT_RE,
+    BUILD_FAILED_RE,
+    BUILD_OK_RE,
+    COMMIT_RE,
+    LINT_CLEAN_RE,
+    LINT_DIRTY_RE,
+    SILENT_LINTERS,
+    TIMEOUT_EXIT,
+    TIMEOUT_RE,
     silent,
 )
 from .commands import classify
@@ -36,10 +43,13 @@ def detect_build(steps: list[Step]) -> list[Observation]:
     run = runs[-1]
     bad = BUILD_FAILED_RE.search(run.output)
     if run.failed or bad:
-        line = bad.group(0) if bad else f"exit code {run.exit}" if run.exit else "tool error"
-        return [Observation("errors_occurred", excerpt(line), at(run.index), "build", run.index)]
-    ok = BUILD_OK_RE.findall(run.output)
-    line = _last(BUILD_OK_RE, run.output) if ok else _exit_ok(run) or ("no output" if silent(run.output) else None)
+        why = bad.group(0) if bad else f"exit code {run.exit}" if run.exit else "tool error"
+        return [Observation("errors_occurred", excerpt(why), at(run.index), "build", run.index)]
+    line: str | None
+    if BUILD_OK_RE.search(run.output):
+        line = _last(BUILD_OK_RE, run.output)
+    else:
+        line = _exit_ok(run) or ("no output" if silent(run.output) else None)
     if line is None:
         return []
     return [Observation("build_passed", excerpt(line), at(run.index), "build", run.index)]

@@ -121,7 +121,9 @@ def reconcile(
 Tier = Literal["gold", "silver", "bronze"]
 
 
-def tier(signals: Iterable[Signal], positive: Iterable[str] = POSITIVE, negative: Iterable[str] = NEGATIVE) -> Tier | None:
+def tier(
+    signals: Iterable[Signal], positive: Iterable[str] = POSITIVE, negative: Iterable[str] = NEGATIVE
+) -> Tier | None:
     """gold: observed tests_passed and observed user_accepted; silver: at least one observed
     positive signal; bronze: positive signals, claimed only; None: no positive signal. An
     observed negative signal (the record shows a failure) caps the tier at bronze."""

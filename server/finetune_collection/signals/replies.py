@@ -23,32 +23,34 @@ ACCEPT: dict[str, list[str]] = {
            r"\bthat (?:fixed|did) it\b", r"\bfixed it\b", r"👍", r"🎉", r"\bapproved\b"],
     "de": [r"\bdanke\b", r"\bvielen dank\b", r"\bfunktioniert\b", r"\bklappt\b", r"\bpasst\b", r"\bperfekt\b",
            r"\bsuper\b", r"\bsieht gut aus\b", r"\bgemerged?t?\b", r"\bgemergt\b", r"\bsauber\b"],
-    "fr": [r"\bmerci\b", r"\bça marche\b", r"\bca marche\b", r"\bça fonctionne\b", r"\bfonctionne\b", r"\bparfait\b",
-           r"\bnickel\b", r"\bgénial\b", r"\bc'est bon\b", r"\bsuper\b", r"\bmergé\b"],
-    "es": [r"\bgracias\b", r"\bfunciona\b", r"\bperfecto\b", r"\bgenial\b", r"\bexcelente\b", r"\bbuen trabajo\b",
-           r"\blisto\b", r"\bfusionado\b", r"\bfunciona bien\b"],
+    "fr": [r"\bmerci\b", r"\bça marche\b", r"\bca marche\b", r"\bça fonctionne\b", r"\bfonctionne\b",
+           r"\bparfait\b", r"\bnickel\b", r"\bgénial\b", r"\bc'est bon\b", r"\bsuper\b", r"\bmergé\b"],
+    "es": [r"\bgracias\b", r"\bfunciona\b", r"\bperfecto\b", r"\bgenial\b", r"\bexcelente\b",
+           r"\bbuen trabajo\b", r"\blisto\b", r"\bfusionado\b", r"\bfunciona bien\b"],
     "pt": [r"\bobrigad[oa]\b", r"\bfuncionou\b", r"\bperfeito\b", r"\bvaleu\b"],
     "it": [r"\bgrazie\b", r"\bfunziona\b", r"\bperfetto\b"],
-    "ja": [r"ありがとう", r"完璧", r"動きました", r"動いた", r"うまくいきました", r"うまくいった", r"助かりました", r"マージしました",
-           r"良さそう", r"いいですね"],
+    "ja": [r"ありがとう", r"完璧", r"動きました", r"動いた", r"うまくいきました",
+           r"うまくいった", r"助かりました", r"マージしました", r"良さそう", r"いいですね"],
     "zh": [r"谢谢", r"完美", r"可以了", r"好了", r"解决了"],
 }
 REJECT: dict[str, list[str]] = {
-    "en": [r"^(?:no|nope)\b(?! (?:problem|worries|need|hay problema)\b)", r"\bwrong\b", r"\brevert\b", r"\broll ?back\b",
-           r"\bundo\b", r"\bthat broke\b", r"\b(?:broke|broken|breaks)\b", r"\bdoes(?:n't| not) work\b",
-           r"\bdid(?:n't| not) work\b", r"\bnot working\b", r"\bstill (?:fails|failing|broken|wrong|crashes)\b",
-           r"\bnot what i (?:asked|wanted)\b", r"\bincorrect\b", r"👎", r"\bthat's not right\b", r"\bnot (?:quite )?right\b"],
-    "de": [r"^nein\b", r"\bfalsch\b", r"\bfunktioniert (?:immer noch |noch )?nicht\b", r"\bklappt (?:immer noch )?nicht\b",
-           r"\bgeht (?:immer noch )?nicht\b", r"\brückgängig\b", r"\bkaputt\b", r"\bzurücksetzen\b", r"\bnicht das\b"],
-    "fr": [r"^non\b", r"\bfaux\b", r"\bne (?:marche|fonctionne) (?:toujours )?pas\b", r"\b(?:marche|fonctionne) pas\b",
-           r"\bannule\b", r"\bannuler\b", r"\breviens en arrière\b", r"\bcassé\b", r"\bincorrect\b",
-           r"\bpas ce que je voulais\b", r"\bce n'est pas (?:ça|ce que)\b"],
-    "es": [r"\bno funciona\b", r"\bincorrecto\b", r"\bestá mal\b", r"\brevierte\b",
-           r"\brevertir\b", r"\bdeshaz\b", r"\bdeshacer\b", r"\broto\b", r"\brompiste\b", r"\bsigue fallando\b"],
+    "en": [r"^(?:no|nope)\b(?! (?:problem|worries|need|hay problema)\b)", r"\bwrong\b", r"\brevert\b",
+           r"\broll ?back\b", r"\bundo\b", r"\bthat broke\b", r"\b(?:broke|broken|breaks)\b",
+           r"\bdoes(?:n't| not) work\b", r"\bdid(?:n't| not) work\b", r"\bnot working\b",
+           r"\bstill (?:fails|failing|broken|wrong|crashes)\b", r"\bnot what i (?:asked|wanted)\b",
+           r"\bincorrect\b", r"👎", r"\bthat's not right\b", r"\bnot (?:quite )?right\b"],
+    "de": [r"^nein\b", r"\bfalsch\b", r"\bfunktioniert (?:immer noch |noch )?nicht\b",
+           r"\bklappt (?:immer noch )?nicht\b", r"\bgeht (?:immer noch )?nicht\b", r"\brückgängig\b",
+           r"\bkaputt\b", r"\bzurücksetzen\b", r"\bnicht das\b"],
+    "fr": [r"^non\b", r"\bfaux\b", r"\bne (?:marche|fonctionne) (?:toujours )?pas\b",
+           r"\b(?:marche|fonctionne) pas\b", r"\bannule\b", r"\bannuler\b", r"\breviens en arrière\b",
+           r"\bcassé\b", r"\bincorrect\b", r"\bpas ce que je voulais\b", r"\bce n'est pas (?:ça|ce que)\b"],
+    "es": [r"\bno funciona\b", r"\bincorrecto\b", r"\bestá mal\b", r"\brevierte\b", r"\brevertir\b",
+           r"\bdeshaz\b", r"\bdeshacer\b", r"\broto\b", r"\brompiste\b", r"\bsigue fallando\b"],
     "pt": [r"\bnão funciona\b", r"\berrado\b", r"\breverter\b", r"\bquebrou\b"],
     "it": [r"\bnon funziona\b", r"\bsbagliato\b", r"\bannulla\b", r"\bripristina\b"],
-    "ja": [r"違う", r"違います", r"動かない", r"動きません", r"壊れ", r"元に戻して", r"ダメ", r"だめ", r"間違って", r"失敗して",
-           r"エラーが出"],
+    "ja": [r"違う", r"違います", r"動かない", r"動きません", r"壊れ",
+           r"元に戻して", r"ダメ", r"だめ", r"間違って", r"失敗して", r"エラーが出"],
     "zh": [r"不对", r"错了", r"不行", r"回滚", r"撤销", r"坏了"],
 }
 CONTRAST = r"\b(?:but|however|though|aber|jedoch|mais|pero|sin embargo|mas|ma|però)\b|でも|けど|しかし|但是|不过"
@@ -83,7 +85,8 @@ def judge(reply: str) -> tuple[str, str] | None:
         rejects += [(offset + r.start(), r.group(0)) for r in found]
         for r in found:  # cut rejections out, keeping offsets
             body = body[: r.start()] + " " * (r.end() - r.start()) + body[r.end():]
-        accepts += [(offset + a.start(), a.group(0)) for a in _hits(_ACCEPT, body) if not NEGATED.search(body[: a.start()])]
+        accepts += [(offset + a.start(), a.group(0)) for a in _hits(_ACCEPT, body)
+                    if not NEGATED.search(body[: a.start()])]
     if accepts and rejects:
         last_accept, first_reject = max(p for p, _ in accepts), min(p for p, _ in rejects)
         turn = [c.start() for c in _CONTRAST.finditer(reply) if last_accept < c.start() < first_reject]

@@ -90,7 +90,7 @@ def detect_cycles(steps: list[Step]) -> list[Observation]:
     if not runs or not edits:
         return []
     cycles: list[TestRun] = []  # the last run of each cycle that follows a code change
-    for start, end in zip(edits, [*edits[1:], len(steps)]):
+    for start, end in zip(edits, [*edits[1:], len(steps)], strict=True):
         inside = [r for r in runs if start < r.position < end]
         if inside:
             cycles.append(inside[-1])
