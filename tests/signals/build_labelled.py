@@ -12,7 +12,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from signals_shapes import bash, bash_timeout, codex, codex_long, edit, edit_failed, patch, read, record, write
+from signals_shapes import (
+    bash,
+    bash_background,
+    bash_timeout,
+    codex,
+    codex_long,
+    edit,
+    edit_failed,
+    patch,
+    read,
+    record,
+    refused,
+    write,
+)
 
 P = {  # pytest
     "pass": "============================= test session starts ==============================\ncollected 12 items\n\ntests/test_api.py ............                                           [100%]\n\n============================== 12 passed in 0.41s ==============================",
@@ -269,6 +282,26 @@ records = [
            reply="Great, thanks!", shape="claude", expect=["tests_passed", "zero_fix_iterations", "committed", "user_accepted"],
            note="the gold shape"),
     record("d94", "Add the docs page", write("docs/page.md", "# Page\n"), shape="claude", expect=[], note="no runs at all"),
+    # added after the real session 8463c716 (background tasks) and the collection's refused calls
+    record("d95", "Fix the parser", edit("lib/spotter/parser.ex"),
+           bash_background("mix test", "be613ab", [("==> file_system\nCompiling 7 files (.ex)", None),
+                                                  ("==> file_system\nCompiling 7 files (.ex)\nRunning ExUnit with seed: 583328, max_cases: 32\n\n"
+                                                   "....\nFinished in 0.8 seconds (0.8s async, 0.00s sync)\n49 tests, 0 failures", 0)]),
+           shape="claude-real", expect=["tests_passed", "zero_fix_iterations"], note="background mix test finished by TaskOutput"),
+    record("d96", "Run the suite", bash_background("mix test", "bae407b", [("==> ecto_sql\nCompiling 25 files (.ex)", None)]),
+           shape="claude-real", expect=[], note="TaskOutput retrieval timeout while still running: no timeout, no verdict"),
+    record("d97", "Run the tests", refused("pytest", "The user doesn't want to proceed with this tool use. The tool use was "
+                                            "rejected (eg. if it was a file edit, the new_string was NOT written to the file)."),
+           shape="claude", expect=[], note="the user refused the test run"),
+    record("d98", "Fix it", edit("a.py"), bash("pytest -q", "3 passed in 0.05s"), write("NOTES.md", "# Notes\n"),
+           shape="claude", expect=["tests_passed", "zero_fix_iterations"], note="notes written after the passing run"),
+    record("d99", "Fix it", patch("src/a.ts"), codex("npx vitest --run", "      Tests  4 passed (4)\n", 0), patch("docs/README.md"),
+           shape="codex", expect=["tests_passed", "zero_fix_iterations"], note="docs patched after the passing run"),
+    record("d100", "Fix it", edit("a.py"),
+           bash("pytest --cov=app --cov-fail-under=90", "FAIL Required test coverage of 90% not reached. Total coverage: 85.00%\n==== 10 passed in 1.02s ====", 1),
+           shape="claude", expect=["errors_occurred"], note="tests pass but the coverage gate fails the run"),
+    record("d101", "Run tests", refused("pytest", "<tool_use_error>Sibling tool call errored</tool_use_error>"),
+           shape="claude", expect=[], note="cancelled: a sibling call failed"),
 ]
 
 if __name__ == "__main__":

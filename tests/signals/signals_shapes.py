@@ -50,6 +50,11 @@ def bash_timeout(cmd: str, after: str = "2m 0.0s") -> list[Msg]:
     return _call("Bash", {"command": cmd}, f"{ERR}Command timed out after {after}")
 
 
+def refused(cmd: str, why: str) -> list[Msg]:
+    """A Bash call that never ran (the user refused it, or a parallel call failed first)."""
+    return _call("Bash", {"command": cmd}, ERR + why)
+
+
 def edit(path: str = "src/app.py") -> list[Msg]:
     return _call("Edit", {"file_path": path, "old_string": "a", "new_string": "b"},
                  f"The file {path} has been updated. Here's the result of running `cat -n` on a snippet of the edited file:\n     1\tb")
@@ -126,4 +131,18 @@ def real_records(collection: Path) -> list[dict[str, Any]]:
                 out.append({"id": key, "shape": path.parent.name, "note": "real transcript", "messages": messages[start:end],
                             "after_user_reply": messages[end]["content"] if end < len(messages) else None,
                             "expect": sorted(labels.get(key, []))})
+    return out
+
+
+def bash_background(cmd: str, task: str, polls: list[tuple[str, int | None]]) -> list[Msg]:
+    """Claude Code: Bash with run_in_background, then TaskOutput until the task completes
+    (shape of the real session marot__spotter__8463c716: each poll repeats all output so far)."""
+    out = _call("Bash", {"command": cmd, "run_in_background": True},
+                f"Command running in background with ID: {task}. Output is being written to: /tmp/claude-1000/tasks/{task}.output")
+    for text, code in polls:
+        if code is None:
+            body = f"<retrieval_status>timeout</retrieval_status>\n\n<task_id>{task}</task_id>\n\n<task_type>local_bash</task_type>\n\n<status>running</status>\n\n<output>\n{text}\n</output>"
+        else:
+            body = f"<retrieval_status>success</retrieval_status>\n\n<task_id>{task}</task_id>\n\n<task_type>local_bash</task_type>\n\n<status>completed</status>\n\n<exit_code>{code}</exit_code>\n\n<output>\n{text}\n</output>"
+        out += _call("TaskOutput", {"task_id": task, "block": True, "timeout": 120000}, body)
     return out

@@ -29,14 +29,32 @@ SHELL_TOOLS = frozenset({
     "bash", "shell", "exec_command", "local_shell", "container.exec", "run_command", "run_terminal_cmd",
     "execute_command", "run_shell_command", "shell_command", "terminal",
 })
-POLL_TOOLS = frozenset({"write_stdin"})
-"""Codex: feeds or polls a command that is still running, by `session_id`."""
+POLL_TOOLS = frozenset({"write_stdin", "taskoutput", "bashoutput"})
+"""Polls of a command still running: Codex `write_stdin` by `session_id`; Claude Code
+`TaskOutput` by `task_id` (`BashOutput` by `bash_id` in older versions) after a Bash call with
+`run_in_background` answered `Command running in background with ID: <id>`."""
+_POLL_KEYS = ("session_id", "task_id", "bash_id", "shell_id")
 EDIT_TOOLS = frozenset({
     "edit", "multiedit", "write", "notebookedit", "apply_patch", "edit_file", "write_file", "create_file",
     "replace", "search_replace", "str_replace_editor", "str_replace_based_edit_tool", "insert", "patch",
 })
 VIEW_COMMANDS = frozenset({"view"})
 """The editor tools' read-only commands (`str_replace_based_edit_tool` with command `view`)."""
+
+NOT_RUN = re.compile(
+    r"\A(?:<tool_use_error>|User rejected tool use|The user doesn't want to proceed|\[Request interrupted by user"
+    r"|Permission to use \S+ (?:has been|was) denied)"
+)
+"""Claude Code results of a call that never ran: refused by the user, cancelled because a parallel
+call failed, or rejected by the tool before it started. They say nothing about the command."""
+DOCS = re.compile(r"(?:\.(?:md|markdown|txt|rst|adoc)|^/tmp/.*)$", re.I)
+"""Files whose change leaves the code as tested (a plan, notes, a summary written at the end)."""
+_PATCH_FILES = re.compile(r"^\*\*\* (?:Add|Update|Delete) File: (.+)$", re.M)
+
+_BACKGROUND = re.compile(r"\ACommand running in background with ID: (\w+)")
+_TASK_STATUS = re.compile(r"<status>(\w+)</status>")
+_TASK_EXIT = re.compile(r"<exit_code>(-?\d+)</exit_code>")
+_TASK_OUTPUT = re.compile(r"<(?:output|stdout|stderr)>\n?(.*?)</(?:output|stdout|stderr)>", re.S)
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _CLAUDE_EXIT = re.compile(r"\AExit code (-?\d+)\n?")
@@ -74,7 +92,7 @@ class Step:
 
 @dataclass(slots=True)
 class _Pending:
-    session: int
+    session: int | str
     run: Run
     chunks: list[str] = field(default_factory=list)
 
@@ -106,12 +124,12 @@ def _command_text(args: dict[str, Any]) -> str | None:
     return None
 
 
-def parse_result(content: str) -> tuple[str, int | None, bool, int | None]:
-    """(output, exit code, flagged as error, session id of a still-running Codex command)."""
+def parse_result(content: str) -> tuple[str, int | None, bool, int | str | None]:
+    """(output, exit code, flagged as error, the id of a command still running, if it is)."""
     error = content.startswith(ERROR_PREFIX)
     text = content[len(ERROR_PREFIX):] if error else content
     exit_code: int | None = None
-    session: int | None = None
+    session: int | str | None = None
     if m := _CLAUDE_EXIT.match(text):
         exit_code, text = int(m.group(1)), text[m.end():]
     elif m := _CODEX_HEAD.match(text):
@@ -129,6 +147,13 @@ def parse_result(content: str) -> tuple[str, int | None, bool, int | None]:
             meta = doc.get("metadata")
             code = meta.get("exit_code") if isinstance(meta, dict) else None
             text, exit_code = doc["output"], code if isinstance(code, int) else None
+    elif m := _BACKGROUND.match(text):
+        session, text = m.group(1), ""
+    elif text.startswith(("<retrieval_status>", "<status>", "<task_id>")):  # TaskOutput, BashOutput
+        status, code = _TASK_STATUS.search(text), _TASK_EXIT.search(text)
+        session = "running" if status is not None and status.group(1) == "running" else None
+        exit_code = int(code.group(1)) if code else None
+        text = "\n".join(_TASK_OUTPUT.findall(text))
     if text.strip() == NO_OUTPUT:
         text = ""
     return _ANSI.sub("", text), exit_code, error, session
@@ -147,7 +172,7 @@ def steps(messages: list[dict[str, Any]]) -> list[Step]:
     """Code changes, finished command runs and other tool results, ordered by where each ended."""
     results = _results(messages)
     found: list[Step] = []
-    running: dict[int, _Pending] = {}
+    running: dict[int | str, _Pending] = {}
     for m in messages:
         if m.get("role") != "assistant":
             continue
@@ -160,11 +185,14 @@ def steps(messages: list[dict[str, Any]]) -> list[Step]:
             args = _arguments(fn.get("arguments"))
             output, exit_code, error, session = parse_result(content)
             if name in POLL_TOOLS:
-                sid = args.get("session_id")
-                pending = running.get(sid) if isinstance(sid, int) else None
+                sid = next((args[k] for k in _POLL_KEYS if isinstance(args.get(k), int | str)), None)
+                pending = running.get(sid) if sid is not None else None
                 if pending is None:
                     continue
-                pending.chunks.append(output)
+                if name == "write_stdin":
+                    pending.chunks.append(output)
+                else:  # TaskOutput repeats everything so far
+                    pending.chunks = [output]
                 pending.run.index = index
                 if session is None:  # it exited (or the poll failed): the run is over
                     run = pending.run
@@ -173,8 +201,11 @@ def steps(messages: list[dict[str, Any]]) -> list[Step]:
                     found.append(Step("run", index, run))
                     del running[pending.session]
                 continue
+            if error and NOT_RUN.match(output):
+                found.append(Step("tool", index, error=True))
+                continue
             if name in EDIT_TOOLS or (name.endswith("edit") and not name.startswith("mcp__")):
-                if str(args.get("command", "")) not in VIEW_COMMANDS and not error:
+                if str(args.get("command", "")) not in VIEW_COMMANDS and not error and _changes_code(args):
                     found.append(Step("edit", index))
                 continue
             text = _command_text(args)
@@ -196,3 +227,12 @@ def steps(messages: list[dict[str, Any]]) -> list[Step]:
     found.sort(key=lambda s: s.index)
     return found
 
+
+def _changes_code(args: dict[str, Any]) -> bool:
+    """False when every file the edit names is documentation (or a scratch file under /tmp)."""
+    paths = [v for k, v in args.items() if k in ("file_path", "path", "notebook_path", "target_file")
+             and isinstance(v, str)]
+    patch = args.get("input") or args.get("patch")
+    if isinstance(patch, str):
+        paths += [p.strip() for p in _PATCH_FILES.findall(patch)]
+    return not paths or not all(DOCS.search(p) for p in paths)
