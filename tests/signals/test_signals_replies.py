@@ -17,12 +17,15 @@ REJECTED = [
     "Still failing on CI.", "Thanks, but it still fails.", "Nein, das ist falsch.", "Funktioniert immer noch nicht.",
     "Bitte rückgängig machen.", "Non, annule ça.", "Ça ne marche toujours pas.", "No funciona.", "Está mal, revierte.",
     "Não funciona.", "Non funziona.", "違います。", "動かないです", "元に戻してください", "不对，回滚吧", "👎",
+    "Why did you change the schema? Revert it.", "I reverted it myself.", "Danke, aber es geht noch nicht.",
+    "Gracias, pero sigue sin funcionar.", "ありがとう、でもまだ動かない。",
 ]
 UNCLEAR = [
     "", "   ", "Does it work on Windows?", "Now add logging.", "Hmm.", "Great, but keep in mind the folder moves.",
     "No, thanks, that's all I needed… actually wait.", "Not perfect yet.", "Can you explain the diff?",
     "show tools", "it's good, but the issue is that several processes run at once",
     "x" * 3000 + " thanks",
+    "Don't revert the migration.", "Works on my machine but not in CI.",
 ]
 
 

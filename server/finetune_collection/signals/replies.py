@@ -34,19 +34,20 @@ ACCEPT: dict[str, list[str]] = {
     "zh": [r"谢谢", r"完美", r"可以了", r"好了", r"解决了"],
 }
 REJECT: dict[str, list[str]] = {
-    "en": [r"^(?:no|nope)\b(?! (?:problem|worries|need|hay problema)\b)", r"\bwrong\b", r"\brevert\b",
+    "en": [r"^(?:no|nope)\b(?! (?:problem|worries|need|hay problema)\b)", r"\bwrong\b", r"\brevert(?:ed)?\b",
            r"\broll ?back\b", r"\bundo\b", r"\bthat broke\b", r"\b(?:broke|broken|breaks)\b",
            r"\bdoes(?:n't| not) work\b", r"\bdid(?:n't| not) work\b", r"\bnot working\b",
            r"\bstill (?:fails|failing|broken|wrong|crashes)\b", r"\bnot what i (?:asked|wanted)\b",
            r"\bincorrect\b", r"👎", r"\bthat's not right\b", r"\bnot (?:quite )?right\b"],
     "de": [r"^nein\b", r"\bfalsch\b", r"\bfunktioniert (?:immer noch |noch )?nicht\b",
-           r"\bklappt (?:immer noch )?nicht\b", r"\bgeht (?:immer noch )?nicht\b", r"\brückgängig\b",
+           r"\bklappt (?:(?:immer )?noch )?nicht\b", r"\bgeht (?:(?:immer )?noch )?nicht\b", r"\brückgängig\b",
            r"\bkaputt\b", r"\bzurücksetzen\b", r"\bnicht das\b"],
     "fr": [r"^non\b", r"\bfaux\b", r"\bne (?:marche|fonctionne) (?:toujours )?pas\b",
            r"\b(?:marche|fonctionne) pas\b", r"\bannule\b", r"\bannuler\b", r"\breviens en arrière\b",
            r"\bcassé\b", r"\bincorrect\b", r"\bpas ce que je voulais\b", r"\bce n'est pas (?:ça|ce que)\b"],
     "es": [r"\bno funciona\b", r"\bincorrecto\b", r"\bestá mal\b", r"\brevierte\b", r"\brevertir\b",
-           r"\bdeshaz\b", r"\bdeshacer\b", r"\broto\b", r"\brompiste\b", r"\bsigue fallando\b"],
+           r"\bdeshaz\b", r"\bdeshacer\b", r"\broto\b", r"\brompiste\b", r"\bsigue fallando\b",
+           r"\bsigue sin funcionar\b"],
     "pt": [r"\bnão funciona\b", r"\berrado\b", r"\breverter\b", r"\bquebrou\b"],
     "it": [r"\bnon funziona\b", r"\bsbagliato\b", r"\bannulla\b", r"\bripristina\b"],
     "ja": [r"違う", r"違います", r"動かない", r"動きません", r"壊れ",
@@ -56,6 +57,9 @@ REJECT: dict[str, list[str]] = {
 CONTRAST = r"\b(?:but|however|though|aber|jedoch|mais|pero|sin embargo|mas|ma|però)\b|でも|けど|しかし|但是|不过"
 NEGATED = re.compile(r"(?:\bnot|n't|\bnicht|\bkein\w*|\bpas|\bno|\bnon|\bnão)\s+(?:\w+\s+)?$", re.I)
 """An acceptance right after a negation ("not perfect", "nicht perfekt") is not one."""
+
+KEEP = re.compile(r"(?:\bdon't|\bdo not|\bno need to|\bnever|\bnicht|\bne pas|\bno)\s+$", re.I)
+"""A rejection word after one of these is an instruction to keep ("don't revert that")."""
 
 _ACCEPT = [re.compile(p, re.I | re.M) for ps in ACCEPT.values() for p in ps]
 _REJECT = [re.compile(p, re.I | re.M) for ps in REJECT.values() for p in ps]
@@ -81,7 +85,7 @@ def judge(reply: str) -> tuple[str, str] | None:
             continue
         body = sentence.strip()
         offset = m.start() + (len(sentence) - len(sentence.lstrip()))
-        found = _hits(_REJECT, body)
+        found = [r for r in _hits(_REJECT, body) if not KEEP.search(body[: r.start()])]
         rejects += [(offset + r.start(), r.group(0)) for r in found]
         for r in found:  # cut rejections out, keeping offsets
             body = body[: r.start()] + " " * (r.end() - r.start()) + body[r.end():]
