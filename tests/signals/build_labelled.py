@@ -302,6 +302,18 @@ records = [
            shape="claude", expect=["errors_occurred"], note="tests pass but the coverage gate fails the run"),
     record("d101", "Run tests", refused("pytest", "<tool_use_error>Sibling tool call errored</tool_use_error>"),
            shape="claude", expect=[], note="cancelled: a sibling call failed"),
+    record("d102", "Fix the flaky client", edit("src/client.py"),
+           bash("pytest -q", "WARNING urllib3.connectionpool: Read timed out. Retrying (1/3)\n3 passed in 0.41s"),
+           shape="claude", expect=["tests_passed", "zero_fix_iterations"], note="a retried timeout logged by a passing run"),
+    record("d103", "Build the app", edit("src/App.js"),
+           bash("npm run build", "> app@0.1.0 build\n> react-scripts build\n\nCreating an optimized production build...\n"
+                "Compiled successfully.\n\nFile sizes after gzip:\n\n  46.6 kB  build/static/js/main.1c2d3e4f.js"),
+           shape="claude", expect=["build_passed"], note="create-react-app build"),
+    record("d104", "Run the check script", edit("src/a.py"), bash("python scripts/check.py", "checking...\n3 passed in 0.1s"),
+           shape="claude", expect=["tests_passed", "zero_fix_iterations"], note="a wrapper script printing pytest's summary"),
+    record("d105", "Run it all", edit("src/a.py"), bash("tox -e py312", "py312: commands[0]> pytest\n==== 8 passed in 0.3s ====\n"
+                                                                   "  py312: OK (2.31=setup[1.2]+cmd[1.1] seconds)\n  congratulations :) (2.40 seconds)"),
+           shape="claude", expect=["tests_passed", "zero_fix_iterations"], note="tox"),
 ]
 
 if __name__ == "__main__":

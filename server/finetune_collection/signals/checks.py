@@ -14,6 +14,7 @@ BUILD_OK = [
     r"^\*\* BUILD SUCCEEDED \*\*$",  # xcodebuild
     r"^\s*✓ built in [\d.]+m?s$",  # vite
     r"^\s*✓ Compiled successfully.*$",  # next
+    r"^Compiled successfully\.?$",  # create-react-app
     r"^.*compiled successfully in [\d.]+ ?m?s$",  # webpack
     r"^Successfully built \S+.*$",  # python -m build, docker
     r"^Build complete[.!]?.*$",

@@ -100,7 +100,7 @@ def detect_timeout(steps: list[Step]) -> list[Observation]:
             if run.command.only_views:
                 continue
             m = TIMEOUT_RE.search(run.output)
-            if m is not None and run.exit != 0:  # a clean exit that mentions a timeout is a log line
+            if m is not None and (run.failed or not run.finished):  # else a log line ("retrying after …")
                 return [Observation("timeout", excerpt(m.group(0)), at(run.index), "timeout", run.index)]
         elif step.kind == "tool" and step.error:
             m = TIMEOUT_RE.search(step.text)
