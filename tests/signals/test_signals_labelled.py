@@ -32,7 +32,7 @@ def _bench() -> Any:
     return module
 
 
-DEV, HOLDOUT = _load("labelled.jsonl"), _load("holdout.jsonl")
+DEV, HOLDOUT = _load("labelled.jsonl"), _load("holdout.jsonl") + _load("holdout2.jsonl")
 
 
 def test_the_set_is_big_enough_and_well_formed() -> None:
@@ -46,7 +46,9 @@ def test_the_set_is_big_enough_and_well_formed() -> None:
     assert covered == DETECTABLE | {"build_passed", "committed", "lint_clean"}
 
 
-@pytest.mark.parametrize(("builder", "name"), [("build_labelled", "labelled.jsonl"), ("build_holdout", "holdout.jsonl")])
+@pytest.mark.parametrize(("builder", "name"), [
+    ("build_labelled", "labelled.jsonl"), ("build_holdout", "holdout.jsonl"), ("build_holdout2", "holdout2.jsonl"),
+])
 def test_files_match_their_builders(builder: str, name: str) -> None:
     sys.path.insert(0, str(HERE))
     spec = importlib.util.spec_from_file_location(f"_{builder}", HERE / f"{builder}.py")

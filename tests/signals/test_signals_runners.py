@@ -25,6 +25,9 @@ CASES = [
     ("ok  \texample.com/a\t0.010s [no tests to run]", False, "empty", None),
     ("?   \texample.com/cmd\t[no test files]", False, "empty", None),
     ("--- FAIL: TestTotal (0.00s)\nFAIL\nFAIL\texample.com/a\t0.011s", False, "fail", None),
+    ('{"Time":"2026-01-05T10:00:00Z","Action":"pass","Package":"example.com/q","Test":"TestPop","Elapsed":0}\n'
+     '{"Time":"2026-01-05T10:00:00Z","Action":"pass","Package":"example.com/q","Elapsed":0.012}', False, "pass", 1),
+    ('{"Time":"2026-01-05T10:00:00Z","Action":"fail","Package":"example.com/q","Elapsed":0.02}', False, "fail", None),
     ("test result: ok. 4 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s", False, "pass", 4),
     ("test result: ok. 0 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out; finished in 0.00s", False, "empty", 0),
     ("error: test failed, to rerun pass `--lib`", False, "fail", None),

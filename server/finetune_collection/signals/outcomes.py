@@ -23,7 +23,7 @@ from .checks import (
 from .commands import classify
 from .observation import Observation, at, excerpt
 from .record import Run, Step
-from .testruns import last_edit
+from .testruns import last_edit, stopped
 
 
 def _final_runs(steps: list[Step], kind: str) -> list[Run]:
@@ -95,7 +95,7 @@ def detect_timeout(steps: list[Step]) -> list[Observation]:
     for step in steps:
         if step.kind == "run" and step.run is not None:
             run = step.run
-            if run.exit == TIMEOUT_EXIT and (run.command.text or "").lstrip().startswith(("timeout ", "gtimeout ")):
+            if run.exit == TIMEOUT_EXIT and stopped(run):
                 return [Observation("timeout", f"exit code {TIMEOUT_EXIT}", at(run.index), "timeout", run.index)]
             if run.command.only_views:
                 continue

@@ -56,6 +56,9 @@ TABLE: list[Row] = [
     Row("go", r"^\?\s+\S+\s+\[no test files\]$", "empty"),
     Row("go", r"^--- FAIL: \S+(?P<failed>) \([\d.]+s\)$"),
     Row("go", r"^FAIL\s+\S+\s+(?:[\d.]+s|\[build failed\]|\[setup failed\])$", "fail"),
+    # go test -json: the package's own result line (a test's line also names its "Test")
+    Row("go", r'^\{"Time":"[^"]*","Action":"pass","Package":"[^"]*","Elapsed":[\d.]+\}(?P<passed>)$'),
+    Row("go", r'^\{"Time":"[^"]*","Action":"fail","Package":"[^"]*","Elapsed":[\d.]+\}$', "fail"),
     # cargo test / nextest
     Row("cargo", r"^test result: (?:ok|FAILED)\. (?P<passed>\d+) passed; (?P<failed>\d+) failed;"
                  r" (?P<skipped>\d+) ignored;.*$"),

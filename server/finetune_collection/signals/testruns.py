@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .checks import TIMEOUT_EXIT
 from .observation import Observation, at, excerpt
 from .record import Run, Step
 from .runners import Outcome, failure_line, summarize
@@ -44,14 +45,19 @@ def outcome(run: Run) -> TestRun | None:
             # passing tests under a failing exit: a coverage gate, a later step of the chain
             return TestRun(0, run.index, "fail", _exit_line(run) or summary.line, None)
         return TestRun(0, run.index, summary.outcome, summary.line, summary.counts.get("passed"))
-    if not is_test or HOST_TIMEOUT.match(run.output):
-        return None  # the host stopped it: the tests neither passed nor failed
+    if not is_test or stopped(run):
+        return None  # the host or timeout(1) stopped it: the tests neither passed nor failed
     if run.failed:
         return TestRun(0, run.index, "fail", failure_line(run.output) or _exit_line(run) or "tool error", None)
     traceback = failure_line(run.output)
     if traceback is not None and traceback.startswith("Traceback"):
         return TestRun(0, run.index, "fail", traceback, None)
     return None
+
+
+def stopped(run: Run) -> bool:
+    killed = run.exit == TIMEOUT_EXIT and (run.command.text or "").lstrip().startswith(("timeout ", "gtimeout "))
+    return killed or HOST_TIMEOUT.match(run.output) is not None
 
 
 def _exit_line(run: Run) -> str | None:
