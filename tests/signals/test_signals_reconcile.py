@@ -90,3 +90,11 @@ def _s(name: str, observed: bool | None) -> Signal:
 ])
 def test_tiers(signals: list[Signal], expected: str | None) -> None:
     assert tier(signals) == expected
+
+
+def test_a_caller_cannot_claim_to_have_observed() -> None:
+    forged = Signal(name="tests_passed", evidence="12 passed", observed=True, where="tool result 3")
+    kept, report = reconcile([forged], [])
+    assert [(s.name, s.observed, s.where) for s in kept] == [("tests_passed", False, None)]
+    assert report.claims[0].status == "unconfirmed"
+    assert tier(kept) == "bronze"
