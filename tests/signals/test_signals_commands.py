@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from signals_shapes import bash, codex_long, edit, record
+from signals_shapes import bash, codex_long, edit, patch, record
 
 from finetune_collection.capture import TOOL_ERROR_PREFIX
 from finetune_collection.model import Message
@@ -107,3 +107,11 @@ def test_message_objects_are_read_like_dicts() -> None:
     as_models = [Message.model_validate(m) for m in rec["messages"]]
     assert detect(as_models) == detect(rec["messages"])
     assert {o.signal for o in detect(as_models)} == {"tests_passed", "zero_fix_iterations"}
+
+
+def test_a_patch_that_did_not_apply_changes_nothing() -> None:
+    rec = record("x", "fix", edit("a.py"), bash("pytest -q", "3 passed in 0.05s"), patch("src/a.ts"))
+    rec["messages"][-2]["content"] = '{"output":"Failed to find expected lines in src/a.ts","metadata":{"exit_code":1}}'
+    assert {o.signal for o in detect(rec["messages"])} == {"tests_passed", "zero_fix_iterations"}
+    rec["messages"][-2]["content"] = '{"output":"Success. Updated the following files:\\nM src/a.ts\\n","metadata":{"exit_code":0}}'
+    assert detect(rec["messages"]) == []

@@ -205,7 +205,8 @@ def steps(messages: list[dict[str, Any]]) -> list[Step]:
                 found.append(Step("tool", index, error=True))
                 continue
             if name in EDIT_TOOLS or (name.endswith("edit") and not name.startswith("mcp__")):
-                if str(args.get("command", "")) not in VIEW_COMMANDS and not error and _changes_code(args):
+                applied = not error and exit_code in (None, 0)  # Codex apply_patch reports its exit code
+                if str(args.get("command", "")) not in VIEW_COMMANDS and applied and _changes_code(args):
                     found.append(Step("edit", index))
                 continue
             text = _command_text(args)
