@@ -5,6 +5,13 @@ capture importers write them) and returns `Observation`s: the signal, a short ra
 tool's own line (unscrubbed: the caller scrubs it before storing), and where it was found.
 `reconcile(claimed, observed, policy)` decides which claims stand; `tier(signals)` grades them.
 
+Use at capture time (one exchange, or the exchanges of one example):
+
+    observed = detect(example["messages"], after_user_reply=next_user_text)
+    signals, report = reconcile(example.get("signals", []), observed, Policy())
+    # scrub each signal's evidence like content before storing; report.to_dict() holds codes only
+    grade = tier(signals)
+
 Modules: `record` (steps: edits and runs with exit status), `commands` (what a shell command
 does), `runners` (test runners' summary lines), `checks` (build, lint, commit, timeout lines),
 `testruns` and `outcomes` (the detectors), `replies` (the user's next words), `reconcile`.
