@@ -98,3 +98,10 @@ def test_a_caller_cannot_claim_to_have_observed() -> None:
     assert [(s.name, s.observed, s.where) for s in kept] == [("tests_passed", False, None)]
     assert report.claims[0].status == "unconfirmed"
     assert tier(kept) == "bronze"
+
+
+def test_public_names_exist() -> None:
+    import finetune_collection.signals as signals
+
+    assert all(hasattr(signals, name) for name in signals.__all__)
+    assert set(signals.POSITIVE) >= {"tests_passed", "build_passed", "committed", "lint_clean"}
