@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "server" / "finetune_collection"
 RANK = {
     "errors": 0,
     "model": 1, "config": 1, "tokens": 1,
-    "quality": 2, "scrub": 2, "dedup": 2, "store": 2, "capture": 2,
+    "quality": 2, "scrub": 2, "dedup": 2, "store": 2, "capture": 2, "signals": 2,
     "pipeline": 3,
     "curate": 4, "export": 4, "ingest": 4,
     "reports": 5,  # stats show export readiness

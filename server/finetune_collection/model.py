@@ -108,6 +108,14 @@ class Signal(_Strict):
 
     name: str = Field(min_length=1, max_length=64)
     evidence: str | None = Field(default=None, max_length=MAX_EVIDENCE)
+    observed: bool | None = Field(
+        default=None, description="true: found in the record (signals/); false or absent: claimed by the caller"
+    )
+    where: str | None = Field(
+        default=None,
+        pattern=r"^[a-z][a-z ]{0,30}(?: [0-9]{1,9})?$",
+        description="where in the record it was found, e.g. 'tool result 12'; never text",
+    )
 
 
 class Metadata(BaseModel):

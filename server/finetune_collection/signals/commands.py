@@ -1,0 +1,197 @@
+"""What a shell command does: runs tests, builds, lints, commits, changes code, or only looks.
+
+A command line is split into the commands it chains (`&&`, `||`, `;`, new lines); the left side
+of a pipe decides what a command is (`pytest | tail -5` runs tests, `cat log | grep passed` looks).
+Wrappers (`uv run`, `npx`, `timeout 60`, `python -m`, `VAR=1`, …) are peeled off first. The tables
+are data: a row is (program, pattern over the rest of the command); the first word of the rest is
+usually the subcommand.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+
+Kind = str  # "test" | "build" | "lint" | "commit" | "view"
+
+_SCRIPT_TEST = r"(?:run(?:-script)? )?(?:test|tests|t|test:\S+|check|ci|verify)\b"
+_SCRIPT_BUILD = r"(?:run(?:-script)? )?(?:build|build:\S+|compile|bundle)\b"
+_SCRIPT_LINT = r"(?:run(?:-script)? )?(?:lint|lint:\S+|typecheck|type-check|check-types|tsc)\b"
+
+TABLE: list[tuple[Kind, str, str]] = [
+    # tests
+    ("test", "pytest|py.test|tox|nox|unittest|jest|vitest|mocha|ava|rspec|ctest|phpunit|bats|pest|nextest", r""),
+    ("test", "go", r"test\b"),
+    ("test", "cargo", r"(?:test|nextest)\b"),
+    ("test", "npm|yarn|pnpm|bun", _SCRIPT_TEST),
+    ("test", "deno|swift|dart|flutter|mix|dotnet|stack|cabal|zig|rails|rake|just|make|gradle|gradlew|mvn|mvnw",
+     r"(?:\S+ )*?(?:test|tests|spec|check|verify)\b"),
+    ("test", "node", r"(?:\S+ )*?--test\b"),
+    ("test", "playwright", r"test\b"),
+    ("test", "cypress", r"run\b"),
+    ("test", "bazel", r"test\b"),
+    # builds
+    ("build", "npm|yarn|pnpm|bun", _SCRIPT_BUILD),
+    ("build", "cargo|go|swift|dotnet|zig|bazel|hatch|uv|poetry|pdm|vite|next|nuxt|astro|docker|podman|mix",
+     r"(?:\S+ )*?(?:build|compile)\b"),
+    ("build", "cargo", r"check\b"),
+    ("build", "tsc", r"(?!.*--noEmit)"),
+    ("build", "mvn|mvnw", r"(?:\S+ )*?(?:package|install|compile)\b"),
+    ("build", "gradle|gradlew", r"(?:\S+ )*?(?:build|assemble)\b"),
+    ("build", "make", r"(?!.*\b(?:test|check|clean|lint)\b)"),
+    ("build", "cmake", r"--build\b"),
+    ("build", "webpack|rollup|esbuild|ninja|xcodebuild|msbuild|build", r""),
+    # linters and type checkers
+    ("lint", "ruff", r"(?:check\b(?!.*--fix)|format --check\b)"),
+    ("lint", "mypy|pyright|pylint|flake8|pycodestyle|pyflakes|eslint|stylelint|shellcheck|hadolint|golangci-lint"
+     "|rubocop|biome|oxlint|standard|xo|ktlint|swiftlint|credo|dialyzer", r"(?!.*--fix\b)"),
+    ("lint", "tsc", r".*--noEmit\b"),
+    ("lint", "cargo", r"(?:clippy|fmt (?:.* )?--check)\b"),
+    ("lint", "go", r"vet\b"),
+    ("lint", "black|isort|prettier", r".*--check\b"),
+    ("lint", "npm|yarn|pnpm|bun", _SCRIPT_LINT),
+    ("lint", "mix", r"(?:credo|dialyzer|format --check-formatted)\b"),
+    # version control
+    ("commit", "git", r"(?:-\S+ \S+ )*commit\b"),
+    # only looking (their output may quote anything, so it is never a runner's summary)
+    ("view", "cat|head|tail|less|more|bat|batcat|nl|awk|grep|egrep|rg|ag|ack|find|fd|ls|tree|echo|printf|jq|yq"
+     "|diff|cmp|wc|sort|uniq|cut|tr|column|strings|xxd|od|hexdump|file|stat|gh|glab|curl|wget|open|type|pwd"
+     "|which|whereis|readlink|realpath|du|df|ps|env|printenv|true|false|cd|export|source|set|sleep|date", r""),
+    ("view", "sed", r"(?!.*(?:^|\s)(?:-i|--in-place|-\w*i)\b)"),
+    ("view", "git", r"(?:-\S+ \S+ )*(?:show|log|diff|status|blame|grep|ls-files|cat-file|branch|remote|rev-parse)\b"),
+    ("view", "docker|kubectl|journalctl", r"(?:logs|inspect|ps|get|describe)\b"),
+]
+
+EDIT_TABLE: list[tuple[str, str]] = [
+    ("sed|gsed", r"(?:.*\s)?(?:-i|--in-place|-\w*i)\b"),
+    ("perl", r"(?:.*\s)?-\w*i"),
+    ("patch", r""),
+    ("git", r"(?:apply|am|restore|checkout -- |cherry-pick|revert|merge|rebase)\b"),
+    ("ruff", r"(?:.*--fix\b|format\b(?!.*--check))"),
+    ("black|isort", r"(?!.*--check)"),
+    ("prettier|eslint|biome", r".*--(?:write|fix|apply)\b"),
+    ("gofmt|goimports", r".*-w\b"),
+    ("go", r"fmt\b"),
+    ("cargo", r"fmt\b(?!.*--check)"),
+]
+
+CODE_FILE = re.compile(
+    r"\.(?:py|pyi|js|jsx|mjs|cjs|ts|tsx|go|rs|java|kt|kts|rb|c|h|cc|cpp|hpp|cs|swift|php|ex|exs|scala|lua|sh|sql"
+    r"|vue|svelte|html|css|scss|toml|ya?ml|json|cfg|ini|gradle|xml)$"
+)
+"""A redirect into one of these (`cat > app.py <<EOF`) changes code; into a log it does not."""
+
+WRAPPERS = {
+    "sudo": 0, "time": 0, "nice": 0, "nohup": 0, "command": 0, "exec": 0, "xvfb-run": 0, "dotenv": 0,
+    "npx": 0, "pnpx": 0, "bunx": 0, "timeout": 1, "gtimeout": 1,
+}
+"""Programs that run the next word; the value is how many arguments they take first."""
+RUNNERS = {("uv", "run"), ("poetry", "run"), ("pipenv", "run"), ("hatch", "run"), ("pdm", "run"), ("rye", "run"),
+           ("bundle", "exec"), ("pnpm", "exec"), ("yarn", "dlx"), ("npm", "exec"), ("conda", "run")}
+
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)(\w+)\1[^\n]*\n.*?\n\s*\2\s*(?:\n|$)", re.S)
+_SEPARATORS = {"&&", "||", ";", "&", ";;"}
+_COMPILED = [(kind, re.compile(rf"(?:{prog})"), re.compile(rf"^(?:{rest})")) for kind, prog, rest in TABLE]
+_COMPILED_EDITS = [(re.compile(rf"(?:{prog})"), re.compile(rf"^(?:{rest})")) for prog, rest in EDIT_TABLE]
+
+
+@dataclass(slots=True)
+class Command:
+    text: str | None
+    kinds: set[Kind] = field(default_factory=set)
+    edits: bool = False
+
+    @property
+    def known(self) -> bool:
+        return self.text is not None
+
+    @property
+    def only_views(self) -> bool:
+        """Every chained command only looks (its output may quote a summary; it ran nothing)."""
+        return self.kinds == {"view"}
+
+
+def _tokens(text: str) -> list[str]:
+    text = _HEREDOC.sub("\n", text)
+    try:
+        lexer = shlex.shlex(text.replace("\n", " ; "), posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        return list(lexer)
+    except ValueError:  # unbalanced quotes: words are still good enough to classify
+        return re.findall(r"&&|\|\||[;|&]|[^\s;|&]+", text.replace("\n", " ; "))
+
+
+def _peel(words: list[str]) -> list[str]:
+    while words:
+        head = words[0].rsplit("/", 1)[-1]
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", words[0]):
+            words = words[1:]
+        elif head in WRAPPERS:
+            rest = words[1:]
+            while rest and rest[0].startswith("-"):
+                rest = rest[1:]
+            words = rest[WRAPPERS[head]:]
+        elif len(words) > 1 and (head, words[1]) in RUNNERS:
+            words = words[2:]
+        elif re.fullmatch(r"python[0-9.]*|py", head) and len(words) > 2 and words[1] == "-m":
+            words = words[2:]
+        elif head == "env":
+            words = words[1:]
+        else:
+            return words
+    return words
+
+
+def _kinds(words: list[str]) -> set[Kind]:
+    words = _peel(words)
+    if not words:
+        return set()
+    program = words[0].rsplit("/", 1)[-1]
+    rest = " ".join(words[1:])
+    return {kind for kind, prog, pattern in _COMPILED if prog.fullmatch(program) and pattern.match(rest)}
+
+
+def _edits(words: list[str], piped: bool) -> bool:
+    words = _peel(words)
+    if not words:
+        return False
+    program = words[0].rsplit("/", 1)[-1]
+    rest = " ".join(words[1:])
+    if program == "tee" and any(CODE_FILE.search(w) for w in words[1:]):
+        return True
+    return not piped and any(prog.fullmatch(program) and pat.match(rest) for prog, pat in _COMPILED_EDITS)
+
+
+def classify(text: str | None) -> Command:
+    """What the command line does; an unknown (redacted, missing) command has no kinds."""
+    command = Command(text)
+    if text is None:
+        return command
+    tokens = _tokens(text)
+    segment: list[str] = []
+    piped = False
+
+    def close() -> None:
+        words = [w for w in segment if w]
+        redirect = [words[i + 1] for i, w in enumerate(words[:-1]) if w in (">", ">>")]
+        if any(CODE_FILE.search(target) for target in redirect):
+            command.edits = True
+        words = [w for i, w in enumerate(words) if w not in (">", ">>", "<", "2>", ">&") and
+                 (i == 0 or words[i - 1] not in (">", ">>", "<", ">&"))]
+        if _edits(words, piped):
+            command.edits = True
+        if not piped:
+            command.kinds.update(_kinds(words))
+
+    for tok in tokens:
+        if tok in _SEPARATORS or tok == "|":
+            close()
+            piped = tok == "|"
+            segment = []
+        else:
+            segment.append(tok)
+    close()
+    if len(command.kinds) > 1:
+        command.kinds.discard("view")  # `cd app && pytest`: it ran tests
+    return command

@@ -1,0 +1,193 @@
+"""Test runners' own summary lines, as data, and what a run's output says about its outcome.
+
+A row is (runner, line pattern, fixed). The pattern's named groups are counts: `passed`,
+`failed`, `errors`, `skipped`, `total` (passed = total minus the rest when no `passed` group),
+or `body`: a list like "1 failed, 27 passed" read word by word (WORDS). `fixed` marks a line
+that decides the outcome by itself ("no tests ran" → empty, "FAIL" → fail). Patterns are matched
+per line (`^…$`, multiline), so prose that mentions "passed" does not match; rows marked
+`test_command_only` match only when the command is a known test command (their lines, such as
+Gradle's `BUILD SUCCESSFUL`, say nothing about tests otherwise).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Outcome = Literal["pass", "fail", "empty"]
+
+WORDS = {
+    "passed": "passed", "passing": "passed", "pass": "passed", "xpassed": "passed", "ok": "passed",
+    "failed": "failed", "failing": "failed", "failures": "failed", "failure": "failed", "fail": "failed",
+    "error": "errors", "errors": "errors",
+    "skipped": "skipped", "skip": "skipped", "pending": "skipped", "ignored": "skipped", "xfailed": "skipped",
+    "deselected": "skipped", "todo": "skipped", "excluded": "skipped",
+}
+UNITTEST_KEYS = {
+    "failures": "failed", "errors": "errors", "skipped": "skipped", "expected failures": "skipped",
+    "unexpected successes": "failed",
+}
+_DUR = r"[\d.]+\s?m?s"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    runner: str
+    pattern: str
+    fixed: Outcome | None = None
+    test_command_only: bool = False
+
+
+TABLE: list[Row] = [
+    # pytest: "==== 1 failed, 11 passed in 0.31s ====" and -q's bare "3 passed in 0.05s"
+    Row("pytest", rf"^=+ (?P<body>\d+ \w+(?:, \d+ \w+)*) in {_DUR}(?: \([\d:.]+\))? =+$"),
+    Row("pytest", rf"^(?P<body>\d+ (?:passed|failed|errors?|skipped|xfailed|xpassed|deselected)(?:, \d+ \w+)*)"
+                  rf" in {_DUR}(?: \([\d:.]+\))?$"),
+    Row("pytest", rf"^=*\s*no tests ran in {_DUR}\s*=*$", "empty"),
+    Row("pytest", r"^collected 0 items(?: / \d+ deselected)?$", "empty"),
+    Row("pytest", r"^!+ Interrupted: \d+ errors? during collection !+$", "fail"),
+    # unittest: "Ran 3 tests in 0.001s" then "OK (skipped=3)" / "FAILED (failures=1)"
+    Row("unittest", r"^Ran (?P<total>\d+) tests? in [\d.]+s\s*\n\s*\n(?:OK|FAILED)(?: \((?P<kv>[^)]*)\))?$"),
+    Row("unittest", r"^NO TESTS RAN$", "empty"),
+    # go test
+    Row("go", r"^ok\s+\S+\s+(?:[\d.]+s|\(cached\))(?P<passed>)(?:\s+coverage: .*)?$"),
+    Row("go", r"^ok\s+\S+\s+(?:[\d.]+s|\(cached\))\s+\[no tests to run\]$", "empty"),
+    Row("go", r"^\?\s+\S+\s+\[no test files\]$", "empty"),
+    Row("go", r"^--- FAIL: \S+(?P<failed>) \([\d.]+s\)$"),
+    Row("go", r"^FAIL\s+\S+\s+(?:[\d.]+s|\[build failed\]|\[setup failed\])$", "fail"),
+    # go test -json: the package's own result line (a test's line also names its "Test")
+    Row("go", r'^\{"Time":"[^"]*","Action":"pass","Package":"[^"]*","Elapsed":[\d.]+\}(?P<passed>)$'),
+    Row("go", r'^\{"Time":"[^"]*","Action":"fail","Package":"[^"]*","Elapsed":[\d.]+\}$', "fail"),
+    # cargo test / nextest
+    Row("cargo", r"^test result: (?:ok|FAILED)\. (?P<passed>\d+) passed; (?P<failed>\d+) failed;"
+                 r" (?P<skipped>\d+) ignored;.*$"),
+    Row("cargo", r"^error: (?:test failed, to rerun pass|\d+ targets? failed).*$", "fail"),
+    Row("nextest", r"^\s*Summary \[.*?\] (?P<body>\d+ tests? run: .*)$"),
+    # jest, vitest, mocha, bun, deno, node --test
+    Row("jest", r"^Tests:\s+(?P<body>(?:\d+ \w+, )*)(?P<total>\d+) total$"),
+    Row("jest", r"^Test Suites: \d+ failed(?:, .*)?, \d+ total$", "fail"),
+    Row("jest", r"^No tests found, exiting with code \d+$", "empty"),
+    Row("vitest", r"^\s*Tests\s+(?P<body>\d+ \w+(?: \| \d+ \w+)*)\s+\((?P<total>\d+)\)$"),
+    Row("vitest", r"^\s*Test Files\s+\d+ failed(?: \| .*)?\s+\(\d+\)$", "fail"),
+    Row("vitest", r"^No test files found, exiting with code \d+$", "empty"),
+    Row("mocha", r"^\s*(?P<passed>\d+) passing \(\d+\w*\)$"),
+    Row("mocha", r"^\s*(?P<failed>\d+) failing$"),
+    Row("mocha", r"^\s*(?P<skipped>\d+) pending$"),
+    Row("bun", r"^\s*(?P<passed>\d+) pass$"),
+    Row("bun", r"^\s*(?P<failed>\d+) fail$"),
+    Row("bun", r"^\s*(?P<skipped>\d+) skip$"),
+    Row("deno", r"^(?:ok|FAILED) \| (?P<passed>\d+) passed(?: \(\d+ steps?\))? \| (?P<failed>\d+) failed.*$"),
+    Row("node", r"^(?:#|ℹ) pass (?P<passed>\d+)$"),
+    Row("node", r"^(?:#|ℹ) fail (?P<failed>\d+)$"),
+    Row("npm", r'^Error: no test specified$', "empty"),
+    # JVM
+    Row("maven", r"^(?:\[\w+\] )?Tests run: (?P<total>\d+), Failures: (?P<failed>\d+), Errors: (?P<errors>\d+),"
+                 r" Skipped: (?P<skipped>\d+)$"),
+    Row("maven", r"^\[(?:ERROR|INFO)\] BUILD FAILURE$", "fail", test_command_only=True),
+    Row("maven", r"^\[INFO\] No tests to run\.$", "empty"),
+    Row("gradle", r"^(?P<total>\d+) tests? completed, (?P<failed>\d+) failed(?:, (?P<skipped>\d+) skipped)?$"),
+    Row("gradle", r"^BUILD SUCCESSFUL in \S+$", "pass", test_command_only=True),
+    Row("gradle", r"^BUILD FAILED in \S+$", "fail", test_command_only=True),
+    Row("gradle", r"^> Task :\S*test NO-SOURCE$", "empty"),
+    # Ruby, Elixir, bats, C/C++, .NET, PHP, Swift, Dart, Zig
+    Row("rspec", r"^(?P<total>\d+) examples?, (?P<failed>\d+) failures?(?:, (?P<skipped>\d+) pending)?$"),
+    Row("rspec", r"^\d+ errors? occurred outside of examples$", "fail"),
+    Row("minitest", r"^(?P<total>\d+) runs, \d+ assertions, (?P<failed>\d+) failures, (?P<errors>\d+) errors,"
+                    r" (?P<skipped>\d+) skips$"),
+    Row("mix", r"^(?:\d+ doctests?, )?(?:\d+ propert(?:y|ies), )?(?P<total>\d+) tests?, (?P<failed>\d+) failures?"
+               r"(?:, (?P<skipped>\d+) (?:excluded|skipped|invalid))*(?: \(.*\))?$"),
+    Row("mix", r"^There are no tests to run$", "empty"),
+    Row("ctest", r"^\d+% tests passed, (?P<failed>\d+) tests? failed out of (?P<total>\d+)$"),
+    Row("ctest", r"^No tests were found!!!$", "empty"),
+    Row("dotnet", r"^(?:Passed|Failed)!\s+-\s+Failed:\s+(?P<failed>\d+),\s+Passed:\s+(?P<passed>\d+),"
+                  r"\s+Skipped:\s+(?P<skipped>\d+),\s+Total:\s+\d+.*$"),
+    Row("phpunit", r"^OK \((?P<passed>\d+) tests?, \d+ assertions?\)$"),
+    Row("phpunit", r"^Tests: (?P<total>\d+), Assertions: \d+(?:, Errors: (?P<errors>\d+))?(?:, Failures: "
+                   r"(?P<failed>\d+))?(?:, \w+: \d+)*(?:, Skipped: (?P<skipped>\d+))?(?:, \w+: \d+)*\.$"),
+    Row("phpunit", r"^No tests executed!$", "empty"),
+    Row("xctest", r"^\s*Executed (?P<total>\d+) tests?, with (?P<failed>\d+) failures? \(\d+ unexpected\) in .*$"),
+    Row("dart", r"^\d+:\d+ \+(?P<passed>\d+)(?: ~(?P<skipped>\d+))?: All tests passed!$"),
+    Row("dart", r"^\d+:\d+ \+\d+(?: ~\d+)? -(?P<failed>\d+): Some tests failed\.$"),
+    Row("zig", r"^All (?P<passed>\d+) tests passed\.$"),
+    Row("zig", r"^(?P<passed>\d+) passed; (?P<skipped>\d+) skipped; (?P<failed>\d+) failed\.$"),
+]
+
+FAILURE_LINES = re.compile(
+    r"^(?:Traceback \(most recent call last\):|panic: .*|FAIL\b.*|FAILED\b.*|error(?:\[E\d+\])?: .*"
+    r"|\S+Error: .*|Error: .*|npm ERR! .*)$",
+    re.M,
+)
+"""When a test command's output has no summary, the line quoted for its failure."""
+
+_COMPILED = [(row, re.compile(row.pattern, re.M)) for row in TABLE]
+_KV = re.compile(r"(\w+(?: \w+)?)=(\d+)")
+_NUM_WORD = re.compile(r"(\d+) (\w+)")
+
+
+@dataclass(slots=True)
+class Summary:
+    outcome: Outcome
+    line: str
+    runner: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _counts(m: re.Match[str]) -> dict[str, int]:
+    got = {k: int(v) for k, v in m.groupdict().items() if k in ("passed", "failed", "errors", "skipped", "total")
+           and v is not None and v != ""}
+    for k in ("passed", "failed", "errors", "skipped"):
+        if k in m.groupdict() and m.group(k) == "":  # an empty group counts the line itself
+            got[k] = 1
+    body = m.groupdict().get("body")
+    if body:
+        for n, word in _NUM_WORD.findall(body):
+            if word.lower() in WORDS:
+                key = WORDS[word.lower()]
+                got[key] = got.get(key, 0) + int(n)
+    kv = m.groupdict().get("kv")
+    if kv:
+        for key, n in _KV.findall(kv):
+            name = UNITTEST_KEYS.get(key)
+            if name:
+                got[name] = got.get(name, 0) + int(n)
+    if "total" in got and "passed" not in got:
+        got["passed"] = max(0, got["total"] - sum(got.get(k, 0) for k in ("failed", "errors", "skipped")))
+    return got
+
+
+def summarize(output: str, test_command: bool) -> Summary | None:
+    """The outcome a runner's own summary lines give, or None when there is no summary."""
+    total: dict[str, int] = {}
+    fixed: list[tuple[Outcome, str, str]] = []
+    last: tuple[int, str, str] | None = None
+    for row, pattern in _COMPILED:
+        if row.test_command_only and not test_command:
+            continue
+        for m in pattern.finditer(output):
+            line = m.group(0).strip()
+            if "\n" in line:  # unittest's two lines: "Ran 6 tests in 0.004s" … "OK"
+                first, *_, last_line = line.splitlines()
+                line = f"{first}: {last_line}"
+            if row.fixed:
+                fixed.append((row.fixed, line, row.runner))
+            else:
+                for k, v in _counts(m).items():
+                    total[k] = total.get(k, 0) + v
+            if last is None or m.start() >= last[0]:
+                last = (m.start(), line, row.runner)
+    if last is None:
+        return None
+    _, line, runner = last
+    failed = total.get("failed", 0) + total.get("errors", 0)
+    if failed or any(o == "fail" for o, _, _ in fixed):
+        bad = [f for f in fixed if f[0] == "fail"]
+        return Summary("fail", line if failed or not bad else bad[-1][1], runner, total)
+    if total.get("passed", 0) or any(o == "pass" for o, _, _ in fixed):
+        return Summary("pass", line, runner, total)
+    return Summary("empty", line, runner, total)
+
+
+def failure_line(output: str) -> str | None:
+    m = FAILURE_LINES.search(output)
+    return m.group(0).strip() if m else None

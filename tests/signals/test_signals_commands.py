@@ -1,0 +1,117 @@
+"""What a shell command does, and the steps read from the importers' result shapes."""
+
+from __future__ import annotations
+
+import pytest
+from signals_shapes import bash, codex_long, edit, patch, record
+
+from finetune_collection.capture import TOOL_ERROR_PREFIX
+from finetune_collection.model import Message
+from finetune_collection.signals import detect
+from finetune_collection.signals.commands import classify
+from finetune_collection.signals.record import ERROR_PREFIX, parse_result, steps
+
+KINDS = [
+    ("pytest -q", {"test"}),
+    ("cd backend && uv run pytest tests 2>&1 | tail -20", {"test"}),
+    ("python -m pytest -x", {"test"}),
+    ("PYTHONPATH=src timeout 600 python3 -m unittest discover", {"test"}),
+    ("npm test -- --run src/a.test.ts", {"test"}),
+    ("npm run test:unit", {"test"}),
+    ("go test ./...", {"test"}),
+    ("cargo test --lib", {"test"}),
+    ("./gradlew test", {"test"}),
+    ("bundle exec rspec", {"test"}),
+    ("mix test", {"test"}),
+    ("ctest --test-dir build", {"test"}),
+    ("make test", {"test"}),
+    ("npm run build", {"build"}),
+    ("cargo build --release", {"build"}),
+    ("tsc -p .", {"build"}),
+    ("make", {"build"}),
+    ("tsc --noEmit", {"lint"}),
+    ("ruff check .", {"lint"}),
+    ("mypy src", {"lint"}),
+    ("npx eslint src", {"lint"}),
+    ("cargo clippy -- -D warnings", {"lint"}),
+    ("git commit -m 'x'", {"commit"}),
+    ("git add -A && git commit -am 'x' && git push", {"commit"}),
+    ("cat tests/test_x.py", {"view"}),
+    ("sed -n '1,80p' tests/test_x.py", {"view"}),
+    ("grep -rn passed tests/", {"view"}),
+    ("git log -1", {"view"}),
+    ("gh run view 12 --log | tail", {"view"}),
+    ("echo '5 passed in 0.1s'", {"view"}),
+]
+EDITS = [
+    ("sed -i 's/a/b/' src/app.py", True),
+    ("perl -pi -e 's/a/b/' x.pl", True),
+    ("cat > src/app.py <<'EOF'\nprint('> hi')\nEOF", True),
+    ("git apply fix.patch", True),
+    ("ruff check --fix .", True),
+    ("ruff format src", True),
+    ("pytest > out.log 2>&1", False),
+    ("sed -n '1,5p' src/app.py", False),
+    ("ruff check .", False),
+    ("echo done > /dev/null", False),
+]
+
+
+@pytest.mark.parametrize(("text", "kinds"), KINDS)
+def test_kinds(text: str, kinds: set[str]) -> None:
+    assert classify(text).kinds == kinds
+
+
+@pytest.mark.parametrize(("text", "edits"), EDITS)
+def test_edits(text: str, edits: bool) -> None:
+    assert classify(text).edits is edits
+
+
+def test_unknown_command() -> None:
+    command = classify(None)
+    assert not command.known and not command.kinds and not command.only_views
+
+
+def test_error_prefix_is_capture_s() -> None:
+    assert ERROR_PREFIX == TOOL_ERROR_PREFIX
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("[tool error] Exit code 2\nboom", ("boom", 2, True, None)),
+    ("Chunk ID: a\nWall time: 0.1 seconds\nProcess exited with code 0\nOriginal token count: 3\nOutput:\nhi", ("hi", 0, False, None)),
+    ("Chunk ID: a\nWall time: 1.0 seconds\nProcess running with session ID 7\nOriginal token count: 0\nOutput:\n", ("", None, False, 7)),
+    ('{"output":"Success.\\n","metadata":{"exit_code":0,"duration_seconds":0.3}}', ("Success.\n", 0, False, None)),
+    ("(no output)", ("", None, False, None)),
+    ("\x1b[32m3 passed\x1b[0m in 0.1s", ("3 passed in 0.1s", None, False, None)),
+])
+def test_parse_result(content: str, expected: tuple[str, int | None, bool, int | None]) -> None:
+    assert parse_result(content) == expected
+
+
+def test_codex_polls_finish_the_run_they_name() -> None:
+    rec = record("x", "run", codex_long("pytest", ["collected 3 items\n", "3 passed in 0.1s"], 0, 11))
+    found = [s for s in steps(rec["messages"]) if s.kind == "run"]
+    assert len(found) == 1 and found[0].run is not None
+    assert found[0].run.finished and found[0].run.exit == 0 and "3 passed" in found[0].run.output
+    assert found[0].index == len(rec["messages"]) - 2  # the last poll's result
+
+
+def test_a_run_that_never_exits_is_no_evidence() -> None:
+    rec = record("x", "run", codex_long("pytest", ["3 passed in 0.1s"], 0, 11))
+    rec["messages"] = rec["messages"][:-3]  # drop the final poll and the answer
+    assert detect(rec["messages"]) == []
+
+
+def test_message_objects_are_read_like_dicts() -> None:
+    rec = record("x", "fix", edit("a.py"), bash("pytest -q", "3 passed in 0.05s"))
+    as_models = [Message.model_validate(m) for m in rec["messages"]]
+    assert detect(as_models) == detect(rec["messages"])
+    assert {o.signal for o in detect(as_models)} == {"tests_passed", "zero_fix_iterations"}
+
+
+def test_a_patch_that_did_not_apply_changes_nothing() -> None:
+    rec = record("x", "fix", edit("a.py"), bash("pytest -q", "3 passed in 0.05s"), patch("src/a.ts"))
+    rec["messages"][-2]["content"] = '{"output":"Failed to find expected lines in src/a.ts","metadata":{"exit_code":1}}'
+    assert {o.signal for o in detect(rec["messages"])} == {"tests_passed", "zero_fix_iterations"}
+    rec["messages"][-2]["content"] = '{"output":"Success. Updated the following files:\\nM src/a.ts\\n","metadata":{"exit_code":0}}'
+    assert detect(rec["messages"]) == []

@@ -1,0 +1,99 @@
+"""Runner summary lines: each row of the table has a case, and prose or code never matches."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from finetune_collection.signals.runners import TABLE, summarize
+
+# (output, is a test command, outcome, passed count or None)
+CASES = [
+    ("===== 12 passed in 0.41s =====", False, "pass", 12),
+    ("==== 1 failed, 4 passed, 2 skipped in 0.22s (0:00:01) ====", False, "fail", 4),
+    ("80 passed, 2 warnings in 3.10s", False, "pass", 80),
+    ("3 skipped in 0.02s", False, "empty", 0),
+    ("============ no tests ran in 0.01s ============", False, "empty", None),
+    ("collected 0 items", True, "empty", None),
+    ("!!!!!! Interrupted: 1 error during collection !!!!!!\n==== 1 error in 0.09s ====", False, "fail", None),
+    ("Ran 6 tests in 0.004s\n\nOK", False, "pass", 6),
+    ("Ran 3 tests in 0.001s\n\nOK (skipped=3)", False, "empty", 0),
+    ("Ran 6 tests in 0.005s\n\nFAILED (failures=1, errors=1)", False, "fail", 4),
+    ("Ran 0 tests in 0.000s\n\nNO TESTS RAN", False, "empty", 0),
+    ("ok  \texample.com/a\t0.014s\nok  \texample.com/b\t(cached)", False, "pass", 2),
+    ("ok  \texample.com/a\t0.010s [no tests to run]", False, "empty", None),
+    ("?   \texample.com/cmd\t[no test files]", False, "empty", None),
+    ("--- FAIL: TestTotal (0.00s)\nFAIL\nFAIL\texample.com/a\t0.011s", False, "fail", None),
+    ('{"Time":"2026-01-05T10:00:00Z","Action":"pass","Package":"example.com/q","Test":"TestPop","Elapsed":0}\n'
+     '{"Time":"2026-01-05T10:00:00Z","Action":"pass","Package":"example.com/q","Elapsed":0.012}', False, "pass", 1),
+    ('{"Time":"2026-01-05T10:00:00Z","Action":"fail","Package":"example.com/q","Elapsed":0.02}', False, "fail", None),
+    ("test result: ok. 4 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s", False, "pass", 4),
+    ("test result: ok. 0 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out; finished in 0.00s", False, "empty", 0),
+    ("error: test failed, to rerun pass `--lib`", False, "fail", None),
+    ("     Summary [   0.020s] 12 tests run: 12 passed, 1 skipped", False, "pass", 12),
+    ("Tests:       1 failed, 27 passed, 28 total", False, "fail", 27),
+    ("Test Suites: 1 failed, 1 total\nTests:       0 total", False, "fail", None),
+    ("No tests found, exiting with code 1", False, "empty", None),
+    ("      Tests  1 passed | 15 skipped (16)", False, "pass", 1),
+    (" Test Files  1 failed (1)\n      Tests  1 failed | 15 skipped (16)", False, "fail", None),
+    ("No test files found, exiting with code 1", False, "empty", None),
+    ("  7 passing (18ms)\n  2 failing\n  1 pending", False, "fail", 7),
+    (" 3 pass\n 0 fail\n 1 skip", False, "pass", 3),
+    ("FAILED | 1 passed | 1 failed (6ms)", False, "fail", 1),
+    ("# pass 5\n# fail 0", False, "pass", 5),
+    ("ℹ pass 5\nℹ fail 1", False, "fail", 5),
+    ("Error: no test specified", True, "empty", None),
+    ("[ERROR] Tests run: 8, Failures: 1, Errors: 0, Skipped: 0", False, "fail", 7),
+    ("[INFO] Tests run: 14, Failures: 0, Errors: 0, Skipped: 0\n[INFO] BUILD SUCCESS", False, "pass", 14),
+    ("[INFO] BUILD FAILURE", True, "fail", None),
+    ("[INFO] No tests to run.", False, "empty", None),
+    ("8 tests completed, 1 failed", False, "fail", 7),
+    ("BUILD SUCCESSFUL in 7s", True, "pass", None),
+    ("BUILD FAILED in 5s", True, "fail", None),
+    ("> Task :test NO-SOURCE", False, "empty", None),
+    ("10 examples, 0 failures", False, "pass", 10),
+    ("2 examples, 0 failures, 2 pending", False, "empty", 0),
+    ("1 error occurred outside of examples", False, "fail", None),
+    ("12 runs, 30 assertions, 0 failures, 0 errors, 1 skips", False, "pass", 11),
+    ("1 doctest, 10 tests, 0 failures", False, "pass", 10),
+    ("There are no tests to run", False, "empty", None),
+    ("100% tests passed, 0 tests failed out of 2", False, "pass", 2),
+    ("No tests were found!!!", False, "empty", None),
+    ("Passed!  - Failed:     0, Passed:    12, Skipped:     0, Total:    12, Duration: 41 ms", False, "pass", 12),
+    ("OK (4 tests, 9 assertions)", False, "pass", 4),
+    ("Tests: 4, Assertions: 4, Failures: 1.", False, "fail", 3),
+    ("No tests executed!", False, "empty", None),
+    ("Executed 5 tests, with 0 failures (0 unexpected) in 0.012 (0.015) seconds", False, "pass", 5),
+    ("00:02 +12: All tests passed!", False, "pass", 12),
+    ("00:02 +10 -2: Some tests failed.", False, "fail", None),
+    ("All 5 tests passed.", False, "pass", 5),
+    ("4 passed; 1 skipped; 0 failed.", False, "pass", 4),
+]
+
+NEVER = [
+    "All tests passed, thanks to the new fixture.",  # prose
+    '    assert "5 passed in 0.12s" in out',  # code quoting a summary
+    "# test result: ok. 3 passed; 0 failed; 0 ignored",
+    "print('Tests:       3 passed, 3 total')",
+    "the build passed and 12 tests passed",
+    "BUILD SUCCESSFUL in 4s",  # Gradle's line says nothing about tests unless tests ran
+]
+
+
+@pytest.mark.parametrize(("output", "test_command", "outcome", "passed"), CASES)
+def test_summaries(output: str, test_command: bool, outcome: str, passed: int | None) -> None:
+    summary = summarize(output, test_command)
+    assert summary is not None and summary.outcome == outcome
+    if passed is not None:
+        assert summary.counts.get("passed", 0) == passed
+
+
+@pytest.mark.parametrize("line", NEVER)
+def test_not_a_summary(line: str) -> None:
+    assert summarize(line, False) is None
+
+
+def test_every_row_has_a_case() -> None:
+    untested = [row.pattern for row in TABLE if not any(re.search(row.pattern, out, re.M) for out, *_ in CASES)]
+    assert not untested, untested
