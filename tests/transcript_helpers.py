@@ -33,3 +33,19 @@ def transcript(path: Path) -> Path:
     ]
     path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
     return path
+
+
+def session_with_test_run(path: Path, runner_output: str, answer: str = "All tests pass now.") -> Path:
+    """A session whose one exchange runs the tests: the record, not the answer, says how it went."""
+    lines = [
+        _line("user", "u1", None, {"role": "user", "content": "Fix the parser and run the tests"}),
+        _line("assistant", "a1", "u1", {"model": "claude-opus-4-6", "id": "m1", "type": "message", "role": "assistant",
+              "content": [{"type": "tool_use", "id": "toolu_1", "name": "Bash", "input": {"command": "pytest -q"}}],
+              "stop_reason": "tool_use"}, requestId="r1"),
+        _line("user", "u2", "a1", {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1",
+              "content": runner_output}]}),
+        _line("assistant", "a2", "u2", {"model": "claude-opus-4-6", "id": "m2", "type": "message", "role": "assistant",
+              "content": [{"type": "text", "text": answer}], "stop_reason": "end_turn"}, requestId="r2"),
+    ]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    return path

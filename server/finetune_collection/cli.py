@@ -401,6 +401,9 @@ def stats(app: App, as_json: bool) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="seed for a deterministic split")
 @click.option("--fix", is_flag=True, help="also drop empty turns (moving a system turn and merging same-role turns "
               "are applied by default)")
+@click.option("--tier", "tiers", multiple=True, type=click.Choice(["gold", "silver", "bronze"]),
+              help="only examples of this evidence tier (repeatable): gold = observed tests passed and user "
+                   "accepted, silver = an observed positive signal, bronze = claims only")
 @click.option("--strict", is_flag=True, help="refuse examples that need any structural fix instead of fixing them")
 @click.option("--model", help="the model to train, for its per-example token limit")
 @click.option("--license", "license_", help="hf-dataset: the dataset card's license id (e.g. mit, cc-by-4.0)")
@@ -413,8 +416,8 @@ def stats(app: App, as_json: bool) -> None:
 def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], workflow: tuple[str, ...],
            phase: tuple[str, ...], min_quality: float | None, signals: tuple[str, ...], since: str | None,
            until: str | None, ids: tuple[str, ...], status: tuple[str, ...], limit: int | None,
-           split: float | None, seed: int, fix: bool, strict: bool, model: str | None, license_: str | None,
-           overwrite: bool, dedup: bool, check: bool, as_json: bool) -> None:
+           split: float | None, seed: int, fix: bool, tiers: tuple[str, ...], strict: bool, model: str | None,
+           license_: str | None, overwrite: bool, dedup: bool, check: bool, as_json: bool) -> None:
     """Export examples as JSONL for a fine-tuning target, validated per target before writing."""
     from . import export as export_mod
 
@@ -429,7 +432,8 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
         signals=list(signals) or None, since=parse_date(since, "--since") if since is not None else None,
         until=parse_date(until, "--until") if until is not None else None, ids=list(ids) or None,
         status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them
-        limit=limit, split=split, seed=seed, fix=fix, strict=strict, model=model, license=license_,
+        limit=limit, split=split, seed=seed, fix=fix, tier=list(tiers) or None,  # type: ignore[arg-type]
+        strict=strict, model=model, license=license_,
         overwrite=overwrite, dedup=dedup,
     )
     if check:

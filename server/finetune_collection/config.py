@@ -46,9 +46,26 @@ class Scoring(_Section):
     per_negative: float = Field(default=0.2, ge=0, le=1)
 
 
+class SignalSettings(_Section):
+    """Signals read from the transcript (see signals/) next to what the caller claims."""
+
+    detect: bool = Field(default=True, description="read signals from the record of captured exchanges")
+    contradicted_claims: Literal["drop", "keep"] = Field(
+        default="drop", description="a claimed positive signal the record contradicts: drop it, or keep it as a claim"
+    )
+    unconfirmed_claims: Literal["count", "drop"] = Field(
+        default="count", description="a claim the record neither shows nor contradicts: count it, or drop it"
+    )
+
+
 class QualityFilters(_Section):
     min_quality_score: float = Field(default=0.9, ge=0, le=1)
     min_human_approval: bool = True
+    evidence_signals: list[str] = Field(
+        default_factory=lambda: ["build_passed", "committed", "lint_clean"],
+        description="signals only a record shows; stored and known, not scored unless listed as positive",
+    )
+    signals: SignalSettings = Field(default_factory=SignalSettings)
     keep_below_threshold: bool = Field(
         default=True,
         description="store examples scored under min_quality_score as below_threshold (never exported "
@@ -185,7 +202,8 @@ class Config(_Section):
 
     @property
     def known_signals(self) -> list[str]:
-        return [*self.quality_filters.positive_signals, *self.quality_filters.negative_signals]
+        qf = self.quality_filters
+        return list(dict.fromkeys([*qf.positive_signals, *qf.negative_signals, *qf.evidence_signals]))
 
 
 def home() -> Path:

@@ -18,7 +18,9 @@ from typing import Any
 from .capture import CaptureOptions, ImportResult, import_path
 from .capture.hook import HookRequest, is_trigger
 from .errors import FinetuneError, InvalidExample, TranscriptError
+from .model import Signal
 from .pipeline import CollectResult, Pipeline
+from .signals import Policy, detect, reconcile
 
 
 @dataclass(slots=True)
@@ -64,9 +66,9 @@ def invalid_row(number: int | None, err: FinetuneError) -> dict[str, Any]:
             "redactions": {}}
 
 
-def preview(core: Pipeline, data: dict[str, Any]) -> CollectResult:
+def preview(core: Pipeline, data: dict[str, Any], observed: bool = False) -> CollectResult:
     """What collecting `data` would do now, with nothing written (scrub and score included)."""
-    prepared = core.prepare(data)
+    prepared = core.prepare(data, observed)
     verdict = prepared.verdict
     result = CollectResult(id=None, status="rejected", quality_score=verdict.score,
                            reasons=list(prepared.notes), redactions=dict(prepared.redactions))
@@ -86,16 +88,61 @@ def preview(core: Pipeline, data: dict[str, Any]) -> CollectResult:
 def collect_all(
     core: Pipeline, imported: ImportResult, overrides: Overrides, dry_run: bool = False
 ) -> Iterator[dict[str, Any]]:
-    """Collect (or, with `dry_run`, preview) every imported example; one result row each."""
-    for example in imported.examples:
+    """Collect (or, with `dry_run`, preview) every imported example; one result row each.
+    Examples read from an agent's transcript carry the signals its record shows (`signals/`)."""
+    examples = imported.examples
+    for n, example in enumerate(examples):
         number = first_line(example)
         try:
             data = overrides.apply(example)
-            result = preview(core, data) if dry_run else core.collect(data)
+            contradicted: list[str] = []
+            if _from_agent(example):
+                contradicted = observe(core, data, _next_request(example, examples[n + 1:]))
+            result = preview(core, data, True) if dry_run else core.collect(data, observed=True)
         except InvalidExample as err:
             yield invalid_row(number, err)
             continue
-        yield row_of(number, result)
+        row = row_of(number, result)
+        row["reasons"] = [*row["reasons"], *(f"claim_contradicted:{name}" for name in contradicted)]
+        yield row
+
+
+def observe(core: Pipeline, data: dict[str, Any], reply: str | None) -> list[str]:
+    """Put the signals the record shows next to the claimed ones (in place); returns the claims
+    the record contradicts (codes only: the evidence is scrubbed with the example)."""
+    settings = core.config.quality_filters.signals
+    if not settings.detect or not isinstance(data.get("messages"), list):
+        return []
+    observed = detect(data["messages"], after_user_reply=reply)
+    claimed = [s for s in data.get("signals") or [] if isinstance(s, str | dict)]
+    signals, report = reconcile([_claim(s) for s in claimed], observed,
+                                Policy(settings.contradicted_claims, settings.unconfirmed_claims))
+    data["signals"] = [s.model_dump(exclude_none=True) for s in signals]
+    return [c["signal"] for c in report.to_dict()["contradicted"]]
+
+
+def _claim(value: str | dict[str, Any]) -> Signal:
+    if isinstance(value, str):
+        return Signal(name=value)
+    return Signal.model_validate({k: v for k, v in value.items() if k in ("name", "evidence")})
+
+
+def _from_agent(example: dict[str, Any]) -> bool:
+    source = (example.get("metadata") or {}).get("source")
+    return isinstance(source, dict) and source.get("format") in ("claude-code", "codex")
+
+
+def _next_request(example: dict[str, Any], later: list[dict[str, Any]]) -> str | None:
+    """The user's next words after this example: the first request of the next example of the
+    same session (the reply that accepts or rejects the work), if the import holds it."""
+    session = ((example.get("metadata") or {}).get("source") or {}).get("session_id")
+    for other in later:
+        source = (other.get("metadata") or {}).get("source") or {}
+        if source.get("session_id") != session or source.get("parent") is not None:
+            continue
+        first = next((m for m in other.get("messages") or [] if m.get("role") == "user"), None)
+        return first.get("content") if isinstance(first, dict) and isinstance(first.get("content"), str) else None
+    return None
 
 
 def read(fmt: str, paths: list[Path], opts: CaptureOptions) -> ImportResult:
@@ -123,7 +170,9 @@ def capture_last(core: Pipeline, transcript: Path, host: str, overrides: Overrid
     if not main:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(imported.skipped.items())) or "nothing readable"
         raise TranscriptError(f"{transcript.name}: no completed exchange to capture ({reasons})")
-    return core.collect(overrides.apply(main[-1]))
+    data = overrides.apply(main[-1])
+    observe(core, data, None)  # the user's next words are the capture request itself: not a reply
+    return core.collect(data, observed=True)
 
 
 def capture_hook(core: Pipeline, request: HookRequest, overrides: Overrides) -> str:

@@ -204,8 +204,13 @@ class Pipeline:
             raise InvalidExample("example is nested too deeply to store") from None
 
     # -- stages 2-4: quality, scrub, dedup keys --------------------------------------------------
-    def prepare(self, data: Any) -> Prepared:
+    def prepare(self, data: Any, observed: bool = False) -> Prepared:
+        """`observed`: the signals' `observed` flags come from our own reading of the record
+        (ingest); from any other caller they are claims, whatever the caller says."""
         example_in = self.parse(data)
+        if not observed:
+            for signal in example_in.signals:
+                signal.observed, signal.where = None, None
         try:
             verdict = score(example_in, self.config)
         except InvalidExample as err:  # messages leave the pipeline scrubbed, like stored text
@@ -434,8 +439,8 @@ class Pipeline:
             parts.append("redacted " + ", ".join(f"{n} {t}" for t, n in sorted(result.redactions.items())))
         return "; ".join(parts)
 
-    def collect(self, data: Any, approved: bool | None = None) -> CollectResult:
-        return self.commit(self.prepare(data), approved)
+    def collect(self, data: Any, approved: bool | None = None, observed: bool = False) -> CollectResult:
+        return self.commit(self.prepare(data, observed), approved)
 
 
 def index_for(store: Store, settings: DedupSettings, live: Deduper | None = None) -> Deduper:

@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 
 from .errors import StoreCorrupt
 from .export.status import CHECKED as SERVICES_CHECKED
-from .model import Example, doc_turns
+from .model import Example, Signal, doc_turns
+from .signals import tier
 from .store import Store
 from .tokens import estimate_doc_tokens
 
@@ -60,6 +61,11 @@ class Stats(BaseModel):
     quality: dict[str, Any] = Field(description="min, mean, max and a histogram of quality_score")
     tokens: TokenTotals
     rejections: dict[str, int] = Field(description="examples never stored, by reason code")
+    evidence: dict[str, int] = Field(
+        default_factory=dict,
+        description="examples by evidence tier (gold, silver, bronze, none) and signals observed in the "
+        "record vs claimed by the caller",
+    )
     redactions: dict[str, int] = Field(description="placeholders in stored examples, by PII type")
     ready_to_train: list[dict[str, Any]] = Field(
         default_factory=list, description="per export target: can the accepted set be trained on now?"
@@ -76,6 +82,7 @@ def compute(store: Store) -> Stats:
     bins = [0] * len(QUALITY_BINS)
     scores: list[float] = []
     tokens_total = from_meta = estimated = 0
+    evidence: Counter[str] = Counter()
     for doc in store.docs():
         try:
             by_status[doc.get("status", "?")] += 1
@@ -93,6 +100,10 @@ def compute(store: Store) -> Stats:
                 if lo <= q < hi:
                     bins[i] += 1
                     break
+            signals = [Signal.model_validate(x) for x in doc.get("signals") or []]
+            evidence[tier(signals) or "none"] += 1
+            evidence["signals_observed"] += sum(x.observed is True for x in signals)
+            evidence["signals_claimed"] += sum(x.observed is not True for x in signals)
             used = meta.get("tokens_used")
             if isinstance(used, int) and used >= 0:
                 tokens_total += used
@@ -126,6 +137,7 @@ def compute(store: Store) -> Stats:
         },
         tokens=TokenTotals(total=tokens_total, from_metadata=from_meta, estimated=estimated),
         rejections=rejections,
+        evidence=dict(evidence),
         redactions=dict(redactions.most_common()),
         ready_to_train=_ready_to_train(store),
     )
@@ -178,6 +190,7 @@ def render(stats: Stats) -> str:
     note = f" ({t.estimated} estimated at ~4 chars/token)" if t.estimated else ""
     lines.append(f"tokens: {t.total}{note}")
     section("rejected (not stored)", stats.rejections)
+    section("evidence", stats.evidence)
     section("redactions", stats.redactions)
     for row in stats.ready_to_train:
         lines.append(f"ready to train on {row.get('target')}: {row.get('summary', '')}")

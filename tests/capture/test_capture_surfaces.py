@@ -15,7 +15,7 @@ from conftest import ROOT, example, finetune_cmd, npm_bin, run_cli
 from finetune_collection.config import Config
 from finetune_collection.pipeline import Pipeline
 from finetune_collection.store import Store
-from transcript_helpers import SECRET, SESSION, transcript
+from transcript_helpers import SECRET, SESSION, session_with_test_run, transcript
 
 
 def hook(payload: dict[str, Any], home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -123,3 +123,52 @@ def test_claude_plugin_validate_passes() -> None:
                               timeout=120, env={**os.environ, "HOME": str(ROOT / "tests" / "artifacts")})
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "Validation passed" in proc.stdout and "warning" not in proc.stdout.lower()
+
+
+def test_a_claim_the_record_contradicts_is_dropped_and_named(finetune_home: Path, tmp_path: Path) -> None:
+    path = session_with_test_run(tmp_path / "s.jsonl", "..F.F\n2 failed, 3 passed in 0.41s")
+    proc = run_cli("import", "--from", "claude-code", str(path), "--signal", "tests_passed", "--approved", "--json",
+                   env={"FINETUNE_HOME": str(finetune_home)})
+    assert proc.returncode == 0, proc.stderr
+    (row,) = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert "claim_contradicted:tests_passed" in row["reasons"]
+    (doc,) = Store(finetune_home, Config()).docs()
+    names = {s["name"]: s for s in doc["signals"]}
+    assert "tests_passed" not in names  # never counted, as observed or as a claim
+    assert names["errors_occurred"]["observed"] is True and "2 failed" in names["errors_occurred"]["evidence"]
+
+
+def test_a_passing_run_in_the_record_is_an_observed_signal(finetune_home: Path, tmp_path: Path) -> None:
+    path = session_with_test_run(tmp_path / "s.jsonl", ".....\n5 passed in 0.12s")
+    proc = hook(payload(path, "save this for training"), finetune_home)
+    assert proc.returncode == 0, proc.stderr
+    (doc,) = Store(finetune_home, Config()).docs()
+    observed = [s["name"] for s in doc["signals"] if s.get("observed")]
+    assert "tests_passed" in observed
+
+
+def test_a_caller_cannot_claim_a_signal_is_observed(pipeline: Pipeline) -> None:
+    data = example(7, signals=[{"name": "tests_passed", "observed": True, "where": "tool result 1"}])
+    result = pipeline.collect(data)
+    (signal,) = pipeline.store.get_doc(result.id or "")["signals"]
+    assert signal.get("observed") is None and signal.get("where") is None
+
+
+def test_an_export_filtered_by_tier_holds_exactly_that_tier(finetune_home: Path, tmp_path: Path, config: Config) -> None:
+    env = {"FINETUNE_HOME": str(finetune_home)}
+    # silver: an observed passing run; bronze: claims only; none: no signal at all
+    observed = session_with_test_run(tmp_path / "pass.jsonl", ".....\n5 passed in 0.12s")
+    assert run_cli("import", "--from", "claude-code", str(observed), "--approved", env=env).returncode == 0
+    core = Pipeline(Store(finetune_home, config), config)
+    claimed = core.collect(example(3, signals=["tests_passed", "user_accepted"]))
+    bare = core.collect(example(4, signals=[]))
+    assert claimed.status == bare.status == "accepted"
+    ids: dict[str, set[str]] = {}
+    for tier in ("silver", "bronze", "gold"):
+        out = tmp_path / f"{tier}.jsonl"
+        proc = run_cli("export", "--format", "hf-messages", "--tier", tier, "--output", str(out), "--json", env=env)
+        written = json.loads(proc.stdout)["written"] if proc.returncode == 0 else 0
+        ids[tier] = {str(n) for n in range(written)}
+    assert ids["silver"] == {"0"} and ids["bronze"] == {"0"} and ids["gold"] == set()
+    bronze = [json.loads(x) for x in (tmp_path / "bronze.jsonl").read_text().splitlines()]
+    assert "Task 3" in json.dumps(bronze)  # the claims-only example, not the observed or the bare one

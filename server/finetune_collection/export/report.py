@@ -26,6 +26,10 @@ class ExportRequest(BaseModel):
     phase: list[str] | None = None
     min_quality: float | None = Field(default=None, ge=0, le=1)
     signals: list[str] | None = Field(default=None, description="examples carrying every one of these signals")
+    tier: list[Literal["gold", "silver", "bronze"]] | None = Field(
+        default=None, description="only these evidence tiers (gold: observed tests passed and user accepted; "
+        "silver: an observed positive signal; bronze: claims only)",
+    )
     since: datetime | None = Field(default=None, description="created at or after (naive = UTC)")
     until: datetime | None = Field(default=None, description="created before (naive = UTC)")
     ids: list[str] | None = None

@@ -189,6 +189,9 @@ async def finetune_export(
     fix: Annotated[bool, Field(description="also drop empty turns (moving a system turn and merging "
                                            "same-role turns happen by default)")] = False,
     strict: Annotated[bool, Field(description="refuse examples that need a structural fix instead")] = False,
+    tier: Annotated[list[Literal["gold", "silver", "bronze"]] | None, Field(
+        description="only these evidence tiers: gold = observed tests passed and user accepted, silver = an "
+                    "observed positive signal, bronze = claims only")] = None,
     model: Annotated[str | None, Field(description="the model to train, for its token limit")] = None,
     license: Annotated[str | None, Field(description="hf-dataset: the card's license id, e.g. mit")] = None,
     dedup: Annotated[bool, Field(description="leave out near-duplicates a dedup re-check would remove "
@@ -216,7 +219,7 @@ async def finetune_export(
             min_quality=min_quality, signals=signals, since=parse_time(since),
             until=parse_time(until), ids=ids,
             status=["accepted", "pending"] if include_pending else ["accepted"], limit=limit,
-            split=split, seed=seed, fix=fix, strict=strict, model=model, license=license,
+            split=split, seed=seed, fix=fix, tier=tier, strict=strict, model=model, license=license,
             overwrite=overwrite, dedup=dedup,
         )
     except FinetuneError as err:
