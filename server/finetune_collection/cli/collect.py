@@ -1,0 +1,332 @@
+"""Getting examples in: `add`, `import`, the capture hook (`capture --hook`) and `install-command`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import FinetuneError, InvalidExample
+from .app import (
+    App,
+    cli,
+    discard_stdout,
+    emit,
+    fails_cleanly,
+    parse_quality,
+    parse_signal,
+    pass_app,
+    progress,
+)
+
+
+@cli.command()
+@click.option("--quality", help="high | medium | low | a score in [0, 1] (default: computed from signals)")
+@click.option("--task-type", default=None, help="e.g. code_generation (default: general)")
+@click.option("--system", help="system prompt")
+@click.option("--context", help="background the assistant had (kept apart from the system prompt)")
+@click.option("--user", help="the user's request")
+@click.option("--assistant", help="the assistant's answer")
+@click.option("--signal", "signals", multiple=True, help="NAME or NAME=evidence, repeatable")
+@click.option("--approved", is_flag=True, help="a human approved this example")
+@click.option("--from-transcript", is_flag=True,
+              help="the last completed exchange of this folder's latest Claude Code session, verbatim")
+@click.option("--session", help="with --from-transcript: this session id instead of the latest")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+@pass_app
+@fails_cleanly
+def add(app: App, quality: str | None, task_type: str | None, system: str | None, context: str | None,
+        user: str | None, assistant: str | None, signals: tuple[str, ...], approved: bool, from_transcript: bool,
+        session: str | None, as_json: bool) -> None:
+    """Add one example from flags, one JSON example on stdin, or the last exchange of a transcript."""
+    if from_transcript:
+        from ..capture import find_session
+        from ..capture.hook import HookRequest
+        from ..ingest import Overrides, capture_hook
+
+        if user is not None or assistant is not None:
+            raise click.UsageError("--from-transcript takes the exchange from the transcript, not --user/--assistant")
+        path = find_session(session, cwd=os.getcwd())
+        request = HookRequest(session, str(path), os.getcwd(), "", None, [])
+        overrides = Overrides(parse_quality(quality), task_type, [parse_signal(s) for s in signals], approved)
+        note = capture_hook(app.pipeline, request, overrides)
+        if as_json:
+            emit({"message": note})
+        else:
+            click.echo(note)
+        return
+    if session is not None:
+        raise click.UsageError("--session goes with --from-transcript")
+    if user is None and assistant is None:
+        if sys.stdin.isatty():
+            raise click.UsageError("give --user and --assistant, or pipe one JSON example on stdin")
+        text = sys.stdin.read().removeprefix("\ufeff")
+        if not text.strip():
+            raise click.UsageError("stdin is empty: pipe one JSON example, or give --user and --assistant")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise InvalidExample(f"stdin is not valid JSON: {err.msg} at line {err.lineno}") from None
+        except RecursionError:
+            raise InvalidExample("stdin: the example is nested too deeply to parse") from None
+        if not isinstance(data, dict):
+            raise InvalidExample("stdin must hold one JSON object (an example)")
+    else:
+        if not (user and assistant):
+            raise click.UsageError("--user and --assistant go together")
+        data = {"input": {"user": user, "system": system, "context": context}, "output": {"assistant": assistant}}
+    data.update(parse_quality(quality))
+    if task_type:
+        data["task_type"] = task_type
+    # Flags are merged only into fields of the right type; a wrong type is left for validation to
+    # name (`signals: Input should be a valid list`) rather than crash here.
+    if signals and data.get("signals") is None:
+        data["signals"] = []  # null means none, as it does without --signal
+    if signals and isinstance(data["signals"], list):
+        data["signals"] = [*data["signals"], *(parse_signal(s) for s in signals)]
+    if approved and isinstance(data.setdefault("metadata", {}), dict):
+        data["metadata"]["human_approved"] = True
+    result = app.pipeline.collect(data)
+    if as_json:
+        emit(result.model_dump())
+    else:
+        click.echo(result.message)
+
+
+IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-messages", "alpaca")
+
+
+@cli.command(name="import")
+@click.argument("paths", nargs=-1)
+@click.option("--from", "fmt", type=click.Choice(IMPORT_FORMATS), default="jsonl", show_default=True,
+              help="jsonl: our example lines (PATH or - for stdin); claude-code / codex: agent transcripts "
+                   "(files or folders); openai, sharegpt, hf-messages, alpaca: training files")
+@click.option("--session", help="claude-code / codex: this session id, found under the host's folder")
+@click.option("--latest", is_flag=True, help="claude-code / codex: the most recent session")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+              help="the host's transcript folder [default: ~/.claude/projects or ~/.codex/sessions]")
+@click.option("--turns", type=click.IntRange(min=1), help="the last N completed exchanges (default: the last one)")
+@click.option("--since-prompt", help="from the last request containing this text to the end")
+@click.option("--whole-session", is_flag=True, help="every completed exchange, split at user requests")
+@click.option("--keep-reasoning", is_flag=True, help="keep the assistant's thinking (as reasoning, not trained on)")
+@click.option("--quality", help="high | medium | low | a score in [0, 1], for every imported example")
+@click.option("--approved", is_flag=True, help="a human approved these examples")
+@click.option("--task-type", help="task type for every imported example")
+@click.option("--signal", "signals", multiple=True, help="NAME or NAME=evidence for every example, repeatable")
+@click.option("--dry-run", is_flag=True, help="scrub and score every example, say what would happen, store nothing")
+@click.option("--json", "as_json", is_flag=True, help="one result object per example (per input line for jsonl)")
+@pass_app
+@fails_cleanly
+def import_(app: App, paths: tuple[str, ...], fmt: str, session: str | None, latest: bool, root: Path | None,
+            turns: int | None, since_prompt: str | None, whole_session: bool, keep_reasoning: bool,
+            quality: str | None, approved: bool, task_type: str | None, signals: tuple[str, ...],
+            dry_run: bool, as_json: bool) -> None:
+    """Import examples: a JSONL file of examples, agent transcripts, or training files.
+
+    With --json, each example prints {"line","id","status","duplicate_of","reasons","redactions"} as
+    soon as it is durably stored ("line": the input or transcript line it starts at); a bad one
+    gets status "invalid" and the import goes on. Everything is scrubbed, scored and checked for
+    duplicates like a collected example.
+    """
+    from ..ingest import Overrides
+
+    overrides = Overrides(parse_quality(quality), task_type, [parse_signal(s) for s in signals], approved)
+    if fmt == "jsonl":
+        if len(paths) != 1 or session or latest:
+            raise click.UsageError("--from jsonl reads one FILE (or - for stdin)")
+        with click.open_file(paths[0], "r", encoding="utf-8-sig", errors="surrogateescape") as file:
+            _import_jsonl(app, file, overrides, dry_run, as_json)
+        return
+    _import_recorded(app, fmt, paths, session, latest, root, overrides, dry_run, as_json,
+                     turns=turns, since_prompt=since_prompt, whole_session=whole_session,
+                     keep_reasoning=keep_reasoning)
+
+
+def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | None, latest: bool,
+                     root: Path | None, overrides: Any, dry_run: bool, as_json: bool, **options: Any) -> None:
+    from ..capture import CaptureOptions, find_rollout, find_session
+    from ..ingest import collect_all, read
+
+    hosts = ("claude-code", "codex")
+    if (session or latest) and fmt not in hosts:
+        raise click.UsageError("--session and --latest find agent transcripts: use --from claude-code or codex")
+    if (session or latest) and paths:
+        raise click.UsageError("give PATHs or --session/--latest, not both")
+    if session or latest:
+        find = find_session if fmt == "claude-code" else find_rollout
+        files = [find(session, root=root)]
+    elif paths:
+        files = [Path(p) for p in paths]
+    else:
+        raise click.UsageError("give one or more PATHs" + (", or --session ID / --latest" if fmt in hosts else ""))
+    imported = read(fmt, files, CaptureOptions(**options))
+    totals: dict[str, int] = {}
+    for row in collect_all(app.pipeline, imported, overrides, dry_run):
+        totals[row["status"]] = totals.get(row["status"], 0) + 1
+        if as_json:
+            emit(row)
+        elif row["status"] == "invalid":
+            click.echo(f"line {row['line']}: invalid: {row['reasons'][0]}", err=True)
+    for text in imported.notes:
+        click.echo(f"note: {text}", err=True)
+    if as_json:
+        return
+    skipped = ", ".join(f"{k} {v}" for k, v in sorted(imported.skipped.items()))
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{verb}: " + (", ".join(f"{k} {v}" for k, v in sorted(totals.items())) or "nothing")
+               + f" from {len(files)} file(s), {imported.lines} line(s)" + (f"; skipped {skipped}" if skipped else ""))
+
+
+def _import_jsonl(app: App, file: Any, overrides: Any, dry_run: bool, as_json: bool) -> None:
+    pipeline = app.pipeline
+    totals: dict[str, int] = {}
+    printed: int | None = None  # lines printed before stdout's reader went away
+    lines = file if as_json or not sys.stderr.isatty() else list(file)
+    with progress(lines, None, "importing") as bar:
+        for number, line in enumerate(bar, start=1):
+            if not line.strip():
+                continue
+            row = import_line(pipeline, number, line, overrides, dry_run)
+            totals[row["status"]] = totals.get(row["status"], 0) + 1
+            if as_json and printed is None:
+                try:
+                    emit(row)
+                except BrokenPipeError:
+                    # The reader left (`| head -1`); the import is what was asked for, so it goes
+                    # on. Every printed line is still a stored example; later ones are not printed.
+                    discard_stdout()
+                    printed = number - 1
+            elif row["status"] == "invalid" and not as_json:
+                click.echo(f"line {number}: invalid: {row['reasons'][0]}", err=True)
+    if printed is not None:
+        click.echo(f"note: stdout was closed after input line {printed}; the import went on without printing "
+                   f"({', '.join(f'{k} {v}' for k, v in sorted(totals.items()))})", err=True)
+    if not as_json:
+        verb = "would import" if dry_run else "imported"
+        click.echo(f"{verb}: " + (", ".join(f"{k} {v}" for k, v in sorted(totals.items())) or "nothing"))
+
+
+def import_line(pipeline: Any, number: int, line: str, overrides: Any = None,
+                dry_run: bool = False) -> dict[str, Any]:
+    from ..ingest import preview
+
+    row: dict[str, Any] = {"line": number, "id": None, "status": "invalid", "duplicate_of": None,
+                           "reasons": [], "redactions": {}}
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as err:
+        row["reasons"] = [f"not valid JSON: {err.msg} at column {err.colno}"]
+        return row
+    except RecursionError:  # the stdlib parser recurses per nesting level
+        row["reasons"] = ["example is nested too deeply to parse"]
+        return row
+    if overrides is not None and isinstance(data, dict):
+        data = overrides.apply(data)
+    try:
+        result = preview(pipeline, data) if dry_run else pipeline.collect(data)
+    except InvalidExample as err:
+        row["reasons"] = [str(err)]
+        return row
+    row.update(id=result.id, status=result.status, duplicate_of=result.duplicate_of,
+               reasons=result.reasons, redactions=result.redactions)
+    return row
+
+
+@cli.command()
+@click.option("--hook", is_flag=True, required=True,
+              help="read a UserPromptSubmit hook's JSON on stdin (Claude Code, Codex); capture on a trigger")
+@click.option("--trigger", "triggers", multiple=True, help="another phrase that asks for a capture (repeatable)")
+def capture(hook: bool, triggers: tuple[str, ...]) -> None:
+    """Capture the last exchange verbatim from the host's transcript, when the prompt asks for it.
+
+    Run by the plugin's UserPromptSubmit hook on every prompt. A prompt that is not a trigger
+    ("save this for training", "collect example", `/finetune add …`) exits 0 with no output.
+    """
+    from ..capture.hook import DEFAULT_TRIGGERS, read_request
+
+    del hook
+    raw = sys.stdin.read()
+    phrases = [*DEFAULT_TRIGGERS, *triggers]
+    sys.exit(0 if read_request(raw, phrases) is None else run_hook(raw, phrases))
+
+
+def run_hook(raw: str, triggers: list[str]) -> int:
+    """Capture for a triggered hook and print the note for the model. Always exits 0: a hook
+    that fails must never block the user's prompt, so every failure becomes the note."""
+    from ..capture.hook import read_request
+
+    request = read_request(raw, triggers)
+    if request is None:
+        return 0
+    try:
+        from ..ingest import capture_hook
+
+        note = capture_hook(App().pipeline, request, _add_overrides(request.args))
+    except (FinetuneError, click.ClickException) as err:
+        note = f"finetune-collection: nothing captured: {err}"
+    except Exception:  # noqa: BLE001  (the hook must answer; the traceback goes to stderr, not the model)
+        logging.getLogger("finetune_collection.capture").exception("capture hook failed")
+        note = "finetune-collection: nothing captured: an unexpected error (details on the hook's stderr)"
+    emit({"hookSpecificOutput": {"hookEventName": "UserPromptSubmit", "additionalContext": note}})
+    return 0
+
+
+def _add_overrides(args: list[str]) -> Any:
+    """`/finetune add --quality high --task-type X --signal Y`: the arguments a user may give."""
+    from ..ingest import Overrides
+
+    overrides = Overrides()
+    it = iter(args)
+    for arg in it:
+        name, _, value = arg.partition("=")
+        if name in ("--quality", "--task-type", "--signal") and not value:
+            value = next(it, "")
+        if name == "--quality":
+            overrides.quality = parse_quality(value)
+        elif name == "--task-type" and value:
+            overrides.task_type = value
+        elif name == "--signal" and value:
+            overrides.signals.append(parse_signal(value))
+        elif name not in ("--approved", "--from-transcript"):
+            raise click.UsageError("/finetune add takes --quality, --task-type and --signal")
+    return overrides
+
+
+SKILL = """---
+name: finetune
+description: >-
+  The finetune-collection commands as typed: /finetune export --format openai --output
+  training.jsonl, /finetune stats, /finetune add --quality high.
+argument-hint: "export --format openai --output training.jsonl | stats | add --quality high"
+allowed-tools: Bash(finetune:*)
+disable-model-invocation: true
+---
+Run this command with the Bash tool and show the user its output, unchanged:
+
+    finetune $ARGUMENTS
+
+If the first word is `add`, run `finetune $ARGUMENTS --from-transcript` instead: it stores the
+last completed exchange of this session, verbatim from the transcript Claude Code keeps (the
+/finetune prompt itself is left out). Do not retell the exchange yourself.
+"""
+
+
+@cli.command(name="install-command")
+@click.option("--project", "scope", flag_value="project", help="this project: .claude/skills/finetune/")
+@click.option("--user", "scope", flag_value="user", default=True, help="every project: ~/.claude/skills/finetune/")
+@click.option("--force", is_flag=True, help="replace an existing skill file")
+def install_command(scope: str, force: bool) -> None:
+    """Write a `finetune` skill so that `/finetune export …`, `/finetune stats` and `/finetune add …`
+    work in Claude Code as typed (a plugin's own commands are always namespaced)."""
+    base = Path.cwd() / ".claude" if scope == "project" else Path.home() / ".claude"
+    target = base / "skills" / "finetune" / "SKILL.md"
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} exists; add --force to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(SKILL, encoding="utf-8")
+    click.echo(f"wrote {target}: /finetune now runs the finetune command in Claude Code")

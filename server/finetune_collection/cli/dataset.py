@@ -1,0 +1,235 @@
+"""Looking at and curating the dataset: `stats`, `export`, `list`, `show`, approve/reject/delete, `purge`,
+`dedup`, `rescore`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import click
+
+from ..errors import NotFound
+from .app import (
+    STATUSES,
+    App,
+    FiniteRange,
+    cli,
+    emit,
+    fails_cleanly,
+    parse_date,
+    pass_app,
+    progress,
+)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+@pass_app
+@fails_cleanly
+def stats(app: App, as_json: bool) -> None:
+    """Collection statistics: counts, quality, tokens, rejections, redactions, readiness."""
+    from ..reports import compute, render
+
+    result = compute(app.store)
+    click.echo(result.model_dump_json(indent=2) if as_json else render(result))
+
+
+@cli.command()
+@click.option("--format", "fmt", default="openai", show_default=True,
+              help="openai, anthropic (legacy), bedrock, vertex, together, sharegpt, alpaca, hf-messages, "
+                   "hf-prompt-completion")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="file to write, relative to the current folder [default: $FINETUNE_HOME/exports/FORMAT-TIME.jsonl]")
+@click.option("--task-type", multiple=True, help="only this task type (repeatable)")
+@click.option("--workflow", multiple=True, help="only this workflow (repeatable)")
+@click.option("--phase", multiple=True, help="only this phase (repeatable)")
+@click.option("--min-quality", type=FiniteRange(0, 1), help="minimum quality_score")
+@click.option("--signal", "signals", multiple=True, help="only examples carrying this signal (repeatable: all)")
+@click.option("--since", help="created at or after (YYYY-MM-DD or ISO time)")
+@click.option("--until", help="created before (YYYY-MM-DD or ISO time)")
+@click.option("--id", "ids", multiple=True, help="only this example id (repeatable)")
+@click.option("--status", multiple=True, type=click.Choice(STATUSES),
+              help="statuses to export (repeatable) [default: accepted]")
+@click.option("--limit", type=click.IntRange(min=1), help="at most this many examples")
+@click.option("--split", type=FiniteRange(0, 1, min_open=True, max_open=True),
+              help="validation fraction: writes NAME.train.jsonl and NAME.val.jsonl")
+@click.option("--seed", type=int, default=0, show_default=True, help="seed for a deterministic split")
+@click.option("--fix", is_flag=True, help="also drop empty turns (moving a system turn and merging same-role turns "
+              "are applied by default)")
+@click.option("--tier", "tiers", multiple=True, type=click.Choice(["gold", "silver", "bronze"]),
+              help="only examples of this evidence tier (repeatable): gold = observed tests passed and user "
+                   "accepted, silver = an observed positive signal, bronze = claims only")
+@click.option("--strict", is_flag=True, help="refuse examples that need any structural fix instead of fixing them")
+@click.option("--model", help="the model to train, for its per-example token limit")
+@click.option("--license", "license_", help="hf-dataset: the dataset card's license id (e.g. mit, cc-by-4.0)")
+@click.option("--overwrite", is_flag=True, help="replace an existing output file")
+@click.option("--dedup", is_flag=True, help="leave out near-duplicates a `finetune dedup` re-check would remove")
+@click.option("--check", is_flag=True, help="write nothing; report what passes and fails in every format")
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
+@pass_app
+@fails_cleanly
+def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], workflow: tuple[str, ...],
+           phase: tuple[str, ...], min_quality: float | None, signals: tuple[str, ...], since: str | None,
+           until: str | None, ids: tuple[str, ...], status: tuple[str, ...], limit: int | None,
+           split: float | None, seed: int, fix: bool, tiers: tuple[str, ...], strict: bool, model: str | None,
+           license_: str | None, overwrite: bool, dedup: bool, check: bool, as_json: bool) -> None:
+    """Export examples as JSONL for a fine-tuning target, validated per target before writing."""
+    from .. import export as export_mod
+
+    if output is not None and output.name in ("", ".", ".."):  # `--output ""` is the current folder
+        raise click.BadParameter("give a file name, e.g. training.jsonl", param_hint="--output")
+    if output is not None and str(output) == "-":
+        raise click.BadParameter("exports are written to a file atomically, not to stdout; give a file name",
+                                 param_hint="--output")
+    request = export_mod.ExportRequest(
+        format=fmt, output=output.absolute() if output else None, task_type=list(task_type) or None,
+        workflow=list(workflow) or None, phase=list(phase) or None, min_quality=min_quality,
+        signals=list(signals) or None, since=parse_date(since, "--since") if since is not None else None,
+        until=parse_date(until, "--until") if until is not None else None, ids=list(ids) or None,
+        status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them
+        limit=limit, split=split, seed=seed, fix=fix, tier=list(tiers) or None,  # type: ignore[arg-type]
+        strict=strict, model=model, license=license_,
+        overwrite=overwrite, dedup=dedup,
+    )
+    if check:
+        report: Any = export_mod.check(app.store, app.config, request)
+    else:
+        with progress(None, 1, "exporting") as bar:
+            shown = [0]
+
+            def on_progress(done: int, total: int | None) -> None:
+                bar.length = total or bar.length
+                bar.update(done - shown[0])
+                shown[0] = done
+
+            report = export_mod.export(app.store, app.config, request, on_progress)
+    click.echo(report.model_dump_json(indent=2) if as_json else report.render())
+
+
+@cli.command(name="list")
+@click.option("--status", type=click.Choice(STATUSES), help="only this status")
+@click.option("--task-type", help="only this task type")
+@click.option("--limit", type=click.IntRange(min=1), help="at most this many (newest first)")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per line, every match")
+@pass_app
+@fails_cleanly
+def list_(app: App, status: str | None, task_type: str | None, limit: int | None, as_json: bool) -> None:
+    """List stored examples, newest first."""
+    from ..reports import list_rows
+
+    rows = list_rows(app.store, status=status, task_type=task_type, limit=limit)
+    for row in rows:
+        if as_json:
+            emit(row)
+        else:
+            # str(): a document edited by hand may hold any JSON type in these fields; _one_line:
+            # a task type may hold a newline, and the text listing is one line per example.
+            q = row["quality_score"]
+            score = f"{q:<5g}" if isinstance(q, int | float) else f"{q!s:<5}"
+            click.echo(f"{_one_line(row['id']):<20} {_one_line(row['status']):<9} {score} "
+                       f"{_one_line(row['task_type']):<18} {_one_line(row['created_at'])}  {row['preview']}")
+
+
+def _one_line(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+@cli.command()
+@click.argument("example_id")
+@pass_app
+@fails_cleanly
+def show(app: App, example_id: str) -> None:
+    """Print one stored example as JSON."""
+    click.echo(json.dumps(app.store.get_doc(example_id), ensure_ascii=False, indent=2))
+
+
+def _review_command(action: Literal["approve", "reject", "delete"], help_text: str) -> None:
+    @cli.command(name=action, help=help_text)
+    @click.argument("example_ids", nargs=-1, required=True)
+    @pass_app
+    @fails_cleanly
+    def command(app: App, example_ids: tuple[str, ...]) -> None:
+        from .. import curate
+
+        ids = list(dict.fromkeys(example_ids))  # `delete X X` deletes X once
+        try:
+            # All or nothing, under one lock: an unknown id among several changed the ones before it.
+            curate.review(app.store, ids, action)
+        except NotFound as err:
+            raise NotFound(f"{err}; nothing was changed" if len(ids) > 1 else str(err)) from None
+        done = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
+        for example_id in ids:
+            click.echo(f"{done} {example_id}")
+
+
+_review_command("approve", "Approve pending example(s): they become accepted and exportable.")
+_review_command("reject", "Reject example(s): kept as rejected, never exported.")
+_review_command("delete", "Delete example(s) from the store file, the dedup index and stats.")
+
+
+@cli.command()
+@click.option("--before", required=True, help="delete examples created before this date (YYYY-MM-DD or ISO time)")
+@click.option("--status", type=click.Choice(STATUSES), help="only this status")
+@click.option("--yes", is_flag=True, help="do it (without --yes, only list what would be deleted)")
+@pass_app
+@fails_cleanly
+def purge(app: App, before: str, status: str | None, yes: bool) -> None:
+    """Delete examples in bulk by creation date."""
+    from .. import curate
+
+    cutoff = parse_date(before, "--before")
+    ids = curate.purge(app.store, cutoff, status=status, dry_run=not yes)
+    verb = "deleted" if yes else "would delete"
+    click.echo(f"{verb} {len(ids)} example(s)" + ("" if yes or not ids else "; add --yes to delete them"))
+
+
+@cli.command()
+@click.option("--threshold", type=FiniteRange(0, 1, min_open=True), help="default: dedup.threshold in the config")
+@click.option("--apply", is_flag=True, help="remove the duplicates (without it, only report the clusters)")
+@click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
+@pass_app
+@fails_cleanly
+def dedup(app: App, threshold: float | None, apply: bool, as_json: bool) -> None:
+    """Re-check the whole dataset for near-duplicates and keep the best of each cluster."""
+    from .. import curate
+
+    config = app.config
+    if threshold is not None:
+        config = config.model_copy(update={"dedup": config.dedup.model_copy(update={"threshold": threshold})})
+    report = curate.recheck(app.pipeline, config)
+    for cluster in [] if as_json else report.clusters:
+        click.echo(f"cluster of {len(cluster.ids)}:")
+        for m in cluster.members:
+            click.echo(f"  {'keep' if m.keep else 'drop'} {m.id} (quality {m.quality_score:g}): {m.reason}")
+    if apply and report.remove:
+        report = curate.recheck(app.pipeline, config, apply=True)  # recomputed under the store lock
+    if as_json:
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        verb = "superseded" if apply else "would supersede"
+        click.echo(f"{verb} {len(report.remove)} of {report.examples} example(s) in {len(report.clusters)} "
+                   f"cluster(s)" + ("; add --apply to do it (they are kept, never exported)"
+                                    if report.remove and not apply else ""))
+
+
+@cli.command()
+@click.option("--apply", is_flag=True, help="change the statuses (without it, only report what would change)")
+@click.option("--json", "as_json", is_flag=True, help="print {new status: [ids]} as JSON")
+@pass_app
+@fails_cleanly
+def rescore(app: App, apply: bool, as_json: bool) -> None:
+    """Re-decide examples no person has judged under the current scoring and min_quality_score.
+
+    After lowering the threshold, below_threshold examples that now pass become accepted or
+    pending; after raising it, the others become below_threshold. Nothing is re-collected.
+    """
+    from .. import curate
+
+    changes = curate.rescore(app.store, app.config, apply=apply)
+    if as_json:
+        emit(changes)
+        return
+    verb = "changed" if apply else "would change"
+    moved = ", ".join(f"{len(ids)} to {status}" for status, ids in sorted(changes.items()))
+    click.echo(f"{verb}: {moved or 'nothing'}" + ("; add --apply to do it" if changes and not apply else ""))
