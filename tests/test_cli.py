@@ -328,3 +328,31 @@ def test_show_and_list_print_a_lone_surrogate_from_a_hand_edited_store(finetune_
     assert json.loads(shown.stdout)["input"]["user"] == "x \ud800 y"
     listed = run_cli("list")
     assert listed.returncode == 0 and "x \\ud800 y" in listed.stdout, listed.stderr
+
+
+def test_export_edges_are_clear_errors(finetune_home: Path, tmp_path: Path) -> None:
+    """Issue 20, items 6-8: a piped export of an empty store, `--output -`, a 256-byte name."""
+    from click.testing import CliRunner
+
+    from finetune_collection.cli import cli
+
+    empty = CliRunner().invoke(cli, ["export", "--output", str(tmp_path / "o.jsonl")])
+    assert empty.exit_code == 1 and "nothing to export" in empty.output and empty.exception is not None
+    assert isinstance(empty.exception, SystemExit)  # a clean exit, not the '_Quiet' AttributeError
+    dash = CliRunner().invoke(cli, ["export", "--output", "-"])
+    assert dash.exit_code == 2 and "--output" in dash.output and not (Path.cwd() / "-").exists()
+    long_name = "x" * 252 + ".jsonl"
+    long = CliRunner().invoke(cli, ["export", "--output", str(tmp_path / long_name)])
+    assert long.exit_code == 1 and "at most 255 bytes" in long.output and long_name not in long.output
+
+
+def test_import_summary_says_what_was_replaced_and_what_waits(tmp_path: Path) -> None:
+    first = example(1, quality_score=0.92, metadata={})
+    better = {**first, "quality_score": 0.97, "output": {"assistant": first["output"]["assistant"] + "\n# checked"}}
+    low = example(2, quality_score=0.3, metadata={})
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in (first, better, low)))
+    proc = run_cli("import", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert "pending 2 (1 of them replaced a near-duplicate, now kept as superseded)" in proc.stdout
+    assert "below_threshold 1" in proc.stdout and "finetune approve" in proc.stdout

@@ -168,6 +168,8 @@ def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | 
     totals: dict[str, int] = {}
     for row in collect_all(app.pipeline, imported, overrides, dry_run):
         totals[row["status"]] = totals.get(row["status"], 0) + 1
+        if "replaced_lower_quality" in row["reasons"]:
+            totals["replaced"] = totals.get("replaced", 0) + 1
         if as_json:
             emit(row)
         elif row["status"] == "invalid":
@@ -178,7 +180,7 @@ def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | 
         return
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(imported.skipped.items()))
     verb = "would import" if dry_run else "imported"
-    click.echo(f"{verb}: " + (", ".join(f"{k} {v}" for k, v in sorted(totals.items())) or "nothing")
+    click.echo(f"{verb}: " + summary(totals)
                + f" from {len(files)} file(s), {imported.lines} line(s)" + (f"; skipped {skipped}" if skipped else ""))
 
 
@@ -193,6 +195,8 @@ def _import_jsonl(app: App, file: Any, overrides: Any, dry_run: bool, as_json: b
                 continue
             row = import_line(pipeline, number, line, overrides, dry_run)
             totals[row["status"]] = totals.get(row["status"], 0) + 1
+            if "replaced_lower_quality" in row["reasons"]:
+                totals["replaced"] = totals.get("replaced", 0) + 1
             if as_json and printed is None:
                 try:
                     emit(row)
@@ -208,7 +212,20 @@ def _import_jsonl(app: App, file: Any, overrides: Any, dry_run: bool, as_json: b
                    f"({', '.join(f'{k} {v}' for k, v in sorted(totals.items()))})", err=True)
     if not as_json:
         verb = "would import" if dry_run else "imported"
-        click.echo(f"{verb}: " + (", ".join(f"{k} {v}" for k, v in sorted(totals.items())) or "nothing"))
+        click.echo(f"{verb}: " + summary(totals))
+
+
+def summary(totals: dict[str, int]) -> str:
+    """Counts by outcome, plus what a replacement, a wait or a low score means for the dataset."""
+    counts = {k: v for k, v in totals.items() if k != "replaced"}
+    text = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing"
+    if totals.get("replaced"):
+        text += f" ({totals['replaced']} of them replaced a near-duplicate, now kept as superseded)"
+    if totals.get("pending"):
+        text += "; pending examples wait for `finetune approve` or the review page"
+    if totals.get("below_threshold"):
+        text += "; below_threshold examples are kept, not exported: approve them or lower the threshold"
+    return text
 
 
 def import_line(pipeline: Any, number: int, line: str, overrides: Any = None,

@@ -79,6 +79,10 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
 
     if output is not None and output.name in ("", ".", ".."):  # `--output ""` is the current folder
         raise click.BadParameter("give a file name, e.g. training.jsonl", param_hint="--output")
+    if output is not None:
+        from ..export.target import check_name_lengths
+
+        check_name_lengths(output)
     if output is not None and str(output) == "-":
         raise click.BadParameter("exports are written to a file atomically, not to stdout; give a file name",
                                  param_hint="--output")

@@ -38,6 +38,12 @@ def _inside(path: Path, base: Path) -> bool:
         return False
 
 
+def check_name_lengths(output: str | Path) -> None:
+    """File systems take at most 255 bytes per name: say so rather than fail deep in a write."""
+    if any(len(part.encode("utf-8", "surrogateescape")) > 255 for part in Path(output).parts):
+        raise ExportError("output: a file or folder name is at most 255 bytes; choose a shorter name")
+
+
 def resolve_output(
     output: str, home: Path, roots: list[Path] | None = None, overwrite: bool = False, folder: bool = False
 ) -> Path:
@@ -47,8 +53,7 @@ def resolve_output(
     exporter, which refuses one that is not empty unless `overwrite`."""
     if not output or "\x00" in output:
         raise ExportError("output must be a non-empty file name without NUL characters")
-    if any(len(part.encode("utf-8", "surrogateescape")) > 255 for part in Path(output).parts):
-        raise ExportError("output: a file or folder name is at most 255 bytes; choose a shorter name")
+    check_name_lengths(output)
     base = exports_dir(home)
     raw = Path(os.path.expanduser(output)) if output.startswith("~") else Path(output)
     if ".." in raw.parts:
