@@ -356,3 +356,27 @@ def test_import_summary_says_what_was_replaced_and_what_waits(tmp_path: Path) ->
     assert proc.returncode == 0, proc.stderr
     assert "pending 2 (1 of them replaced a near-duplicate, now kept as superseded)" in proc.stdout
     assert "below_threshold 1" in proc.stdout and "finetune approve" in proc.stdout
+
+
+def test_bulk_review_by_filter_counts_first_then_acts(finetune_home: Path) -> None:
+    from click.testing import CliRunner
+
+    from finetune_collection.cli import cli
+    from finetune_collection.config import Config
+    from finetune_collection.pipeline import Pipeline
+    from finetune_collection.store import Store
+
+    core = Pipeline(Store(finetune_home, Config()), Config())
+    high = [core.collect(example(n, metadata={}, quality_score=0.95)).id for n in range(3)]
+    low = core.collect(example(9, metadata={}, quality_score=0.91)).id
+    runner = CliRunner()
+    dry = runner.invoke(cli, ["approve", "--status", "pending", "--min-quality", "0.94", "--dry-run"])
+    assert dry.exit_code == 0 and dry.output.startswith("3 example(s) would be approved")
+    assert {d["status"] for d in Store(finetune_home, Config()).docs()} == {"pending"}
+    done = runner.invoke(cli, ["approve", "--status", "pending", "--min-quality", "0.94"])
+    assert done.exit_code == 0 and done.output.startswith("3 example(s) approved")
+    statuses = {d["id"]: d["status"] for d in Store(finetune_home, Config()).docs()}
+    assert [statuses[i] for i in high] == ["accepted"] * 3 and statuses[low] == "pending"
+    both = runner.invoke(cli, ["reject", str(low), "--status", "pending"])
+    assert both.exit_code == 2 and "not both" in both.output
+    assert runner.invoke(cli, ["reject"]).exit_code == 2

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Literal
 
@@ -50,6 +51,51 @@ def review(store: Store, example_ids: list[str], action: Action) -> list[Example
             ex.metadata.human_approved = action == "approve"
         store.put_many(examples)
         return list(examples)
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """Which stored examples a bulk review acts on; every given criterion must hold."""
+
+    status: str | None = None
+    min_quality: float | None = None
+    max_quality: float | None = None
+    task_type: str | None = None
+    source: str | None = None  # metadata.source.format: claude-code, codex, openai, …
+    since: datetime | None = None
+    signal: str | None = None
+
+    def empty(self) -> bool:
+        return all(getattr(self, f) is None for f in self.__slots__)
+
+    def accepts(self, doc: dict[str, Any]) -> bool:
+        score = doc.get("quality_score")
+        score = float(score) if isinstance(score, int | float) else 0.0
+        meta, source = doc.get("metadata"), None
+        if isinstance(meta, dict):
+            source = meta.get("source")
+        source = source if isinstance(source, dict) else {}
+        names = {s.get("name") for s in doc.get("signals") or [] if isinstance(s, dict)}
+        created = created_at(doc)
+        return (
+            (self.status is None or doc.get("status") == self.status)
+            and (self.min_quality is None or score >= self.min_quality)
+            and (self.max_quality is None or score <= self.max_quality)
+            and (self.task_type is None or doc.get("task_type") == self.task_type)
+            and (self.source is None or source.get("format") == self.source)
+            and (self.since is None or (created is not None and created >= self.since))
+            and (self.signal is None or self.signal in names)
+        )
+
+
+def review_matching(store: Store, flt: Filter, action: Action, dry_run: bool = False) -> list[str]:
+    """Approve, reject or delete every example the filter matches, all or nothing under one
+    lock (with `dry_run`, only say which). Returns the ids."""
+    with store.transaction():
+        ids = [str(d["id"]) for d in store.docs() if flt.accepts(d)]
+        if not dry_run and ids:
+            review(store, ids, action)
+    return ids
 
 
 def purge(store: Store, before: datetime, status: str | None = None, dry_run: bool = False) -> list[str]:

@@ -150,19 +150,42 @@ def show(app: App, example_id: str) -> None:
 
 def _review_command(action: Literal["approve", "reject", "delete"], help_text: str) -> None:
     @cli.command(name=action, help=help_text)
-    @click.argument("example_ids", nargs=-1, required=True)
+    @click.argument("example_ids", nargs=-1)
+    @click.option("--status", type=click.Choice(STATUSES), help="every example with this status")
+    @click.option("--min-quality", type=FiniteRange(0, 1), help="… with at least this quality_score")
+    @click.option("--max-quality", type=FiniteRange(0, 1), help="… with at most this quality_score")
+    @click.option("--task-type", help="… of this task type")
+    @click.option("--source", help="… imported from this format (claude-code, codex, openai, …)")
+    @click.option("--since", help="… created at or after (YYYY-MM-DD or ISO time)")
+    @click.option("--signal", help="… carrying this signal")
+    @click.option("--dry-run", is_flag=True, help="with a filter: list what would change, change nothing")
     @pass_app
     @fails_cleanly
-    def command(app: App, example_ids: tuple[str, ...]) -> None:
+    def command(app: App, example_ids: tuple[str, ...], status: str | None, min_quality: float | None,
+                max_quality: float | None, task_type: str | None, source: str | None, since: str | None,
+                signal: str | None, dry_run: bool) -> None:
         from .. import curate
 
+        flt = curate.Filter(status, min_quality, max_quality, task_type, source,
+                            parse_date(since, "--since") if since is not None else None, signal)
+        if example_ids and not flt.empty():
+            raise click.UsageError("give ids or filter options, not both")
+        if not example_ids and flt.empty():
+            raise click.UsageError("give example ids, or filter options such as --status pending --min-quality 0.9")
+        done = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
+        if not example_ids:
+            # The count first: a filter is checked and acted on under one lock, all or nothing.
+            ids = curate.review_matching(app.store, flt, action, dry_run)
+            verb = f"would be {done}" if dry_run else done
+            click.echo(f"{len(ids)} example(s) {verb}" + ("; run again without --dry-run to do it" if dry_run and ids
+                                                          else ""))
+            return
         ids = list(dict.fromkeys(example_ids))  # `delete X X` deletes X once
         try:
             # All or nothing, under one lock: an unknown id among several changed the ones before it.
             curate.review(app.store, ids, action)
         except NotFound as err:
             raise NotFound(f"{err}; nothing was changed" if len(ids) > 1 else str(err)) from None
-        done = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
         for example_id in ids:
             click.echo(f"{done} {example_id}")
 
