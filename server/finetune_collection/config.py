@@ -18,7 +18,7 @@ from .errors import ConfigError
 
 FORMAT_NAMES = (
     "openai", "anthropic", "bedrock", "nova", "vertex", "together", "sharegpt", "alpaca", "axolotl", "hf-messages",
-    "hf-prompt-completion", "hf-dataset",
+    "hf-prompt-completion", "hf-dataset", "openai-dpo", "trl-preference",
 )
 """The export targets' names, so settings can be checked here; export/formats/ registers one
 module per name (a test keeps the two in step)."""

@@ -118,6 +118,14 @@ class Signal(_Strict):
     )
 
 
+class Rejected(_Strict):
+    """An answer the user turned down for the same request: the pair (chosen, rejected) is what
+    preference training (DPO, KTO) learns from. It replaces the final assistant turn."""
+
+    assistant: str = Field(min_length=1)
+    reason: str | None = Field(default=None, max_length=MAX_EVIDENCE)
+
+
 class Metadata(BaseModel):
     """The seed's metadata fields; any other JSON value is kept as given (scrubbed)."""
 
@@ -150,6 +158,9 @@ class _Conversation(_Strict):
     tools: list[dict[str, Any]] | None = None
     signals: list[Signal] = Field(default_factory=list)
     metadata: Metadata = Field(default_factory=Metadata)
+    rejected: list[Rejected] = Field(
+        default_factory=list, description="answers the user rejected for the final request (preference data)"
+    )
 
     @field_validator("signals", mode="before")
     @classmethod
@@ -290,7 +301,10 @@ def example_texts(doc: dict[str, Any]) -> list[str] | None:
             return None
         texts += [v for k, v in turn.items() if k in ("content", "name", "reasoning") and isinstance(v, str)]
     context = doc_context(doc)
-    return [*texts, context] if context else texts
+    given = doc.get("rejected")
+    rejected = [r["assistant"] for r in given if isinstance(r, dict) and isinstance(r.get("assistant"), str)] \
+        if isinstance(given, list) else []
+    return [*texts, *([context] if context else []), *rejected]
 
 
 def texts_fingerprint(texts: list[str]) -> str:
@@ -352,7 +366,7 @@ def describe_validation_error(err: ValidationError, prefix: str = "", known: Ite
 
 def _field_names() -> frozenset[str]:
     names: set[str] = set()
-    for model in (ExampleIn, Example, Input, Output, Message, ToolCall, FunctionCall, Signal, Metadata):
+    for model in (ExampleIn, Example, Input, Output, Message, ToolCall, FunctionCall, Signal, Metadata, Rejected):
         names.update(model.model_fields)
     # pydantic's own location labels for unions, literals and tagged shapes
     return frozenset(names | {"function", "str", "list", "dict", "function-after", "function-before"})

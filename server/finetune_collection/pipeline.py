@@ -287,6 +287,8 @@ class Pipeline:
                 out[key] = {k: text(v) for k, v in value.items()}
             elif key == "messages" and isinstance(value, list):
                 out[key] = [self._scrub_message(m, text, counts, names) for m in value]
+            elif key == "rejected" and isinstance(value, list):
+                out[key] = [{k: text(v) for k, v in r.items()} for r in value]
             elif key == "signals" and isinstance(value, list):
                 out[key] = [{**s, "evidence": text(s["evidence"])} if "evidence" in s else s for s in value]
             elif key == "metadata" and isinstance(value, dict):

@@ -83,6 +83,15 @@ CASES: dict[str, dict[str, Any]] = {
 # Golden-only cases (the other tests count the five above): a parallel call with a leading system
 # turn and a nullable parameter, and a turn the user excluded from training.
 EXTRA_CASES: dict[str, dict[str, Any]] = {
+    "preference": {
+        "task_type": "debugging",
+        "messages": [
+            {"role": "system", "content": "You debug Python."},
+            {"role": "user", "content": "Why does my while loop never end?"},
+            {"role": "assistant", "content": "The counter is never incremented: add `i += 1` at the end of the body."},
+        ],
+        "rejected": [{"assistant": "Loops sometimes run forever; restart the program.", "reason": "missed the bug"}],
+    },
     "parallel": {
         "task_type": "tool_use",
         "messages": [
@@ -663,7 +672,31 @@ def test_cli_export_relative_output_and_check(golden_store: Path, tmp_path: Path
     assert bad.returncode == 1 and "known formats" in bad.stderr
 
 
-@pytest.mark.parametrize("fmt", list(FORMATS))
+PREFERENCE = ("openai-dpo", "trl-preference")
+
+
+@pytest.mark.parametrize("fmt", PREFERENCE)
+def test_preference_exports_load_as_one_table_and_pass_trl(
+    fmt: str, pipeline: Pipeline, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    datasets = pytest.importorskip("datasets", reason="Hugging Face datasets is not installed")
+    for n in range(6):
+        data = example(n)
+        data["rejected"] = [{"assistant": f"A vaguer answer {n} that misses the point.", "reason": "too vague"}]
+        assert pipeline.collect(data).status == "accepted"
+    pipeline.collect(example(99))  # no rejected alternative: skipped by name
+    out = tmp_path / "o.jsonl"
+    report = export_mod.export(pipeline.store, config, ExportRequest(format=fmt, output=out))
+    assert report.written == 6 and report.skipped_by_rule == {"no_rejected_alternative": 1}
+    table = datasets.load_dataset("json", data_files=str(out), cache_dir=str(tmp_path / "cache"))["train"]
+    assert len(table) == 6 and None not in table[0].values()
+    if fmt == "trl-preference":
+        trl = pytest.importorskip("trl.data_utils", reason="trl is not installed")
+        assert all(trl.is_conversational(row) for row in table)
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f not in PREFERENCE])
 def test_hf_datasets_loads_export(
     fmt: str, golden_store: Path, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -222,6 +222,7 @@ def test_every_line_a_format_writes_is_a_line_of_the_checked_texts(fmt_name: str
     fmt = FORMATS[fmt_name]
     seen = 0
     for conv in _variants():
+        conv.rejected = ["A worse answer than the one given."]  # read by the preference formats only
         for candidate in (conv, repair(conv, fmt.system_field, "all")[0]):
             texts = _plain_texts(candidate)
             assert texts is not None

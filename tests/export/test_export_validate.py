@@ -20,7 +20,8 @@ Mut = Callable[[dict[str, Any]], Any]
 def conv(turns: list[dict[str, Any]], system: str | None = None, tools: Any = None) -> Conversation:
     for t in turns:
         t.setdefault("content", None)
-    return Conversation("ex_1", "qa", system, turns, tools)
+    # A rejected alternative for the preference formats; the others never read it.
+    return Conversation("ex_1", "qa", system, turns, tools, rejected=["A worse answer."])
 
 
 def basic() -> Conversation:
@@ -80,6 +81,34 @@ def swap(path: str, i: int, j: int) -> Mut:
 
 
 CASES: dict[str, list[tuple[str, Mut]]] = {
+    "openai-dpo": [
+        ("data_type", lambda r: [r]),
+        ("unrecognized_key", setp("metadata", {})),
+        ("unrecognized_key", setp("input.extra", 1)),
+        ("missing_input", setp("input", DEL)),
+        ("message_missing_key", setp("input.messages.1.content", DEL)),
+        ("message_unrecognized_key", setp("input.messages.1.mood", "x")),
+        ("unrecognized_role", setp("input.messages.1.role", "narrator")),
+        ("missing_content", setp("input.messages.1.content", " ")),
+        ("prompt_must_end_with_user", lambda r: {**r, "input": {"messages": r["input"]["messages"][:-1]}}),
+        ("invalid_answer", setp("preferred_output", [])),
+        ("invalid_answer", setp("non_preferred_output.0.role", "user")),
+        ("missing_content", setp("preferred_output.0.content", "")),
+        ("chosen_equals_rejected", lambda r: {**r, "non_preferred_output": r["preferred_output"]}),
+    ],
+    "trl-preference": [
+        ("data_type", lambda r: "x"),
+        ("unrecognized_key", setp("images", [])),
+        ("missing_messages_list", setp("prompt", [])),
+        ("message_missing_key", setp("prompt.1.content", DEL)),
+        ("message_unrecognized_key", setp("prompt.1.mood", "x")),
+        ("unrecognized_role", setp("prompt.1.role", "narrator")),
+        ("missing_content", setp("prompt.1.content", 3)),
+        ("prompt_must_end_with_user", lambda r: {**r, "prompt": r["prompt"][:-1]}),
+        ("invalid_answer", setp("chosen.0.extra", 1)),
+        ("missing_content", setp("rejected.0.content", " ")),
+        ("chosen_equals_rejected", lambda r: {**r, "rejected": r["chosen"]}),
+    ],
     "openai": [
         ("data_type", lambda r: [r]),
         ("missing_messages_list", setp("messages", [])),
@@ -286,7 +315,8 @@ def test_every_rule_named_in_a_docstring_is_tested() -> None:
     tested |= {(n, r) for n, r, _ in UNREPRESENTABLE}
     tested.add(("vertex", "too_many_tokens"))  # enforced by process(): test_too_many_tokens_for_hard_limits
     tested |= {(n, "weight_not_carried") for n in WEIGHT_LOST}  # test_weight_loss_is_reported
-    module_names = {"hf-messages": "hf_messages", "hf-prompt-completion": "hf_prompt_completion", "hf-dataset": "hf_dataset"}
+    module_names = {"hf-messages": "hf_messages", "hf-prompt-completion": "hf_prompt_completion", "hf-dataset": "hf_dataset",
+                    "openai-dpo": "openai_dpo", "trl-preference": "trl_preference"}
     for name in FORMATS:
         mod = importlib.import_module(f"finetune_collection.export.formats.{module_names.get(name, name)}")
         documented = set(re.findall(r"`([a-z_]+)`", mod.__doc__ or ""))
@@ -295,7 +325,8 @@ def test_every_rule_named_in_a_docstring_is_tested() -> None:
         assert not missing, (name, missing)
 
 
-WEIGHT_LOST = {"anthropic", "bedrock", "nova", "vertex", "sharegpt", "alpaca", "hf-messages", "hf-prompt-completion", "hf-dataset"}
+WEIGHT_LOST = {"anthropic", "bedrock", "nova", "vertex", "sharegpt", "alpaca", "hf-messages", "hf-prompt-completion", "hf-dataset",
+               "openai-dpo", "trl-preference"}
 
 
 def _weighted(last: int) -> Conversation:
@@ -316,7 +347,7 @@ def test_weight_loss_is_reported(name: str) -> None:
     early = process(_weighted(1), fmt, None, "safe", SecretCheck(None))
     assert early.line is not None
     # The prompt-completion shapes never train on earlier turns: only a weight 0 on the answer is lost.
-    prompt_only = name in ("hf-prompt-completion", "anthropic")
+    prompt_only = name in ("hf-prompt-completion", "anthropic", "openai-dpo", "trl-preference")
     assert early.losses == (["weight_not_carried"] if name in WEIGHT_LOST and not prompt_only else [])
     last = process(_weighted(0), fmt, None, "safe", SecretCheck(None))
     if name in WEIGHT_LOST:
@@ -350,7 +381,17 @@ def _system_turn() -> Conversation:
     )
 
 
+def _no_alternative() -> Conversation:
+    c = basic()
+    c.rejected = []
+    return c
+
+
 UNREPRESENTABLE: list[tuple[str, str, Callable[[], Conversation]]] = [
+    *[(name, "no_rejected_alternative", _no_alternative) for name in ("openai-dpo", "trl-preference")],
+    *[(name, "final_turn_not_text", lambda: conv([{"role": "user", "content": "u"}, {
+        "role": "assistant", "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+    ])) for name in ("openai-dpo", "trl-preference")],
     ("anthropic", "tool_use_unsupported", tooly),
     ("bedrock", "tool_use_unsupported", tooly),
     ("nova", "tool_use_unsupported", tooly),

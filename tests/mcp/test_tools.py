@@ -84,3 +84,21 @@ def test_collect_example_from_transcript_takes_the_exchange_verbatim(
     doc = Store(finetune_home, config).get_doc(result.id or "")
     assert doc["task_type"] == "debugging" and doc["messages"][0]["content"].startswith("Check which key")
     assert SECRET not in json.dumps(doc)
+
+
+def test_collect_example_takes_a_rejected_answer_and_scrubs_it(finetune_home: Path, config: Config) -> None:
+    ctx = _context(finetune_home, config)
+    secret = "sk-proj-" + "Rt5yHn8uJm" * 4
+    args = example(5)
+
+    async def main() -> Any:
+        with anyio.fail_after(30):
+            return await tools.collect_example(
+                ctx, None, None, **args,
+                rejected=[{"assistant": f"Just hard-code the key {secret}.", "reason": "leaks a key"}],
+            )
+
+    result = anyio.run(main)
+    assert result.status == "accepted"
+    doc = Store(finetune_home, config).get_doc(result.id or "")
+    assert doc["rejected"][0]["reason"] == "leaks a key" and secret not in json.dumps(doc)

@@ -137,6 +137,7 @@ def conversation(example: Example, placement: Placement) -> Conversation:
             t.setdefault("content", None)
     tools = [function_declaration(t) for t in example.tools] if example.tools else None
     conv = Conversation(example.id, example.task_type, system, turns, tools)
+    conv.rejected = [r.assistant for r in example.rejected]
     conv.tokens = estimate_tokens(conv)
     return conv
 

@@ -98,7 +98,9 @@ def check(store: Store, config: Config, request: ExportRequest) -> PortabilityRe
 def _copy(conv: Conversation) -> Conversation:
     # Formats only read the conversation, but a repair builds new turns; a shallow copy keeps
     # one format's view from leaking into the next.
-    return Conversation(conv.id, conv.task_type, conv.system, list(conv.turns), conv.tools, conv.tokens)
+    return Conversation(
+        conv.id, conv.task_type, conv.system, list(conv.turns), conv.tools, conv.tokens, list(conv.rejected)
+    )
 
 
 def _fail(t: _Tally, doc_id: str, rule: str) -> None:

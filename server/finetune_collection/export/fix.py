@@ -53,7 +53,7 @@ def repair(conv: Conversation, system_field: bool, mode: Mode = "all") -> tuple[
                 applied.append("merged_same_role_turns")
         else:
             merged.append(t)
-    fixed = Conversation(conv.id, conv.task_type, system, merged, conv.tools, conv.tokens)
+    fixed = Conversation(conv.id, conv.task_type, system, merged, conv.tools, conv.tokens, list(conv.rejected))
     return fixed, applied
 
 

@@ -92,7 +92,7 @@ def _plain_texts(conv: Conversation) -> list[str] | None:
                 texts.append(v)
             elif v is not None and not isinstance(v, int):  # tool_calls, or anything unexpected
                 return None
-    return texts
+    return texts + conv.rejected  # the preference formats write the rejected answers too
 
 
 @dataclass(slots=True)

@@ -33,20 +33,22 @@ class Service:
 
 SERVICES: tuple[Service, ...] = (
     Service(
-        "OpenAI self-serve fine-tuning", ("openai",), "winding down",
+        "OpenAI self-serve fine-tuning", ("openai", "openai-dpo"), "winding down",
         "closed to new users since May 2026; existing users for the coming months",
         "https://developers.openai.com/docs/guides/supervised-fine-tuning",
     ),
     Service(
-        "Azure OpenAI / AI Foundry", ("openai",), "active", "SFT on gpt-4o / gpt-4o-mini and later",
+        "Azure OpenAI / AI Foundry", ("openai", "openai-dpo"), "active",
+        "SFT on gpt-4o / gpt-4o-mini and later; DPO in preview",
         "https://learn.microsoft.com/en-us/azure/ai-foundry/openai/how-to/fine-tuning",
     ),
     Service(
-        "Together AI", ("together", "openai"), "active", "messages with tools, or prompt/completion",
+        "Together AI", ("together", "openai", "openai-dpo"), "active",
+        "messages with tools, or prompt/completion; DPO pairs with one assistant message per output",
         "https://docs.together.ai/docs/fine-tuning/data-preparation",
     ),
     Service(
-        "Fireworks AI", ("openai",), "active", "OpenAI messages with weight 0/1",
+        "Fireworks AI", ("openai", "openai-dpo"), "active", "OpenAI messages with weight 0/1; DPO pairs",
         "https://docs.fireworks.ai/fine-tuning/fine-tuning-models",
     ),
     Service(
@@ -72,8 +74,8 @@ SERVICES: tuple[Service, ...] = (
         "https://docs.mistral.ai/getting-started/models/deprecated ; https://docs.cohere.com/docs/fine-tuning",
     ),
     Service(
-        "TRL / Unsloth", ("hf-messages", "hf-prompt-completion", "hf-dataset"), "open source",
-        "SFTTrainer applies the chat template; no per-message training flag",
+        "TRL / Unsloth", ("hf-messages", "hf-prompt-completion", "hf-dataset", "trl-preference"), "open source",
+        "SFTTrainer applies the chat template; no per-message training flag; DPOTrainer takes prompt/chosen/rejected",
         "https://huggingface.co/docs/trl/dataset_formats",
     ),
     Service(

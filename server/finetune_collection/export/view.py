@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -23,3 +23,4 @@ class Conversation:
     turns: list[dict[str, Any]]
     tools: list[dict[str, Any]] | None = None
     tokens: int = 0
+    rejected: list[str] = field(default_factory=list)  # alternatives to the final assistant answer

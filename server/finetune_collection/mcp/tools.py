@@ -42,11 +42,12 @@ from .state import state_of
 
 def _arguments(
     task_type: str | None, input: Any, output: Any, messages: Any, tools: Any, quality_score: Any,
-    quality: Any, signals: Any, metadata: Any, id: Any,
+    quality: Any, signals: Any, metadata: Any, id: Any, rejected: Any = None,
 ) -> dict[str, Any]:
     given = {
         "task_type": task_type, "input": input, "output": output, "messages": messages, "tools": tools,
         "quality_score": quality_score, "quality": quality, "signals": signals, "metadata": metadata, "id": id,
+        "rejected": rejected,
     }
     return {k: v for k, v in given.items() if v is not None}
 
@@ -55,6 +56,7 @@ def _arguments(
 async def prepare_to_ask(
     ctx: Context, task_type: str | None, input: Any, output: Any, messages: Any, tools: Any,
     quality_score: Any, quality: Any, signals: Any, metadata: Any, id: Any, from_transcript: Any = False,
+    rejected: Any = None,
 ) -> Prepared | None:
     """The prepared example, when the client can be asked to approve it (else None: the tool
     body prepares and commits in one worker-thread call). The SDK runs a resolver once per
@@ -63,7 +65,8 @@ async def prepare_to_ask(
     if caps is None or caps.elicitation is None or from_transcript is True:
         return None
     state = state_of(ctx)
-    args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id)
+    args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id,
+                      rejected)
     try:
         return await state.run(state.core.prepare, args)
     except ToolError:
@@ -102,6 +105,11 @@ async def collect_example(
     from_transcript: Annotated[Loose, schema({
         "type": "boolean", "description": "take the last completed exchange verbatim from this project's "
         "Claude Code transcript instead of input/output/messages (Claude Code only)"})] = False,
+    rejected: Annotated[Loose, schema({
+        "type": "array", "items": {"type": "object", "properties": {
+            "assistant": {"type": "string"}, "reason": {"type": "string"}}, "required": ["assistant"]},
+        "description": "answers the user rejected or corrected for the same request (your first attempt "
+        "when the user corrected it): preference data (DPO)"})] = None,
 ) -> CollectResult:
     """Save one successful exchange as a fine-tuning example.
 
@@ -109,10 +117,11 @@ async def collect_example(
     `from_transcript: true` (with task_type, signals, …) and nothing else: the last completed
     exchange is taken verbatim from the session transcript. Elsewhere give the exchange as `input`
     {system, user, context} + `output` {assistant}, or as `messages` (+ `tools`) for multi-turn or
-    tool-use work. The example is scored (quality_score, else quality, else computed
-    from `signals`: 0.7 + 0.1 per positive signal, minus 0.2 per negative one, so two honest
-    positive signals reach the 0.9 default), scrubbed of secrets and personal data, checked for
-    duplicates, and stored: `accepted`; `pending` until a human approves (the user may be asked
+    tool-use work. When the user corrected or turned down an earlier answer, pass it in `rejected`:
+    the pair trains preference formats (openai-dpo, trl-preference). The example is scored
+    (quality_score, else quality, else computed from `signals`: 0.7 + 0.1 per positive signal,
+    minus 0.2 per negative one, so two honest positive signals reach the 0.9 default), scrubbed of
+    secrets and personal data, checked for duplicates, and stored: `accepted`; `pending` until a human approves (the user may be asked
     directly); or `below_threshold` (kept, not exported unless a person approves it). Returns id,
     status (accepted|pending|below_threshold|rejected|duplicate), quality_score, reasons,
     redactions by type and duplicate_of. The result never contains the example's text.
@@ -127,7 +136,8 @@ async def collect_example(
         return await state.run(state.core.commit, prepared, approved)
     if from_transcript is True:
         return await state.run(_from_transcript, state.core, task_type, quality_score, quality, signals, metadata)
-    args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id)
+    args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id,
+                      rejected)
     return await state.run(state.core.collect, args, approved)
 
 

@@ -15,8 +15,10 @@ from . import (
     hf_prompt_completion,
     nova,
     openai,
+    openai_dpo,
     sharegpt,
     together,
+    trl_preference,
     vertex,
 )
 
@@ -24,7 +26,7 @@ FORMATS: dict[str, Format] = {
     m.FORMAT.name: m.FORMAT
     for m in (
         openai, anthropic, bedrock, nova, vertex, together, sharegpt, alpaca, axolotl, hf_messages,
-        hf_prompt_completion, hf_dataset,
+        hf_prompt_completion, hf_dataset, openai_dpo, trl_preference,
     )
 }
 
