@@ -43,7 +43,7 @@ class Store:
         other processes' (`table == ""`: everything was dropped and is read again)."""
         self.storage.listeners.append(listener)
         for table in ("examples", "dedup", "counters"):  # what was read before it listened
-            for doc_id, doc in list(self.storage.table(table).items()):
+            for doc_id, doc in list(self.storage.loaded(table).items()):
                 listener(table, doc_id, doc)
 
     def snapshot(self) -> Snapshot:

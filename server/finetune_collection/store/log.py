@@ -171,6 +171,10 @@ class LogStorage(Storage):
         self.refresh()
         return self._tables
 
+    def loaded(self, name: str) -> dict[str, dict[str, Any]]:
+        """One table as already read, without reading the file (nothing if not loaded yet)."""
+        return self._tables.get(name, {})
+
     def table(self, name: str) -> dict[str, dict[str, Any]]:
         """One table's documents by id, current with the file (a live view: do not modify)."""
         self.refresh()
