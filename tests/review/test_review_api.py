@@ -26,7 +26,7 @@ def test_list_shows_pending_first_and_pages(pipeline: Pipeline, store: Store) ->
     shown = [e["id"] for e in page_1["examples"] + rest]
     assert sorted(shown) == sorted(ids)
     first = page_1["examples"][0]
-    assert first["signals"] == [{"name": "tests_passed", "evidence": "3 passed"}]
+    assert first["signals"] == [{"name": "tests_passed", "evidence": "3 passed", "observed": False}]
     assert "<EMAIL>" in first["turns"][0]["content"] and first["redactions"] == {"email": 1}
 
 
@@ -139,3 +139,16 @@ def test_page_is_one_self_contained_document() -> None:
     assert "http://" not in html and "https://" not in html
     assert 'src="' not in html and 'href="' not in html  # nothing to fetch: CSS and JS are inline
     assert html.count("<script>") == 1 and html.count("<style>") == 1
+
+
+def test_cards_show_what_the_export_would_refuse_and_the_evidence_tier(pipeline: Pipeline, store: Store) -> None:
+    (example_id,) = seed(pipeline, 1)
+    doc = store.get_doc(example_id)
+    flagged = {**doc, "refused": ["password"],
+               "signals": [{"name": "tests_passed", "observed": True, "where": "tool result 2", "evidence": "5 passed"},
+                           {"name": "user_accepted"}]}
+    with store.transaction():
+        store.storage.append([{"op": "put", "t": "examples", "id": example_id, "doc": flagged}])
+    (card,) = api.list_page(pipeline, {})["examples"]
+    assert card["refused"] == ["password"] and card["tier"] == "silver"
+    assert [s["observed"] for s in card["signals"]] == [True, False]

@@ -118,13 +118,14 @@ async def collect_example(
     exchange is taken verbatim from the session transcript. Elsewhere give the exchange as `input`
     {system, user, context} + `output` {assistant}, or as `messages` (+ `tools`) for multi-turn or
     tool-use work. When the user corrected or turned down an earlier answer, pass it in `rejected`:
-    the pair trains preference formats (openai-dpo, trl-preference). The example is scored
-    (quality_score, else quality, else computed from `signals`: 0.7 + 0.1 per positive signal,
-    minus 0.2 per negative one, so two honest positive signals reach the 0.9 default), scrubbed of
-    secrets and personal data, checked for duplicates, and stored: `accepted`; `pending` until a human approves (the user may be asked
-    directly); or `below_threshold` (kept, not exported unless a person approves it). Returns id,
-    status (accepted|pending|below_threshold|rejected|duplicate), quality_score, reasons,
-    redactions by type and duplicate_of. The result never contains the example's text.
+    the pair trains preference formats (openai-dpo, trl-preference).
+    The example is scored (quality_score, else quality, else computed from `signals`: 0.7 + 0.1
+    per positive signal, minus 0.2 per negative one, so two honest positive signals reach the 0.9
+    default), scrubbed of secrets and personal data, checked for duplicates, and stored:
+    `accepted`; `pending` until a human approves (the user may be asked directly); or
+    `below_threshold` (kept, not exported unless a person approves it). Returns id, status
+    (accepted|pending|below_threshold|rejected|duplicate), quality_score, reasons, redactions by
+    type and duplicate_of. The result never contains the example's text.
     """
     state = state_of(ctx)
     approved: bool | None = None

@@ -84,11 +84,28 @@ def view(doc: dict[str, Any]) -> dict[str, Any]:
         ],
         "context": doc_context(doc),
         "tools": [t.get("function", t).get("name") for t in doc.get("tools") or [] if isinstance(t, dict)],
-        "signals": [{"name": s.get("name"), "evidence": s.get("evidence")} for s in doc.get("signals") or []],
+        "signals": [{"name": s.get("name"), "evidence": s.get("evidence"), "observed": s.get("observed") is True}
+                    for s in doc.get("signals") or []],
         "redactions": doc.get("redactions") or {},
+        "refused": [str(t) for t in doc.get("refused") or []],
+        "tier": _tier(doc),
         "workflow": meta.get("workflow"),
         "phase": meta.get("phase"),
         "human_approved": bool(meta.get("human_approved")),
         "tokens": estimate_doc_tokens(doc),
         "preview": preview(doc),
     }
+
+
+def _tier(doc: dict[str, Any]) -> str | None:
+    """gold / silver / bronze from the stored signals (see signals.tier); None without any."""
+    from ..model import Signal
+    from ..signals import tier
+
+    signals = []
+    for raw in doc.get("signals") or []:
+        try:
+            signals.append(Signal.model_validate(raw))
+        except ValueError:  # a hand-edited signal grades nothing
+            continue
+    return tier(signals)

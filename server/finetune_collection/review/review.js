@@ -204,8 +204,15 @@
     el.append(head, line);
     if (ex.signals.length) {
       el.append(h("div", { class: "signals" }, h("span", { class: "muted", text: "signals:" }),
-        ex.signals.map((sg) => h("span", { class: "signal" + (NEGATIVE.has(sg.name) ? " neg" : "") },
-          sg.name, sg.evidence ? h("span", { class: "ev" }, " — ", marked(sg.evidence, h("span"))) : null))));
+        ex.tier ? h("span", { class: "signal tier", text: "tier " + ex.tier, title: "evidence tier" }) : null,
+        ex.signals.map((sg) => h("span", { class: "signal" + (NEGATIVE.has(sg.name) ? " neg" : ""),
+          title: sg.observed ? "observed in the transcript" : "claimed" },
+          sg.observed ? "✓ " : "", sg.name, sg.evidence ? h("span", { class: "ev" }, " — ", marked(sg.evidence, h("span"))) : null))));
+    }
+    if (ex.refused && ex.refused.length) {
+      // The export's secret re-check would refuse this example: edit the turn or delete it.
+      el.append(h("div", { class: "redactions refused" }, h("span", { class: "muted", text: "export would refuse:" }),
+        ex.refused.map((k) => h("span", { class: "signal neg", text: k }))));
     }
     const red = Object.entries(ex.redactions || {});
     if (red.length) {
