@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field
 from .errors import StoreCorrupt
 from .export.status import CHECKED as SERVICES_CHECKED
 from .model import Example, Signal, doc_turns
-from .signals import tier
 from .store import Store
 from .tokens import estimate_doc_tokens
 
@@ -73,6 +72,8 @@ class Stats(BaseModel):
 
 
 def compute(store: Store) -> Stats:
+    from .signals import tier  # its pattern tables load only when stats are asked for
+
     store.refresh()
     by_status: Counter[str] = Counter()
     by_task: Counter[str] = Counter()
