@@ -102,3 +102,30 @@ def test_collect_example_takes_a_rejected_answer_and_scrubs_it(finetune_home: Pa
     assert result.status == "accepted"
     doc = Store(finetune_home, config).get_doc(result.id or "")
     assert doc["rejected"][0]["reason"] == "leaks a key" and secret not in json.dumps(doc)
+
+
+def test_finetune_review_by_filter_counts_then_acts_on_the_confirmed_count(finetune_home: Path, config: Config) -> None:
+    from finetune_collection.mcp.schemas import ReviewFilter
+
+    ctx = _context(finetune_home, config)
+    flt = ReviewFilter(status="pending", min_quality=0.94)
+
+    async def main() -> tuple[Any, Any, Any]:
+        with anyio.fail_after(30):
+            for n in range(3):
+                await tools.collect_example(ctx, None, None, **example(n, metadata={}))
+            counted = await tools.finetune_review(ctx, action="approve", filter=flt)
+            await tools.collect_example(ctx, None, None, **example(9, metadata={}))  # the set changes
+            try:
+                await tools.finetune_review(ctx, action="approve", filter=flt, expect=counted.count)
+                stale = None
+            except Exception as err:  # noqa: BLE001  (the ToolError the client would get)
+                stale = err
+            done = await tools.finetune_review(ctx, action="approve", filter=flt, expect=4)
+            return counted, stale, done
+
+    counted, stale, done = anyio.run(main)
+    assert (counted.count, counted.applied) == (3, False)
+    assert stale is not None and "now matches 4" in str(stale)
+    assert (done.count, done.applied) == (4, True)
+    assert {d["status"] for d in Store(finetune_home, config).docs()} == {"accepted"}

@@ -7,7 +7,7 @@ its messages name fields, never values.
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from ..export import ExportReport, PortabilityReport
 
@@ -73,10 +73,25 @@ class Approval(BaseModel):
 
 
 class ReviewResult(BaseModel):
-    id: str
+    id: str | None = Field(default=None, description="the example acted on (one id)")
     action: Literal["approve", "reject", "delete"]
-    status: Literal["accepted", "pending", "rejected", "below_threshold", "superseded", "deleted"]
+    status: Literal["accepted", "pending", "rejected", "below_threshold", "superseded", "deleted"] | None = None
+    count: int | None = Field(default=None, description="with a filter: how many examples it matched")
+    applied: bool = Field(default=True, description="false: the filter was only counted (give expect to act)")
     message: str
+
+
+class ReviewFilter(BaseModel):
+    """Which stored examples a bulk review acts on; every given criterion must hold."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["accepted", "pending", "rejected", "below_threshold", "superseded"] | None = None
+    min_quality: float | None = Field(default=None, ge=0, le=1)
+    max_quality: float | None = Field(default=None, ge=0, le=1)
+    task_type: str | None = None
+    source: str | None = Field(default=None, description="import format, e.g. claude-code")
+    signal: str | None = None
 
 
 class ExportResult(ExportReport):

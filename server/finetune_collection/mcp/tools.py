@@ -20,7 +20,7 @@ from mcp.types import CallToolResult, ListRootsResult, ResourceLink, TextContent
 from pydantic import Field
 
 from .. import curate, export
-from ..errors import FinetuneError
+from ..errors import FinetuneError, InvalidExample
 from ..export.target import resolve_output, root_paths
 from ..model import parse_time
 from ..pipeline import CollectResult, Prepared
@@ -34,6 +34,7 @@ from .schemas import (
     Approval,
     ExportResult,
     Loose,
+    ReviewFilter,
     ReviewResult,
     schema,
 )
@@ -267,17 +268,47 @@ async def finetune_export(
 # -- finetune_review ----------------------------------------------------------------------------
 async def finetune_review(
     ctx: Context,
-    id: Annotated[str, Field(description="example id, e.g. from collect_example or finetune://examples")],
     action: Annotated[Literal["approve", "reject", "delete"], Field(
         description="approve: pending -> accepted (exportable); reject: kept as rejected, never exported; "
                     "delete: removed from the store for good (destructive)")],
+    id: Annotated[str | None, Field(description="one example id, e.g. from collect_example or "
+                                                "finetune://examples")] = None,
+    filter: Annotated[ReviewFilter | None, Field(description="instead of an id: every example matching all "
+                                                             "of these (e.g. status pending, min_quality 0.9)")] = None,
+    expect: Annotated[int | None, Field(ge=0, description="with a filter: the count a first call (without "
+                                                          "expect) reported; acts only if it still matches")] = None,
 ) -> ReviewResult:
-    """Approve, reject or delete one stored example by id.
+    """Approve, reject or delete one stored example by id, or every example matching a filter.
 
-    Call when the user approves or rejects a pending example, or asks to remove one. `delete`
-    erases the example from the store file, the duplicate index and stats, and cannot be undone.
+    Call when the user approves or rejects a pending example, or asks to remove one. For many
+    at once ("approve everything pending above 0.9"), call with `filter` first: nothing changes
+    and the count comes back; tell the user the count, then call again with `expect` set to it
+    (all or nothing, refused if the set changed). `delete` erases examples from the store file,
+    the duplicate index and stats, and cannot be undone.
     """
     state = state_of(ctx)
-    (ex,) = await state.run(curate.review, state.core.store, [id], action)
-    status = "deleted" if ex is None else ex.status
-    return ReviewResult(id=id, action=action, status=status, message=f"{id} is now {status}")
+    if (id is None) == (filter is None):
+        raise ToolError("give either id or filter")
+    if filter is None:
+        assert id is not None
+        (ex,) = await state.run(curate.review, state.core.store, [id], action)
+        status = "deleted" if ex is None else ex.status
+        return ReviewResult(id=id, action=action, status=status, message=f"{id} is now {status}")
+    flt = curate.Filter(filter.status, filter.min_quality, filter.max_quality, filter.task_type, filter.source,
+                        None, filter.signal)
+    if expect is None:
+        ids = await state.run(curate.review_matching, state.core.store, flt, action, True)
+        return ReviewResult(action=action, count=len(ids), applied=False,
+                            message=f"{len(ids)} example(s) match; call again with expect={len(ids)} to {action} them")
+    ids = await state.run(_review_if_count, state.core.store, flt, action, expect)
+    return ReviewResult(action=action, count=len(ids), message=f"{action}: {len(ids)} example(s) done")
+
+
+def _review_if_count(store: Any, flt: Any, action: Any, expect: int) -> list[str]:
+    """Act on the filter's matches only if they are still the count the user was shown."""
+    with store.transaction():
+        found = curate.review_matching(store, flt, action, dry_run=True)
+        if len(found) != expect:
+            raise InvalidExample(f"expect: the filter now matches {len(found)} example(s), not {expect}; "
+                                 "count again and confirm")
+        return curate.review_matching(store, flt, action)
