@@ -380,3 +380,14 @@ def test_bulk_review_by_filter_counts_first_then_acts(finetune_home: Path) -> No
     both = runner.invoke(cli, ["reject", str(low), "--status", "pending"])
     assert both.exit_code == 2 and "not both" in both.output
     assert runner.invoke(cli, ["reject"]).exit_code == 2
+
+
+def test_a_dry_run_decides_as_the_import_does(tmp_path: Path) -> None:
+    """--dry-run and a real import give the same status per line (below_threshold, duplicate, …)."""
+    lines = [example(1, metadata={}, quality_score=0.3), example(2), example(2)]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    dry = [json.loads(x)["status"] for x in run_cli("import", "--dry-run", "--json", str(path)).stdout.splitlines()]
+    real = [json.loads(x)["status"] for x in run_cli("import", "--json", str(path)).stdout.splitlines()]
+    assert dry[0] == real[0] == "below_threshold" and dry[1] == real[1] == "accepted"
+    assert real[2] == "duplicate"  # the dry run stores nothing, so its third line is not yet a duplicate

@@ -68,21 +68,7 @@ def invalid_row(number: int | None, err: FinetuneError) -> dict[str, Any]:
 
 def preview(core: Pipeline, data: dict[str, Any], observed: bool = False) -> CollectResult:
     """What collecting `data` would do now, with nothing written (scrub and score included)."""
-    prepared = core.prepare(data, observed)
-    verdict = prepared.verdict
-    result = CollectResult(id=None, status="rejected", quality_score=verdict.score,
-                           reasons=list(prepared.notes), redactions=dict(prepared.redactions))
-    if not verdict.keep:
-        result.reasons.append(verdict.reason or "below_min_quality")
-    elif core.would_be_duplicate(prepared):
-        result.status = "duplicate"
-        result.reasons.append("duplicate")
-    else:
-        result.status = "pending" if verdict.needs_approval else "accepted"
-        if result.status == "pending":
-            result.reasons.append("pending_approval")
-    result.message = f"would be {result.status} (quality {verdict.score:g}); nothing was written"
-    return result
+    return core.preview(core.prepare(data, observed))
 
 
 def collect_all(

@@ -408,15 +408,39 @@ class Pipeline:
             else:
                 self.store.insert(ex, prepared.keys)
         result.id = ex.id
+        self._stored_as(prepared, result)
+        result.message = self._message(result)
+        return result
+
+    @staticmethod
+    def _stored_as(prepared: Prepared, result: CollectResult) -> None:
+        """The status and reasons of an example that is (or would be) stored."""
+        ex = prepared.example
         assert ex.status != "superseded"  # only an example already stored becomes superseded
         result.status = ex.status
-        if not verdict.keep:
-            result.reasons.append(verdict.reason or "below_min_quality")
+        if not prepared.verdict.keep:
+            result.reasons.append(prepared.verdict.reason or "below_min_quality")
         if ex.refused:  # stored, but no export will write it until it is edited or deleted
             result.reasons.append("export_would_refuse")
         if ex.status == "pending":
             result.reasons.append("pending_approval")
-        result.message = self._message(result)
+
+    def preview(self, prepared: Prepared) -> CollectResult:
+        """What commit() would do now, with nothing written (a dry run): the same decisions."""
+        verdict = prepared.verdict
+        result = CollectResult(id=None, status="rejected", quality_score=verdict.score,
+                               reasons=list(prepared.notes), redactions=dict(prepared.redactions))
+        self.store.refresh()
+        found = self._match(prepared.keys)
+        if not verdict.keep and not prepared.keys:  # retention off: the seed's discard
+            result.reasons.append(verdict.reason or "below_min_quality")
+        elif found is not None and not replaces(*found, verdict.score, prepared.example.metadata.human_approved):
+            result.status = "duplicate"
+            result.reasons.append("duplicate" if found[0].kind == "exact" else "near_duplicate")
+            result.duplicate_of = found[0].id
+        else:
+            self._stored_as(prepared, result)
+        result.message = f"would be {result.status} (quality {verdict.score:g}); nothing was written"
         return result
 
     def _assign_id(self, prepared: Prepared, result: CollectResult) -> str:
