@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from .errors import StoreCorrupt
 from .export.status import CHECKED as SERVICES_CHECKED
-from .model import Example, Signal, doc_turns
+from .model import Example, doc_turns
 from .store import Store
 from .tokens import estimate_doc_tokens
 
@@ -72,7 +72,7 @@ class Stats(BaseModel):
 
 
 def compute(store: Store) -> Stats:
-    from .signals import tier  # its pattern tables load only when stats are asked for
+    from .signals import doc_signals, doc_tier  # the pattern tables load only when stats are asked for
 
     store.refresh()
     by_status: Counter[str] = Counter()
@@ -101,10 +101,10 @@ def compute(store: Store) -> Stats:
                 if lo <= q < hi:
                     bins[i] += 1
                     break
-            signals = [Signal.model_validate(x) for x in doc.get("signals") or []]
-            evidence[tier(signals) or "none"] += 1
-            evidence["signals_observed"] += sum(x.observed is True for x in signals)
-            evidence["signals_claimed"] += sum(x.observed is not True for x in signals)
+            seen, claimed = doc_signals(doc)
+            evidence[doc_tier(doc) or "none"] += 1
+            evidence["signals_observed"] += len(seen)
+            evidence["signals_claimed"] += len(claimed)
             used = meta.get("tokens_used")
             if isinstance(used, int) and used >= 0:
                 tokens_total += used

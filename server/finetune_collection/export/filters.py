@@ -59,7 +59,9 @@ def build(request: ExportRequest) -> list[tuple[str, Predicate]]:
         out.append((f"signals {sorted(wanted)}", lambda d: wanted <= _signal_names(d)))
     if r.tier is not None:
         tiers = set(r.tier)
-        out.append((f"tier in {sorted(tiers)}", lambda d: _tier(d) in tiers))
+        from ..signals import doc_tier
+
+        out.append((f"tier in {sorted(tiers)}", lambda d: doc_tier(d) in tiers))
     if r.since is not None:
         since = _utc(r.since)
         out.append((f"since {since.isoformat()}", lambda d: (c := _created(d)) is not None and c >= since))
@@ -67,20 +69,6 @@ def build(request: ExportRequest) -> list[tuple[str, Predicate]]:
         until = _utc(r.until)
         out.append((f"until {until.isoformat()}", lambda d: (c := _created(d)) is not None and c < until))
     return out
-
-
-def _tier(doc: Doc) -> str | None:
-    from ..model import Signal
-    from ..signals import tier
-
-    given = doc.get("signals")
-    signals = []
-    for raw in given if isinstance(given, list) else []:
-        try:
-            signals.append(Signal.model_validate(raw))
-        except ValueError:  # a hand-edited signal: it grades nothing
-            continue
-    return tier(signals)
 
 
 class Selector:

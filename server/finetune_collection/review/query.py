@@ -8,6 +8,7 @@ from typing import Any
 from ..errors import InvalidExample
 from ..model import doc_context, doc_turns
 from ..reports import preview
+from ..signals import doc_tier
 from ..store import Store
 from ..tokens import estimate_doc_tokens
 
@@ -88,24 +89,10 @@ def view(doc: dict[str, Any]) -> dict[str, Any]:
                     for s in doc.get("signals") or []],
         "redactions": doc.get("redactions") or {},
         "refused": [str(t) for t in doc.get("refused") or []],
-        "tier": _tier(doc),
+        "tier": doc_tier(doc),
         "workflow": meta.get("workflow"),
         "phase": meta.get("phase"),
         "human_approved": bool(meta.get("human_approved")),
         "tokens": estimate_doc_tokens(doc),
         "preview": preview(doc),
     }
-
-
-def _tier(doc: dict[str, Any]) -> str | None:
-    """gold / silver / bronze from the stored signals (see signals.tier); None without any."""
-    from ..model import Signal
-    from ..signals import tier
-
-    signals = []
-    for raw in doc.get("signals") or []:
-        try:
-            signals.append(Signal.model_validate(raw))
-        except ValueError:  # a hand-edited signal grades nothing
-            continue
-    return tier(signals)

@@ -34,6 +34,8 @@ from .reconcile import (
     Policy,
     Report,
     Tier,
+    doc_signals,
+    doc_tier,
     reconcile,
     tier,
 )
@@ -43,7 +45,7 @@ from .testruns import detect_cycles, detect_final
 
 __all__ = [
     "CLAIM_REASONS", "DETECTABLE", "EVIDENCE_ONLY", "NEGATIVE", "POSITIVE", "ClaimCheck", "Observation", "Policy",
-    "Report", "Tier", "detect", "reconcile", "tier",
+    "Report", "Tier", "detect", "doc_signals", "doc_tier", "reconcile", "tier",
 ]
 
 DETECTORS = (detect_final, detect_cycles, detect_build, detect_lint, detect_commit, detect_timeout)

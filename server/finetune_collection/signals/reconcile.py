@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -127,10 +128,30 @@ def tier(
     """gold: observed tests_passed and observed user_accepted; silver: at least one observed
     positive signal; bronze: positive signals, claimed only; None: no positive signal. An
     observed negative signal (the record shows a failure) caps the tier at bronze."""
-    positive, negative = set(positive), set(negative)
     signals = list(signals)
-    seen = {s.name for s in signals if s.observed}
-    claimed = {s.name for s in signals if not s.observed}
+    return _grade({s.name for s in signals if s.observed}, {s.name for s in signals if not s.observed},
+                  set(positive), set(negative))
+
+
+def doc_signals(doc: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """(observed, claimed) signal names of a stored document, read as raw JSON: stats, export
+    filters and the review page grade every document without validating it; a malformed entry
+    (a hand edit) counts for nothing."""
+    seen: set[str] = set()
+    claimed: set[str] = set()
+    given = doc.get("signals")
+    for s in given if isinstance(given, list) else []:
+        if isinstance(s, dict) and isinstance(s.get("name"), str):
+            (seen if s.get("observed") is True else claimed).add(s["name"])
+    return seen, claimed
+
+
+def doc_tier(doc: dict[str, Any]) -> Tier | None:
+    """`tier()` of a stored document's signals (see `doc_signals`)."""
+    return _grade(*doc_signals(doc), POSITIVE, NEGATIVE)
+
+
+def _grade(seen: set[str], claimed: set[str], positive: AbstractSet[str], negative: AbstractSet[str]) -> Tier | None:
     if not (seen | claimed) & positive:
         return None
     if seen & negative:
