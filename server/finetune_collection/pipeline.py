@@ -156,7 +156,7 @@ class Pipeline:
         self.store.refresh()
         if all(i in self.index for i in _indexed(self.store)):
             return
-        with self.store.transaction():
+        with self.store.transaction():  # the file may have changed before the lock: look again
             batch: list[dict[str, Any]] = []
             for doc_id in _indexed(self.store):
                 if doc_id in self.index:
@@ -257,9 +257,9 @@ class Pipeline:
         texts = example_texts(example.to_doc())
         if texts is None:
             return  # tool data: formats transform it, so the export checks each record itself
-        skip = frozenset(self.config.scrub.disable)
-        example.refused = refusals("\n".join(texts), skip=skip)
-        example.checked = f"{catalog_fingerprint(skip)}:{texts_fingerprint(texts)}"
+        skip, allow = frozenset(self.config.scrub.disable), tuple(self.config.scrub.allow)
+        example.refused = refusals("\n".join(texts), skip=skip, allow=allow)
+        example.checked = f"{catalog_fingerprint(skip, allow)}:{texts_fingerprint(texts)}"
 
     def _scrub_fields(
         self, raw: dict[str, Any], counts: Counter[str], names: dict[tuple[str, str], str]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -280,3 +281,24 @@ def test_a_hand_edit_after_collect_is_rechecked_in_full(pipeline: Pipeline, tmp_
     with pytest.raises(ExportError, match="secret_detected"):
         export(pipeline.store, pipeline.config, ExportRequest(output=tmp_path / "o.jsonl", ids=[doc["id"]]))
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_a_value_the_user_allows_is_kept_by_the_scrubber_and_the_export(finetune_home: Path, tmp_path: Path) -> None:
+    """`scrub.allow` is one policy too: what the scrubber keeps on purpose, the export writes."""
+    from finetune_collection.config import Config
+    from finetune_collection.export import ExportRequest, export
+    from finetune_collection.store import Store
+
+    token = "ghp_" + "k8Ls2Qw9Xz4Rt7Yu1Io3Pa6Sd5Fg0Hj8Kl2"
+    config = Config.model_validate({"scrub": {"allow": [re.escape(token)]}})
+    core = Pipeline(Store(finetune_home, config), config)
+    result = core.collect({"input": {"user": f"Is {token} our CI fixture token?"},
+                           "output": {"assistant": "Yes, it is the documented test token."},
+                           "quality_score": 0.95, "metadata": {"human_approved": True}})
+    doc = core.store.get_doc(result.id or "")
+    assert token in doc["input"]["user"] and doc.get("refused", []) == []
+    out = tmp_path / "o.jsonl"
+    assert export(core.store, config, ExportRequest(output=out)).written == 1
+    assert token in out.read_text()
+    with pytest.raises(ExportError, match="secret_detected"):  # without the allow entry: refused
+        export(core.store, Config(), ExportRequest(output=tmp_path / "p.jsonl"))

@@ -42,7 +42,8 @@ class _Tally:
 def check(store: Store, config: Config, request: ExportRequest) -> PortabilityReport:
     """Run every format's rules over the matching examples, as an export would; write nothing."""
     skip = frozenset(config.scrub.disable)
-    finder, shapes = load_secret_finder(skip), load_secret_finder(skip, catalog=False)
+    allow = tuple(config.scrub.allow)
+    finder, shapes = load_secret_finder(skip, allow=allow), load_secret_finder(skip, catalog=False, allow=allow)
     counter = load_counter(config.export.tokenizer)
     mode = mode_of(request.fix, request.strict)
     tallies = {name: _Tally() for name in FORMATS}
@@ -53,7 +54,7 @@ def check(store: Store, config: Config, request: ExportRequest) -> PortabilityRe
                 break
             matched += 1
             # one memo per example, shared by the formats
-            secrets = SecretCheck(finder, shapes=shapes, trusted=finder is not None and trusted(doc, skip))
+            secrets = SecretCheck(finder, shapes=shapes, trusted=finder is not None and trusted(doc, skip, allow))
             convs: dict[str, Conversation] = {}  # one per context placement, not per format
             for name, fmt in FORMATS.items():
                 t = tallies[name]

@@ -36,15 +36,18 @@ def notebook_epochs(n: int) -> int:
     return TARGET_EPOCHS
 
 
-def load_secret_finder(skip: frozenset[str] = frozenset(), catalog: bool = True) -> SecretFinder | None:
+def load_secret_finder(
+    skip: frozenset[str] = frozenset(), catalog: bool = True, allow: tuple[str, ...] = ()
+) -> SecretFinder | None:
     """The export's re-check, `scrub.detect.find_secrets` (a seam: benchmarks turn it off).
-    `skip`: the types the config turned off (kept on purpose, so never refused)."""
+    `skip` and `allow`: the types the config turned off and the values it allows, which the
+    scrubber kept on purpose, so the export never refuses them."""
     from ..scrub.detect import find_secrets
 
-    return partial(find_secrets, skip=skip, catalog=catalog)
+    return partial(find_secrets, skip=skip, catalog=catalog, allow=allow)
 
 
-def trusted(doc: dict[str, Any], skip: frozenset[str]) -> bool:
+def trusted(doc: dict[str, Any], skip: frozenset[str], allow: tuple[str, ...] = ()) -> bool:
     """Did this catalog check exactly these stored texts at collect time, finding nothing?"""
     checked = doc.get("checked")
     if not isinstance(checked, str) or doc.get("refused"):
@@ -52,7 +55,7 @@ def trusted(doc: dict[str, Any], skip: frozenset[str]) -> bool:
     from ..scrub.detect import catalog_fingerprint
 
     texts = example_texts(doc)
-    return texts is not None and checked == f"{catalog_fingerprint(skip)}:{texts_fingerprint(texts)}"
+    return texts is not None and checked == f"{catalog_fingerprint(skip, allow)}:{texts_fingerprint(texts)}"
 
 
 _SCHEMA_KEY = re.compile(r"[A-Za-z_]{1,31}")  # `systemInstruction`, `tool_call_id`: no digits, short

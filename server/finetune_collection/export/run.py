@@ -118,7 +118,8 @@ def export(
     if request.split and fmt.split_note:
         report.warnings.append(fmt.split_note)
     skip = frozenset(config.scrub.disable)
-    finder, shapes = load_secret_finder(skip), load_secret_finder(skip, catalog=False)
+    allow = tuple(config.scrub.allow)
+    finder, shapes = load_secret_finder(skip, allow=allow), load_secret_finder(skip, catalog=False, allow=allow)
     if finder is None:
         report.warnings.append("secret re-check unavailable (scrub.detect missing): records were not re-scanned")
     mode = mode_of(request.fix, request.strict)
@@ -163,7 +164,7 @@ def export(
                 conv: Conversation = conversation(example, where)
                 if counter.exact:
                     conv.tokens = counter.count(conv)
-                secrets = SecretCheck(finder, shapes=shapes, trusted=finder is not None and trusted(doc, skip))
+                secrets = SecretCheck(finder, shapes=shapes, trusted=finder is not None and trusted(doc, skip, allow))
                 out = process(conv, fmt, limit, mode, secrets)
                 if out.line is None:
                     assert out.problem is not None

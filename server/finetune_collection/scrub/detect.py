@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .validators import entropy, jwt, key_token, placeholder, slack_token
 
@@ -102,14 +102,28 @@ def _chunks(text: str) -> list[str]:
     return out
 
 
-def _matches(name: str, pattern: re.Pattern[str], source: str) -> bool:
-    """A hit that the shared policy calls real (not a placeholder, `…EXAMPLE`, filler, words)."""
+def _matches(name: str, pattern: re.Pattern[str], source: str, allowed: Callable[[str], bool]) -> bool:
+    """A hit that the shared policy calls real (not a placeholder, `…EXAMPLE`, filler, words) and
+    that the user did not allow (`scrub.allow`, which the scrubber keeps too)."""
     real = _REAL.get(name, key_token)
     for m in pattern.finditer(source):
         value = m.group("v") if "v" in pattern.groupindex else m.group()
-        if not _REPEAT.search(value) and real(value):
+        if not _REPEAT.search(value) and real(value) and not allowed(value):
             return True
     return False
+
+
+def _allowed(allow: Collection[str]) -> Callable[[str], bool]:
+    """The scrubber's own test for `scrub.allow`: a value that fully matches one is kept."""
+    patterns = [_compile_allow(a) for a in allow]
+    return lambda value: any(p.fullmatch(value) for p in patterns)
+
+
+@lru_cache(maxsize=64)
+def _compile_allow(pattern: str) -> Any:
+    import regex
+
+    return regex.compile(pattern)
 
 
 @lru_cache(maxsize=1)
@@ -120,12 +134,12 @@ def _catalog() -> Scrubber:
     return Scrubber([r for r in CATALOG if r.type not in PERSONAL])
 
 
-def _shapes(text: str) -> list[str]:
+def _shapes(text: str, allowed: Callable[[str], bool]) -> list[str]:
     """Types of the independent provider shapes found in `text` (each once, in list order)."""
     found: list[str] = []
     # A PEM header is the one shape with spaces in it: it is looked for in the whole text.
     name, literals, pattern = _KNOWN[0]
-    if any(lit in text for lit in literals) and _matches(name, pattern, text):
+    if any(lit in text for lit in literals) and _matches(name, pattern, text, allowed):
         found.append(name)
     # Every other shape is one whitespace-free run of 14+ characters, so the patterns only look
     # at those runs, and ordinary prose (short words) costs one byte-mask search (_chunks).
@@ -134,38 +148,44 @@ def _shapes(text: str) -> list[str]:
         return found
     hay = "\n".join(chunks)
     for name, literals, pattern in _KNOWN[1:]:
-        if any(lit in hay for lit in literals) and _matches(name, pattern, hay):
+        if any(lit in hay for lit in literals) and _matches(name, pattern, hay, allowed):
             found.append(name)
     return found
 
 
-def find_secrets(text: str, *, skip: Collection[str] = (), catalog: bool = True) -> list[str]:
+def find_secrets(
+    text: str, *, skip: Collection[str] = (), catalog: bool = True, allow: Collection[str] = ()
+) -> list[str]:
     """Types of what still looks like a secret in `text` (each type once, in order found).
     `skip`: catalog types turned off in the config (kept on purpose, so not refused).
     `catalog=False`: the independent shapes only, for text this catalog already checked at
-    collect time (see `catalog_fingerprint`)."""
-    found = [t for t in _shapes(text) if t not in skip]
+    collect time (see `catalog_fingerprint`). `allow`: the config's `scrub.allow` patterns."""
+    allowed = _allowed(allow)
+    found = [t for t in _shapes(text, allowed) if t not in skip]
     if not catalog:
         return found
     for finding in _catalog().scrub_text(text).findings:
+        if allowed(text[finding.start : finding.end]):
+            continue
         if finding.type not in skip and finding.type not in found:
             found.append(finding.type)
     return found
 
 
 @lru_cache(maxsize=8)
-def catalog_fingerprint(skip: frozenset[str] = frozenset()) -> str:
+def catalog_fingerprint(skip: frozenset[str] = frozenset(), allow: tuple[str, ...] = ()) -> str:
     """Identifies the re-check's rules (the catalog's secret rules minus `skip`, and the
     shapes): a stamp made under another catalog is not trusted."""
     import hashlib
 
     rules = [f"{c.rule.type}\t{c.rule.pattern}" for c in _catalog().rules if c.rule.type not in skip]
     rules += [f"{name}\t{pattern.pattern}" for name, _, pattern in _KNOWN]
+    rules += [f"allow\t{a}" for a in allow]
     return hashlib.blake2b("\n".join(rules).encode(), digest_size=8).hexdigest()
 
 
-def refusals(text: str, *, skip: Collection[str] = ()) -> list[str]:
+def refusals(text: str, *, skip: Collection[str] = (), allow: Collection[str] = ()) -> list[str]:
     """At collect time, for the text about to be stored (already scrubbed): the types the export
     would refuse it for, never the values. Empty when scrubber and export agree, which they do by
     construction except where an independent shape sees what the catalog let pass."""
-    return find_secrets(text, skip=skip)
+    return find_secrets(text, skip=skip, allow=allow)
