@@ -3,6 +3,7 @@
     exact      `Deduper`: the index protocol and exact duplicates (normalized content hash)
     minhash    MinHash signatures of an example's two sides
     near       `NearDeduper`: exact first, then MinHash LSH candidates verified on signatures
+    bands      band hashes and verification for indexes kept in a database
     clusters   duplicate clusters and the one keep-the-best policy
 """
 

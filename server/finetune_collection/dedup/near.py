@@ -183,13 +183,9 @@ class NearDeduper(Deduper):
         return out
 
     def _verify(self, x: _Entry, y: _Entry) -> float | None:
-        import numpy as np
+        from .bands import similarity
 
-        union = float(np.count_nonzero(x.union == y.union)) / len(x.union)
-        if union < self.settings.threshold:
-            return None
-        answer = float(np.count_nonzero(x.answer == y.answer)) / len(x.answer)
-        return union if answer >= self.settings.answer_threshold else None
+        return similarity((x.union, x.answer), (y.union, y.answer), self.settings)
 
     def ids(self) -> list[str]:
         return list(self._entries)

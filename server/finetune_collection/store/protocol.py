@@ -1,0 +1,77 @@
+"""What every store backend answers: the embedded log (`api.Store`) and PostgreSQL.
+
+The pipeline, curation, reports, exports and surfaces use only this. The live duplicate index
+belongs to the store (`find_duplicate`), so no process has to hold it in memory: the embedded
+store keeps it in an index file beside the log, PostgreSQL in a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..config import Config
+from ..model import Example, Status
+
+
+class Match(Protocol):
+    id: str
+    kind: str  # "exact" | "near"
+    similarity: float
+
+
+class StoreBackend(Protocol):
+    config: Config
+    home: Path  # the data folder (exports, tokens, the review page's files), for every backend
+    location: str  # where the examples live, as messages may show it (no password)
+    recovered: list[str]  # what opening repaired (torn tails, temp files), for the surfaces to say
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Exclusive for a read-modify-write (dedup check + insert); writes happen inside one."""
+
+    def refresh(self) -> None:
+        """Catch up with what other processes wrote."""
+
+    def version(self) -> str:
+        """Changes whenever the stored examples change (a cache key for stats and checks)."""
+
+    def close(self) -> None: ...
+
+    # -- reads --------------------------------------------------------------------------------------
+    def new_id(self) -> str: ...
+    def ids(self) -> list[str]:
+        """Stored example ids, oldest first."""
+    def __len__(self) -> int: ...
+    def __contains__(self, example_id: str) -> bool: ...
+    def get(self, example_id: str) -> Example:
+        """Raises NotFound (no such id) or StoreCorrupt (the document no longer fits the schema)."""
+    def get_doc(self, example_id: str) -> dict[str, Any]: ...
+    def docs(self, status: Status | None = None) -> Iterator[dict[str, Any]]:
+        """Stored documents oldest first, read as iterated (never all held at once)."""
+    def keys_of(self, example_id: str) -> dict[str, Any] | None: ...
+    def all_keys(self) -> dict[str, dict[str, Any]]: ...
+    def counter_values(self) -> dict[str, int]: ...
+    def find_duplicate(self, keys: dict[str, Any]) -> Match | None:
+        """The stored, not superseded example these keys duplicate under `config.dedup`: an exact
+        match first, else the most similar verified near duplicate (`dedup.bands`)."""
+    def missing_keys(self) -> list[str]:
+        """Indexed examples (all but superseded) whose keys are missing or were made under other
+        dedup settings: the pipeline recomputes them with `set_keys`."""
+
+    # -- writes (inside `transaction()`) ----------------------------------------------------------
+    def insert(self, example: Example, keys: dict[str, Any]) -> None: ...
+    def put(self, example: Example) -> None: ...
+    def put_many(self, examples: list[Example]) -> None: ...
+    def remove(self, example_id: str) -> None: ...
+    def remove_many(self, example_ids: list[str]) -> None:
+        """Delete (the bytes go: a privacy request). Raises NotFound if any id is missing."""
+    def update(self, example: Example, keys: dict[str, Any]) -> None:
+        """Replace an example's content under the same id (an edit), atomically."""
+    def replace(self, old_id: str, example: Example, keys: dict[str, Any]) -> None:
+        """Store `example`; `old_id` becomes superseded (linked) and leaves the duplicate index."""
+    def supersede(self, old_ids: list[str], by: dict[str, str]) -> None: ...
+    def set_keys(self, keys: dict[str, dict[str, Any]]) -> None:
+        """Store recomputed dedup keys for existing examples."""
+    def bump(self, counter: str, n: int = 1) -> None: ...
