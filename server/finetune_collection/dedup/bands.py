@@ -23,7 +23,10 @@ if TYPE_CHECKING:
 __all__ = ["band_hashes", "lsh_params", "near_signatures", "similarity"]
 
 
-def near_signatures(keys: dict[str, Any], settings: DedupSettings) -> tuple[NDArray[np.uint32], NDArray[np.uint32]] | None:
+Signatures = tuple["NDArray[np.uint32]", "NDArray[np.uint32]"]
+
+
+def near_signatures(keys: dict[str, Any], settings: DedupSettings) -> Signatures | None:
     """(union, answer) signatures of stored keys, or None when they were made under other
     settings (or near duplicates are off): such keys are recomputed, never compared."""
     import numpy as np
@@ -46,11 +49,7 @@ def band_hashes(union: NDArray[np.uint32], settings: DedupSettings) -> list[int]
     ]
 
 
-def similarity(
-    x: tuple[NDArray[np.uint32], NDArray[np.uint32]],
-    y: tuple[NDArray[np.uint32], NDArray[np.uint32]],
-    settings: DedupSettings,
-) -> float | None:
+def similarity(x: Signatures, y: Signatures, settings: DedupSettings) -> float | None:
     """The estimated similarity of two near-duplicates, or None when they are not (both rules of
     `near.py`: the whole texts at `threshold`, the answers alone at `answer_threshold`)."""
     import numpy as np

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import DedupSettings
 from ..model import Example
-from .exact import Deduper, Match, exact_key
 from .bands import lsh_params, similarity
+from .exact import Deduper, Match, exact_key
 from .minhash import decode, encode, fingerprint, signatures
 
 if TYPE_CHECKING:
