@@ -9,6 +9,7 @@ most examples fail (an export would leave most of the data out); else "not ready
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections import Counter
 from typing import Any
 
@@ -99,9 +100,7 @@ def check(store: Store, config: Config, request: ExportRequest) -> PortabilityRe
 def _copy(conv: Conversation) -> Conversation:
     # Formats only read the conversation, but a repair builds new turns; a shallow copy keeps
     # one format's view from leaking into the next.
-    return Conversation(
-        conv.id, conv.task_type, conv.system, list(conv.turns), conv.tools, conv.tokens, list(conv.rejected)
-    )
+    return dataclasses.replace(conv, turns=list(conv.turns), rejected=list(conv.rejected), inferred=list(conv.inferred))
 
 
 def _fail(t: _Tally, doc_id: str, rule: str) -> None:
