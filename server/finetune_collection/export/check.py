@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 from collections import Counter
 from typing import Any
 
@@ -20,9 +21,10 @@ from .count import load_counter
 from .filters import Selector
 from .fix import mode_of
 from .formats import FORMATS
+from .pairs import count, infer, is_negative, ordered
 from .process import SecretCheck, load_secret_finder, notebook_epochs, process, trusted
 from .report import ExportRequest, FormatCheck, PortabilityReport, Verdict
-from .run import LOOSER, examples, placement, token_limit
+from .run import LOOSER, examples, placement, token_limit, unpaired_labels
 from .status import services_for
 
 
@@ -38,6 +40,7 @@ class _Tally:
         self.tasks: Counter[str] = Counter()
         self.token_counts: list[int] = []
         self.turn_counts: list[int] = []
+        self.preference: Counter[str] = Counter()
 
 
 def check(store: Store, config: Config, request: ExportRequest) -> PortabilityReport:
@@ -49,15 +52,28 @@ def check(store: Store, config: Config, request: ExportRequest) -> PortabilityRe
     mode = mode_of(request.fix, request.strict)
     tallies = {name: _Tally() for name in FORMATS}
     matched = 0
+    evidence: Counter[str] = Counter()
     with store.snapshot() as snap:
-        for doc_id, doc, example in examples(snap, Selector(request), None):
-            if request.limit is not None and matched >= request.limit:
-                break
-            matched += 1
+        inferred = infer(snap, store, config.dedup, request)
+        selected: set[str] = set()
+        extra: set[str] = set()
+        # then the uncorrected rejected answers, which only the unpaired formats write
+        rows = itertools.chain(
+            examples(snap, Selector(request), None), unpaired_labels(inferred, request, selected, extra)
+        )
+        for doc_id, doc, example in rows:
+            if doc_id not in extra:
+                if request.limit is not None and matched >= request.limit:
+                    continue  # the unpaired labels still follow
+                matched += 1
+                selected.add(doc_id)
+                _evidence(evidence, doc)
             # one memo per example, shared by the formats
             secrets = SecretCheck(finder, shapes=shapes, trusted=finder is not None and trusted(doc, skip, allow))
             convs: dict[str, Conversation] = {}  # one per context placement, not per format
             for name, fmt in FORMATS.items():
+                if doc_id in extra and fmt.preference != "labels":
+                    continue  # an uncorrected rejected answer is data for the unpaired formats only
                 t = tallies[name]
                 if example is None:
                     _fail(t, doc_id, "invalid_stored_example")
@@ -69,6 +85,8 @@ def check(store: Store, config: Config, request: ExportRequest) -> PortabilityRe
                     if counter.exact:
                         convs[where].tokens = counter.count(convs[where])
                 conv = _copy(convs[where])
+                if fmt.preference:
+                    conv.inferred, conv.negative = inferred.for_chosen(doc_id), is_negative(doc)
                 out = process(conv, fmt, limit, mode, secrets)
                 t.over += out.over_limit
                 if out.line is None:
@@ -90,11 +108,28 @@ def check(store: Store, config: Config, request: ExportRequest) -> PortabilityRe
                 t.tasks[example.task_type] += 1
                 t.token_counts.append(conv.tokens)
                 t.turn_counts.append(len(conv.turns))
+                if fmt.preference:
+                    count(t.preference, fmt.preference, conv, out.records)
+    for name, fmt in FORMATS.items():
+        t = tallies[name]
+        if fmt.preference == "pairs":
+            t.preference["unpaired_accepted"] = t.failures["no_rejected_alternative"]
+            t.preference["unpaired_rejected"] = len(inferred.unpaired())
     formats = [_summary(name, tallies[name], config, request, counter.label) for name in FORMATS]
-    report = PortabilityReport(matched=matched, formats=formats)
+    report = PortabilityReport(matched=matched, formats=formats, evidence=dict(evidence))
     if finder is None:
         report.note += "; secret re-check unavailable (scrub.detect missing)"
     return report
+
+
+def _evidence(counts: Counter[str], doc: dict[str, Any]) -> None:
+    """Tier and observed/claimed signal counts, as `stats` gives them for the whole store."""
+    from ..signals import doc_signals, doc_tier  # the pattern tables load only when asked for
+
+    seen, claimed = doc_signals(doc)
+    counts[doc_tier(doc) or "none"] += 1
+    counts["signals_observed"] += len(seen)
+    counts["signals_claimed"] += len(claimed)
 
 
 def _copy(conv: Conversation) -> Conversation:
@@ -187,6 +222,7 @@ def _summary(name: str, t: _Tally, config: Config, request: ExportRequest, count
         ready=state == "ready",
         missing=missing,
         cost_line=cost,
+        preference=ordered(t.preference),
     )
 
 
@@ -236,6 +272,8 @@ def _readiness(store: Store, config: Config) -> list[dict[str, Any]]:
             if f.model:
                 summary += f" ({f.model})"
         summary += f"; ~{f.billed_tokens_estimated} billed tokens over {f.default_epochs} epoch(s)"
+        if f.preference:
+            summary += "; preference data: " + ", ".join(f"{k} {v}" for k, v in f.preference.items())
         if f.missing:
             summary += "; missing: " + "; ".join(f.missing)
         rows.append(
@@ -267,6 +305,7 @@ def _readiness(store: Store, config: Config) -> list[dict[str, Any]]:
                 "legacy": f.legacy,
                 "services": f.services,
                 "service_status": "; ".join(s.short() for s in services_for(f.format)),
+                "preference": f.preference,
                 "summary": summary,
             }
         )

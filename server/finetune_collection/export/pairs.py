@@ -145,6 +145,17 @@ def infer(snap: Snapshot, store: Store, settings: DedupSettings, request: Export
     return found
 
 
+ORDER = (
+    "explicit_pairs", "inferred_pairs", "unpaired_accepted", "unpaired_rejected",
+    "label_true", "label_false", "label_false_inferred", "label_false_unpaired",
+)
+
+
+def ordered(counts: Counter[str]) -> dict[str, int]:
+    """Counts in one fixed order, so reports read alike whatever came first."""
+    return {k: counts[k] for k in ORDER if k in counts}
+
+
 def count(counts: Counter[str], kind: str, conv: Conversation, records: int) -> None:
     """Tally what one written example gave a preference target (the report's `preference`)."""
     if kind == "pairs":

@@ -25,7 +25,7 @@ from .count import load_counter
 from .filters import Selector
 from .fix import Mode, mode_of
 from .formats import FORMATS, get_format
-from .pairs import Inferred, count, infer, is_negative
+from .pairs import Inferred, count, infer, is_negative, ordered
 from .process import SecretCheck, load_secret_finder, notebook_epochs, process, trusted
 from .report import MAX_SKIPPED_LISTED, ExportReport, ExportRequest, InferredPair, Skipped
 from .status import services_for
@@ -160,7 +160,7 @@ def export(
             extra: set[str] = set()
             rows = examples(snap, selector, progress, wanted)
             if fmt.preference == "labels" and inferred is not None:
-                rows = itertools.chain(rows, _unpaired(inferred, request, selected, extra))
+                rows = itertools.chain(rows, unpaired_labels(inferred, request, selected, extra))
             for doc_id, doc, example in rows:
                 if doc_id not in extra:
                     matched += 1
@@ -241,7 +241,7 @@ def export(
     report.losses = dict(lost.most_common())
     report.more_would_pass = dict(looser.most_common())
     report.records = sum(counts)
-    report.preference = dict(preference)
+    report.preference = ordered(preference)
     report.tokens_estimated = tokens
     report.default_epochs = fmt.default_epochs or notebook_epochs(counts[0])
     report.billed_tokens_estimated = billed * report.default_epochs
@@ -251,7 +251,7 @@ def export(
     return report
 
 
-def _unpaired(
+def unpaired_labels(
     inferred: Inferred, request: ExportRequest, selected: set[str], extra: set[str]
 ) -> Iterator[tuple[str, dict[str, Any], Example | None]]:
     """The user_rejected examples no later answer corrected, for the unpaired formats (label false).
