@@ -203,10 +203,21 @@ def test_golden(fmt: str, golden_all: Path, config: Config, tmp_path: Path) -> N
     if FORMATS[fmt].folder:
         produced["README.md"] = (out / "README.md").read_text(encoding="utf-8")
     written_ids = [c for c in CASES | EXTRA_CASES if c not in {s.id for s in report.skipped}]
-    assert len(lines) == len(written_ids) == report.written
-    for case_id, line in zip(written_ids, lines, strict=True):
-        json.loads(line)  # every line parses on its own
-        produced[f"{case_id}.jsonl"] = line.decode()
+    assert len(written_ids) == report.written
+    if FORMATS[fmt].records is None:
+        assert len(lines) == len(written_ids)
+        per_case = [[line] for line in lines]
+    else:  # several lines per example (trl-kto): export each case alone to know whose lines they are
+        per_case = []
+        for case_id in written_ids:
+            alone = tmp_path / f"{case_id}.jsonl"
+            export_mod.export(opened(golden_all), config, ExportRequest(format=fmt, output=alone, ids=[case_id]))
+            per_case.append(alone.read_bytes().splitlines(keepends=True))
+        assert [x for group in per_case for x in group] == lines and report.records == len(lines)
+    for case_id, group in zip(written_ids, per_case, strict=True):
+        for line in group:
+            json.loads(line)  # every line parses on its own
+        produced[f"{case_id}.jsonl"] = b"".join(group).decode()
     for s in report.skipped:
         produced[f"{s.id}.skipped"] = f"{s.rule}: {s.detail}\n"
     folder = GOLDEN / fmt
@@ -672,7 +683,7 @@ def test_cli_export_relative_output_and_check(golden_store: Path, tmp_path: Path
     assert bad.returncode == 1 and "known formats" in bad.stderr
 
 
-PREFERENCE = ("openai-dpo", "trl-preference")
+PREFERENCE = ("openai-dpo", "trl-preference", "trl-kto", "vertex-preference")
 
 
 @pytest.mark.parametrize("fmt", PREFERENCE)
@@ -685,13 +696,20 @@ def test_preference_exports_load_as_one_table_and_pass_trl(
         data = example(n)
         data["rejected"] = [{"assistant": f"A vaguer answer {n} that misses the point.", "reason": "too vague"}]
         assert pipeline.collect(data).status == "accepted"
-    pipeline.collect(example(99))  # no rejected alternative: skipped by name
+    pipeline.collect(example(99))  # no rejected alternative: skipped by name, or one label for KTO
     out = tmp_path / "o.jsonl"
     report = export_mod.export(pipeline.store, config, ExportRequest(format=fmt, output=out))
-    assert report.written == 6 and report.skipped_by_rule == {"no_rejected_alternative": 1}
     table = datasets.load_dataset("json", data_files=str(out), cache_dir=str(tmp_path / "cache"))["train"]
-    assert len(table) == 6 and None not in table[0].values()
-    if fmt == "trl-preference":
+    if fmt == "trl-kto":  # every answer is a record: 7 accepted (true) and 6 rejected (false)
+        assert (report.written, report.records, report.skipped_count) == (7, 13, 0)
+        assert report.preference == {"label_true": 7, "label_false": 6, "label_false_inferred": 0}
+        assert len(table) == 13 and sorted(table["label"]) == [False] * 6 + [True] * 7
+    else:
+        assert report.written == report.records == 6 and report.skipped_by_rule == {"no_rejected_alternative": 1}
+        assert report.preference == {"explicit_pairs": 6}
+        assert len(table) == 6
+    assert None not in table[0].values()
+    if fmt.startswith("trl-"):
         trl = pytest.importorskip("trl.data_utils", reason="trl is not installed")
         assert all(trl.is_conversational(row) for row in table)
 

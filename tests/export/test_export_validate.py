@@ -109,6 +109,42 @@ CASES: dict[str, list[tuple[str, Mut]]] = {
         ("missing_content", setp("rejected.0.content", " ")),
         ("chosen_equals_rejected", lambda r: {**r, "rejected": r["chosen"]}),
     ],
+    "trl-kto": [
+        ("data_type", lambda r: 1),
+        ("unrecognized_key", setp("chosen", [])),
+        ("missing_messages_list", setp("prompt", [])),
+        ("message_missing_key", setp("prompt.1.role", DEL)),
+        ("message_unrecognized_key", setp("prompt.1.mood", "x")),
+        ("unrecognized_role", setp("prompt.1.role", "narrator")),
+        ("missing_content", setp("prompt.1.content", "")),
+        ("prompt_must_end_with_user", lambda r: {**r, "prompt": r["prompt"][:-1]}),
+        ("invalid_answer", setp("completion", [])),
+        ("invalid_answer", setp("completion.0.role", "user")),
+        ("missing_content", setp("completion.0.content", " ")),
+        ("invalid_label", setp("label", "true")),
+        ("invalid_label", setp("label", DEL)),
+        ("invalid_label", setp("label", 1)),
+    ],
+    "vertex-preference": [
+        ("data_type", lambda r: [r]),
+        ("unrecognized_key", setp("systemInstruction", {})),
+        ("missing_contents", setp("contents", [])),
+        ("message_missing_key", setp("contents.0.parts", DEL)),
+        ("message_unrecognized_key", setp("contents.0.mood", "x")),
+        ("unrecognized_role", setp("contents.0.role", "assistant")),
+        ("missing_content", setp("contents.0.parts", [{"functionCall": {"name": "f", "args": {}}}])),
+        ("missing_content", setp("contents.0.parts.0.text", " ")),
+        ("invalid_system", setp("system_instruction", {"role": "system", "parts": [{"text": "S"}]})),
+        ("invalid_system", setp("system_instruction.parts", [])),
+        ("prompt_must_end_with_user", lambda r: {**r, "contents": r["contents"][:-1]}),
+        ("invalid_completions", lambda r: {**r, "completions": r["completions"][:1]}),
+        ("invalid_completions", setp("completions.1.score", 1)),
+        ("invalid_completions", setp("completions.1.score", True)),
+        ("invalid_completions", setp("completions.0.completion.role", "user")),
+        ("invalid_completions", setp("completions.0.completion.parts", [])),
+        ("invalid_completions", setp("completions.0.extra", 1)),
+        ("chosen_equals_rejected", setp("completions.1.completion", {"role": "model", "parts": [{"text": "Answer two."}]})),
+    ],
     "openai": [
         ("data_type", lambda r: [r]),
         ("missing_messages_list", setp("messages", [])),
@@ -314,9 +350,11 @@ def test_every_rule_named_in_a_docstring_is_tested() -> None:
     tested |= {(n, r) for n, cases in TOOL_CASES.items() for r, _ in cases}
     tested |= {(n, r) for n, r, _ in UNREPRESENTABLE}
     tested.add(("vertex", "too_many_tokens"))  # enforced by process(): test_too_many_tokens_for_hard_limits
+    tested.add(("vertex-preference", "too_many_tokens"))  # the same test, over both Vertex formats
     tested |= {(n, "weight_not_carried") for n in WEIGHT_LOST}  # test_weight_loss_is_reported
     module_names = {"hf-messages": "hf_messages", "hf-prompt-completion": "hf_prompt_completion", "hf-dataset": "hf_dataset",
-                    "openai-dpo": "openai_dpo", "trl-preference": "trl_preference"}
+                    "openai-dpo": "openai_dpo", "trl-preference": "trl_preference", "trl-kto": "trl_kto",
+                    "vertex-preference": "vertex_preference"}
     for name in FORMATS:
         mod = importlib.import_module(f"finetune_collection.export.formats.{module_names.get(name, name)}")
         documented = set(re.findall(r"`([a-z_]+)`", mod.__doc__ or ""))
@@ -326,7 +364,7 @@ def test_every_rule_named_in_a_docstring_is_tested() -> None:
 
 
 WEIGHT_LOST = {"anthropic", "bedrock", "nova", "vertex", "sharegpt", "alpaca", "hf-messages", "hf-prompt-completion", "hf-dataset",
-               "openai-dpo", "trl-preference"}
+               "openai-dpo", "trl-preference", "trl-kto", "vertex-preference"}
 
 
 def _weighted(last: int) -> Conversation:
@@ -347,7 +385,8 @@ def test_weight_loss_is_reported(name: str) -> None:
     early = process(_weighted(1), fmt, None, "safe", SecretCheck(None))
     assert early.line is not None
     # The prompt-completion shapes never train on earlier turns: only a weight 0 on the answer is lost.
-    prompt_only = name in ("hf-prompt-completion", "anthropic", "openai-dpo", "trl-preference")
+    prompt_only = name in ("hf-prompt-completion", "anthropic", "openai-dpo", "trl-preference", "trl-kto",
+                           "vertex-preference")
     assert early.losses == (["weight_not_carried"] if name in WEIGHT_LOST and not prompt_only else [])
     last = process(_weighted(0), fmt, None, "safe", SecretCheck(None))
     if name in WEIGHT_LOST:
@@ -373,12 +412,21 @@ NOT_RULES = {
     "message_field_training",
     "roles_to_train",
     "data_files",
+    "unpair_preference_dataset",
+    "user_rejected",
+    "system_instruction",
 }  # documented names, not rules
 
 def _system_turn() -> Conversation:
     return conv(
         [{"role": "system", "content": "S"}, {"role": "user", "content": "u"}, {"role": "assistant", "content": "a"}]
     )
+
+
+def _rejecting(text: str) -> Conversation:
+    c = basic()
+    c.rejected = [text]
+    return c
 
 
 def _no_alternative() -> Conversation:
@@ -388,17 +436,23 @@ def _no_alternative() -> Conversation:
 
 
 UNREPRESENTABLE: list[tuple[str, str, Callable[[], Conversation]]] = [
-    *[(name, "no_rejected_alternative", _no_alternative) for name in ("openai-dpo", "trl-preference")],
+    *[(name, "no_rejected_alternative", _no_alternative) for name in ("openai-dpo", "trl-preference",
+                                                                      "vertex-preference")],
     *[(name, "final_turn_not_text", lambda: conv([{"role": "user", "content": "u"}, {
         "role": "assistant", "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
-    ])) for name in ("openai-dpo", "trl-preference")],
+    ])) for name in ("openai-dpo", "trl-preference", "trl-kto")],
+    ("vertex-preference", "final_turn_not_text", lambda: conv([  # text only: a final tool call is tool use
+        {"role": "user", "content": "u"}, {"role": "assistant", "content": "a"}, {"role": "user", "content": "u2"},
+    ])),
+    ("trl-kto", "chosen_equals_rejected", lambda: _rejecting("Answer two.")),
+    ("vertex-preference", "tool_use_unsupported", tooly),
     ("anthropic", "tool_use_unsupported", tooly),
     ("bedrock", "tool_use_unsupported", tooly),
     ("nova", "tool_use_unsupported", tooly),
     ("alpaca", "tool_use_unsupported", tooly),
     *[
         (name, "system_turn_in_messages", _system_turn)
-        for name in ("anthropic", "bedrock", "nova", "vertex", "sharegpt", "alpaca")
+        for name in ("anthropic", "bedrock", "nova", "vertex", "sharegpt", "alpaca", "vertex-preference")
     ],
     ("vertex", "tool_schema_unsupported", lambda: _typed_tool(["string", "integer"])),
     (

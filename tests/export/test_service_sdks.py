@@ -56,6 +56,20 @@ def test_google_genai_types_accept_every_vertex_record() -> None:
     assert seen_tools == 2  # tools and parallel (with a nullable parameter)
 
 
+def test_google_genai_types_accept_every_vertex_preference_record() -> None:
+    """Each content and each scored completion is a Gemini `Content` (text parts, user/model)."""
+    types = pytest.importorskip("google.genai.types", reason="google-genai is not installed")
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((GOLDEN / "vertex-preference").glob("*.jsonl"))]
+    assert records
+    for record in records:
+        contents = [types.Content.model_validate(c) for c in record["contents"]]
+        assert contents[-1].role == "user"
+        if "system_instruction" in record:
+            assert types.Content.model_validate(record["system_instruction"]).parts
+        scored = {c["score"]: types.Content.model_validate(c["completion"]) for c in record["completions"]}
+        assert set(scored) == {0, 1} and all(c.role == "model" and c.parts and c.parts[0].text for c in scored.values())
+
+
 def test_google_genai_rejects_a_type_list() -> None:
     """Why vertex rewrites `["string", "null"]`: the SDK's Schema takes one type."""
     types = pytest.importorskip("google.genai.types", reason="google-genai is not installed")

@@ -106,3 +106,47 @@ def test_axolotl_chat_template_preprocessing(tmp_path: Path) -> None:
         assert any(label != -100 for label in out["labels"])
     weighted = json.loads((GOLDEN / "axolotl" / "weighted.jsonl").read_text(encoding="utf-8"))
     assert [m["train"] for m in weighted["messages"]] == [False, False, False, True]
+
+
+def test_trl_reads_the_preference_formats_as_its_own_helpers_make_them(tmp_path: Path) -> None:
+    """trl-kto is what TRL's `unpair_preference_dataset` makes of a trl-preference pair, and TRL's
+    conversational checks and chat templates take both."""
+    pytest.importorskip("transformers", reason="transformers is not installed")
+    data_utils = pytest.importorskip("trl.data_utils", reason="TRL is not installed")
+    tokenizer = chat_tokenizer()
+    kto = load(golden_file("trl-kto", tmp_path), tmp_path)
+    pairs = load(golden_file("trl-preference", tmp_path), tmp_path)
+    assert kto.column_names == ["prompt", "completion", "label"]
+    for row in [*kto, *pairs]:
+        assert data_utils.is_conversational(row)
+        rendered = data_utils.maybe_apply_chat_template(row, tokenizer)
+        assert all(isinstance(v, str) for k, v in rendered.items() if k != "label")
+    unpaired = data_utils.maybe_unpair_preference_dataset(pairs)
+    ours = [row for row in kto if row["prompt"] == pairs[0]["prompt"]]
+    assert sorted(map(repr, unpaired)) == sorted(map(repr, ours))
+    assert sorted(r["label"] for r in ours) == [False, True]
+
+
+def test_kto_trainer_takes_a_step(tmp_path: Path) -> None:
+    pytest.importorskip("torch", reason="torch is not installed")
+    transformers = pytest.importorskip("transformers", reason="transformers is not installed")
+    trl = pytest.importorskip("trl", reason="TRL is not installed")
+    tokenizer = chat_tokenizer()
+    config = transformers.LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+        num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=2048,
+        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, bos_token_id=None,
+    )
+    rows = load(golden_file("trl-kto", tmp_path), tmp_path)
+    assert sorted(set(rows["label"])) == [False, True]  # KTO needs both kinds in a batch
+    args = trl.KTOConfig(
+        output_dir=str(tmp_path / "run"), max_steps=1, per_device_train_batch_size=len(rows), report_to=[],
+        use_cpu=True, save_strategy="no", logging_strategy="no", max_length=1024,
+    )
+    trainer = trl.KTOTrainer(
+        model=transformers.LlamaForCausalLM(config), ref_model=transformers.LlamaForCausalLM(config), args=args,
+        train_dataset=rows, processing_class=tokenizer,
+    )
+    assert len(trainer.train_dataset) == len(rows)
+    result = trainer.train()
+    assert result.global_step == 1 and result.training_loss == result.training_loss  # not NaN

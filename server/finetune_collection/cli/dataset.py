@@ -37,15 +37,23 @@ def stats(app: App, as_json: bool) -> None:
 
 @cli.command()
 @click.option("--format", "fmt", default="openai", show_default=True,
-              help="openai, anthropic (legacy), bedrock, vertex, together, sharegpt, alpaca, hf-messages, "
-                   "hf-prompt-completion")
+              help="openai, anthropic (legacy), bedrock (legacy), nova, vertex, together, sharegpt, alpaca, axolotl, "
+                   "hf-messages, hf-prompt-completion, hf-dataset; preference data: openai-dpo, trl-preference, "
+                   "trl-kto, vertex-preference")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="file to write, relative to the current folder [default: $FINETUNE_HOME/exports/FORMAT-TIME.jsonl]")
 @click.option("--task-type", multiple=True, help="only this task type (repeatable)")
 @click.option("--workflow", multiple=True, help="only this workflow (repeatable)")
 @click.option("--phase", multiple=True, help="only this phase (repeatable)")
 @click.option("--min-quality", type=FiniteRange(0, 1), help="minimum quality_score")
-@click.option("--signal", "signals", multiple=True, help="only examples carrying this signal (repeatable: all)")
+@click.option("--require-signal", "--signal", "signals", multiple=True,
+              help="only examples carrying this signal, e.g. tests_passed (repeatable: all of them)")
+@click.option("--source", "sources", multiple=True,
+              help="only examples imported from this format: claude-code, codex, openai, … (repeatable)")
+@click.option("--approved-only", is_flag=True, help="only examples a person approved")
+@click.option("--inferred-pairs/--no-inferred-pairs", default=True, show_default=True,
+              help="preference formats: also pair an accepted answer with an earlier user_rejected answer to the "
+                   "same or a near-duplicate prompt (reported as inferred)")
 @click.option("--since", help="created at or after (YYYY-MM-DD or ISO time)")
 @click.option("--until", help="created before (YYYY-MM-DD or ISO time)")
 @click.option("--id", "ids", multiple=True, help="only this example id (repeatable)")
@@ -70,7 +78,8 @@ def stats(app: App, as_json: bool) -> None:
 @pass_app
 @fails_cleanly
 def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], workflow: tuple[str, ...],
-           phase: tuple[str, ...], min_quality: float | None, signals: tuple[str, ...], since: str | None,
+           phase: tuple[str, ...], min_quality: float | None, signals: tuple[str, ...], sources: tuple[str, ...],
+           approved_only: bool, inferred_pairs: bool, since: str | None,
            until: str | None, ids: tuple[str, ...], status: tuple[str, ...], limit: int | None,
            split: float | None, seed: int, fix: bool, tiers: tuple[str, ...], strict: bool, model: str | None,
            license_: str | None, overwrite: bool, dedup: bool, check: bool, as_json: bool) -> None:
@@ -94,7 +103,8 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
         status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them
         limit=limit, split=split, seed=seed, fix=fix, tier=list(tiers) or None,  # type: ignore[arg-type]
         strict=strict, model=model, license=license_,
-        overwrite=overwrite, dedup=dedup,
+        overwrite=overwrite, dedup=dedup, source=list(sources) or None, approved_only=approved_only,
+        inferred_pairs=inferred_pairs,
     )
     if check:
         report: Any = export_mod.check(app.store, app.config, request)

@@ -80,6 +80,13 @@ class Format:
     legacy: str | None = None  # why the target is legacy, with the date; None when current
     snippet: str = ""  # trainer configuration to paste, shown by --check (axolotl's dataset YAML)
     split_note: str | None = None  # a warning for a train/validation split the target will not use
+    # Preference targets: "pairs" (a chosen and a rejected answer per record) or "labels" (unpaired
+    # answers labelled good or bad); export/pairs.py adds inferred alternatives for both, and
+    # --check counts what they would get.
+    preference: Literal["pairs", "labels"] | None = None
+    # Several records per example (trl-kto: one per answer); None: `render` writes the one record.
+    # `render` still gives the first, so rule tests and `to_record` read one record as elsewhere.
+    records: Callable[[Conversation], list[Record]] | None = None
 
     def limit_for(self, model: str | None) -> tuple[int | None, str | None]:
         """(token limit, model it is for); an unknown model keeps the format's default limit."""

@@ -9,9 +9,11 @@ most examples fail (an export would leave most of the data out); else "not ready
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
+import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,9 +26,10 @@ from .count import load_counter
 from .filters import Selector
 from .fix import mode_of
 from .formats import FORMATS
+from .pairs import OUTCOME_FILTERS, Inferred, count, infer, is_negative, ordered
 from .process import SecretCheck, load_secret_finder, notebook_epochs, process, trusted
 from .report import ExportRequest, FormatCheck, PortabilityReport, Verdict
-from .run import LOOSER, examples, placement, token_limit
+from .run import LOOSER, examples, placement, token_limit, unpaired_labels
 from .status import services_for
 
 
@@ -42,29 +45,36 @@ class _Tally:
         self.tasks: Counter[str] = Counter()
         self.token_counts: list[int] = []
         self.turn_counts: list[int] = []
+        self.preference: Counter[str] = Counter()
 
 
 def check(store: Store, config: Config, request: ExportRequest, memo: str | None = None) -> PortabilityReport:
     """Run every format's rules over the matching examples, as an export would; write nothing.
 
     `memo`: a name under which each example's outcome is kept in the store per document revision
-    (readiness asks the same question after every write: only new or changed examples are run)."""
+    (readiness asks the same question after every write: only new or changed examples are run).
+    Outcomes that depend on other examples (a user_rejected one, paired or written unpaired) are
+    not kept: a store holding such an example in scope is checked in full."""
     skip = frozenset(config.scrub.disable)
     allow = tuple(config.scrub.allow)
     finder, shapes = load_secret_finder(skip, allow=allow), load_secret_finder(skip, catalog=False, allow=allow)
     counter = load_counter(config.export.tokenizer)
     mode = mode_of(request.fix, request.strict)
     tallies = {name: _Tally() for name in FORMATS}
-    selector = Selector(request)
 
-    def outcomes(doc_id: str, doc: dict[str, Any], example: Example | None) -> list[list[Any]]:
+    def outcomes(doc_id: str, doc: dict[str, Any], example: Example | None, inferred: Inferred | None,
+                 extra: bool = False) -> list[list[Any] | None]:
+        """One example's outcome per format (None: not data for that format), as `_add` counts it."""
         if example is None:
             return [["f", "invalid_stored_example", None, 0]] * len(FORMATS)
         # one secret memo per example, shared by the formats
         secrets = SecretCheck(finder, shapes=shapes, trusted=finder is not None and trusted(doc, skip, allow))
         convs: dict[str, Conversation] = {}  # one per context placement, not per format
-        out: list[list[Any]] = []
+        out: list[list[Any] | None] = []
         for fmt in FORMATS.values():
+            if extra and fmt.preference != "labels":
+                out.append(None)  # an uncorrected rejected answer is data for the unpaired formats only
+                continue
             limit = token_limit(fmt, config, request.model)
             where = placement(fmt, config)
             if where not in convs:
@@ -72,6 +82,9 @@ def check(store: Store, config: Config, request: ExportRequest, memo: str | None
                 if counter.exact:
                     convs[where].tokens = counter.count(convs[where])
             conv = _copy(convs[where])
+            if fmt.preference:
+                conv.inferred = inferred.for_chosen(doc_id) if inferred is not None else []
+                conv.negative = is_negative(doc)
             done = process(conv, fmt, limit, mode, secrets)
             over = int(done.over_limit)
             if done.line is None:
@@ -83,49 +96,91 @@ def check(store: Store, config: Config, request: ExportRequest, memo: str | None
                         how = looser
                 out.append(["f", done.problem.rule, how, over])
                 continue
+            pref: Counter[str] = Counter()
+            if fmt.preference:
+                count(pref, fmt.preference, conv, done.records)
             capped = min(conv.tokens, limit) if limit is not None else conv.tokens
             out.append(["p", bool(done.fixes), not done.over_limit, conv.tokens, capped,
                         sorted({w.rule for w in done.warnings}), list(done.losses), example.task_type,
-                        len(conv.turns), over])
+                        len(conv.turns), over, dict(pref)])
         return out
 
-    if memo is not None:
-        kind = f"{memo}:{_fingerprint(config, request)}"
+    matched, unpaired_rejected = 0, 0
+    evidence: Counter[str] = Counter()
 
-        def compute(doc_id: str, doc: dict[str, Any]) -> list[list[Any]] | None:
-            if not selector.match(doc):
-                return None
-            try:
-                example: Example | None = Example.model_validate(doc)
-            except ValidationError:
-                example = None
-            return outcomes(doc_id, doc, example)
-
-        rows: Iterable[tuple[str, list[list[Any]] | None]] = store.memo(kind, compute)
-    else:
-        rows = _outcomes_of(store, selector, outcomes)
-    matched = 0
-    for doc_id, found in rows:
-        if found is None:
-            continue
-        if request.limit is not None and matched >= request.limit:
-            break
-        matched += 1
+    def add(doc_id: str, found: list[list[Any] | None]) -> None:
         for t, outcome in zip(tallies.values(), found, strict=True):
-            _add(t, doc_id, outcome)
+            if outcome is not None:
+                _add(t, doc_id, outcome)
+
+    rows = _memo_rows(store, config, request, memo, outcomes) if memo is not None else None
+    if rows is not None:
+        for doc_id, (tier, seen, claimed, found) in rows:
+            if request.limit is not None and matched >= request.limit:
+                break
+            matched += 1
+            evidence[tier] += 1
+            evidence["signals_observed"] += seen
+            evidence["signals_claimed"] += claimed
+            add(doc_id, found)
+    else:
+        with store.snapshot() as snap:
+            inferred = infer(snap, store, config.dedup, request)
+            selected: set[str] = set()
+            extra: set[str] = set()
+            # then the uncorrected rejected answers, which only the unpaired formats write
+            every = itertools.chain(
+                examples(snap, Selector(request), None), unpaired_labels(inferred, request, selected, extra)
+            )
+            for doc_id, doc, example in every:
+                if doc_id not in extra:
+                    if request.limit is not None and matched >= request.limit:
+                        continue  # the unpaired labels still follow
+                    matched += 1
+                    selected.add(doc_id)
+                    _evidence(evidence, doc)
+                add(doc_id, outcomes(doc_id, doc, example, inferred, doc_id in extra))
+            unpaired_rejected = len(inferred.unpaired())
+    for name, fmt in FORMATS.items():
+        t = tallies[name]
+        if fmt.preference == "pairs":
+            t.preference["unpaired_accepted"] = t.failures["no_rejected_alternative"]
+            t.preference["unpaired_rejected"] = unpaired_rejected
     formats = [_summary(name, tallies[name], config, request, counter.label) for name in FORMATS]
-    report = PortabilityReport(matched=matched, formats=formats)
+    report = PortabilityReport(matched=matched, formats=formats, evidence=dict(evidence))
     if finder is None:
         report.note += "; secret re-check unavailable (scrub.detect missing)"
     return report
 
 
-def _outcomes_of(
-    store: Store, selector: Selector, outcomes: Callable[[str, dict[str, Any], Example | None], list[list[Any]]]
-) -> Iterator[tuple[str, list[list[Any]]]]:
-    with store.snapshot() as snap:
-        for doc_id, doc, example in examples(snap, selector, None):
-            yield doc_id, outcomes(doc_id, doc, example)
+Outcomes = Callable[[str, dict[str, Any], Example | None, Inferred | None], list[list[Any] | None]]
+
+
+def _memo_rows(
+    store: Store, config: Config, request: ExportRequest, memo: str, outcomes: Outcomes
+) -> list[tuple[str, list[Any]]] | None:
+    """Each selected example's evidence and outcomes, from the store's memos (None: a negative
+    example in the store links examples to each other, so they must be checked together)."""
+    from ..signals import doc_signals, doc_tier  # the pattern tables load only when asked for
+
+    selector = Selector(request)
+    scope = Selector(request.model_copy(update=OUTCOME_FILTERS))
+
+    def compute(doc_id: str, doc: dict[str, Any]) -> list[Any]:
+        negative = is_negative(doc) and scope.match(doc)
+        if not selector.match(doc):
+            return [negative, None]
+        try:
+            example: Example | None = Example.model_validate(doc)
+        except ValidationError:
+            example = None
+        seen, claimed = doc_signals(doc)
+        return [negative, [doc_tier(doc) or "none", len(seen), len(claimed), outcomes(doc_id, doc, example, None)]]
+
+    rows = store.memo(f"{memo}:{_fingerprint(config, request)}", compute)
+    if any(negative for _, (negative, _) in rows):  # paired or written unpaired, it links examples
+        return None
+    return [(doc_id, found) for doc_id, (_, found) in rows if found is not None]
 
 
 def _add(t: _Tally, doc_id: str, outcome: list[Any]) -> None:
@@ -138,7 +193,7 @@ def _add(t: _Tally, doc_id: str, outcome: list[Any]) -> None:
             t.fixable += 1
             t.looser[how] += 1
         return
-    _, fixed, within, tokens, capped, warnings, losses, task, turns, over = outcome
+    _, fixed, within, tokens, capped, warnings, losses, task, turns, over, pref = outcome
     t.over += over
     t.passed += 1
     t.with_fixes += fixed
@@ -152,21 +207,31 @@ def _add(t: _Tally, doc_id: str, outcome: list[Any]) -> None:
     t.tasks[task] += 1
     t.token_counts.append(tokens)
     t.turn_counts.append(turns)
+    for key, n in pref.items():
+        t.preference[key] += n
 
 
 def _fingerprint(config: Config, request: ExportRequest) -> str:
     """What an example's outcome depends on besides its document: the config, the request and
-    this release (rules change between releases)."""
+    this release's code (rules change between releases)."""
     data = f"{code_version()}|{config.model_dump_json()}|{request.model_dump_json()}"
     return hashlib.blake2b(data.encode(), digest_size=8).hexdigest()
+
+
+def _evidence(counts: Counter[str], doc: dict[str, Any]) -> None:
+    """Tier and observed/claimed signal counts, as `stats` gives them for the whole store."""
+    from ..signals import doc_signals, doc_tier  # the pattern tables load only when asked for
+
+    seen, claimed = doc_signals(doc)
+    counts[doc_tier(doc) or "none"] += 1
+    counts["signals_observed"] += len(seen)
+    counts["signals_claimed"] += len(claimed)
 
 
 def _copy(conv: Conversation) -> Conversation:
     # Formats only read the conversation, but a repair builds new turns; a shallow copy keeps
     # one format's view from leaking into the next.
-    return Conversation(
-        conv.id, conv.task_type, conv.system, list(conv.turns), conv.tools, conv.tokens, list(conv.rejected)
-    )
+    return dataclasses.replace(conv, turns=list(conv.turns), rejected=list(conv.rejected), inferred=list(conv.inferred))
 
 
 def _fail(t: _Tally, doc_id: str, rule: str) -> None:
@@ -253,6 +318,7 @@ def _summary(name: str, t: _Tally, config: Config, request: ExportRequest, count
         ready=state == "ready",
         missing=missing,
         cost_line=cost,
+        preference=ordered(t.preference),
     )
 
 
@@ -298,6 +364,8 @@ def _readiness(store: Store, config: Config) -> list[dict[str, Any]]:
             if f.model:
                 summary += f" ({f.model})"
         summary += f"; ~{f.billed_tokens_estimated} billed tokens over {f.default_epochs} epoch(s)"
+        if f.preference:
+            summary += "; preference data: " + ", ".join(f"{k} {v}" for k, v in f.preference.items())
         if f.missing:
             summary += "; missing: " + "; ".join(f.missing)
         rows.append(
@@ -329,6 +397,7 @@ def _readiness(store: Store, config: Config) -> list[dict[str, Any]]:
                 "legacy": f.legacy,
                 "services": f.services,
                 "service_status": "; ".join(s.short() for s in services_for(f.format)),
+                "preference": f.preference,
                 "summary": summary,
             }
         )

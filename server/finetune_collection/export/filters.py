@@ -35,6 +35,14 @@ def _signal_names(doc: Doc) -> set[str]:
     return {str(s.get("name")) for s in doc.get("signals") or [] if isinstance(s, dict)}
 
 
+signal_names = _signal_names  # public for export/pairs.py, which finds `user_rejected` examples
+
+
+def _source(doc: Doc) -> Any:
+    source = _meta(doc, "source")
+    return source.get("format") if isinstance(source, dict) else None
+
+
 def build(request: ExportRequest) -> list[tuple[str, Predicate]]:
     """(description, predicate) per active filter; the description names the filter, not data."""
     r = request
@@ -68,6 +76,11 @@ def build(request: ExportRequest) -> list[tuple[str, Predicate]]:
     if r.until is not None:
         until = _utc(r.until)
         out.append((f"until {until.isoformat()}", lambda d: (c := _created(d)) is not None and c < until))
+    if r.source is not None:
+        sources = set(r.source)
+        out.append((f"source in {sorted(sources)}", lambda d: _source(d) in sources))
+    if r.approved_only:
+        out.append(("approved by a person", lambda d: _meta(d, "human_approved") is True))
     return out
 
 

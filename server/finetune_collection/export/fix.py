@@ -13,6 +13,7 @@ Repairs run only on an example that failed its format's rules, and the record is
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Literal
 
 from .view import Conversation
@@ -53,7 +54,9 @@ def repair(conv: Conversation, system_field: bool, mode: Mode = "all") -> tuple[
                 applied.append("merged_same_role_turns")
         else:
             merged.append(t)
-    fixed = Conversation(conv.id, conv.task_type, system, merged, conv.tools, conv.tokens, list(conv.rejected))
+    # replace(): every other field (alternatives, flags) travels with the repaired turns
+    fixed = dataclasses.replace(conv, system=system, turns=merged, rejected=list(conv.rejected),
+                                inferred=list(conv.inferred))
     return fixed, applied
 
 

@@ -1,9 +1,11 @@
 """What the preference formats share: the prompt (every turn before the final answer), the chosen
 answer and the rejected one, checked the same way.
 
-A preference record needs a rejected alternative (`collect_example`'s `rejected`, the answer
-the user turned down); an example without one is skipped as `no_rejected_alternative`. The first
-alternative is used: one record per example, like every other format.
+A paired record needs a rejected alternative: `collect_example`'s `rejected` (the answer the user
+turned down) first, else an inferred one (the answer of an earlier `user_rejected` example to the
+same prompt, export/pairs.py); an example with neither is skipped as `no_rejected_alternative`.
+The first alternative is used: one record per example, like every other format. The unpaired
+formats (trl-kto) write every answer instead, each with its label.
 """
 
 from __future__ import annotations
@@ -17,15 +19,32 @@ ROLES = {"system", "user", "assistant", "tool"}
 MESSAGE_KEYS = {"role", "content", "tool_calls", "tool_call_id", "name"}
 
 
+def alternatives(conv: Conversation) -> list[str]:
+    """Rejected answers, explicit ones first (the primary source), then inferred ones."""
+    return [*conv.rejected, *conv.inferred]
+
+
+def final_text(turn: dict[str, Any] | None) -> str:
+    """The final turn's text; refused (`final_turn_not_text`) unless it is assistant text."""
+    if turn is None or turn.get("role") != "assistant" or not isinstance(turn.get("content"), str) \
+            or turn.get("tool_calls"):
+        raise Unrepresentable("final_turn_not_text", "the chosen answer must be a final assistant text turn")
+    return str(turn["content"])
+
+
+def prompt_and_answer(conv: Conversation, object_args: bool) -> tuple[list[dict[str, Any]], str]:
+    """(prompt messages, the final answer's text)."""
+    messages = render_messages(conv, weight=False, object_args=object_args)
+    return messages[:-1], final_text(messages[-1] if messages else None)
+
+
 def split(conv: Conversation, object_args: bool) -> tuple[list[dict[str, Any]], str, str]:
     """(prompt messages, chosen text, rejected text)."""
-    if not conv.rejected:
+    given = alternatives(conv)
+    if not given:
         raise Unrepresentable("no_rejected_alternative", "the example has no rejected answer to pair with")
-    messages = render_messages(conv, weight=False, object_args=object_args)
-    final = messages[-1] if messages else {}
-    if final.get("role") != "assistant" or not isinstance(final.get("content"), str) or final.get("tool_calls"):
-        raise Unrepresentable("final_turn_not_text", "the chosen answer must be a final assistant text turn")
-    return messages[:-1], final["content"], conv.rejected[0]
+    messages, chosen = prompt_and_answer(conv, object_args)
+    return messages, chosen, given[0]
 
 
 def answer(value: Any, where: str) -> list[Problem]:

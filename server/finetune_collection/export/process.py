@@ -95,7 +95,7 @@ def _plain_texts(conv: Conversation) -> list[str] | None:
                 texts.append(v)
             elif v is not None and not isinstance(v, int):  # tool_calls, or anything unexpected
                 return None
-    return texts + conv.rejected  # the preference formats write the rejected answers too
+    return texts + conv.rejected + conv.inferred  # the preference formats write the alternatives too
 
 
 @dataclass(slots=True)
@@ -110,7 +110,7 @@ class SecretCheck:
     shapes: SecretFinder | None = None
     trusted: bool = False
 
-    def types(self, conv: Conversation, record: Record) -> list[str]:
+    def types(self, conv: Conversation, record: Record | list[Record]) -> list[str]:
         """Secret types in what `record` (rendered from `conv`) would write; values never leave."""
         if self.finder is None:
             return []
@@ -123,7 +123,9 @@ class SecretCheck:
                 return hit
         # One detector pass over the strings joined by newlines (a token never spans a newline),
         # instead of one call per string: per-call overhead dominated on short turns.
-        finder = self.shapes if self.trusted and self.shapes is not None and texts is not None else self.finder
+        # Inferred alternatives are other examples' texts, which this example's stamp never covered.
+        stamped = self.trusted and texts is not None and not conv.inferred
+        finder = self.shapes if stamped and self.shapes is not None else self.finder
         hit = sorted(set(finder("\n".join(strings))))
         if len(self.memo) >= 16:  # repairs and context placements make a few variants, not more
             self.memo.clear()
@@ -139,16 +141,17 @@ class Outcome:
     warnings: list[Problem] = field(default_factory=list)
     over_limit: bool = False
     losses: list[str] = field(default_factory=list)  # what the record could not carry, by name
+    records: int = 0  # lines in `line`: one, or one per answer for the unpaired formats
 
 
-def _attempt(fmt: Format, conv: Conversation) -> tuple[Record | None, list[Problem]]:
+def _attempt(fmt: Format, conv: Conversation) -> tuple[list[Record] | None, list[Problem]]:
     try:
-        record = fmt.render(conv)
+        records = fmt.records(conv) if fmt.records is not None else [fmt.render(conv)]
     except Unrepresentable as err:
         return None, [err.problem]
     if fmt.uniform_keys:
-        record = uniform(record, fmt.uniform_keys)
-    return record, fmt.validate(record)
+        records = [uniform(r, fmt.uniform_keys) for r in records]
+    return records, [p for r in records for p in fmt.validate(r)]
 
 
 def losses(conv: Conversation, fmt: Format) -> list[str]:
@@ -168,7 +171,7 @@ def process(conv: Conversation, fmt: Format, token_limit: int | None, mode: Mode
             out.problem = Problem("too_many_tokens", f"{conv.tokens} tokens > {token_limit}")
             return out
         out.warnings.append(Problem("over_token_limit", f"{conv.tokens} > {token_limit}", fatal=False))
-    record, problems = _attempt(fmt, conv)
+    record, problems = _attempt(fmt, conv)  # the example's records (one, but for trl-kto)
     rendered = conv
     fatal = [p for p in problems if p.fatal]
     if fatal and mode != "strict":
@@ -195,7 +198,8 @@ def process(conv: Conversation, fmt: Format, token_limit: int | None, mode: Mode
         out.problem = Problem("secret_detected", f"still looks like: {', '.join(types)}")
         return out
     try:
-        out.line = orjson.dumps(record) + b"\n"
+        out.line = b"".join(orjson.dumps(r) + b"\n" for r in record)
+        out.records = len(record)
     except TypeError:  # e.g. a lone surrogate, which UTF-8 cannot encode
         out.problem = Problem("invalid_unicode", "text cannot be encoded as UTF-8")
     return out

@@ -30,6 +30,16 @@ class ExportRequest(BaseModel):
         default=None, description="only these evidence tiers (gold: observed tests passed and user accepted; "
         "silver: an observed positive signal; bronze: claims only)",
     )
+    source: list[str] | None = Field(
+        default=None, description="only examples imported from these formats (metadata.source.format: claude-code, "
+        "codex, openai, …)",
+    )
+    approved_only: bool = Field(default=False, description="only examples a person approved")
+    inferred_pairs: bool = Field(
+        default=True,
+        description="preference formats: also pair an accepted answer with an earlier user_rejected answer to the "
+        "same or a near-duplicate prompt (reported as inferred; explicit rejected alternatives come first)",
+    )
     since: datetime | None = Field(default=None, description="created at or after (naive = UTC)")
     until: datetime | None = Field(default=None, description="created before (naive = UTC)")
     ids: list[str] | None = None
@@ -59,6 +69,15 @@ class ExportRequest(BaseModel):
         default=False,
         description="leave out the near-duplicates a `finetune dedup` re-check would remove (nothing is deleted)",
     )
+
+
+class InferredPair(BaseModel):
+    """A pair linked by export/pairs.py, not given by the caller: reported so it can be checked."""
+
+    chosen: str
+    rejected: str = Field(description="the user_rejected example whose final answer is the rejected side")
+    match: Literal["exact", "near"] = Field(description="same prompt, or a near-duplicate prompt")
+    similarity: float
 
 
 class Skipped(BaseModel):
@@ -93,11 +112,27 @@ class ExportReport(BaseModel):
     billed_tokens_estimated: int = 0
     default_epochs: int = 0
     matched: int = Field(default=0, description="examples that matched the filters")
+    records: int = Field(default=0, description="lines written: one per example, one per answer for trl-kto")
+    preference: dict[str, int] = Field(
+        default_factory=dict,
+        description="preference formats: explicit_pairs / inferred_pairs written, or label_true / label_false "
+        "(of which label_false_inferred, label_false_unpaired)",
+    )
+    inferred_pairs: list[InferredPair] = Field(
+        default_factory=list, description=f"first {MAX_SKIPPED_LISTED} inferred pairs written"
+    )
 
     def render(self) -> str:
         lines = [
-            f"wrote {self.written} example(s) as {self.format}: "
+            f"wrote {self.written} example(s) as {self.format}"
+            + (f" ({self.records} records)" if self.records != self.written else "") + ": "
             + ", ".join(f"{p} ({self.counts[p]})" if p in self.counts else p for p in self.paths)
+        ]
+        if self.preference:
+            lines.append("preference data: " + ", ".join(f"{k} {v}" for k, v in self.preference.items()))
+        lines += [
+            f"  inferred: {p.chosen} over {p.rejected} ({p.match} prompt match, {p.similarity:g})"
+            for p in self.inferred_pairs[:20]
         ]
         if self.skipped_count:
             rules = ", ".join(f"{k} {v}" for k, v in self.skipped_by_rule.items())
@@ -157,23 +192,38 @@ class FormatCheck(BaseModel):
     ready: bool = False
     missing: list[str] = Field(default_factory=list)
     cost_line: str = ""
+    preference: dict[str, int] = Field(
+        default_factory=dict,
+        description="preference targets: explicit_pairs, inferred_pairs, unpaired_accepted (no alternative), "
+        "unpaired_rejected (a user_rejected answer nothing corrected); or label_true, label_false "
+        "(label_false_inferred, label_false_unpaired)",
+    )
 
 
 class PortabilityReport(BaseModel):
     matched: int
     formats: list[FormatCheck]
+    evidence: dict[str, int] = Field(
+        default_factory=dict,
+        description="matching examples by evidence tier (gold, silver, bronze, none) and their signals observed "
+        "in the record vs claimed by the caller",
+    )
     note: str = (
         "costs are token counts, not prices"
     )
 
     def render(self) -> str:
         lines = [f"portability of {self.matched} matching example(s); nothing written"]
+        if self.evidence:
+            lines.append("evidence: " + ", ".join(f"{k} {v}" for k, v in self.evidence.items()))
         for f in self.formats:
             label = f" (legacy: {f.legacy})" if f.legacy else ""
             lines.append(
                 f"{f.format}: {f.verdict}{label}: {f.passed - f.passed_with_fixes} pass, "
                 f"{f.passed_with_fixes} pass with safe fixes, {f.failed} fail"
             )
+            if f.preference:
+                lines.append("  preference data: " + ", ".join(f"{k} {v}" for k, v in f.preference.items()))
             for rule, n in f.failures.items():
                 lines.append(f"  {rule}: {n} (e.g. {', '.join(f.failed_ids.get(rule, []))})")
             for how, n in f.would_pass_with.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
@@ -23,8 +24,9 @@ from .count import load_counter
 from .filters import Selector
 from .fix import Mode, mode_of
 from .formats import FORMATS, get_format
+from .pairs import Inferred, count, infer, is_negative, ordered
 from .process import SecretCheck, load_secret_finder, notebook_epochs, process, trusted
-from .report import MAX_SKIPPED_LISTED, ExportReport, ExportRequest, Skipped
+from .report import MAX_SKIPPED_LISTED, ExportReport, ExportRequest, InferredPair, Skipped
 from .status import services_for
 from .writer import AtomicFile, refuse_existing, refuse_folder
 
@@ -133,6 +135,8 @@ def export(store: Store, config: Config, request: ExportRequest, progress: Progr
             val_ids = _assign(task_of, found, request.split, request.seed)
             wanted = set(task_of)
         selector = Selector(request)
+        inferred = infer(snap, store, config.dedup, request) if fmt.preference else None
+        preference: Counter[str] = Counter()
         files = [AtomicFile(p, request.overwrite) for p in targets]
         try:
             counts = [0] * len(files)
@@ -143,8 +147,16 @@ def export(store: Store, config: Config, request: ExportRequest, progress: Progr
             # Plain ints in the loop: assigning a pydantic model's field costs more than a record's
             # schema check. They go into the report when the loop ends.
             matched = written = 0
-            for doc_id, doc, example in examples(snap, selector, progress, wanted):
-                matched += 1
+            # Selected examples, never again as unpaired labels; and those only the labels brought.
+            selected: set[str] = set()
+            extra: set[str] = set()
+            rows = examples(snap, selector, progress, wanted)
+            if fmt.preference == "labels" and inferred is not None:
+                rows = itertools.chain(rows, unpaired_labels(inferred, request, selected, extra))
+            for doc_id, doc, example in rows:
+                if doc_id not in extra:
+                    matched += 1
+                    selected.add(doc_id)
                 if request.limit is not None and not request.split and written >= request.limit:
                     break
                 if example is None:
@@ -154,6 +166,8 @@ def export(store: Store, config: Config, request: ExportRequest, progress: Progr
                     _skip(report, skipped, doc_id, "near_duplicate", "a better near-duplicate is exported instead")
                     continue
                 conv: Conversation = conversation(example, where)
+                if inferred is not None:
+                    conv.inferred, conv.negative = inferred.for_chosen(doc_id), is_negative(doc)
                 if counter.exact:
                     conv.tokens = counter.count(conv)
                 secrets = SecretCheck(finder, shapes=shapes, trusted=finder is not None and trusted(doc, skip, allow))
@@ -168,8 +182,10 @@ def export(store: Store, config: Config, request: ExportRequest, progress: Progr
                     continue
                 i = 1 if doc_id in val_ids else 0
                 files[i].write(out.line)
-                counts[i] += 1
+                counts[i] += out.records
                 written += 1
+                if fmt.preference:
+                    _pairs_written(report, preference, fmt.preference, conv, out.records, inferred)
                 if out.fixes:
                     fixed.update(out.fixes)
                 if out.warnings:
@@ -216,6 +232,8 @@ def export(store: Store, config: Config, request: ExportRequest, progress: Progr
     report.fixed = dict(fixed.most_common())
     report.losses = dict(lost.most_common())
     report.more_would_pass = dict(looser.most_common())
+    report.records = sum(counts)
+    report.preference = ordered(preference)
     report.tokens_estimated = tokens
     report.default_epochs = fmt.default_epochs or notebook_epochs(counts[0])
     report.billed_tokens_estimated = billed * report.default_epochs
@@ -223,6 +241,35 @@ def export(store: Store, config: Config, request: ExportRequest, progress: Progr
     if request.ids is not None and selector.id_hits < len(set(request.ids)):
         report.warnings.append(f"{len(set(request.ids)) - selector.id_hits} requested id(s) are not in the store")
     return report
+
+
+def unpaired_labels(
+    inferred: Inferred, request: ExportRequest, selected: set[str], extra: set[str]
+) -> Iterator[tuple[str, dict[str, Any], Example | None]]:
+    """The user_rejected examples no later answer corrected, for the unpaired formats (label false).
+    Read after the selected ones, so `selected` is complete when this runs."""
+    for doc_id in inferred.unpaired():
+        if doc_id in selected or (request.ids is not None and doc_id not in request.ids):
+            continue
+        extra.add(doc_id)
+        doc = inferred.negatives[doc_id]
+        try:
+            yield doc_id, doc, Example.model_validate(doc)
+        except ValidationError:
+            yield doc_id, doc, None
+
+
+def _pairs_written(
+    report: ExportReport, counts: Counter[str], kind: str, conv: Conversation, records: int, inferred: Inferred | None
+) -> None:
+    count(counts, kind, conv, records)
+    used = inferred.links_of(conv.id) if inferred is not None else []
+    if kind == "pairs" and conv.rejected:
+        used = []  # the explicit alternative is the one written
+    for link in used[: 1 if kind == "pairs" else None]:
+        if len(report.inferred_pairs) < MAX_SKIPPED_LISTED:
+            report.inferred_pairs.append(InferredPair(chosen=link.chosen, rejected=link.rejected, match=link.match,
+                                                      similarity=link.similarity))
 
 
 def _dedup_losers(store: Store, config: Config) -> set[str]:

@@ -70,12 +70,20 @@ SERVICES: tuple[Service, ...] = (
         "https://cloud.google.com/vertex-ai/generative-ai/docs/models/gemini-supervised-tuning-prepare",
     ),
     Service(
+        "Vertex AI, Gemini preference tuning", ("vertex-preference",), "active",
+        "text-only contents ending with a user turn, a scored pair of completions",
+        "https://cloud.google.com/vertex-ai/generative-ai/docs/models/gemini-preference-tuning-prepare",
+    ),
+    Service(
         "Mistral, Cohere fine-tuning", (), "deprecated", "no format of ours targets them",
         "https://docs.mistral.ai/getting-started/models/deprecated ; https://docs.cohere.com/docs/fine-tuning",
     ),
     Service(
-        "TRL / Unsloth", ("hf-messages", "hf-prompt-completion", "hf-dataset", "trl-preference"), "open source",
-        "SFTTrainer applies the chat template; no per-message training flag; DPOTrainer takes prompt/chosen/rejected",
+        "TRL / Unsloth", (
+            "hf-messages", "hf-prompt-completion", "hf-dataset", "trl-preference", "trl-kto",
+        ), "open source",
+        "SFTTrainer applies the chat template; no per-message training flag; DPOTrainer takes prompt/chosen/rejected, "
+        "KTOTrainer prompt/completion/label",
         "https://huggingface.co/docs/trl/dataset_formats",
     ),
     Service(

@@ -24,3 +24,9 @@ class Conversation:
     tools: list[dict[str, Any]] | None = None
     tokens: int = 0
     rejected: list[str] = field(default_factory=list)  # alternatives to the final assistant answer
+    # Final answers of earlier `user_rejected` examples to the same prompt (export/pairs.py):
+    # alternatives too, but inferred, so they come after the explicit ones and are reported apart.
+    inferred: list[str] = field(default_factory=list)
+    # The final answer is itself one the user rejected (a `user_rejected` example): the unpaired
+    # formats write it with label false; the others never see such a conversation.
+    negative: bool = False

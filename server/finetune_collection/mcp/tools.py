@@ -182,15 +182,24 @@ def get_roots(ctx: Context, output: str | None = None) -> ListRoots | ListRootsR
 async def finetune_export(
     ctx: Context,
     roots: Annotated[ListRootsResult, Resolve(get_roots)],
-    format: Annotated[str, Field(description="openai | anthropic | bedrock | vertex | together | sharegpt | "
-                                             "alpaca | hf-messages | hf-prompt-completion")] = "openai",
+    format: Annotated[str, Field(description="openai | anthropic | bedrock | nova | vertex | together | sharegpt | "
+                                             "alpaca | axolotl | hf-messages | hf-prompt-completion | hf-dataset; "
+                                             "preference data: openai-dpo | trl-preference | trl-kto | "
+                                             "vertex-preference")] = "openai",
     output: Annotated[str | None, Field(description="file name (written under the data folder's exports/) "
                                                     "or an absolute path inside a root you shared")] = None,
     task_type: Annotated[list[str] | None, Field(description="only these task types")] = None,
     workflow: Annotated[list[str] | None, Field(description="only these workflows")] = None,
     phase: Annotated[list[str] | None, Field(description="only these phases")] = None,
     min_quality: Annotated[float | None, Field(ge=0, le=1, description="minimum quality_score")] = None,
-    signals: Annotated[list[str] | None, Field(description="only examples carrying all these signals")] = None,
+    signals: Annotated[list[str] | None, Field(description="only examples carrying all these signals, e.g. "
+                                                           "tests_passed (CLI --require-signal)")] = None,
+    source: Annotated[list[str] | None, Field(description="only examples imported from these formats: claude-code, "
+                                                          "codex, openai, …")] = None,
+    approved_only: Annotated[bool, Field(description="only examples a person approved")] = False,
+    inferred_pairs: Annotated[bool, Field(description="preference formats: also pair an accepted answer with an "
+                                                      "earlier user_rejected answer to the same or a near-duplicate "
+                                                      "prompt (listed as inferred in the result)")] = True,
     since: Annotated[str | None, Field(description="created at or after (ISO date/time)")] = None,
     until: Annotated[str | None, Field(description="created before (ISO date/time)")] = None,
     ids: Annotated[list[str] | None, Field(description="only these ids")] = None,
@@ -215,9 +224,13 @@ async def finetune_export(
     """Export accepted examples as JSONL for a fine-tuning target, validated per target first.
 
     Call when the user says "export training data". Only accepted examples are exported unless
-    include_pending is true. Examples that break the target's rules are skipped and reported by
-    id and rule; records that still look like they hold a secret are refused. Returns counts,
-    the written path(s), warnings, and a link to the file. With dry_run nothing is written.
+    include_pending is true; signals, min_quality, source, approved_only and tier keep only verified
+    work. The preference formats (openai-dpo, trl-preference, vertex-preference: pairs; trl-kto:
+    labelled answers) use the rejected answers given to collect_example, and pairs inferred from
+    user_rejected examples (listed in the result; inferred_pairs=false leaves them out).
+    Examples that break the target's rules are skipped and reported by id and rule; records that
+    still look like they hold a secret are refused. Returns counts, the written path(s), warnings,
+    and a link to the file. With dry_run nothing is written.
     """
     state = state_of(ctx)
     try:
@@ -232,7 +245,8 @@ async def finetune_export(
             until=parse_time(until), ids=ids,
             status=["accepted", "pending"] if include_pending else ["accepted"], limit=limit,
             split=split, seed=seed, fix=fix, tier=tier, strict=strict, model=model, license=license,
-            overwrite=overwrite, dedup=dedup,
+            overwrite=overwrite, dedup=dedup, source=source, approved_only=approved_only,
+            inferred_pairs=inferred_pairs,
         )
     except FinetuneError as err:
         raise ToolError(str(err)) from None

@@ -18,15 +18,17 @@ from . import (
     openai_dpo,
     sharegpt,
     together,
+    trl_kto,
     trl_preference,
     vertex,
+    vertex_preference,
 )
 
 FORMATS: dict[str, Format] = {
     m.FORMAT.name: m.FORMAT
     for m in (
         openai, anthropic, bedrock, nova, vertex, together, sharegpt, alpaca, axolotl, hf_messages,
-        hf_prompt_completion, hf_dataset, openai_dpo, trl_preference,
+        hf_prompt_completion, hf_dataset, openai_dpo, trl_preference, trl_kto, vertex_preference,
     )
 }
 

@@ -56,6 +56,7 @@ FORMAT = Format(
     render=render,
     validate=validate,
     system_field=False,
+    preference="pairs",
     # Preference training learns from the two answers only: a weight 0 on the chosen one is lost.
     weight_lost=lambda conv: bool(conv.turns) and conv.turns[-1].get("weight") == 0,
     sources=("https://platform.openai.com/docs/guides/direct-preference-optimization",

@@ -43,6 +43,7 @@ FORMAT = Format(
     render=render,
     validate=validate,
     system_field=False,
+    preference="pairs",
     uniform_keys={"prompt": [], "chosen": [], "rejected": []},
     # Preference training learns from the two answers only: a weight 0 on the chosen one is lost.
     weight_lost=lambda conv: bool(conv.turns) and conv.turns[-1].get("weight") == 0,
