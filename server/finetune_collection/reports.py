@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -94,63 +95,104 @@ def _facts(doc_id: str, doc: dict[str, Any]) -> list[Any] | None:
         return None
 
 
+@dataclass
+class _Totals:
+    """Stats over a block of examples; blocks add up (`Store.fold` keeps them per block)."""
+
+    by_status: Counter[str] = field(default_factory=Counter)
+    by_task: Counter[str] = field(default_factory=Counter)
+    by_workflow: Counter[str] = field(default_factory=Counter)
+    by_phase: Counter[str] = field(default_factory=Counter)
+    redactions: Counter[str] = field(default_factory=Counter)
+    evidence: Counter[str] = field(default_factory=Counter)
+    bins: list[int] = field(default_factory=lambda: [0] * len(QUALITY_BINS))
+    count: int = 0
+    score_sum: float = 0.0
+    score_min: float | None = None
+    score_max: float | None = None
+    tokens: int = 0
+    from_meta: int = 0
+    estimated: int = 0
+    corrupt: str | None = None  # the first id whose document no longer fits the schema
+
+    @classmethod
+    def of(cls, rows: list[tuple[str, Any]]) -> _Totals:
+        t = cls()
+        for doc_id, facts in rows:
+            if facts is None:
+                t.corrupt = t.corrupt or doc_id
+                continue
+            status, task, workflow, phase, counts, q, tier, seen, claimed, tokens, metered = facts
+            t.by_status[status] += 1
+            t.by_task[task] += 1
+            t.by_workflow[workflow] += 1
+            t.by_phase[phase] += 1
+            for kind, n in counts.items():
+                t.redactions[kind] += n
+            t.count += 1
+            t.score_sum += q
+            t.score_min = q if t.score_min is None else min(t.score_min, q)
+            t.score_max = q if t.score_max is None else max(t.score_max, q)
+            for i, (lo, hi) in enumerate(QUALITY_BINS):
+                if lo <= q < hi:
+                    t.bins[i] += 1
+                    break
+            t.evidence[tier] += 1
+            t.evidence["signals_observed"] += seen
+            t.evidence["signals_claimed"] += claimed
+            t.tokens += tokens
+            t.from_meta += metered
+            t.estimated += not metered
+        return t
+
+    def __iadd__(self, other: _Totals) -> _Totals:
+        for name in ("by_status", "by_task", "by_workflow", "by_phase", "redactions", "evidence"):
+            getattr(self, name).update(getattr(other, name))
+        self.bins = [a + b for a, b in zip(self.bins, other.bins, strict=True)]
+        self.count += other.count
+        self.score_sum += other.score_sum
+        lows = [v for v in (self.score_min, other.score_min) if v is not None]
+        highs = [v for v in (self.score_max, other.score_max) if v is not None]
+        self.score_min, self.score_max = min(lows, default=None), max(highs, default=None)
+        self.tokens += other.tokens
+        self.from_meta += other.from_meta
+        self.estimated += other.estimated
+        self.corrupt = self.corrupt or other.corrupt
+        return self
+
+
 def compute(store: Store) -> Stats:
-    store.refresh()
-    by_status: Counter[str] = Counter()
-    by_task: Counter[str] = Counter()
-    by_workflow: Counter[str] = Counter()
-    by_phase: Counter[str] = Counter()
-    redactions: Counter[str] = Counter()
-    bins = [0] * len(QUALITY_BINS)
-    scores: list[float] = []
-    tokens_total = from_meta = estimated = 0
-    evidence: Counter[str] = Counter()
-    for doc_id, facts in store.memo(f"stats:{code_version()}", _facts):
-        if facts is None:
-            # Writes are schema-checked, so only a document edited outside us gets here.
-            raise StoreCorrupt(
-                f"{store.location}: example {doc_id} does not match the example schema; "
-                f"fix or delete it with `finetune delete {doc_id}`"
-            )
-        status, task, workflow, phase, counts, q, tier, seen, claimed, tokens, metered = facts
-        by_status[status] += 1
-        by_task[task] += 1
-        by_workflow[workflow] += 1
-        by_phase[phase] += 1
-        redactions.update(counts)
-        scores.append(q)
-        for i, (lo, hi) in enumerate(QUALITY_BINS):
-            if lo <= q < hi:
-                bins[i] += 1
-                break
-        evidence[tier] += 1
-        evidence["signals_observed"] += seen
-        evidence["signals_claimed"] += claimed
-        tokens_total += tokens
-        from_meta += metered
-        estimated += not metered
-    histogram = {f"{lo:g}-{min(hi, 1):g}": n for (lo, hi), n in zip(QUALITY_BINS, bins, strict=True)}
+    total = _Totals()
+    for block in store.fold(f"stats:{code_version()}", _facts, _Totals.of):
+        total += block
+    if total.corrupt is not None:
+        # Writes are schema-checked, so only a document edited outside us gets here.
+        raise StoreCorrupt(
+            f"{store.location}: example {total.corrupt} does not match the example schema; "
+            f"fix or delete it with `finetune delete {total.corrupt}`"
+        )
+    histogram = {f"{lo:g}-{min(hi, 1):g}": n for (lo, hi), n in zip(QUALITY_BINS, total.bins, strict=True)}
     rejections = {
         k.removeprefix("rejected:"): v for k, v in store.counter_values().items() if k.startswith("rejected:")
     }
     return Stats(
-        total=len(scores),
-        by_status=dict(by_status),
-        by_task_type=dict(by_task.most_common()),
-        by_workflow=dict(by_workflow.most_common()),
-        by_phase=dict(by_phase.most_common()),
+        total=total.count,
+        by_status=dict(total.by_status),
+        by_task_type=dict(total.by_task.most_common()),
+        by_workflow=dict(total.by_workflow.most_common()),
+        by_phase=dict(total.by_phase.most_common()),
         quality={
-            "min": min(scores, default=None),
-            "mean": round(sum(scores) / len(scores), 4) if scores else None,
-            "max": max(scores, default=None),
+            "min": total.score_min,
+            "mean": round(total.score_sum / total.count, 4) if total.count else None,
+            "max": total.score_max,
             "histogram": histogram,
             # Drawn on the histogram: every stored example is binned, whatever its status.
             "threshold": store.config.quality_filters.min_quality_score,
         },
-        tokens=TokenTotals(total=tokens_total, from_metadata=from_meta, estimated=estimated),
+        tokens=TokenTotals(total=total.tokens, from_metadata=total.from_meta, estimated=total.estimated),
         rejections=rejections,
-        evidence=dict(evidence),
-        redactions=dict(redactions.most_common()),
+        evidence=dict(total.evidence),
+        redactions=dict(total.redactions.most_common()),
         ready_to_train=_ready_to_train(store),
     )
 

@@ -14,6 +14,7 @@ import hashlib
 import itertools
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -46,6 +47,18 @@ class _Tally:
         self.token_counts: list[int] = []
         self.turn_counts: list[int] = []
         self.preference: Counter[str] = Counter()
+
+    def absorb(self, other: _Tally) -> None:
+        """Add another block's counts (a fold of `Store.fold`, left unchanged)."""
+        for name in ("passed", "failed", "fixable", "over", "tokens", "capped", "with_fixes", "within"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("failures", "warnings", "looser", "losses", "tasks", "preference"):
+            getattr(self, name).update(getattr(other, name))
+        for rule, ids in other.ids.items():
+            mine = self.ids.setdefault(rule, [])
+            mine.extend(ids[: max(0, 5 - len(mine))])
+        self.token_counts.extend(other.token_counts)
+        self.turn_counts.extend(other.turn_counts)
 
 
 def check(store: Store, config: Config, request: ExportRequest, memo: str | None = None) -> PortabilityReport:
@@ -113,16 +126,10 @@ def check(store: Store, config: Config, request: ExportRequest, memo: str | None
             if outcome is not None:
                 _add(t, doc_id, outcome)
 
-    rows = _memo_rows(store, config, request, memo, outcomes) if memo is not None else None
-    if rows is not None:
-        for doc_id, (tier, seen, claimed, found) in rows:
-            if request.limit is not None and matched >= request.limit:
-                break
-            matched += 1
-            evidence[tier] += 1
-            evidence["signals_observed"] += seen
-            evidence["signals_claimed"] += claimed
-            add(doc_id, found)
+    # A limit stops at the n-th match in store order: only the full check knows where that is.
+    folded = _from_memos(store, config, request, memo, outcomes) if memo and request.limit is None else None
+    if folded is not None:
+        matched, evidence, tallies = folded.matched, folded.evidence, folded.tallies
     else:
         with store.snapshot() as snap:
             inferred = infer(snap, store, config.dedup, request)
@@ -156,11 +163,21 @@ def check(store: Store, config: Config, request: ExportRequest, memo: str | None
 Outcomes = Callable[[str, dict[str, Any], Example | None, Inferred | None], list[list[Any] | None]]
 
 
-def _memo_rows(
+@dataclass
+class _Block:
+    """The check of one block of examples, as `Store.fold` keeps it."""
+
+    matched: int = 0
+    negative: bool = False  # a user_rejected example in scope: examples link to each other
+    evidence: Counter[str] = field(default_factory=Counter)
+    tallies: dict[str, _Tally] = field(default_factory=lambda: {name: _Tally() for name in FORMATS})
+
+
+def _from_memos(
     store: Store, config: Config, request: ExportRequest, memo: str, outcomes: Outcomes
-) -> list[tuple[str, list[Any]]] | None:
-    """Each selected example's evidence and outcomes, from the store's memos (None: a negative
-    example in the store links examples to each other, so they must be checked together)."""
+) -> _Block | None:
+    """The whole check, added up from per-block folds of per-example outcomes kept by the store
+    (None: a negative example in scope links examples to each other: check them together)."""
     from ..signals import doc_signals, doc_tier  # the pattern tables load only when asked for
 
     selector = Selector(request)
@@ -177,10 +194,29 @@ def _memo_rows(
         seen, claimed = doc_signals(doc)
         return [negative, [doc_tier(doc) or "none", len(seen), len(claimed), outcomes(doc_id, doc, example, None)]]
 
-    rows = store.memo(f"{memo}:{_fingerprint(config, request)}", compute)
-    if any(negative for _, (negative, _) in rows):  # paired or written unpaired, it links examples
-        return None
-    return [(doc_id, found) for doc_id, (_, found) in rows if found is not None]
+    def fold(rows: list[tuple[str, Any]]) -> _Block:
+        block = _Block()
+        for doc_id, (negative, found) in rows:
+            block.negative = block.negative or negative
+            if found is None:
+                continue
+            tier, seen, claimed, each = found
+            block.matched += 1
+            block.evidence.update({tier: 1, "signals_observed": seen, "signals_claimed": claimed})
+            for t, outcome in zip(block.tallies.values(), each, strict=True):
+                if outcome is not None:
+                    _add(t, doc_id, outcome)
+        return block
+
+    total = _Block()
+    for block in store.fold(f"{memo}:{_fingerprint(config, request)}", compute, fold):
+        if block.negative:
+            return None
+        total.matched += block.matched
+        total.evidence.update(block.evidence)
+        for name, t in total.tallies.items():
+            t.absorb(block.tallies[name])
+    return total
 
 
 def _add(t: _Tally, doc_id: str, outcome: list[Any]) -> None:
@@ -246,9 +282,10 @@ def percentile(values: list[int], q: float) -> int:
     """Nearest-rank percentile (0 for no values)."""
     if not values:
         return 0
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * q // 100))  # ceil(n*q/100), at least 1
-    return ordered[int(rank) - 1]
+    import numpy as np  # a partial sort: readiness asks this of every target over the whole store
+
+    rank = int(max(1, -(-len(values) * q // 100)))  # ceil(n*q/100), at least 1
+    return int(np.partition(np.asarray(values), rank - 1)[rank - 1])
 
 
 def verdict(passed_within: int, passed: int, failed: int, minimum: int) -> Verdict:
@@ -322,22 +359,22 @@ def _summary(name: str, t: _Tally, config: Config, request: ExportRequest, count
     )
 
 
-_CACHE: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+_CACHE: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
 
 
 def readiness(store: Store, config: Config) -> list[dict[str, Any]]:
     """Per target: can the accepted set be trained on now, and what is missing (for `stats`).
 
-    This runs every format over the accepted set, so a long-lived server remembers the answer
-    until the store file or the config changes (file identity, size and mtime).
+    Every format's outcome for each example is kept by the store per document revision, and
+    added up per block of examples, so after a write only that example's block is read again;
+    the answer itself is remembered until the store or the config changes.
     """
-    key: tuple[Any, ...] = (store.location, store.version(), config.model_dump_json())
-    if key and key in _CACHE:
+    key = (store.location, store.version(), config.model_dump_json())
+    if key in _CACHE:
         return copy.deepcopy(_CACHE[key])
     rows = _readiness(store, config)
-    if key:
-        _CACHE.clear()
-        _CACHE[key] = copy.deepcopy(rows)
+    _CACHE.clear()
+    _CACHE[key] = copy.deepcopy(rows)
     return rows
 
 

@@ -17,7 +17,7 @@ import re
 import secrets
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from pydantic import ValidationError
@@ -30,6 +30,8 @@ from .log import LogStorage
 from .snapshot import Snapshot
 
 STORE_FILE = "examples.json"
+FOLD_BLOCK = 1000  # examples per cached fold: a write re-reads one block
+T = TypeVar("T")
 
 
 class Store:
@@ -40,6 +42,7 @@ class Store:
         self.location = str(self.path)
         self.storage = LogStorage(self.path, lock_timeout=config.limits.lock_timeout, dedup=config.dedup)
         self.index = self.storage.index
+        self._folds: dict[tuple[str, int], tuple[int, Any]] = {}
 
     @property
     def recovered(self) -> list[str]:
@@ -134,45 +137,64 @@ class Store:
                 f"({err.error_count()} problem(s)); fix or delete it with `finetune delete {example_id}`"
             ) from None
 
-    def memo(self, kind: str, compute: Callable[[str, dict[str, Any]], Any]) -> list[tuple[str, Any]]:
-        """(id, compute(id, doc)) for every example, oldest first. Values are kept in the index
-        file per document revision under `kind` (which names everything else they depend on), so
-        a later call reads only the documents written since. Values must be JSON."""
+    def fold(self, kind: str, compute: Callable[[str, dict[str, Any]], Any], fold: Callable[[list[tuple[str, Any]]], T]
+             ) -> list[T]:
+        """`fold([(id, compute(id, doc)), …])` over each block of FOLD_BLOCK examples in store order.
+
+        `compute`'s values (JSON) are kept in the index file per document revision under `kind`
+        (which names everything else they depend on), and each block's fold in this process while
+        none of its examples changes: after a write, one block is read again, not the store.
+        Folded values are shared between calls: callers combine them into new objects."""
         self.refresh()
-        known = self.index.memo_get(kind)
+        blocks: dict[int, list[tuple[str, int, int, int, int]]] = {}
+        for row in self.index.revisions():
+            blocks.setdefault(row[4] // FOLD_BLOCK, []).append(row)
+        out: list[T] = []
+        keep: set[tuple[str, int]] = set()
+        for number, rows in blocks.items():
+            signature = hash(tuple((r[0], r[1]) for r in rows))
+            key = (kind, number)
+            keep.add(key)
+            cached = self._folds.get(key)
+            if cached is None or cached[0] != signature:
+                cached = self._folds[key] = (signature, fold(self._values(kind, compute, rows)))
+            out.append(cached[1])
+        family = kind.split(":", 1)[0] + ":"
+        for key in [k for k in self._folds if k[0].startswith(family) and k not in keep]:
+            del self._folds[key]
+        return out
+
+    def _values(
+        self, kind: str, compute: Callable[[str, dict[str, Any]], Any], rows: list[tuple[str, int, int, int, int]]
+    ) -> list[tuple[str, Any]]:
+        known = self.index.memo_get(kind, [r[0] for r in rows])
         out: list[tuple[str, Any]] = []
         fresh: list[tuple[str, int, bytes]] = []
-        # Hundreds of thousands of small lists kept alive trigger the cyclic GC over and over
-        # (20x the parsing itself); none of them can form a cycle.
+        # Many small lists kept alive trigger the cyclic GC over and over (20x the parsing
+        # itself at 20k examples); none of them can form a cycle.
         paused = gc.isenabled()
         gc.disable()
         try:
-            self._memo_rows(known, compute, out, fresh)
+            for doc_id, rev, off, length, _ in rows:
+                hit = known.get(doc_id)
+                if hit is not None and hit[0] == rev:
+                    out.append((doc_id, orjson.loads(hit[1])))
+                    continue
+                try:
+                    doc = self._with_id(doc_id, self.storage.doc(doc_id, off, length))
+                except StoreCorrupt:
+                    if self.index.contains(doc_id):
+                        raise
+                    continue  # deleted by another process meanwhile
+                value = compute(doc_id, doc)
+                fresh.append((doc_id, rev, orjson.dumps(value)))
+                out.append((doc_id, value))
         finally:
             if paused:
                 gc.enable()
         if fresh:
             self.index.memo_put(kind, fresh)
         return out
-
-    def _memo_rows(
-        self, known: dict[str, tuple[int, bytes]], compute: Callable[[str, dict[str, Any]], Any],
-        out: list[tuple[str, Any]], fresh: list[tuple[str, int, bytes]],
-    ) -> None:
-        for doc_id, rev, off, length in self.index.revisions():
-            hit = known.get(doc_id)
-            if hit is not None and hit[0] == rev:
-                out.append((doc_id, orjson.loads(hit[1])))
-                continue
-            try:
-                doc = self._with_id(doc_id, self.storage.doc(doc_id, off, length))
-            except StoreCorrupt:
-                if self.index.contains(doc_id):
-                    raise
-                continue  # deleted by another process meanwhile
-            value = compute(doc_id, doc)
-            fresh.append((doc_id, rev, orjson.dumps(value)))
-            out.append((doc_id, value))
 
     def keys_of(self, example_id: str) -> dict[str, Any] | None:
         """The dedup keys stored beside an example (None if it has none yet)."""

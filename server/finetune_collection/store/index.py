@@ -289,21 +289,28 @@ class IndexFile:
             return self.db.execute("SELECT id, off, len FROM examples ORDER BY seq").fetchall()
         return self.db.execute("SELECT id, off, len FROM examples WHERE status = ? ORDER BY seq", (status,)).fetchall()
 
-    def revisions(self) -> list[tuple[str, int, int, int]]:
-        """(id, revision, offset, length) of every example, oldest first; a revision changes
-        whenever the example's document does."""
-        return self.db.execute("SELECT id, rev, off, len FROM examples ORDER BY seq").fetchall()
+    def revisions(self) -> list[tuple[str, int, int, int, int]]:
+        """(id, revision, offset, length, order) of every example, oldest first; a revision
+        changes whenever the example's document does."""
+        return self.db.execute("SELECT id, rev, off, len, seq FROM examples ORDER BY seq").fetchall()
 
-    def memo_get(self, kind: str) -> dict[str, tuple[int, bytes]]:
-        return {i: (rev, data) for i, rev, data in self.db.execute("SELECT id, rev, data FROM memo WHERE kind = ?",
-                                                                   (kind,))}
+    def memo_get(self, kind: str, ids: list[str]) -> dict[str, tuple[int, bytes]]:
+        found: dict[str, tuple[int, bytes]] = {}
+        for i in range(0, len(ids), 900):
+            chunk = ids[i : i + 900]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id, rev, data FROM memo WHERE kind = ? AND id IN ({marks})"  # noqa: S608 (placeholders)
+            found.update((doc_id, (rev, data)) for doc_id, rev, data in self.db.execute(sql, [kind, *chunk]))
+        return found
 
     def memo_put(self, kind: str, rows: list[tuple[str, int, bytes]]) -> None:
         """Keep derived values (a cache: when the index is busy with a writer, they are not kept)."""
-        family = kind.split(":", 1)[0] + ":%"
+        family = kind.split(":", 1)[0]
         try:
             with self.writing(wait=0.05):
-                self.db.execute("DELETE FROM memo WHERE kind LIKE ? AND kind != ?", (family, kind))
+                # Values of this family made under other settings or code will not be asked for again.
+                self.db.execute("DELETE FROM memo WHERE kind > ? AND kind < ? AND kind != ?",
+                                (family + ":", family + ";", kind))
                 self.db.executemany("INSERT OR REPLACE INTO memo(kind, id, rev, data) VALUES(?, ?, ?, ?)",
                                     [(kind, i, rev, data) for i, rev, data in rows])
         except sqlite3.OperationalError as err:

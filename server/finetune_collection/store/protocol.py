@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..config import Config
 from ..model import Example, Status
+
+T = TypeVar("T")
 
 
 class Match(Protocol):
@@ -55,9 +57,11 @@ class StoreBackend(Protocol):
     def stream(self) -> AbstractContextManager[Iterator[tuple[str, dict[str, Any]]]]:
         """A point-in-time stream of (id, document), oldest first, for exports: what was stored
         when it opened, whatever is written meanwhile (a server-side cursor on PostgreSQL)."""
-    def memo(self, kind: str, compute: Callable[[str, dict[str, Any]], Any]) -> list[tuple[str, Any]]:
-        """(id, compute(id, doc)) for every example, oldest first; values (JSON) may be kept per
-        document revision under `kind`, so unchanged documents are not read again."""
+    def fold(self, kind: str, compute: Callable[[str, dict[str, Any]], Any], fold: Callable[[list[tuple[str, Any]]], T]
+             ) -> list[T]:
+        """`fold([(id, compute(id, doc)), …])` over blocks of examples in store order; `compute`'s
+        values (JSON) and the folds may be kept under `kind` while their documents do not change.
+        Folded values may be shared between calls: callers combine them into new objects."""
     def keys_of(self, example_id: str) -> dict[str, Any] | None: ...
     def all_keys(self) -> dict[str, dict[str, Any]]: ...
     def counter_values(self) -> dict[str, int]: ...
