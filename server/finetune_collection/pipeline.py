@@ -42,7 +42,7 @@ from .model import (
 )
 from .quality import Verdict, score
 from .scrub import Scrubber, build_scrubber
-from .store import Store
+from .store import Store, open_store
 
 HEAL_BATCH = 500  # dedup-key records per durable append when keys are recomputed
 
@@ -139,7 +139,7 @@ class Pipeline:
 
     @classmethod
     def open(cls, home: Path, config: Config) -> Pipeline:
-        return cls(Store(home, config), config)
+        return cls(open_store(home, config), config)
 
     # -- the dedup index, kept in step with the file ------------------------------------------------
     def _on_change(self, table: str, doc_id: str, doc: dict[str, Any] | None) -> None:
