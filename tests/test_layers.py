@@ -3,7 +3,7 @@
     surfaces   entry, cli, demo, mcp, review         (the ways in)
     stages     export, curate, ingest, reports       (what people do with the data)
     core       pipeline                              (collect = prepare + commit)
-    storage    store                                 (keeps the duplicate index: dedup's band rule)
+    storage    store                                 (keeps the live duplicate index)
     parts      scrub, dedup, quality, capture        (each knows nothing of the others)
     base       model, config, tokens, errors
 
@@ -22,7 +22,7 @@ RANK = {
     "errors": 0,
     "model": 1, "config": 1, "tokens": 1,
     "quality": 2, "scrub": 2, "dedup": 2, "capture": 2, "signals": 2,
-    "store": 3,  # find_duplicate: backends verify candidates with dedup.bands, so all find the same
+    "store": 3,  # answers duplicate lookups from its own index (dedup.bands), so no process holds one
     "pipeline": 4,
     "curate": 5, "export": 5, "ingest": 5,
     "reports": 6,  # stats show export readiness

@@ -7,7 +7,7 @@ store keeps it in an index file beside the log, PostgreSQL in a table.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,7 +26,10 @@ class StoreBackend(Protocol):
     config: Config
     home: Path  # the data folder (exports, tokens, the review page's files), for every backend
     location: str  # where the examples live, as messages may show it (no password)
-    recovered: list[str]  # what opening repaired (torn tails, temp files), for the surfaces to say
+
+    @property
+    def recovered(self) -> list[str]:
+        """What opening repaired (torn tails, temp files), for the surfaces to say."""
 
     def transaction(self) -> AbstractContextManager[None]:
         """Exclusive for a read-modify-write (dedup check + insert); writes happen inside one."""
@@ -43,6 +46,8 @@ class StoreBackend(Protocol):
     def new_id(self) -> str: ...
     def ids(self) -> list[str]:
         """Stored example ids, oldest first."""
+    def statuses(self) -> dict[str, str | None]:
+        """Every example's status by id, oldest first, without reading documents."""
     def __len__(self) -> int: ...
     def __contains__(self, example_id: str) -> bool: ...
     def get(self, example_id: str) -> Example:
@@ -56,9 +61,12 @@ class StoreBackend(Protocol):
     def keys_of(self, example_id: str) -> dict[str, Any] | None: ...
     def all_keys(self) -> dict[str, dict[str, Any]]: ...
     def counter_values(self) -> dict[str, int]: ...
-    def find_duplicate(self, keys: dict[str, Any]) -> Match | None:
+    def find_duplicate(self, keys: dict[str, Any], exclude: str | None = None) -> Match | None:
         """The stored, not superseded example these keys duplicate under `config.dedup`: an exact
-        match first, else the most similar verified near duplicate (`dedup.bands`)."""
+        match first, else the most similar verified near duplicate (`dedup.bands`). `exclude`:
+        an id that does not count (an example being edited is not its own duplicate)."""
+    def neighbours(self, example_id: str) -> Sequence[Match]:
+        """Verified near duplicates of a stored example, most similar first (not itself)."""
     def missing_keys(self) -> list[str]:
         """Indexed examples (all but superseded) whose keys are missing or were made under other
         dedup settings: the pipeline recomputes them with `set_keys`."""

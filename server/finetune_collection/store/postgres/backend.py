@@ -152,6 +152,10 @@ class PgStore:
         """Stored example ids, oldest first."""
         return [str(r[0]) for r in self._rows("SELECT id FROM finetune_examples ORDER BY seq")]
 
+    def statuses(self) -> dict[str, str | None]:
+        """Every example's status by id, oldest first (the column: no document is read)."""
+        return {str(i): s for i, s in self._rows("SELECT id, status FROM finetune_examples ORDER BY seq")}
+
     def __len__(self) -> int:
         row = self._one("SELECT count(*) FROM finetune_examples")
         return int(row[0]) if row else 0
@@ -235,11 +239,20 @@ class PgStore:
     def counter_values(self) -> dict[str, int]:
         return {str(name): int(n) for name, n in self._rows("SELECT name, n FROM finetune_counters ORDER BY name")}
 
-    def find_duplicate(self, keys: dict[str, Any]) -> Match | None:
+    def find_duplicate(self, keys: dict[str, Any], exclude: str | None = None) -> Match | None:
         """The stored, not superseded example these keys duplicate: exact first, else the most
-        similar verified near duplicate (`dedup.bands`, as every backend verifies)."""
+        similar verified near duplicate (`dedup.bands`, as every backend verifies). `exclude`: an
+        id that does not count (an example being edited is not its own duplicate)."""
         with self.transaction():  # the bands must be the current settings' (re-banded under the lock)
-            return index.find(self._conn, keys, self.config.dedup)
+            return index.find(self._conn, keys, self.config.dedup, exclude)
+
+    def neighbours(self, example_id: str) -> list[Match]:
+        """Verified near duplicates of a stored example, most similar first (not itself)."""
+        keys = self.keys_of(example_id)
+        if keys is None:
+            return []
+        with self.transaction():
+            return index.near(self._conn, keys, self.config.dedup, exclude=example_id)
 
     def missing_keys(self) -> list[str]:
         """Examples (all but superseded) without keys, or with keys made under other settings."""

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 REBAND_BATCH = 2000
 
-__all__ = ["band_rows", "bands_of", "exact_of", "find", "fingerprint", "reband", "tag", "write_bands"]
+__all__ = ["band_rows", "bands_of", "exact_of", "find", "fingerprint", "near", "reband", "tag", "write_bands"]
 
 
 def tag(settings: DedupSettings) -> str:
@@ -43,32 +43,48 @@ def bands_of(keys: dict[str, Any] | None, settings: DedupSettings) -> list[int]:
     return band_hashes(signatures[0], settings) if signatures is not None else []
 
 
-def find(conn: psycopg.Connection[Any], keys: dict[str, Any], settings: DedupSettings) -> Match | None:
-    """An exact match first; else one lookup for every band, then verification of the candidates."""
+def find(
+    conn: psycopg.Connection[Any], keys: dict[str, Any], settings: DedupSettings, exclude: str | None = None
+) -> Match | None:
+    """An exact match first (the oldest holder of the key), else the most similar verified near one."""
     exact = exact_of(keys)
     if exact is not None:
         row = conn.execute(
-            "SELECT id FROM finetune_examples WHERE exact_key = %s AND status <> 'superseded'", (exact,)
+            "SELECT id FROM finetune_examples "
+            "WHERE exact_key = %s AND status <> 'superseded' AND id IS DISTINCT FROM %s",
+            (exact, exclude),
         ).fetchone()
         if row is not None:
             return Match(str(row[0]), "exact", 1.0)
-    signatures = near_signatures(keys, settings)
+    found = near(conn, keys, settings, exclude)
+    return found[0] if found else None
+
+
+def near(
+    conn: psycopg.Connection[Any], keys: dict[str, Any], settings: DedupSettings, exclude: str | None = None
+) -> list[Match]:
+    """Verified near duplicates, most similar first (oldest first on a tie): one query for every
+    band, then each candidate verified on its stored signatures, as `NearDeduper` verifies."""
+    try:
+        signatures = near_signatures(keys, settings)
+    except (KeyError, TypeError, ValueError):  # keys that are not what a keyer makes: no neighbours
+        return []
     if signatures is None:
-        return None
+        return []
     hashes = band_hashes(signatures[0], settings)
     rows = conn.execute(
-        "SELECT e.id, e.keys FROM finetune_examples e WHERE e.status <> 'superseded' AND e.id IN "
-        "(SELECT b.id FROM finetune_bands b JOIN unnest(%s::smallint[], %s::bigint[]) AS q(band, hash) "
+        "SELECT e.id, e.keys FROM finetune_examples e WHERE e.status <> 'superseded' AND e.id IS DISTINCT FROM %s "
+        "AND e.id IN (SELECT b.id FROM finetune_bands b JOIN unnest(%s::smallint[], %s::bigint[]) AS q(band, hash) "
         "ON b.band = q.band AND b.hash = q.hash) ORDER BY e.seq",
-        (list(range(len(hashes))), hashes),
+        (exclude, list(range(len(hashes))), hashes),
     ).fetchall()
-    best: Match | None = None
+    found: list[Match] = []
     for candidate_id, candidate_keys in rows:
         theirs = near_signatures(candidate_keys, settings) if isinstance(candidate_keys, dict) else None
         score = similarity(signatures, theirs, settings) if theirs is not None else None
-        if score is not None and (best is None or score > best.similarity):
-            best = Match(str(candidate_id), "near", score)
-    return best
+        if score is not None:
+            found.append(Match(str(candidate_id), "near", score))
+    return sorted(found, key=lambda m: -m.similarity)
 
 
 def band_rows(example_id: str, keys: dict[str, Any] | None, settings: DedupSettings) -> Iterator[tuple[int, int, str]]:
