@@ -11,7 +11,7 @@ import pytest
 from conftest import example
 from finetune_collection.config import Config
 from finetune_collection.dedup import make_index
-from finetune_collection.errors import NotFound, StoreCorrupt
+from finetune_collection.errors import NotFound
 from finetune_collection.model import Example
 from finetune_collection.store import Store, StoreBackend
 from finetune_collection.store.postgres import PgStore

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from test_backends import add, keys, make, near_copy
 
 from conftest import run_cli
 from finetune_collection.config import Config
 from finetune_collection.errors import ConfigError, StoreCorrupt, StoreError
 from finetune_collection.store import open_store
 from finetune_collection.store.postgres import SCHEMA_VERSION, PgStore, redact
-from test_backends import add, keys, make, near_copy
 
 PASSWORD = "hunter2-Very-Secret"
 
