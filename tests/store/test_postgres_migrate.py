@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from test_backends import add, keys, make, near_copy
+
 from conftest import run_cli
 from finetune_collection.config import Config
 from finetune_collection.store import Store, StoreBackend
 from finetune_collection.store.postgres import PgStore
-from test_backends import add, keys, make, near_copy
 
 
 def contents(store: StoreBackend) -> tuple[list[tuple[str, dict[str, Any]]], dict[str, Any], dict[str, int]]:
