@@ -45,6 +45,7 @@ def finetune_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("FINETUNE_HOME", str(home))
     monkeypatch.delenv("FINETUNE_CONFIG", raising=False)
+    monkeypatch.delenv("FINETUNE_STORE", raising=False)  # a developer's team store is never a test's
     return home
 
 
@@ -127,3 +128,36 @@ def npm_bin(name: str) -> Path:
         reason = "npm is not installed" if shutil.which("npm") is None else "run `npm install` (`make test` does)"
         pytest.skip(f"the pinned {name} CLI is missing: {reason}")
     return binary
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Any]:
+    """One real PostgreSQL for the session (tests/store/postgres_helpers.py); skipped, saying why,
+    where its binaries are not installed."""
+    sys.path.insert(0, str(ROOT / "tests" / "store"))
+    from postgres_helpers import MISSING, PostgresServer, binaries
+
+    if binaries() is None:
+        pytest.skip(MISSING)
+    server = PostgresServer.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_empty_url(postgres_server: Any) -> str:
+    """A fresh database with no tables."""
+    return str(postgres_server.create_database())
+
+
+@pytest.fixture
+def pg_url(pg_empty_url: str) -> str:
+    """A fresh database with the store's schema (what `finetune db upgrade` creates)."""
+    from finetune_collection.store.postgres import schema
+    from finetune_collection.store.postgres.connection import connect
+
+    with connect(pg_empty_url, 10) as conn:
+        schema.upgrade(conn, pg_empty_url)
+    return pg_empty_url

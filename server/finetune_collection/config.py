@@ -1,4 +1,4 @@
-"""Configuration: the seed's YAML keys plus our `scrub`, `dedup`, `export` and `limits` sections.
+"""Configuration: the seed's YAML keys plus our `scrub`, `dedup`, `export`, `limits` and `store` sections.
 
 Lookup order: `$FINETUNE_CONFIG`, else `$FINETUNE_HOME/config.yaml`, else built-in defaults.
 Defaults equal the seed spec (min_quality_score 0.9, human approval required, the seed's signal
@@ -188,6 +188,14 @@ class Limits(_Section):
     list_page_size: int = Field(default=100, ge=1, le=10_000)
 
 
+class StoreSettings(_Section):
+    url: str | None = Field(
+        default=None,
+        description="postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE for a shared team store; unset: the "
+        "embedded store in $FINETUNE_HOME. $FINETUNE_STORE, when set, takes precedence",
+    )
+
+
 class Config(_Section):
     quality_filters: QualityFilters = Field(default_factory=QualityFilters)
     pii_patterns: list[PiiPattern] = Field(
@@ -199,6 +207,7 @@ class Config(_Section):
     dedup: DedupSettings = Field(default_factory=DedupSettings)
     export: ExportSettings = Field(default_factory=ExportSettings)
     limits: Limits = Field(default_factory=Limits)
+    store: StoreSettings = Field(default_factory=StoreSettings)
 
     @property
     def known_signals(self) -> list[str]:

@@ -30,7 +30,7 @@ from .errors import InvalidExample
 from .model import Example, ExampleIn, created_at, judged, now_utc
 from .pipeline import Pipeline, status_for
 from .quality import Verdict, score
-from .store import Store
+from .store import StoreBackend
 
 Action = Literal["approve", "reject", "delete"]
 _STATUSES = ("accepted", "pending", "rejected", "below_threshold", "superseded")
@@ -38,7 +38,7 @@ _STATUSES = ("accepted", "pending", "rejected", "below_threshold", "superseded")
 _UNDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)  # purge treats a hand-edited date as oldest
 
 
-def review(store: Store, example_ids: list[str], action: Action) -> list[Example | None]:
+def review(store: StoreBackend, example_ids: list[str], action: Action) -> list[Example | None]:
     """Approve, reject or delete examples under one lock, in one durable append: all or nothing
     (an unknown id changes nothing). Deleted examples come back as None."""
     with store.transaction():
@@ -88,7 +88,7 @@ class Filter:
         )
 
 
-def review_matching(store: Store, flt: Filter, action: Action, dry_run: bool = False) -> list[str]:
+def review_matching(store: StoreBackend, flt: Filter, action: Action, dry_run: bool = False) -> list[str]:
     """Approve, reject or delete every example the filter matches, all or nothing under one
     lock (with `dry_run`, only say which). Returns the ids."""
     with store.transaction():
@@ -98,7 +98,7 @@ def review_matching(store: Store, flt: Filter, action: Action, dry_run: bool = F
     return ids
 
 
-def purge(store: Store, before: datetime, status: str | None = None, dry_run: bool = False) -> list[str]:
+def purge(store: StoreBackend, before: datetime, status: str | None = None, dry_run: bool = False) -> list[str]:
     """Delete (for real: from the file, the dedup index and stats) examples created before a time."""
     with store.transaction():
         ids = [
@@ -111,7 +111,7 @@ def purge(store: Store, before: datetime, status: str | None = None, dry_run: bo
     return ids
 
 
-def rescore(store: Store, config: Config, apply: bool = False) -> dict[str, list[str]]:
+def rescore(store: StoreBackend, config: Config, apply: bool = False) -> dict[str, list[str]]:
     """Re-decide every example no person has judged under the current scoring and threshold
     (after `min_quality_score` or the weights changed), without re-collecting anything.
 

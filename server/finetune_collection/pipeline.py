@@ -42,7 +42,7 @@ from .model import (
 )
 from .quality import Verdict, score
 from .scrub import Scrubber, build_scrubber
-from .store import Store
+from .store import StoreBackend, open_store
 
 HEAL_BATCH = 500  # dedup-key records per durable append when keys are recomputed
 
@@ -127,7 +127,7 @@ def _too_deep(value: Any, limit: int) -> bool:
 class Pipeline:
     """The core a surface opens once: `Pipeline.open(home, config)`."""
 
-    def __init__(self, store: Store, config: Config, scrubber: Scrubber | None = None) -> None:
+    def __init__(self, store: StoreBackend, config: Config, scrubber: Scrubber | None = None) -> None:
         self.store = store
         self.config = config
         self.scrubber = scrubber or build_scrubber(config)
@@ -139,7 +139,7 @@ class Pipeline:
 
     @classmethod
     def open(cls, home: Path, config: Config) -> Pipeline:
-        return cls(Store(home, config), config)
+        return cls(open_store(home, config), config)
 
     def keys(self, example: Example) -> dict[str, Any]:
         return self.keyer.keys(example)
@@ -458,7 +458,7 @@ class Pipeline:
         return self.commit(self.prepare(data, observed), approved)
 
 
-def index_for(store: Store, settings: DedupSettings) -> Deduper:
+def index_for(store: StoreBackend, settings: DedupSettings) -> Deduper:
     """An in-memory duplicate index over the stored examples under `settings`, for whole-store
     questions (clusters, re-checks): built from the stored signatures (a threshold change needs no
     rehashing), recomputing keys only for signatures made with other shingling or permutations."""
@@ -474,6 +474,6 @@ def index_for(store: Store, settings: DedupSettings) -> Deduper:
     return index
 
 
-def _indexed(store: Store) -> list[str]:
+def _indexed(store: StoreBackend) -> list[str]:
     """Ids the dedup index holds: every stored example but the superseded ones."""
     return [i for i, status in store.statuses().items() if status != "superseded"]

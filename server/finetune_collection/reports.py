@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from .errors import StoreCorrupt
 from .export.status import CHECKED as SERVICES_CHECKED
 from .model import Example, code_version, doc_turns
-from .store import Store
+from .store import StoreBackend
 from .tokens import estimate_doc_tokens
 
 PREVIEW_CHARS = 80
@@ -97,7 +97,7 @@ def _facts(doc_id: str, doc: dict[str, Any]) -> list[Any] | None:
 
 @dataclass
 class _Totals:
-    """Stats over a block of examples; blocks add up (`Store.fold` keeps them per block)."""
+    """Stats over a block of examples; blocks add up (`StoreBackend.fold` keeps them per block)."""
 
     by_status: Counter[str] = field(default_factory=Counter)
     by_task: Counter[str] = field(default_factory=Counter)
@@ -161,7 +161,7 @@ class _Totals:
         return self
 
 
-def compute(store: Store) -> Stats:
+def compute(store: StoreBackend) -> Stats:
     total = _Totals()
     for block in store.fold(f"stats:{code_version()}", _facts, _Totals.of):
         total += block
@@ -197,7 +197,7 @@ def compute(store: Store) -> Stats:
     )
 
 
-def _ready_to_train(store: Store) -> list[dict[str, Any]]:
+def _ready_to_train(store: StoreBackend) -> list[dict[str, Any]]:
     """Per export target: count vs minimum, over-limit examples, billed tokens, what is missing.
 
     The export module streams the store file itself, so this costs one more read of the file.
@@ -267,7 +267,7 @@ def row(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_page(
-    store: Store,
+    store: StoreBackend,
     status: str | None = None,
     task_type: str | None = None,
     limit: int | None = None,
@@ -286,6 +286,6 @@ def list_page(
 
 
 def list_rows(
-    store: Store, status: str | None = None, task_type: str | None = None, limit: int | None = None
+    store: StoreBackend, status: str | None = None, task_type: str | None = None, limit: int | None = None
 ) -> list[dict[str, Any]]:
     return list_page(store, status, task_type, limit)[0]

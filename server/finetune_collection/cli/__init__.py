@@ -4,12 +4,13 @@
     collect   add, import, capture --hook, install-command
     dataset   stats, export, list, show, approve / reject / delete, purge, dedup, rescore
     service   scrub, config, repair, review, serve, demo
+    storage   db upgrade, migrate (the PostgreSQL store)
 
 Errors print `Error: …` on stderr and exit 1 (usage errors exit 2, by click). `import --json`,
 `scrub --jsonl`, `list --json` and `show` are machine interfaces: their output shapes are fixed.
 """
 
-from . import collect, dataset, service  # noqa: F401  (each registers its commands on `cli`)
+from . import collect, dataset, service, storage  # noqa: F401  (each registers its commands on `cli`)
 from .app import cli, main
 from .collect import import_line, run_hook
 

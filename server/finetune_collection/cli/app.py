@@ -48,9 +48,9 @@ class App:
     @property
     def store(self) -> Any:
         if self._store is None:
-            from ..store import Store
+            from ..store import open_store
 
-            self._store = Store(self.home, self.config)
+            self._store = open_store(self.home, self.config)
             for message in self._store.recovered:
                 click.echo(f"note: {message}", err=True)
         return self._store

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from ..config import Config
 from ..model import Example, code_version
-from ..store import Store
+from ..store import StoreBackend
 from .base import Conversation, conversation
 from .count import load_counter
 from .filters import Selector
@@ -49,7 +49,7 @@ class _Tally:
         self.preference: Counter[str] = Counter()
 
     def absorb(self, other: _Tally) -> None:
-        """Add another block's counts (a fold of `Store.fold`, left unchanged)."""
+        """Add another block's counts (a fold of `StoreBackend.fold`, left unchanged)."""
         for name in ("passed", "failed", "fixable", "over", "tokens", "capped", "with_fixes", "within"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("failures", "warnings", "looser", "losses", "tasks", "preference"):
@@ -61,7 +61,7 @@ class _Tally:
         self.turn_counts.extend(other.turn_counts)
 
 
-def check(store: Store, config: Config, request: ExportRequest, memo: str | None = None) -> PortabilityReport:
+def check(store: StoreBackend, config: Config, request: ExportRequest, memo: str | None = None) -> PortabilityReport:
     """Run every format's rules over the matching examples, as an export would; write nothing.
 
     `memo`: a name under which each example's outcome is kept in the store per document revision
@@ -165,7 +165,7 @@ Outcomes = Callable[[str, dict[str, Any], Example | None, Inferred | None], list
 
 @dataclass
 class _Block:
-    """The check of one block of examples, as `Store.fold` keeps it."""
+    """The check of one block of examples, as `StoreBackend.fold` keeps it."""
 
     matched: int = 0
     negative: bool = False  # a user_rejected example in scope: examples link to each other
@@ -174,7 +174,7 @@ class _Block:
 
 
 def _from_memos(
-    store: Store, config: Config, request: ExportRequest, memo: str, outcomes: Outcomes
+    store: StoreBackend, config: Config, request: ExportRequest, memo: str, outcomes: Outcomes
 ) -> _Block | None:
     """The whole check, added up from per-block folds of per-example outcomes kept by the store
     (None: a negative example in scope links examples to each other: check them together)."""
@@ -362,7 +362,7 @@ def _summary(name: str, t: _Tally, config: Config, request: ExportRequest, count
 _CACHE: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
 
 
-def readiness(store: Store, config: Config) -> list[dict[str, Any]]:
+def readiness(store: StoreBackend, config: Config) -> list[dict[str, Any]]:
     """Per target: can the accepted set be trained on now, and what is missing (for `stats`).
 
     Every format's outcome for each example is kept by the store per document revision, and
@@ -378,7 +378,7 @@ def readiness(store: Store, config: Config) -> list[dict[str, Any]]:
     return rows
 
 
-def _readiness(store: Store, config: Config) -> list[dict[str, Any]]:
+def _readiness(store: StoreBackend, config: Config) -> list[dict[str, Any]]:
     report = check(store, config, ExportRequest(), memo="readiness")
     rows = []
     for f in report.formats:

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from ..config import DedupSettings
 from ..dedup.exact import normalize
 from ..model import Example, created_at
-from ..store import Snapshot, Store
+from ..store import Reader, StoreBackend
 from .filters import Selector, signal_names
 from .report import ExportRequest
 from .view import Conversation
@@ -90,7 +90,7 @@ class _Side:
     signature: NDArray[np.uint32] | None
 
 
-def _docs(snap: Snapshot) -> Iterator[tuple[int, str, dict[str, Any]]]:
+def _docs(snap: Reader) -> Iterator[tuple[int, str, dict[str, Any]]]:
     for n, (doc_id, doc) in enumerate(snap.docs(snap.index()["examples"])):
         yield n, doc_id, doc
 
@@ -123,7 +123,7 @@ def _signature(prompt: str, keys: dict[str, Any] | None, settings: DedupSettings
     return signatures({"p": prompt}, settings)["p"]
 
 
-def infer(snap: Snapshot, store: Store, settings: DedupSettings, request: ExportRequest) -> Inferred:
+def infer(snap: Reader, store: StoreBackend, settings: DedupSettings, request: ExportRequest) -> Inferred:
     """The negatives in the request's scope and, unless `request.inferred_pairs` is off, their links
     to the examples the request selects."""
     scope = Selector(request.model_copy(update=OUTCOME_FILTERS))

@@ -17,7 +17,7 @@ from ..dedup.clusters import components, resolve
 from ..errors import ExportError
 from ..model import Example
 from ..pipeline import index_for
-from ..store import Snapshot, Store
+from ..store import Reader, StoreBackend
 from .base import Conversation, Format, conversation
 from .card import CardFacts, render_card
 from .count import load_counter
@@ -70,7 +70,7 @@ def split_paths(output: Path) -> tuple[Path, Path]:
 
 
 def examples(
-    snap: Snapshot, selector: Selector, progress: Progress | None, wanted: set[str] | None = None
+    snap: Reader, selector: Selector, progress: Progress | None, wanted: set[str] | None = None
 ) -> Iterator[tuple[str, dict[str, Any], Example | None]]:
     """Matching (id, doc, example) in store order; example is None when the doc fails the schema."""
     index = snap.index()["examples"]
@@ -88,7 +88,9 @@ def examples(
         progress(total, total)
 
 
-def export(store: Store, config: Config, request: ExportRequest, progress: Progress | None = None) -> ExportReport:
+def export(
+    store: StoreBackend, config: Config, request: ExportRequest, progress: Progress | None = None
+) -> ExportReport:
     """Write one format's file (or train/val files) from the store's current snapshot."""
     fmt = get_format(request.format)
     output = request.output or default_output(store.home, config, fmt.name)
@@ -272,7 +274,7 @@ def _pairs_written(
                                                       similarity=link.similarity))
 
 
-def _dedup_losers(store: Store, config: Config) -> set[str]:
+def _dedup_losers(store: StoreBackend, config: Config) -> set[str]:
     """Ids a dedup re-check would remove (the keep-the-best policy of dedup/clusters.py)."""
     store.refresh()
     # A view that deletes nothing: the user asked for one example per cluster, approved or not.

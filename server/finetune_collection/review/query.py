@@ -9,7 +9,7 @@ from ..errors import InvalidExample
 from ..model import doc_context, doc_turns
 from ..reports import preview
 from ..signals import doc_tier
-from ..store import Store
+from ..store import StoreBackend
 from ..tokens import estimate_doc_tokens
 
 STATUSES = ("pending", "accepted", "rejected")
@@ -62,7 +62,7 @@ def searchable(doc: dict[str, Any]) -> str:
     return "\n".join(parts).casefold()
 
 
-def matching(store: Store, flt: Filter) -> list[dict[str, Any]]:
+def matching(store: StoreBackend, flt: Filter) -> list[dict[str, Any]]:
     """Matching documents: pending first, then newest first (ties: latest stored first)."""
     docs = [(i, d) for i, d in enumerate(store.docs()) if flt.accepts(d)]
     docs.sort(key=lambda t: (str(t[1].get("created_at") or ""), t[0]), reverse=True)

@@ -11,7 +11,7 @@ import regex
 
 from ..model import doc_turns
 from ..pipeline import Pipeline
-from ..store import Store
+from ..store import StoreBackend
 from ..tokens import estimate_doc_tokens
 from .query import view
 
@@ -138,7 +138,7 @@ def _timeline(docs: list[dict[str, Any]]) -> dict[str, Any]:
             "by_task_type": by_task}
 
 
-def chart_data(store: Store) -> dict[str, Any]:
+def chart_data(store: StoreBackend) -> dict[str, Any]:
     from ..reports import compute
 
     stats = compute(store)  # refreshes the store

@@ -7,28 +7,39 @@ store keeps it in an index file beside the log, PostgreSQL in a table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from ..config import Config
+from ..dedup.exact import Match
 from ..model import Example, Status
 
 T = TypeVar("T")
 
 
-class Match(Protocol):
-    id: str
-    kind: str  # "exact" | "near"
-    similarity: float
+class Reader(Protocol):
+    """A point-in-time reader in two passes (`store/snapshot.py`): ids first, then documents."""
+
+    def index(self, tables: Iterable[str] = ("examples",)) -> dict[str, dict[str, tuple[int, int]]]: ...
+    def docs(self, index: dict[str, tuple[int, int]]) -> Iterator[tuple[str, dict[str, Any]]]: ...
+    def __enter__(self) -> Reader: ...
+    def __exit__(self, *exc: object) -> None: ...
 
 
 class StoreBackend(Protocol):
     config: Config
+
+    @property
+    def path(self) -> Path | None:
+        """The embedded store's log file (None elsewhere): an export never writes over it."""
     home: Path  # the data folder (exports, tokens, the review page's files), for every backend
     location: str  # where the examples live, as messages may show it (no password)
-    recovered: list[str]  # what opening repaired (torn tails, temp files), for the surfaces to say
+
+    @property
+    def recovered(self) -> list[str]:
+        """What opening repaired (torn tails, temp files), for the surfaces to say."""
 
     def transaction(self) -> AbstractContextManager[None]:
         """Exclusive for a read-modify-write (dedup check + insert); writes happen inside one."""
@@ -54,6 +65,8 @@ class StoreBackend(Protocol):
     def get_doc(self, example_id: str) -> dict[str, Any]: ...
     def docs(self, status: Status | None = None) -> Iterator[dict[str, Any]]:
         """Stored documents oldest first, read as iterated (never all held at once)."""
+    def snapshot(self) -> Reader:
+        """A point-in-time reader that can be read more than once (exports pair examples)."""
     def stream(self) -> AbstractContextManager[Iterator[tuple[str, dict[str, Any]]]]:
         """A point-in-time stream of (id, document), oldest first, for exports: what was stored
         when it opened, whatever is written meanwhile (a server-side cursor on PostgreSQL)."""
@@ -69,7 +82,7 @@ class StoreBackend(Protocol):
         """The stored, not superseded example these keys duplicate under `config.dedup`: an exact
         match first, else the most similar verified near duplicate (`dedup.bands`). `exclude`:
         an id that does not count (an example being edited is not its own duplicate)."""
-    def neighbours(self, example_id: str) -> list[Match]:
+    def neighbours(self, example_id: str) -> Sequence[Match]:
         """Verified near duplicates of a stored example, most similar first (not itself)."""
     def missing_keys(self) -> list[str]:
         """Indexed examples (all but superseded) whose keys are missing or were made under other
