@@ -197,3 +197,29 @@ def test_version_changes_with_every_write(backend: StoreBackend) -> None:
     seen.append(backend.version())
     assert len(set(seen)) == 4
     assert backend.version() == seen[-1]  # and only then
+
+
+def test_the_stages_run_on_every_backend(backend: StoreBackend, config: Config, tmp_path: Path) -> None:
+    """Collect, review, stats with readiness, --check, an export with dedup and a split, and
+    fold(): what a team's server does, on each backend (the export reads a snapshot twice)."""
+    import json
+
+    from finetune_collection import curate, export, reports
+    from finetune_collection.export import ExportRequest
+    from finetune_collection.pipeline import Pipeline
+
+    core = Pipeline(backend, config)
+    ids = [core.collect(example(n)).id for n in range(6)]
+    assert all(ids) and len(backend) == 6
+    curate.review(backend, [ids[0] or ""], "reject")
+    stats = reports.compute(backend)
+    assert stats.total == 6 and stats.by_status == {"accepted": 5, "rejected": 1}
+    ready = {r["target"]: r for r in stats.ready_to_train}
+    assert ready["openai"]["accepted"] == 5
+    assert export.check(backend, config, ExportRequest()).matched == 5
+    out = tmp_path / "train.jsonl"
+    report = export.export(backend, config, ExportRequest(format="openai", output=out, dedup=True, split=0.2))
+    lines = [line for p in report.paths for line in Path(p).read_text(encoding="utf-8").splitlines()]
+    assert len(report.paths) == 2 and len(lines) == 5 and all(json.loads(line)["messages"] for line in lines)
+    blocks = backend.fold("test:1", lambda i, d: d["status"], lambda rows: [s for _, s in rows])
+    assert sorted(s for b in blocks for s in b) == ["accepted"] * 5 + ["rejected"]
