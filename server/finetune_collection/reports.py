@@ -57,6 +57,9 @@ class Stats(BaseModel):
     by_task_type: dict[str, int]
     by_workflow: dict[str, int]
     by_phase: dict[str, int]
+    by_collector: dict[str, int] = Field(
+        default_factory=dict, description="examples by who collected them ((unknown): stored before it was kept)"
+    )
     quality: dict[str, Any] = Field(description="min, mean, max and a histogram of quality_score")
     tokens: TokenTotals
     rejections: dict[str, int] = Field(description="examples never stored, by reason code")
@@ -79,6 +82,7 @@ def compute(store: Store) -> Stats:
     by_task: Counter[str] = Counter()
     by_workflow: Counter[str] = Counter()
     by_phase: Counter[str] = Counter()
+    by_collector: Counter[str] = Counter()
     redactions: Counter[str] = Counter()
     bins = [0] * len(QUALITY_BINS)
     scores: list[float] = []
@@ -91,6 +95,7 @@ def compute(store: Store) -> Stats:
             meta = doc.get("metadata") or {}
             by_workflow[str(meta.get("workflow") or "(none)")] += 1
             by_phase[str(meta.get("phase") or "(none)")] += 1
+            by_collector[str(doc.get("collected_by") or "(unknown)")] += 1
             counts = doc.get("redactions") or {}
             if not all(isinstance(n, int) for n in counts.values()):
                 raise TypeError("redaction counts must be integers")
@@ -128,6 +133,7 @@ def compute(store: Store) -> Stats:
         by_task_type=dict(by_task.most_common()),
         by_workflow=dict(by_workflow.most_common()),
         by_phase=dict(by_phase.most_common()),
+        by_collector=dict(by_collector.most_common()),
         quality={
             "min": min(scores, default=None),
             "mean": round(sum(scores) / len(scores), 4) if scores else None,
@@ -183,6 +189,7 @@ def render(stats: Stats) -> str:
     section("by task type", stats.by_task_type)
     section("by workflow", stats.by_workflow)
     section("by phase", stats.by_phase)
+    section("collected by", stats.by_collector)
     q = stats.quality
     if stats.total:
         lines.append(f"quality: min {q['min']:g}, mean {q['mean']:g}, max {q['max']:g}")
@@ -210,6 +217,9 @@ def row(doc: dict[str, Any]) -> dict[str, Any]:
         "task_type": doc.get("task_type"),
         "quality_score": doc.get("quality_score"),
         "preview": preview(doc),
+        "collected_by": doc.get("collected_by"),
+        "approved_by": doc.get("approved_by"),
+        "rejected_by": doc.get("rejected_by"),
     }
 
 

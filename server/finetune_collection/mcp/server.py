@@ -33,7 +33,7 @@ from ..review.app import register as register_review
 from . import tools
 from .prompts import add_prompts
 from .resources import add_resources
-from .state import LazyState, state_of
+from .state import LazyState, caller, state_of
 
 log = logging.getLogger("finetune_collection.server")
 
@@ -164,7 +164,7 @@ def build_server(config: config_mod.Config | None = None) -> MCPServer:
         yield lazy
 
     apps = Apps()  # the review page (MCP App) and the tools it calls: review/app.py
-    register_review(apps, state_of)
+    register_review(apps, state_of, caller)
     mcp = FinetuneServer(
         "finetune-collection",
         title="Fine-tune Collection",
