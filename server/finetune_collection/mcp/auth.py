@@ -131,7 +131,7 @@ def require_auth(config: config_mod.Config, host: str, no_auth: bool) -> Verifie
         where = "on a loopback address" if is_loopback(host) else f"on {host}, which other machines can reach"
         hint = "" if not is_loopback(host) else " (or, for yourself alone on this machine, add --no-auth)"
         raise ConfigError(
-            f"refusing to serve {where} without authentication: no tokens in {tokens.path} and no server.jwt "
+            f"refusing to serve without authentication {where}: no tokens in {tokens.path} and no server.jwt "
             f"in the config. Create a token with `finetune token add NAME`{hint}, or configure server.jwt "
             "(issuer, audience, jwks_url)"
         )
