@@ -3,7 +3,8 @@
     surfaces   entry, cli, demo, mcp, review         (the ways in)
     stages     export, curate, ingest, reports       (what people do with the data)
     core       pipeline                              (collect = prepare + commit)
-    parts      scrub, dedup, store, quality, capture (each knows nothing of the others)
+    storage    store                                 (keeps the live duplicate index)
+    parts      scrub, dedup, quality, capture        (each knows nothing of the others)
     base       model, config, tokens, errors
 
 A module may import its own unit (package) and any unit on a lower rank, never upward or
@@ -20,13 +21,14 @@ PACKAGE = Path(__file__).resolve().parents[1] / "server" / "finetune_collection"
 RANK = {
     "errors": 0,
     "model": 1, "config": 1, "tokens": 1,
-    "quality": 2, "scrub": 2, "dedup": 2, "store": 2, "capture": 2, "signals": 2,
-    "pipeline": 3,
-    "curate": 4, "export": 4, "ingest": 4,
-    "reports": 5,  # stats show export readiness
-    "review": 6,
-    "mcp": 7,  # registers the review app
-    "demo": 8, "cli": 9, "__main__": 9, "entry": 10,
+    "quality": 2, "scrub": 2, "dedup": 2, "capture": 2, "signals": 2,
+    "store": 3,  # answers duplicate lookups from its own index (dedup.bands), so no process holds one
+    "pipeline": 4,
+    "curate": 5, "export": 5, "ingest": 5,
+    "reports": 6,  # stats show export readiness
+    "review": 7,
+    "mcp": 8,  # registers the review app
+    "demo": 9, "cli": 10, "__main__": 10, "entry": 11,
 }
 
 

@@ -10,20 +10,23 @@ BIGINT hold them.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..config import DedupSettings
 from .minhash import decode, fingerprint
-from .near import lsh_params
 
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-__all__ = ["band_hashes", "near_signatures", "similarity"]
+__all__ = ["band_hashes", "lsh_params", "near_signatures", "similarity"]
 
 
-def near_signatures(keys: dict[str, Any], settings: DedupSettings) -> tuple[NDArray[np.uint32], NDArray[np.uint32]] | None:
+Signatures = tuple["NDArray[np.uint32]", "NDArray[np.uint32]"]
+
+
+def near_signatures(keys: dict[str, Any], settings: DedupSettings) -> Signatures | None:
     """(union, answer) signatures of stored keys, or None when they were made under other
     settings (or near duplicates are off): such keys are recomputed, never compared."""
     import numpy as np
@@ -46,11 +49,7 @@ def band_hashes(union: NDArray[np.uint32], settings: DedupSettings) -> list[int]
     ]
 
 
-def similarity(
-    x: tuple[NDArray[np.uint32], NDArray[np.uint32]],
-    y: tuple[NDArray[np.uint32], NDArray[np.uint32]],
-    settings: DedupSettings,
-) -> float | None:
+def similarity(x: Signatures, y: Signatures, settings: DedupSettings) -> float | None:
     """The estimated similarity of two near-duplicates, or None when they are not (both rules of
     `near.py`: the whole texts at `threshold`, the answers alone at `answer_threshold`)."""
     import numpy as np
@@ -60,3 +59,26 @@ def similarity(
         return None
     answer = float(np.count_nonzero(x[1] == y[1])) / len(x[1])
     return union if answer >= settings.answer_threshold else None
+
+
+@lru_cache(maxsize=32)
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) of the candidate filter. A pair at similarity J becomes a candidate with
+    P(J) = 1 - (1 - J^r)^b. Verification removes false candidates, so LSH is tuned for recall:
+    P(threshold) ≥ 0.95 and P(threshold + 0.1) ≥ 0.995, while unrelated text stays out
+    (P(threshold - 0.4) ≤ 0.05). Among those, the fewest bands: each band is a dict entry per
+    indexed example. At 0.7 and 128 permutations: 17 × 5.
+    """
+    best: tuple[int, int] | None = None
+    for b in range(2, num_perm + 1):
+        for r in range(num_perm // b, 0, -1):
+
+            def p(j: float, b: int = b, r: int = r) -> float:
+                return float(1 - (1 - j**r) ** b)
+
+            if p(threshold) >= 0.95 and p(min(1.0, threshold + 0.1)) >= 0.995 and p(max(0.05, threshold - 0.4)) <= 0.05:
+                best = (b, r)
+                break
+        if best is not None:
+            return best
+    return (num_perm // 2, 2)  # thresholds so low that no banding separates: near brute force

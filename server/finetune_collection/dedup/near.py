@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..config import DedupSettings
 from ..model import Example
+from .bands import lsh_params, similarity
 from .exact import Deduper, Match, exact_key
 from .minhash import decode, encode, fingerprint, signatures
 
@@ -183,32 +183,7 @@ class NearDeduper(Deduper):
         return out
 
     def _verify(self, x: _Entry, y: _Entry) -> float | None:
-        from .bands import similarity
-
         return similarity((x.union, x.answer), (y.union, y.answer), self.settings)
 
     def ids(self) -> list[str]:
         return list(self._entries)
-
-
-@lru_cache(maxsize=32)
-def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) of the candidate filter. A pair at similarity J becomes a candidate with
-    P(J) = 1 - (1 - J^r)^b. Verification removes false candidates, so LSH is tuned for recall:
-    P(threshold) ≥ 0.95 and P(threshold + 0.1) ≥ 0.995, while unrelated text stays out
-    (P(threshold - 0.4) ≤ 0.05). Among those, the fewest bands: each band is a dict entry per
-    indexed example. At 0.7 and 128 permutations: 17 × 5.
-    """
-    best: tuple[int, int] | None = None
-    for b in range(2, num_perm + 1):
-        for r in range(num_perm // b, 0, -1):
-
-            def p(j: float, b: int = b, r: int = r) -> float:
-                return float(1 - (1 - j**r) ** b)
-
-            if p(threshold) >= 0.95 and p(min(1.0, threshold + 0.1)) >= 0.995 and p(max(0.05, threshold - 0.4)) <= 0.05:
-                best = (b, r)
-                break
-        if best is not None:
-            return best
-    return (num_perm // 2, 2)  # thresholds so low that no banding separates: near brute force

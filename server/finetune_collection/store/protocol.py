@@ -56,9 +56,12 @@ class StoreBackend(Protocol):
     def keys_of(self, example_id: str) -> dict[str, Any] | None: ...
     def all_keys(self) -> dict[str, dict[str, Any]]: ...
     def counter_values(self) -> dict[str, int]: ...
-    def find_duplicate(self, keys: dict[str, Any]) -> Match | None:
+    def find_duplicate(self, keys: dict[str, Any], exclude: str | None = None) -> Match | None:
         """The stored, not superseded example these keys duplicate under `config.dedup`: an exact
-        match first, else the most similar verified near duplicate (`dedup.bands`)."""
+        match first, else the most similar verified near duplicate (`dedup.bands`). `exclude`:
+        an id that does not count (an example being edited is not its own duplicate)."""
+    def neighbours(self, example_id: str) -> list[Match]:
+        """Verified near duplicates of a stored example, most similar first (not itself)."""
     def missing_keys(self) -> list[str]:
         """Indexed examples (all but superseded) whose keys are missing or were made under other
         dedup settings: the pipeline recomputes them with `set_keys`."""
