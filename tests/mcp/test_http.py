@@ -170,6 +170,101 @@ def test_no_auth_on_loopback_serves_and_records_the_os_user(tmp_path: Path) -> N
     assert listed(home)[stored["id"]]["collected_by"] == getpass.getuser()
 
 
+class RoundRobin:
+    """A load balancer in miniature: each request goes to the next backend in turn."""
+
+    def __init__(self, backends: list[str]) -> None:
+        import itertools
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        turn = itertools.cycle(backends)
+        self.seen: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802  (the standard library's name)
+                backend = next(turn)
+                outer.seen.append(backend)
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
+                answer = http("POST", backend, None, headers) if not body else _forward(backend, body, headers)
+                self.send_response(answer.status)
+                for k, v in answer.headers.items():
+                    if k not in ("content-length", "transfer-encoding", "connection", "date", "server"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(answer.body)))
+                self.end_headers()
+                self.wfile.write(answer.body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/mcp"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+def _forward(url: str, body: bytes, headers: dict[str, str]) -> Any:
+    import urllib.error
+    import urllib.request
+
+    from http_helpers import Answer
+
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.read())
+    except urllib.error.HTTPError as err:
+        return Answer(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read())
+
+
+@pytest.mark.slow
+def test_an_approval_asked_by_one_process_is_answered_by_another(tmp_path: Path) -> None:
+    """2026-07-28: the question comes back as a result carrying sealed request state, and the
+    answer is a new request; behind a load balancer it reaches the other process, which must be
+    able to open the state (the key beside the tokens file)."""
+    import anyio
+    import httpx2
+    from mcp.client import Client
+    from mcp.client.streamable_http import streamable_http_client
+    from mcp.types import ElicitResult
+
+    home = tmp_path / "home"
+    token = add_token(home, "alice")
+    asked: list[str] = []
+
+    async def elicit(ctx: Any, params: Any) -> ElicitResult:
+        asked.append(params.message)
+        return ElicitResult(action="accept", content={"approve": True})
+
+    async def collect(url: str) -> Any:
+        with anyio.fail_after(60):
+            async with httpx2.AsyncClient(headers=bearer(token), timeout=30) as client, \
+                    Client(streamable_http_client(url, http_client=client), mode="auto",  # type: ignore[arg-type]
+                           elicitation_callback=elicit) as mcp:
+                result = await mcp.call_tool("collect_example", {**example(9), "metadata": {}})
+                assert not result.is_error, result.content
+                return result.structured_content
+
+    with serve(home) as one, serve(home) as two:
+        balancer = RoundRobin([one.url, two.url])
+        try:
+            stored = anyio.run(collect, balancer.url)
+        finally:
+            balancer.close()
+    assert len(asked) == 1 and stored["status"] == "accepted"
+    assert {one.url, two.url} <= set(balancer.seen)
+    row = listed(home)[stored["id"]]
+    assert (row["collected_by"], row["approved_by"]) == ("alice", "alice")
+
+
 @pytest.mark.slow
 def test_two_server_processes_over_one_folder(tmp_path: Path) -> None:
     """Stateless: each request may go to either process; both write to the one store."""

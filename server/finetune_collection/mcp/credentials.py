@@ -160,6 +160,32 @@ def match(entries: list[Entry], token: str) -> str | None:
     return found
 
 
+def state_key(path: Path) -> bytes:
+    """The secret that seals MCP request state (a question to the user and its answer may reach
+    different server processes), kept beside the tokens file so every server sharing that file
+    shares it. Made once, 32 random bytes, mode 0600; two servers starting together agree on
+    one: the file appears whole (a hard link of a finished temp file) or not at all."""
+    key_path = path.with_name(path.name + ".state-key")
+    try:
+        return bytes.fromhex(key_path.read_text().strip())
+    except FileNotFoundError:
+        pass
+    except ValueError:
+        raise ConfigError(f"{key_path}: not a hex key; delete it and start the server again") from None
+    key_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".state-key-", dir=key_path.parent)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        with contextlib.suppress(FileExistsError):  # another server made it first: use theirs
+            os.link(tmp, key_path)
+    finally:
+        os.unlink(tmp)
+    return bytes.fromhex(key_path.read_text().strip())
+
+
 class TokensFile:
     """A tokens file as a server reads it: parsed again whenever it changed on disk."""
 

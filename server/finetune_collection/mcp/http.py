@@ -3,7 +3,8 @@
 
 Stateless: every MCP request is answered by a fresh transport (`stateless_http=True`) with a JSON
 response, so any of several server processes behind a load balancer can take any request; what
-they share is the store (and the tokens file), not memory.
+they share is the store, the tokens file and the request-state key beside it (which seals a
+question put to the user, so its answer may reach another process), not memory.
 
 Authentication is the SDK's: `AuthenticationMiddleware(BearerAuthBackend(Verifier))` reads
 `Authorization: Bearer …` on every request and `RequireAuthMiddleware` answers 401 with
@@ -34,6 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from mcp.server.auth.middleware.bearer_auth import RequireAuthMiddleware
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.request_state import RequestStateSecurity
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -47,6 +49,7 @@ from ..review.page import served_html
 from ..review.web import routes as review_routes
 from ..review.web import security_headers
 from .auth import auth_settings, is_loopback, require_auth
+from .credentials import state_key, tokens_path
 from .server import FinetuneServer, build_server
 from .state import caller
 
@@ -154,7 +157,9 @@ def build_app(config: config_mod.Config, host: str, port: int, no_auth: bool = F
     verifier = require_auth(config, host, no_auth)
     url_host = f"[{host}]" if ":" in host else host
     server = build_server(
-        config, token_verifier=verifier, auth=auth_settings(f"http://{url_host}:{port}") if verifier else None
+        config, token_verifier=verifier, auth=auth_settings(f"http://{url_host}:{port}") if verifier else None,
+        # An approval asked of the user comes back as a new request, maybe to another process.
+        request_state=RequestStateSecurity(keys=[state_key(tokens_path(config))]),
     )
     app = server.streamable_http_app(streamable_http_path=MCP_PATH, stateless_http=True, json_response=True,
                                      host=host)

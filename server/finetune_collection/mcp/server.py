@@ -22,6 +22,7 @@ from mcp.server.auth.provider import TokenVerifier
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.request_state import RequestStateSecurity
 from mcp.server.stdio import stdio_server
 from mcp.shared.message import SessionMessage
 from mcp.types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError, ToolAnnotations
@@ -164,10 +165,11 @@ def describe(fn: Any) -> str:
 
 def build_server(
     config: config_mod.Config | None = None, *, token_verifier: TokenVerifier | None = None,
-    auth: AuthSettings | None = None,
+    auth: AuthSettings | None = None, request_state: RequestStateSecurity | None = None,
 ) -> FinetuneServer:
     """`config`: already loaded (`main` checks it before serving); None loads it at each start.
-    `token_verifier` and `auth`: the SDK's bearer-token checks, for HTTP (mcp/http.py)."""
+    `token_verifier` and `auth`: the SDK's bearer-token checks; `request_state`: a key shared
+    by several server processes (default: one per process). For HTTP (mcp/http.py)."""
     holder: dict[str, LazyState] = {}
 
     @asynccontextmanager
@@ -188,6 +190,7 @@ def build_server(
         extensions=[apps],
         token_verifier=token_verifier,
         auth=auth,
+        request_state_security=request_state,
     )
     for fn, title, annotations in (
         (tools.collect_example, "Collect a fine-tuning example", WRITE),
