@@ -224,7 +224,7 @@ def _mark(doc: dict[str, Any]) -> str:
     return str(doc["input"]["user"]).split()[0]
 
 
-def trial(op: str, free: int, size_kb: int = 1024) -> tuple[Outcome, Verdict]:
+def trial(op: str, free: int, size_kb: int = 8192) -> tuple[Outcome, Verdict]:
     with tmpfs(size_kb) as mount:
         home = mount / "home"
         before = seed(home)

@@ -87,8 +87,8 @@ def test_other_process_sees_the_delete(finetune_home: Path, pipeline: Pipeline) 
     curate.review(pipeline.store, [ids[1] or ""], "delete")[0]
     other.store.refresh()
     assert ids[1] not in other.store and len(other.store) == 2
-    assert ids[1] not in other.index
-    assert other.index.find(pipeline.index.keys(pipeline.store.get(ids[0] or ""))) is not None
+    assert other.store.keys_of(ids[1] or "") is None
+    assert other.store.find_duplicate(pipeline.keys(pipeline.store.get(ids[0] or ""))) is not None
 
 
 def test_cli_delete_and_purge(finetune_home: Path) -> None:

@@ -212,12 +212,12 @@ def edit_turn(core: Pipeline, example_id: str, turn: int, text: str) -> dict[str
         example.quality_score = float(old.get("quality_score", 0))
         for who in ("collected_by", "approved_by", "rejected_by"):  # an edit changes text, not who decided
             setattr(example, who, old.get(who) if isinstance(old.get(who), str) else None)
-        keys = prepared.keys or core.index.keys(example)  # prepare() skips keys below the minimum
+        keys = prepared.keys or core.keys(example)  # prepare() skips keys below the minimum
         before = [m.model_dump() for m in Example.model_validate(old).turns()]
         if [m.model_dump() for m in example.turns()] == before:
             return {"id": example_id, "status": old.get("status"), "changed": False,
                     "redactions": {}, "message": "no change: the edited text has the same content"}
-        match = _duplicate_of_another(core, example_id, old, keys)
+        match = _duplicate_of_another(core, example_id, keys)
         if match is not None:
             raise InvalidExample(f"edit not saved: it would make {example_id} a {match.kind} duplicate of {match.id}")
         # An edit changes text, not the decision: the status stays (an accepted one as approved).
@@ -235,15 +235,7 @@ def edit_turn(core: Pipeline, example_id: str, turn: int, text: str) -> dict[str
             "message": f"saved the edit to {example_id} ({example.status}){note}"}
 
 
-def _duplicate_of_another(core: Pipeline, example_id: str, old: dict[str, Any], keys: dict[str, Any]) -> Match | None:
-    """The stored example (other than the one edited) that `keys` duplicate. The edited example
-    leaves the index while we ask, or it would hide every other match behind itself."""
-    old_keys = core.store.keys_of(example_id)
-    if old_keys is None:
-        old_keys = core.index.keys(Example.model_validate(old))
-    core.index.remove(example_id)
-    try:
-        match = core.index.find(keys)
-    finally:
-        core.index.add(example_id, old_keys)
-    return match if match is not None and match.id in core.store else None
+def _duplicate_of_another(core: Pipeline, example_id: str, keys: dict[str, Any]) -> Match | None:
+    """The stored example other than the one edited that `keys` duplicate (the edited example
+    does not count, or it would hide every other match behind itself)."""
+    return core.store.find_duplicate(keys, exclude=example_id)

@@ -131,51 +131,41 @@ class Pipeline:
         self.store = store
         self.config = config
         self.scrubber = scrubber or build_scrubber(config)
-        self.index: Deduper = make_index(config.dedup)
+        # Computes dedup keys; the live duplicate index is the store's own (store.find_duplicate).
+        self.keyer: Deduper = make_index(config.dedup)
         # One core call at a time per process: servers run calls in worker threads.
         self.lock = threading.Lock()
-        store.listen(self._on_change)
         self._heal_dedup_keys()
 
     @classmethod
     def open(cls, home: Path, config: Config) -> Pipeline:
         return cls(Store(home, config), config)
 
-    # -- the dedup index, kept in step with the file ------------------------------------------------
-    def _on_change(self, table: str, doc_id: str, doc: dict[str, Any] | None) -> None:
-        if table == "":
-            self.index = make_index(self.config.dedup)
-        elif table == "dedup":
-            self.index.remove(doc_id)
-            if doc is not None:
-                self.index.add(doc_id, doc)
+    def keys(self, example: Example) -> dict[str, Any]:
+        return self.keyer.keys(example)
 
     def _heal_dedup_keys(self) -> None:
         """Examples whose dedup keys were lost (a crash between the two records) or were made
         under other dedup settings get them back, appended in batches of HEAL_BATCH."""
-        self.store.refresh()
-        if all(i in self.index for i in _indexed(self.store)):
+        if not self.store.missing_keys():
             return
         with self.store.transaction():  # the file may have changed before the lock: look again
-            batch: list[dict[str, Any]] = []
-            for doc_id in _indexed(self.store):
-                if doc_id in self.index:
-                    continue
+            batch: dict[str, dict[str, Any]] = {}
+            for doc_id in self.store.missing_keys():
                 try:
                     example = self.store.get(doc_id)
                 except StoreCorrupt:
                     # A record that no longer fits the schema cannot be keyed. Opening must still
                     # work: `finetune delete ID`, which the error advises, opens the core too.
                     continue
-                batch.append({"op": "put", "t": "dedup", "id": doc_id, "doc": self.index.keys(example)})
+                batch[doc_id] = self.keys(example)
                 if len(batch) >= HEAL_BATCH:
-                    self.store.storage.append(batch)
-                    batch = []
-            if batch:
-                self.store.storage.append(batch)
+                    self.store.set_keys(batch)
+                    batch = {}
+            self.store.set_keys(batch)
 
     def index_for(self, settings: DedupSettings) -> Deduper:
-        return index_for(self.store, settings, self.index)
+        return index_for(self.store, settings)
 
     # -- stage 1: capture (validate at the edge) ------------------------------------------------
     def parse(self, data: Any) -> ExampleIn:
@@ -245,7 +235,7 @@ class Pipeline:
             raise InvalidExample(describe_validation_error(err, "after scrubbing: ")) from None
         self._recheck(example)
         discarded = example.status == "below_threshold" and not self.config.quality_filters.keep_below_threshold
-        keys = {} if discarded else self.index.keys(example)
+        keys = {} if discarded else self.keys(example)
         return Prepared(example, verdict, keys, counts, notes, wanted)
 
     def _recheck(self, example: Example) -> None:
@@ -334,10 +324,9 @@ class Pipeline:
         return json.dumps(self.scrubber.scrub_value(value, counts, names), ensure_ascii=False)
 
     def _match(self, keys: dict[str, Any]) -> tuple[Match, dict[str, Any]] | None:
-        """The stored example these keys duplicate, with its document (None: no duplicate, or
-        only an index entry of an example deleted meanwhile)."""
-        match = self.index.find(keys) if keys else None
-        if match is None or match.id not in self.store:
+        """The stored example these keys duplicate, with its document (None: no duplicate)."""
+        match = self.store.find_duplicate(keys) if keys else None
+        if match is None:
             return None
         return match, self.store.get_doc(match.id)
 
@@ -475,14 +464,10 @@ class Pipeline:
         return self.commit(self.prepare(data, observed), approved, by)
 
 
-def index_for(store: Store, settings: DedupSettings, live: Deduper | None = None) -> Deduper:
-    """A duplicate index over the stored examples under `settings`: `live` when its settings
-    match, else one built from the stored signatures (a threshold change needs no rehashing),
-    recomputing keys only for signatures made with other shingling or permutations."""
-    from .dedup.near import NearDeduper
-
-    if live is not None and live.settings == settings and not (isinstance(live, NearDeduper) and live.stale):
-        return live
+def index_for(store: Store, settings: DedupSettings) -> Deduper:
+    """An in-memory duplicate index over the stored examples under `settings`, for whole-store
+    questions (clusters, re-checks): built from the stored signatures (a threshold change needs no
+    rehashing), recomputing keys only for signatures made with other shingling or permutations."""
     index = make_index(settings)
     stored = store.all_keys()
     for example_id in _indexed(store):
@@ -497,4 +482,4 @@ def index_for(store: Store, settings: DedupSettings, live: Deduper | None = None
 
 def _indexed(store: Store) -> list[str]:
     """Ids the dedup index holds: every stored example but the superseded ones."""
-    return [str(d["id"]) for d in store.docs() if d.get("status") != "superseded"]
+    return [i for i, status in store.statuses().items() if status != "superseded"]

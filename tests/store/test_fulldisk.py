@@ -30,12 +30,12 @@ def can_mount() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("free", [0, 2, 40])
+@pytest.mark.parametrize("free", [0, 2, 1000])
 @pytest.mark.parametrize("op", fulldisk.OPERATIONS)
 def test_full_disk_loses_nothing_and_says_nothing_untrue(can_mount: None, op: str, free: int) -> None:
     outcome, verdict = fulldisk.trial(op, free)
     assert verdict.lost == [] and verdict.untrue == [], (outcome, verdict)
-    if free == 40:
+    if free == 1000:
         assert outcome.ok, outcome.said  # with room, every operation succeeds
 
 

@@ -12,7 +12,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..config import Config
-from ..dedup import Deduper
 from ..dedup.clusters import components, resolve
 from ..errors import ExportError
 from ..model import Example
@@ -87,15 +86,8 @@ def examples(
         progress(total, total)
 
 
-def export(
-    store: Store, config: Config, request: ExportRequest, progress: Progress | None = None,
-    index: Deduper | None = None,
-) -> ExportReport:
-    """Write one format's file (or train/val files) from the store's current snapshot.
-
-    `index`: the caller's live duplicate index, reused by `dedup` and `split` when its settings
-    match; without it one is built from the stored keys.
-    """
+def export(store: Store, config: Config, request: ExportRequest, progress: Progress | None = None) -> ExportReport:
+    """Write one format's file (or train/val files) from the store's current snapshot."""
     fmt = get_format(request.format)
     output = request.output or default_output(store.home, config, fmt.name)
     existed = output.exists()
@@ -127,7 +119,7 @@ def export(
     looser: Counter[str] = Counter()
     tasks: Counter[str] = Counter()
     redacted: Counter[str] = Counter()
-    excluded = _dedup_losers(store, config, index) if request.dedup else set()
+    excluded = _dedup_losers(store, config) if request.dedup else set()
     with store.snapshot() as snap:
         val_ids: set[str] = set()
         wanted: set[str] | None = None
@@ -137,7 +129,7 @@ def export(
                 if request.limit is not None and len(task_of) >= request.limit:
                     break
                 task_of[doc_id] = str(doc.get("task_type"))
-            found = components(index_for(store, config.dedup, index))
+            found = components(index_for(store, config.dedup))
             val_ids = _assign(task_of, found, request.split, request.seed)
             wanted = set(task_of)
         selector = Selector(request)
@@ -233,12 +225,12 @@ def export(
     return report
 
 
-def _dedup_losers(store: Store, config: Config, live: Deduper | None) -> set[str]:
+def _dedup_losers(store: Store, config: Config) -> set[str]:
     """Ids a dedup re-check would remove (the keep-the-best policy of dedup/clusters.py)."""
     store.refresh()
     # A view that deletes nothing: the user asked for one example per cluster, approved or not.
     docs = {str(d["id"]): d for d in store.docs()}
-    return set(resolve(index_for(store, config.dedup, live), docs, people_first=False)[1])
+    return set(resolve(index_for(store, config.dedup), docs, people_first=False)[1])
 
 
 def _remove_empty(folder: Path) -> None:

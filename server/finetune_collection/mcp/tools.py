@@ -257,7 +257,7 @@ async def finetune_export(
     def progress(done: int, total: int | None) -> None:
         anyio.from_thread.run(send, done, total)
 
-    result = await state.run(export.export, store, state.config, request, progress, state.core.index)
+    result = await state.run(export.export, store, state.config, request, progress)
     links = [
         ResourceLink(type="resource_link", uri=Path(p).as_uri(), name=Path(p).name, mime_type="application/jsonl")
         for p in result.paths

@@ -60,12 +60,8 @@ def word_diff(a: str, b: str) -> tuple[list[list[str]], list[list[str]]]:
 
 
 def _near_ids(core: Pipeline, example_id: str) -> list[tuple[str, float]]:
-    """Verified near duplicates from the live index (dedup/near.py's NearDeduper.neighbours)."""
-    from ..dedup.near import NearDeduper
-
-    if not isinstance(core.index, NearDeduper):  # exact only: stored examples are never near copies
-        return []
-    return [(str(m.id), float(m.similarity)) for m in core.index.neighbours(example_id)]
+    """Verified near duplicates from the store's duplicate index."""
+    return [(str(m.id), float(m.similarity)) for m in core.store.neighbours(example_id)]
 
 
 def neighbours(core: Pipeline, doc: dict[str, Any]) -> list[dict[str, Any]]:

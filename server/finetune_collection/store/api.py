@@ -1,10 +1,12 @@
-"""The Store API over the log: examples, their dedup keys, and persistent counters.
+"""The embedded Store: examples, their dedup keys and counters in one log, with an index file.
 
-Three tables share one file (`$FINETUNE_HOME/examples.json`):
+Three tables share one log file (`$FINETUNE_HOME/examples.json`):
 - `examples`: one document per stored example (scrubbed), keyed by its id;
-- `dedup`: the keys the dedup index needs per example (exact hash, MinHash signature), so the
-  index is rebuilt at start-up without recomputing anything (the store never reads them);
+- `dedup`: the keys the duplicate index needs per example (exact hash, MinHash signatures);
 - `counters`: rejection counts by reason, so stats survive restarts.
+The index file beside it (`index.py`) says where each document lies and answers duplicate
+lookups, so neither start-up nor memory grows with the text of the store: documents are read from
+the log when asked for.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..config import Config
+from ..dedup.exact import Match
 from ..errors import NotFound, StoreCorrupt
 from ..model import Example, Status
-from .log import Listener, LogStorage
+from .log import LogStorage
 from .snapshot import Snapshot
 
 STORE_FILE = "examples.json"
@@ -32,29 +35,35 @@ class Store:
         self.home = home
         self.config = config
         self.path = home / STORE_FILE
-        self.storage = LogStorage(self.path, lock_timeout=config.limits.lock_timeout)
+        self.location = str(self.path)
+        self.storage = LogStorage(self.path, lock_timeout=config.limits.lock_timeout, dedup=config.dedup)
+        self.index = self.storage.index
 
     @property
     def recovered(self) -> list[str]:
         return self.storage.recovered
 
-    def listen(self, listener: Listener) -> None:
-        """Call `listener(table, id, doc | None)` for every record applied from now on, ours and
-        other processes' (`table == ""`: everything was dropped and is read again)."""
-        self.storage.listeners.append(listener)
-        for table in ("examples", "dedup", "counters"):  # what was read before it listened
-            for doc_id, doc in list(self.storage.loaded(table).items()):
-                listener(table, doc_id, doc)
+    def close(self) -> None:
+        self.storage.close()
 
     def snapshot(self) -> Snapshot:
         """A streaming, point-in-time reader of the file (memory: an offset per example)."""
         return Snapshot(self.path)
 
+    @contextlib.contextmanager
+    def stream(self) -> Iterator[Iterator[tuple[str, dict[str, Any]]]]:
+        with self.snapshot() as snap:
+            yield snap.docs(snap.index()["examples"])
+
+    def version(self) -> str:
+        self.refresh()
+        c = self.index.covered()
+        return f"{c.ino}:{c.offset}"
+
     def new_id(self) -> str:
-        docs = self._docs()
         while True:
             candidate = "ex_" + secrets.token_hex(6)
-            if candidate not in docs:
+            if not self.index.contains(candidate):
                 return candidate
 
     # -- transactions ---------------------------------------------------------------------------
@@ -68,38 +77,51 @@ class Store:
         self.storage.refresh()
 
     # -- reads ----------------------------------------------------------------------------------
-    def _docs(self) -> dict[str, dict[str, Any]]:
-        return self.storage.table("examples")
-
     def ids(self) -> list[str]:
         """Stored example ids, oldest first."""
-        return list(self._docs())
+        self.refresh()
+        return self.index.ids()
+
+    def statuses(self) -> dict[str, str | None]:
+        """Every example's status by id, oldest first (from the index: no document is read)."""
+        self.refresh()
+        return self.index.statuses()
 
     def __len__(self) -> int:
-        return len(self._docs())
+        self.refresh()
+        return self.index.count()
 
     def __contains__(self, example_id: str) -> bool:
-        return example_id in self._docs()
+        self.refresh()
+        return self.index.contains(example_id)
 
     def get(self, example_id: str) -> Example:
-        doc = self._docs().get(example_id)
-        if doc is None:
-            raise NotFound(f"no example with id {shown_id(example_id)}; `finetune list` shows the stored ids")
-        return self._parse(example_id, doc)
+        return self._parse(example_id, self.get_doc(example_id))
 
     def get_doc(self, example_id: str) -> dict[str, Any]:
-        doc = self._docs().get(example_id)
-        if doc is None:
+        self.refresh()
+        where = self.index.location(example_id)
+        if where is None:
             raise NotFound(f"no example with id {shown_id(example_id)}; `finetune list` shows the stored ids")
-        return doc
+        return self._with_id(example_id, self.storage.doc(example_id, *where))
 
     def docs(self, status: Status | None = None) -> Iterator[dict[str, Any]]:
-        """Stored documents, oldest first (raw dicts: cheap for listings and stats)."""
-        for doc_id, doc in list(self._docs().items()):
-            if status is None or doc.get("status") == status:
-                # The record's id is the truth: a document edited outside us may lack its own
-                # "id" or disagree, and callers (purge, dedup, review) act on doc["id"].
-                yield doc if doc.get("id") == doc_id else {**doc, "id": doc_id}
+        """Stored documents, oldest first, read from the log one at a time."""
+        self.refresh()
+        for doc_id, off, length in self.index.locations(status):
+            try:
+                doc = self.storage.doc(doc_id, off, length)
+            except StoreCorrupt:
+                if self.index.contains(doc_id):
+                    raise
+                continue  # deleted by another process while we iterated
+            yield self._with_id(doc_id, doc)
+
+    @staticmethod
+    def _with_id(doc_id: str, doc: dict[str, Any]) -> dict[str, Any]:
+        # The record's id is the truth: a document edited outside us may lack its own "id" or
+        # disagree, and callers (purge, dedup, review) act on doc["id"].
+        return doc if doc.get("id") == doc_id else {**doc, "id": doc_id}
 
     def _parse(self, example_id: str, doc: dict[str, Any]) -> Example:
         try:
@@ -112,14 +134,30 @@ class Store:
 
     def keys_of(self, example_id: str) -> dict[str, Any] | None:
         """The dedup keys stored beside an example (None if it has none yet)."""
-        keys = self.storage.table("dedup").get(example_id)
-        return dict(keys) if keys is not None else None
+        self.refresh()
+        return self.index.keys_of(example_id)
 
     def all_keys(self) -> dict[str, dict[str, Any]]:
-        return {k: dict(v) for k, v in self.storage.table("dedup").items()}
+        self.refresh()
+        return dict(self.index.all_keys())
 
     def counter_values(self) -> dict[str, int]:
-        return {k: _count(v) for k, v in self.storage.table("counters").items()}
+        self.refresh()
+        return {k: _count(v) for k, v in self.index.small("counters").items()}
+
+    def find_duplicate(self, keys: dict[str, Any], exclude: str | None = None) -> Match | None:
+        self.refresh()
+        match = self.index.find(keys, exclude)
+        return match if match is not None and self.index.contains(match.id) else None
+
+    def neighbours(self, example_id: str) -> list[Match]:
+        self.refresh()
+        keys = self.index.keys_of(example_id)
+        return [m for m in self.index.near(keys, exclude=example_id) if self.index.contains(m.id)] if keys else []
+
+    def missing_keys(self) -> list[str]:
+        self.refresh()
+        return self.index.missing_keys()
 
     # -- writes (callers hold `transaction()`) ----------------------------------------------------
     def insert(self, example: Example, keys: dict[str, Any]) -> None:
@@ -133,11 +171,15 @@ class Store:
         if examples:
             self.storage.append([{"op": "put", "t": "examples", "id": e.id, "doc": e.to_doc()} for e in examples])
 
+    def set_keys(self, keys: dict[str, dict[str, Any]]) -> None:
+        if keys:
+            self.storage.append([{"op": "put", "t": "dedup", "id": i, "doc": k} for i, k in keys.items()])
+
     def remove(self, example_id: str) -> None:
         self.remove_many([example_id])
 
     def remove_many(self, example_ids: list[str]) -> None:
-        missing = [i for i in example_ids if i not in self._docs()]
+        missing = [i for i in example_ids if not self.index.contains(i)]
         if missing:
             raise NotFound(f"no example with id {shown_id(missing[0])}; `finetune list` shows the stored ids")
         if not example_ids:
@@ -155,8 +197,8 @@ class Store:
         No delete record: whatever prefix of the append survives a crash, the example is still
         there. The old text is erased from the file when the transaction ends, like a delete's.
         """
-        if example.id not in self._docs():
-            raise NotFound(f"no example with id {example.id!r}; `finetune list` shows the stored ids")
+        if not self.index.contains(example.id):
+            raise NotFound(f"no example with id {shown_id(example.id)}; `finetune list` shows the stored ids")
         self.storage.append(
             [
                 {"op": "put", "t": "examples", "id": example.id, "doc": example.to_doc(), "erase": True},
@@ -187,7 +229,7 @@ class Store:
         ]
 
     def bump(self, counter: str, n: int = 1) -> None:
-        current = _count(self.storage.table("counters").get(counter, {}))
+        current = _count(self.index.small("counters").get(counter, {}))
         self.storage.append([{"op": "put", "t": "counters", "id": counter, "doc": {"n": current + n}}])
 
 

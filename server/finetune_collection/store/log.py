@@ -3,9 +3,10 @@ to, fsyncs and compacts it.
 
 TinyDB's JSONStorage reads and rewrites the whole file on every insert. `LogStorage` is a TinyDB
 `Storage` (its extension point) that keeps the file as a log of changes instead, one record per
-line, so a write costs one small append + fdatasync whatever the store's size. Another process's
-appends are read incrementally (from the last offset), and the log is compacted (rewritten
-atomically) when superseded records outnumber live ones.
+line, so a write costs one small append + fdatasync whatever the store's size. What the log
+holds is kept in the index file beside it (`index.py`): where each record lies, statuses and the
+duplicate index. Nothing else is held in memory; documents are read by offset when asked for, and
+only what other processes appended since the index was last brought up to date is read.
 
 Line format (field order fixed, so `snapshot.py` can scan headers without parsing documents):
     {"op":"put","t":"examples","id":"ex_…","doc":{…}}
@@ -16,9 +17,8 @@ file, so the transaction compacts before it ends, or takes its records back out 
 
 Durability: a record is acknowledged only after its line is written and fdatasync'd. A crash can
 leave at most a torn last line (never acknowledged); the next writer truncates it under the lock
-and says so. Every read-modify-write holds an exclusive file lock (`examples.json.lock`).
-Listeners see every record applied (ours and other processes'): the dedup index follows the file
-through one.
+and says so. Every read-modify-write holds an exclusive file lock (`examples.json.lock`) and one
+index transaction; the log is the truth, so an index transaction lost in a crash is caught up.
 """
 
 from __future__ import annotations
@@ -28,14 +28,18 @@ import json
 import logging
 import os
 import secrets
+import sqlite3
 import stat
-from collections.abc import Callable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
+from ..config import DedupSettings
 from ..errors import StoreCorrupt, StoreError, StoreLocked
+from .index import TAIL, Covered, IndexFile
 from .lock import LockTimeout, StoreLock
 
 log = logging.getLogger(__name__)
@@ -57,9 +61,9 @@ except ImportError:  # pragma: no cover
     _APPEND_NEWLINE = 0
 
 Tables = dict[str, dict[str, dict[str, Any]]]
-Listener = Callable[[str, str, "dict[str, Any] | None"], None]
 
 COMPACT_MIN_DEAD = 1000
+CHUNK = 1 << 20  # bytes read at a time when catching up: a 600 MB log is never read whole
 
 
 def encode(record: dict[str, Any]) -> bytes:
@@ -115,7 +119,7 @@ class LogStorage(Storage):
         self,
         path: str | os.PathLike[str],
         lock_timeout: float = 10.0,
-        listener: Listener | None = None,
+        dedup: DedupSettings | None = None,
         **_: Any,
     ) -> None:
         self.path = Path(path)
@@ -135,19 +139,12 @@ class LogStorage(Storage):
         self._lock = StoreLock(str(self.path) + ".lock", lock_timeout)
         self._wfd: int | None = None
         self._wfd_ino: int | None = None
+        self._rfd: int | None = None  # reads documents by offset
+        self._rfd_ino: int | None = None
         self._swept = False  # temp files left by a crashed compaction: removed at the first lock
-        self._tables: Tables = {}
-        self._offset = 0
-        self._ino: int | None = None
-        self._records = 0  # lines in the file that we applied
-        self._live = 0
-        # Listeners see every applied record (ours and other processes'), from the first read on.
-        self.listeners: list[Listener] = [listener] if listener is not None else []
         self.recovered: list[str] = []
-        # A record with "erase": true (a delete, an edit) supersedes text that must leave the
-        # file: the transaction that appends it compacts, and a compaction that never happened
-        # (a crash in between) is found on reading and retried by the next writer.
-        self._erase_pending = False
+        # Inside `locked()`: what the index covers, kept here and written back when the lock ends.
+        self._c: Covered | None = None
         self._txn_erases = False
         self._txn_start: tuple[int | None, int] = (None, 0)
         if not self.path.exists():
@@ -160,43 +157,49 @@ class LogStorage(Storage):
                 ) from None
             os.close(fd)
             self._fsync_dir()
-        # Nothing is read yet: documents load on first use, so a command that only streams the
-        # file (export) or needs nothing from it never holds the store in memory.
+        self.index = IndexFile(index_path(self.path), dedup or DedupSettings())
+        # Nothing is read here: the index file says what the log holds, and only what was
+        # appended since it was last brought up to date is read, on first use.
         if self._has_leftovers():
             with self.locked():
                 pass  # locked() repairs torn tails and removes stale temp files
 
     # -- TinyDB Storage API -------------------------------------------------------------------
     def read(self) -> Tables:
+        """Every table in memory (TinyDB's generic path; the store itself never needs it)."""
         self.refresh()
-        return self._tables
-
-    def loaded(self, name: str) -> dict[str, dict[str, Any]]:
-        """One table as already read, without reading the file (nothing if not loaded yet)."""
-        return self._tables.get(name, {})
-
-    def table(self, name: str) -> dict[str, dict[str, Any]]:
-        """One table's documents by id, current with the file (a live view: do not modify)."""
-        self.refresh()
-        return self._tables.get(name, {})
+        tables: Tables = {"examples": {i: self.doc(i, off, n) for i, off, n in self.index.locations()}}
+        tables["dedup"] = dict(self.index.all_keys())
+        for name in self.index.tables()[2:]:
+            tables[name] = self.index.small(name)
+        return tables
 
     def write(self, data: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> None:
         """Full write (TinyDB's generic path, e.g. `truncate`): an atomic rewrite."""
         with self.locked():
-            tables = {t: {str(k): dict(v) for k, v in docs.items()} for t, docs in data.items()}
+            lines = (
+                encode({"op": "put", "t": t, "id": str(k), "doc": dict(v)})
+                for t, docs in data.items() for k, v in docs.items()
+            )
             try:
-                self._rewrite(tables)
+                self._replace_file(lines)
             except _RewriteFailed as err:
                 raise StoreError(f"{self.path}: write failed ({err.reason}); the store is unchanged") from None
+            self.index.clear()
+            self._c = Covered()
+            self._catch_up(repair=False)
 
     def close(self) -> None:
         self._close_write_fd()
+        self._close_read_fd()
+        self.index.close()
         self._lock.close()
 
     # -- locking ------------------------------------------------------------------------------
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the store's exclusive lock; catch up with (and repair) the file first."""
+        """Hold the store's exclusive lock; catch up with (and repair) the file first. The index
+        file is written in one transaction that ends with the lock."""
         outer = not self._lock.is_locked
         try:
             self._lock.acquire()
@@ -208,26 +211,71 @@ class LogStorage(Storage):
             ) from None
         except OSError as err:
             raise StoreError(f"{self.path}.lock: cannot take the store lock: {err.strerror}") from None
+        if not outer:
+            try:
+                yield
+            finally:
+                self._lock.release()
+            return
         try:
-            if outer:
+            self._begin_index()
+            try:
                 if not self._swept:
                     self._remove_temp_files()
                     self._swept = True
-                self.refresh(repair=True)
-                if self._erase_pending:
+                self._catch_up(repair=True)
+                c = self._covered()
+                if c.erase_pending:
                     self._retry_erase()
-                self._txn_start = (self._ino, self._offset)
+                self._txn_start = (c.ino, c.offset)
                 self._txn_erases = False
-            yield
-            if outer:
+                yield
                 if self._txn_erases:
                     self._erase_or_roll_back()
                 else:
                     self._maybe_compact()
+            except BaseException:
+                self._c = None
+                self.index.rollback()  # the log is the truth: what it holds is caught up later
+                raise
+            self._end_index()
         finally:
-            if outer:
-                self._txn_erases = False
+            self._txn_erases = False
             self._lock.release()
+
+    def _begin_index(self) -> None:
+        try:
+            self.index.begin(wait=self.lock_timeout)
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err) or "busy" in str(err):
+                raise StoreLocked(
+                    f"{self.index.path}: another process has held the index file for over "
+                    f"{self.lock_timeout:g}s. Retry; if it persists, look for a stopped finetune process."
+                ) from None
+            raise StoreError(f"{self.index.path}: cannot write the index file ({err}); "
+                             "free disk space or fix permissions and retry") from None
+        except sqlite3.Error as err:
+            raise StoreError(f"{self.index.path}: cannot write the index file ({err}); "
+                             "free disk space or fix permissions and retry") from None
+        self._c = self.index.covered()
+
+    def _end_index(self) -> None:
+        """Commit the index transaction. The log records are already durable: if the index
+        cannot be written (a full disk), it is caught up from the log later, so the caller's
+        change is not undone and not reported as failed."""
+        c, self._c = self._c, None
+        try:
+            if c is not None:
+                self.index.set_covered(c)
+            self.index.commit()
+        except sqlite3.Error as err:
+            self.index.rollback()
+            log.warning("%s: the index file could not be updated (%s); it catches up from the log later",
+                        self.index.path, err)
+
+    def _covered(self) -> Covered:
+        assert self._c is not None, "inside locked()"
+        return self._c
 
     def _retry_erase(self) -> None:
         """An earlier delete or edit was recorded but its old bytes are still in the file (the
@@ -258,8 +306,7 @@ class LogStorage(Storage):
                 "Free disk space and run any command that writes."
             ) from None
         self._close_write_fd()
-        self._ino = None  # read the file again: memory and listeners go back to what it holds
-        self.refresh()
+        # locked() rolls the index transaction back: the index covers what the file holds again.
         raise StoreError(
             f"{self.path}: rewriting the file failed ({problem}); nothing was changed. "
             "Free disk space and retry."
@@ -268,10 +315,12 @@ class LogStorage(Storage):
     # -- appending ----------------------------------------------------------------------------
     def append(self, records: list[dict[str, Any]]) -> None:
         """Append records durably (write + fsync). Caller holds `locked()`."""
-        if not self._lock.is_locked:
+        if not self._lock.is_locked or self._c is None:
             raise RuntimeError("append() needs the store lock")
-        data = b"".join(encode(r) for r in records)
-        fd = self._write_fd()
+        lines = [encode(r) for r in records]
+        data = b"".join(lines)
+        c = self._c
+        fd = self._write_fd(c.ino)
         try:
             written = 0
             try:
@@ -281,7 +330,7 @@ class LogStorage(Storage):
             except OSError as err:
                 # Roll back a partial write so the file stays as it was (disk full, quota, ...).
                 with contextlib.suppress(OSError):
-                    os.ftruncate(fd, self._offset)
+                    os.ftruncate(fd, c.offset)
                 raise StoreError(
                     f"{self.path}: write failed ({err.strerror}); nothing was stored. "
                     "Free disk space or fix permissions and retry."
@@ -290,16 +339,18 @@ class LogStorage(Storage):
         except BaseException:
             self._close_write_fd()  # reopen next time rather than trust an fd in an unknown state
             raise
-        for record in records:
-            self._apply(record)
+        off = c.offset
+        for record, line in zip(records, lines, strict=True):
+            self.index.apply(c, record, off, len(line) - 1)
             self._txn_erases = self._txn_erases or bool(record.get("erase"))
-        self._offset += len(data)
-        self._ino = st.st_ino
+            off += len(line)
+        c.offset, c.ino = off, st.st_ino
+        c.tail = data[-TAIL:] if len(data) >= TAIL else _pread_tail(fd, off)
 
-    def _write_fd(self) -> int:
+    def _write_fd(self, ino: int | None) -> int:
         """An O_APPEND fd on the current file, kept open across appends while its inode is the
         file's (a compaction, ours or another process's, replaces the inode: then reopen)."""
-        if self._wfd is not None and self._wfd_ino == self._ino and self._ino is not None:
+        if self._wfd is not None and self._wfd_ino == ino and ino is not None:
             return self._wfd
         self._close_write_fd()
         try:
@@ -316,53 +367,99 @@ class LogStorage(Storage):
         self._wfd = self._wfd_ino = None
 
     # -- reading ------------------------------------------------------------------------------
-    def refresh(self, repair: bool = False) -> None:
-        """Apply what other processes appended since our last read (or reload after compaction)."""
+    def refresh(self) -> None:
+        """Bring the index up to date with what other processes appended (or a replaced file)."""
+        if self._c is not None:
+            return  # inside locked(): caught up when the lock was taken, and ours since
         try:
-            # One stat answers the common case (nothing new, same file) without opening it.
             st = os.stat(self.path)
-            if st.st_ino == self._ino and st.st_size == self._offset:
-                return
+            c = self.index.covered()
+            if st.st_ino == c.ino and st.st_size == c.offset and self.index.bands_current():
+                return  # one stat and one small query: the common case
         except OSError:
-            pass  # the open below reports it
+            pass  # _catch_up reports it
+        except sqlite3.Error as err:
+            raise StoreError(f"{self.index.path}: cannot read the index file ({err}); "
+                             "delete it (it is rebuilt from the store) and retry") from None
+        try:
+            # Briefly: the index is busy only while a writer holds the store lock, and that
+            # writer brings it up to date itself. Until it commits, what is committed is read.
+            self.index.begin(wait=0.05)
+        except sqlite3.OperationalError as err:
+            if "locked" in str(err) or "busy" in str(err):
+                return
+            raise StoreError(f"{self.index.path}: cannot update the index file ({err}); "
+                             "free disk space or fix permissions and retry") from None
+        except sqlite3.Error as err:
+            raise StoreError(f"{self.index.path}: cannot update the index file ({err}); "
+                             "free disk space or fix permissions and retry") from None
+        try:
+            self._c = self.index.covered()
+            self._catch_up(repair=False)
+            self._end_index()
+        finally:
+            self._c = None
+            self.index.rollback()
+
+    def _catch_up(self, repair: bool) -> None:
+        """Apply the log from the offset the index covers (inside an index write transaction)."""
+        c = self._covered()
+        if not self.index.bands_current():
+            self.index.reband()
         try:
             f = open(self.path, "rb")  # noqa: SIM115
         except FileNotFoundError:
-            self._reset()
+            self.index.clear()
+            self._c = Covered()
             return
         except OSError as err:
             raise StoreError(f"{self.path}: cannot read the store: {err.strerror}") from None
         with f:
-            st = os.fstat(f.fileno())
-            if st.st_ino != self._ino or st.st_size < self._offset:
-                self._reset()
-                self._ino = st.st_ino
-            if st.st_size == self._offset:
+            fd = f.fileno()
+            st = os.fstat(fd)
+            if st.st_ino != c.ino or st.st_size < c.offset or _pread_tail(fd, c.offset) != c.tail:
+                # Not the log the index covers (replaced, repaired, truncated, edited): read it all.
+                self.index.clear()
+                c = self._c = Covered(ino=st.st_ino)
+            if st.st_size == c.offset:
                 return
-            f.seek(self._offset)
-            data = f.read()
-        end = data.rfind(b"\n") + 1
-        lineno = self._records
-        if end < len(data) and repair:
-            if not _torn_record(data[end:]):
+            self._apply_lines(fd, c, st.st_size, repair)
+            c.tail = _pread_tail(fd, c.offset)
+
+    def _apply_lines(self, fd: int, c: Covered, size: int, repair: bool) -> None:
+        pos, carry = c.offset, b""
+        lineno = c.records
+        while pos < size:
+            chunk = os.pread(fd, min(CHUNK, size - pos), pos)
+            if not chunk:
+                break
+            pos += len(chunk)
+            buf = carry + chunk if carry else chunk
+            start = 0
+            while True:
+                nl = buf.find(b"\n", start)
+                if nl < 0:
+                    break
+                line = buf[start:nl]
+                lineno += 1
+                if line.strip():  # a blank line (an editor's) holds no record; the export reader skips it too
+                    try:
+                        record = parse_record(line)
+                    except ValueError:
+                        raise self._corrupt(lineno, c.offset) from None
+                    self.index.apply(c, record, c.offset, len(line))
+                else:
+                    c.records += 1
+                c.offset += len(line) + 1
+                start = nl + 1
+            carry = buf[start:]
+        if carry and repair:
+            if not _torn_record(carry):
                 # Only the start of one of our records can be a crashed append. Anything else
                 # (a TinyDB JSON file, an array, a hand edit without a final newline) is someone's
                 # data: truncating it would destroy the whole file.
-                raise self._corrupt(lineno + data[:end].count(b"\n") + 1, self._offset + end)
-            self._truncate_torn(self._offset + end, len(data) - end)
-        pos = 0
-        for line in data[:end].split(b"\n")[:-1] if end else []:
-            lineno += 1
-            if not line.strip():  # a blank line (an editor's) holds no record; the export reader skips it too
-                pos += len(line) + 1
-                continue
-            try:
-                record = parse_record(line)
-            except ValueError:
-                raise self._corrupt(lineno, self._offset + pos) from None
-            self._apply(record)
-            pos += len(line) + 1
-        self._offset += end
+                raise self._corrupt(lineno + 1, c.offset)
+            self._truncate_torn(c.offset, len(carry))
 
     def _corrupt(self, lineno: int, byte: int) -> StoreCorrupt:
         return StoreCorrupt(
@@ -372,34 +469,44 @@ class LogStorage(Storage):
             "beside it), or restore a backup."
         )
 
-    def _apply(self, record: dict[str, Any]) -> None:
-        """Apply one record that `parse_record` accepted (or that we built ourselves)."""
-        op, table, doc_id = record["op"], record["t"], record["id"]
-        if record.get("erase"):
-            self._erase_pending = True
-        docs = self._tables.setdefault(table, {})
-        existed = doc_id in docs
-        doc: dict[str, Any] | None = None
-        if op == "put":
-            doc = record["doc"]
-            docs[doc_id] = doc
-            self._live += 0 if existed else 1
-        elif existed:
-            del docs[doc_id]
-            self._live -= 1
-        self._records += 1
-        for listener in self.listeners:
-            listener(table, doc_id, doc)
+    def doc(self, doc_id: str, off: int, length: int) -> dict[str, Any]:
+        """The document of `doc_id`'s record at `off` (as the index said a moment ago). Another
+        process may have compacted the file since: then the index is read again and retried."""
+        for _ in range(5):
+            fd = self._read_fd()
+            line = os.pread(fd, length, off)
+            record = _record_of(line, doc_id)
+            if record is not None:
+                return record
+            self._close_read_fd()
+            self.refresh()
+            where = self.index.location(doc_id)
+            if where is None:
+                break
+            off, length = where
+            time.sleep(0.01)
+        raise StoreCorrupt(
+            f"{self.path}: the record of example {doc_id} is not where the index file says; "
+            f"delete {self.index.path} (it is rebuilt from the store) and retry"
+        )
 
-    def _reset(self) -> None:
-        self._erase_pending = False
-        self._tables = {}
-        self._offset = 0
-        self._records = 0
-        self._live = 0
-        self._ino = None
-        for listener in self.listeners:
-            listener("", "", None)  # "" table: everything was dropped
+    def _read_fd(self) -> int:
+        c = self._c or self.index.covered()
+        if self._rfd is not None and self._rfd_ino == c.ino:
+            return self._rfd
+        self._close_read_fd()
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError as err:
+            raise StoreError(f"{self.path}: cannot read the store: {err.strerror}") from None
+        self._rfd, self._rfd_ino = fd, os.fstat(fd).st_ino
+        return fd
+
+    def _close_read_fd(self) -> None:
+        if self._rfd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._rfd)
+        self._rfd = self._rfd_ino = None
 
     # -- crash recovery and compaction ----------------------------------------------------------
     def _has_leftovers(self) -> bool:
@@ -438,29 +545,53 @@ class LogStorage(Storage):
     def _maybe_compact(self) -> None:
         """Housekeeping when superseded records outnumber live ones. The caller's records are
         already durable, so a failure here is logged, never reported as the caller's failure."""
-        dead = self._records - self._live
-        if dead > max(COMPACT_MIN_DEAD, self._live):
+        c = self._covered()
+        dead = c.records - c.live
+        if dead > max(COMPACT_MIN_DEAD, c.live):
             problem = self._try_rewrite()
             if problem is not None:
                 log.warning("%s: compaction failed (%s); the log stays as it is and is compacted later",
                             self.path, problem)
 
     def _try_rewrite(self) -> str | None:
-        """Compact: rewrite the file from memory. Returns the reason it failed (None: done)."""
+        """Compact: rewrite the file with one record per live id, streamed from the current file
+        (documents are copied, never all held in memory). Returns why it failed (None: done)."""
+        c = self._covered()
+        moves: list[tuple[int, int, str]] = []
+        fd = self._read_fd()
+
+        def lines() -> Iterator[bytes]:
+            at = 0
+            for doc_id, off, length in self.index.locations():
+                line = _without_erase(os.pread(fd, length, off)) + b"\n"
+                moves.append((at, len(line) - 1, doc_id))
+                at += len(line)
+                yield line
+            for doc_id, keys in self.index.dedup_records():
+                line = encode({"op": "put", "t": "dedup", "id": doc_id, "doc": _json(keys)})
+                at += len(line)
+                yield line
+            for table, doc_id, doc in self.index.small_records():
+                line = encode({"op": "put", "t": table, "id": doc_id, "doc": _json(doc)})
+                at += len(line)
+                yield line
+
         try:
-            self._rewrite(self._tables)
+            st = self._replace_file(lines())
         except _RewriteFailed as err:
             return err.reason
+        # The new file holds exactly what the index describes: adopt it without reading it back.
+        self.index.relocate(moves)
+        c.ino, c.offset, c.records, c.erase_pending = st.st_ino, st.st_size, c.live, False
+        c.tail = _pread_tail(self._read_fd(), c.offset)
         return None
 
-    def _rewrite(self, tables: Tables) -> None:
+    def _replace_file(self, lines: Iterable[bytes]) -> os.stat_result:
         tmp = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}-{secrets.token_hex(3)}")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as f:
-                for table, docs in tables.items():
-                    for doc_id, doc in docs.items():
-                        f.write(encode({"op": "put", "t": table, "id": doc_id, "doc": doc}))
+                f.writelines(lines)
                 f.flush()
                 os.fsync(f.fileno())
                 st = os.fstat(f.fileno())
@@ -470,16 +601,9 @@ class LogStorage(Storage):
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise _RewriteFailed(err.strerror or "write error") from None
-        if tables is self._tables:
-            # Compaction: the new file holds exactly what we have in memory, so adopt it as read.
-            # Re-reading it would replay every record to the listeners (the near-dup index is
-            # rebuilt from scratch): ~17 s under the lock for a 20k-example store.
-            self._ino, self._offset = st.st_ino, st.st_size
-            self._records = self._live = sum(len(docs) for docs in tables.values())
-            self._erase_pending = False
-            return
-        self._ino = None  # a full write of other tables: reload, so listeners see the new state
-        self.refresh()
+        self._close_write_fd()
+        self._close_read_fd()
+        return st
 
     def _fsync_dir(self) -> None:
         with contextlib.suppress(OSError):
@@ -488,6 +612,42 @@ class LogStorage(Storage):
                 os.fsync(fd)
             finally:
                 os.close(fd)
+
+
+def index_path(path: Path) -> Path:
+    """`examples.json` → `examples.index.sqlite`, beside it."""
+    return path.with_name(path.stem + ".index.sqlite")
+
+
+def _pread_tail(fd: int, offset: int) -> bytes:
+    start = max(0, offset - TAIL)
+    return os.pread(fd, offset - start, start) if offset else b""
+
+
+_ERASE = b',"erase":true}'
+
+
+def _without_erase(line: bytes) -> bytes:
+    """A record as compaction keeps it: its erase flag has done its work once the file is rewritten."""
+    return line[: -len(_ERASE)] + b"}" if line.endswith(_ERASE) else line
+
+
+def _json(data: bytes) -> Any:
+    return json.loads(data.decode("utf-8", "surrogatepass"))
+
+
+def _record_of(line: bytes, doc_id: str) -> dict[str, Any] | None:
+    """The document in `line` if it is the examples record of `doc_id` (else None: moved)."""
+    if not line.endswith(b"}"):
+        return None
+    try:
+        record = parse_record(line)
+    except ValueError:
+        return None
+    if record["t"] != "examples" or record["id"] != doc_id or record["op"] != "put":
+        return None
+    doc: dict[str, Any] = record["doc"]
+    return doc
 
 
 def refuse_special_file(path: Path) -> None:
