@@ -34,7 +34,7 @@ def test_old_documents_without_the_fields_load_as_none(pipeline: Pipeline, store
     assert (old.collected_by, old.approved_by, old.rejected_by) == (None, None, None)
     assert not {"collected_by", "approved_by", "rejected_by"} & set(old.to_doc())
     with store.transaction():
-        store.insert(old, pipeline.index.keys(old))
+        store.insert(old, pipeline.keys(old))
     listed = json.loads(invoke("list", "--json").output)
     assert (listed["collected_by"], listed["approved_by"], listed["rejected_by"]) == (None, None, None)
     stats = json.loads(invoke("stats", "--json").output)

@@ -204,12 +204,14 @@ def serve(host: str, port: int, no_auth: bool = False, announce: Callable[[str],
         raise
     bound = sock.getsockname()[1]
     url_host = f"[{host}]" if ":" in host else host
-    lines = [f"MCP endpoint: http://{url_host}:{bound}{MCP_PATH}",
-             f"Review page:  http://{url_host}:{bound}{REVIEW_PATH}/?token=YOUR_TOKEN (opened once; then a cookie)"]
+    lines = []
     if no_auth:
         lines.append("Authentication is off (--no-auth): anyone on this machine can call the server.")
     elif not is_loopback(host):
         lines.append("Serve it behind TLS (a reverse proxy) so tokens never cross the network in clear text.")
+    # The endpoint last: a supervisor (or a test) waiting for it has read every line before it.
+    lines += [f"Review page:  http://{url_host}:{bound}{REVIEW_PATH}/?token=YOUR_TOKEN (opened once; then a cookie)",
+              f"MCP endpoint: http://{url_host}:{bound}{MCP_PATH}"]
     for line in lines:
         (announce or (lambda text: print(text, file=sys.stderr, flush=True)))(line)
     cfg = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", server_header=False,
