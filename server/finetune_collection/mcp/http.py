@@ -169,7 +169,8 @@ def build_app(config: config_mod.Config, host: str, port: int, no_auth: bool = F
         review = RequireAuthMiddleware(review, required_scopes=[])
 
     async def to_page(request: Request) -> Response:
-        return RedirectResponse(f"{REVIEW_PATH}/", status_code=307)
+        query = f"?{request.url.query}" if request.url.query else ""  # keeps a one-time ?token=
+        return RedirectResponse(f"{REVIEW_PATH}/{query}", status_code=307)
 
     app.router.routes.extend([Route(REVIEW_PATH, to_page, methods=["GET"]), Mount(REVIEW_PATH, app=review)])
     return ReviewCredentials(app)
