@@ -99,15 +99,15 @@ def timed_growth(
 def bench_ours(root: Path, samples: int) -> dict[int, list[float]]:
     rng = random.Random(1)
     store = Store(root / "ours", Config())
-    index = Pipeline(store, Config()).index  # follows the store's writes
+    core = Pipeline(store, Config())
 
     def make_call(n: int) -> Callable[[], object]:
         ex = Example.model_validate(make_doc(rng, 10_000_000 + n))
-        keys = index.keys(ex)
+        keys = core.keys(ex)
 
         def insert() -> None:
             with store.transaction():
-                if index.find(keys) is None and ex.id not in store:
+                if store.find_duplicate(keys) is None and ex.id not in store:
                     store.insert(ex, keys)
 
         return insert

@@ -8,9 +8,12 @@ so no stage needs to know which shape the caller used.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -384,3 +387,17 @@ def _safe_part(part: int | str, names: frozenset[str]) -> str:
 
 
 _FIELD_NAMES = _field_names()
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """This release and the state of its source files: values derived from documents and kept
+    across runs (the store's memos) are recomputed when the code that derived them changed."""
+    from . import __version__
+
+    root = Path(__file__).parent
+    h = hashlib.blake2b(__version__.encode(), digest_size=8)
+    for path in sorted(root.rglob("*.py")):
+        st = path.stat()
+        h.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()

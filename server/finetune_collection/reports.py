@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from .errors import StoreCorrupt
 from .export.status import CHECKED as SERVICES_CHECKED
-from .model import Example, doc_turns
+from .model import Example, code_version, doc_turns
 from .store import Store
 from .tokens import estimate_doc_tokens
 
@@ -74,9 +74,31 @@ class Stats(BaseModel):
     )
 
 
-def compute(store: Store) -> Stats:
+def _facts(doc_id: str, doc: dict[str, Any]) -> list[Any] | None:
+    """What stats need of one stored document (kept by the store per document revision);
+    None for a document edited outside us that no longer fits the schema."""
     from .signals import doc_signals, doc_tier  # the pattern tables load only when stats are asked for
 
+    try:
+        meta = doc.get("metadata") or {}
+        counts = doc.get("redactions") or {}
+        if not all(isinstance(n, int) for n in counts.values()):
+            raise TypeError("redaction counts must be integers")
+        seen, claimed = doc_signals(doc)
+        used = meta.get("tokens_used")
+        from_meta = isinstance(used, int) and used >= 0
+        return [
+            str(doc.get("status", "?")), str(doc.get("task_type", "?")), str(meta.get("workflow") or "(none)"),
+            str(meta.get("phase") or "(none)"), dict(counts), float(doc.get("quality_score", 0)),
+            doc_tier(doc) or "none", len(seen), len(claimed),
+            used if from_meta else estimate_doc_tokens(doc), from_meta,
+            str(doc.get("collected_by") or "(unknown)"),
+        ]
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def compute(store: Store) -> Stats:
     store.refresh()
     by_status: Counter[str] = Counter()
     by_task: Counter[str] = Counter()
@@ -88,41 +110,31 @@ def compute(store: Store) -> Stats:
     scores: list[float] = []
     tokens_total = from_meta = estimated = 0
     evidence: Counter[str] = Counter()
-    for doc in store.docs():
-        try:
-            by_status[doc.get("status", "?")] += 1
-            by_task[doc.get("task_type", "?")] += 1
-            meta = doc.get("metadata") or {}
-            by_workflow[str(meta.get("workflow") or "(none)")] += 1
-            by_phase[str(meta.get("phase") or "(none)")] += 1
-            by_collector[str(doc.get("collected_by") or "(unknown)")] += 1
-            counts = doc.get("redactions") or {}
-            if not all(isinstance(n, int) for n in counts.values()):
-                raise TypeError("redaction counts must be integers")
-            redactions.update(counts)
-            q = float(doc.get("quality_score", 0))
-            scores.append(q)
-            for i, (lo, hi) in enumerate(QUALITY_BINS):
-                if lo <= q < hi:
-                    bins[i] += 1
-                    break
-            seen, claimed = doc_signals(doc)
-            evidence[doc_tier(doc) or "none"] += 1
-            evidence["signals_observed"] += len(seen)
-            evidence["signals_claimed"] += len(claimed)
-            used = meta.get("tokens_used")
-            if isinstance(used, int) and used >= 0:
-                tokens_total += used
-                from_meta += 1
-            else:
-                tokens_total += estimate_doc_tokens(doc)
-                estimated += 1
-        except (AttributeError, TypeError, ValueError):
+    for doc_id, facts in store.memo(f"stats:{code_version()}", _facts):
+        if facts is None:
             # Writes are schema-checked, so only a document edited outside us gets here.
             raise StoreCorrupt(
-                f"{store.path}: example {doc['id']} does not match the example schema; "
-                f"fix or delete it with `finetune delete {doc['id']}`"
-            ) from None
+                f"{store.location}: example {doc_id} does not match the example schema; "
+                f"fix or delete it with `finetune delete {doc_id}`"
+            )
+        status, task, workflow, phase, counts, q, tier, seen, claimed, tokens, metered, collector = facts
+        by_status[status] += 1
+        by_task[task] += 1
+        by_workflow[workflow] += 1
+        by_phase[phase] += 1
+        by_collector[collector] += 1
+        redactions.update(counts)
+        scores.append(q)
+        for i, (lo, hi) in enumerate(QUALITY_BINS):
+            if lo <= q < hi:
+                bins[i] += 1
+                break
+        evidence[tier] += 1
+        evidence["signals_observed"] += seen
+        evidence["signals_claimed"] += claimed
+        tokens_total += tokens
+        from_meta += metered
+        estimated += not metered
     histogram = {f"{lo:g}-{min(hi, 1):g}": n for (lo, hi), n in zip(QUALITY_BINS, bins, strict=True)}
     rejections = {
         k.removeprefix("rejected:"): v for k, v in store.counter_values().items() if k.startswith("rejected:")

@@ -9,10 +9,15 @@ most examples fail (an export would leave most of the data out); else "not ready
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from pydantic import ValidationError
+
 from ..config import Config
+from ..model import Example, code_version
 from ..store import Store
 from .base import Conversation, conversation
 from .count import load_counter
@@ -39,61 +44,121 @@ class _Tally:
         self.turn_counts: list[int] = []
 
 
-def check(store: Store, config: Config, request: ExportRequest) -> PortabilityReport:
-    """Run every format's rules over the matching examples, as an export would; write nothing."""
+def check(store: Store, config: Config, request: ExportRequest, memo: str | None = None) -> PortabilityReport:
+    """Run every format's rules over the matching examples, as an export would; write nothing.
+
+    `memo`: a name under which each example's outcome is kept in the store per document revision
+    (readiness asks the same question after every write: only new or changed examples are run)."""
     skip = frozenset(config.scrub.disable)
     allow = tuple(config.scrub.allow)
     finder, shapes = load_secret_finder(skip, allow=allow), load_secret_finder(skip, catalog=False, allow=allow)
     counter = load_counter(config.export.tokenizer)
     mode = mode_of(request.fix, request.strict)
     tallies = {name: _Tally() for name in FORMATS}
+    selector = Selector(request)
+
+    def outcomes(doc_id: str, doc: dict[str, Any], example: Example | None) -> list[list[Any]]:
+        if example is None:
+            return [["f", "invalid_stored_example", None, 0]] * len(FORMATS)
+        # one secret memo per example, shared by the formats
+        secrets = SecretCheck(finder, shapes=shapes, trusted=finder is not None and trusted(doc, skip, allow))
+        convs: dict[str, Conversation] = {}  # one per context placement, not per format
+        out: list[list[Any]] = []
+        for fmt in FORMATS.values():
+            limit = token_limit(fmt, config, request.model)
+            where = placement(fmt, config)
+            if where not in convs:
+                convs[where] = conversation(example, where)
+                if counter.exact:
+                    convs[where].tokens = counter.count(convs[where])
+            conv = _copy(convs[where])
+            done = process(conv, fmt, limit, mode, secrets)
+            over = int(done.over_limit)
+            if done.line is None:
+                assert done.problem is not None
+                how = None
+                if mode in LOOSER and done.problem.rule not in ("secret_detected", "too_many_tokens"):
+                    next_mode, looser = LOOSER[mode]
+                    if process(conv, fmt, limit, next_mode, secrets).line is not None:
+                        how = looser
+                out.append(["f", done.problem.rule, how, over])
+                continue
+            capped = min(conv.tokens, limit) if limit is not None else conv.tokens
+            out.append(["p", bool(done.fixes), not done.over_limit, conv.tokens, capped,
+                        sorted({w.rule for w in done.warnings}), list(done.losses), example.task_type,
+                        len(conv.turns), over])
+        return out
+
+    if memo is not None:
+        kind = f"{memo}:{_fingerprint(config, request)}"
+
+        def compute(doc_id: str, doc: dict[str, Any]) -> list[list[Any]] | None:
+            if not selector.match(doc):
+                return None
+            try:
+                example: Example | None = Example.model_validate(doc)
+            except ValidationError:
+                example = None
+            return outcomes(doc_id, doc, example)
+
+        rows: Iterable[tuple[str, list[list[Any]] | None]] = store.memo(kind, compute)
+    else:
+        rows = _outcomes_of(store, selector, outcomes)
     matched = 0
-    with store.snapshot() as snap:
-        for doc_id, doc, example in examples(snap, Selector(request), None):
-            if request.limit is not None and matched >= request.limit:
-                break
-            matched += 1
-            # one memo per example, shared by the formats
-            secrets = SecretCheck(finder, shapes=shapes, trusted=finder is not None and trusted(doc, skip, allow))
-            convs: dict[str, Conversation] = {}  # one per context placement, not per format
-            for name, fmt in FORMATS.items():
-                t = tallies[name]
-                if example is None:
-                    _fail(t, doc_id, "invalid_stored_example")
-                    continue
-                limit = token_limit(fmt, config, request.model)
-                where = placement(fmt, config)
-                if where not in convs:
-                    convs[where] = conversation(example, where)
-                    if counter.exact:
-                        convs[where].tokens = counter.count(convs[where])
-                conv = _copy(convs[where])
-                out = process(conv, fmt, limit, mode, secrets)
-                t.over += out.over_limit
-                if out.line is None:
-                    assert out.problem is not None
-                    _fail(t, doc_id, out.problem.rule)
-                    if mode in LOOSER and out.problem.rule not in ("secret_detected", "too_many_tokens"):
-                        next_mode, how = LOOSER[mode]
-                        if process(conv, fmt, limit, next_mode, secrets).line is not None:
-                            t.fixable += 1
-                            t.looser[how] += 1
-                    continue
-                t.passed += 1
-                t.with_fixes += bool(out.fixes)
-                t.within += not out.over_limit
-                t.tokens += conv.tokens
-                t.capped += min(conv.tokens, limit) if limit is not None else conv.tokens
-                t.warnings.update({w.rule for w in out.warnings})
-                t.losses.update(out.losses)
-                t.tasks[example.task_type] += 1
-                t.token_counts.append(conv.tokens)
-                t.turn_counts.append(len(conv.turns))
+    for doc_id, found in rows:
+        if found is None:
+            continue
+        if request.limit is not None and matched >= request.limit:
+            break
+        matched += 1
+        for t, outcome in zip(tallies.values(), found, strict=True):
+            _add(t, doc_id, outcome)
     formats = [_summary(name, tallies[name], config, request, counter.label) for name in FORMATS]
     report = PortabilityReport(matched=matched, formats=formats)
     if finder is None:
         report.note += "; secret re-check unavailable (scrub.detect missing)"
     return report
+
+
+def _outcomes_of(
+    store: Store, selector: Selector, outcomes: Callable[[str, dict[str, Any], Example | None], list[list[Any]]]
+) -> Iterator[tuple[str, list[list[Any]]]]:
+    with store.snapshot() as snap:
+        for doc_id, doc, example in examples(snap, selector, None):
+            yield doc_id, outcomes(doc_id, doc, example)
+
+
+def _add(t: _Tally, doc_id: str, outcome: list[Any]) -> None:
+    """Count one example's outcome for one format (as `outcomes` encodes it)."""
+    if outcome[0] == "f":
+        _, rule, how, over = outcome
+        t.over += over
+        _fail(t, doc_id, rule)
+        if how is not None:
+            t.fixable += 1
+            t.looser[how] += 1
+        return
+    _, fixed, within, tokens, capped, warnings, losses, task, turns, over = outcome
+    t.over += over
+    t.passed += 1
+    t.with_fixes += fixed
+    t.within += within
+    t.tokens += tokens
+    t.capped += capped
+    for rule in warnings:  # Counter.update costs more than these loops over mostly-empty lists
+        t.warnings[rule] += 1
+    for lost in losses:
+        t.losses[lost] += 1
+    t.tasks[task] += 1
+    t.token_counts.append(tokens)
+    t.turn_counts.append(turns)
+
+
+def _fingerprint(config: Config, request: ExportRequest) -> str:
+    """What an example's outcome depends on besides its document: the config, the request and
+    this release (rules change between releases)."""
+    data = f"{code_version()}|{config.model_dump_json()}|{request.model_dump_json()}"
+    return hashlib.blake2b(data.encode(), digest_size=8).hexdigest()
 
 
 def _copy(conv: Conversation) -> Conversation:
@@ -200,11 +265,7 @@ def readiness(store: Store, config: Config) -> list[dict[str, Any]]:
     This runs every format over the accepted set, so a long-lived server remembers the answer
     until the store file or the config changes (file identity, size and mtime).
     """
-    try:
-        st = store.path.stat()
-        key: tuple[Any, ...] = (str(store.path), st.st_ino, st.st_size, st.st_mtime_ns, config.model_dump_json())
-    except OSError:
-        key = ()
+    key: tuple[Any, ...] = (store.location, store.version(), config.model_dump_json())
     if key and key in _CACHE:
         return copy.deepcopy(_CACHE[key])
     rows = _readiness(store, config)
@@ -215,7 +276,7 @@ def readiness(store: Store, config: Config) -> list[dict[str, Any]]:
 
 
 def _readiness(store: Store, config: Config) -> list[dict[str, Any]]:
-    report = check(store, config, ExportRequest())
+    report = check(store, config, ExportRequest(), memo="readiness")
     rows = []
     for f in report.formats:
         as_is = f.passed - f.passed_with_fixes

@@ -12,12 +12,14 @@ the log when asked for.
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from ..config import Config
@@ -131,6 +133,46 @@ class Store:
                 f"{self.path}: example {example_id} does not match the example schema "
                 f"({err.error_count()} problem(s)); fix or delete it with `finetune delete {example_id}`"
             ) from None
+
+    def memo(self, kind: str, compute: Callable[[str, dict[str, Any]], Any]) -> list[tuple[str, Any]]:
+        """(id, compute(id, doc)) for every example, oldest first. Values are kept in the index
+        file per document revision under `kind` (which names everything else they depend on), so
+        a later call reads only the documents written since. Values must be JSON."""
+        self.refresh()
+        known = self.index.memo_get(kind)
+        out: list[tuple[str, Any]] = []
+        fresh: list[tuple[str, int, bytes]] = []
+        # Hundreds of thousands of small lists kept alive trigger the cyclic GC over and over
+        # (20x the parsing itself); none of them can form a cycle.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            self._memo_rows(known, compute, out, fresh)
+        finally:
+            if paused:
+                gc.enable()
+        if fresh:
+            self.index.memo_put(kind, fresh)
+        return out
+
+    def _memo_rows(
+        self, known: dict[str, tuple[int, bytes]], compute: Callable[[str, dict[str, Any]], Any],
+        out: list[tuple[str, Any]], fresh: list[tuple[str, int, bytes]],
+    ) -> None:
+        for doc_id, rev, off, length in self.index.revisions():
+            hit = known.get(doc_id)
+            if hit is not None and hit[0] == rev:
+                out.append((doc_id, orjson.loads(hit[1])))
+                continue
+            try:
+                doc = self._with_id(doc_id, self.storage.doc(doc_id, off, length))
+            except StoreCorrupt:
+                if self.index.contains(doc_id):
+                    raise
+                continue  # deleted by another process meanwhile
+            value = compute(doc_id, doc)
+            fresh.append((doc_id, rev, orjson.dumps(value)))
+            out.append((doc_id, value))
 
     def keys_of(self, example_id: str) -> dict[str, Any] | None:
         """The dedup keys stored beside an example (None if it has none yet)."""

@@ -7,6 +7,7 @@ process neither reads the whole log at start nor holds the store in memory:
 - `dedup` / `sigs` / `bands`: the stored dedup keys, their decoded signatures and one row per LSH
   band, so a duplicate lookup is one indexed probe per band (`dedup.bands`);
 - `small`: the documents of the small tables (counters), kept whole;
+- `memo`: values derived from a document (stats facts, export readiness), per document revision;
 - `meta`: the log position this index covers (inode, offset, the bytes just before it) and the
   log's record counts.
 
@@ -36,13 +37,14 @@ from ..errors import StoreError
 
 log = logging.getLogger(__name__)
 
-SCHEMA = 1
+SCHEMA = 2
 TAIL = 64  # bytes before the covered offset, compared to know the log is still the one indexed
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v);
 CREATE TABLE IF NOT EXISTS examples(
-    id TEXT PRIMARY KEY, seq INTEGER NOT NULL, off INTEGER NOT NULL, len INTEGER NOT NULL, status TEXT);
+    id TEXT PRIMARY KEY, seq INTEGER NOT NULL, off INTEGER NOT NULL, len INTEGER NOT NULL, status TEXT,
+    rev INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS examples_seq ON examples(seq);
 CREATE INDEX IF NOT EXISTS examples_status ON examples(status, seq);
 CREATE TABLE IF NOT EXISTS dedup(id TEXT PRIMARY KEY, seq INTEGER NOT NULL, exact TEXT, keys BLOB NOT NULL);
@@ -51,6 +53,8 @@ CREATE TABLE IF NOT EXISTS sigs(id TEXT PRIMARY KEY, u BLOB NOT NULL, a BLOB NOT
 CREATE TABLE IF NOT EXISTS bands(band INTEGER NOT NULL, hash INTEGER NOT NULL, id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS bands_key ON bands(band, hash);
 CREATE INDEX IF NOT EXISTS bands_id ON bands(id);
+CREATE TABLE IF NOT EXISTS memo(kind TEXT NOT NULL, id TEXT NOT NULL, rev INTEGER NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY(kind, id));
 CREATE TABLE IF NOT EXISTS small(t TEXT NOT NULL, id TEXT NOT NULL, seq INTEGER NOT NULL, doc BLOB NOT NULL,
     PRIMARY KEY(t, id));
 """
@@ -154,12 +158,12 @@ class IndexFile:
             self.db.execute("ROLLBACK")
 
     @contextlib.contextmanager
-    def writing(self) -> Iterator[None]:
+    def writing(self, wait: float = 10.0) -> Iterator[None]:
         """A write transaction, unless one is open already (the store's lock holds one)."""
         if self.in_write:
             yield
             return
-        self.begin()
+        self.begin(wait)
         try:
             yield
         except BaseException:
@@ -184,7 +188,7 @@ class IndexFile:
         )
 
     def clear(self) -> None:
-        for table in ("meta", "examples", "dedup", "sigs", "bands", "small"):
+        for table in ("meta", "examples", "dedup", "sigs", "bands", "small", "memo"):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
 
     def bands_current(self) -> bool:
@@ -209,7 +213,7 @@ class IndexFile:
             if not existed:
                 c.seq += 1
                 c.live += 1
-            self._put(table, doc_id, record["doc"], off, length, c.seq)
+            self._put(table, doc_id, record["doc"], off, length, c.seq, c.records)
         elif existed:
             self._delete(table, doc_id)
             c.live -= 1
@@ -221,13 +225,13 @@ class IndexFile:
             return self.db.execute(sql, (doc_id,)).fetchone() is not None
         return self.db.execute("SELECT 1 FROM small WHERE t = ? AND id = ?", (table, doc_id)).fetchone() is not None
 
-    def _put(self, table: str, doc_id: str, doc: dict[str, Any], off: int, length: int, seq: int) -> None:
+    def _put(self, table: str, doc_id: str, doc: dict[str, Any], off: int, length: int, seq: int, rev: int) -> None:
         if table == "examples":
             status = doc.get("status")
             self.db.execute(
-                "INSERT INTO examples(id, seq, off, len, status) VALUES(?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
-                "SET off = excluded.off, len = excluded.len, status = excluded.status",
-                (doc_id, seq, off, length, status if isinstance(status, str) else None),
+                "INSERT INTO examples(id, seq, off, len, status, rev) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(id) "
+                "DO UPDATE SET off = excluded.off, len = excluded.len, status = excluded.status, rev = excluded.rev",
+                (doc_id, seq, off, length, status if isinstance(status, str) else None, rev),
             )
         elif table == "dedup":
             exact = doc.get("exact")
@@ -263,6 +267,7 @@ class IndexFile:
     def _delete(self, table: str, doc_id: str) -> None:
         if table == "examples":
             self.db.execute("DELETE FROM examples WHERE id = ?", (doc_id,))
+            self.db.execute("DELETE FROM memo WHERE id = ?", (doc_id,))
         elif table == "dedup":
             for t in ("dedup", "sigs", "bands"):
                 self.db.execute(f"DELETE FROM {t} WHERE id = ?", (doc_id,))  # noqa: S608 (fixed names)
@@ -283,6 +288,26 @@ class IndexFile:
         if status is None:
             return self.db.execute("SELECT id, off, len FROM examples ORDER BY seq").fetchall()
         return self.db.execute("SELECT id, off, len FROM examples WHERE status = ? ORDER BY seq", (status,)).fetchall()
+
+    def revisions(self) -> list[tuple[str, int, int, int]]:
+        """(id, revision, offset, length) of every example, oldest first; a revision changes
+        whenever the example's document does."""
+        return self.db.execute("SELECT id, rev, off, len FROM examples ORDER BY seq").fetchall()
+
+    def memo_get(self, kind: str) -> dict[str, tuple[int, bytes]]:
+        return {i: (rev, data) for i, rev, data in self.db.execute("SELECT id, rev, data FROM memo WHERE kind = ?",
+                                                                   (kind,))}
+
+    def memo_put(self, kind: str, rows: list[tuple[str, int, bytes]]) -> None:
+        """Keep derived values (a cache: when the index is busy with a writer, they are not kept)."""
+        family = kind.split(":", 1)[0] + ":%"
+        try:
+            with self.writing(wait=0.05):
+                self.db.execute("DELETE FROM memo WHERE kind LIKE ? AND kind != ?", (family, kind))
+                self.db.executemany("INSERT OR REPLACE INTO memo(kind, id, rev, data) VALUES(?, ?, ?, ?)",
+                                    [(kind, i, rev, data) for i, rev, data in rows])
+        except sqlite3.OperationalError as err:
+            log.info("%s: derived values not kept (%s)", self.path, err)
 
     def ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM examples ORDER BY seq")]

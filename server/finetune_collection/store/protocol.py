@@ -7,7 +7,7 @@ store keeps it in an index file beside the log, PostgreSQL in a table.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
@@ -55,6 +55,9 @@ class StoreBackend(Protocol):
     def stream(self) -> AbstractContextManager[Iterator[tuple[str, dict[str, Any]]]]:
         """A point-in-time stream of (id, document), oldest first, for exports: what was stored
         when it opened, whatever is written meanwhile (a server-side cursor on PostgreSQL)."""
+    def memo(self, kind: str, compute: Callable[[str, dict[str, Any]], Any]) -> list[tuple[str, Any]]:
+        """(id, compute(id, doc)) for every example, oldest first; values (JSON) may be kept per
+        document revision under `kind`, so unchanged documents are not read again."""
     def keys_of(self, example_id: str) -> dict[str, Any] | None: ...
     def all_keys(self) -> dict[str, dict[str, Any]]: ...
     def counter_values(self) -> dict[str, int]: ...
