@@ -196,6 +196,27 @@ class StoreSettings(_Section):
     )
 
 
+class JwtSettings(_Section):
+    """JWTs from an identity provider, accepted next to the tokens of `finetune token add`."""
+
+    issuer: str = Field(min_length=1, description="the `iss` every token must carry")
+    audience: str = Field(min_length=1, description="the `aud` every token must carry (this server)")
+    jwks_url: str = Field(pattern=r"^https?://", description="where the provider publishes its signing keys")
+    algorithms: list[str] = Field(default_factory=lambda: ["RS256"], min_length=1)
+    identity_claim: str = Field(default="sub", min_length=1, description="the claim recorded as collected_by")
+
+
+class ServerSettings(_Section):
+    """`finetune serve --http`: who may call the team server."""
+
+    tokens_file: str | None = Field(
+        default=None,
+        description="the access tokens file (default $FINETUNE_HOME/tokens.json); point several servers at "
+        "one shared file",
+    )
+    jwt: JwtSettings | None = None
+
+
 class Config(_Section):
     quality_filters: QualityFilters = Field(default_factory=QualityFilters)
     pii_patterns: list[PiiPattern] = Field(
@@ -208,6 +229,9 @@ class Config(_Section):
     export: ExportSettings = Field(default_factory=ExportSettings)
     limits: Limits = Field(default_factory=Limits)
     store: StoreSettings = Field(default_factory=StoreSettings)
+
+
+    server: ServerSettings = Field(default_factory=ServerSettings)
 
     @property
     def known_signals(self) -> list[str]:
@@ -223,6 +247,16 @@ def home() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("finetune-collection", appauthor=False))
+
+
+def local_user() -> str:
+    """Who is at the keyboard, for `collected_by` / `approved_by` over the CLI and stdio."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name and no $USER (a bare container)
+        return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
 def config_path() -> Path | None:

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from .config import Config
+from .config import Config, local_user
 from .dedup import Match
 from .dedup.clusters import RecheckReport, resolve
 from .errors import InvalidExample
@@ -38,9 +38,11 @@ _STATUSES = ("accepted", "pending", "rejected", "below_threshold", "superseded")
 _UNDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)  # purge treats a hand-edited date as oldest
 
 
-def review(store: StoreBackend, example_ids: list[str], action: Action) -> list[Example | None]:
+def review(store: StoreBackend, example_ids: list[str], action: Action, by: str | None = None) -> list[Example | None]:
     """Approve, reject or delete examples under one lock, in one durable append: all or nothing
-    (an unknown id changes nothing). Deleted examples come back as None."""
+    (an unknown id changes nothing). Deleted examples come back as None. `by`: who decided,
+    kept as approved_by / rejected_by (default: the OS user)."""
+    who = by or local_user()
     with store.transaction():
         if action == "delete":
             store.remove_many(example_ids)
@@ -49,6 +51,10 @@ def review(store: StoreBackend, example_ids: list[str], action: Action) -> list[
         for ex in examples:
             ex.status = "accepted" if action == "approve" else "rejected"
             ex.metadata.human_approved = action == "approve"
+            if action == "approve":
+                ex.approved_by = who
+            else:
+                ex.rejected_by = who
         store.put_many(examples)
         return list(examples)
 
@@ -88,13 +94,15 @@ class Filter:
         )
 
 
-def review_matching(store: StoreBackend, flt: Filter, action: Action, dry_run: bool = False) -> list[str]:
+def review_matching(
+    store: StoreBackend, flt: Filter, action: Action, dry_run: bool = False, by: str | None = None
+) -> list[str]:
     """Approve, reject or delete every example the filter matches, all or nothing under one
     lock (with `dry_run`, only say which). Returns the ids."""
     with store.transaction():
         ids = [str(d["id"]) for d in store.docs() if flt.accepts(d)]
         if not dry_run and ids:
-            review(store, ids, action)
+            review(store, ids, action, by)
     return ids
 
 
@@ -202,6 +210,8 @@ def edit_turn(core: Pipeline, example_id: str, turn: int, text: str) -> dict[str
         example = prepared.example
         example.id = example_id
         example.quality_score = float(old.get("quality_score", 0))
+        for who in ("collected_by", "approved_by", "rejected_by"):  # an edit changes text, not who decided
+            setattr(example, who, old.get(who) if isinstance(old.get(who), str) else None)
         keys = prepared.keys or core.keys(example)  # prepare() skips keys below the minimum
         before = [m.model_dump() for m in Example.model_validate(old).turns()]
         if [m.model_dump() for m in example.turns()] == before:

@@ -253,6 +253,11 @@ class Example(_Conversation):
     refused: list[str] = Field(
         default_factory=list, description="secret types the export would refuse this example for (never values)"
     )
+    # Who: the server sets these from the caller's identity (token name, JWT `sub`, or the OS user
+    # for the CLI and stdio); a caller cannot send them. Absent in stores written before they were kept.
+    collected_by: str | None = Field(default=None, description="who collected it")
+    approved_by: str | None = Field(default=None, description="who last approved it")
+    rejected_by: str | None = Field(default=None, description="who last rejected it")
 
     def turns(self) -> list[Message]:
         """The conversation as messages, whichever shape was stored (context kept apart)."""

@@ -23,7 +23,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
-from .config import Config, DedupSettings
+from .config import Config, DedupSettings, local_user
 from .dedup import Deduper, Match, make_index
 from .dedup.clusters import replaces
 from .errors import InvalidExample, StoreCorrupt
@@ -338,8 +338,10 @@ class Pipeline:
         return found is not None and not replaces(*found, prepared.verdict.score, approved)
 
     # -- stage 5: dedup check and store, under the lock -------------------------------------------
-    def commit(self, prepared: Prepared, approved: bool | None = None) -> CollectResult:
+    def commit(self, prepared: Prepared, approved: bool | None = None, by: str | None = None) -> CollectResult:
+        """`by`: who collects it (a server passes its caller's identity; default: the OS user)."""
         ex, verdict = prepared.example, prepared.verdict
+        ex.collected_by = by or local_user()
         result = CollectResult(
             id=None,
             status="rejected",
@@ -354,6 +356,8 @@ class Pipeline:
         if approved:
             ex.status = "accepted"
             ex.metadata.human_approved = True
+        if ex.metadata.human_approved:
+            ex.approved_by = ex.collected_by
         with self.store.transaction():
             if not verdict.keep and not prepared.keys:  # retention off: the seed's discard
                 result.reasons.append(verdict.reason or "below_min_quality")
@@ -454,8 +458,10 @@ class Pipeline:
             parts.append("redacted " + ", ".join(f"{n} {t}" for t, n in sorted(result.redactions.items())))
         return "; ".join(parts)
 
-    def collect(self, data: Any, approved: bool | None = None, observed: bool = False) -> CollectResult:
-        return self.commit(self.prepare(data, observed), approved)
+    def collect(
+        self, data: Any, approved: bool | None = None, observed: bool = False, by: str | None = None
+    ) -> CollectResult:
+        return self.commit(self.prepare(data, observed), approved, by)
 
 
 def index_for(store: StoreBackend, settings: DedupSettings) -> Deduper:

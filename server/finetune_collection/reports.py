@@ -58,6 +58,9 @@ class Stats(BaseModel):
     by_task_type: dict[str, int]
     by_workflow: dict[str, int]
     by_phase: dict[str, int]
+    by_collector: dict[str, int] = Field(
+        default_factory=dict, description="examples by who collected them ((unknown): stored before it was kept)"
+    )
     quality: dict[str, Any] = Field(description="min, mean, max and a histogram of quality_score")
     tokens: TokenTotals
     rejections: dict[str, int] = Field(description="examples never stored, by reason code")
@@ -90,6 +93,7 @@ def _facts(doc_id: str, doc: dict[str, Any]) -> list[Any] | None:
             str(meta.get("phase") or "(none)"), dict(counts), float(doc.get("quality_score", 0)),
             doc_tier(doc) or "none", len(seen), len(claimed),
             used if from_meta else estimate_doc_tokens(doc), from_meta,
+            str(doc.get("collected_by") or "(unknown)"),
         ]
     except (AttributeError, TypeError, ValueError):
         return None
@@ -103,6 +107,7 @@ class _Totals:
     by_task: Counter[str] = field(default_factory=Counter)
     by_workflow: Counter[str] = field(default_factory=Counter)
     by_phase: Counter[str] = field(default_factory=Counter)
+    by_collector: Counter[str] = field(default_factory=Counter)
     redactions: Counter[str] = field(default_factory=Counter)
     evidence: Counter[str] = field(default_factory=Counter)
     bins: list[int] = field(default_factory=lambda: [0] * len(QUALITY_BINS))
@@ -122,11 +127,12 @@ class _Totals:
             if facts is None:
                 t.corrupt = t.corrupt or doc_id
                 continue
-            status, task, workflow, phase, counts, q, tier, seen, claimed, tokens, metered = facts
+            status, task, workflow, phase, counts, q, tier, seen, claimed, tokens, metered, collector = facts
             t.by_status[status] += 1
             t.by_task[task] += 1
             t.by_workflow[workflow] += 1
             t.by_phase[phase] += 1
+            t.by_collector[collector] += 1
             for kind, n in counts.items():
                 t.redactions[kind] += n
             t.count += 1
@@ -146,7 +152,7 @@ class _Totals:
         return t
 
     def __iadd__(self, other: _Totals) -> _Totals:
-        for name in ("by_status", "by_task", "by_workflow", "by_phase", "redactions", "evidence"):
+        for name in ("by_status", "by_task", "by_workflow", "by_phase", "by_collector", "redactions", "evidence"):
             getattr(self, name).update(getattr(other, name))
         self.bins = [a + b for a, b in zip(self.bins, other.bins, strict=True)]
         self.count += other.count
@@ -181,6 +187,7 @@ def compute(store: StoreBackend) -> Stats:
         by_task_type=dict(total.by_task.most_common()),
         by_workflow=dict(total.by_workflow.most_common()),
         by_phase=dict(total.by_phase.most_common()),
+        by_collector=dict(total.by_collector.most_common()),
         quality={
             "min": total.score_min,
             "mean": round(total.score_sum / total.count, 4) if total.count else None,
@@ -236,6 +243,7 @@ def render(stats: Stats) -> str:
     section("by task type", stats.by_task_type)
     section("by workflow", stats.by_workflow)
     section("by phase", stats.by_phase)
+    section("collected by", stats.by_collector)
     q = stats.quality
     if stats.total:
         lines.append(f"quality: min {q['min']:g}, mean {q['mean']:g}, max {q['max']:g}")
@@ -263,6 +271,9 @@ def row(doc: dict[str, Any]) -> dict[str, Any]:
         "task_type": doc.get("task_type"),
         "quality_score": doc.get("quality_score"),
         "preview": preview(doc),
+        "collected_by": doc.get("collected_by"),
+        "approved_by": doc.get("approved_by"),
+        "rejected_by": doc.get("rejected_by"),
     }
 
 

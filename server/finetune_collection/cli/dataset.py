@@ -57,6 +57,7 @@ def stats(app: App, as_json: bool) -> None:
 @click.option("--since", help="created at or after (YYYY-MM-DD or ISO time)")
 @click.option("--until", help="created before (YYYY-MM-DD or ISO time)")
 @click.option("--id", "ids", multiple=True, help="only this example id (repeatable)")
+@click.option("--collected-by", multiple=True, help="only examples collected by this person (repeatable)")
 @click.option("--status", multiple=True, type=click.Choice(STATUSES),
               help="statuses to export (repeatable) [default: accepted]")
 @click.option("--limit", type=click.IntRange(min=1), help="at most this many examples")
@@ -80,7 +81,8 @@ def stats(app: App, as_json: bool) -> None:
 def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], workflow: tuple[str, ...],
            phase: tuple[str, ...], min_quality: float | None, signals: tuple[str, ...], sources: tuple[str, ...],
            approved_only: bool, inferred_pairs: bool, since: str | None,
-           until: str | None, ids: tuple[str, ...], status: tuple[str, ...], limit: int | None,
+           until: str | None, ids: tuple[str, ...], collected_by: tuple[str, ...], status: tuple[str, ...],
+           limit: int | None,
            split: float | None, seed: int, fix: bool, tiers: tuple[str, ...], strict: bool, model: str | None,
            license_: str | None, overwrite: bool, dedup: bool, check: bool, as_json: bool) -> None:
     """Export examples as JSONL for a fine-tuning target, validated per target before writing."""
@@ -100,6 +102,7 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
         workflow=list(workflow) or None, phase=list(phase) or None, min_quality=min_quality,
         signals=list(signals) or None, since=parse_date(since, "--since") if since is not None else None,
         until=parse_date(until, "--until") if until is not None else None, ids=list(ids) or None,
+        collected_by=list(collected_by) or None,
         status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them
         limit=limit, split=split, seed=seed, fix=fix, tier=list(tiers) or None,  # type: ignore[arg-type]
         strict=strict, model=model, license=license_,
@@ -141,8 +144,10 @@ def list_(app: App, status: str | None, task_type: str | None, limit: int | None
             # a task type may hold a newline, and the text listing is one line per example.
             q = row["quality_score"]
             score = f"{q:<5g}" if isinstance(q, int | float) else f"{q!s:<5}"
+            who = _one_line(row["collected_by"] or "-")
             click.echo(f"{_one_line(row['id']):<20} {_one_line(row['status']):<9} {score} "
-                       f"{_one_line(row['task_type']):<18} {_one_line(row['created_at'])}  {row['preview']}")
+                       f"{_one_line(row['task_type']):<18} {_one_line(row['created_at'])}  {who:<12} "
+                       f"{row['preview']}")
 
 
 def _one_line(value: Any) -> str:

@@ -119,12 +119,90 @@ def review(app: App, port: int, no_browser: bool) -> None:
 
 
 @cli.command()
+@click.option("--http", "http", is_flag=True, help="serve MCP over streamable HTTP (a team server) instead of stdio")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="with --http: the address to listen on (0.0.0.0: every interface; needs tokens or server.jwt)")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="with --http: the port (0: a free one, printed at start)")
+@click.option("--no-auth", is_flag=True, help="with --http on a loopback address only: accept calls without a token")
+@click.pass_context
 @fails_cleanly
-def serve() -> None:
-    """Run the MCP server on stdio (what Claude Desktop, Claude Code and IDEs start)."""
-    from ..mcp.server import main as serve_main
+def serve(ctx: click.Context, http: bool, host: str, port: int, no_auth: bool) -> None:
+    """Run the MCP server: on stdio (what Claude Desktop, Claude Code and IDEs start), or with --http
+    as a team server at http://HOST:PORT/mcp with the review page at /review/.
 
-    serve_main()
+    Over HTTP every call needs a token from `finetune token add NAME` (or a JWT, with server.jwt in
+    the config); the server refuses to start without one unless --no-auth is given on loopback.
+    """
+    if not http:
+        given = [p for p in ("host", "port", "no_auth")
+                 if ctx.get_parameter_source(p) is not click.core.ParameterSource.DEFAULT]
+        if given:
+            raise click.UsageError(f"--{given[0].replace('_', '-')} needs --http (stdio has no address)")
+        from ..mcp.server import main as serve_main
+
+        serve_main()
+        return
+    from ..mcp.http import serve as serve_http
+
+    serve_http(host, port, no_auth, announce=lambda line: click.echo(line, err=True))
+
+
+@cli.group()
+def token() -> None:
+    """Access tokens for `finetune serve --http`: add, list, revoke.
+
+    Stored in $FINETUNE_HOME/tokens.json (or server.tokens_file in the config), as hashes only.
+    """
+
+
+@token.command(name="add")
+@click.argument("name")
+@pass_app
+@fails_cleanly
+def token_add(app: App, name: str) -> None:
+    """Create a token for NAME (a person or a machine) and print it once; only its hash is kept.
+
+    NAME is recorded as collected_by / approved_by for whatever is done with the token.
+    """
+    from ..mcp import credentials
+
+    path = credentials.tokens_path(app.config)
+    secret = credentials.add(path, name)
+    click.echo(secret)
+    click.echo(f"token {name} added to {path}; it is shown only now: give it to its user, who sends it as "
+               "`Authorization: Bearer TOKEN`", err=True)
+
+
+@token.command(name="list")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per line")
+@pass_app
+@fails_cleanly
+def token_list(app: App, as_json: bool) -> None:
+    """List token names and when they were created (never the tokens or their hashes)."""
+    from ..mcp import credentials
+
+    path = credentials.tokens_path(app.config)
+    entries = credentials.read(path)
+    for e in entries:
+        if as_json:
+            emit({"name": e.name, "created": e.created})
+        else:
+            click.echo(f"{e.name:<24} {e.created}")
+    if not entries and not as_json:
+        click.echo(f"no tokens in {path}; create one with `finetune token add NAME`", err=True)
+
+
+@token.command(name="revoke")
+@click.argument("name")
+@pass_app
+@fails_cleanly
+def token_revoke(app: App, name: str) -> None:
+    """Revoke NAME's token: every server reading this tokens file refuses it from its next request."""
+    from ..mcp import credentials
+
+    credentials.revoke(credentials.tokens_path(app.config), name)
+    click.echo(f"revoked {name}")
 
 
 @cli.command()

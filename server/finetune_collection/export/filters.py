@@ -50,6 +50,9 @@ def build(request: ExportRequest) -> list[tuple[str, Predicate]]:
     if r.ids is not None:
         ids = set(r.ids)
         out.append((f"ids ({len(ids)} given)", lambda d: d.get("id") in ids))
+    if r.collected_by is not None:
+        people = set(r.collected_by)
+        out.append((f"collected_by ({len(people)} given)", lambda d: d.get("collected_by") in people))
     if r.task_type is not None:
         tasks = set(r.task_type)
         out.append((f"task_type in {sorted(tasks)}", lambda d: d.get("task_type") in tasks))

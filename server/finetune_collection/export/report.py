@@ -43,6 +43,7 @@ class ExportRequest(BaseModel):
     since: datetime | None = Field(default=None, description="created at or after (naive = UTC)")
     until: datetime | None = Field(default=None, description="created before (naive = UTC)")
     ids: list[str] | None = None
+    collected_by: list[str] | None = Field(default=None, description="only examples collected by these people")
     status: list[Status] = Field(default=["accepted"], min_length=1)
     limit: int | None = Field(default=None, ge=1)
     split: float | None = Field(default=None, gt=0, lt=1, description="validation fraction: NAME.train/val.jsonl")

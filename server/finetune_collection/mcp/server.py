@@ -18,8 +18,11 @@ from typing import Any
 import anyio
 from anyio.abc import ObjectSendStream
 from mcp.server.apps import Apps
+from mcp.server.auth.provider import TokenVerifier
+from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.request_state import RequestStateSecurity
 from mcp.server.stdio import stdio_server
 from mcp.shared.message import SessionMessage
 from mcp.types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError, ToolAnnotations
@@ -33,7 +36,7 @@ from ..review.app import register as register_review
 from . import tools
 from .prompts import add_prompts
 from .resources import add_resources
-from .state import LazyState, state_of
+from .state import LazyState, caller, state_of
 
 log = logging.getLogger("finetune_collection.server")
 
@@ -64,6 +67,13 @@ class FinetuneServer(MCPServer):
     The SDK's message is pydantic's, which quotes the input (`input_value=['sk-…']`): a secret
     sent in a wrongly typed field would come straight back in the result and the client's log.
     """
+
+    lazy_state: LazyState | None = None  # set when the lifespan starts; the HTTP review page reads it
+
+    def state(self) -> LazyState:
+        if self.lazy_state is None:
+            raise ToolError("the server has not started yet; retry in a moment")
+        return self.lazy_state
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
         try:
@@ -153,18 +163,24 @@ def describe(fn: Any) -> str:
     return inspect.cleandoc(fn.__doc__ or "")
 
 
-def build_server(config: config_mod.Config | None = None) -> MCPServer:
-    """`config`: already loaded (`main` checks it before serving); None loads it at each start."""
+def build_server(
+    config: config_mod.Config | None = None, *, token_verifier: TokenVerifier | None = None,
+    auth: AuthSettings | None = None, request_state: RequestStateSecurity | None = None,
+) -> FinetuneServer:
+    """`config`: already loaded (`main` checks it before serving); None loads it at each start.
+    `token_verifier` and `auth`: the SDK's bearer-token checks; `request_state`: a key shared
+    by several server processes (default: one per process). For HTTP (mcp/http.py)."""
     holder: dict[str, LazyState] = {}
 
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[LazyState]:
         lazy = LazyState(config if config is not None else config_mod.load(), config_mod.home())
         holder["state"] = lazy  # static resources get no Context; they read the state from here
+        mcp.lazy_state = lazy
         yield lazy
 
     apps = Apps()  # the review page (MCP App) and the tools it calls: review/app.py
-    register_review(apps, state_of)
+    register_review(apps, state_of, caller)
     mcp = FinetuneServer(
         "finetune-collection",
         title="Fine-tune Collection",
@@ -172,6 +188,9 @@ def build_server(config: config_mod.Config | None = None) -> MCPServer:
         version=__version__,
         lifespan=lifespan,
         extensions=[apps],
+        token_verifier=token_verifier,
+        auth=auth,
+        request_state_security=request_state,
     )
     for fn, title, annotations in (
         (tools.collect_example, "Collect a fine-tuning example", WRITE),

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio.to_thread
+from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 
@@ -81,3 +82,13 @@ def state_of(ctx: Context) -> AppState:
     lazy = ctx.request_context.lifespan_context
     assert isinstance(lazy, LazyState)
     return lazy.get()
+
+
+def caller() -> str | None:
+    """Who is calling: the authenticated token's name or JWT subject over HTTP (the SDK's bearer
+    middleware puts it in the request's context); None over stdio, where the core records the
+    OS user who started the server."""
+    token = get_access_token()
+    if token is None:
+        return None
+    return token.subject or token.client_id

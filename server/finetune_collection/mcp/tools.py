@@ -38,7 +38,7 @@ from .schemas import (
     ReviewResult,
     schema,
 )
-from .state import state_of
+from .state import caller, state_of
 
 
 def _arguments(
@@ -134,13 +134,14 @@ async def collect_example(
         approved = approval.data.approve
     elif approval is not None and not isinstance(approval, AcceptedElicitation | CancelledElicitation):
         approved = False  # declined: the user said no, so nothing is stored
+    by = caller()
     if prepared is not None:
-        return await state.run(state.core.commit, prepared, approved)
+        return await state.run(state.core.commit, prepared, approved, by)
     if from_transcript is True:
         return await state.run(_from_transcript, state.core, task_type, quality_score, quality, signals, metadata)
     args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id,
                       rejected)
-    return await state.run(state.core.collect, args, approved)
+    return await state.run(state.core.collect, args, approved, False, by)
 
 
 def _from_transcript(
@@ -203,6 +204,8 @@ async def finetune_export(
     since: Annotated[str | None, Field(description="created at or after (ISO date/time)")] = None,
     until: Annotated[str | None, Field(description="created before (ISO date/time)")] = None,
     ids: Annotated[list[str] | None, Field(description="only these ids")] = None,
+    collected_by: Annotated[list[str] | None, Field(description="only examples collected by these people (token "
+                                                                 "names or identity-provider subjects)")] = None,
     include_pending: Annotated[bool, Field(description="also export pending examples")] = False,
     limit: Annotated[int | None, Field(ge=1, description="at most this many examples")] = None,
     split: Annotated[float | None, Field(gt=0, lt=1, description="validation fraction, e.g. 0.1")] = None,
@@ -242,7 +245,7 @@ async def finetune_export(
         request = export.ExportRequest(
             format=format, output=target, task_type=task_type, workflow=workflow, phase=phase,
             min_quality=min_quality, signals=signals, since=parse_time(since),
-            until=parse_time(until), ids=ids,
+            until=parse_time(until), ids=ids, collected_by=collected_by,
             status=["accepted", "pending"] if include_pending else ["accepted"], limit=limit,
             split=split, seed=seed, fix=fix, tier=tier, strict=strict, model=model, license=license,
             overwrite=overwrite, dedup=dedup, source=source, approved_only=approved_only,
@@ -305,7 +308,7 @@ async def finetune_review(
         raise ToolError("give either id or filter")
     if filter is None:
         assert id is not None
-        (ex,) = await state.run(curate.review, state.core.store, [id], action)
+        (ex,) = await state.run(curate.review, state.core.store, [id], action, caller())
         status = "deleted" if ex is None else ex.status
         return ReviewResult(id=id, action=action, status=status, message=f"{id} is now {status}")
     flt = curate.Filter(filter.status, filter.min_quality, filter.max_quality, filter.task_type, filter.source,
@@ -314,15 +317,15 @@ async def finetune_review(
         ids = await state.run(curate.review_matching, state.core.store, flt, action, True)
         return ReviewResult(action=action, count=len(ids), applied=False,
                             message=f"{len(ids)} example(s) match; call again with expect={len(ids)} to {action} them")
-    ids = await state.run(_review_if_count, state.core.store, flt, action, expect)
+    ids = await state.run(_review_if_count, state.core.store, flt, action, expect, caller())
     return ReviewResult(action=action, count=len(ids), message=f"{action}: {len(ids)} example(s) done")
 
 
-def _review_if_count(store: Any, flt: Any, action: Any, expect: int) -> list[str]:
+def _review_if_count(store: Any, flt: Any, action: Any, expect: int, by: str | None) -> list[str]:
     """Act on the filter's matches only if they are still the count the user was shown."""
     with store.transaction():
         found = curate.review_matching(store, flt, action, dry_run=True)
         if len(found) != expect:
             raise InvalidExample(f"expect: the filter now matches {len(found)} example(s), not {expect}; "
                                  "count again and confirm")
-        return curate.review_matching(store, flt, action)
+        return curate.review_matching(store, flt, action, by=by)

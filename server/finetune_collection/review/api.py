@@ -87,18 +87,19 @@ def detail(core: Pipeline, args: dict[str, Any]) -> dict[str, Any]:
     return {"example": view(doc), "neighbours": neighbours(core, doc)}
 
 
-def act(pipeline: Pipeline, args: dict[str, Any]) -> dict[str, Any]:
-    """Approve, reject or delete the given ids (one to MAX_BULK); unknown ids are reported."""
+def act(pipeline: Pipeline, args: dict[str, Any], by: str | None = None) -> dict[str, Any]:
+    """Approve, reject or delete the given ids (one to MAX_BULK); unknown ids are reported.
+    `by`: who acts (the transport's authenticated caller; None: the OS user)."""
     action = _action(args.get("action"))
     ids = args.get("ids")
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
         raise InvalidExample("ids: must be a non-empty list of example ids")
     if len(ids) > MAX_BULK:
         raise InvalidExample(f"ids: at most {MAX_BULK} per call")
-    return _apply(pipeline, list(dict.fromkeys(ids)), action)
+    return _apply(pipeline, list(dict.fromkeys(ids)), action, by)
 
 
-def _apply(pipeline: Pipeline, ids: list[str], action: Action) -> dict[str, Any]:
+def _apply(pipeline: Pipeline, ids: list[str], action: Action, by: str | None) -> dict[str, Any]:
     done: list[str] = []
     missing: list[str] = []
     store = pipeline.store
@@ -106,13 +107,13 @@ def _apply(pipeline: Pipeline, ids: list[str], action: Action) -> dict[str, Any]
     with store.transaction():
         for example_id in ids:
             (done if example_id in store else missing).append(example_id)
-        review(store, done, action)
+        review(store, done, action, by)
     past = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
     message = f"{past} {len(done)} example(s)" + (f"; {len(missing)} not found" if missing else "")
     return {"action": action, "done": done, "missing": missing, "message": message}
 
 
-def bulk(pipeline: Pipeline, args: dict[str, Any]) -> dict[str, Any]:
+def bulk(pipeline: Pipeline, args: dict[str, Any], by: str | None = None) -> dict[str, Any]:
     """Apply an action to every example matching a filter.
 
     `expect` is the count the user saw; if the set changed since (new examples arrived), nothing
@@ -132,7 +133,7 @@ def bulk(pipeline: Pipeline, args: dict[str, Any]) -> dict[str, Any]:
             )
         if len(ids) > MAX_BULK:
             raise InvalidExample(f"filter: matches {len(ids)} examples; narrow it to at most {MAX_BULK}")
-        return _apply(pipeline, ids, action)
+        return _apply(pipeline, ids, action, by)
 
 
 def stats(core: Pipeline, args: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ over the same `api.py` functions the local server uses; a plain client can call 
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 from collections.abc import Awaitable, Callable
@@ -103,8 +104,9 @@ READ = ToolAnnotations(read_only_hint=True, idempotent_hint=True, open_world_hin
 WRITE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=False)
 
 
-def register(apps: Apps, state_of: Callable[[Context], CoreState]) -> None:
-    """Add the review page resource and its tools to `apps` (the server passes its state getter)."""
+def register(apps: Apps, state_of: Callable[[Context], CoreState], caller: Callable[[], str | None]) -> None:
+    """Add the review page resource and its tools to `apps` (the server passes its state getter,
+    and `caller`: who is calling, recorded as approved_by / rejected_by)."""
     apps.add_html_resource(
         URI, page().html, name="review_page", title="Fine-tune review",
         description="Review pending examples, compare near-duplicates, edit turns and see dataset charts.",
@@ -162,7 +164,7 @@ def register(apps: Apps, state_of: Callable[[Context], CoreState]) -> None:
         ctx: Context, ids: Ids = None, action: ActionArg = None,
     ) -> Annotated[CallToolResult, ActOut]:
         """For the review page: approve, reject or delete these ids. delete cannot be undone."""
-        return await run(ctx, api.act, ids=ids, action=action)
+        return await run(ctx, functools.partial(api.act, by=caller()), ids=ids, action=action)
 
     @tool("bulk", "Review page: bulk approve or reject", WRITE)
     async def finetune_review_bulk(
@@ -170,7 +172,7 @@ def register(apps: Apps, state_of: Callable[[Context], CoreState]) -> None:
     ) -> Annotated[CallToolResult, ActOut]:
         """For the review page: approve or reject every example matching `filter`; refuses when the
         matching set no longer has `expect` examples (it changed since the user looked)."""
-        return await run(ctx, api.bulk, filter=filter, action=action, expect=expect)
+        return await run(ctx, functools.partial(api.bulk, by=caller()), filter=filter, action=action, expect=expect)
 
     @tool("edit", "Review page: edit a turn", WRITE)
     async def finetune_review_edit(ctx: Context, id: Text = None, turn: Integer = None,

@@ -53,3 +53,13 @@ def page() -> Page:
             raise RuntimeError(f"review.html must contain {tag} exactly once")
     html = html.replace(STYLE_TAG, f"<style>{style}</style>").replace(SCRIPT_TAG, f"<script>{script}</script>")
     return Page(html, _hash(script), _hash(style))
+
+
+def served_html() -> str:
+    """The page as the team server (`finetune serve --http`) serves it: marked, so its script
+    calls the server's API (authenticated by a cookie) rather than the MCP Apps bridge."""
+    html = page().html
+    opening = '<html lang="en">'
+    if html.count(opening) != 1:
+        raise RuntimeError(f"review.html must contain {opening} exactly once")
+    return html.replace(opening, '<html lang="en" data-transport="http">')

@@ -93,6 +93,14 @@ def view(doc: dict[str, Any]) -> dict[str, Any]:
         "workflow": meta.get("workflow"),
         "phase": meta.get("phase"),
         "human_approved": bool(meta.get("human_approved")),
+        "collected_by": _who(doc, "collected_by"),
+        "approved_by": _who(doc, "approved_by"),
+        "rejected_by": _who(doc, "rejected_by"),
         "tokens": estimate_doc_tokens(doc),
         "preview": preview(doc),
     }
+
+
+def _who(doc: dict[str, Any], key: str) -> str | None:
+    value = doc.get(key)
+    return value if isinstance(value, str) else None

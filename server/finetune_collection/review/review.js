@@ -16,8 +16,11 @@
   const PREVIEW = 160;
 
   // ---- transport ---------------------------------------------------------------------------
+  // `finetune review` puts its per-run token in the URL; the team server (`serve --http`) marks
+  // the page instead and authenticates its calls by an HttpOnly cookie the script never sees.
   const token = new URLSearchParams(location.search).get("token");
-  const local = !!token && location.protocol.startsWith("http");
+  const served = document.documentElement.dataset.transport === "http";
+  const local = (!!token || served) && location.protocol.startsWith("http");
   let nextId = 1;
   const pending = new Map();
   const handlers = {};
@@ -31,9 +34,11 @@
 
   async function call(name, args) {
     if (local) {
-      const r = await fetch("/api/" + name, {
-        method: "POST", cache: "no-store",
-        headers: { "Content-Type": "application/json", "X-Finetune-Token": token },
+      const headers = { "Content-Type": "application/json" };
+      if (token) headers["X-Finetune-Token"] = token;
+      // Relative: the team server mounts the page under /review/.
+      const r = await fetch("api/" + name, {
+        method: "POST", cache: "no-store", credentials: "same-origin", headers,
         body: JSON.stringify(args || {}),
       });
       const body = await r.json();
@@ -159,6 +164,9 @@
       h("span", { class: "muted", text: "~" + ex.tokens + " tokens" }),
       h("span", { class: "muted", text: (ex.created_at || "").replace("T", " ").slice(0, 16) }),
       ex.workflow ? h("span", { class: "muted", text: ex.workflow + (ex.phase ? "/" + ex.phase : "") }) : null,
+      ex.collected_by ? h("span", { class: "muted who", text: "by " + ex.collected_by, title: "collected by" }) : null,
+      ex.approved_by ? h("span", { class: "muted who", text: "approved by " + ex.approved_by }) : null,
+      ex.rejected_by ? h("span", { class: "muted who", text: "rejected by " + ex.rejected_by }) : null,
     ];
   }
 

@@ -43,22 +43,35 @@ MAX_BODY = 1_000_000
 TOKEN_HEADER = "x-finetune-token"
 
 
-def call_core(
-    core: Pipeline, fn: Callable[[Pipeline, dict[str, Any]], dict[str, Any]], args: dict[str, Any]
-) -> dict[str, Any]:
-    """One core call at a time, under the core's lock (the server runs handlers in threads)."""
-    with core.lock:
+Handler = Callable[[Pipeline, dict[str, Any], "str | None"], dict[str, Any]]
+
+
+def _reads(fn: Callable[[Pipeline, dict[str, Any]], dict[str, Any]]) -> Handler:
+    """A call that records no identity: it gets the core and the arguments only."""
+
+    def call(core: Pipeline, args: dict[str, Any], by: str | None) -> dict[str, Any]:
+        del by
         return fn(core, args)
+
+    return call
+
+
+def call_core(get_core: Callable[[], Pipeline], fn: Handler, args: dict[str, Any], by: str | None) -> dict[str, Any]:
+    """One core call at a time, under the core's lock (the server runs handlers in threads)."""
+    core = get_core()
+    with core.lock:
+        return fn(core, args, by)
 
 
 # name -> (handler, changes state). Reads are POST too: one calling convention for the page.
-CALLS: dict[str, tuple[Callable[[Pipeline, dict[str, Any]], dict[str, Any]], bool]] = {
-    api.NAMES["list"]: (api.list_page, False),
-    api.NAMES["detail"]: (api.detail, False),
-    api.NAMES["stats"]: (api.stats, False),
+# Approvals and rejections record `by` (approved_by / rejected_by).
+CALLS: dict[str, tuple[Handler, bool]] = {
+    api.NAMES["list"]: (_reads(api.list_page), False),
+    api.NAMES["detail"]: (_reads(api.detail), False),
+    api.NAMES["stats"]: (_reads(api.stats), False),
     api.NAMES["act"]: (api.act, True),
     api.NAMES["bulk"]: (api.bulk, True),
-    api.NAMES["edit"]: (api.edit, True),
+    api.NAMES["edit"]: (_reads(api.edit), True),
 }
 
 
@@ -114,9 +127,14 @@ class Guard:
         await self.app(scope, receive, send_with_headers)
 
 
-def make_app(core: Pipeline, token: str, port: int) -> ASGIApp:
+def routes(get_core: Callable[[], Pipeline], who: Callable[[Request], str | None], html: str) -> list[Route]:
+    """The page and its API, for `finetune review` (below) and the team server (mcp/http.py).
+
+    `get_core` may block until the store is open (it runs in a worker thread); `who` names the
+    caller a request is authenticated as (None: the OS user)."""
+
     async def index(request: Request) -> Response:
-        return HTMLResponse(page().html)
+        return HTMLResponse(html)
 
     async def call(request: Request) -> Response:
         name = request.path_params["name"]
@@ -135,16 +153,19 @@ def make_app(core: Pipeline, token: str, port: int) -> ASGIApp:
             return JSONResponse({"error": "request body must be a JSON object"}, status_code=400)
         fn, _ = CALLS[name]
         try:
-            data = await anyio.to_thread.run_sync(call_core, core, fn, args)
+            data = await anyio.to_thread.run_sync(call_core, get_core, fn, args, who(request))
         except FinetuneError as err:
             return JSONResponse({"error": str(err)}, status_code=400)
         return JSONResponse(data)
 
-    routes = [
+    return [
         Route("/", index, methods=["GET"]),
         Route("/api/{name}", call, methods=["POST"]),
     ]
-    return Guard(Starlette(routes=routes), token, port)
+
+
+def make_app(core: Pipeline, token: str, port: int) -> ASGIApp:
+    return Guard(Starlette(routes=routes(lambda: core, lambda request: None, page().html)), token, port)
 
 
 class ReviewServer:
