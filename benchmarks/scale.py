@@ -148,7 +148,9 @@ def main() -> None:
     if args.pg:
         import scale_pg
 
-        pg10k, pg1m = scale_pg.pg_collect(10_000), scale_pg.pg_collect(1_000_000)
+        # The same examples as the embedded collects (collect_args), on 10k and 1M stored rows.
+        pg10k = scale_pg.pg_collect(10_000, args.samples, collect_args)
+        pg1m = scale_pg.pg_collect(1_000_000, args.samples, collect_args)
         line += (f" pg_collect/tinydb_collect={pg10k / small['collect']:.2f}"
                  f" pg_collect_1m/pg_collect_10k={pg1m / pg10k:.2f}")
     print(line)

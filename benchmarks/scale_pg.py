@@ -15,11 +15,12 @@ computing MinHash of 1M texts would take most of an hour. The timed collects com
 from __future__ import annotations
 
 import random
+import shutil
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,9 @@ def _new(rng: random.Random, n: int) -> dict[str, Any]:
             "output": {"assistant": f"Answer {n}: " + words[::-1]}, "metadata": {"human_approved": True}}
 
 
-def pg_collect(n_existing: int, collects: int = COLLECTS) -> float:
-    """Median seconds of one `Pipeline.collect` into a PostgreSQL store holding `n_existing`."""
+def pg_collect(n_existing: int, collects: int = COLLECTS, make: Callable[[int], dict[str, Any]] | None = None) -> float:
+    """Median seconds of one `Pipeline.collect` into a PostgreSQL store holding `n_existing`
+    (`make(n)`: the examples to collect, so another store can be timed on the same ones)."""
     from finetune_collection.pipeline import Pipeline
     from finetune_collection.store.postgres import PgStore, schema
     from finetune_collection.store.postgres.connection import connect
@@ -82,16 +84,18 @@ def pg_collect(n_existing: int, collects: int = COLLECTS) -> float:
         print(f"pg fill {n_existing}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
         core = Pipeline(store, config)
         rng = random.Random(n_existing)
+        new = make or (lambda n: _new(rng, n))
         for n in range(20):  # warm: first imports, prepared plans, caches
-            core.collect(_new(rng, n))
+            core.collect(new(10_000_000 + n))
         times = []
         for n in range(collects):
-            data = _new(rng, 1000 + n)
+            data = new(1_000_000 + n)
             t0 = time.perf_counter()
             result = core.collect(data)
             times.append(time.perf_counter() - t0)
             assert result.id is not None, result.message
         store.close()
+        shutil.rmtree(home, ignore_errors=True)
         return statistics.median(times)
     finally:
         server.stop()

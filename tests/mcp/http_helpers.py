@@ -118,8 +118,10 @@ INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
     "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}}}
 
 
-def call_tools(url: str, token: str, calls: list[tuple[str, dict[str, Any]]], mode: str = "auto") -> list[Any]:
-    """Each (tool, arguments) through the SDK's own streamable HTTP client, sending the token."""
+def call_tools(url: str, token: str, calls: list[tuple[str, dict[str, Any]]], mode: str = "auto",
+               errors: bool = False) -> list[Any]:
+    """Each (tool, arguments) through the SDK's own streamable HTTP client, sending the token.
+    `errors`: tool errors are expected, and their text is returned instead of the results."""
 
     async def run() -> list[Any]:
         results = []
@@ -128,8 +130,8 @@ def call_tools(url: str, token: str, calls: list[tuple[str, dict[str, Any]]], mo
                     Client(streamable_http_client(url, http_client=client), mode=mode) as mcp:  # type: ignore[arg-type]
                 for name, arguments in calls:
                     result = await mcp.call_tool(name, arguments)
-                    assert not result.is_error, result.content
-                    results.append(result.structured_content)
+                    assert result.is_error == errors, result.content
+                    results.append(result.content[0].text if errors else result.structured_content)  # type: ignore[union-attr]
         return results
 
     return anyio.run(run)

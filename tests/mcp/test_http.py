@@ -56,6 +56,16 @@ def test_collect_over_http_records_the_token_name(team: tuple[Path, dict[str, st
     assert rows[first["id"]]["approved_by"] == "alice"
 
 
+def test_the_team_server_refuses_to_read_its_own_transcripts(team: tuple[Path, dict[str, str], Served]) -> None:
+    """from_transcript reads the newest session of the server's folder: someone else's work."""
+    home, tokens, served = team
+    before = listed(home)
+    (message,) = call_tools(served.url, tokens["alice"], [("collect_example", {"from_transcript": True})],
+                            errors=True)
+    assert "from_transcript" in message and "team server refuses it" in message
+    assert listed(home) == before
+
+
 def test_review_and_export_over_http_use_the_caller(team: tuple[Path, dict[str, str], Served]) -> None:
     home, tokens, served = team
     pending = {**example(3), "metadata": {}}

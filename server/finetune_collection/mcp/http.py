@@ -160,6 +160,7 @@ def build_app(config: config_mod.Config, host: str, port: int, no_auth: bool = F
         config, token_verifier=verifier, auth=auth_settings(f"http://{url_host}:{port}") if verifier else None,
         # An approval asked of the user comes back as a new request, maybe to another process.
         request_state=RequestStateSecurity(keys=[state_key(tokens_path(config))]),
+        remote=True,
     )
     app = server.streamable_http_app(streamable_http_path=MCP_PATH, stateless_http=True, json_response=True,
                                      host=host)

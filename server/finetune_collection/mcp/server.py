@@ -165,16 +165,17 @@ def describe(fn: Any) -> str:
 
 def build_server(
     config: config_mod.Config | None = None, *, token_verifier: TokenVerifier | None = None,
-    auth: AuthSettings | None = None, request_state: RequestStateSecurity | None = None,
+    auth: AuthSettings | None = None, request_state: RequestStateSecurity | None = None, remote: bool = False,
 ) -> FinetuneServer:
     """`config`: already loaded (`main` checks it before serving); None loads it at each start.
     `token_verifier` and `auth`: the SDK's bearer-token checks; `request_state`: a key shared
-    by several server processes (default: one per process). For HTTP (mcp/http.py)."""
+    by several server processes (default: one per process); `remote`: served over HTTP, to
+    callers on other machines. For HTTP (mcp/http.py)."""
     holder: dict[str, LazyState] = {}
 
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[LazyState]:
-        lazy = LazyState(config if config is not None else config_mod.load(), config_mod.home())
+        lazy = LazyState(config if config is not None else config_mod.load(), config_mod.home(), remote)
         holder["state"] = lazy  # static resources get no Context; they read the state from here
         mcp.lazy_state = lazy
         yield lazy

@@ -28,6 +28,8 @@ class AppState:
     home: Path
     config: config_mod.Config
     core: Pipeline
+    # Over HTTP the caller is on another machine: this server's folders and sessions are not theirs.
+    remote: bool = False
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a core call in a worker thread, one at a time; our errors become ToolErrors."""
@@ -50,8 +52,8 @@ class LazyState:
     eagerly, so a bad config still fails at start with its file, key and reason.
     """
 
-    def __init__(self, config: config_mod.Config, home: Path) -> None:
-        self.config, self.home = config, home
+    def __init__(self, config: config_mod.Config, home: Path, remote: bool = False) -> None:
+        self.config, self.home, self.remote = config, home, remote
         self._ready = threading.Event()
         self._state: AppState | None = None
         self._error: BaseException | None = None
@@ -62,7 +64,7 @@ class LazyState:
             core = Pipeline.open(self.home, self.config)
             for message in core.store.recovered:
                 log.warning("recovered at start-up: %s", message)
-            self._state = AppState(self.home, self.config, core)
+            self._state = AppState(self.home, self.config, core, self.remote)
         except BaseException as err:  # reported to every caller below
             self._error = err
         finally:

@@ -138,6 +138,12 @@ async def collect_example(
     if prepared is not None:
         return await state.run(state.core.commit, prepared, approved, by)
     if from_transcript is True:
+        if state.remote:
+            # The newest session in the server's working folder belongs to whoever runs the
+            # server, not to the caller: storing it would file someone else's work under them.
+            raise ToolError("from_transcript reads the transcripts of the machine the server runs on, so the team "
+                            "server refuses it; pass the exchange as input/output or messages, or capture on your "
+                            "machine (`finetune add --from-transcript`, the Claude Code plugin's hook)")
         return await state.run(_from_transcript, state.core, task_type, quality_score, quality, signals, metadata)
     args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id,
                       rejected)
