@@ -46,9 +46,10 @@ def env_for(home: Path) -> dict[str, str]:
 
 
 @contextmanager
-def serve(home: Path, *args: str) -> Iterator[Served]:
-    """`finetune serve --http --port 0 ARGS` over `home`, until the block ends."""
-    proc = subprocess.Popen([*finetune_cmd(), "serve", "--http", "--port", "0", *args], env=env_for(home),
+def serve(home: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
+    """`finetune serve --http --port 0 ARGS` over `home` (`env`: more variables), until the block ends."""
+    proc = subprocess.Popen([*finetune_cmd(), "serve", "--http", "--port", "0", *args],
+                            env={**env_for(home), **(env or {})},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     served = Served(proc, "")
     found = threading.Event()
