@@ -391,3 +391,45 @@ def test_a_dry_run_decides_as_the_import_does(tmp_path: Path) -> None:
     real = [json.loads(x)["status"] for x in run_cli("import", "--json", str(path)).stdout.splitlines()]
     assert dry[0] == real[0] == "below_threshold" and dry[1] == real[1] == "accepted"
     assert real[2] == "duplicate"  # the dry run stores nothing, so its third line is not yet a duplicate
+
+
+def _on_a_terminal(args: list[str], stdin: bytes, home: Path) -> bytes:
+    """Run the CLI with stdout and stderr on a real pseudo-terminal; what the terminal received."""
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "server"), "FINETUNE_HOME": str(home), "COLUMNS": "80"}
+    proc = subprocess.Popen([*finetune_cmd(), *args], stdin=subprocess.PIPE, stdout=follower, stderr=follower,
+                            env=env)
+    os.close(follower)
+    assert proc.stdin is not None
+    proc.stdin.write(stdin)
+    proc.stdin.close()
+    seen = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the process ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=60)
+    os.close(leader)
+    return seen
+
+
+def test_an_invalid_line_is_not_written_over_the_progress_bar(finetune_home: Path, tmp_path: Path) -> None:
+    """Issue 20, item 17: on a terminal the bar's line is cleared before the message, which
+    used to be written over the bar's text."""
+    feed = tmp_path / "in.jsonl"
+    feed.write_text(json.dumps(example(1)) + "\n{not json\n" + json.dumps(example(2)) + "\n")
+    seen = _on_a_terminal(["import", str(feed)], b"", finetune_home)
+    assert b"line 2: invalid" in seen
+    before = seen[: seen.index(b"line 2: invalid")]
+    assert before.endswith(b"\r\x1b[K"), before[-80:]
+    assert b"imported: accepted 2" in seen or b"imported:" in seen

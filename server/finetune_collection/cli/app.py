@@ -93,6 +93,12 @@ def progress(items: list[Any] | None, length: int | None, label: str) -> Any:
     return click.progressbar(items, length=length, label=label, file=sys.stderr)
 
 
+def above_bar(message: str) -> None:
+    """A line for stderr while a progress bar may be drawn there: on a terminal the bar's line is
+    cleared first (the bar redraws below it), or the message is written over the bar's text."""
+    click.echo(("\r\x1b[K" if sys.stderr.isatty() else "") + message, err=True)
+
+
 class _Quiet:
     def __init__(self, items: list[Any] | None) -> None:
         self.items = items

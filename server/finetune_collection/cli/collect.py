@@ -14,6 +14,7 @@ import click
 from ..errors import FinetuneError, InvalidExample
 from .app import (
     App,
+    above_bar,
     cli,
     discard_stdout,
     emit,
@@ -206,7 +207,7 @@ def _import_jsonl(app: App, file: Any, overrides: Any, dry_run: bool, as_json: b
                     discard_stdout()
                     printed = number - 1
             elif row["status"] == "invalid" and not as_json:
-                click.echo(f"line {number}: invalid: {row['reasons'][0]}", err=True)
+                above_bar(f"line {number}: invalid: {row['reasons'][0]}")
     if printed is not None:
         click.echo(f"note: stdout was closed after input line {printed}; the import went on without printing "
                    f"({', '.join(f'{k} {v}' for k, v in sorted(totals.items()))})", err=True)
