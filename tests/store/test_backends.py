@@ -223,3 +223,12 @@ def test_the_stages_run_on_every_backend(backend: StoreBackend, config: Config, 
     assert len(report.paths) == 2 and len(lines) == 5 and all(json.loads(line)["messages"] for line in lines)
     blocks = backend.fold("test:1", lambda i, d: d["status"], lambda rows: [s for _, s in rows])
     assert sorted(s for b in blocks for s in b) == ["accepted"] * 5 + ["rejected"]
+    # Kept values and folds follow writes: a new example, a review, a delete.
+    extra = core.collect(example(40)).id or ""
+    curate.review(backend, [ids[1] or ""], "reject")
+    with backend.transaction():
+        backend.remove(ids[2] or "")
+    again = reports.compute(backend)
+    assert again.total == 6 and again.by_status == {"accepted": 4, "rejected": 2}
+    blocks = backend.fold("test:1", lambda i, d: d["status"], lambda rows: [i for i, _ in rows])
+    assert sorted(i for b in blocks for i in b) == sorted([*(i or "" for i in ids if i != ids[2]), extra])

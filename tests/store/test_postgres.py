@@ -52,7 +52,7 @@ def test_db_upgrade_creates_then_is_a_no_op(pg_empty_url: str, finetune_home: Pa
         PgStore(pg_empty_url, finetune_home, Config())
     first = run_cli("db", "upgrade", env={"FINETUNE_STORE": pg_empty_url})
     assert first.returncode == 0, first.stderr
-    assert f"applied schema version(s) 1; now at {SCHEMA_VERSION}" in first.stdout
+    assert f"applied schema version(s) 1, 2; now at {SCHEMA_VERSION}" in first.stdout
     again = run_cli("db", "upgrade", env={"FINETUNE_STORE": pg_empty_url})
     assert again.returncode == 0 and "nothing to do" in again.stdout
     with psycopg.connect(pg_empty_url) as conn:
@@ -66,12 +66,14 @@ def test_db_upgrade_without_a_store_says_what_to_set() -> None:
 
 
 def test_an_older_or_newer_schema_is_refused_with_what_to_do(pg_url: str, finetune_home: Path) -> None:
-    with psycopg.connect(pg_url, autocommit=True) as conn:
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # a store the previous release made
+        conn.execute("DROP TABLE finetune_memo")
         conn.execute("DELETE FROM finetune_schema WHERE version = %s", (SCHEMA_VERSION,))
-        conn.execute("INSERT INTO finetune_schema (version) VALUES (%s)", (SCHEMA_VERSION - 1 or -1,))
-    if SCHEMA_VERSION > 1:
-        with pytest.raises(StoreError, match="run `finetune db upgrade`"):
-            PgStore(pg_url, finetune_home, Config())
+    with pytest.raises(StoreError, match="run `finetune db upgrade`"):
+        PgStore(pg_url, finetune_home, Config())
+    upgraded = run_cli("db", "upgrade", env={"FINETUNE_STORE": pg_url})
+    assert upgraded.returncode == 0 and f"applied schema version(s) {SCHEMA_VERSION}" in upgraded.stdout
+    PgStore(pg_url, finetune_home, Config()).close()
     with psycopg.connect(pg_url, autocommit=True) as conn:
         conn.execute("DELETE FROM finetune_schema")
         conn.execute("INSERT INTO finetune_schema (version) VALUES (%s)", (SCHEMA_VERSION + 1,))

@@ -71,6 +71,7 @@ class PgStore:
         self._timeout = config.limits.lock_timeout
         self._conn = connect(url, self._timeout, source)
         self._lock = threading.RLock()  # one transaction at a time on this connection
+        self._folds: dict[tuple[str, int], tuple[int, Any]] = {}
         self._depth = 0
         self._changed = False
         try:
@@ -206,19 +207,63 @@ class PgStore:
 
     def fold(self, kind: str, compute: Callable[[str, dict[str, Any]], Any], fold: Callable[[list[tuple[str, Any]]], T]
              ) -> list[T]:
-        """Folds over blocks of FOLD_BLOCK examples, computed afresh from one snapshot (nothing is
-        kept between calls here: a team's stats are asked for less often than one person's)."""
+        """`fold` over blocks of FOLD_BLOCK examples in store order, as the embedded store does:
+        `compute`'s values are kept in `finetune_memo` per row version (xmin), and each block's
+        fold in this process while none of its rows changes."""
+        blocks: dict[int, list[tuple[str, str]]] = {}
+        for doc_id, rev, seq in self._rows("SELECT id, xmin::text, seq FROM finetune_examples ORDER BY seq"):
+            blocks.setdefault(int(seq) // FOLD_BLOCK, []).append((str(doc_id), str(rev)))
         out: list[T] = []
-        block: list[tuple[str, Any]] = []
-        with self.stream() as docs:
-            for doc_id, doc in docs:
-                block.append((doc_id, compute(doc_id, doc)))
-                if len(block) >= FOLD_BLOCK:
-                    out.append(fold(block))
-                    block = []
-        if block:
-            out.append(fold(block))
+        keep: set[tuple[str, int]] = set()
+        for number, rows in blocks.items():
+            signature = hash(tuple(rows))
+            key = (kind, number)
+            keep.add(key)
+            cached = self._folds.get(key)
+            if cached is None or cached[0] != signature:
+                cached = self._folds[key] = (signature, fold(self._values(kind, compute, rows)))
+            out.append(cached[1])
+        family = kind.split(":", 1)[0] + ":"
+        for key in [k for k in self._folds if k[0].startswith(family) and k not in keep]:
+            del self._folds[key]
         return out
+
+    def _values(
+        self, kind: str, compute: Callable[[str, dict[str, Any]], Any], rows: list[tuple[str, str]]
+    ) -> list[tuple[str, Any]]:
+        from psycopg.types.json import Jsonb
+
+        ids = [doc_id for doc_id, _ in rows]
+        known = {str(i): (str(rev), data) for i, rev, data in self._rows(
+            "SELECT id, rev, data FROM finetune_memo WHERE kind = %s AND id = ANY(%s)", (kind, ids))}
+        values: dict[str, Any] = {}
+        missing = []
+        for doc_id, rev in rows:
+            hit = known.get(doc_id)
+            if hit is not None and hit[0] == rev:
+                values[doc_id] = hit[1]
+            else:
+                missing.append(doc_id)
+        fresh = []
+        if missing:
+            # The document and its version in one read: the value is kept for what was computed.
+            for doc_id, rev, doc in self._rows(
+                "SELECT id, xmin::text, doc FROM finetune_examples WHERE id = ANY(%s)", (missing,)
+            ):
+                value = compute(str(doc_id), _with_id(str(doc_id), doc))
+                values[str(doc_id)] = value
+                fresh.append((kind, str(doc_id), str(rev), Jsonb(value)))
+        if fresh:
+            family = kind.split(":", 1)[0]
+            with self._lock, self._errors(), self._conn.transaction():
+                # Values of this family made under other settings or code will not be asked for again.
+                self._conn.execute("DELETE FROM finetune_memo WHERE kind > %s AND kind < %s AND kind <> %s",
+                                   (family + ":", family + ";", kind))
+                with self._conn.cursor() as cursor:
+                    cursor.executemany(
+                        "INSERT INTO finetune_memo (kind, id, rev, data) VALUES (%s, %s, %s, %s) "
+                        "ON CONFLICT (kind, id) DO UPDATE SET rev = excluded.rev, data = excluded.data", fresh)
+        return [(doc_id, values[doc_id]) for doc_id in ids if doc_id in values]
 
     def snapshot(self) -> PgSnapshot:
         with self._errors():
@@ -322,6 +367,7 @@ class PgStore:
             if missing:
                 raise NotFound(f"no example with id {shown_id(missing[0])}; `finetune list` shows the stored ids")
             conn.execute("DELETE FROM finetune_bands WHERE id = ANY(%s)", (example_ids,))
+            conn.execute("DELETE FROM finetune_memo WHERE id = ANY(%s)", (example_ids,))
             conn.execute("DELETE FROM finetune_examples WHERE id = ANY(%s)", (example_ids,))
 
     def update(self, example: Example, keys: dict[str, Any]) -> None:

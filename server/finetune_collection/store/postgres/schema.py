@@ -12,6 +12,7 @@ Tables (all prefixed, so the store can share a database with other applications)
     finetune_bands      (band, hash, id): the MinHash LSH bands of the near-duplicate index
     finetune_counters   rejection counts by reason
     finetune_meta       the store's id, its change counter (`version()`), the band parameters
+    finetune_memo       values derived from a document (stats, readiness) per row version
 """
 
 from __future__ import annotations
@@ -57,6 +58,17 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE TABLE finetune_counters (name text PRIMARY KEY, n bigint NOT NULL)",
         "CREATE TABLE finetune_meta (key text PRIMARY KEY, value text NOT NULL)",
         "INSERT INTO finetune_meta VALUES ('store_id', gen_random_uuid()::text), ('version', '0'), ('bands', '')",
+    ],
+    2: [
+        # What stats and readiness derived from each document, per row version (xmin), so a
+        # write costs one document's checks instead of every document's.
+        """CREATE TABLE finetune_memo (
+            kind text NOT NULL,
+            id text NOT NULL,
+            rev text NOT NULL,
+            data jsonb NOT NULL,
+            PRIMARY KEY (kind, id)
+        )""",
     ],
 }
 SCHEMA_VERSION = max(MIGRATIONS)
