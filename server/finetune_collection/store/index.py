@@ -71,6 +71,7 @@ class Covered:
     live: int = 0  # live (table, id) pairs
     erase_pending: bool = False
     seq: int = 0  # last order number given
+    rev: int = 0  # last document revision given: never reused (memos are kept per revision)
 
 
 def _dumps(value: Any) -> bytes:
@@ -177,14 +178,14 @@ class IndexFile:
         return Covered(
             ino=rows.get("ino"), offset=rows.get("offset", 0), tail=rows.get("tail", b""),
             records=rows.get("records", 0), live=rows.get("live", 0),
-            erase_pending=bool(rows.get("erase_pending", 0)), seq=rows.get("seq", 0),
+            erase_pending=bool(rows.get("erase_pending", 0)), seq=rows.get("seq", 0), rev=rows.get("rev", 0),
         )
 
     def set_covered(self, c: Covered) -> None:
         self.db.executemany(
             "INSERT INTO meta(k, v) VALUES(?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v",
             [("ino", c.ino), ("offset", c.offset), ("tail", c.tail), ("records", c.records), ("live", c.live),
-             ("erase_pending", int(c.erase_pending)), ("seq", c.seq), ("bands", self._bands_id)],
+             ("erase_pending", int(c.erase_pending)), ("seq", c.seq), ("rev", c.rev), ("bands", self._bands_id)],
         )
 
     def clear(self) -> None:
@@ -213,7 +214,8 @@ class IndexFile:
             if not existed:
                 c.seq += 1
                 c.live += 1
-            self._put(table, doc_id, record["doc"], off, length, c.seq, c.records)
+            c.rev += 1
+            self._put(table, doc_id, record["doc"], off, length, c.seq, c.rev)
         elif existed:
             self._delete(table, doc_id)
             c.live -= 1
