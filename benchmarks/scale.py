@@ -8,7 +8,8 @@ signatures (unrelated texts: no band collisions), as many stored examples look t
   (`collect_example`, the call a session starts with), through a real MCP client; memory then;
 - stats after a write: in that server, `collect_example` then the next `finetune_stats`;
 - collect: median in-process `Pipeline.collect` of a new example at each size;
-- `--pg`: the same collect on PostgreSQL at 10k and 1M (benchmarks/scale_pg.py), next to tinydb.
+- `--pg`: the same collects on PostgreSQL at 10k and 1M stored rows (benchmarks/scale_pg.py), next
+  to the embedded store's; the server fsyncs its commits and gets `--pg-shared-buffers` of cache.
 Goals (issue 19): start_100k <= 2 s and <= 5x start_1k; rss_100k <= 400 MB; stats after a write
 at 100k <= 0.5 s; collect_100k/collect_1k <= 1.3; pg_collect_1m/pg_collect_10k <= 1.3.
 """
@@ -125,6 +126,8 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=1_000)
     parser.add_argument("--samples", type=int, default=30)
     parser.add_argument("--pg", action="store_true", help="also measure PostgreSQL (needs its binaries)")
+    parser.add_argument("--pg-shared-buffers", default="4GB",
+                        help="PostgreSQL's cache (its default 128MB cannot hold a 1M-example band index)")
     args = parser.parse_args()
     config = Config()
     out: dict[str, dict[str, float]] = {}
@@ -149,8 +152,8 @@ def main() -> None:
         import scale_pg
 
         # The same examples as the embedded collects (collect_args), on 10k and 1M stored rows.
-        pg10k = scale_pg.pg_collect(10_000, args.samples, collect_args)
-        pg1m = scale_pg.pg_collect(1_000_000, args.samples, collect_args)
+        pg10k = scale_pg.pg_collect(10_000, args.samples, collect_args, args.pg_shared_buffers)
+        pg1m = scale_pg.pg_collect(1_000_000, args.samples, collect_args, args.pg_shared_buffers)
         line += (f" pg_collect/tinydb_collect={pg10k / small['collect']:.2f}"
                  f" pg_collect_1m/pg_collect_10k={pg1m / pg10k:.2f}")
     print(line)

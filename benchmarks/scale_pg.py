@@ -62,14 +62,18 @@ def _new(rng: random.Random, n: int) -> dict[str, Any]:
             "output": {"assistant": f"Answer {n}: " + words[::-1]}, "metadata": {"human_approved": True}}
 
 
-def pg_collect(n_existing: int, collects: int = COLLECTS, make: Callable[[int], dict[str, Any]] | None = None) -> float:
+def pg_collect(
+    n_existing: int, collects: int = COLLECTS, make: Callable[[int], dict[str, Any]] | None = None,
+    shared_buffers: str = "128MB",
+) -> float:
     """Median seconds of one `Pipeline.collect` into a PostgreSQL store holding `n_existing`
     (`make(n)`: the examples to collect, so another store can be timed on the same ones)."""
     from finetune_collection.pipeline import Pipeline
     from finetune_collection.store.postgres import PgStore, schema
     from finetune_collection.store.postgres.connection import connect
 
-    server = PostgresServer.start()
+    # Commits fsync'd, as the embedded store's appends are.
+    server = PostgresServer.start(durable=True, shared_buffers=shared_buffers)
     try:
         url = server.create_database()
         with connect(url, 10) as conn:

@@ -61,7 +61,10 @@ class PostgresServer:
     owner: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def start(cls) -> PostgresServer:
+    def start(cls, durable: bool = False, shared_buffers: str = "128MB") -> PostgresServer:
+        """`durable`: fsync as a production server does (benchmarks); tests skip it for speed.
+        `shared_buffers`: PostgreSQL's own cache (its default is 128MB; its docs suggest a
+        quarter of the machine's memory for a dedicated server)."""
         bin_dir = binaries()
         if bin_dir is None:
             raise RuntimeError(MISSING)
@@ -76,8 +79,8 @@ class PostgresServer:
         server._run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
         server._run(
             "pg_ctl", "-D", str(data), "-l", str(folder / "log"), "-w", "-t", "60", "start",
-            "-o", f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c max_connections=200 -c shared_buffers=128MB",
+            "-o", f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1 {'' if durable else '-c fsync=off '}"
+            f"-c max_connections=200 -c shared_buffers={shared_buffers}",
         )
         return server
 

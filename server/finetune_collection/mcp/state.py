@@ -18,6 +18,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 from .. import config as config_mod
 from ..errors import FinetuneError
 from ..pipeline import Pipeline
+from ..reports import compute
+from ..store import open_store
 
 log = logging.getLogger("finetune_collection.server")
 T = TypeVar("T")
@@ -69,6 +71,22 @@ class LazyState:
             self._error = err
         finally:
             self._ready.set()
+        if self._state is not None:
+            self._warm()
+
+    def _warm(self) -> None:
+        """Bring the store's kept stats and readiness values up to date in the background, with a
+        store of its own: on a store that never had them (or after an upgrade), the first
+        `finetune_stats` would otherwise run every check on every example inside one tool call,
+        long enough for a client to give up on a large store."""
+        try:
+            store = open_store(self.home, self.config)
+            try:
+                compute(store)
+            finally:
+                store.close()
+        except Exception as err:  # a cache: the tool call computes what is missing itself
+            log.debug("stats warm-up skipped: %s", type(err).__name__)
 
     def get(self) -> AppState:
         self._ready.wait()
