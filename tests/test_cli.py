@@ -393,33 +393,39 @@ def test_a_dry_run_decides_as_the_import_does(tmp_path: Path) -> None:
     assert real[2] == "duplicate"  # the dry run stores nothing, so its third line is not yet a duplicate
 
 
-def _on_a_terminal(args: list[str], stdin: bytes, home: Path) -> bytes:
+def _on_a_terminal(args: list[str], home: Path) -> bytes:
     """Run the CLI with stdout and stderr on a real pseudo-terminal; what the terminal received."""
     import pty
     import select
+    import time
 
     leader, follower = pty.openpty()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "server"), "FINETUNE_HOME": str(home), "COLUMNS": "80"}
-    proc = subprocess.Popen([*finetune_cmd(), *args], stdin=subprocess.PIPE, stdout=follower, stderr=follower,
+    proc = subprocess.Popen([*finetune_cmd(), *args], stdin=subprocess.DEVNULL, stdout=follower, stderr=follower,
                             env=env)
     os.close(follower)
-    assert proc.stdin is not None
-    proc.stdin.write(stdin)
-    proc.stdin.close()
     seen = b""
-    while True:
-        ready, _, _ = select.select([leader], [], [], 60)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed: the process ended
-            break
-        if not chunk:
-            break
-        seen += chunk
-    proc.wait(timeout=60)
-    os.close(leader)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 1)
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the terminal's other side closed, the process ended
+                break
+            if not chunk:
+                break
+            seen += chunk
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(leader)
     return seen
 
 
@@ -428,8 +434,8 @@ def test_an_invalid_line_is_not_written_over_the_progress_bar(finetune_home: Pat
     used to be written over the bar's text."""
     feed = tmp_path / "in.jsonl"
     feed.write_text(json.dumps(example(1)) + "\n{not json\n" + json.dumps(example(2)) + "\n")
-    seen = _on_a_terminal(["import", str(feed)], b"", finetune_home)
-    assert b"line 2: invalid" in seen
+    seen = _on_a_terminal(["import", str(feed)], finetune_home)
+    assert b"line 2: invalid" in seen, seen[-2000:]
     before = seen[: seen.index(b"line 2: invalid")]
     assert before.endswith(b"\r\x1b[K"), before[-80:]
-    assert b"imported: accepted 2" in seen or b"imported:" in seen
+    assert b"imported: accepted 2" in seen, seen[-2000:]

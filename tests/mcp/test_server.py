@@ -270,3 +270,44 @@ def test_bad_config_stops_the_server_at_start_with_one_line(tmp_path: Path) -> N
     assert proc.returncode == 1 and proc.stdout == ""
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith(f"Error: {bad}: quality_filters:"), proc.stderr
+
+
+@pytest.mark.slow
+async def test_a_large_store_gets_its_stats_values_warmed_at_start(finetune_home: Path) -> None:
+    """From WARM_MIN examples on, the server computes the kept stats values in a low-priority
+    process of its own at start, so the first finetune_stats does not run every check itself."""
+    import sqlite3
+    import time
+
+    from finetune_collection.config import Config
+    from finetune_collection.mcp.state import WARM_MIN
+    from finetune_collection.model import Example
+    from finetune_collection.store import Store
+    from finetune_collection.store.log import index_path
+
+    store = Store(finetune_home, Config())
+    template = Example.model_validate({**example(1), "id": "ex_000000000000", "status": "accepted",
+                                       "created_at": "2026-01-01T00:00:00Z"})
+    with store.transaction():  # quickly: WARM_MIN examples appended as records
+        store.storage.append([r for n in range(WARM_MIN) for r in (
+            {"op": "put", "t": "examples", "id": f"ex_{n:012x}", "doc": {**template.to_doc(), "id": f"ex_{n:012x}"}},
+            {"op": "put", "t": "dedup", "id": f"ex_{n:012x}", "doc": {"exact": f"{n:032x}"}})])
+    store.close()
+    env = {"FINETUNE_HOME": str(finetune_home), "PATH": os.environ.get("PATH", ""),
+           "PYTHONPATH": str(ROOT / "server")}
+    params = StdioServerParameters(command=sys.executable, args=["-m", "finetune_collection"], env=env)
+
+    def kept() -> int:
+        with sqlite3.connect(index_path(finetune_home / "examples.json")) as db:
+            return int(db.execute("SELECT count(*) FROM memo WHERE kind LIKE 'readiness:%'").fetchone()[0])
+
+    assert kept() == 0
+    with anyio.fail_after(240):
+        async with Client(params, mode="legacy") as client:
+            await client.list_tools()
+            while kept() < WARM_MIN:  # no tool call asked for stats: the warm-up keeps them
+                await anyio.sleep(0.5)
+    deadline = time.monotonic() + 5
+    while kept() < WARM_MIN and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert kept() == WARM_MIN

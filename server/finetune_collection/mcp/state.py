@@ -4,6 +4,9 @@ Not `from __future__ import annotations`: the SDK evaluates signatures that ment
 """
 
 import logging
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,21 +75,23 @@ class LazyState:
         finally:
             self._ready.set()
         if self._state is not None:
-            self._warm()
+            self._warm(len(self._state.core.store))
 
-    def _warm(self) -> None:
-        """Bring the store's kept stats and readiness values up to date in the background, with a
-        store of its own: on a store that never had them (or after an upgrade), the first
-        `finetune_stats` would otherwise run every check on every example inside one tool call,
-        long enough for a client to give up on a large store."""
+    def _warm(self, stored: int) -> None:
+        """Bring the store's kept stats and readiness values up to date in a low-priority process
+        of its own (no GIL shared with the tool calls): on a large store that never had them (or
+        after an upgrade), the first `finetune_stats` would otherwise run every check on every
+        example inside one tool call, long enough for a client to give up."""
+        if stored < WARM_MIN:
+            return  # a small store's first stats take a moment anyway
+        env = {**os.environ, "FINETUNE_HOME": str(self.home)}
+        code = "from finetune_collection.mcp.state import warm_stats; warm_stats()"
         try:
-            store = open_store(self.home, self.config)
-            try:
-                compute(store)
-            finally:
-                store.close()
-        except Exception as err:  # a cache: the tool call computes what is missing itself
-            log.debug("stats warm-up skipped: %s", type(err).__name__)
+            subprocess.Popen([sys.executable, "-c", code], env=env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             preexec_fn=_lower_priority if hasattr(os, "nice") else None)
+        except OSError as err:  # a cache: the tool call computes what is missing itself
+            log.debug("stats warm-up not started: %s", err.strerror)
 
     def get(self) -> AppState:
         self._ready.wait()
@@ -112,3 +117,20 @@ def caller() -> str | None:
     if token is None:
         return None
     return token.subject or token.client_id
+
+
+WARM_MIN = 2000  # stored examples from which the server warms the stats values up at start
+
+
+def _lower_priority() -> None:
+    os.nice(10)
+
+
+def warm_stats() -> None:
+    """The warm-up process: compute stats once, so the store keeps every value they need."""
+    config = config_mod.load()
+    store = open_store(config_mod.home(), config)
+    try:
+        compute(store)
+    finally:
+        store.close()
