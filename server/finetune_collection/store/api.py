@@ -116,9 +116,7 @@ class Store:
         for doc_id, off, length in self.index.locations(status):
             try:
                 doc = self.storage.doc(doc_id, off, length)
-            except StoreCorrupt:
-                if self.index.contains(doc_id):
-                    raise
+            except NotFound:
                 continue  # deleted by another process while we iterated
             yield self._with_id(doc_id, doc)
 
@@ -182,9 +180,7 @@ class Store:
                     continue
                 try:
                     doc = self._with_id(doc_id, self.storage.doc(doc_id, off, length))
-                except StoreCorrupt:
-                    if self.index.contains(doc_id):
-                        raise
+                except NotFound:
                     continue  # deleted by another process meanwhile
                 value = compute(doc_id, doc)
                 fresh.append((doc_id, rev, orjson.dumps(value)))

@@ -38,7 +38,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from ..config import DedupSettings
-from ..errors import StoreCorrupt, StoreError, StoreLocked
+from ..errors import NotFound, StoreCorrupt, StoreError, StoreLocked
 from .index import TAIL, Covered, IndexFile
 from .lock import LockTimeout, StoreLock
 
@@ -472,7 +472,10 @@ class LogStorage(Storage):
     def doc(self, doc_id: str, off: int, length: int) -> dict[str, Any]:
         """The document of `doc_id`'s record at `off` (as the index said a moment ago). Another
         process may have compacted the file since: then the index is read again and retried."""
-        for _ in range(5):
+        # Another process's compaction renames the new file in, then updates the index: in
+        # between, old offsets meet the new file. Wait for its commit (at most the lock timeout).
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
             fd = self._read_fd()
             line = os.pread(fd, length, off)
             record = _record_of(line, doc_id)
@@ -481,10 +484,12 @@ class LogStorage(Storage):
             self._close_read_fd()
             self.refresh()
             where = self.index.location(doc_id)
-            if where is None:
+            if where is None:  # deleted meanwhile
+                raise NotFound(f"no example with id {doc_id!r}; it was deleted by another process")
+            if time.monotonic() > deadline:
                 break
             off, length = where
-            time.sleep(0.01)
+            time.sleep(0.02)
         raise StoreCorrupt(
             f"{self.path}: the record of example {doc_id} is not where the index file says; "
             f"delete {self.index.path} (it is rebuilt from the store) and retry"
