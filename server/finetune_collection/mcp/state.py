@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,6 +35,7 @@ class AppState:
     core: Pipeline
     # Over HTTP the caller is on another machine: this server's folders and sessions are not theirs.
     remote: bool = False
+    stats_asked: threading.Event = field(default_factory=threading.Event)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a core call in a worker thread, one at a time; our errors become ToolErrors."""
@@ -74,16 +75,19 @@ class LazyState:
             self._error = err
         finally:
             self._ready.set()
-        if self._state is not None:
-            self._warm(len(self._state.core.store))
+        if self._state is not None and len(self._state.core.store) >= WARM_MIN:
+            timer = threading.Timer(WARM_AFTER, self._warm, (self._state,))
+            timer.daemon = True
+            timer.start()
 
-    def _warm(self, stored: int) -> None:
+    def _warm(self, state: AppState) -> None:
         """Bring the store's kept stats and readiness values up to date in a low-priority process
-        of its own (no GIL shared with the tool calls): on a large store that never had them (or
-        after an upgrade), the first `finetune_stats` would otherwise run every check on every
-        example inside one tool call, long enough for a client to give up."""
-        if stored < WARM_MIN:
-            return  # a small store's first stats take a moment anyway
+        of its own (no GIL shared with the tool calls), once the first calls are answered: on a
+        large store that never had them (or after an upgrade), the first `finetune_stats` would
+        otherwise run every check on every example inside one tool call, long enough for a
+        client to give up. Not when a stats call already does that work."""
+        if state.stats_asked.is_set():
+            return
         env = {**os.environ, "FINETUNE_HOME": str(self.home)}
         code = "from finetune_collection.mcp.state import warm_stats; warm_stats()"
         try:
@@ -120,6 +124,7 @@ def caller() -> str | None:
 
 
 WARM_MIN = 2000  # stored examples from which the server warms the stats values up at start
+WARM_AFTER = 5.0  # seconds after start: a client's first calls come before it
 
 
 def _lower_priority() -> None:

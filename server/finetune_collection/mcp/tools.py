@@ -174,6 +174,7 @@ async def finetune_stats(ctx: Context) -> Stats:
     redactions by type; and, per export target, whether the accepted set is ready to train.
     Call when the user asks how many examples there are or whether the data is ready."""
     state = state_of(ctx)
+    state.stats_asked.set()  # the call computes what is missing: no warm-up needed any more
     return await state.run(compute, state.core.store)
 
 
