@@ -272,3 +272,19 @@ def test_readiness_memos_give_the_full_check_and_follow_writes(pipeline: Pipelin
     by = {f.format: f.preference for f in memo.formats}
     assert by["trl-kto"]["label_false_unpaired"] == 1  # the full check ran: the negative is counted
     assert _formats(memo) == _formats(check(store, config, ExportRequest()))
+
+
+def test_readiness_memos_pair_examples_as_the_full_check_does(corrected: Pipeline, config: Config) -> None:
+    """With rejected answers in scope, the kept outcomes are corrected for what pairing changes
+    (chosen examples' preference formats, the unpaired label rows): the same report as the full
+    check, before and after a write that adds another pair."""
+    from finetune_collection.export.check import check
+
+    store = corrected.store
+    assert _formats(check(store, config, ExportRequest(), memo="t")) == _formats(check(store, config, ExportRequest()))
+    collect(corrected, "loop_bad", 11, LOOP, "Call requests.get directly, it is fine.", **REJECTED)
+    collect(corrected, "loop_good", 12, LOOP + " (asked again)", "Use httpx.AsyncClient, or "
+            "asyncio.to_thread(requests.get, url).", **APPROVED)
+    memo = check(store, config, ExportRequest(), memo="t")
+    assert _formats(memo) == _formats(check(store, config, ExportRequest()))
+    assert {f.format: f.preference for f in memo.formats}["openai-dpo"]["unpaired_rejected"] >= 2

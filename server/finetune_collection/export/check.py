@@ -13,9 +13,8 @@ import dataclasses
 import hashlib
 import itertools
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -66,8 +65,7 @@ def check(store: StoreBackend, config: Config, request: ExportRequest, memo: str
 
     `memo`: a name under which each example's outcome is kept in the store per document revision
     (readiness asks the same question after every write: only new or changed examples are run).
-    Outcomes that depend on other examples (a user_rejected one, paired or written unpaired) are
-    not kept: a store holding such an example in scope is checked in full."""
+    What depends on other examples (pairs inferred from a user_rejected one) is re-run after."""
     skip = frozenset(config.scrub.disable)
     allow = tuple(config.scrub.allow)
     finder, shapes = load_secret_finder(skip, allow=allow), load_secret_finder(skip, catalog=False, allow=allow)
@@ -130,6 +128,7 @@ def check(store: StoreBackend, config: Config, request: ExportRequest, memo: str
     folded = _from_memos(store, config, request, memo, outcomes) if memo and request.limit is None else None
     if folded is not None:
         matched, evidence, tallies = folded.matched, folded.evidence, folded.tallies
+        unpaired_rejected = folded.unpaired_rejected
     else:
         with store.snapshot() as snap:
             inferred = infer(snap, store, config.dedup, request)
@@ -160,7 +159,9 @@ def check(store: StoreBackend, config: Config, request: ExportRequest, memo: str
     return report
 
 
-Outcomes = Callable[[str, dict[str, Any], Example | None, Inferred | None], list[list[Any] | None]]
+class Outcomes(Protocol):
+    def __call__(self, doc_id: str, doc: dict[str, Any], example: Example | None, inferred: Inferred | None,
+                 extra: bool = False) -> list[list[Any] | None]: ...
 
 
 @dataclass
@@ -171,13 +172,15 @@ class _Block:
     negative: bool = False  # a user_rejected example in scope: examples link to each other
     evidence: Counter[str] = field(default_factory=Counter)
     tallies: dict[str, _Tally] = field(default_factory=lambda: {name: _Tally() for name in FORMATS})
+    selected: list[str] = field(default_factory=list)
+    unpaired_rejected: int = 0
 
 
 def _from_memos(
     store: StoreBackend, config: Config, request: ExportRequest, memo: str, outcomes: Outcomes
-) -> _Block | None:
-    """The whole check, added up from per-block folds of per-example outcomes kept by the store
-    (None: a negative example in scope links examples to each other: check them together)."""
+) -> _Block:
+    """The whole check, added up from per-block folds of per-example outcomes kept by the store,
+    with what pairs between examples change re-run (`_link`)."""
     from ..signals import doc_signals, doc_tier  # the pattern tables load only when asked for
 
     selector = Selector(request)
@@ -202,6 +205,7 @@ def _from_memos(
                 continue
             tier, seen, claimed, each = found
             block.matched += 1
+            block.selected.append(doc_id)
             block.evidence.update({tier: 1, "signals_observed": seen, "signals_claimed": claimed})
             for t, outcome in zip(block.tallies.values(), each, strict=True):
                 if outcome is not None:
@@ -210,41 +214,86 @@ def _from_memos(
 
     total = _Block()
     for block in store.fold(f"{memo}:{_fingerprint(config, request)}", compute, fold):
-        if block.negative:
-            return None
+        total.negative = total.negative or block.negative
         total.matched += block.matched
         total.evidence.update(block.evidence)
+        total.selected.extend(block.selected)
         for name, t in total.tallies.items():
             t.absorb(block.tallies[name])
+    if total.negative:
+        _link(total, store, config, request, outcomes)
     return total
 
 
-def _add(t: _Tally, doc_id: str, outcome: list[Any]) -> None:
-    """Count one example's outcome for one format (as `outcomes` encodes it)."""
+def _link(total: _Block, store: StoreBackend, config: Config, request: ExportRequest, outcomes: Outcomes) -> None:
+    """Kept outcomes assume no example is paired with another. With user_rejected examples in
+    scope, find the pairs (one read of the store, no checks) and re-run only what they change:
+    the chosen examples' preference formats, and the uncorrected rejected answers the unpaired
+    formats write after the selected ones, as the full check does."""
+    with store.snapshot() as snap:
+        inferred = infer(snap, store, config.dedup, request)
+    selected = set(total.selected)
+    for doc_id in dict.fromkeys(link.chosen for link in inferred.links):
+        if doc_id not in selected:
+            continue
+        doc = store.get_doc(doc_id)
+        example = Example.model_validate(doc)
+        alone, paired = outcomes(doc_id, doc, example, None), outcomes(doc_id, doc, example, inferred)
+        for t, before, after in zip(total.tallies.values(), alone, paired, strict=True):
+            if before != after:
+                if before is not None:
+                    _add(t, doc_id, before, -1)
+                if after is not None:
+                    _add(t, doc_id, after)
+    for doc_id, doc, maybe in unpaired_labels(inferred, request, selected, set()):
+        for t, outcome in zip(total.tallies.values(), outcomes(doc_id, doc, maybe, inferred, True), strict=True):
+            if outcome is not None:
+                _add(t, doc_id, outcome)
+    for t in total.tallies.values():
+        # Keys a take-back left at zero (the preference counts name their zeros, as `count` does).
+        for counts in (t.failures, t.warnings, t.looser, t.losses, t.tasks):
+            for key in [k for k, n in counts.items() if n <= 0]:
+                del counts[key]
+    total.unpaired_rejected = len(inferred.unpaired())
+
+
+def _add(t: _Tally, doc_id: str, outcome: list[Any], sign: int = 1) -> None:
+    """Count one example's outcome for one format (as `outcomes` encodes it); `sign` -1 takes
+    back one counted before (an example whose outcome a pairing changed)."""
     if outcome[0] == "f":
         _, rule, how, over = outcome
-        t.over += over
-        _fail(t, doc_id, rule)
+        t.over += sign * over
+        if sign > 0:
+            _fail(t, doc_id, rule)
+        else:
+            t.failed -= 1
+            t.failures[rule] -= 1
+            if doc_id in t.ids.get(rule, []):
+                t.ids[rule].remove(doc_id)
         if how is not None:
-            t.fixable += 1
-            t.looser[how] += 1
+            t.fixable += sign
+            t.looser[how] += sign
         return
     _, fixed, within, tokens, capped, warnings, losses, task, turns, over, pref = outcome
-    t.over += over
-    t.passed += 1
-    t.with_fixes += fixed
-    t.within += within
-    t.tokens += tokens
-    t.capped += capped
+    t.over += sign * over
+    t.passed += sign
+    t.with_fixes += sign * fixed
+    t.within += sign * within
+    t.tokens += sign * tokens
+    t.capped += sign * capped
     for rule in warnings:  # Counter.update costs more than these loops over mostly-empty lists
-        t.warnings[rule] += 1
+        t.warnings[rule] += sign
     for lost in losses:
-        t.losses[lost] += 1
-    t.tasks[task] += 1
-    t.token_counts.append(tokens)
-    t.turn_counts.append(turns)
+        t.losses[lost] += sign
+    t.tasks[task] += sign
+    if sign > 0:
+        t.token_counts.append(tokens)
+        t.turn_counts.append(turns)
+    else:
+        t.token_counts.remove(tokens)
+        t.turn_counts.remove(turns)
     for key, n in pref.items():
-        t.preference[key] += n
+        t.preference[key] += sign * n
 
 
 def _fingerprint(config: Config, request: ExportRequest) -> str:
