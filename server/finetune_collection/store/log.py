@@ -195,6 +195,15 @@ class LogStorage(Storage):
         self.index.close()
         self._lock.close()
 
+    def __del__(self) -> None:
+        # Raw descriptors are not closed by the garbage collector: a process that opens stores
+        # without closing them (tests, a long-lived host) would run out of them.
+        with contextlib.suppress(Exception):
+            self._close_write_fd()
+            self._close_read_fd()
+            self._lock.close()
+            self.index.close()
+
     # -- locking ------------------------------------------------------------------------------
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
