@@ -4,6 +4,7 @@
     protocol   `StoreBackend`: what every backend answers (the pipeline and surfaces use only this)
     log        `LogStorage`: the record format, append + fdatasync, catch-up, compaction, recovery
     index      the index file beside the log: record offsets, statuses, the duplicate index
+    folds      per-block folds kept in a process (stats and readiness after a write read one block)
     lock       the inter-process file lock
     snapshot   a streaming, point-in-time reader for exports (never loads the whole store)
     repair     `finetune repair`: keep what parses, move the damaged file aside

@@ -26,11 +26,11 @@ from ..config import Config
 from ..dedup.exact import Match
 from ..errors import NotFound, StoreCorrupt
 from ..model import Example, Status
+from .folds import Folds
 from .log import LogStorage
 from .snapshot import Snapshot
 
 STORE_FILE = "examples.json"
-FOLD_BLOCK = 1000  # examples per cached fold: a write re-reads one block
 T = TypeVar("T")
 
 
@@ -42,7 +42,7 @@ class Store:
         self.location = str(self.path)
         self.storage = LogStorage(self.path, lock_timeout=config.limits.lock_timeout, dedup=config.dedup)
         self.index = self.storage.index
-        self._folds: dict[tuple[str, int], tuple[int, Any]] = {}
+        self._folds: Folds[tuple[str, int, int, int, int]] = Folds()
 
     @property
     def recovered(self) -> list[str]:
@@ -144,23 +144,8 @@ class Store:
         none of its examples changes: after a write, one block is read again, not the store.
         Folded values are shared between calls: callers combine them into new objects."""
         self.refresh()
-        blocks: dict[int, list[tuple[str, int, int, int, int]]] = {}
-        for row in self.index.revisions():
-            blocks.setdefault(row[4] // FOLD_BLOCK, []).append(row)
-        out: list[T] = []
-        keep: set[tuple[str, int]] = set()
-        for number, rows in blocks.items():
-            signature = hash(tuple((r[0], r[1]) for r in rows))
-            key = (kind, number)
-            keep.add(key)
-            cached = self._folds.get(key)
-            if cached is None or cached[0] != signature:
-                cached = self._folds[key] = (signature, fold(self._values(kind, compute, rows)))
-            out.append(cached[1])
-        family = kind.split(":", 1)[0] + ":"
-        for key in [k for k in self._folds if k[0].startswith(family) and k not in keep]:
-            del self._folds[key]
-        return out
+        rows = [(row[4], row) for row in self.index.revisions()]
+        return self._folds.run(kind, rows, lambda block: self._values(kind, compute, block), fold)
 
     def _values(
         self, kind: str, compute: Callable[[str, dict[str, Any]], Any], rows: list[tuple[str, int, int, int, int]]

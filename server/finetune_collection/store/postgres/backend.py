@@ -22,7 +22,8 @@ from pydantic import ValidationError
 from ...config import Config
 from ...errors import NotFound, StoreCorrupt
 from ...model import Example, Status, created_at
-from ..api import FOLD_BLOCK, shown_id
+from ..api import shown_id
+from ..folds import Folds
 from . import index, schema
 from .connection import connect, redact, translated
 
@@ -71,7 +72,7 @@ class PgStore:
         self._timeout = config.limits.lock_timeout
         self._conn = connect(url, self._timeout, source)
         self._lock = threading.RLock()  # one transaction at a time on this connection
-        self._folds: dict[tuple[str, int], tuple[int, Any]] = {}
+        self._folds: Folds[tuple[str, str]] = Folds()
         self._depth = 0
         self._changed = False
         try:
@@ -210,23 +211,9 @@ class PgStore:
         """`fold` over blocks of FOLD_BLOCK examples in store order, as the embedded store does:
         `compute`'s values are kept in `finetune_memo` per row version (xmin), and each block's
         fold in this process while none of its rows changes."""
-        blocks: dict[int, list[tuple[str, str]]] = {}
-        for doc_id, rev, seq in self._rows("SELECT id, xmin::text, seq FROM finetune_examples ORDER BY seq"):
-            blocks.setdefault(int(seq) // FOLD_BLOCK, []).append((str(doc_id), str(rev)))
-        out: list[T] = []
-        keep: set[tuple[str, int]] = set()
-        for number, rows in blocks.items():
-            signature = hash(tuple(rows))
-            key = (kind, number)
-            keep.add(key)
-            cached = self._folds.get(key)
-            if cached is None or cached[0] != signature:
-                cached = self._folds[key] = (signature, fold(self._values(kind, compute, rows)))
-            out.append(cached[1])
-        family = kind.split(":", 1)[0] + ":"
-        for key in [k for k in self._folds if k[0].startswith(family) and k not in keep]:
-            del self._folds[key]
-        return out
+        rows = [(int(seq), (str(doc_id), str(rev)))
+                for doc_id, rev, seq in self._rows("SELECT id, xmin::text, seq FROM finetune_examples ORDER BY seq")]
+        return self._folds.run(kind, rows, lambda block: self._values(kind, compute, block), fold)
 
     def _values(
         self, kind: str, compute: Callable[[str, dict[str, Any]], Any], rows: list[tuple[str, str]]
