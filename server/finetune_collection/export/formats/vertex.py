@@ -25,6 +25,7 @@ moves to systemInstruction), a type list with two non-null types (`tool_schema_u
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from ..base import Conversation, Format, Problem, Record, Unrepresentable, check_keys, nonempty_str, reject_system_turn
@@ -159,6 +160,16 @@ def validate(record: Any) -> list[Problem]:
     contents = record.get("contents")
     if not isinstance(contents, list) or not contents:
         return problems + [Problem("missing_contents", "no contents, or not a non-empty list")]
+    problems += content_problems(contents, _parts_problems)
+    if not any(isinstance(c, dict) and c.get("role") == "model" for c in contents):
+        problems.append(Problem("example_missing_assistant_message", "no model content"))
+    return problems
+
+
+def content_problems(contents: list[Any], parts: Callable[[dict[str, Any], str], list[Problem]]) -> list[Problem]:
+    """Each content's shape (an object with role user|model and parts, nothing else); `parts`
+    checks the parts as the format allows them (vertex-preference: text only)."""
+    problems: list[Problem] = []
     for i, c in enumerate(contents):
         where = f"content {i}"
         if not isinstance(c, dict):
@@ -169,12 +180,15 @@ def validate(record: Any) -> list[Problem]:
         problems += check_keys(c, {"role", "parts"}, "message_unrecognized_key", where)
         if c.get("role") not in ("user", "model"):
             problems.append(Problem("unrecognized_role", f"{where} has role {str(c.get('role'))[:20]!r}"))
-        parts = c.get("parts")
-        if not isinstance(parts, list) or not parts or not all(_part_ok(p) for p in parts):
-            problems.append(Problem("missing_content", f"{where} has an empty or unknown part"))
-    if not any(isinstance(c, dict) and c.get("role") == "model" for c in contents):
-        problems.append(Problem("example_missing_assistant_message", "no model content"))
+        problems += parts(c, where)
     return problems
+
+
+def _parts_problems(content: dict[str, Any], where: str) -> list[Problem]:
+    parts = content.get("parts")
+    if not isinstance(parts, list) or not parts or not all(_part_ok(p) for p in parts):
+        return [Problem("missing_content", f"{where} has an empty or unknown part")]
+    return []
 
 
 FORMAT = Format(

@@ -28,6 +28,7 @@ from typing import Any
 
 from ..base import Conversation, Format, Problem, Record, check_keys, nonempty_str, reject_system_turn, reject_tools
 from ..preference import alternatives, final_text, split
+from .vertex import content_problems
 
 
 def _text(role: str, text: Any) -> dict[str, Any]:
@@ -55,20 +56,14 @@ def _text_parts(parts: Any) -> bool:
     )
 
 
+def _text_only(content: dict[str, Any], where: str) -> list[Problem]:
+    if "parts" in content and not _text_parts(content["parts"]):
+        return [Problem("missing_content", f"{where} needs non-empty text parts (text only)")]
+    return []
+
+
 def _contents(contents: list[Any]) -> list[Problem]:
-    problems: list[Problem] = []
-    for i, c in enumerate(contents):
-        where = f"content {i}"
-        if not isinstance(c, dict):
-            problems.append(Problem("data_type", f"{where} is not an object"))
-            continue
-        if "role" not in c or "parts" not in c:
-            problems.append(Problem("message_missing_key", f"{where} lacks role or parts"))
-        problems += check_keys(c, {"role", "parts"}, "message_unrecognized_key", where)
-        if c.get("role") not in ("user", "model"):
-            problems.append(Problem("unrecognized_role", f"{where} has role {str(c.get('role'))[:20]!r}"))
-        if "parts" in c and not _text_parts(c["parts"]):
-            problems.append(Problem("missing_content", f"{where} needs non-empty text parts (text only)"))
+    problems = content_problems(contents, _text_only)
     last = contents[-1]
     if isinstance(last, dict) and last.get("role") != "user":
         problems.append(Problem("prompt_must_end_with_user", "the last content is not a user turn"))
