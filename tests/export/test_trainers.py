@@ -28,6 +28,15 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, "1")
 
 
+def tiny_llama(transformers: Any, tokenizer: Any) -> Any:
+    """A one-layer Llama config over the test tokenizer: enough for a real training step on a CPU."""
+    return transformers.LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+        num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=2048,
+        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, bos_token_id=None,
+    )
+
+
 def golden_file(fmt: str, tmp_path: Path) -> Path:
     """Every golden record of `fmt` in one file: what an export of the golden store writes."""
     out = tmp_path / f"{fmt}.jsonl"
@@ -64,11 +73,7 @@ def test_sft_trainer_takes_a_step(fmt: str, tmp_path: Path) -> None:
     transformers = pytest.importorskip("transformers", reason="transformers is not installed")
     trl = pytest.importorskip("trl", reason="TRL is not installed")
     tokenizer = chat_tokenizer()
-    config = transformers.LlamaConfig(
-        vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
-        num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=2048,
-        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, bos_token_id=None,
-    )
+    config = tiny_llama(transformers, tokenizer)
     args = trl.SFTConfig(
         output_dir=str(tmp_path / "run"), max_steps=1, per_device_train_batch_size=2, report_to=[], use_cpu=True,
         save_strategy="no", logging_strategy="no", max_length=1024,
@@ -132,11 +137,7 @@ def test_kto_trainer_takes_a_step(tmp_path: Path) -> None:
     transformers = pytest.importorskip("transformers", reason="transformers is not installed")
     trl = pytest.importorskip("trl", reason="TRL is not installed")
     tokenizer = chat_tokenizer()
-    config = transformers.LlamaConfig(
-        vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32, num_hidden_layers=1,
-        num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=2048,
-        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, bos_token_id=None,
-    )
+    config = tiny_llama(transformers, tokenizer)
     rows = load(golden_file("trl-kto", tmp_path), tmp_path)
     assert sorted(set(rows["label"])) == [False, True]  # KTO needs both kinds in a batch
     args = trl.KTOConfig(
