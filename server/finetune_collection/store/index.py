@@ -72,6 +72,7 @@ class Covered:
     erase_pending: bool = False
     seq: int = 0  # last order number given
     rev: int = 0  # last document revision given: never reused (memos are kept per revision)
+    bands_current: bool = True  # the bands were made under this process's dedup settings
 
 
 def _dumps(value: Any) -> bytes:
@@ -179,6 +180,7 @@ class IndexFile:
             ino=rows.get("ino"), offset=rows.get("offset", 0), tail=rows.get("tail", b""),
             records=rows.get("records", 0), live=rows.get("live", 0),
             erase_pending=bool(rows.get("erase_pending", 0)), seq=rows.get("seq", 0), rev=rows.get("rev", 0),
+            bands_current=rows.get("bands", self._bands_id) == self._bands_id,
         )
 
     def set_covered(self, c: Covered) -> None:
@@ -191,10 +193,6 @@ class IndexFile:
     def clear(self) -> None:
         for table in ("meta", "examples", "dedup", "sigs", "bands", "small", "memo"):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 (fixed names)
-
-    def bands_current(self) -> bool:
-        row = self.db.execute("SELECT v FROM meta WHERE k = 'bands'").fetchone()
-        return row is None or row[0] == self._bands_id
 
     def reband(self) -> None:
         """Dedup settings changed: signatures and bands follow the stored keys under the new ones."""

@@ -383,7 +383,7 @@ class LogStorage(Storage):
         try:
             st = os.stat(self.path)
             c = self.index.covered()
-            if st.st_ino == c.ino and st.st_size == c.offset and self.index.bands_current():
+            if st.st_ino == c.ino and st.st_size == c.offset and c.bands_current:
                 return  # one stat and one small query: the common case
         except OSError:
             pass  # _catch_up reports it
@@ -413,8 +413,9 @@ class LogStorage(Storage):
     def _catch_up(self, repair: bool) -> None:
         """Apply the log from the offset the index covers (inside an index write transaction)."""
         c = self._covered()
-        if not self.index.bands_current():
+        if not c.bands_current:
             self.index.reband()
+            c.bands_current = True
         try:
             f = open(self.path, "rb")  # noqa: SIM115
         except FileNotFoundError:
