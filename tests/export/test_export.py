@@ -80,8 +80,9 @@ CASES: dict[str, dict[str, Any]] = {
         "output": {"assistant": "Bonjour, 世界 ! « Καλημέρα » — مرحبا 👋"},
     },
 }
-# Golden-only cases (the other tests count the five above): a parallel call with a leading system
-# turn and a nullable parameter, and a turn the user excluded from training.
+# Golden-only cases (the other tests count the five above): a rejected answer, one after a tool call,
+# a parallel call with a leading system turn and a nullable parameter, and a turn the user excluded
+# from training.
 EXTRA_CASES: dict[str, dict[str, Any]] = {
     "preference": {
         "task_type": "debugging",
@@ -121,6 +122,30 @@ EXTRA_CASES: dict[str, dict[str, Any]] = {
                 },
             }
         ],
+    },
+    "agent_preference": {
+        "task_type": "tool_use",
+        "messages": [
+            {"role": "user", "content": "Is it raining in Oslo?"},
+            {
+                "role": "assistant",
+                "tool_calls": [
+                    {"id": "call_r", "type": "function", "function": {"name": "get_weather", "arguments": {"city": "Oslo"}}},
+                ],
+            },
+            {"role": "tool", "tool_call_id": "call_r", "content": '{"sky": "rain"}'},
+            {"role": "assistant", "content": "Yes, it is raining in Oslo."},
+        ],
+        "tools": [
+            {
+                "type": "function",
+                "function": {
+                    "name": "get_weather",
+                    "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+                },
+            }
+        ],
+        "rejected": [{"assistant": "I cannot check the weather.", "reason": "ignored the tool result"}],
     },
     "weighted": {
         "task_type": "qa",
@@ -708,7 +733,8 @@ def test_preference_exports_load_as_one_table_and_pass_trl(
         assert report.written == report.records == 6 and report.skipped_by_rule == {"no_rejected_alternative": 1}
         assert report.preference == {"explicit_pairs": 6}
         assert len(table) == 6
-    assert None not in table[0].values()
+    # No column is filled with null by the loader; `tools` is null on purpose (no tools here).
+    assert None not in [v for k, v in table[0].items() if k != "tools"] and table[0].get("tools", None) is None
     if fmt.startswith("trl-"):
         trl = pytest.importorskip("trl.data_utils", reason="trl is not installed")
         assert all(trl.is_conversational(row) for row in table)

@@ -108,6 +108,8 @@ CASES: dict[str, list[tuple[str, Mut]]] = {
         ("invalid_answer", setp("chosen.0.extra", 1)),
         ("missing_content", setp("rejected.0.content", " ")),
         ("chosen_equals_rejected", lambda r: {**r, "rejected": r["chosen"]}),
+        ("invalid_tools", setp("tools", [])),
+        ("invalid_tools", setp("tools", [{"name": "f"}])),
     ],
     "trl-kto": [
         ("data_type", lambda r: 1),
@@ -124,6 +126,8 @@ CASES: dict[str, list[tuple[str, Mut]]] = {
         ("invalid_label", setp("label", "true")),
         ("invalid_label", setp("label", DEL)),
         ("invalid_label", setp("label", 1)),
+        ("invalid_tools", setp("tools", [])),
+        ("invalid_tools", setp("tools", [{"name": "f"}])),
     ],
     "vertex-preference": [
         ("data_type", lambda r: [r]),
@@ -231,6 +235,7 @@ CASES: dict[str, list[tuple[str, Mut]]] = {
         ("invalid_train_flag", setp("messages.2.train", "yes")),
         ("invalid_train_flag", setp("messages.1.train", True)),
         ("nothing_to_train", lambda r: {**r, "messages": [{**m, "train": False} for m in r["messages"]]}),
+        ("invalid_tools", setp("tools", "[]")),
     ],
     "together": [
         ("data_type", lambda r: 1),
@@ -277,6 +282,8 @@ CASES: dict[str, list[tuple[str, Mut]]] = {
         ("unrecognized_role", setp("messages.1.role", "function")),
         ("missing_content", setp("messages.1.content", None)),
         ("example_missing_assistant_message", lambda r: {"messages": r["messages"][:2]}),
+        ("invalid_tools", setp("tools", [])),
+        ("invalid_tools", setp("tools", [{"name": "f"}])),
     ],
     "hf-prompt-completion": [
         ("data_type", lambda r: 0),
@@ -289,6 +296,8 @@ CASES: dict[str, list[tuple[str, Mut]]] = {
         ("message_unrecognized_key", setp("prompt.1.x", 1)),
         ("unrecognized_role", setp("prompt.1.role", "bot")),
         ("missing_content", setp("prompt.1.content", "")),
+        ("invalid_tools", setp("tools", [])),
+        ("invalid_tools", setp("tools", [{"name": "f"}])),
     ],
 }
 

@@ -53,7 +53,7 @@ def test_google_genai_types_accept_every_vertex_record() -> None:
         for tool in record.get("tools", []):
             types.Tool.model_validate(tool)
             seen_tools += 1
-    assert seen_tools == 2  # tools and parallel (with a nullable parameter)
+    assert seen_tools == 3  # tools, agent_preference and parallel (with a nullable parameter)
 
 
 def test_google_genai_types_accept_every_vertex_preference_record() -> None:

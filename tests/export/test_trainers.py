@@ -7,12 +7,13 @@ test extras; tests never install anything).
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from trainer_kit import chat_tokenizer
+from trainer_kit import LLAMA_TOOLS_TEST, chat_tokenizer
 
 GOLDEN = Path(__file__).parent / "golden"
 pytestmark = [
@@ -58,13 +59,13 @@ def test_trl_reads_and_renders(fmt: str, tmp_path: Path) -> None:
     rendered = 0
     for row in rows:
         assert data_utils.is_conversational(row)
-        out = data_utils.apply_chat_template(row, tokenizer, tools=row["tools"] or None)
+        out = data_utils.apply_chat_template(row, tokenizer, tools=row["tools"])
         text = "".join(out.values())
         if row["tools"]:
             # Arguments reach the template as an object: rendered as JSON, not an escaped string.
             assert '"arguments": {"city": ' in text and '"arguments": "{' not in text
             rendered += 1
-    assert rendered == 2  # tools and parallel
+    assert rendered == 3  # tools, parallel, agent_preference
 
 
 @pytest.mark.parametrize("fmt", ["hf-messages", "hf-prompt-completion"])
@@ -85,6 +86,47 @@ def test_sft_trainer_takes_a_step(fmt: str, tmp_path: Path) -> None:
     assert len(trainer.train_dataset) == len(rows)  # nothing dropped as unreadable or fully masked
     result = trainer.train()
     assert result.global_step == 1 and result.training_loss > 0
+
+
+def test_examples_without_tools_get_no_tool_preamble(tmp_path: Path) -> None:
+    """SFTTrainer hands each record's `tools` to the template as it is; a template that tests
+    `tools is not none` (Llama 3.1's) writes its tool preamble only for the records with tools."""
+    pytest.importorskip("torch", reason="torch is not installed")
+    transformers = pytest.importorskip("transformers", reason="transformers is not installed")
+    trl = pytest.importorskip("trl", reason="TRL is not installed")
+    tokenizer = chat_tokenizer(LLAMA_TOOLS_TEST)
+    args = trl.SFTConfig(output_dir=str(tmp_path / "run"), report_to=[], use_cpu=True, max_length=2048)
+    rows = load(golden_file("hf-messages", tmp_path), tmp_path)
+    trainer = trl.SFTTrainer(
+        model=transformers.LlamaForCausalLM(tiny_llama(transformers, tokenizer)), args=args, train_dataset=rows,
+        processing_class=tokenizer,
+    )
+    texts = ["".join(tokenizer.convert_ids_to_tokens(ids)) for ids in trainer.train_dataset["input_ids"]]
+    with_tools = [bool(row["tools"]) for row in rows]
+    assert [("Environment: ipython" in t) for t in texts] == with_tools and any(with_tools) and not all(with_tools)
+
+
+def test_dpo_trainer_sees_the_tools_and_takes_a_step(tmp_path: Path) -> None:
+    """A pair whose prompt holds a tool call is rendered with its tool declarations."""
+    pytest.importorskip("torch", reason="torch is not installed")
+    transformers = pytest.importorskip("transformers", reason="transformers is not installed")
+    trl = pytest.importorskip("trl", reason="TRL is not installed")
+    tokenizer = chat_tokenizer()
+    config = tiny_llama(transformers, tokenizer)
+    rows = load(golden_file("trl-preference", tmp_path), tmp_path)
+    args = trl.DPOConfig(
+        output_dir=str(tmp_path / "run"), max_steps=1, per_device_train_batch_size=len(rows), report_to=[],
+        use_cpu=True, save_strategy="no", logging_strategy="no", max_length=1024,
+    )
+    trainer = trl.DPOTrainer(
+        model=transformers.LlamaForCausalLM(config), ref_model=transformers.LlamaForCausalLM(config), args=args,
+        train_dataset=rows, processing_class=tokenizer,
+    )
+    prompts = ["".join(tokenizer.convert_ids_to_tokens(ids)) for ids in trainer.train_dataset["prompt_ids"]]
+    declared = ['"name": "get_weather"' in p and "<tool_call>" in p for p in prompts]
+    assert declared == [bool(row["tools"]) for row in rows] and any(declared)
+    result = trainer.train()
+    assert result.global_step == 1 and result.training_loss == result.training_loss  # not NaN
 
 
 def test_axolotl_chat_template_preprocessing(tmp_path: Path) -> None:
@@ -121,15 +163,16 @@ def test_trl_reads_the_preference_formats_as_its_own_helpers_make_them(tmp_path:
     tokenizer = chat_tokenizer()
     kto = load(golden_file("trl-kto", tmp_path), tmp_path)
     pairs = load(golden_file("trl-preference", tmp_path), tmp_path)
-    assert kto.column_names == ["prompt", "completion", "label"]
+    assert kto.column_names == ["prompt", "completion", "label", "tools"]
     for row in [*kto, *pairs]:
         assert data_utils.is_conversational(row)
         rendered = data_utils.maybe_apply_chat_template(row, tokenizer)
         assert all(isinstance(v, str) for k, v in rendered.items() if k != "label")
     unpaired = data_utils.maybe_unpair_preference_dataset(pairs)
-    ours = [row for row in kto if row["prompt"] == pairs[0]["prompt"]]
-    assert sorted(map(repr, unpaired)) == sorted(map(repr, ours))
-    assert sorted(r["label"] for r in ours) == [False, True]
+    ours = [row for row in kto if any(row["prompt"] == pair["prompt"] for pair in pairs)]
+    canonical = functools.partial(json.dumps, sort_keys=True)
+    assert sorted(map(canonical, unpaired)) == sorted(map(canonical, ours))
+    assert sorted(r["label"] for r in ours) == [False, False, True, True]
 
 
 def test_kto_trainer_takes_a_step(tmp_path: Path) -> None:

@@ -29,6 +29,12 @@ TEMPLATE = """{%- if tools %}<|im_start|>system
 {%- if add_generation_prompt %}<|im_start|>assistant
 {% endif %}"""
 
+# Llama 3.1's test for tools, on the template above: its preamble is written whenever `tools` is
+# not none, so an empty list still writes it.
+LLAMA_TOOLS_TEST = TEMPLATE.replace(
+    "{%- if tools %}<|im_start|>system", "{%- if tools is not none %}<|im_start|>system\nEnvironment: ipython"
+)
+
 SPECIAL = ["<|im_start|>", "<|im_end|>", "[UNK]", "[PAD]"]
 
 
@@ -47,11 +53,11 @@ def save_tokenizer_json(path: Path) -> Path:
     return path
 
 
-def chat_tokenizer() -> Any:
+def chat_tokenizer(template: str = TEMPLATE) -> Any:
     from transformers import PreTrainedTokenizerFast
 
     fast = PreTrainedTokenizerFast(
         tokenizer_object=raw_tokenizer(), unk_token="[UNK]", pad_token="[PAD]", eos_token="<|im_end|>"
     )
-    fast.chat_template = TEMPLATE
+    fast.chat_template = template
     return fast

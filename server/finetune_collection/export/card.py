@@ -60,7 +60,7 @@ def render_card(facts: CardFacts) -> str:
         "## Format",
         "",
         "One JSON object per line: `messages` (OpenAI-style roles system/user/assistant/tool; tool-call "
-        "`arguments` are objects) and `tools` (function declarations, empty when unused), the "
+        "`arguments` are objects) and `tools` (function declarations, null when unused), the "
         "conversational format of TRL's `SFTTrainer` (https://huggingface.co/docs/trl/dataset_formats).",
         "",
         "## Splits",

@@ -20,21 +20,22 @@ from __future__ import annotations
 from typing import Any
 
 from ..base import Conversation, Format, Problem, Record, check_keys
-from .hf_messages import MESSAGE_KEYS, ROLES
-from .openai import check_messages, render_messages, with_tools
+from .hf_messages import MESSAGE_KEYS, ROLES, check_tools_column, with_tools_column
+from .openai import check_messages, render_messages
 
 
 def render(conv: Conversation) -> Record:
     messages = render_messages(conv, weight=False, object_args=True)
     split = len(messages) - 1 if messages and messages[-1]["role"] == "assistant" else len(messages)
     record: Record = {"prompt": messages[:split], "completion": messages[split:]}
-    return with_tools(record, conv)
+    return with_tools_column(record, conv)
 
 
 def validate(record: Any) -> list[Problem]:
     if not isinstance(record, dict):
         return [Problem("data_type", "the line is not an object")]
     problems = check_keys(record, {"prompt", "completion", "tools"}, "unrecognized_key", "record")
+    problems += check_tools_column(record)
     prompt, completion = record.get("prompt"), record.get("completion")
     if not isinstance(prompt, list) or not prompt:
         return problems + [Problem("missing_prompt", "no prompt messages")]
@@ -55,7 +56,7 @@ FORMAT = Format(
     render=render,
     validate=validate,
     system_field=False,
-    uniform_keys={"prompt": [], "completion": [], "tools": []},
+    uniform_keys={"prompt": [], "completion": [], "tools": None},
     weight_lost=lambda conv: bool(conv.turns) and conv.turns[-1].get("weight") == 0,
     sources=("https://huggingface.co/docs/trl/dataset_formats",),
 )
