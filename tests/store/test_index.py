@@ -99,3 +99,31 @@ def test_stats_follow_an_edit_after_a_compaction(finetune_home: Path) -> None:
     assert reports.compute(later).by_task_type.get("debugging") == 1
     assert reports.compute(core.store).by_task_type.get("debugging") == 1
     assert first.total == 3
+
+
+def test_a_reader_waits_for_an_index_another_process_is_building(finetune_home: Path, tmp_path: Path) -> None:
+    """Two commands opening a store whose index covers none of it (new, deleted, replaced log):
+    the one that finds the other building the index waits for it instead of showing an empty
+    store (`stats` said 0 examples while the other process caught up)."""
+    import json
+    import sqlite3
+    import subprocess
+    import time
+
+    from conftest import finetune_cmd
+
+    ids = _seed(tmp_path / "elsewhere", 5)
+    Store(finetune_home, Config()).close()  # an index that covers an empty store
+    (finetune_home / "examples.json").write_bytes((tmp_path / "elsewhere" / "examples.json").read_bytes())
+    builder = sqlite3.connect(index_path(finetune_home / "examples.json"), isolation_level=None)
+    builder.execute("BEGIN IMMEDIATE")  # another process catching up, not committed yet
+    try:
+        reader = subprocess.Popen([*finetune_cmd(), "list", "--json"], stdout=subprocess.PIPE, text=True)
+        time.sleep(1.0)
+        assert reader.poll() is None  # still waiting for the index
+    finally:
+        builder.execute("ROLLBACK")
+        builder.close()
+    out, _ = reader.communicate(timeout=60)
+    assert reader.returncode == 0
+    assert sorted(json.loads(line)["id"] for line in out.splitlines()) == sorted(ids)

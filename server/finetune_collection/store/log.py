@@ -380,11 +380,15 @@ class LogStorage(Storage):
         """Bring the index up to date with what other processes appended (or a replaced file)."""
         if self._c is not None:
             return  # inside locked(): caught up when the lock was taken, and ours since
+        stranger = False
         try:
             st = os.stat(self.path)
             c = self.index.covered()
             if st.st_ino == c.ino and st.st_size == c.offset and c.bands_current:
                 return  # one stat and one small query: the common case
+            # An index that covers none of this file (new, deleted, or the file was replaced)
+            # holds no past state of the store: reading it would show an empty store.
+            stranger = st.st_size > 0 and (st.st_ino != c.ino or c.offset == 0)
         except OSError:
             pass  # _catch_up reports it
         except sqlite3.Error as err:
@@ -392,9 +396,15 @@ class LogStorage(Storage):
                              "delete it (it is rebuilt from the store) and retry") from None
         try:
             # Briefly: the index is busy only while a writer holds the store lock, and that
-            # writer brings it up to date itself. Until it commits, what is committed is read.
-            self.index.begin(wait=0.05)
+            # writer brings it up to date itself. Until it commits, what is committed is read,
+            # unless that is a stranger's: then wait for whoever is building it.
+            self.index.begin(wait=self.lock_timeout if stranger else 0.05)
         except sqlite3.OperationalError as err:
+            if stranger and ("locked" in str(err) or "busy" in str(err)):
+                raise StoreLocked(
+                    f"{self.index.path}: another process has been rebuilding the index for over "
+                    f"{self.lock_timeout:g}s; retry when it is done"
+                ) from None
             if "locked" in str(err) or "busy" in str(err):
                 return
             raise StoreError(f"{self.index.path}: cannot update the index file ({err}); "
