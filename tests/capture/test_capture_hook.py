@@ -48,6 +48,13 @@ MUST_NOT_MATCH = [
     "Please refactor the loader so that we can save this for training later, "
     "and also make sure the tests cover the new branch and the old one",
     "training save for",
+    "please do NOT save this for training, it has client data",
+    "don't save this for training",
+    "never collect example from this chat",
+    "no, collect example later",
+    "you shouldn't save this for training",
+    "save this for training? no",
+    "bitte nicht: save this for training",
 ]
 
 

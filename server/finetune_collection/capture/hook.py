@@ -9,8 +9,11 @@ A prompt is a capture trigger when it is
 - the literal command `/finetune add [ARGS…]` (or the plugin's `/finetune-collection:add`), whose
   arguments are passed on; or
 - a short instruction containing one of the trigger phrases as whole words, compared without
-  case and punctuation ("Great, save this for training!"). At most `max_words` words and not a
-  question: "how would I save this for training in PyTorch?" mentions a phrase, it is not one.
+  case and punctuation ("Great, save this for training!"). At most `max_words` words, not a
+  question ("how would I save this for training in PyTorch?" mentions a phrase, it is not one)
+  and not negated: "please do NOT save this for training" keeps the exchange out. Any negation
+  word in the prompt counts, wherever it is: a missed capture can be redone with
+  `/finetune add`, a saved exchange the user refused cannot be unseen by whoever reads the data.
 Malformed or foreign stdin is not a trigger: a hook must never block the user's prompt.
 """
 
@@ -40,6 +43,13 @@ DEFAULT_TRIGGERS: tuple[str, ...] = (
 )
 """Phrases that ask to capture the last exchange. "export training data" is deliberately not one:
 it asks for an export, and capturing on it would store an exchange the user never chose."""
+
+NEGATIONS = frozenset(
+    "not no never nope dont cannot without nicht kein keine keinen nie pas jamais non nunca nao não "
+    "nada niet нет не".split()
+)
+"""Words (as `words` makes them) that turn a trigger phrase around; "don't", "can't" and
+"shouldn't" become "don t", "can t", "shouldn t": a lone "t" after a word is a negation too."""
 
 COMMANDS: tuple[str, ...] = ("/finetune add", "/finetune-collection:add")
 MAX_WORDS = 12
@@ -79,6 +89,10 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
     return n > 0 and any(haystack[i : i + n] == needle for i in range(len(haystack) - n + 1))
 
 
+def negated(said: list[str]) -> bool:
+    return any(w in NEGATIONS or (w == "t" and i > 0) for i, w in enumerate(said))
+
+
 def command_args(prompt: str) -> list[str] | None:
     """The arguments of `/finetune add …`, or None when the prompt is not that command."""
     text = prompt.strip()
@@ -101,7 +115,7 @@ def is_trigger(prompt: str, triggers: Sequence[str] = DEFAULT_TRIGGERS, max_word
     if prompt.rstrip().endswith("?"):
         return False
     said = words(prompt)
-    if not said or len(said) > max_words:
+    if not said or len(said) > max_words or negated(said):
         return False
     return any(_contains(said, words(phrase)) for phrase in triggers)
 
