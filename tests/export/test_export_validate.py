@@ -85,6 +85,7 @@ CASES: dict[str, list[tuple[str, Mut]]] = {
         ("data_type", lambda r: [r]),
         ("unrecognized_key", setp("metadata", {})),
         ("unrecognized_key", setp("input.extra", 1)),
+        ("invalid_tool_definition", setp("input.tools", [{"type": "function", "function": {"name": "a b"}}])),
         ("missing_input", setp("input", DEL)),
         ("message_missing_key", setp("input.messages.1.content", DEL)),
         ("message_unrecognized_key", setp("input.messages.1.mood", "x")),
@@ -109,7 +110,7 @@ CASES: dict[str, list[tuple[str, Mut]]] = {
         ("missing_content", setp("rejected.0.content", " ")),
         ("chosen_equals_rejected", lambda r: {**r, "rejected": r["chosen"]}),
         ("invalid_tools", setp("tools", [])),
-        ("invalid_tools", setp("tools", [{"name": "f"}])),
+        ("invalid_tool_definition", setp("tools", [{"name": "f"}])),
     ],
     "trl-kto": [
         ("data_type", lambda r: 1),
@@ -127,7 +128,7 @@ CASES: dict[str, list[tuple[str, Mut]]] = {
         ("invalid_label", setp("label", DEL)),
         ("invalid_label", setp("label", 1)),
         ("invalid_tools", setp("tools", [])),
-        ("invalid_tools", setp("tools", [{"name": "f"}])),
+        ("invalid_tool_definition", setp("tools", [{"name": "f"}])),
     ],
     "vertex-preference": [
         ("data_type", lambda r: [r]),
@@ -203,6 +204,12 @@ CASES: dict[str, list[tuple[str, Mut]]] = {
         ("invalid_system", setp("systemInstruction", {"parts": []})),
         ("invalid_tool_schema", setp("tools", [{"functionDeclarations": [{"name": "f", "parameters": {"type": ["string", "null"]}}]}])),
         ("invalid_tool_schema", setp("tools", [{"functionDeclarations": [{"name": "f", "parameters": {"type": "object", "properties": {"a": {"type": "string", "nullable": "yes"}}}}]}])),
+        ("invalid_tool_definition", setp("tools", [{"functionDeclarations": [{"name": "f"}, {"foo": "bar"}]}])),
+        ("invalid_tool_definition", setp("tools", [{"functionDeclarations": [{"name": "f", "strict": True}]}])),
+        ("invalid_tool_call", setp("contents.1.parts", [{"functionCall": {"name": "f", "args": [1, 2]}}])),
+        ("invalid_tool_call", setp("contents.1.parts", [{"functionCall": {"args": {}}}])),
+        ("invalid_tool_call", setp("contents.1.parts", [{"functionCall": {"name": "[REDACTED_NAME len=4]", "args": {}}}])),
+        ("invalid_tool_definition", setp("tools", [{"functionDeclarations": [{"name": "1st tool"}]}])),
     ],
     "nova": [
         ("data_type", lambda r: [r]),
@@ -283,7 +290,7 @@ CASES: dict[str, list[tuple[str, Mut]]] = {
         ("missing_content", setp("messages.1.content", None)),
         ("example_missing_assistant_message", lambda r: {"messages": r["messages"][:2]}),
         ("invalid_tools", setp("tools", [])),
-        ("invalid_tools", setp("tools", [{"name": "f"}])),
+        ("invalid_tool_definition", setp("tools", [{"name": "f"}])),
     ],
     "hf-prompt-completion": [
         ("data_type", lambda r: 0),
@@ -297,15 +304,40 @@ CASES: dict[str, list[tuple[str, Mut]]] = {
         ("unrecognized_role", setp("prompt.1.role", "bot")),
         ("missing_content", setp("prompt.1.content", "")),
         ("invalid_tools", setp("tools", [])),
-        ("invalid_tools", setp("tools", [{"name": "f"}])),
+        ("invalid_tool_definition", setp("tools", [{"name": "f"}])),
     ],
 }
+
+def _second_call(key: str, same_id: bool) -> Mut:
+    """Another call in the first assistant turn: with the first call's id, or with its own id and
+    no result."""
+
+    def mutate(r: dict[str, Any]) -> Any:
+        turn = r[key][1]
+        turn["tool_calls"] = [*turn["tool_calls"], {**turn["tool_calls"][0], "id": "c1" if same_id else "c2"}]
+        return r
+
+    return mutate
+
+
+def _shared_tool_cases(key: str) -> list[tuple[str, Mut]]:
+    return [
+        ("duplicate_tool_call_id", _second_call(key, same_id=True)),
+        ("unanswered_tool_call", _second_call(key, same_id=False)),
+        ("invalid_tool_definition", setp("tools.0.function.name", "")),
+        ("invalid_tool_definition", setp("tools", [{"type": "function", "function": {"name": "f", "parameters": "x"}}])),
+    ]
+
 
 TOOL_CASES: dict[str, list[tuple[str, Mut]]] = {
     name: [
         ("invalid_tool_call", setp(f"{key}.1.tool_calls.0.function.arguments", {"a": 1})),
         ("invalid_tool_call", setp(f"{key}.1.tool_calls.0.function.arguments", "{not json")),
         ("unknown_tool_call_id", setp(f"{key}.2.tool_call_id", "c9")),
+        ("invalid_tool_definition", setp("tools.0.function.returns", {})),  # a key OpenAI refuses
+        ("invalid_tool_call", setp(f"{key}.1.tool_calls.0.function.name", "get weather!")),  # OpenAI's pattern
+        ("invalid_tool_definition", setp("tools.0.function.name", "get.weather")),
+        *_shared_tool_cases(key),
     ]
     for name, key in (("openai", "messages"), ("together", "messages"))
 } | {
@@ -314,6 +346,7 @@ TOOL_CASES: dict[str, list[tuple[str, Mut]]] = {
         ("invalid_tool_call", setp(f"{key}.1.tool_calls.0.function.arguments", '{"a": 1}')),
         ("invalid_tool_call", setp(f"{key}.1.tool_calls.0.function.name", DEL)),
         ("unknown_tool_call_id", setp(f"{key}.2.tool_call_id", "c9")),
+        *_shared_tool_cases(key),
     ]
     for name, key in (("hf-messages", "messages"), ("hf-prompt-completion", "prompt"), ("axolotl", "messages"))
 }
@@ -464,6 +497,11 @@ UNREPRESENTABLE: list[tuple[str, str, Callable[[], Conversation]]] = [
         for name in ("anthropic", "bedrock", "nova", "vertex", "sharegpt", "alpaca", "vertex-preference")
     ],
     ("vertex", "tool_schema_unsupported", lambda: _typed_tool(["string", "integer"])),
+    ("vertex", "invalid_tool_call", lambda: conv([  # Gemini's args is an object: a JSON list is refused
+        {"role": "user", "content": "u"},
+        {"role": "assistant", "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "[1, 2]"}}]},
+        {"role": "tool", "tool_call_id": "c", "content": "r"}, {"role": "assistant", "content": "a"},
+    ])),
     (
         "anthropic",
         "example_missing_assistant_message",

@@ -14,8 +14,10 @@ LLaMA-Factory use (tests check it when `datasets` is installed).
 Rules: the OpenAI notebook's (`data_type`, `missing_messages_list`, `message_missing_key`,
 `message_unrecognized_key` (role, content, tool_calls, tool_call_id, name), `unrecognized_role`
 (system/user/assistant/tool), `missing_content`, `example_missing_assistant_message`),
-`invalid_tool_call` (arguments not an object), `unknown_tool_call_id`, `unrecognized_key` (only
-messages, tools) and `invalid_tools` (tools neither null nor a non-empty list of functions).
+`invalid_tool_call` (arguments not an object), `duplicate_tool_call_id`, `unknown_tool_call_id`,
+`unanswered_tool_call`, `unrecognized_key` (only messages, tools), `invalid_tools` (tools neither
+null nor a non-empty list) and `invalid_tool_definition` (an entry without a name). Names need not
+follow OpenAI's pattern: a chat template prints any.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..base import Conversation, Format, Problem, Record, check_keys
-from .openai import check_messages, render_messages, render_tools
+from .openai import check_messages, check_tools, render_messages, render_tools
 
 ROLES = {"system", "user", "assistant", "tool"}
 MESSAGE_KEYS = {"role", "content", "tool_calls", "tool_call_id", "name"}
@@ -37,14 +39,9 @@ def with_tools_column(record: Record, conv: Conversation) -> Record:
 
 def check_tools_column(record: dict[str, Any]) -> list[Problem]:
     tools = record.get("tools")
-    if tools is None:
-        return []
-    if not isinstance(tools, list) or not tools or not all(
-        isinstance(t, dict) and t.get("type") == "function" and isinstance(t.get("function"), dict)
-        and isinstance(t["function"].get("name"), str) for t in tools
-    ):
+    if tools is not None and (not isinstance(tools, list) or not tools):
         return [Problem("invalid_tools", "tools must be null or a non-empty list of {type: function, function}")]
-    return []
+    return check_tools(tools, strict=False)
 
 
 def render(conv: Conversation) -> Record:

@@ -12,8 +12,14 @@ Rules (skip the example):
   `tool_calls`, `tool_call_id` and the `tool` role as the schema documents.
 - `unrecognized_key`: a top-level key other than messages/tools/parallel_tool_calls/functions.
 - `invalid_weight`: weight not 0/1, or on a non-assistant message.
-- `invalid_tool_call`: a tool call without id/function name, or `arguments` not a JSON string.
+- `invalid_tool_call`: a tool call without id, a function name that is not 1–64 letters, digits,
+  underscores or hyphens (the API's pattern), or `arguments` not a JSON string.
+- `duplicate_tool_call_id`: two tool calls of one conversation with the same id.
 - `unknown_tool_call_id`: a tool message answering no earlier call.
+- `unanswered_tool_call`: a tool call with no tool message before the conversation goes on (a
+  final assistant turn of calls, which teaches the model to call, needs none).
+- `invalid_tool_definition`: a `tools` entry that is not `{"type": "function", "function": {name,
+  description?, parameters?, strict?}}` with such a name and an object of parameters.
 Warnings (kept, reported): `missing_system_message`, `missing_user_message` (the notebook counts
 them); over the token limit (longer examples are truncated). The notebook's 4,096 is a gpt-3.5-0613
 figure; the limit is now per model (`MODELS`), overridable with `export.token_limits`.
@@ -22,6 +28,7 @@ figure; the limit is now per model (`MODELS`), overridable with `export.token_li
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..base import Conversation, Format, Problem, Record, check_keys, decoded_arguments
@@ -29,6 +36,8 @@ from ..base import Conversation, Format, Problem, Record, check_keys, decoded_ar
 ROLES = {"system", "user", "assistant", "function", "tool"}
 MESSAGE_KEYS = {"role", "content", "name", "function_call", "weight", "tool_calls", "tool_call_id"}
 TOP_KEYS = {"messages", "tools", "parallel_tool_calls", "functions"}
+FUNCTION_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+FUNCTION_KEYS = {"name", "description", "parameters", "strict"}
 
 # Training-example context length per model. gpt-4o and gpt-4o-mini: 65,536 ("Training example
 # context length", Azure OpenAI fine-tuning models table, learn.microsoft.com
@@ -77,18 +86,50 @@ def render(conv: Conversation) -> Record:
     return with_tools(record, conv)
 
 
+def check_tools(tools: Any, strict: bool = True) -> list[Problem]:
+    """OpenAI's `tools` list (absent or null is fine). `strict`: the API's name pattern and no keys
+    beyond its function object (it refuses both); the Hugging Face shapes only need a name."""
+    if tools is None:
+        return []
+    if not isinstance(tools, list):
+        return [Problem("invalid_tool_definition", "tools must be a list")]
+    for i, tool in enumerate(tools):
+        fn = tool.get("function") if isinstance(tool, dict) else None
+        ok = (
+            isinstance(tool, dict) and tool.get("type") == "function" and isinstance(fn, dict)
+            and _named(fn, strict)
+            and isinstance(fn.get("parameters", {}), dict) and isinstance(fn.get("description", ""), str)
+            and not (strict and (set(tool) != {"type", "function"} or not set(fn) <= FUNCTION_KEYS))
+        )
+        if not ok:
+            return [Problem("invalid_tool_definition",
+                            f"tool {i} must be {{type: function, function: {{name, description, parameters}}}} "
+                            "with a name of 1-64 letters, digits, _ or -")]
+    return []
+
+
+def _named(fn: dict[str, Any], strict: bool) -> bool:
+    name = fn.get("name")
+    return isinstance(name, str) and (FUNCTION_NAME.fullmatch(name) is not None if strict else bool(name.strip()))
+
+
 def check_messages(messages: Any, roles: set[str], keys: set[str], object_args: bool = False) -> list[Problem]:
     """The notebook's per-message checks, shared with the formats that use the messages shape.
-    `object_args`: tool-call arguments must be JSON objects (Hugging Face), not JSON strings (OpenAI)."""
+    `object_args`: the Hugging Face shapes: tool-call arguments must be JSON objects, not JSON
+    strings (OpenAI), and a name need not follow OpenAI's pattern (chat templates print any)."""
     if not isinstance(messages, list) or not messages:
         return [Problem("missing_messages_list", "no messages, or not a non-empty list")]
     problems: list[Problem] = []
     calls: set[str] = set()
+    waiting: set[str] = set()  # calls of the latest assistant turn not answered yet
     for i, m in enumerate(messages):
         where = f"message {i}"
         if not isinstance(m, dict):
             problems.append(Problem("data_type", f"{where} is not an object"))
             continue
+        if m.get("role") != "tool" and waiting:
+            problems.append(Problem("unanswered_tool_call", f"{where} follows a tool call with no result"))
+            waiting = set()
         if "role" not in m or "content" not in m:
             problems.append(Problem("message_missing_key", f"{where} lacks role or content"))
         if not m.keys() <= keys:
@@ -106,7 +147,7 @@ def check_messages(messages: Any, roles: set[str], keys: set[str], object_args: 
             problems.append(Problem("invalid_weight", f"{where}: weight must be 0 or 1 on an assistant message"))
         for call in tool_calls or []:
             fn = call.get("function") if isinstance(call, dict) else None
-            ok = isinstance(fn, dict) and call.get("id") and fn.get("name")
+            ok = isinstance(fn, dict) and call.get("id") and _named(fn, strict=not object_args)
             args = fn.get("arguments") if isinstance(fn, dict) else None
             if object_args:
                 ok = bool(ok) and isinstance(args, dict)
@@ -119,12 +160,20 @@ def check_messages(messages: Any, roles: set[str], keys: set[str], object_args: 
                 ok = False
             if not ok:
                 shape = "object" if object_args else "JSON-string"
-                detail = f"{where}: a tool call needs id, name and {shape} arguments"
+                named = "a name of 1-64 letters, digits, _ or -" if not object_args else "a name"
+                detail = f"{where}: a tool call needs an id, {named} and {shape} arguments"
                 problems.append(Problem("invalid_tool_call", detail))
+            elif call["id"] in calls:
+                problems.append(Problem("duplicate_tool_call_id", f"{where}: a tool call id is used twice"))
             else:
                 calls.add(call["id"])
-        if role == "tool" and m.get("tool_call_id") not in calls:
-            problems.append(Problem("unknown_tool_call_id", f"{where} answers no earlier tool call"))
+                waiting.add(call["id"])
+        if role == "tool":
+            if m.get("tool_call_id") not in calls:
+                problems.append(Problem("unknown_tool_call_id", f"{where} answers no earlier tool call"))
+            waiting.discard(str(m.get("tool_call_id")))
+    if waiting and isinstance(messages[-1], dict) and messages[-1].get("role") == "tool":
+        problems.append(Problem("unanswered_tool_call", "the conversation ends before every tool call has a result"))
     if not any(isinstance(m, dict) and m.get("role") == "assistant" for m in messages):
         problems.append(Problem("example_missing_assistant_message", "no assistant message"))
     return problems
@@ -133,7 +182,7 @@ def check_messages(messages: Any, roles: set[str], keys: set[str], object_args: 
 def validate(record: Any) -> list[Problem]:
     if not isinstance(record, dict):
         return [Problem("data_type", "the line is not an object")]
-    problems = check_keys(record, TOP_KEYS, "unrecognized_key", "record")
+    problems = check_keys(record, TOP_KEYS, "unrecognized_key", "record") + check_tools(record.get("tools"))
     messages = record.get("messages")
     problems += check_messages(messages, ROLES, MESSAGE_KEYS)
     if isinstance(messages, list):

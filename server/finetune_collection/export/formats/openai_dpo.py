@@ -9,6 +9,7 @@ the final assistant turn.
 Rules: `data_type`, `unrecognized_key` (input, preferred_output, non_preferred_output; inside
 input: messages, tools), `missing_input`, the OpenAI notebook's message checks
 (`message_missing_key`, `message_unrecognized_key`, `unrecognized_role`, `missing_content`),
+`invalid_tool_definition` (the openai format's rule on `input.tools`),
 `prompt_must_end_with_user`, `invalid_answer` (exactly one assistant message with content),
 `chosen_equals_rejected`; an example without a rejected answer is `no_rejected_alternative`, one
 whose chosen answer is a tool call `final_turn_not_text`.
@@ -20,7 +21,7 @@ from typing import Any
 
 from ..base import Conversation, Format, Problem, Record, check_keys
 from ..preference import answer, prompt, same, split
-from .openai import render_tools
+from .openai import check_tools, render_tools
 
 
 def render(conv: Conversation) -> Record:
@@ -43,7 +44,7 @@ def validate(record: Any) -> list[Problem]:
     given = record.get("input")
     if not isinstance(given, dict) or not given.get("messages"):
         return [*problems, Problem("missing_input", "input.messages is missing or empty")]
-    problems += check_keys(given, {"messages", "tools"}, "unrecognized_key", "input")
+    problems += check_keys(given, {"messages", "tools"}, "unrecognized_key", "input") + check_tools(given.get("tools"))
     problems += prompt(given["messages"], object_args=False)
     problems += answer(record.get("preferred_output"), "preferred_output")
     problems += answer(record.get("non_preferred_output"), "non_preferred_output")

@@ -11,7 +11,8 @@ Rules: the OpenAI notebook's (`data_type`, `missing_messages_list`, `message_mis
 `unrecognized_role` (system/user/assistant/tool), `missing_content`,
 `example_missing_assistant_message`), plus `unrecognized_key` (messages, tools),
 `first_message_not_system_or_user`, `turns_not_alternating`, `invalid_tool_call`,
-`unknown_tool_call_id`.
+`duplicate_tool_call_id`, `unknown_tool_call_id`, `unanswered_tool_call`, `invalid_tool_definition`
+(the openai format's tool rules).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..base import Conversation, Format, Problem, Record, alternation, check_keys
-from .openai import check_messages, render_messages, with_tools
+from .openai import check_messages, check_tools, render_messages, with_tools
 
 ROLES = {"system", "user", "assistant", "tool"}
 MESSAGE_KEYS = {"role", "content", "weight", "tool_calls", "tool_call_id", "name"}
@@ -34,6 +35,7 @@ def validate(record: Any) -> list[Problem]:
     if not isinstance(record, dict):
         return [Problem("data_type", "the line is not an object")]
     problems = check_keys(record, {"messages", "tools"}, "unrecognized_key", "record")
+    problems += check_tools(record.get("tools"))
     messages = record.get("messages")
     problems += check_messages(messages, ROLES, MESSAGE_KEYS)
     if not isinstance(messages, list) or not messages:

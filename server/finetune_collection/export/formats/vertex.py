@@ -15,7 +15,11 @@ Rules: `data_type`; `unrecognized_key` (top level: systemInstruction, contents, 
 `unrecognized_role` (user/model); `missing_content` (no parts, or a part without non-empty text,
 functionCall or functionResponse); `example_missing_assistant_message` (no model content);
 `invalid_system` (systemInstruction without text parts); `invalid_tool_schema` (a parameter
-schema whose `type` is not one string, or whose `nullable` is not a boolean); `too_many_tokens`
+schema whose `type` is not one string, or whose `nullable` is not a boolean);
+`invalid_tool_definition` (a declaration without a function name (a letter or underscore, then
+letters, digits, `_.:-`, at most 64) or with a key `FunctionDeclaration` does not have);
+`invalid_tool_call` (a `functionCall` without such a name or whose `args` is not an object:
+also why an example whose stored arguments are not a JSON object is not written); `too_many_tokens`
 (over the model's input+output tokens per example: 131,072 for Gemini 2.5 Flash).
 Google recommends starting with 100 examples; the older format required 16 (both on the page above).
 Not representable: a stored system turn not at the start (`system_turn_in_messages`; a leading one
@@ -25,12 +29,23 @@ moves to systemInstruction), a type list with two non-null types (`tool_schema_u
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 from ..base import Conversation, Format, Problem, Record, Unrepresentable, check_keys, nonempty_str, reject_system_turn
 
 PART_KINDS = {"text", "functionCall", "functionResponse", "fileData"}
+# google-genai's FunctionDeclaration fields (it refuses others), in the API's JSON spelling.
+DECLARATION_KEYS = {"name", "description", "parameters", "parametersJsonSchema", "response",
+                    "responseJsonSchema", "behavior"}
+# FunctionDeclaration.name: a letter or underscore, then letters, digits, _ . : or -, at most 64.
+FUNCTION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.:-]{0,63}")
+
+
+def _named(obj: dict[str, Any]) -> bool:
+    name = obj.get("name")
+    return isinstance(name, str) and FUNCTION_NAME.fullmatch(name) is not None
 
 
 def _call_part(call: dict[str, Any]) -> dict[str, Any]:
@@ -38,6 +53,8 @@ def _call_part(call: dict[str, Any]) -> dict[str, Any]:
         args = json.loads(call["function"]["arguments"])
     except ValueError:
         raise Unrepresentable("invalid_tool_call", "tool call arguments are not JSON") from None
+    if not isinstance(args, dict):
+        raise Unrepresentable("invalid_tool_call", "tool call arguments are not a JSON object (Gemini's args)")
     return {"functionCall": {"name": call["function"]["name"], "args": args}}
 
 
@@ -130,8 +147,12 @@ def _tool_problems(tools: Any) -> list[Problem]:
     for i, tool in enumerate(tools if isinstance(tools, list) else []):
         decls = (tool.get("functionDeclarations") or []) if isinstance(tool, dict) else []
         for j, decl in enumerate(decls):
-            if isinstance(decl, dict):
-                problems += _schema_problems(decl.get("parameters"), f"tool {i} declaration {j}")
+            where = f"tool {i} declaration {j}"
+            if not isinstance(decl, dict) or not _named(decl) or not set(decl) <= DECLARATION_KEYS:
+                problems.append(Problem("invalid_tool_definition",
+                                        f"{where}: needs a function name and only FunctionDeclaration's keys"))
+                continue
+            problems += _schema_problems(decl.get("parameters"), where)
     return problems
 
 
@@ -188,6 +209,10 @@ def _parts_problems(content: dict[str, Any], where: str) -> list[Problem]:
     parts = content.get("parts")
     if not isinstance(parts, list) or not parts or not all(_part_ok(p) for p in parts):
         return [Problem("missing_content", f"{where} has an empty or unknown part")]
+    for part in parts:
+        call = part.get("functionCall")
+        if call is not None and not (_named(call) and isinstance(call.get("args", {}), dict)):
+            return [Problem("invalid_tool_call", f"{where}: a functionCall needs a function name and object args")]
     return []
 
 
