@@ -158,6 +158,11 @@ def test_review_page_local(browser: Any, dataset: dict[str, Any], finetune_home:
         assert page.locator("svg.status rect.bar").count() >= 2
         assert page.locator("svg.lines polyline").count() >= 2
         assert page.locator("svg.tokens rect.bar").count() >= 1
+        preference = page.locator("table.preference tbody tr")
+        assert {preference.nth(i).get_attribute("data-target") for i in range(preference.count())} == {
+            "openai-dpo", "trl-preference", "trl-kto", "vertex-preference"}
+        assert "label true" in page.locator("table.preference tr[data-target='trl-kto']").inner_text()
+        assert page.locator("p.evidence").inner_text().startswith("Evidence: ")
         page.screenshot(path=str(SCREENSHOTS / "stats.png"), full_page=True)
         w.check_clean()
     for name in ("review.png", "review-near-duplicates.png", "stats.png"):

@@ -433,6 +433,20 @@
       h("tbody", {}, rows.map((r) => h("tr", {}, keys.map((k) => cell(r[k]))))));
   }
 
+  // What preference training would get (pairs or labels per target) and the evidence tiers:
+  // the two things the readiness table leaves out because they are counts of counts.
+  function preferenceTable(st) {
+    const words = (obj) => Object.entries(obj || {}).map(([k, v]) => `${k.replace(/_/g, " ")} ${v}`).join(", ");
+    const rows = (st.ready_to_train || []).filter((r) => r.preference && Object.keys(r.preference).length);
+    const tiers = h("p", { class: "muted evidence", text: "Evidence: " + (words(st.evidence) || "none recorded") });
+    if (!rows.length) return h("div", {}, h("p", { class: "muted", text: "No preference targets." }), tiers);
+    return h("div", {}, h("table", { class: "ready preference" },
+      h("thead", {}, h("tr", {}, ["target", "records", "ready"].map((k) => h("th", { text: k })))),
+      h("tbody", {}, rows.map((r) => h("tr", { "data-target": r.target },
+        h("td", { text: r.target }), h("td", { text: words(r.preference) }),
+        h("td", { class: r.ready ? "yes" : "no", text: r.ready ? "yes" : "no" }))))), tiers);
+  }
+
   async function loadStats() {
     const box = $("charts");
     try {
@@ -451,6 +465,7 @@
         chart("Tokens per example (estimated) vs export limits", tokenChart(d.tokens), null,
           d.tokens.targets.length ? "Dashed lines: each target's per-example limit (orange: truncated, red: rejected)." : "Export targets unavailable."),
         h("figure", { class: "chart wide" }, h("h3", { text: "Ready to train?" }), readyTable(st.ready_to_train)),
+        h("figure", { class: "chart wide" }, h("h3", { text: "Preference data and evidence" }), preferenceTable(st)),
       );
       document.body.dataset.stats = "1";
     } catch (e) { box.replaceChildren(h("p", { class: "notice error", text: e.message })); }
