@@ -163,6 +163,9 @@ def test_review_page_local(browser: Any, dataset: dict[str, Any], finetune_home:
             "openai-dpo", "trl-preference", "trl-kto", "vertex-preference"}
         assert "label true" in page.locator("table.preference tr[data-target='trl-kto']").inner_text()
         assert page.locator("p.evidence").inner_text().startswith("Evidence: ")
+        headers = page.locator("table.ready:not(.preference) th").all_inner_texts()
+        assert headers[:3] == ["target", "ready", "verdict"] and "summary" not in headers
+        assert "openai" in (page.locator("table.ready:not(.preference) tbody tr").first.get_attribute("title") or "").lower()
         page.screenshot(path=str(SCREENSHOTS / "stats.png"), full_page=True)
         w.check_clean()
     for name in ("review.png", "review-near-duplicates.png", "stats.png"):

@@ -423,14 +423,19 @@
 
   function readyTable(rows) {
     if (!rows || !rows.length) return h("p", { class: "muted", text: "No readiness data (the export engine reports it per target)." });
-    const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => typeof rows[0][k] !== "object" || rows[0][k] === null);
+    // The figures a reader compares across targets; the long texts (summary, services) are each
+    // row's tooltip, so the table stays one screen tall.
+    const wanted = ["target", "ready", "verdict", "passed_as_is", "passed_with_fixes", "failed", "accepted", "minimum",
+      "token_limit", "over_token_limit", "billed_tokens_estimated", "service_status"];
+    const keys = wanted.filter((k) => rows.some((r) => k in r));
     const cell = (v) => {
       if (v === true) return h("td", { class: "yes", text: "yes" });
       if (v === false) return h("td", { class: "no", text: "no" });
       return h("td", { text: v === null || v === undefined ? "" : String(v) });
     };
     return h("table", { class: "ready" }, h("thead", {}, h("tr", {}, keys.map((k) => h("th", { text: k.replace(/_/g, " ") })))),
-      h("tbody", {}, rows.map((r) => h("tr", {}, keys.map((k) => cell(r[k]))))));
+      h("tbody", {}, rows.map((r) => h("tr", { title: [r.summary, ...(r.services || [])].filter(Boolean).join("\n") },
+        keys.map((k) => cell(r[k]))))));
   }
 
   // What preference training would get (pairs or labels per target) and the evidence tiers:
