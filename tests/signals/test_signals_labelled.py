@@ -36,7 +36,7 @@ DEV, HOLDOUT = _load("labelled.jsonl"), _load("holdout.jsonl") + _load("holdout2
 
 
 def test_the_set_is_big_enough_and_well_formed() -> None:
-    records = DEV + HOLDOUT
+    records = DEV + HOLDOUT + _load("holdout3.jsonl")
     assert len(records) >= 60
     assert len({r["id"] for r in records}) == len(records)
     for rec in records:
@@ -48,6 +48,7 @@ def test_the_set_is_big_enough_and_well_formed() -> None:
 
 @pytest.mark.parametrize(("builder", "name"), [
     ("build_labelled", "labelled.jsonl"), ("build_holdout", "holdout.jsonl"), ("build_holdout2", "holdout2.jsonl"),
+    ("build_holdout3", "holdout3.jsonl"),
 ])
 def test_files_match_their_builders(builder: str, name: str) -> None:
     sys.path.insert(0, str(HERE))
