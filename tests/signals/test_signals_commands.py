@@ -42,6 +42,28 @@ KINDS = [
     ("git log -1", {"view"}),
     ("gh run view 12 --log | tail", {"view"}),
     ("echo '5 passed in 0.1s'", {"view"}),
+    # a command that runs tests is a test run even when its words say build
+    ("zig build test", {"test"}),
+    ("zig build", {"build"}),
+    ("./gradlew :app:test", {"test"}),
+    ("./gradlew connectedDebugAndroidTest", {"test"}),
+    ("./gradlew build -x test", {"build"}),
+    ("./gradlew :app:assembleDebug", {"build"}),
+    ("pnpm -r test", {"test"}),
+    ("pnpm --filter web run build", {"build"}),
+    ("yarn workspace web test", {"test"}),
+    ("npm -w web run lint", {"lint"}),
+    ("bazel test //src/...", {"test"}),
+    ("sbt test", {"test"}),
+    ("deno lint", {"lint"}),
+    ("npm install jest", set()),
+]
+LAST = [  # the kinds of the command whose exit status the result reports
+    ("npm run build", {"build"}),
+    ("cmake --build build && ctest --test-dir build", {"test"}),
+    ("npm run build 2>&1 | tail -5", set()),
+    ("cd web && npm run build", {"build"}),
+    ("cargo build; echo done", {"view"}),
 ]
 EDITS = [
     ("sed -i 's/a/b/' src/app.py", True),
@@ -60,6 +82,11 @@ EDITS = [
 @pytest.mark.parametrize(("text", "kinds"), KINDS)
 def test_kinds(text: str, kinds: set[str]) -> None:
     assert classify(text).kinds == kinds
+
+
+@pytest.mark.parametrize(("text", "last"), LAST)
+def test_last_kinds(text: str, last: set[str]) -> None:
+    assert classify(text).last == last
 
 
 @pytest.mark.parametrize(("text", "edits"), EDITS)
@@ -82,6 +109,9 @@ def test_error_prefix_is_capture_s() -> None:
     ("Chunk ID: a\nWall time: 1.0 seconds\nProcess running with session ID 7\nOriginal token count: 0\nOutput:\n", ("", None, False, 7)),
     ('{"output":"Success.\\n","metadata":{"exit_code":0,"duration_seconds":0.3}}', ("Success.\n", 0, False, None)),
     ("(no output)", ("", None, False, None)),
+    ("Exit code: 124\nWall time: 60 seconds\nOutput:\ncommand timed out after 60000 milliseconds\n",
+     ("command timed out after 60000 milliseconds\n", 124, False, None)),
+    ("Exit code: 0\nWall time: 1.2 seconds\nTotal output lines: 900\nOutput:\nok", ("ok", 0, False, None)),
     ("\x1b[32m3 passed\x1b[0m in 0.1s", ("3 passed in 0.1s", None, False, None)),
 ])
 def test_parse_result(content: str, expected: tuple[str, int | None, bool, int | None]) -> None:
@@ -114,4 +144,29 @@ def test_a_patch_that_did_not_apply_changes_nothing() -> None:
     rec["messages"][-2]["content"] = '{"output":"Failed to find expected lines in src/a.ts","metadata":{"exit_code":1}}'
     assert {o.signal for o in detect(rec["messages"])} == {"tests_passed", "zero_fix_iterations"}
     rec["messages"][-2]["content"] = '{"output":"Success. Updated the following files:\\nM src/a.ts\\n","metadata":{"exit_code":0}}'
+    assert detect(rec["messages"]) == []
+
+
+def test_claude_bash_unflagged_means_exit_0() -> None:
+    """Claude Code flags every non-zero exit of its Bash tool; other hosts' silence says nothing."""
+    rec = record("x", "build", edit("main.c"), bash("make", "cc -o app main.o"))
+    [run] = [s.run for s in steps(rec["messages"]) if s.kind == "run"]
+    assert run is not None and run.exit == 0
+    assert {o.signal for o in detect(rec["messages"])} == {"build_passed"}
+    [call] = [c for m in rec["messages"] for c in m.get("tool_calls", []) if c["function"]["name"] == "Bash"]
+    call["function"]["name"] = "run_terminal_cmd"
+    [run] = [s.run for s in steps(rec["messages"]) if s.kind == "run"]
+    assert run is not None and run.exit is None
+    assert detect(rec["messages"]) == []
+
+
+def test_a_build_piped_to_tail_is_not_judged_by_its_exit() -> None:
+    rec = record("x", "build", edit("main.c"), bash("make 2>&1 | tail -3", "cc -o app main.o"))
+    assert detect(rec["messages"]) == []
+
+
+def test_silent_test_runners_pass_on_a_clean_exit() -> None:
+    rec = record("x", "test", edit("src/a.zig"), bash("zig build test", ""))
+    assert {o.signal for o in detect(rec["messages"])} == {"tests_passed", "zero_fix_iterations"}
+    rec = record("x", "test", edit("src/a.py"), bash("pytest -q", ""))  # a runner that always prints a summary
     assert detect(rec["messages"]) == []

@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 
 Kind = str  # "test" | "build" | "lint" | "commit" | "view"
 
-_SCRIPT_TEST = r"(?:run(?:-script)? )?(?:test|tests|t|test:\S+|check|ci|verify)\b"
-_SCRIPT_BUILD = r"(?:run(?:-script)? )?(?:build|build:\S+|compile|bundle)\b"
-_SCRIPT_LINT = r"(?:run(?:-script)? )?(?:lint|lint:\S+|typecheck|type-check|check-types|tsc)\b"
+_PM_FLAGS = r"(?:(?:--?(?:filter|F|C|dir|prefix|w|workspace)\s+\S+|-\S+|workspace \S+) )*"
+"""Package-manager options before the script: `pnpm -r test`, `pnpm --filter web build`, `yarn workspace web test`."""
+_SCRIPT_TEST = rf"{_PM_FLAGS}(?:run(?:-script)? )?(?:test|tests|t|test:\S+|check|ci|verify)\b"
+_SCRIPT_BUILD = rf"{_PM_FLAGS}(?:run(?:-script)? )?(?:build|build:\S+|compile|bundle)\b"
+_SCRIPT_LINT = rf"{_PM_FLAGS}(?:run(?:-script)? )?(?:lint|lint:\S+|typecheck|type-check|check-types|tsc)\b"
+_GRADLE_TASK = r"(?:\S+ )*?(?<!-x )(?<!--exclude-task )(?::?[\w.-]+:)*"
+"""Gradle names tasks by path (`:app:test`) and `-x test` excludes one."""
 
 TABLE: list[tuple[Kind, str, str]] = [
     # tests
@@ -25,12 +29,12 @@ TABLE: list[tuple[Kind, str, str]] = [
     ("test", "go", r"test\b"),
     ("test", "cargo", r"(?:test|nextest)\b"),
     ("test", "npm|yarn|pnpm|bun", _SCRIPT_TEST),
-    ("test", "deno|swift|dart|flutter|mix|dotnet|stack|cabal|zig|rails|rake|just|make|gradle|gradlew|mvn|mvnw",
+    ("test", "deno|swift|dart|flutter|mix|dotnet|stack|cabal|zig|rails|rake|just|make|mvn|mvnw|sbt|bazel|bazelisk",
      r"(?:\S+ )*?(?:test|tests|spec|check|verify)\b"),
+    ("test", "gradle|gradlew", rf"{_GRADLE_TASK}(?:test|check|\w+Test)\b"),
     ("test", "node", r"(?:\S+ )*?--test\b"),
     ("test", "playwright", r"test\b"),
     ("test", "cypress", r"run\b"),
-    ("test", "bazel", r"test\b"),
     # builds
     ("build", "npm|yarn|pnpm|bun", _SCRIPT_BUILD),
     ("build", "cargo|go|swift|dotnet|zig|bazel|hatch|uv|poetry|pdm|vite|next|nuxt|astro|docker|podman|mix",
@@ -38,7 +42,7 @@ TABLE: list[tuple[Kind, str, str]] = [
     ("build", "cargo", r"check\b"),
     ("build", "tsc", r"(?!.*--noEmit)"),
     ("build", "mvn|mvnw", r"(?:\S+ )*?(?:package|install|compile)\b"),
-    ("build", "gradle|gradlew", r"(?:\S+ )*?(?:build|assemble)\b"),
+    ("build", "gradle|gradlew", rf"{_GRADLE_TASK}(?:build|assemble\w*)\b"),
     ("build", "make", r"(?!.*\b(?:test|check|clean|lint)\b)"),
     ("build", "cmake", r"--build\b"),
     ("build", "webpack|rollup|esbuild|ninja|xcodebuild|msbuild|build", r""),
@@ -52,6 +56,7 @@ TABLE: list[tuple[Kind, str, str]] = [
     ("lint", "black|isort|prettier", r".*--check\b"),
     ("lint", "npm|yarn|pnpm|bun", _SCRIPT_LINT),
     ("lint", "mix", r"(?:credo|dialyzer|format --check-formatted)\b"),
+    ("lint", "deno", r"(?:lint|fmt --check)\b"),
     # version control
     ("commit", "git", r"(?:-\S+ \S+ )*commit\b"),
     # only looking (their output may quote anything, so it is never a runner's summary)
@@ -101,6 +106,8 @@ class Command:
     text: str | None
     kinds: set[Kind] = field(default_factory=set)
     edits: bool = False
+    last: set[Kind] = field(default_factory=set)
+    """The kinds of the chain's last command: the one whose exit status the result reports."""
 
     @property
     def known(self) -> bool:
@@ -149,7 +156,10 @@ def _kinds(words: list[str]) -> set[Kind]:
         return set()
     program = words[0].rsplit("/", 1)[-1]
     rest = " ".join(words[1:])
-    return {kind for kind, prog, pattern in _COMPILED if prog.fullmatch(program) and pattern.match(rest)}
+    kinds = {kind for kind, prog, pattern in _COMPILED if prog.fullmatch(program) and pattern.match(rest)}
+    if "test" in kinds:
+        kinds.discard("build")  # `zig build test`, `swift build --build-tests && …`: the verdict is the tests'
+    return kinds
 
 
 def _edits(words: list[str], piped: bool) -> bool:
@@ -181,8 +191,10 @@ def classify(text: str | None) -> Command:
                  (i == 0 or words[i - 1] not in (">", ">>", "<", ">&"))]
         if _edits(words, piped):
             command.edits = True
+        if words:  # a pipe's status is its last command's (`build | tail` exits 0 when the build fails)
+            command.last = set() if piped else _kinds(words)
         if not piped:
-            command.kinds.update(_kinds(words))
+            command.kinds.update(command.last)
 
     for tok in tokens:
         if tok in _SEPARATORS or tok == "|":

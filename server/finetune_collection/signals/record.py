@@ -9,6 +9,8 @@ The messages are the chat shape the importers write (capture/exchange.py): an as
   `Process running with session ID N`, `Original token count`, `Output:`). A command still running
   is finished by `write_stdin` polls naming its session; the poll that reports the exit ends it.
 - Codex `apply_patch` and older shell calls: JSON `{"output": …, "metadata": {"exit_code": N}}`.
+- Codex `shell_command` (and the freeform shell output): `Exit code: N`, `Wall time: …`, an
+  optional `Total output lines: N` when the middle was cut, then `Output:`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ SHELL_TOOLS = frozenset({
     "bash", "shell", "exec_command", "local_shell", "container.exec", "run_command", "run_terminal_cmd",
     "execute_command", "run_shell_command", "shell_command", "terminal",
 })
+EXIT_FLAGGING_SHELLS = frozenset({"Bash"})
+"""Shell tools whose host flags every non-zero exit (Claude Code's Bash, by its exact name): an
+unflagged result of theirs exited 0, which is the evidence a build or silent check gives."""
 POLL_TOOLS = frozenset({"write_stdin", "taskoutput", "bashoutput"})
 """Polls of a command still running: Codex `write_stdin` by `session_id`; Claude Code
 `TaskOutput` by `task_id` (`BashOutput` by `bash_id` in older versions) after a Bash call with
@@ -62,6 +67,9 @@ _CODEX_HEAD = re.compile(
     r"\A(?:Chunk ID: \S+\n)?Wall time: [^\n]*\n"
     r"(?:Process exited with code (?P<code>-?\d+)|Process running with session ID (?P<session>\d+))\n"
     r"(?:Original token count: \d+\n)?Output:\n?"
+)
+_FREEFORM_HEAD = re.compile(
+    r"\AExit code: (?P<code>-?\d+)\nWall time: [^\n]*\n(?:Total output lines: \d+\n)?Output:\n?"
 )
 
 
@@ -138,6 +146,8 @@ def parse_result(content: str) -> tuple[str, int | None, bool, int | str | None]
             exit_code = int(m.group("code"))
         else:
             session = int(m.group("session"))
+    elif m := _FREEFORM_HEAD.match(text):
+        exit_code, text = int(m.group("code")), text[m.end():]
     elif text.startswith("{") and '"metadata"' in text:
         try:
             doc = json.loads(text)
@@ -184,6 +194,8 @@ def steps(messages: list[dict[str, Any]]) -> list[Step]:
             name = str(fn.get("name", "")).lower()
             args = _arguments(fn.get("arguments"))
             output, exit_code, error, session = parse_result(content)
+            if exit_code is None and session is None and not error and fn.get("name") in EXIT_FLAGGING_SHELLS:
+                exit_code = 0
             if name in POLL_TOOLS:
                 sid = next((args[k] for k in _POLL_KEYS if isinstance(args.get(k), int | str)), None)
                 pending = running.get(sid) if sid is not None else None
