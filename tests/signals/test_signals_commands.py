@@ -57,6 +57,9 @@ KINDS = [
     ("sbt test", {"test"}),
     ("deno lint", {"lint"}),
     ("npm install jest", set()),
+    ("dotnet build tests/Shop.Tests.csproj", {"build"}),
+    ("bazel build //tests:all", {"build"}),
+    ("make test-integration", {"test"}),
 ]
 LAST = [  # the kinds of the command whose exit status the result reports
     ("npm run build", {"build"}),

@@ -30,7 +30,7 @@ TABLE: list[tuple[Kind, str, str]] = [
     ("test", "cargo", r"(?:test|nextest)\b"),
     ("test", "npm|yarn|pnpm|bun", _SCRIPT_TEST),
     ("test", "deno|swift|dart|flutter|mix|dotnet|stack|cabal|zig|rails|rake|just|make|mvn|mvnw|sbt|bazel|bazelisk",
-     r"(?:\S+ )*?(?:test|tests|spec|check|verify)\b"),
+     r"(?:\S+ )*?(?:test|tests|spec|check|verify)\b(?![/.])"),  # not a path: `dotnet build tests/Shop.Tests`
     ("test", "gradle|gradlew", rf"{_GRADLE_TASK}(?:test|check|\w+Test)\b"),
     ("test", "node", r"(?:\S+ )*?--test\b"),
     ("test", "playwright", r"test\b"),

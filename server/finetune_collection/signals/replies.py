@@ -52,7 +52,12 @@ REJECT: dict[str, list[str]] = {
            r"\bdoes(?:n't| not) work\b", r"\bdid(?:n't| not) work\b", r"\bnot working\b",
            r"\bstill (?:fails|failing|broken|wrong|crashes)\b", r"\bnot what i (?:asked|wanted)\b",
            r"\bincorrect\b", r"👎", r"❌", r"\bthat's not right\b", r"\bnot (?:quite )?right\b",
-           r"\bsame (?:error|problem|issue)\b", r"\bstill (?:not|doesn't|does not|isn't|getting|seeing)\b",
+           r"\bsame (?:error|problem|issue)\b", r"\bstill the same\b", r"^not quite\b",
+           r"\bstill (?:not|doesn't|does not|isn't|won't) (?:work\w*|fix\w*|right|correct|compil\w*|pass\w*|build\w*"
+           r"|run\w*|start\w*|load\w*)\b",
+           r"\bstill (?:getting|seeing|having|hitting) (?:the |an? |that |this )?(?:same )?"
+           r"(?:error|exception|failure|crash|bug|issue|problem)s?\b",
+           r"\b(?:did(?:n't| not)|does(?:n't| not)) (?:fix|solve|help|change anything)\b", r"\b(?:that's|it's) worse\b",
            r"\bnothing works\b", r"\bthat's not (?:it|what i (?:meant|asked|wanted))\b", r"\bnot what i meant\b",
            r"\bput it back\b", r"\bmade it worse\b",
            # sarcasm: praise, then what went wrong ("great, now it's broken", "oh perfect, another error")
