@@ -73,6 +73,10 @@ EDITS = [
     ("perl -pi -e 's/a/b/' x.pl", True),
     ("cat > src/app.py <<'EOF'\nprint('> hi')\nEOF", True),
     ("git apply fix.patch", True),
+    ("apply_patch '*** Begin Patch\n*** Update File: a.py\n*** End Patch'", True),
+    ("apply_patch <<'EOF'\n*** Begin Patch\n*** End Patch\nEOF", True),
+    ("git stash pop", True),
+    ("git stash list", False),
     ("ruff check --fix .", True),
     ("ruff format src", True),
     ("pytest > out.log 2>&1", False),
@@ -116,6 +120,9 @@ def test_error_prefix_is_capture_s() -> None:
      ("command timed out after 60000 milliseconds\n", 124, False, None)),
     ("Exit code: 0\nWall time: 1.2 seconds\nTotal output lines: 900\nOutput:\nok", ("ok", 0, False, None)),
     ("\x1b[32m3 passed\x1b[0m in 0.1s", ("3 passed in 0.1s", None, False, None)),
+    ("==== 3 passed in 0.1s ====\r\n", ("==== 3 passed in 0.1s ====\n", None, False, None)),  # Windows, tty
+    ("Running 1/3\rRunning 3/3\r3 passed in 0.1s\n", ("3 passed in 0.1s\n", None, False, None)),  # redrawn line
+    ("\x1b]8;;file:///a.py\x1b\\a.py\x1b]8;;\x1b\\:1:1: F401", ("a.py:1:1: F401", None, False, None)),  # OSC 8 link
 ])
 def test_parse_result(content: str, expected: tuple[str, int | None, bool, int | None]) -> None:
     assert parse_result(content) == expected

@@ -71,8 +71,8 @@ TABLE: list[tuple[Kind, str, str]] = [
 EDIT_TABLE: list[tuple[str, str]] = [
     ("sed|gsed", r"(?:.*\s)?(?:-i|--in-place|-\w*i)\b"),
     ("perl", r"(?:.*\s)?-\w*i"),
-    ("patch", r""),
-    ("git", r"(?:apply|am|restore|checkout -- |cherry-pick|revert|merge|rebase)\b"),
+    ("patch|apply_patch|applypatch", r""),  # Codex's older shell tool ran apply_patch as a command
+    ("git", r"(?:apply|am|restore|checkout -- |cherry-pick|revert|merge|rebase|stash (?:pop|apply)|reset --hard)\b"),
     ("ruff", r"(?:.*--fix\b|format\b(?!.*--check))"),
     ("black|isort", r"(?!.*--check)"),
     ("prettier|eslint|biome", r".*--(?:write|fix|apply)\b"),

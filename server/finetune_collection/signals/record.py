@@ -61,7 +61,10 @@ _TASK_STATUS = re.compile(r"<status>(\w+)</status>")
 _TASK_EXIT = re.compile(r"<exit_code>(-?\d+)</exit_code>")
 _TASK_OUTPUT = re.compile(r"<(?:output|stdout|stderr)>\n?(.*?)</(?:output|stdout|stderr)>", re.S)
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]")
+"""Colour and cursor codes, terminal hyperlinks (OSC 8) and charset switches."""
+_REDRAWN = re.compile(r"[^\n]*\r(?!\n)")
+"""A bare carriage return redraws its line (progress bars, spinners): the screen keeps what follows."""
 _CLAUDE_EXIT = re.compile(r"\AExit code (-?\d+)\n?")
 _CODEX_HEAD = re.compile(
     r"\A(?:Chunk ID: \S+\n)?Wall time: [^\n]*\n"
@@ -166,7 +169,7 @@ def parse_result(content: str) -> tuple[str, int | None, bool, int | str | None]
         text = "\n".join(_TASK_OUTPUT.findall(text))
     if text.strip() == NO_OUTPUT:
         text = ""
-    return _ANSI.sub("", text), exit_code, error, session
+    return _REDRAWN.sub("", _ANSI.sub("", text).replace("\r\n", "\n")), exit_code, error, session
 
 
 def _results(messages: list[dict[str, Any]]) -> dict[str, tuple[int, str]]:
