@@ -29,9 +29,14 @@ TABLE: list[tuple[Kind, str, str]] = [
     ("test", "go", r"test\b"),
     ("test", "cargo", r"(?:test|nextest)\b"),
     ("test", "npm|yarn|pnpm|bun", _SCRIPT_TEST),
-    ("test", "deno|swift|dart|flutter|mix|dotnet|stack|cabal|zig|rails|rake|just|make|mvn|mvnw|sbt|bazel|bazelisk",
+    ("test", "deno|swift|dart|flutter|mix|dotnet|stack|cabal|zig|rails|rake|just|task|make|mvn|mvnw|bazel|bazelisk"
+     "|hatch",
      r"(?:\S+ )*?(?:test|tests|spec|check|verify)\b(?![/.])"),  # not a path: `dotnet build tests/Shop.Tests`
     ("test", "gradle|gradlew", rf"{_GRADLE_TASK}(?:test|check|\w+Test)\b"),
+    ("test", "sbt", r"(?:\S+ )*?(?:\w+:)?(?:test|testOnly|testQuick)\b"),
+    ("test", "xcodebuild", r"(?:\S+ )*?test(?:-without-building)?\b"),
+    ("test", r"python[0-9.]*|php", r"(?:manage\.py|artisan) test\b"),  # Django, Laravel
+    ("test", r"manage\.py|artisan", r"test\b"),
     ("test", "node", r"(?:\S+ )*?--test\b"),
     ("test", "playwright", r"test\b"),
     ("test", "cypress", r"run\b"),
@@ -93,12 +98,25 @@ WRAPPERS = {
 }
 """Programs that run the next word; the value is how many arguments they take first."""
 RUNNERS = {("uv", "run"), ("poetry", "run"), ("pipenv", "run"), ("hatch", "run"), ("pdm", "run"), ("rye", "run"),
-           ("bundle", "exec"), ("pnpm", "exec"), ("yarn", "dlx"), ("npm", "exec"), ("conda", "run")}
+           ("bundle", "exec"), ("pnpm", "exec"), ("pnpm", "dlx"), ("yarn", "dlx"), ("npm", "exec"), ("conda", "run"),
+           ("docker", "exec"), ("docker", "run"), ("docker", "compose", "run"), ("docker", "compose", "exec"),
+           ("docker-compose", "run"), ("docker-compose", "exec"), ("podman", "exec"), ("podman", "run"),
+           ("kubectl", "exec"), ("nix", "develop", "-c"), ("devbox", "run")}
+"""Word sequences that run a command given later on the line; their options and arguments (`--with
+pytest`, a container name, `--`) come first, so the command is the first word that names a program."""
+BINARY_RUNNERS = {"yarn", "pnpm", "bun"}
+"""Package managers that run a local binary by name (`pnpm vitest run`, `yarn jest`)."""
 
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)(\w+)\1[^\n]*\n.*?\n\s*\2\s*(?:\n|$)", re.S)
 _SEPARATORS = {"&&", "||", ";", "&", ";;"}
 _COMPILED = [(kind, re.compile(rf"(?:{prog})"), re.compile(rf"^(?:{rest})")) for kind, prog, rest in TABLE]
 _COMPILED_EDITS = [(re.compile(rf"(?:{prog})"), re.compile(rf"^(?:{rest})")) for prog, rest in EDIT_TABLE]
+_PROGRAMS = [prog for _, prog, _ in _COMPILED] + [prog for prog, _ in _COMPILED_EDITS]
+
+
+def _is_program(word: str) -> bool:
+    name = word.rsplit("/", 1)[-1]
+    return any(prog.fullmatch(name) for prog in _PROGRAMS)
 
 
 @dataclass(slots=True)
@@ -139,8 +157,12 @@ def _peel(words: list[str]) -> list[str]:
             while rest and rest[0].startswith("-"):
                 rest = rest[1:]
             words = rest[WRAPPERS[head]:]
-        elif len(words) > 1 and (head, words[1]) in RUNNERS:
-            words = words[2:]
+        elif runner := next((r for r in RUNNERS if tuple([head, *words[1:len(r)]]) == r), None):
+            rest = words[len(runner):]
+            at = next((i for i, w in enumerate(rest) if _is_program(w)), None)
+            words = rest[at:] if at is not None else rest
+        elif head in BINARY_RUNNERS and len(words) > 1 and _is_program(words[1]):
+            words = words[1:]
         elif re.fullmatch(r"python[0-9.]*|py", head) and len(words) > 2 and words[1] == "-m":
             words = words[2:]
         elif head == "env":
