@@ -43,6 +43,7 @@ BUILD_OK_LINES = [
     "✨ Built in 1.23s.",
     "Application bundle generation complete. [3.120 seconds]",
     "[success] Total time: 3 s, completed Jan 5, 2026",
+    " Tasks:    3 successful, 3 total",
 ]
 BUILD_FAILED_LINES = [
     "error[E0425]: cannot find value `discount` in this scope",
@@ -62,8 +63,10 @@ BUILD_FAILED_LINES = [
     "ERROR: failed to solve: process \"/bin/sh -c make\" did not complete successfully",
     "FAILED: CMakeFiles/app.dir/main.c.o",
     "error during build:",
+    "  Failed:    web#build",
 ]
-NOT_BUILD = ["The build succeeded yesterday.", "# webpack compiled successfully in earlier runs", "errors: none"]
+NOT_BUILD = ["The build succeeded yesterday.", "# webpack compiled successfully in earlier runs", "errors: none",
+             " Tasks:    2 successful, 3 total"]
 
 LINT_CLEAN_LINES = [
     "All checks passed!",
@@ -81,6 +84,10 @@ LINT_CLEAN_LINES = [
     "0 issues.",
     "Done linting! Found 0 violations, 0 serious in 12 files.",
     "Checked 12 files",
+    "Found 0 warnings and 0 errors.",
+    " [OK] No errors ",
+    "No errors found!",
+    "svelte-check found 0 errors and 0 warnings",
 ]
 LINT_DIRTY_LINES = [
     "Found 1 error.",
@@ -98,8 +105,12 @@ LINT_DIRTY_LINES = [
     "[warn] src/cart.ts",
     "ERROR: /repo/Dockerfile:3 DL3008",
     "In scripts/deploy.sh line 4:",
+    "Found 2 warnings and 1 error.",
+    " [ERROR] Found 3 errors ",
+    "svelte-check found 2 errors and 1 warning in 3 files",
 ]
-NOT_LINT_DIRTY = ["0 errors, 0 warnings, 0 informations ", "0 issues.", "Done linting! Found 0 violations, 0 serious in 3 files."]
+NOT_LINT_DIRTY = ["0 errors, 0 warnings, 0 informations ", "0 issues.", "Done linting! Found 0 violations, 0 serious in 3 files.",
+                  "Found 0 warnings and 0 errors.", "svelte-check found 0 errors and 0 warnings"]
 
 COMMITS = [
     ("[main 3b7c9d2] Fix leap years", "main"),
@@ -123,6 +134,11 @@ TIMEOUT_LINES = [
     "requests.exceptions.ReadTimeout: read timed out",
     "Get \"http://localhost\": context deadline exceeded",
     "Error: connect ETIMEDOUT 10.0.0.1:443",
+    "Error: Test timed out in 5000ms.",
+    "    Test timeout of 30000ms exceeded.",
+    "     TIMEOUT [  60.001s] shop cart::slow",
+    "3/3 Test #3: slow .............................***Timeout  30.01 sec",
+    "//src:slow_test                                                         TIMEOUT in 60.0s",
 ]
 NOT_TIMEOUT = ["tests/test_client.py::test_timeout_is_raised PASSED", "timeout = 30", "def test_retry_after_timeout():"]
 

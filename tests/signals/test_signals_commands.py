@@ -81,6 +81,9 @@ KINDS = [
     ('sbt "testOnly *Spec"', {"test"}),
     ("hatch test", {"test"}),
     ("task test", {"test"}),
+    ("gotestsum --format testname", {"test"}),
+    ("npx vue-tsc --noEmit", {"lint"}),
+    ("staticcheck ./...", {"lint"}),
 ]
 LAST = [  # the kinds of the command whose exit status the result reports
     ("npm run build", {"build"}),

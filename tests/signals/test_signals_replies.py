@@ -15,7 +15,7 @@ ACCEPTED = [
     "Don't revert it, it's fine.", "That worked, thanks.", "all good", "✅", "Now it works, thanks!",
     "Great, now add logging.", "Super, läuft jetzt!", "Impeccable, merci.", "Valeu, funcionou!", "Ótimo, obrigado.",
     "Ottimo, grazie!", "搞定了，谢谢", "완벽해요, 감사합니다!", "잘 돼요", "Спасибо, всё работает!", "Отлично!",
-    "Top, werkt nu, bedankt!", "Ziet er goed uit.",
+    "Top, werkt nu, bedankt!", "Ziet er goed uit.", "Amazing, thank you", "Sweet!", "yay", "Cool, merged.",
 ]
 REJECTED = [
     "No, that's wrong.", "Please revert this.", "That broke the login page.", "It doesn't work.",
@@ -25,7 +25,7 @@ REJECTED = [
     "Why did you change the schema? Revert it.", "I reverted it myself.", "Danke, aber es geht noch nicht.",
     "Gracias, pero sigue sin funcionar.", "ありがとう、でもまだ動かない。",
     # added with holdout3: sarcasm, "still …", and verb + pronoun + adverbs + negation
-    "great, now it's broken", "Oh perfect, another error.", "Same error as before.", "Still not working.",
+    "great, now it's broken", "Oh perfect, another error.", "Amazing, now nothing works.", "Cool, now the build fails.", "Same error as before.", "Still not working.",
     "That's not what I meant.", "Nothing works now.", "Leider geht es immer noch nicht.", "Läuft noch immer nicht.",
     "Toujours pas.", "Sigue dando error.", "Deshazlo.", "Não funcionou, ainda dá erro.", "Não está funcionando.",
     "È ancora rotto.", "同じエラーです。", "还是报错", "아직도 안 돼요.", "작동하지 않아요", "Не работает, откати.",

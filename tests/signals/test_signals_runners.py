@@ -104,6 +104,23 @@ CASES = [
     ("Executed 1 out of 1 test: 1 fails to build.", False, "fail", None),
     ("INFO: Build completed, 1 test FAILED, 6 total actions", False, "fail", None),
     ("No test targets were found, yet testing was requested", False, "empty", None),
+    ("  Tests:    4 passed (9 assertions)\n  Duration: 0.09s", False, "pass", 4),
+    ("  Tests:    1 failed, 3 passed (8 assertions)", False, "fail", 3),
+    ("Total tests: 12. Passed: 12. Failed: 0. Skipped: 0.", False, "pass", 12),
+    ("[        12 tests successful      ]\n[         0 tests failed          ]", False, "pass", 12),
+    ("[        11 tests successful      ]\n[         1 tests failed          ]", False, "fail", 11),
+    ("DONE 42 tests, 1 skipped in 1.234s", False, "pass", 41),
+    ("DONE 42 tests, 2 failures in 1.2s", False, "fail", 40),
+    ("SUCCESS! -- 12 Passed | 0 Failed | 0 Pending | 0 Skipped", False, "pass", 12),
+    ("FAIL! -- 11 Passed | 1 Failed | 0 Pending | 0 Skipped", False, "fail", 11),
+    ("1 feature passed, 0 failed, 0 skipped\n3 scenarios passed, 0 failed, 0 skipped", False, "pass", 3),
+    ("3 scenarios (3 passed)\n9 steps (9 passed)", False, "pass", 3),
+    ("3 scenarios (1 failed, 2 passed)", False, "fail", 2),
+    ("3 tests, 3 passed, 0 failed", False, "pass", 3),
+    ("12 successes / 0 failures / 0 errors / 0 pending : 0.01 seconds", False, "pass", 12),
+    ("Files=3, Tests=12,  0 wallclock secs\nResult: FAIL", False, "fail", None),
+    ("All tests successful.\nFiles=3, Tests=12,  0 wallclock secs", True, "pass", None),
+    ("1 of 1 test suites (1 of 1 test cases) passed.", False, "pass", 1),
 ]
 
 NEVER = [
@@ -119,6 +136,8 @@ NEVER = [
     "Executed the 12 tests by hand",
     "Build Summary: 3/3 steps succeeded",  # zig build without tests
     "echo '[ FAIL 0 | WARN 0 | SKIP 0 | PASS 3 ]' >> notes",
+    "All tests successful.",  # prove's line, from anything but prove, is prose
+    "Tests: the 4 passed ones (see above)",
 ]
 
 

@@ -26,6 +26,7 @@ BUILD_OK = [
     r"^✨ Built in [\d.]+m?s\.?$",  # parcel
     r"^Application bundle generation complete\..*$",  # angular
     r"^\[success\] Total time: .*$",  # sbt
+    r"^\s*Tasks:\s+(?P<turbo>\d+) successful, (?P=turbo) total$",  # turbo
 ]
 BUILD_FAILED = [
     r"^error(?:\[E\d+\])?: .*$",
@@ -45,6 +46,7 @@ BUILD_FAILED = [
     r"^ERROR: failed to solve: .*$",
     r"^FAILED: .*$",  # ninja
     r"^error during build:$",  # vite
+    r"^\s*Failed:\s+\S+#\S+$",  # turbo
 ]
 
 LINT_CLEAN = [
@@ -63,6 +65,10 @@ LINT_CLEAN = [
     r"^0 issues\.$",  # golangci-lint
     r"^Done linting! Found 0 violations, 0 serious in \d+ files?\.$",  # swiftlint
     r"^Checked \d+ files?$",  # deno lint, deno fmt --check
+    r"^Found 0 warnings and 0 errors\.$",  # oxlint
+    r"^\s*\[OK\] No errors\s*$",  # phpstan
+    r"^No errors found!$",  # psalm
+    r"^svelte-check found 0 errors and 0 warnings.*$",
 ]
 LINT_DIRTY = [
     r"^Found \d+ errors?.*$",  # ruff, mypy
@@ -72,6 +78,9 @@ LINT_DIRTY = [
     r"^(?!0 errors, 0 warnings, 0 )\d+ errors?, \d+ warnings?.*$",  # pyright (its all-zero line is clean)
     r"^[1-9]\d* issues?\.$",  # golangci-lint
     r"^Done linting! Found (?!0 violations, 0 serious)\d+ violations?.*$",  # swiftlint
+    r"^Found (?!0 warnings and 0 errors)\d+ warnings? and \d+ errors?\.$",  # oxlint
+    r"^\s*\[ERROR\] Found \d+ errors?\s*$",  # phpstan
+    r"^svelte-check found (?!0 errors and 0 warnings)\d+ errors? and \d+ warnings?.*$",
     r"^Your code has been rated at (?!10\.00)[\d.]+/10.*$",
     r"^would reformat .*$",
     r"^Oh no! 💥 💔 💥$",
@@ -83,7 +92,7 @@ LINT_DIRTY = [
 ]
 SILENT_LINTERS = re.compile(
     r"^(?:eslint|flake8|pycodestyle|pyflakes|tsc|golangci-lint|go|shellcheck|stylelint|hadolint|cargo|gofmt|standard"
-    r"|xo|npm|yarn|pnpm|bun|oxlint)$"
+    r"|xo|npm|yarn|pnpm|bun|oxlint|vue-tsc|staticcheck|yamllint|actionlint|ktlint)$"
 )
 """Linters that print nothing when clean (their success is an exit code of 0 and no output)."""
 
@@ -96,6 +105,11 @@ TIMEOUT = [
     r"^panic: test timed out after .*$",  # go test
     r"^.*Exceeded timeout of \d+ ?ms.*$",  # jest
     r"^.*Timeout of \d+ms exceeded.*$",  # mocha
+    r"^.*\bTest timed out in \d+ ?ms\b.*$",  # vitest
+    r"^.*\bTest timeout of \d+ ?ms exceeded\b.*$",  # playwright
+    r"^\s*TIMEOUT \[.*\] .*$",  # nextest
+    r"^.*\*\*\*Timeout\s+[\d.]+ sec.*$",  # ctest
+    r"^//\S+\s+TIMEOUT in .*$",  # bazel
     r"^.*\bFailed: Timeout \(?>[\d.]+s\)?(?: from pytest-timeout\.?)?$",  # pytest-timeout (E line, summary line)
     r"^\+{3,} Timeout \+{3,}$",  # pytest-timeout's thread dump
     r"^(?:[\w.]+\.)?TimeoutError\b.*$",

@@ -25,7 +25,8 @@ _GRADLE_TASK = r"(?:\S+ )*?(?<!-x )(?<!--exclude-task )(?::?[\w.-]+:)*"
 
 TABLE: list[tuple[Kind, str, str]] = [
     # tests
-    ("test", "pytest|py.test|tox|nox|unittest|jest|vitest|mocha|ava|rspec|ctest|phpunit|bats|pest|nextest", r""),
+    ("test", "pytest|py.test|tox|nox|unittest|jest|vitest|mocha|ava|rspec|ctest|phpunit|bats|pest|nextest|gotestsum"
+     "|ginkgo|behave|cucumber-js|prove|busted|robot|karma|jasmine", r""),
     ("test", "go", r"test\b"),
     ("test", "cargo", r"(?:test|nextest)\b"),
     ("test", "npm|yarn|pnpm|bun", _SCRIPT_TEST),
@@ -45,7 +46,7 @@ TABLE: list[tuple[Kind, str, str]] = [
     ("build", "cargo|go|swift|dotnet|zig|bazel|hatch|uv|poetry|pdm|vite|next|nuxt|astro|docker|podman|mix",
      r"(?:\S+ )*?(?:build|compile)\b"),
     ("build", "cargo", r"check\b"),
-    ("build", "tsc", r"(?!.*--noEmit)"),
+    ("build", "tsc|vue-tsc", r"(?!.*--noEmit)"),
     ("build", "mvn|mvnw", r"(?:\S+ )*?(?:package|install|compile)\b"),
     ("build", "gradle|gradlew", rf"{_GRADLE_TASK}(?:build|assemble\w*)\b"),
     ("build", "make", r"(?!.*\b(?:test|check|clean|lint)\b)"),
@@ -54,8 +55,9 @@ TABLE: list[tuple[Kind, str, str]] = [
     # linters and type checkers
     ("lint", "ruff", r"(?:check\b(?!.*--fix)|format --check\b)"),
     ("lint", "mypy|pyright|pylint|flake8|pycodestyle|pyflakes|eslint|stylelint|shellcheck|hadolint|golangci-lint"
-     "|rubocop|biome|oxlint|standard|xo|ktlint|swiftlint|credo|dialyzer", r"(?!.*--fix\b)"),
-    ("lint", "tsc", r".*--noEmit\b"),
+     "|rubocop|biome|oxlint|standard|xo|ktlint|swiftlint|credo|dialyzer|staticcheck|yamllint|actionlint|phpstan|psalm"
+     "|svelte-check", r"(?!.*--fix\b)"),
+    ("lint", "tsc|vue-tsc", r".*--noEmit\b"),
     ("lint", "cargo", r"(?:clippy|fmt (?:.* )?--check)\b"),
     ("lint", "go", r"vet\b"),
     ("lint", "black|isort|prettier", r".*--check\b"),

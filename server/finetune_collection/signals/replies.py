@@ -16,11 +16,12 @@ from .observation import Observation, excerpt
 
 # \b does not work for Japanese, Chinese or Korean (no spaces, or particles glued to words): those rows
 # are plain substrings.
-_PRAISE = r"(?:great|perfect|wonderful|awesome|nice|fantastic|brilliant|lovely|just great)"
+_PRAISE = r"(?:great|perfect|wonderful|awesome|nice|fantastic|brilliant|lovely|amazing|sweet|cool|excellent|beautiful)"
+"""Praise that opens a reply: approval, or sarcasm when what broke follows ("great, now it's broken")."""
 ACCEPT: dict[str, list[str]] = {
     "en": [r"\bthanks?\b", r"\bthank you\b", r"\bthx\b", r"\bty\b", r"\b(?:it|that|this|everything) works\b",
            r"\bworks (?:now|great|perfectly|fine|for me)\b", r"^works\b", r"\bworking now\b", r"\bperfect\b",
-           r"\b(?:great|awesome|excellent|nice) (?:job|work)\b", r"^(?:great|awesome|excellent|nice|cool)\b",
+           r"\b(?:great|awesome|excellent|nice) (?:job|work)\b", rf"^{_PRAISE}\b", r"\byay\b", r"🙌",
            r"\blgtm\b", r"\blooks (?:good|great)\b", r"\bship it\b", r"\bmerged\b", r"\bwell done\b",
            r"\bthat (?:fixed|did) it\b", r"\bfixed it\b", r"👍", r"🎉", r"✅", r"🚀", r"\bapproved\b",
            r"\b(?:it|that|this) worked\b", r"\bnailed it\b", r"\bgood job\b", r"\ball good\b",

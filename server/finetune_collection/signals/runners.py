@@ -107,7 +107,7 @@ TABLE: list[Row] = [
     Row("sbt", r"^\[\w+\] (?:Passed|Failed): Total (?P<total>\d+), Failed (?P<failed>\d+), Errors (?P<errors>\d+),"
                r" Passed \d+.*$"),
     Row("sbt", r"^\[info\] No tests (?:were executed|to run)\.?$", "empty"),
-    # Ruby, Elixir, bats, C/C++, .NET, PHP, Swift, R, Dart, Zig, Bazel
+    # Ruby, Elixir, bats, C/C++, .NET, PHP, Swift, R, Go tools, BDD, Perl, Lua, Haskell, Dart, Zig, Bazel
     Row("rspec", r"^(?P<total>\d+) examples?, (?P<failed>\d+) failures?(?:, (?P<skipped>\d+) pending)?$"),
     Row("rspec", r"^\d+ errors? occurred outside of examples$", "fail"),
     Row("minitest", r"^(?P<total>\d+) runs, \d+ assertions, (?P<failed>\d+) failures, (?P<errors>\d+) errors,"
@@ -131,6 +131,23 @@ TABLE: list[Row] = [
     Row("testthat", r"^\[ FAIL (?P<failed>\d+) \| WARN \d+ \| SKIP (?P<skipped>\d+) \| PASS (?P<passed>\d+) \]$"),
     Row("dart", r"^\d+:\d+ \+(?P<passed>\d+)(?: ~(?P<skipped>\d+))?: All tests passed!$"),
     Row("dart", r"^\d+:\d+ \+\d+(?: ~\d+)? -(?P<failed>\d+): Some tests failed\.$"),
+    Row("pest", r"^\s*Tests:\s+(?P<body>\d+ \w+(?:, \d+ \w+)*) \(\d+ assertions?\)$"),
+    Row("dotnet", r"^Total tests: (?P<total>\d+)\. Passed: \d+\. Failed: (?P<failed>\d+)\."
+                  r" Skipped: (?P<skipped>\d+)\.$"),  # .NET Core 2-3
+    Row("junit", r"^\[\s+(?P<passed>\d+) tests successful\s+\]$"),  # JUnit Platform console launcher
+    Row("junit", r"^\[\s+(?P<failed>\d+) tests failed\s+\]$"),
+    Row("gotestsum", r"^DONE (?P<total>\d+) tests?(?:, (?P<skipped>\d+) skipped)?(?:, (?P<failed>\d+) failures?)?"
+                     r"(?:, (?P<errors>\d+) errors?)? in [\d.]+m?s$"),
+    Row("ginkgo", r"^(?:SUCCESS|FAIL)! -- (?P<passed>\d+) Passed \| (?P<failed>\d+) Failed \| (?P<skipped>\d+) Pending"
+                  r" \| \d+ Skipped$"),
+    Row("behave", r"^(?P<passed>\d+) scenarios? passed, (?P<failed>\d+) failed, (?P<skipped>\d+) skipped.*$"),
+    Row("cucumber", r"^\d+ scenarios? \((?P<body>\d+ \w+(?:, \d+ \w+)*)\)$"),
+    Row("robot", r"^(?P<total>\d+) tests?, \d+ passed, (?P<failed>\d+) failed(?:, (?P<skipped>\d+) skipped)?$"),
+    Row("busted", r"^(?P<passed>\d+) successes? / (?P<failed>\d+) failures? / (?P<errors>\d+) errors?"
+                  r" / (?P<skipped>\d+) pending : .*$"),
+    Row("prove", r"^Result: FAIL$", "fail"),
+    Row("prove", r"^All tests successful\.$", "pass", test_command_only=True),
+    Row("cabal", r"^(?P<passed>\d+) of \d+ test suites \(\d+ of \d+ test cases\) passed\.$"),
     Row("zig", r"^All (?P<passed>\d+) tests passed\.$"),
     Row("zig", r"^(?P<passed>\d+) passed; (?P<skipped>\d+) skipped; (?P<failed>\d+) failed\.$"),
     Row("zig", r"^Build Summary: \d+/\d+ steps succeeded(?:; \d+ failed)?; (?P<passed>\d+)/\d+ tests passed"
