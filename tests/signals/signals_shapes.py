@@ -193,3 +193,8 @@ def patch_failed(path: str = "src/app.ts") -> list[Msg]:
     result = json.dumps({"output": f"apply_patch verification failed: Failed to find expected lines in {path}:\nzz",
                          "metadata": {"exit_code": 1, "duration_seconds": 0.0}})
     return _call("apply_patch", json.dumps({"input": body}), result, "call_")
+
+
+def tool(name: str, args: dict[str, Any], content: str) -> list[Msg]:
+    """Any other Claude Code tool (Grep, Glob, TodoWrite, MultiEdit, …) with its result text."""
+    return _call(name, args, content)
