@@ -84,6 +84,8 @@ KINDS = [
     ("gotestsum --format testname", {"test"}),
     ("npx vue-tsc --noEmit", {"lint"}),
     ("staticcheck ./...", {"lint"}),
+    ("make lint test", {"lint", "test"}),
+    ("just typecheck", {"lint"}),
 ]
 LAST = [  # the kinds of the command whose exit status the result reports
     ("npm run build", {"build"}),
@@ -102,6 +104,9 @@ EDITS = [
     ("git stash pop", True),
     ("git stash list", False),
     ("pnpm eslint --fix .", True),
+    ("sed -i '' 's/v1/v2/' README.md", False),  # docs only: the code stays as tested
+    ("sed -i 's/a/b/' README.md src/app.py", True),
+    ("git restore docs/guide.md", False),
     ("ruff check --fix .", True),
     ("ruff format src", True),
     ("pytest > out.log 2>&1", False),
@@ -205,3 +210,16 @@ def test_silent_test_runners_pass_on_a_clean_exit() -> None:
     assert {o.signal for o in detect(rec["messages"])} == {"tests_passed", "zero_fix_iterations"}
     rec = record("x", "test", edit("src/a.py"), bash("pytest -q", ""))  # a runner that always prints a summary
     assert detect(rec["messages"]) == []
+
+
+def test_a_chain_that_stopped_at_its_linter_ran_no_tests() -> None:
+    out = "All checks passed!\nsrc/a.py:3: error: Missing return statement  [empty-body]\nFound 1 error in 1 file"
+    rec = record("x", "check", edit("src/a.py"), bash("ruff check . && mypy src && pytest -q", out, 1))
+    assert detect(rec["messages"]) == []
+    rec = record("x", "check", edit("src/a.py"), bash("ruff check . && pytest -q", "All checks passed!\nImportError: x", 1))
+    assert {o.signal for o in detect(rec["messages"])} == {"errors_occurred"}
+
+
+def test_a_formatter_listing_does_not_hide_a_silent_linter() -> None:
+    rec = record("x", "lint", edit("src/a.ts"), bash("npx prettier --write src && npx eslint src", "src/a.ts 41ms\nsrc/b.ts 3ms (unchanged)"))
+    assert {o.signal for o in detect(rec["messages"])} == {"lint_clean"}

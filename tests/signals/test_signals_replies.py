@@ -30,7 +30,7 @@ REJECTED = [
     "Toujours pas.", "Sigue dando error.", "Deshazlo.", "Não funcionou, ainda dá erro.", "Não está funcionando.",
     "È ancora rotto.", "同じエラーです。", "还是报错", "아직도 안 돼요.", "작동하지 않아요", "Не работает, откати.",
     "Всё ещё падает.", "Dat klopt niet, draai het terug.", "Werkt nog steeds niet.", "❌",
-    "That didn't fix it.", "Still the same.", "Not quite.", "I'm still getting the same error.", "It's worse now.",
+    "Hmm no, the badge should be green.", "Well, no.", "That didn't fix it.", "Still the same.", "Not quite.", "I'm still getting the same error.", "It's worse now.",
     "Спасибо, но всё ещё падает.", "Bedankt, maar het werkt niet.", "감사합니다, 하지만 아직도 안 돼요.",
 ]
 UNCLEAR = [
@@ -41,7 +41,7 @@ UNCLEAR = [
     "Don't revert the migration.", "Works on my machine but not in CI.",
     "🤔", "Why did you change the signature?", "Great, but now the docs are out of date.",
     "Could you also make it faster?", "안 좋아요", "Не отлично, но ладно", "It's still not clear to me why.",
-    "Still, I'd like a test for it.",
+    "Still, I'd like a test for it.", "Hmm, no problem, I'll check later?", "Umm",
 ]
 
 

@@ -131,8 +131,9 @@ LINT_CLEAN_RE = compile_all(LINT_CLEAN)
 LINT_DIRTY_RE = compile_all(LINT_DIRTY)
 COMMIT_RE = re.compile(COMMIT, re.M)
 TIMEOUT_RE = compile_all(TIMEOUT, re.M | re.I)
-NPM_PREAMBLE = re.compile(r"^(?:> .*|\s*)$")
-"""Lines an npm/yarn/pnpm script prints before the command's own output (`> pkg@1.0 build`, `> tsc`)."""
+NPM_PREAMBLE = re.compile(r"^(?:> .*|\s*|\S+\.\w+ \d+ms(?: \(unchanged\))?)$")
+"""Lines that are not a checker's own output: an npm/yarn/pnpm script's preamble (`> pkg@1.0 build`,
+`> tsc`), and the files a formatter wrote earlier in the chain (prettier's `src/a.ts 41ms`)."""
 
 
 def silent(output: str) -> bool:

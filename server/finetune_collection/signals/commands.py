@@ -63,6 +63,7 @@ TABLE: list[tuple[Kind, str, str]] = [
     ("lint", "black|isort|prettier", r".*--check\b"),
     ("lint", "npm|yarn|pnpm|bun", _SCRIPT_LINT),
     ("lint", "mix", r"(?:credo|dialyzer|format --check-formatted)\b"),
+    ("lint", "make|just|task", r"(?:\S+ )*?(?:lint|typecheck|type-check|check-types)\b(?![/.])"),
     ("lint", "deno", r"(?:lint|fmt --check)\b"),
     # version control
     ("commit", "git", r"(?:-\S+ \S+ )*commit\b"),
@@ -93,6 +94,10 @@ CODE_FILE = re.compile(
     r"|vue|svelte|html|css|scss|toml|ya?ml|json|cfg|ini|gradle|xml)$"
 )
 """A redirect into one of these (`cat > app.py <<EOF`) changes code; into a log it does not."""
+
+DOCS = re.compile(r"(?:\.(?:md|markdown|txt|rst|adoc)|^/tmp/.*)$", re.I)
+"""Files whose change leaves the code as tested (a plan, notes, a summary written at the end)."""
+_FILE_ARG = re.compile(r"^[^-'\"\s][^\s]*\.\w+$")
 
 WRAPPERS = {
     "sudo": 0, "time": 0, "nice": 0, "nohup": 0, "command": 0, "exec": 0, "xvfb-run": 0, "dotenv": 0,
@@ -194,7 +199,10 @@ def _edits(words: list[str], piped: bool) -> bool:
     rest = " ".join(words[1:])
     if program == "tee" and any(CODE_FILE.search(w) for w in words[1:]):
         return True
-    return not piped and any(prog.fullmatch(program) and pat.match(rest) for prog, pat in _COMPILED_EDITS)
+    if piped or not any(prog.fullmatch(program) and pat.match(rest) for prog, pat in _COMPILED_EDITS):
+        return False
+    files = [w for w in words[1:] if _FILE_ARG.match(w)]
+    return not files or not all(DOCS.search(f) for f in files)  # `sed -i … README.md` leaves the code as tested
 
 
 def classify(text: str | None) -> Command:

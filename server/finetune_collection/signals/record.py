@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..model import Message
-from .commands import Command, classify
+from .commands import DOCS, Command, classify
 
 ERROR_PREFIX = "[tool error] "
 """capture.TOOL_ERROR_PREFIX (a sibling package this one may not import; a test keeps them equal)."""
@@ -52,8 +52,6 @@ NOT_RUN = re.compile(
 )
 """Claude Code results of a call that never ran: refused by the user, cancelled because a parallel
 call failed, or rejected by the tool before it started. They say nothing about the command."""
-DOCS = re.compile(r"(?:\.(?:md|markdown|txt|rst|adoc)|^/tmp/.*)$", re.I)
-"""Files whose change leaves the code as tested (a plan, notes, a summary written at the end)."""
 _PATCH_FILES = re.compile(r"^\*\*\* (?:Add|Update|Delete) File: (.+)$", re.M)
 
 _BACKGROUND = re.compile(r"\ACommand running in background with ID: (\w+)")

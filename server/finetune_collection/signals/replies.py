@@ -48,7 +48,8 @@ ACCEPT: dict[str, list[str]] = {
            r"\bprima\b"],
 }
 REJECT: dict[str, list[str]] = {
-    "en": [r"^(?:no|nope)\b(?! (?:problem|worries|need|hay problema)\b)", r"\bwrong\b", r"\brevert(?:ed)?\b",
+    "en": [r"^(?:(?:hmm+|h?m+|uh+|um+|ah+|erm|well),?\s+)?(?:no|nope)\b(?! (?:problem|worries|need|hay problema)\b)",
+           r"\bwrong\b", r"\brevert(?:ed)?\b",
            r"\broll ?back\b", r"\bundo\b", r"\bthat broke\b", r"\b(?:broke|broken|breaks)\b",
            r"\bdoes(?:n't| not) work\b", r"\bdid(?:n't| not) work\b", r"\bnot working\b",
            r"\bstill (?:fails|failing|broken|wrong|crashes)\b", r"\bnot what i (?:asked|wanted)\b",

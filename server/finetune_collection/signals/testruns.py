@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .checks import TIMEOUT_EXIT, silent
+from .checks import LINT_DIRTY_RE, TIMEOUT_EXIT, silent
 from .observation import Observation, at, excerpt
 from .record import Run, Step
 from .runners import Outcome, failure_line, summarize
@@ -54,6 +54,8 @@ def outcome(run: Run) -> TestRun | None:
         return None  # the host or timeout(1) stopped it: the tests neither passed nor failed
     if run.exit == 0 and not run.error and silent(run.output) and SILENT_TEST_COMMANDS.search(run.command.text or ""):
         return TestRun(0, run.index, "pass", "exit code 0", None)
+    if run.failed and "lint" in command.kinds and LINT_DIRTY_RE.search(run.output):
+        return None  # `ruff check . && mypy src && pytest`: the chain stopped at the linter; no test ran
     if run.failed:
         return TestRun(0, run.index, "fail", failure_line(run.output) or _exit_line(run) or "tool error", None)
     traceback = failure_line(run.output)
