@@ -3,14 +3,17 @@
 The labelled set is tests/signals/labelled.jsonl (the patterns were tuned on it),
 tests/signals/holdout.jsonl (written before the detectors and kept aside: its figures are
 printed apart), tests/signals/holdout2.jsonl (written after them from formats they were not
-written for, measured once before any change) and the exchanges of the real transcripts in $FINETUNE_TRANSCRIPTS
-(default /work/shared/transcripts; labels in tests/signals/real_labels.json; skipped when
-absent). A record's `expect` lists exactly the signals its record shows; every
-(record, signal) pair a detector returns is a true or a false positive. The baseline reads
-"passed"/"failed"/"timed out"/"thanks"/… anywhere in tool output or the reply, as a naive
-detector would; it is measured in the same run to show what the misleading cases cost.
+written for, measured once before any change), tests/signals/holdout3.jsonl (a third part written
+without reading the detectors, from runners, result shapes, replies and traps the others lack,
+measured once before any change), tests/signals/holdout4.jsonl (whole-session shapes, written after
+the holdout3 fixes by someone who had read the detectors, measured once before any change) and the
+exchanges of the real transcripts in $FINETUNE_TRANSCRIPTS (default /work/shared/transcripts;
+labels in tests/signals/real_labels.json; skipped when absent). A record's `expect` lists exactly
+the signals its record shows; every (record, signal) pair a detector returns is a true or a false
+positive. The baseline reads "passed"/"failed"/"timed out"/"thanks"/… anywhere in tool output or
+the reply, as a naive detector would; it is measured in the same run to show what the misleading cases cost.
 
-    .venv/bin/python benchmarks/signals.py [--set dev|holdout|all] [--misses]
+    .venv/bin/python benchmarks/signals.py [--set dev|holdout|holdout2|holdout3|holdout4|real|all] [--misses]
 
 Goal: precision ≥ 0.98 and recall ≥ 0.9.
 Last line: `signals: precision=<p> recall=<r> per_signal=<name:p/r,…>` (all records).
@@ -30,7 +33,9 @@ from typing import Any
 from finetune_collection.signals import detect
 
 HERE = Path(__file__).resolve().parents[1] / "tests" / "signals"
-SETS = {"dev": HERE / "labelled.jsonl", "holdout": HERE / "holdout.jsonl", "holdout2": HERE / "holdout2.jsonl"}
+SETS = {"dev": HERE / "labelled.jsonl", "holdout": HERE / "holdout.jsonl", "holdout2": HERE / "holdout2.jsonl",
+        "holdout3": HERE / "holdout3.jsonl",
+        "holdout4": HERE / "holdout4.jsonl"}
 COLLECTION = Path(os.environ.get("FINETUNE_TRANSCRIPTS", "/work/shared/transcripts"))
 
 Detector = Callable[[dict[str, Any]], set[str]]
@@ -39,7 +44,7 @@ Detector = Callable[[dict[str, Any]], set[str]]
 def load(name: str) -> list[dict[str, Any]]:
     """A set's records; "real" reads the transcript collection in place (empty without it)."""
     if name == "all":
-        return [r for n in ("dev", "holdout", "holdout2", "real") for r in load(n)]
+        return [r for n in (*SETS, "real") for r in load(n)]
     if name == "real":
         if not COLLECTION.is_dir():
             return []
@@ -102,10 +107,10 @@ def line(prefix: str, records: list[dict[str, Any]], detector: Detector) -> tupl
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--set", choices=["dev", "holdout", "holdout2", "real", "all"], default="all")
+    parser.add_argument("--set", choices=[*SETS, "real", "all"], default="all")
     parser.add_argument("--misses", action="store_true", help="list each false and missed signal")
     args = parser.parse_args()
-    names = ["dev", "holdout", "holdout2", "real"] if args.set == "all" else [args.set]
+    names = [*SETS, "real"] if args.set == "all" else [args.set]
     for name in names:
         records = load(name)
         text, misses = line(f"{name} baseline", records, baseline)

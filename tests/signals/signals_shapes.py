@@ -146,3 +146,55 @@ def bash_background(cmd: str, task: str, polls: list[tuple[str, int | None]]) ->
             body = f"<retrieval_status>success</retrieval_status>\n\n<task_id>{task}</task_id>\n\n<task_type>local_bash</task_type>\n\n<status>completed</status>\n\n<exit_code>{code}</exit_code>\n\n<output>\n{text}\n</output>"
         out += _call("TaskOutput", {"task_id": task, "block": True, "timeout": 120000}, body)
     return out
+
+
+# -- Shapes added with holdout3 ------------------------------------------------------------------
+def codex_shell(cmd: str, output: str = "", code: int = 0, seconds: float = 0.9) -> list[Msg]:
+    """Codex's older `shell` tool: argv in, a JSON {output, metadata.exit_code} string out
+    (a timed-out command answers `command timed out after N milliseconds` with exit code 124)."""
+    args = {"command": ["bash", "-lc", cmd], "workdir": "/Users/Sample_User/repo", "timeout_ms": 120000}
+    result = json.dumps({"output": output, "metadata": {"exit_code": code, "duration_seconds": seconds}})
+    return _call("shell", json.dumps(args, separators=(",", ":")), result, "call_")
+
+
+def codex_shell_command(cmd: str, output: str = "", code: int = 0, total_lines: int | None = None) -> list[Msg]:
+    """Codex's `shell_command` tool: the freeform `Exit code / Wall time / [Total output lines] /
+    Output:` text; `total_lines` is set when the middle of the output was cut."""
+    args = {"command": cmd, "workdir": "/Users/Sample_User/repo"}
+    head = f"Exit code: {code}\nWall time: 1.2 seconds\n"
+    if total_lines is not None:
+        head += f"Total output lines: {total_lines}\n"
+    return _call("shell_command", json.dumps(args, separators=(",", ":")), f"{head}Output:\n{output}", "call_")
+
+
+def bash_output(cmd: str, shell_id: str, stdout: str, code: int, stderr: str = "") -> list[Msg]:
+    """Claude Code 2.0.x: Bash with run_in_background, then one BashOutput poll that finds it done."""
+    out = _call("Bash", {"command": cmd, "run_in_background": True},
+                f"Command running in background with ID: {shell_id}")
+    body = f"<status>completed</status>\n\n<exit_code>{code}</exit_code>\n\n<stdout>\n{stdout}\n</stdout>\n\n"
+    if stderr:
+        body += f"<stderr>\n{stderr}\n</stderr>\n\n"
+    body += "<timestamp>2026-01-05T10:00:00.000Z</timestamp>"
+    return out + _call("BashOutput", {"bash_id": shell_id}, body)
+
+
+def task(prompt: str, text: str) -> list[Msg]:
+    """Claude Code Task: a sub-agent's final text (its claims, not a run seen here)."""
+    return _call("Task", {"description": "sub-agent", "prompt": prompt, "subagent_type": "general-purpose"}, text)
+
+
+def read_missing(path: str) -> list[Msg]:
+    return _call("Read", {"file_path": path}, f"{ERR}<tool_use_error>File does not exist.</tool_use_error>")
+
+
+def patch_failed(path: str = "src/app.ts") -> list[Msg]:
+    """A Codex apply_patch whose context did not match: nothing was written."""
+    body = f"*** Begin Patch\n*** Update File: {path}\n@@\n-zz\n+b\n*** End Patch\n"
+    result = json.dumps({"output": f"apply_patch verification failed: Failed to find expected lines in {path}:\nzz",
+                         "metadata": {"exit_code": 1, "duration_seconds": 0.0}})
+    return _call("apply_patch", json.dumps({"input": body}), result, "call_")
+
+
+def tool(name: str, args: dict[str, Any], content: str) -> list[Msg]:
+    """Any other Claude Code tool (Grep, Glob, TodoWrite, MultiEdit, …) with its result text."""
+    return _call(name, args, content)

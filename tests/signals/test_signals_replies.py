@@ -11,6 +11,11 @@ ACCEPTED = [
     "Danke!", "Funktioniert, danke.", "Sieht gut aus.", "Merci beaucoup", "Parfait, ça marche.",
     "¡Gracias!", "Funciona perfecto.", "Obrigado, funcionou!", "Grazie, funziona.", "ありがとう！", "動きました。",
     "谢谢，可以了", "No problem with the naming, thanks!", "Great, prepare the plan next.",
+    # added with holdout3
+    "Don't revert it, it's fine.", "That worked, thanks.", "all good", "✅", "Now it works, thanks!",
+    "Great, now add logging.", "Super, läuft jetzt!", "Impeccable, merci.", "Valeu, funcionou!", "Ótimo, obrigado.",
+    "Ottimo, grazie!", "搞定了，谢谢", "완벽해요, 감사합니다!", "잘 돼요", "Спасибо, всё работает!", "Отлично!",
+    "Top, werkt nu, bedankt!", "Ziet er goed uit.", "Amazing, thank you", "Sweet!", "yay", "Cool, merged.",
 ]
 REJECTED = [
     "No, that's wrong.", "Please revert this.", "That broke the login page.", "It doesn't work.",
@@ -19,6 +24,14 @@ REJECTED = [
     "Não funciona.", "Non funziona.", "違います。", "動かないです", "元に戻してください", "不对，回滚吧", "👎",
     "Why did you change the schema? Revert it.", "I reverted it myself.", "Danke, aber es geht noch nicht.",
     "Gracias, pero sigue sin funcionar.", "ありがとう、でもまだ動かない。",
+    # added with holdout3: sarcasm, "still …", and verb + pronoun + adverbs + negation
+    "great, now it's broken", "Oh perfect, another error.", "Amazing, now nothing works.", "Cool, now the build fails.", "Same error as before.", "Still not working.",
+    "That's not what I meant.", "Nothing works now.", "Leider geht es immer noch nicht.", "Läuft noch immer nicht.",
+    "Toujours pas.", "Sigue dando error.", "Deshazlo.", "Não funcionou, ainda dá erro.", "Não está funcionando.",
+    "È ancora rotto.", "同じエラーです。", "还是报错", "아직도 안 돼요.", "작동하지 않아요", "Не работает, откати.",
+    "Всё ещё падает.", "Dat klopt niet, draai het terug.", "Werkt nog steeds niet.", "❌",
+    "Hmm no, the badge should be green.", "Well, no.", "That didn't fix it.", "Still the same.", "Not quite.", "I'm still getting the same error.", "It's worse now.",
+    "Спасибо, но всё ещё падает.", "Bedankt, maar het werkt niet.", "감사합니다, 하지만 아직도 안 돼요.",
 ]
 UNCLEAR = [
     "", "   ", "Does it work on Windows?", "Now add logging.", "Hmm.", "Great, but keep in mind the folder moves.",
@@ -26,6 +39,9 @@ UNCLEAR = [
     "show tools", "it's good, but the issue is that several processes run at once",
     "x" * 3000 + " thanks",
     "Don't revert the migration.", "Works on my machine but not in CI.",
+    "🤔", "Why did you change the signature?", "Great, but now the docs are out of date.",
+    "Could you also make it faster?", "안 좋아요", "Не отлично, но ладно", "It's still not clear to me why.",
+    "Still, I'd like a test for it.", "Hmm, no problem, I'll check later?", "Umm",
 ]
 
 

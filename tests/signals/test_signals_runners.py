@@ -69,6 +69,58 @@ CASES = [
     ("00:02 +10 -2: Some tests failed.", False, "fail", None),
     ("All 5 tests passed.", False, "pass", 5),
     ("4 passed; 1 skipped; 0 failed.", False, "pass", 4),
+    # added with holdout3
+    ("Asserts:  4 pass  0 fail  4 of 4 complete", False, "pass", 4),
+    ("  ✔ sum › adds\n  ─\n\n  3 tests passed", False, "pass", 3),
+    ("  2 tests passed\n  1 test failed", False, "fail", 2),
+    ("  1 uncaught exception", False, "fail", None),
+    ("  2 tests skipped", False, "empty", 0),
+    ("Running 12 tests using 4 workers\n\n  12 passed (8.1s)", False, "pass", 12),
+    ("  1 flaky\n    [chromium] › a.spec.ts:3:5 › logs in\n  11 passed (1.2m)", False, "pass", 12),
+    ("  1 failed\n    [firefox] › a.spec.ts:8:5 › adds\n  5 passed (12.4s)", False, "fail", 5),
+    ("  3 skipped\n  2 did not run", False, "empty", 0),
+    ("12 specs, 0 failures", False, "pass", 12),
+    ("12 specs, 1 failure, 2 pending specs", False, "fail", 9),
+    ("TOTAL: 10 SUCCESS", False, "pass", 10),
+    ("TOTAL: 1 FAILED, 9 SUCCESS", False, "fail", 9),
+    ("  │ ✔  All specs passed!   00:05   12   12   -   -   -  │", False, "pass", 12),
+    ("    ✖  1 of 5 failed (20%)   00:30   40   38   2   -   -", False, "fail", None),
+    ("[info] Passed: Total 12, Failed 0, Errors 0, Passed 12", False, "pass", 12),
+    ("[error] Failed: Total 12, Failed 1, Errors 0, Passed 11", False, "fail", 11),
+    ("[info] No tests were executed.", False, "empty", None),
+    ("42 tests, 0 failures, 3 excluded", False, "pass", 39),
+    ("10 tests, 0 failures, 10 invalid", False, "fail", 0),
+    ("Test summary: total: 12, failed: 0, succeeded: 12, skipped: 0, duration: 0.9s", False, "pass", 12),
+    ("Test summary: total: 12, failed: 1, succeeded: 11, skipped: 0, duration: 1.1s", False, "fail", 11),
+    ("✔ Test run with 5 tests passed after 0.002 seconds.", False, "pass", 5),
+    ("✘ Test run with 5 tests failed after 0.003 seconds with 1 issue.", False, "fail", 4),
+    ("✔ Test run with 0 tests passed after 0.001 seconds.", False, "empty", 0),
+    ("[ FAIL 0 | WARN 1 | SKIP 2 | PASS 12 ]", False, "pass", 12),
+    ("[ FAIL 1 | WARN 0 | SKIP 0 | PASS 11 ]", False, "fail", 11),
+    ("Build Summary: 5/5 steps succeeded; 12/12 tests passed", False, "pass", 12),
+    ("Build Summary: 3/5 steps succeeded; 1 failed; 4/5 tests passed; 1 failed", False, "fail", 4),
+    ("//src:cart_test   PASSED in 0.4s\n\nExecuted 1 out of 1 test: 1 test passes.", False, "pass", 1),
+    ("Executed 2 out of 2 tests: 1 test passes and 1 fails locally.", False, "fail", None),
+    ("Executed 1 out of 1 test: 1 fails to build.", False, "fail", None),
+    ("INFO: Build completed, 1 test FAILED, 6 total actions", False, "fail", None),
+    ("No test targets were found, yet testing was requested", False, "empty", None),
+    ("  Tests:    4 passed (9 assertions)\n  Duration: 0.09s", False, "pass", 4),
+    ("  Tests:    1 failed, 3 passed (8 assertions)", False, "fail", 3),
+    ("Total tests: 12. Passed: 12. Failed: 0. Skipped: 0.", False, "pass", 12),
+    ("[        12 tests successful      ]\n[         0 tests failed          ]", False, "pass", 12),
+    ("[        11 tests successful      ]\n[         1 tests failed          ]", False, "fail", 11),
+    ("DONE 42 tests, 1 skipped in 1.234s", False, "pass", 41),
+    ("DONE 42 tests, 2 failures in 1.2s", False, "fail", 40),
+    ("SUCCESS! -- 12 Passed | 0 Failed | 0 Pending | 0 Skipped", False, "pass", 12),
+    ("FAIL! -- 11 Passed | 1 Failed | 0 Pending | 0 Skipped", False, "fail", 11),
+    ("1 feature passed, 0 failed, 0 skipped\n3 scenarios passed, 0 failed, 0 skipped", False, "pass", 3),
+    ("3 scenarios (3 passed)\n9 steps (9 passed)", False, "pass", 3),
+    ("3 scenarios (1 failed, 2 passed)", False, "fail", 2),
+    ("3 tests, 3 passed, 0 failed", False, "pass", 3),
+    ("12 successes / 0 failures / 0 errors / 0 pending : 0.01 seconds", False, "pass", 12),
+    ("Files=3, Tests=12,  0 wallclock secs\nResult: FAIL", False, "fail", None),
+    ("All tests successful.\nFiles=3, Tests=12,  0 wallclock secs", True, "pass", None),
+    ("1 of 1 test suites (1 of 1 test cases) passed.", False, "pass", 1),
 ]
 
 NEVER = [
@@ -78,6 +130,14 @@ NEVER = [
     "print('Tests:       3 passed, 3 total')",
     "the build passed and 12 tests passed",
     "BUILD SUCCESSFUL in 4s",  # Gradle's line says nothing about tests unless tests ran
+    "Those 3 tests passed after the fix.",  # prose around an ava-like count
+    "12 passed (see CI)",  # not Playwright's duration
+    "  the 2 failed ones were flaky",
+    "Executed the 12 tests by hand",
+    "Build Summary: 3/3 steps succeeded",  # zig build without tests
+    "echo '[ FAIL 0 | WARN 0 | SKIP 0 | PASS 3 ]' >> notes",
+    "All tests successful.",  # prove's line, from anything but prove, is prose
+    "Tests: the 4 passed ones (see above)",
 ]
 
 

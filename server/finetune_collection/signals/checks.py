@@ -10,7 +10,7 @@ BUILD_OK = [
     r"^\s*Finished (?:dev|release|test) \[.*\] target\(s\) in .*$",  # older cargo
     r"^\[INFO\] BUILD SUCCESS$",
     r"^BUILD SUCCESSFUL in \S+$",
-    r"^Build succeeded\.$",  # dotnet
+    r"^Build succeeded(?:\.| in [\d.]+m?s)$",  # dotnet (9's terminal logger adds the time)
     r"^\*\* BUILD SUCCEEDED \*\*$",  # xcodebuild
     r"^\s*✓ built in [\d.]+m?s$",  # vite
     r"^\s*✓ Compiled successfully.*$",  # next
@@ -19,6 +19,14 @@ BUILD_OK = [
     r"^Successfully built \S+.*$",  # python -m build, docker
     r"^Build complete[.!]?.*$",
     r"^\[\+\] Building [\d.]+s \(\d+/\d+\) FINISHED.*$",  # docker buildx
+    r"^\[100%\] Built target \S+$",  # cmake's makefiles
+    r"^ninja: no work to do\.$",
+    r"^⚡ Done in \d+ms$",  # esbuild
+    r"^created \S+(?:, \S+)* in [\d.]+m?s$",  # rollup
+    r"^✨ Built in [\d.]+m?s\.?$",  # parcel
+    r"^Application bundle generation complete\..*$",  # angular
+    r"^\[success\] Total time: .*$",  # sbt
+    r"^\s*Tasks:\s+(?P<turbo>\d+) successful, (?P=turbo) total$",  # turbo
 ]
 BUILD_FAILED = [
     r"^error(?:\[E\d+\])?: .*$",
@@ -27,6 +35,9 @@ BUILD_FAILED = [
     r"^\[ERROR\] BUILD FAILURE$",
     r"^BUILD FAILED in \S+$",
     r"^Build FAILED\.$",
+    r"^Build failed with \d+ error\(s\).*$",  # dotnet 9
+    r"^.*\bcompiled with \d+ errors?\b.*$",  # webpack
+    r"^✘ \[ERROR\] .*$",  # esbuild
     r"^\*\* BUILD FAILED \*\*$",
     r"^make(?:\[\d+\])?: \*\*\* .*$",
     r"^npm ERR! .*$",
@@ -35,6 +46,7 @@ BUILD_FAILED = [
     r"^ERROR: failed to solve: .*$",
     r"^FAILED: .*$",  # ninja
     r"^error during build:$",  # vite
+    r"^\s*Failed:\s+\S+#\S+$",  # turbo
 ]
 
 LINT_CLEAN = [
@@ -50,13 +62,25 @@ LINT_CLEAN = [
     r"^\s*Finished [`']?\w+[`']? profile \[.*\] target\(s\) in .*$",  # cargo clippy (warnings are dirty)
     r"^Skipped \d+ files?$",  # isort --check
     r"^No issues found\.?$",
+    r"^0 issues\.$",  # golangci-lint
+    r"^Done linting! Found 0 violations, 0 serious in \d+ files?\.$",  # swiftlint
+    r"^Checked \d+ files?$",  # deno lint, deno fmt --check
+    r"^Found 0 warnings and 0 errors\.$",  # oxlint
+    r"^\s*\[OK\] No errors\s*$",  # phpstan
+    r"^No errors found!$",  # psalm
+    r"^svelte-check found 0 errors and 0 warnings.*$",
 ]
 LINT_DIRTY = [
     r"^Found \d+ errors?.*$",  # ruff, mypy
     r"^.*error TS\d+: .*$",
     r"^\S+:\d+(?::\d+)?: (?:error|warning|[A-Z]+\d+)\b.*$",  # mypy, flake8, ruff concise, shellcheck -f gcc
     r"^\s*✖ \d+ problems? \(.*\)$",  # eslint
-    r"^\d+ errors?, \d+ warnings?.*$",  # pyright (after LINT_CLEAN's all-zero line)
+    r"^(?!0 errors, 0 warnings, 0 )\d+ errors?, \d+ warnings?.*$",  # pyright (its all-zero line is clean)
+    r"^[1-9]\d* issues?\.$",  # golangci-lint
+    r"^Done linting! Found (?!0 violations, 0 serious)\d+ violations?.*$",  # swiftlint
+    r"^Found (?!0 warnings and 0 errors)\d+ warnings? and \d+ errors?\.$",  # oxlint
+    r"^\s*\[ERROR\] Found \d+ errors?\s*$",  # phpstan
+    r"^svelte-check found (?!0 errors and 0 warnings)\d+ errors? and \d+ warnings?.*$",
     r"^Your code has been rated at (?!10\.00)[\d.]+/10.*$",
     r"^would reformat .*$",
     r"^Oh no! 💥 💔 💥$",
@@ -68,11 +92,11 @@ LINT_DIRTY = [
 ]
 SILENT_LINTERS = re.compile(
     r"^(?:eslint|flake8|pycodestyle|pyflakes|tsc|golangci-lint|go|shellcheck|stylelint|hadolint|cargo|gofmt|standard"
-    r"|xo|npm|yarn|pnpm|bun|oxlint)$"
+    r"|xo|npm|yarn|pnpm|bun|oxlint|vue-tsc|staticcheck|yamllint|actionlint|ktlint)$"
 )
 """Linters that print nothing when clean (their success is an exit code of 0 and no output)."""
 
-COMMIT = r"^\[(?P<branch>[^\]\s]+)(?: \(root-commit\))? (?P<hash>[0-9a-f]{7,40})\] .*$"
+COMMIT = r"^\[(?P<branch>[^\]\s]+|detached HEAD)(?: \(root-commit\))? (?P<hash>[0-9a-f]{7,40})\] .*$"
 """`git commit`'s first line: `[main 3b7c9d2] message` (the evidence keeps the bracket only)."""
 
 TIMEOUT = [
@@ -81,7 +105,12 @@ TIMEOUT = [
     r"^panic: test timed out after .*$",  # go test
     r"^.*Exceeded timeout of \d+ ?ms.*$",  # jest
     r"^.*Timeout of \d+ms exceeded.*$",  # mocha
-    r"^(?:E\s+)?Failed: Timeout >[\d.]+s$",  # pytest-timeout
+    r"^.*\bTest timed out in \d+ ?ms\b.*$",  # vitest
+    r"^.*\bTest timeout of \d+ ?ms exceeded\b.*$",  # playwright
+    r"^\s*TIMEOUT \[.*\] .*$",  # nextest
+    r"^.*\*\*\*Timeout\s+[\d.]+ sec.*$",  # ctest
+    r"^//\S+\s+TIMEOUT in .*$",  # bazel
+    r"^.*\bFailed: Timeout \(?>[\d.]+s\)?(?: from pytest-timeout\.?)?$",  # pytest-timeout (E line, summary line)
     r"^\+{3,} Timeout \+{3,}$",  # pytest-timeout's thread dump
     r"^(?:[\w.]+\.)?TimeoutError\b.*$",
     r"^.*\b(?:connection|read|operation|request|command|process|job) timed out\b.*$",
@@ -102,8 +131,9 @@ LINT_CLEAN_RE = compile_all(LINT_CLEAN)
 LINT_DIRTY_RE = compile_all(LINT_DIRTY)
 COMMIT_RE = re.compile(COMMIT, re.M)
 TIMEOUT_RE = compile_all(TIMEOUT, re.M | re.I)
-NPM_PREAMBLE = re.compile(r"^(?:> .*|\s*)$")
-"""Lines an npm/yarn/pnpm script prints before the command's own output (`> pkg@1.0 build`, `> tsc`)."""
+NPM_PREAMBLE = re.compile(r"^(?:> .*|\s*|\S+\.\w+ \d+ms(?: \(unchanged\))?)$")
+"""Lines that are not a checker's own output: an npm/yarn/pnpm script's preamble (`> pkg@1.0 build`,
+`> tsc`), and the files a formatter wrote earlier in the chain (prettier's `src/a.ts 41ms`)."""
 
 
 def silent(output: str) -> bool:

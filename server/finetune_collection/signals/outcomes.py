@@ -48,8 +48,10 @@ def detect_build(steps: list[Step]) -> list[Observation]:
     line: str | None
     if BUILD_OK_RE.search(run.output):
         line = _last(BUILD_OK_RE, run.output)
-    else:
+    elif "build" in run.command.last:  # a chain's exit status is its last command's
         line = _exit_ok(run) or ("no output" if silent(run.output) else None)
+    else:
+        line = None
     if line is None:
         return []
     return [Observation("build_passed", excerpt(line), at(run.index), "build", run.index)]

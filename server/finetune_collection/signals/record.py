@@ -9,6 +9,8 @@ The messages are the chat shape the importers write (capture/exchange.py): an as
   `Process running with session ID N`, `Original token count`, `Output:`). A command still running
   is finished by `write_stdin` polls naming its session; the poll that reports the exit ends it.
 - Codex `apply_patch` and older shell calls: JSON `{"output": …, "metadata": {"exit_code": N}}`.
+- Codex `shell_command` (and the freeform shell output): `Exit code: N`, `Wall time: …`, an
+  optional `Total output lines: N` when the middle was cut, then `Output:`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..model import Message
-from .commands import Command, classify
+from .commands import DOCS, Command, classify
 
 ERROR_PREFIX = "[tool error] "
 """capture.TOOL_ERROR_PREFIX (a sibling package this one may not import; a test keeps them equal)."""
@@ -29,6 +31,9 @@ SHELL_TOOLS = frozenset({
     "bash", "shell", "exec_command", "local_shell", "container.exec", "run_command", "run_terminal_cmd",
     "execute_command", "run_shell_command", "shell_command", "terminal",
 })
+EXIT_FLAGGING_SHELLS = frozenset({"Bash"})
+"""Shell tools whose host flags every non-zero exit (Claude Code's Bash, by its exact name): an
+unflagged result of theirs exited 0, which is the evidence a build or silent check gives."""
 POLL_TOOLS = frozenset({"write_stdin", "taskoutput", "bashoutput"})
 """Polls of a command still running: Codex `write_stdin` by `session_id`; Claude Code
 `TaskOutput` by `task_id` (`BashOutput` by `bash_id` in older versions) after a Bash call with
@@ -47,8 +52,6 @@ NOT_RUN = re.compile(
 )
 """Claude Code results of a call that never ran: refused by the user, cancelled because a parallel
 call failed, or rejected by the tool before it started. They say nothing about the command."""
-DOCS = re.compile(r"(?:\.(?:md|markdown|txt|rst|adoc)|^/tmp/.*)$", re.I)
-"""Files whose change leaves the code as tested (a plan, notes, a summary written at the end)."""
 _PATCH_FILES = re.compile(r"^\*\*\* (?:Add|Update|Delete) File: (.+)$", re.M)
 
 _BACKGROUND = re.compile(r"\ACommand running in background with ID: (\w+)")
@@ -56,12 +59,18 @@ _TASK_STATUS = re.compile(r"<status>(\w+)</status>")
 _TASK_EXIT = re.compile(r"<exit_code>(-?\d+)</exit_code>")
 _TASK_OUTPUT = re.compile(r"<(?:output|stdout|stderr)>\n?(.*?)</(?:output|stdout|stderr)>", re.S)
 
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]")
+"""Colour and cursor codes, terminal hyperlinks (OSC 8) and charset switches."""
+_REDRAWN = re.compile(r"[^\n]*\r(?!\n)")
+"""A bare carriage return redraws its line (progress bars, spinners): the screen keeps what follows."""
 _CLAUDE_EXIT = re.compile(r"\AExit code (-?\d+)\n?")
 _CODEX_HEAD = re.compile(
     r"\A(?:Chunk ID: \S+\n)?Wall time: [^\n]*\n"
     r"(?:Process exited with code (?P<code>-?\d+)|Process running with session ID (?P<session>\d+))\n"
     r"(?:Original token count: \d+\n)?Output:\n?"
+)
+_FREEFORM_HEAD = re.compile(
+    r"\AExit code: (?P<code>-?\d+)\nWall time: [^\n]*\n(?:Total output lines: \d+\n)?Output:\n?"
 )
 
 
@@ -138,6 +147,8 @@ def parse_result(content: str) -> tuple[str, int | None, bool, int | str | None]
             exit_code = int(m.group("code"))
         else:
             session = int(m.group("session"))
+    elif m := _FREEFORM_HEAD.match(text):
+        exit_code, text = int(m.group("code")), text[m.end():]
     elif text.startswith("{") and '"metadata"' in text:
         try:
             doc = json.loads(text)
@@ -156,7 +167,7 @@ def parse_result(content: str) -> tuple[str, int | None, bool, int | str | None]
         text = "\n".join(_TASK_OUTPUT.findall(text))
     if text.strip() == NO_OUTPUT:
         text = ""
-    return _ANSI.sub("", text), exit_code, error, session
+    return _REDRAWN.sub("", _ANSI.sub("", text).replace("\r\n", "\n")), exit_code, error, session
 
 
 def _results(messages: list[dict[str, Any]]) -> dict[str, tuple[int, str]]:
@@ -184,6 +195,8 @@ def steps(messages: list[dict[str, Any]]) -> list[Step]:
             name = str(fn.get("name", "")).lower()
             args = _arguments(fn.get("arguments"))
             output, exit_code, error, session = parse_result(content)
+            if exit_code is None and session is None and not error and fn.get("name") in EXIT_FLAGGING_SHELLS:
+                exit_code = 0
             if name in POLL_TOOLS:
                 sid = next((args[k] for k in _POLL_KEYS if isinstance(args.get(k), int | str)), None)
                 pending = running.get(sid) if sid is not None else None

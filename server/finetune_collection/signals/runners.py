@@ -23,6 +23,7 @@ WORDS = {
     "error": "errors", "errors": "errors",
     "skipped": "skipped", "skip": "skipped", "pending": "skipped", "ignored": "skipped", "xfailed": "skipped",
     "deselected": "skipped", "todo": "skipped", "excluded": "skipped",
+    "invalid": "errors",  # ExUnit: a failed setup_all invalidates its tests
 }
 UNITTEST_KEYS = {
     "failures": "failed", "errors": "errors", "skipped": "skipped", "expected failures": "skipped",
@@ -64,7 +65,7 @@ TABLE: list[Row] = [
                  r" (?P<skipped>\d+) ignored;.*$"),
     Row("cargo", r"^error: (?:test failed, to rerun pass|\d+ targets? failed).*$", "fail"),
     Row("nextest", r"^\s*Summary \[.*?\] (?P<body>\d+ tests? run: .*)$"),
-    # jest, vitest, mocha, bun, deno, node --test
+    # jest, vitest, mocha, bun, deno, node --test, tap, ava, playwright, jasmine, karma, cypress
     Row("jest", r"^Tests:\s+(?P<body>(?:\d+ \w+, )*)(?P<total>\d+) total$"),
     Row("jest", r"^Test Suites: \d+ failed(?:, .*)?, \d+ total$", "fail"),
     Row("jest", r"^No tests found, exiting with code \d+$", "empty"),
@@ -80,6 +81,19 @@ TABLE: list[Row] = [
     Row("deno", r"^(?:ok|FAILED) \| (?P<passed>\d+) passed(?: \(\d+ steps?\))? \| (?P<failed>\d+) failed.*$"),
     Row("node", r"^(?:#|ℹ) pass (?P<passed>\d+)$"),
     Row("node", r"^(?:#|ℹ) fail (?P<failed>\d+)$"),
+    Row("tap", r"^Asserts:\s+(?P<passed>\d+) pass\s+(?P<failed>\d+) fail\b.*$"),
+    Row("ava", r"^\s*(?P<passed>\d+) tests? passed$"),
+    Row("ava", r"^\s*(?P<failed>\d+) (?:tests? failed|uncaught exceptions?|unhandled rejections?)$"),
+    Row("ava", r"^\s*(?P<skipped>\d+) tests? (?:skipped|todo)$"),
+    # Playwright's list reporter indents its footer; a flaky test passed on retry (the run exits 0)
+    Row("playwright", r"^\s+(?P<passed>\d+) passed \([\d.]+(?:ms|s|m|h)\)$"),
+    Row("playwright", r"^\s+(?P<passed>\d+) flaky$"),
+    Row("playwright", r"^\s+(?P<failed>\d+) (?:failed|interrupted)$"),
+    Row("playwright", r"^\s+(?P<skipped>\d+) (?:skipped|did not run)$"),
+    Row("jasmine", r"^(?P<total>\d+) specs?, (?P<failed>\d+) failures?(?:, (?P<skipped>\d+) pending specs?)?$"),
+    Row("karma", r"^TOTAL: (?:(?P<failed>\d+) FAILED, )?(?P<passed>\d+) SUCCESS$"),
+    Row("cypress", r"^.*\bAll specs passed!\s+[\d:]+\s+(?P<total>\d+)\s+(?P<passed>\d+)\b.*$"),
+    Row("cypress", r"^.*✖\s+(?P<failed>\d+) of \d+ failed \(\d+%\).*$"),
     Row("npm", r'^Error: no test specified$', "empty"),
     # JVM
     Row("maven", r"^(?:\[\w+\] )?Tests run: (?P<total>\d+), Failures: (?P<failed>\d+), Errors: (?P<errors>\d+),"
@@ -90,16 +104,21 @@ TABLE: list[Row] = [
     Row("gradle", r"^BUILD SUCCESSFUL in \S+$", "pass", test_command_only=True),
     Row("gradle", r"^BUILD FAILED in \S+$", "fail", test_command_only=True),
     Row("gradle", r"^> Task :\S*test NO-SOURCE$", "empty"),
-    # Ruby, Elixir, bats, C/C++, .NET, PHP, Swift, Dart, Zig
+    Row("sbt", r"^\[\w+\] (?:Passed|Failed): Total (?P<total>\d+), Failed (?P<failed>\d+), Errors (?P<errors>\d+),"
+               r" Passed \d+.*$"),
+    Row("sbt", r"^\[info\] No tests (?:were executed|to run)\.?$", "empty"),
+    # Ruby, Elixir, bats, C/C++, .NET, PHP, Swift, R, Go tools, BDD, Perl, Lua, Haskell, Dart, Zig, Bazel
     Row("rspec", r"^(?P<total>\d+) examples?, (?P<failed>\d+) failures?(?:, (?P<skipped>\d+) pending)?$"),
     Row("rspec", r"^\d+ errors? occurred outside of examples$", "fail"),
     Row("minitest", r"^(?P<total>\d+) runs, \d+ assertions, (?P<failed>\d+) failures, (?P<errors>\d+) errors,"
                     r" (?P<skipped>\d+) skips$"),
-    Row("mix", r"^(?:\d+ doctests?, )?(?:\d+ propert(?:y|ies), )?(?P<total>\d+) tests?, (?P<failed>\d+) failures?"
-               r"(?:, (?P<skipped>\d+) (?:excluded|skipped|invalid))*(?: \(.*\))?$"),
+    Row("mix", r"^(?:\d+ doctests?, )?(?:\d+ propert(?:y|ies), )?(?P<total>\d+) tests?, (?P<body>\d+ failures?"
+               r"(?:, \d+ (?:excluded|skipped|invalid))*)(?: \(.*\))?$"),
     Row("mix", r"^There are no tests to run$", "empty"),
     Row("ctest", r"^\d+% tests passed, (?P<failed>\d+) tests? failed out of (?P<total>\d+)$"),
     Row("ctest", r"^No tests were found!!!$", "empty"),
+    Row("dotnet", r"^Test summary: total: (?P<total>\d+), failed: (?P<failed>\d+), succeeded: \d+,"
+                  r" skipped: (?P<skipped>\d+), duration: .*$"),  # .NET 9's terminal logger
     Row("dotnet", r"^(?:Passed|Failed)!\s+-\s+Failed:\s+(?P<failed>\d+),\s+Passed:\s+(?P<passed>\d+),"
                   r"\s+Skipped:\s+(?P<skipped>\d+),\s+Total:\s+\d+.*$"),
     Row("phpunit", r"^OK \((?P<passed>\d+) tests?, \d+ assertions?\)$"),
@@ -107,10 +126,38 @@ TABLE: list[Row] = [
                    r"(?P<failed>\d+))?(?:, \w+: \d+)*(?:, Skipped: (?P<skipped>\d+))?(?:, \w+: \d+)*\.$"),
     Row("phpunit", r"^No tests executed!$", "empty"),
     Row("xctest", r"^\s*Executed (?P<total>\d+) tests?, with (?P<failed>\d+) failures? \(\d+ unexpected\) in .*$"),
+    Row("swift-testing", r"^\S+ Test run with (?P<total>\d+) tests? (?:passed|failed) after [\d.]+ seconds"
+                         r"(?: with (?P<failed>\d+) issues?)?\.$"),
+    Row("testthat", r"^\[ FAIL (?P<failed>\d+) \| WARN \d+ \| SKIP (?P<skipped>\d+) \| PASS (?P<passed>\d+) \]$"),
     Row("dart", r"^\d+:\d+ \+(?P<passed>\d+)(?: ~(?P<skipped>\d+))?: All tests passed!$"),
     Row("dart", r"^\d+:\d+ \+\d+(?: ~\d+)? -(?P<failed>\d+): Some tests failed\.$"),
+    Row("pest", r"^\s*Tests:\s+(?P<body>\d+ \w+(?:, \d+ \w+)*) \(\d+ assertions?\)$"),
+    Row("dotnet", r"^Total tests: (?P<total>\d+)\. Passed: \d+\. Failed: (?P<failed>\d+)\."
+                  r" Skipped: (?P<skipped>\d+)\.$"),  # .NET Core 2-3
+    Row("junit", r"^\[\s+(?P<passed>\d+) tests successful\s+\]$"),  # JUnit Platform console launcher
+    Row("junit", r"^\[\s+(?P<failed>\d+) tests failed\s+\]$"),
+    Row("gotestsum", r"^DONE (?P<total>\d+) tests?(?:, (?P<skipped>\d+) skipped)?(?:, (?P<failed>\d+) failures?)?"
+                     r"(?:, (?P<errors>\d+) errors?)? in [\d.]+m?s$"),
+    Row("ginkgo", r"^(?:SUCCESS|FAIL)! -- (?P<passed>\d+) Passed \| (?P<failed>\d+) Failed \| (?P<skipped>\d+) Pending"
+                  r" \| \d+ Skipped$"),
+    Row("behave", r"^(?P<passed>\d+) scenarios? passed, (?P<failed>\d+) failed, (?P<skipped>\d+) skipped.*$"),
+    Row("cucumber", r"^\d+ scenarios? \((?P<body>\d+ \w+(?:, \d+ \w+)*)\)$"),
+    Row("robot", r"^(?P<total>\d+) tests?, \d+ passed, (?P<failed>\d+) failed(?:, (?P<skipped>\d+) skipped)?$"),
+    Row("busted", r"^(?P<passed>\d+) successes? / (?P<failed>\d+) failures? / (?P<errors>\d+) errors?"
+                  r" / (?P<skipped>\d+) pending : .*$"),
+    Row("prove", r"^Result: FAIL$", "fail"),
+    Row("prove", r"^All tests successful\.$", "pass", test_command_only=True),
+    Row("cabal", r"^(?P<passed>\d+) of \d+ test suites \(\d+ of \d+ test cases\) passed\.$"),
     Row("zig", r"^All (?P<passed>\d+) tests passed\.$"),
     Row("zig", r"^(?P<passed>\d+) passed; (?P<skipped>\d+) skipped; (?P<failed>\d+) failed\.$"),
+    Row("zig", r"^Build Summary: \d+/\d+ steps succeeded(?:; \d+ failed)?; (?P<passed>\d+)/\d+ tests passed"
+               r"(?:; (?P<skipped>\d+) skipped)?(?:; (?P<failed>\d+) failed)?$"),
+    # Bazel: the closing line counts targets; its wording changes with the mix of outcomes
+    Row("bazel", r"^Executed \d+ out of \d+ tests?: (?P<passed>\d+) tests? pass(?:es)?\.$"),
+    Row("bazel", r"^Executed \d+ out of \d+ tests?: (?:\d+ tests? pass(?:es)? and )?(?P<failed>\d+) (?:tests? )?fails?"
+                 r" (?:locally|remotely|to build)\b.*$"),
+    Row("bazel", r"^INFO: Build completed, \d+ tests? FAILED, .*$", "fail"),
+    Row("bazel", r"^No test targets were found, yet testing was requested\.?$", "empty"),
 ]
 
 FAILURE_LINES = re.compile(

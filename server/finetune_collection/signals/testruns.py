@@ -11,13 +11,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .checks import TIMEOUT_EXIT
+from .checks import LINT_DIRTY_RE, TIMEOUT_EXIT, silent
 from .observation import Observation, at, excerpt
 from .record import Run, Step
 from .runners import Outcome, failure_line, summarize
 
-HOST_TIMEOUT = re.compile(r"\ACommand timed out after ")
-"""Claude Code's Bash tool ended the command (the runner printed no verdict)."""
+HOST_TIMEOUT = re.compile(r"\A(?:Command timed out after |command timed out after \d+ milliseconds\b)")
+"""The host ended the command (the runner printed no verdict): Claude Code's Bash tool, or Codex's
+shell tools, which put this line before the partial output and report exit code 124."""
+
+SILENT_TEST_COMMANDS = re.compile(r"(?:^|[\s;&|(])zig build test\b")
+"""Test commands that print nothing when every test passes: a clean exit with no output is their
+verdict (most runners print a summary, and their silence says nothing)."""
 
 MULTIPLE_RETRIES = 2
 """Failed fix cycles (before the last one) that make `multiple_retries`; one failed attempt that
@@ -47,6 +52,10 @@ def outcome(run: Run) -> TestRun | None:
         return TestRun(0, run.index, summary.outcome, summary.line, summary.counts.get("passed"))
     if not is_test or stopped(run):
         return None  # the host or timeout(1) stopped it: the tests neither passed nor failed
+    if run.exit == 0 and not run.error and silent(run.output) and SILENT_TEST_COMMANDS.search(run.command.text or ""):
+        return TestRun(0, run.index, "pass", "exit code 0", None)
+    if run.failed and "lint" in command.kinds and LINT_DIRTY_RE.search(run.output):
+        return None  # `ruff check . && mypy src && pytest`: the chain stopped at the linter; no test ran
     if run.failed:
         return TestRun(0, run.index, "fail", failure_line(run.output) or _exit_line(run) or "tool error", None)
     traceback = failure_line(run.output)
