@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from mcp.shared.exceptions import MCPError
 from mcp.types import CallToolResult
@@ -200,6 +200,7 @@ def test_finetune_export_survives_anything(server: Server, args: dict[str, Any])
 
 @HYPO
 @given(args=review_args, tool=st.sampled_from(TOOLS) | short_text)
+@example(args={"id": "\ud800", "action": "approve"}, tool="finetune_review")  # a cut emoji as the id
 def test_review_and_unknown_tools_survive_anything(server: Server, args: dict[str, Any], tool: str) -> None:
     server.call("finetune_review", args)
     if tool not in ("collect_example", "finetune_export"):

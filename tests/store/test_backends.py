@@ -75,6 +75,17 @@ def test_missing_ids_raise_not_found_without_echoing_long_text(backend: StoreBac
         assert secret not in str(err.value) and "finetune list" in str(err.value)
 
 
+def test_an_id_utf8_cannot_encode_names_nothing(backend: StoreBackend) -> None:
+    """A lone surrogate (a cut emoji) as an id: neither SQLite nor PostgreSQL takes it as a
+    parameter; it names no example, as any unknown id (the review tool raised UnicodeEncodeError)."""
+    add(backend, make(1))
+    odd = "ex_\ud800"
+    assert odd not in backend and backend.keys_of(odd) is None and backend.neighbours(odd) == []
+    for call in (lambda: backend.get(odd), lambda: backend.get_doc(odd), lambda: backend.remove(odd)):
+        with pytest.raises(NotFound):
+            call()
+
+
 def test_put_many_keeps_order_and_keys(backend: StoreBackend) -> None:
     a, b = make(1), make(2)
     add(backend, a, b)

@@ -28,6 +28,7 @@ from ..errors import NotFound, StoreCorrupt
 from ..model import Example, Status
 from .folds import Folds
 from .log import LogStorage
+from .protocol import findable
 from .snapshot import Snapshot
 
 STORE_FILE = "examples.json"
@@ -97,6 +98,8 @@ class Store:
         return self.index.count()
 
     def __contains__(self, example_id: str) -> bool:
+        if not findable(example_id):
+            return False
         self.refresh()
         return self.index.contains(example_id)
 
@@ -105,7 +108,7 @@ class Store:
 
     def get_doc(self, example_id: str) -> dict[str, Any]:
         self.refresh()
-        where = self.index.location(example_id)
+        where = self.index.location(example_id) if findable(example_id) else None
         if where is None:
             raise NotFound(f"no example with id {shown_id(example_id)}; `finetune list` shows the stored ids")
         return self._with_id(example_id, self.storage.doc(example_id, *where))
@@ -179,6 +182,8 @@ class Store:
 
     def keys_of(self, example_id: str) -> dict[str, Any] | None:
         """The dedup keys stored beside an example (None if it has none yet)."""
+        if not findable(example_id):
+            return None
         self.refresh()
         return self.index.keys_of(example_id)
 
@@ -196,6 +201,8 @@ class Store:
         return match if match is not None and self.index.contains(match.id) else None
 
     def neighbours(self, example_id: str) -> list[Match]:
+        if not findable(example_id):
+            return []
         self.refresh()
         keys = self.index.keys_of(example_id)
         return [m for m in self.index.near(keys, exclude=example_id) if self.index.contains(m.id)] if keys else []
@@ -224,7 +231,7 @@ class Store:
         self.remove_many([example_id])
 
     def remove_many(self, example_ids: list[str]) -> None:
-        missing = [i for i in example_ids if not self.index.contains(i)]
+        missing = [i for i in example_ids if not findable(i) or not self.index.contains(i)]
         if missing:
             raise NotFound(f"no example with id {shown_id(missing[0])}; `finetune list` shows the stored ids")
         if not example_ids:

@@ -19,6 +19,18 @@ from ..model import Example, Status
 T = TypeVar("T")
 
 
+
+def findable(example_id: object) -> bool:
+    """Whether an id could name a stored example: a caller's id that UTF-8 cannot encode (a lone
+    surrogate) names none, and neither SQLite nor PostgreSQL can take it as a parameter."""
+    if not isinstance(example_id, str):
+        return False
+    try:
+        example_id.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
 class Reader(Protocol):
     """A point-in-time reader in two passes (`store/snapshot.py`): ids first, then documents."""
 

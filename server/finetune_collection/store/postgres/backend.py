@@ -24,6 +24,7 @@ from ...errors import NotFound, StoreCorrupt
 from ...model import Example, Status, created_at
 from ..api import shown_id
 from ..folds import Folds
+from ..protocol import findable
 from . import index, schema
 from .connection import connect, redact, translated
 
@@ -167,7 +168,7 @@ class PgStore:
         return int(row[0]) if row else 0
 
     def __contains__(self, example_id: object) -> bool:
-        if not isinstance(example_id, str):
+        if not findable(example_id):
             return False
         return self._one("SELECT 1 FROM finetune_examples WHERE id = %s", (example_id,)) is not None
 
@@ -182,7 +183,8 @@ class PgStore:
             ) from None
 
     def get_doc(self, example_id: str) -> dict[str, Any]:
-        row = self._one("SELECT doc FROM finetune_examples WHERE id = %s", (example_id,))
+        found = findable(example_id)
+        row = self._one("SELECT doc FROM finetune_examples WHERE id = %s", (example_id,)) if found else None
         if row is None:
             raise NotFound(f"no example with id {shown_id(example_id)}; `finetune list` shows the stored ids")
         return _with_id(example_id, row[0])
@@ -285,6 +287,8 @@ class PgStore:
             conn.close()
 
     def keys_of(self, example_id: str) -> dict[str, Any] | None:
+        if not findable(example_id):
+            return None
         row = self._one("SELECT keys FROM finetune_examples WHERE id = %s", (example_id,))
         return dict(row[0]) if row is not None and isinstance(row[0], dict) else None
 
@@ -348,7 +352,7 @@ class PgStore:
         """Delete the rows (a privacy request), all or none: NotFound if any id is missing."""
         with self._writing() as conn:
             found = {str(r[0]) for r in conn.execute(
-                "SELECT id FROM finetune_examples WHERE id = ANY(%s)", (example_ids,)
+                "SELECT id FROM finetune_examples WHERE id = ANY(%s)", ([i for i in example_ids if findable(i)],)
             ).fetchall()}
             missing = [i for i in example_ids if i not in found]
             if missing:
