@@ -38,6 +38,13 @@ def tiny_llama(transformers: Any, tokenizer: Any) -> Any:
     )
 
 
+def training_libraries() -> tuple[Any, Any]:
+    """transformers and TRL for a training step (torch too), or the test is skipped with the reason."""
+    pytest.importorskip("torch", reason="torch is not installed")
+    transformers = pytest.importorskip("transformers", reason="transformers is not installed")
+    return transformers, pytest.importorskip("trl", reason="TRL is not installed")
+
+
 def golden_file(fmt: str, tmp_path: Path) -> Path:
     """Every golden record of `fmt` in one file: what an export of the golden store writes."""
     out = tmp_path / f"{fmt}.jsonl"
@@ -70,9 +77,7 @@ def test_trl_reads_and_renders(fmt: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("fmt", ["hf-messages", "hf-prompt-completion"])
 def test_sft_trainer_takes_a_step(fmt: str, tmp_path: Path) -> None:
-    pytest.importorskip("torch", reason="torch is not installed")
-    transformers = pytest.importorskip("transformers", reason="transformers is not installed")
-    trl = pytest.importorskip("trl", reason="TRL is not installed")
+    transformers, trl = training_libraries()
     tokenizer = chat_tokenizer()
     config = tiny_llama(transformers, tokenizer)
     args = trl.SFTConfig(
@@ -91,9 +96,7 @@ def test_sft_trainer_takes_a_step(fmt: str, tmp_path: Path) -> None:
 def test_examples_without_tools_get_no_tool_preamble(tmp_path: Path) -> None:
     """SFTTrainer hands each record's `tools` to the template as it is; a template that tests
     `tools is not none` (Llama 3.1's) writes its tool preamble only for the records with tools."""
-    pytest.importorskip("torch", reason="torch is not installed")
-    transformers = pytest.importorskip("transformers", reason="transformers is not installed")
-    trl = pytest.importorskip("trl", reason="TRL is not installed")
+    transformers, trl = training_libraries()
     tokenizer = chat_tokenizer(LLAMA_TOOLS_TEST)
     args = trl.SFTConfig(output_dir=str(tmp_path / "run"), report_to=[], use_cpu=True, max_length=2048)
     rows = load(golden_file("hf-messages", tmp_path), tmp_path)
@@ -108,9 +111,7 @@ def test_examples_without_tools_get_no_tool_preamble(tmp_path: Path) -> None:
 
 def test_dpo_trainer_sees_the_tools_and_takes_a_step(tmp_path: Path) -> None:
     """A pair whose prompt holds a tool call is rendered with its tool declarations."""
-    pytest.importorskip("torch", reason="torch is not installed")
-    transformers = pytest.importorskip("transformers", reason="transformers is not installed")
-    trl = pytest.importorskip("trl", reason="TRL is not installed")
+    transformers, trl = training_libraries()
     tokenizer = chat_tokenizer()
     config = tiny_llama(transformers, tokenizer)
     rows = load(golden_file("trl-preference", tmp_path), tmp_path)
@@ -176,9 +177,7 @@ def test_trl_reads_the_preference_formats_as_its_own_helpers_make_them(tmp_path:
 
 
 def test_kto_trainer_takes_a_step(tmp_path: Path) -> None:
-    pytest.importorskip("torch", reason="torch is not installed")
-    transformers = pytest.importorskip("transformers", reason="transformers is not installed")
-    trl = pytest.importorskip("trl", reason="TRL is not installed")
+    transformers, trl = training_libraries()
     tokenizer = chat_tokenizer()
     config = tiny_llama(transformers, tokenizer)
     rows = load(golden_file("trl-kto", tmp_path), tmp_path)
