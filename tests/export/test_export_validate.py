@@ -635,6 +635,21 @@ def test_safe_fixes_by_default_strict_refuses(name: str) -> None:
     assert clean.line is not None and clean.fixes == []
 
 
+def test_fix_drops_narration_before_tool_calls_only_where_the_format_cannot_hold_both() -> None:
+    """ShareGPT has one value per turn: an agent's "Let me look." with its call is refused, and
+    --fix keeps the example without the narration; openai carries both and is left alone."""
+    narrated = tooly()
+    narrated.turns[1]["content"] = "Let me run f."
+    safe = process(narrated, FORMATS["sharegpt"], None, "safe", SecretCheck(None))
+    assert safe.line is None and safe.problem is not None and safe.problem.rule == "text_and_tool_call_in_one_turn"
+    assert "--fix" in safe.problem.detail
+    asked = process(narrated, FORMATS["sharegpt"], None, "all", SecretCheck(None))
+    assert asked.line is not None and asked.fixes == ["dropped_text_before_tool_call"]
+    assert "Let me run f." not in asked.line.decode() and '"function_call"' in asked.line.decode()
+    kept = process(narrated, FORMATS["openai"], None, "all", SecretCheck(None))
+    assert kept.fixes == [] and kept.line is not None and "Let me run f." in kept.line.decode()
+
+
 def test_safe_mode_names_fix_for_what_only_dropping_a_turn_repairs() -> None:
     blank_answer = conv(
         [{"role": "user", "content": "q"}, {"role": "assistant", "content": "  "}, {"role": "user", "content": "q2"},

@@ -6,8 +6,12 @@ Safe (applied by default; `ExportRequest.strict` refuses the example instead):
 - `merged_same_role_turns`: consecutive user (or assistant) turns become one, texts joined by a
   blank line; assistant tool calls are concatenated. Turns with different `weight`s are not merged
   (that would change what is trained on), nor are tool results (each answers its own call).
-Asked for (`ExportRequest.fix`, CLI `--fix`), because it removes a turn:
+Asked for (`ExportRequest.fix`, CLI `--fix`), because they remove words:
 - `dropped_empty_turn`: a user/assistant turn whose text is blank and that carries no tool call.
+- `dropped_text_before_tool_call`: the text of an assistant turn that also calls tools ("Let me
+  run the tests."), only where the format failed for holding both in one turn (ShareGPT has one
+  value per turn): agent sessions narrate before most calls, and the example is kept otherwise
+  whole.
 Repairs run only on an example that failed its format's rules, and the record is validated again.
 """
 
@@ -20,14 +24,16 @@ from .view import Conversation
 
 Mode = Literal["strict", "safe", "all"]
 SAFE_FIXES = ("moved_system_turn", "merged_same_role_turns")
-ASKED_FIXES = ("dropped_empty_turn",)
+ASKED_FIXES = ("dropped_empty_turn", "dropped_text_before_tool_call")
 
 
 def mode_of(fix: bool, strict: bool) -> Mode:
     return "strict" if strict else "all" if fix else "safe"
 
 
-def repair(conv: Conversation, system_field: bool, mode: Mode = "all") -> tuple[Conversation, list[str]]:
+def repair(conv: Conversation, system_field: bool, mode: Mode = "all", failed: frozenset[str] = frozenset()
+           ) -> tuple[Conversation, list[str]]:
+    """`failed`: the rules the example broke, for the repairs that only one failure calls for."""
     applied: list[str] = []
     turns = [dict(t) for t in conv.turns]
     system = conv.system
@@ -54,6 +60,12 @@ def repair(conv: Conversation, system_field: bool, mode: Mode = "all") -> tuple[
                 applied.append("merged_same_role_turns")
         else:
             merged.append(t)
+    if mode == "all" and "text_and_tool_call_in_one_turn" in failed:
+        narrated = [t for t in merged if t["role"] == "assistant" and t.get("tool_calls") and t.get("content")]
+        for t in narrated:
+            t["content"] = None
+        if narrated:
+            applied.append("dropped_text_before_tool_call")
     # replace(): every other field (alternatives, flags) travels with the repaired turns
     fixed = dataclasses.replace(conv, system=system, turns=merged, rejected=list(conv.rejected),
                                 inferred=list(conv.inferred))

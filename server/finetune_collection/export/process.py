@@ -175,7 +175,7 @@ def process(conv: Conversation, fmt: Format, token_limit: int | None, mode: Mode
     rendered = conv
     fatal = [p for p in problems if p.fatal]
     if fatal and mode != "strict":
-        fixed, applied = repair(conv, fmt.system_field, mode)
+        fixed, applied = repair(conv, fmt.system_field, mode, frozenset(p.rule for p in fatal))
         if applied:
             record2, problems2 = _attempt(fmt, fixed)
             if not any(p.fatal for p in problems2):
@@ -206,6 +206,7 @@ def process(conv: Conversation, fmt: Format, token_limit: int | None, mode: Mode
 
 
 FIXABLE_HINT = {
+    "text_and_tool_call_in_one_turn",
     "turns_not_alternating",
     "system_turn_in_messages",
     "missing_content",
