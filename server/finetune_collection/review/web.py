@@ -148,7 +148,7 @@ def routes(get_core: Callable[[], Pipeline], who: Callable[[Request], str | None
     async def call(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in CALLS:
-            return JSONResponse({"error": f"unknown call {name[:60]!r}"}, status_code=404)
+            return JSONResponse({"error": f"unknown call; the calls are {', '.join(CALLS)}"}, status_code=404)
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return JSONResponse({"error": "send JSON (Content-Type: application/json)"}, status_code=415)
         body = await request.body()
