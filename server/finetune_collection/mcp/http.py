@@ -66,7 +66,7 @@ log = logging.getLogger("finetune_collection.http")
 MCP_PATH = "/mcp"
 REVIEW_PATH = "/review"
 COOKIE = "finetune_review"
-EVERY_INTERFACE = ("0.0.0.0", "::", "[::]")
+EVERY_INTERFACE = ("0.0.0.0", "::", "[::]", "")
 MISDIRECTED = ("this server does not answer to the Host name in the request; if that name is this server's, "
                "start it with --allowed-host NAME (or list it in server.allowed_hosts in the config)")
 
@@ -126,7 +126,7 @@ class HostCheck:
 
 
 class ReviewCredentials:
-    """Outermost: under /review only, an `Authorization` header made from `?token=` (page loads)
+    """Outside the SDK's auth: under /review only, an `Authorization` header made from `?token=` (page loads)
     or the review cookie, for the SDK's bearer middleware to check. It verifies nothing itself."""
 
     def __init__(self, app: ASGIApp) -> None:
