@@ -206,8 +206,19 @@ class JwtSettings(_Section):
     identity_claim: str = Field(default="sub", min_length=1, description="the claim recorded as collected_by")
 
 
+ALLOWED_HOST = regex.compile(r"(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::(?:[0-9]{1,5}|\*))?")
+ALLOWED_HOST_RULE = ("a host name or address as clients type it, optionally with :PORT or :* (any port), "
+                     "e.g. finetune.example.com, 10.0.0.5:8765, [fd00::5]:*")
+
+
+def allowed_host(value: str) -> str | None:
+    """An allowed Host name as the server compares it (lower case), or None if it is not one."""
+    name = value.strip().lower()
+    return name if ALLOWED_HOST.fullmatch(name) else None
+
+
 class ServerSettings(_Section):
-    """`finetune serve --http`: who may call the team server."""
+    """`finetune serve --http`: who may call the team server, and by which names."""
 
     tokens_file: str | None = Field(
         default=None,
@@ -215,6 +226,19 @@ class ServerSettings(_Section):
         "one shared file",
     )
     jwt: JwtSettings | None = None
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names the server answers to besides its own address (a reverse proxy's name, a "
+        "LAN address); a request naming another gets 421. With --allowed-host on the command line",
+    )
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _host_names(cls, value: list[str]) -> list[str]:
+        names = [allowed_host(v) for v in value]
+        if None in names:
+            raise ValueError(f"each entry is {ALLOWED_HOST_RULE}")
+        return [n for n in names if n is not None]
 
 
 class Config(_Section):

@@ -638,10 +638,10 @@ def test_check_counts_fixable(pipeline: Pipeline, config: Config, finetune_home:
     assert strict["bedrock"].failed == 1 and strict["bedrock"].fixable == 1
     (how,) = strict["bedrock"].would_pass_with
     assert how.startswith("strict off") and "pass with strict off" in " ".join(strict["bedrock"].missing)
-    report = export_mod.export(store, config, ExportRequest(format="bedrock", output=finetune_home / "b.jsonl"))
+    report = export_mod.export(store, config, ExportRequest(format="bedrock", output=finetune_home / "exports" / "b.jsonl"))
     assert report.written == 1 and report.fixed == {"moved_system_turn": 1, "merged_same_role_turns": 1}
     with pytest.raises(ExportError, match="strict"):
-        export_mod.export(store, config, ExportRequest(format="bedrock", strict=True, output=finetune_home / "s.jsonl"))
+        export_mod.export(store, config, ExportRequest(format="bedrock", strict=True, output=finetune_home / "exports" / "s.jsonl"))
 
 
 def test_readiness_in_stats(many: Path, store: Any) -> None:
@@ -817,7 +817,7 @@ def test_cli_export_never_replaces_the_store_or_a_non_regular_file(golden_store:
     for target in (golden_store, golden_store.with_name("examples.json.lock"), link):
         for extra in ([], ["--overwrite"]):
             proc = run_cli("export", "--output", str(target), *extra)
-            assert proc.returncode == 1 and "is the store" in proc.stderr, proc.stderr
+            assert proc.returncode == 1 and "inside the data folder" in proc.stderr, proc.stderr
     assert golden_store.read_bytes() == before
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)

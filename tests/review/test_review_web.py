@@ -108,6 +108,14 @@ def test_post_with_token_acts_and_errors_are_messages(served: Any, finetune_home
     assert status == 400 and "ids" in json.loads(body)["error"]
 
 
+def test_an_unknown_call_is_not_repeated_back(served: Any) -> None:
+    server, _ = served
+    status, _, body = request(server, "POST", "/api/HOSTILE%3Cscript%3E", token=server.token, body={})
+    assert status == 404
+    error = json.loads(body)["error"]
+    assert "HOSTILE" not in error and "script" not in error and "finetune_review_list" in error
+
+
 def test_only_loopback() -> None:
     with pytest.raises(ValueError, match="loopback"):
         ReviewServer(Path("unused"), None, host="0.0.0.0")  # type: ignore[arg-type]

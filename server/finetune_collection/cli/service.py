@@ -118,6 +118,13 @@ def review(app: App, port: int, no_browser: bool) -> None:
     click.echo("Review server stopped.", err=True)
 
 
+def _host_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    names = tuple(config_mod.allowed_host(v) for v in value)
+    if None in names:  # the message leaves the value out: it says what a good one looks like
+        raise click.BadParameter(f"each is {config_mod.ALLOWED_HOST_RULE}")
+    return tuple(n for n in names if n is not None)
+
+
 @cli.command()
 @click.option("--http", "http", is_flag=True, help="serve MCP over streamable HTTP (a team server) instead of stdio")
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -125,9 +132,12 @@ def review(app: App, port: int, no_browser: bool) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="with --http: the port (0: a free one, printed at start)")
 @click.option("--no-auth", is_flag=True, help="with --http on a loopback address only: accept calls without a token")
+@click.option("--allowed-host", "allowed_host", multiple=True, callback=_host_names, metavar="NAME",
+              help="with --http: another Host name to answer to (a proxy's name, a LAN address), repeatable; "
+                   "also server.allowed_hosts in the config")
 @click.pass_context
 @fails_cleanly
-def serve(ctx: click.Context, http: bool, host: str, port: int, no_auth: bool) -> None:
+def serve(ctx: click.Context, http: bool, host: str, port: int, no_auth: bool, allowed_host: tuple[str, ...]) -> None:
     """Run the MCP server: on stdio (what Claude Desktop, Claude Code and IDEs start), or with --http
     as a team server at http://HOST:PORT/mcp with the review page at /review/.
 
@@ -135,7 +145,7 @@ def serve(ctx: click.Context, http: bool, host: str, port: int, no_auth: bool) -
     the config); the server refuses to start without one unless --no-auth is given on loopback.
     """
     if not http:
-        given = [p for p in ("host", "port", "no_auth")
+        given = [p for p in ("host", "port", "no_auth", "allowed_host")
                  if ctx.get_parameter_source(p) is not click.core.ParameterSource.DEFAULT]
         if given:
             raise click.UsageError(f"--{given[0].replace('_', '-')} needs --http (stdio has no address)")
@@ -145,7 +155,7 @@ def serve(ctx: click.Context, http: bool, host: str, port: int, no_auth: bool) -
         return
     from ..mcp.http import serve as serve_http
 
-    serve_http(host, port, no_auth, announce=lambda line: click.echo(line, err=True))
+    serve_http(host, port, no_auth, announce=lambda line: click.echo(line, err=True), allowed_host=allowed_host)
 
 
 @cli.group()

@@ -1,23 +1,36 @@
-"""Where an export requested through MCP may be written.
+"""Where an export may be written.
 
-A relative name goes under `$FINETUNE_HOME/exports/`. An absolute path is accepted only inside
-that folder or inside a root the client declared (MCP roots, `file://` URIs). `..` components,
-symlinks that lead out, device files and other non-regular files are refused with the reason.
-Overwriting an existing file needs `overwrite=True`.
+The data folder (`$FINETUNE_HOME`) holds the store, its lock, index, temp files and backups, the
+tokens file and its request-state key, and the config. An export is text a caller chose, renamed
+over its target: written over one of those files it loses the dataset, locks every team member
+out or breaks the next start. So, on every surface, nothing inside the data folder but its
+`exports/` folder takes an export, by any name (symlinks are followed, hard links compared by
+inode), and neither do the config or a tokens file kept elsewhere (`refuse_data_folder`).
+
+Through MCP (`resolve_output`): a relative name goes under `$FINETUNE_HOME/exports/`. Over stdio
+an absolute path is also accepted inside a root the client declared (MCP roots, `file://` URIs):
+the client runs on this machine and shares its own folders. Over HTTP the client is on another
+machine and its roots name folders there, so they are ignored: only relative names, resolving
+inside the exports folder. `..` components, symlinks that lead out, device files and other
+non-regular files are refused with the reason. Overwriting an existing file needs `overwrite=True`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from ..errors import ExportError
 
+EXPORTS = "exports"
+
 
 def exports_dir(home: Path) -> Path:
-    return home / "exports"
+    return home / EXPORTS
 
 
 def root_paths(uris: list[str]) -> list[Path]:
@@ -44,23 +57,70 @@ def check_name_lengths(output: str | Path) -> None:
         raise ExportError("output: a file or folder name is at most 255 bytes; choose a shorter name")
 
 
+def refuse_data_folder(path: Path, home: Path, protected: Iterable[Path] = ()) -> None:
+    """Refuse an export target inside the data folder `home` other than under its exports/ folder,
+    or that is one of `protected` (files kept elsewhere: the config, a shared tokens file) or a
+    companion of one (the same name plus a suffix: `.lock`, `.state-key`, `-wal`).
+
+    Two places are checked, because the writer renames over the name itself (a symlink is
+    replaced, not followed) while a later reader follows it: the name in its resolved folder, and
+    the name fully resolved. An existing target is also compared by inode with the data folder's
+    own files and the protected ones: a hard link has no other trace."""
+    real_home = home.resolve()
+    # Not resolved: an exports/ that is a symlink back into the data folder must not make the
+    # whole data folder count as exports.
+    allowed = real_home / EXPORTS
+    guarded = [p.resolve() for p in protected]
+    for where in (path.parent.resolve() / path.name, path.resolve()):
+        if _inside(where, real_home) and not _inside(where, allowed):
+            raise ExportError(
+                "output: that is inside the data folder, which holds the store, its index, the tokens and "
+                "the config; only its exports/ folder takes exports: give a name there or a path elsewhere"
+            )
+        if any(where.parent == g.parent and where.name.startswith(g.name) for g in guarded):
+            raise ExportError("output: that is the config or the tokens file (or a file beside it that they use); "
+                              "choose another output name")
+    try:
+        st = os.stat(path)
+    except OSError:
+        return  # missing, or unreachable: creating the file reports that
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink < 2:
+        return  # a second name is what a hard link adds; a symlink was resolved above
+    own: list[Path] = [*guarded]
+    with contextlib.suppress(OSError):
+        own += [p for p in real_home.iterdir() if p.name != EXPORTS]
+    for other in own:
+        with contextlib.suppress(OSError):
+            if os.path.samestat(st, os.stat(other)):
+                raise ExportError("output: that file is a hard link to one of the data folder's own files; "
+                                  "remove the link or choose another output name")
+
+
 def resolve_output(
-    output: str, home: Path, roots: list[Path] | None = None, overwrite: bool = False, folder: bool = False
+    output: str, home: Path, roots: list[Path] | None = None, overwrite: bool = False, folder: bool = False,
+    remote: bool = False, protected: Iterable[Path] = (),
 ) -> Path:
     """Validate an export target and return its resolved absolute path.
 
     `folder`: the target is a folder (the hf-dataset format); an existing folder is left to the
-    exporter, which refuses one that is not empty unless `overwrite`."""
+    exporter, which refuses one that is not empty unless `overwrite`. `remote`: the caller is on
+    another machine (HTTP): `roots` are ignored and only a relative name is taken. `protected`:
+    files outside the data folder that no export may replace (see refuse_data_folder)."""
     if not output or "\x00" in output:
         raise ExportError("output must be a non-empty file name without NUL characters")
     check_name_lengths(output)
     base = exports_dir(home)
+    if remote and (output.startswith("~") or Path(output).is_absolute()):
+        raise ExportError(
+            "output: over HTTP an export is written only under the server's exports folder; give a relative "
+            "file name such as training.jsonl (absolute paths and client roots name another machine's folders)"
+        )
     raw = Path(os.path.expanduser(output)) if output.startswith("~") else Path(output)
     if ".." in raw.parts:
         raise ExportError(
             "output: '..' is not allowed; give a file name or a path inside an allowed folder"
         )
-    allowed = [base, *(roots or [])]
+    allowed = [base] if remote else [base, *(roots or [])]
     candidate = raw if raw.is_absolute() else base / raw
     if candidate.name in ("", ".") or (not folder and output.endswith(("/", os.sep))):
         raise ExportError("output names a folder; give a file name such as training.jsonl")
@@ -69,11 +129,17 @@ def resolve_output(
     resolved = candidate.resolve()
     bases = [b.resolve() for b in allowed]
     if not any(_inside(resolved, b) for b in bases):
+        if remote:  # the server's own paths are not the caller's business
+            raise ExportError(
+                "output: resolves outside the server's exports folder (a symlink there leads out); "
+                "give another file name"
+            )
         where = ", ".join(str(b) for b in bases)
         raise ExportError(
             f"output resolves outside the allowed folders ({where}); use a relative name "
             "(it goes under the exports folder) or a path inside a root your client shares"
         )
+    refuse_data_folder(candidate, home, protected)
     if folder and resolved.is_dir() and not resolved.is_symlink():
         pass
     elif resolved.exists() or resolved.is_symlink():

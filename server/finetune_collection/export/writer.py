@@ -21,37 +21,48 @@ import threading
 from pathlib import Path
 from types import TracebackType
 
+from .. import config as config_mod
 from ..errors import ExportError
 from ..store import ensure_private_dir
+from .target import refuse_data_folder
 
 SYNC_EVERY = 8 << 20
 
 
+def own_files(store: Path | None = None) -> tuple[list[Path], list[Path]]:
+    """(data folders, protected files) of this process: `$FINETUNE_HOME` and the store's folder,
+    and the config file wherever `$FINETUNE_CONFIG` puts it."""
+    homes = {config_mod.home()}
+    if store is not None:
+        homes.add(store.parent)
+    config_file = config_mod.config_path()
+    return sorted(homes), [config_file] if config_file is not None else []
+
+
 def refuse_existing(path: Path, overwrite: bool, store: Path | None = None) -> None:
-    """Refuse a target that exists (unless `overwrite`), that is not a regular file, or that is
-    the store itself: the export is renamed over the target, so `--output /dev/full --overwrite`
-    replaced the device node, and `--output $FINETUNE_HOME/examples.json` the whole dataset."""
+    """Refuse a target inside the data folder but outside its exports/ folder (the store, its
+    index, the tokens, the config; see target.refuse_data_folder), one that exists (unless
+    `overwrite`), or one that is not a regular file: the export is renamed over the target, so
+    `--output /dev/full --overwrite` replaced the device node."""
+    homes, protected = own_files(store)
+    for home in homes:
+        refuse_data_folder(path, home, protected)
     try:
         st = os.stat(path)  # follows symlinks: /dev/stdout is a link to a descriptor
     except OSError:
         return  # missing (or unreachable: creating the temp file reports that)
-    if store is not None and any(_same(st, p) for p in (store, store.with_name(store.name + ".lock"))):
-        raise ExportError(f"{path}: that is the store (or its lock file); choose another output name")
     if not stat.S_ISREG(st.st_mode):
         raise ExportError(f"{path}: exists and is not a regular file; choose another output name")
     if not overwrite:
         raise ExportError(f"{path}: file exists; pass overwrite=True (CLI: --overwrite) to replace it")
 
 
-def _same(st: os.stat_result, other: Path) -> bool:
-    try:
-        return os.path.samestat(st, os.stat(other))
-    except OSError:
-        return False
-
-
 def refuse_folder(path: Path, overwrite: bool, home: Path) -> None:
-    """A folder target (hf-dataset) must be missing, empty, or (with `overwrite`) a folder we wrote."""
+    """A folder target (hf-dataset) must be outside the data folder or under its exports/, and
+    missing, empty, or (with `overwrite`) a folder we wrote."""
+    homes, protected = own_files()
+    for data in {home, *homes}:
+        refuse_data_folder(path, data, protected)
     if not path.exists():
         return
     if not path.is_dir() or path.is_symlink():

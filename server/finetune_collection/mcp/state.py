@@ -113,6 +113,13 @@ def state_of(ctx: Context) -> AppState:
     return lazy.get()
 
 
+def is_remote(ctx: Context) -> bool:
+    """Whether the caller is on another machine (HTTP); known without waiting for the store."""
+    lazy = ctx.request_context.lifespan_context
+    assert isinstance(lazy, LazyState)
+    return lazy.remote
+
+
 def caller() -> str | None:
     """Who is calling: the authenticated token's name or JWT subject over HTTP (the SDK's bearer
     middleware puts it in the request's context); None over stdio, where the core records the

@@ -19,12 +19,14 @@ from mcp.server.mcpserver.resolve import ListRoots
 from mcp.types import CallToolResult, ListRootsResult, ResourceLink, TextContent
 from pydantic import Field
 
+from .. import config as config_mod
 from .. import curate, export
 from ..errors import FinetuneError, InvalidExample
 from ..export.target import resolve_output, root_paths
 from ..model import parse_time
 from ..pipeline import CollectResult, Prepared
 from ..reports import Stats, approval_preview, compute
+from .credentials import tokens_path
 from .schemas import (
     INPUT_SCHEMA,
     MESSAGES_SCHEMA,
@@ -38,7 +40,7 @@ from .schemas import (
     ReviewResult,
     schema,
 )
-from .state import caller, state_of
+from .state import caller, is_remote, state_of
 
 
 def _arguments(
@@ -180,11 +182,19 @@ async def finetune_stats(ctx: Context) -> Stats:
 
 # -- finetune_export ----------------------------------------------------------------------------
 def get_roots(ctx: Context, output: str | None = None) -> ListRoots | ListRootsResult:
-    """Ask for the client's roots only when an absolute path outside our folder is requested."""
+    """Ask for the client's roots only when an absolute path outside our folder is requested,
+    and never over HTTP: a remote client's roots are folders on its machine, not on ours."""
     caps = ctx.client_capabilities
-    if not output or not Path(output).is_absolute() or caps is None or caps.roots is None:
+    if (not output or not Path(output).is_absolute() or caps is None or caps.roots is None
+            or is_remote(ctx)):
         return ListRootsResult(roots=[])
     return ListRoots()
+
+
+def own_files(config: config_mod.Config) -> list[Path]:
+    """Files no export may replace wherever they are kept: the tokens file and the config."""
+    config_file = config_mod.config_path()
+    return [tokens_path(config), *([config_file] if config_file is not None else [])]
 
 
 async def finetune_export(
@@ -195,7 +205,8 @@ async def finetune_export(
                                              "preference data: openai-dpo | trl-preference | trl-kto | "
                                              "vertex-preference")] = "openai",
     output: Annotated[str | None, Field(description="file name (written under the data folder's exports/) "
-                                                    "or an absolute path inside a root you shared")] = None,
+                                                    "or, over stdio only, an absolute path inside a root you "
+                                                    "shared; never inside the data folder elsewhere")] = None,
     task_type: Annotated[list[str] | None, Field(description="only these task types")] = None,
     workflow: Annotated[list[str] | None, Field(description="only these workflows")] = None,
     phase: Annotated[list[str] | None, Field(description="only these phases")] = None,
@@ -240,14 +251,16 @@ async def finetune_export(
     user_rejected examples (listed in the result; inferred_pairs=false leaves them out).
     Examples that break the target's rules are skipped and reported by id and rule; records that
     still look like they hold a secret are refused. Returns counts, the written path(s), warnings,
-    and a link to the file. With dry_run nothing is written.
+    and a link to the file. With dry_run nothing is written. On a team server (HTTP) the file is
+    written in the server's exports folder, not on the user's machine: a relative name only.
     """
     state = state_of(ctx)
     try:
         folder = export.get_format(format).folder
         name = output or (format if folder else f"{format}.jsonl")
         target = None if dry_run else resolve_output(
-            name, state.home, root_paths([str(r.uri) for r in roots.roots]), overwrite, folder=folder
+            name, state.home, [] if state.remote else root_paths([str(r.uri) for r in roots.roots]), overwrite,
+            folder=folder, remote=state.remote, protected=own_files(state.config),
         )
         request = export.ExportRequest(
             format=format, output=target, task_type=task_type, workflow=workflow, phase=phase,

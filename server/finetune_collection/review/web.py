@@ -86,18 +86,27 @@ def security_headers() -> list[tuple[bytes, bytes]]:
     ]
 
 
+def host_allowed(host: str, allowed: list[str]) -> bool:
+    """Whether a `Host` header is one of `allowed`, in the MCP SDK's own syntax
+    (TransportSecuritySettings.allowed_hosts): an exact `name[:port]`, or `name:*` for any port.
+    The team server gives the SDK the same list for /mcp and checks every other route with this,
+    so the two never disagree. Compared as sent, as the SDK does: browsers send host names in
+    lower case, and the lists are kept in lower case."""
+    return any(host == a or (a.endswith(":*") and host.startswith(a[:-1])) for a in allowed)
+
+
 class Guard:
     """ASGI middleware: Host, Origin and token checks before any route; headers on every reply."""
 
     def __init__(self, app: ASGIApp, token: str, port: int) -> None:
         self.app = app
         self.token = token
-        self.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
+        self.hosts = [f"127.0.0.1:{port}", f"localhost:{port}"]
         self.origins = {f"http://{h}" for h in self.hosts}
 
     def refusal(self, scope: Scope) -> str | None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        if headers.get("host", "").lower() not in self.hosts:
+        if not host_allowed(headers.get("host", ""), self.hosts):
             return "foreign Host header"
         origin = headers.get("origin")
         if origin is not None and origin.lower() not in self.origins:
@@ -139,7 +148,7 @@ def routes(get_core: Callable[[], Pipeline], who: Callable[[Request], str | None
     async def call(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in CALLS:
-            return JSONResponse({"error": f"unknown call {name[:60]!r}"}, status_code=404)
+            return JSONResponse({"error": f"unknown call; the calls are {', '.join(CALLS)}"}, status_code=404)
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return JSONResponse({"error": "send JSON (Content-Type: application/json)"}, status_code=415)
         body = await request.body()
