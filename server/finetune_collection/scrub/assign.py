@@ -28,7 +28,8 @@ _VALUE = r"""
           |[ \t]+(?=[rbuRBUf@$]{0,2}["'`])
           |(?<=(?<![\w$.@-])-[\w$.@-]{0,80}|(?:^|\n)[ \t]*(?:ENV|ARG)[ \t]+[\w$.-]{1,120})[ \t]+
           |["'][ \t]*(?:,|[ \t]value[ \t]*=)[ \t]*(?=["']))
-   (?:[rbuRBUf@$]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,4000})(?P=kq)
+   (?:[rbuRBUf@$]{0,2}(?P<kq>\\?["'`])(?P<value>(?:(?!(?P=kq))(?:[^\n\\]|\\.)){1,4000})(?:(?P=kq)|(?P<ku>)(?=\r?\n|$))
+     |\{(?P<kc>)(?P<value>[^{}\s"':,;]{1,200})\}(?=[;"'\s]|$)
      |(?=[^\s"'`;,&|<>]{0,40}[(){}\[\]])(?<=(?:^|\n)[ \t]*(?:export[ \t]+)?[^\s=:]{1,80}[ \t]*(?::=|=|:)[ \t]*)
         (?P<kl>)(?P<value>[^\s"'`;,&|<>][^\s]{5,499}?)(?=[,;"'`]?[ \t]*(?:\r?\n|$))
      |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[<])(?<!:))
@@ -41,8 +42,9 @@ def pattern(keywords: str) -> str:
     return "(?x)" + _NAME % keywords + _VALUE
 
 
-_CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-_PASSWORD_SEGS = {"password", "passwd", "pass", "pwd", "passphrase", "passcode", "pswd", "pword"}
+# Digits are not part of a word (`refresh_token1`, `KEY2`): they are dropped from the segments.
+_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_PASSWORD_SEGS = {"password", "passwd", "pass", "pwd", "passphrase", "passcode", "pswd", "pword", "psk"}
 _PASSWORD_SUBSTR = ("password", "passwd", "passphrase")
 _STRONG_SEGS = {
     "secret",
@@ -83,8 +85,8 @@ _STRONG_PAIRS = {
 }
 _WEAK_SEGS = {"token", "key", "auth", "apikeys", "keys", "session", "sessionid", "sessid", "sid", "cookie"}
 # One-word names that end in a secret word: `identitytoken`, `clientsecret`, `secrete`.
-_SUFFIX_LEVEL = (("password", "password"), ("passwd", "password"), ("secret", "strong"), ("apikey", "strong"),
-                 ("token", "weak"), ("key", "weak"))
+_SUFFIX_LEVEL = (("password", "password"), ("passwd", "password"), ("storepass", "password"), ("keypass", "password"),
+                 ("secret", "strong"), ("apikey", "strong"), ("token", "weak"), ("key", "weak"))
 # Names that hold ABOUT a secret, not the secret: `token_count`, `max_tokens`, `password_field`.
 _SKIP_LAST = set(
     "count counts len length size limit limits max min type types name names field fields file "
@@ -94,7 +96,7 @@ _SKIP_LAST = set(
     "required location ref timeout reset changed strength error errors message msg prompt "
     "validator rules visible column cls schema store usage budget estimate method attr arg args "
     "option options flag flags spec location parser stdin hash_algorithm algorithm algo encoding "
-    "lifetime duration ms seconds secs minutes age".split()
+    "lifetime duration ms seconds secs minutes age hash hashed digest".split()
 )
 _SKIP_FIRST = set(
     "max min num n total count is has use show enable allow require reset forgot validate check "
@@ -115,6 +117,9 @@ _TYPE_WORDS = {
     "number",
     "char",
     "text",
+    "secretstring",
+    "secretbox",
+    "securestring",
 }
 
 
@@ -159,12 +164,14 @@ def _names_a_secret(value: str) -> bool:
 _CODE_WORDS = {"raise", "return", "pass", "continue", "break", "yield", "await", "print", "else", "try", "del",
                "new", "function", "lambda", "require", "import", "typeof", "this", "self", "async", "fn"}
 # A "value" that is really the code between two string literals: `"Password: " + get() + "`.
-_CONCAT = re.compile(r"^\s*(?:\+|\.(?![\w])|\|\||\.\$|,\s*[\w$])|(?:\+|\.|\|\||\()\s*$")
+# A trailing operator counts only after a space or a call (`" + name + "`, `"…". $x ."`): a token
+# may end in `.` or `+` (base64, a JWT cut before its signature).
+_CONCAT = re.compile(r"^\s*(?:\+|\.(?![\w])|\|\||\.\$|,\s*[\w$])|[\s)](?:\+|\.|\|\|)\s*$|\(\s*$")
 # Values that are addresses or selectors, not secrets: ARNs, CSS selectors, URLs, paths.
 _NOT_A_SECRET = re.compile(r"arn:aws[\w-]*:.*|[#.][A-Za-z][\w-]*|[a-z][a-z0-9+.-]*://\S*|[./~]?/[\w.@-]+(?:/[\w.@-]*)*")
 _ENV_READS = ("process.env", "os.environ", "os.getenv", "import.meta.env", "ENV[", "ENV.fetch", "System.getenv")
 # `getpass()`, `os.environ["X"]`, `cfg[key]`: code, not a value with brackets in it.
-_CALL = re.compile(r"[A-Za-z_$][\w$.]*[(\[]")
+_CALL = re.compile(r"[A-Za-z_$][\w$.]*[!?]?[(\[]")  # `System.fetch_env!(…)`, `env!(…)` too
 _YAML_TAG = re.compile(r"!!?[A-Za-z]+")  # `password: !vault |`: the tag of a block that follows
 _NO_SPACE_WORD = re.compile(r"[A-Za-z_][\w.-]*")
 
@@ -176,6 +183,12 @@ def _paired_value(value: str) -> bool:
     if any(c.isspace() for c in value) or len(value) < 6 or value.startswith("-"):
         return False  # a space: prose; a dash: another flag (`add_argument("--api-key", "--apikey")`)
     return not _NO_SPACE_WORD.fullmatch(value) or random_token(value)
+
+
+def long_number(value: str) -> bool:
+    """All digits, 20 or more, not a run or a repeat: a numeric token (`DISCORD_TOKEN=8640…`);
+    ids and timestamps are shorter (a snowflake id has 17-19 digits)."""
+    return len(value) >= 20 and value.isdigit() and entropy(value) >= 2.8 and not filler(value)
 
 
 def prose_value(value: str) -> bool:
@@ -219,6 +232,12 @@ def _literal_secret(m: Any, level: str) -> bool:
         return False  # unquoted, `#gets0m3` in a connection string is a password, not a selector
     if m.group("kq") == "`" and (" " in value or value.startswith("$(")):
         return False  # a command substitution: `etcdctl get /secret`
+    if m.group("ku") is not None and (any(c.isspace() for c in value) or len(value) < 8):
+        return False  # a quote left open at the end of a line: only a token-shaped value
+    if m.group("kc") is not None:  # `PWD={…}` (ODBC) but not `{password}` or `{dbPassword}`
+        return not code_reference(value) and (level != "weak" or random_token(value))
+    if _line_before(m).endswith("${"):
+        return False  # `${API_TOKEN:-…}`: a shell default, judged by fallbacks.py
     raw_sep = m.group("sep") or ""
     if raw_sep[:1] in "\"'" and ("," in raw_sep or "value" in raw_sep):
         return _paired_value(value) and (level != "weak" or random_token(value))
@@ -235,7 +254,7 @@ def _literal_secret(m: Any, level: str) -> bool:
     if m.group("kb") is not None and not sep and not flag and not _dockerfile_env(m):
         return False  # `private_key foo`: whitespace only works before a quote or after a flag
     if level == "weak":
-        return random_token(value)
+        return random_token(value) or long_number(value)
     if m.group("kb") is not None:
         if value.startswith("\\$"):
             return False  # an escaped `\$_POST[…]` in a quoted PHP snippet: code

@@ -77,7 +77,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from . import assign, contexts, personal, providers, syntaxes
+from . import assign, contexts, fallbacks, personal, providers, syntaxes
 from . import validators as v
 from .family import Family
 from .rule import Rule
@@ -322,13 +322,14 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "password",
-        assign.pattern("pass|pwd"),
+        assign.pattern("pass|pwd|psk"),
         "<REDACTED>",
         check=assign.check_password,
-        anchors=("pass", "pwd"),
+        anchors=("pass", "pwd", "psk"),
         reach=4200,
     ),
     *(r for f in syntaxes.FAMILIES for r in f.rules),
+    *(r for f in fallbacks.FAMILIES for r in f.rules),
     *(r for f in contexts.FAMILIES if f.name == "foreign_prose_password" for r in f.rules),
     Rule(
         "password",

@@ -398,48 +398,4 @@ _IAC_FAMILY = Family(
     ),
 )
 
-def _env_default_ok(m: Any) -> bool:
-    level = assign.strength(m.group("name"))
-    value: str = m.group("value")
-    if level == "weak":
-        return random_token(value)
-    return level is not None and password_arg(value)
-
-
-_ENV_DEFAULT_FAMILY = Family(
-    "env_default",
-    (
-        Rule(
-            "secret",
-            # The fallback of an environment lookup: os.getenv("API_KEY", "…"), ENV.fetch(…, "…")
-            r"""(?:getenv|environ\.get|ENV\.fetch|getOrDefault)\([ \t]*["'](?P<name>[\w.-]{1,80})["'][ \t]*,[ \t]*"""
-            r"""["'](?P<value>[^"'\n]{1,500})["']""",
-            SECRET,
-            check=_env_default_ok,
-            anchors=("getenv", "environ.get", "env.fetch", "getordefault"),
-        ),
-        Rule(
-            "secret",
-            # process.env.API_TOKEN || "…", process.env.API_TOKEN ?? '…'
-            r"""process\.env\.(?P<name>\w{1,80})[ \t]*(?:\|\||\?\?)[ \t]*["'`](?P<value>[^"'`\n]{1,500})["'`]""",
-            SECRET,
-            check=_env_default_ok,
-            anchors=("process.env.",),
-        ),
-    ),
-    match=(
-        ('DB_PASSWORD = os.getenv("DB_PASSWORD", "Dfl7Pass!x")', "Dfl7Pass!x"),
-        ("token = os.environ.get('API_TOKEN', 'q8Zr2LmX0vNb7Tk4WcYp')", "q8Zr2LmX0vNb7Tk4WcYp"),
-        ('config.secret_key_base = ENV.fetch("SECRET_KEY_BASE", "Hq7pW2zLx9Nc4Rt8Vb3K")', "Hq7pW2zLx9Nc4Rt8Vb3K"),
-        ('const key = process.env.STRIPE_SECRET ?? "Zk29fLq81mNw3XcV7pR0";', "Zk29fLq81mNw3XcV7pR0"),
-    ),
-    keep=(
-        'os.getenv("DB_PASSWORD", "")',
-        'os.environ.get("API_KEY", "your-api-key")',
-        'const port = process.env.PORT || "3000";',
-        'level = os.getenv("LOG_LEVEL", "info")',
-        'token = os.getenv("GITHUB_TOKEN", default_token)',
-    ),
-)
-
-FAMILIES = [_CLI_FAMILY, _CREDENTIAL_FILE_FAMILY, _SQL_FAMILY, _CALL_FAMILY, _IAC_FAMILY, _ENV_DEFAULT_FAMILY]
+FAMILIES = [_CLI_FAMILY, _CREDENTIAL_FILE_FAMILY, _SQL_FAMILY, _CALL_FAMILY, _IAC_FAMILY]

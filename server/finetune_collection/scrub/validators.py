@@ -204,7 +204,7 @@ _PLACEHOLDER = re.compile(
     | (?:change_?me|changeit|placeholder|example|sample|dummy|fake|test|testing|todo|tbd|redacted
        |secret|password|passwd|pass|pwd|token|key|api_?key|none|null|nil|undefined|true|false|empty
        |string|str|bytes|int|bool|any|optional|required|hidden|masked|foo|bar|baz|abc|abc123|123456
-       |na|n/a|default|value|var|env|not[-_ ]?set|unset|missing|\d)
+       |na|n/a|default|value|var|env|not[-_ ]?set|unset|missing|yes|no|\d)
     """
 )
 _NOT_SECRET_WORDS = re.compile(r"(?i)(?:^|[^a-z])(?:example|your|placeholder|dummy|fake|redacted)(?:[^a-z]|$)")
