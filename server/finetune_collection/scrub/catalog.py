@@ -77,7 +77,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from . import assign, contexts, fallbacks, personal, providers, syntaxes
+from . import assign, contexts, fallbacks, personal, protocols, providers, sql, syntaxes
 from . import validators as v
 from .family import Family
 from .rule import Rule
@@ -329,7 +329,9 @@ CATALOG: list[Rule] = [
         reach=4200,
     ),
     *(r for f in syntaxes.FAMILIES for r in f.rules),
+    *(r for f in sql.FAMILIES for r in f.rules),
     *(r for f in fallbacks.FAMILIES for r in f.rules),
+    *(r for f in protocols.FAMILIES for r in f.rules),
     *(r for f in contexts.FAMILIES if f.name == "foreign_prose_password" for r in f.rules),
     Rule(
         "password",
