@@ -160,12 +160,38 @@ MORE_CAUGHT = [
     (f"export TAVILY_API_KEY={TAVILY}", TAVILY),
     (f"license: {NEW_RELIC}", NEW_RELIC),
     ("$ vault operator unseal 98m+o2ylRhVbOi+3o5ub6PbP343ocFUVORgSYeypMDjh", "98m+o2ylRhVbOi+3o5ub6PbP343ocFUVORgSYeypMDjh"),
+    # name-meets-value syntaxes: escaped, open and braced quotes, numeric tokens, nested names
+    ('jwt_token = "eyPXPcG53eS6gDZJfIEfHAg1.eycX0gBXWjDL7hq4nGI."', "eyPXPcG53eS6gDZJfIEfHAg1.eycX0gBXWjDL7hq4nGI."),
+    ("DISCORD_TOKEN=86403112445593102923985474352938", "86403112445593102923985474352938"),
+    ('# settings\n"refresh_token1": "xoxr-4-j0hso3qyfppe\nTIMEOUT = 30', "xoxr-4-j0hso3qyfppe"),
+    ('$user = \\"mg1021\\";  $password = \\"goodspec\\";', "goodspec"),
+    ('"PlainLoginModule required username=\\"svc\\" password=\\"NpH8PS2v*160\\";"', "NpH8PS2v*160"),
+    ('pyodbc.connect("DRIVER={ODBC Driver 18};UID=erp_ro;PWD={Bjt06Ll.438}")', "Bjt06Ll.438"),
+    ('{"auths":{"ghcr.io":{"auth":"YWRtaW46UXpKMTMzZk8lMjg3"}}}', "YWRtaW46UXpKMTMzZk8lMjg3"),
+    ('network={\n    ssid="HomeNet"\n    psk="NpS2xkwP5j.577"\n}', "NpS2xkwP5j.577"),
+    ("keytool -importkeystore -srcstorepass Ks7store -deststorepass GcF4kxv+151", "GcF4kxv+151"),
+    ("SECRET_KEY = 'django-insecure-u^b3d^zv_!64njwgvaxk18dv4excyk2aji^0zy6ueq-u7^wv!+'",
+     "u^b3d^zv_!64njwgvaxk18dv4excyk2aji^0zy6ueq-u7^wv!+"),
+    # personal data: punycode TLDs, an address ending a sentence, a plain 16-digit card
+    ("send_invoice(to=\"giulia+shop@mail.xn--p1ai\")", "giulia+shop@mail.xn--p1ai"),
+    ('{"client_ip": "Server IP: 2400:c401::5054:ff:fe1b:b031.", "status": 403}', "2400:c401::5054:ff:fe1b:b031"),
+    ("charge failed card=4539148803436400 reason=declined", "4539148803436400"),
 ]
 MORE_KEPT = [
     'const password = process.env.FIREBASE_PASSWORD || "not-set"',
     "Authorization: Bearer <token>",
     "Authorization: Basic ${CREDENTIALS}",
     "see https://example.com/user@host/path and http://host:8080/x",
+    "discord.py: logged in as bot#96072 (id: 599769832472364700)",
+    "<dependency>\n  <artifactId>jjwt-api</artifactId>\n  <version>0.12.77272</version>\n</dependency>",
+    "struct Login {\n    username: String,\n    password: SecretString,\n}",
+    "def verify(password, %User{password_hash: hash}), do: Bcrypt.verify_pass(password, hash)",
+    "ERROR 1045 (28000): Access denied for user 'root'@'localhost' (using password: YES)",
+    'secret_key_base = System.fetch_env!("SECRET_KEY_BASE")',
+    "token: ${API_TOKEN:-$FALLBACK_TOKEN}",
+    '$"Server=sql01;UID=app;PWD={dbPassword};"',
+    'log.info("password reset for ',
+    'bypass = "Abc123xyz"',
 ]
 
 

@@ -358,7 +358,7 @@ CATALOG: list[Rule] = [
         # linear and fast where the seed's pattern retries at every letter of every word.
         r"(?<=(?<![A-Za-z0-9._%+-])(?P<lead>[A-Za-z0-9._%+-]{1,64}))@"
         r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*"
-        r"\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
+        r"\.(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{2,59})(?![A-Za-z0-9-])",  # `.xn--p1ai` is `.рф`
         "<EMAIL>",
         validator=v.email,
         check=personal.email_in_context,
@@ -419,7 +419,7 @@ CATALOG: list[Rule] = [
         # An IPv4-mapped address (`::ffff:8.8.4.4`) keeps its dotted tail.
         r"(?<=(?<![0-9A-Za-z_:.])(?P<lead>(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?)::"
         r"(?:[Ff]{4}:" + _OCTET + r"(?:\." + _OCTET + r"){3}"
-        r"|(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?)(?![0-9A-Za-z_:.])",
+        r"|(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?)(?![0-9A-Za-z_:]|\.[0-9A-Za-z])",
         "<IP_ADDRESS>",
         validator=v.ipv6,
         prefilter=("::",),
@@ -428,7 +428,7 @@ CATALOG: list[Rule] = [
         "ip_address",
         # The lookahead restates the next two characters before the lookbehinds (as for IPv4).
         r"(?=:[0-9A-Fa-f])(?<=(?<![0-9A-Za-z_:.])(?P<lead>[0-9A-Fa-f]{1,4})):[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){6}"
-        r"(?![0-9A-Za-z_:.])",
+        r"(?![0-9A-Za-z_:]|\.[0-9A-Za-z])",
         "<IP_ADDRESS>",
         validator=v.ipv6,
         prefilter=(":",),

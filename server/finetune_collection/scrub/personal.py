@@ -155,7 +155,7 @@ FAMILIES = [
                 r"(?P<value>[0-9](?:[ .-]?[0-9]){11,18})(?![0-9])",
                 "<CREDIT_CARD>",
                 validator=card_with_context,
-                anchors=("card", "visa", "mastercard", "amex", "maestro", "jcb", "diners", "discover"),
+                anchors=("card", "visa", "mastercard", "amex", "maestro", "jcb", "diners", "discover", "cc:", "cc "),
             ),
         ),
         match=(
@@ -163,6 +163,8 @@ FAMILIES = [
             ("I have lost my card 180016070420458. Please block it", "180016070420458"),
             ('{"card_number": 4111111111111111, "exp": "12/29"}', "4111111111111111"),
             ("Visa 4111.1111.1111.1111 expires soon", "4111.1111.1111.1111"),
+            ("send me the last billed amount for cc 503802053770 please", "503802053770"),
+            ("CC: 5018-2334-3006 exp 09/28", "5018-2334-3006"),
         ),
         keep=(
             "card 1234 of 5000 processed",
