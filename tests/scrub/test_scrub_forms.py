@@ -170,6 +170,8 @@ MORE_CAUGHT = [
     ('{"auths":{"ghcr.io":{"auth":"YWRtaW46UXpKMTMzZk8lMjg3"}}}', "YWRtaW46UXpKMTMzZk8lMjg3"),
     ('network={\n    ssid="HomeNet"\n    psk="NpS2xkwP5j.577"\n}', "NpS2xkwP5j.577"),
     ("keytool -importkeystore -srcstorepass Ks7store -deststorepass GcF4kxv+151", "GcF4kxv+151"),
+    ('$user = \\"mg1021\\";  $password = goodspec;\nTIMEOUT = 30', "goodspec"),
+    ('export AWS_ACCESS_KEY_ID="I08BCX2ACV45ED1DOC9J"', "I08BCX2ACV45ED1DOC9J"),
     ("SECRET_KEY = 'django-insecure-u^b3d^zv_!64njwgvaxk18dv4excyk2aji^0zy6ueq-u7^wv!+'",
      "u^b3d^zv_!64njwgvaxk18dv4excyk2aji^0zy6ueq-u7^wv!+"),
     # personal data: punycode TLDs, an address ending a sentence, a plain 16-digit card
@@ -192,6 +194,9 @@ MORE_KEPT = [
     '$"Server=sql01;UID=app;PWD={dbPassword};"',
     'log.info("password reset for ',
     'bypass = "Abc123xyz"',
+    "$password = $request->password;\n$db = mysqli;",
+    "$password = null;",
+    'aws_access_key_id = "AKIAIOSFODNN7EXAMPLE"',
 ]
 
 

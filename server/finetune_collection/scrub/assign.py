@@ -131,6 +131,8 @@ def segments(name: str) -> list[str]:
 def strength(name: str) -> str | None:
     """'password', 'strong', 'weak' or None (a name that is about a secret, not one)."""
     segs = segments(name)
+    if segs[-3:] == ["access", "key", "id"]:
+        return "weak"  # `aws_access_key_id`: an id, but half of a credential pair
     if not segs or segs[-1] in _SKIP_LAST or (len(segs) > 1 and segs[0] in _SKIP_FIRST):
         return None
     low = name.lower()
@@ -216,6 +218,14 @@ def _line_before(m: Any) -> str:
     return str(m.string[max(lo, m.string.rfind("\n", lo, start) + 1) : start])
 
 
+def _php_bareword(m: Any) -> bool:
+    """`$password = goodspec;`: in PHP a bare lower-case word ending a statement is a literal
+    (a constant would be upper case, a variable starts with `$`, a call has parentheses)."""
+    value: str = m.group("value")
+    name: str = m.group("pre") or ""
+    return name.startswith("$") and value.isalnum() and value.islower() and m.string.startswith(";", m.end())
+
+
 def _dockerfile_env(m: Any) -> bool:
     """`ENV NAME value` (Dockerfile): whitespace is the separator there."""
     return _line_before(m).strip() in ("ENV", "ARG")
@@ -266,7 +276,8 @@ def _literal_secret(m: Any, level: str) -> bool:
             return False
         if code_reference(value):
             env_style = sep == "=" and name.lstrip("$").isupper()
-            return (env_style or flag or sep == ":") and not value.startswith("$") and "(" not in value
+            literal = env_style or flag or sep == ":" or _php_bareword(m)
+            return literal and not value.startswith("$") and "(" not in value
         return True
     return not _names_a_secret(value)
 

@@ -220,9 +220,10 @@ _CONTEXT_FAMILY = Family(
 # English and Italian write `password`; French chat `mdp`, Spanish `clave`.
 _ASCII_WORDS = ("passwort", "kennwort", "(?<=mot de )passe", "(?<=con)trase[ñn]a", "senha", "wachtwoord", "passord",
                 "salasana", "heslo", "adgangskode", "parola", "jelsz[óo]", "sifre", "(?<=l[öo])senord", "password",
-                "passphrase", "(?<![\\w])mdp", "(?<![\\w])clave")
+                "passphrase", "(?<![\\w])mdp", "(?<![\\w])clave", "(?<![\\w])pw(?![\\w])")
 _ASCII_ANCHORS = ("passwort", "kennwort", "passe", "trase", "senha", "wachtwoord", "passord", "salasana", "heslo",
-                  "adgangskode", "parola", "jelsz", "sifre", "senord", "password", "passphrase", "mdp", "clave")
+                  "adgangskode", "parola", "jelsz", "sifre", "senord", "password", "passphrase", "mdp", "clave", "pw ",
+                  "pw:")
 _WIDE_WORDS = ("пароль", "Пароль", "パスワード", "密码", "密碼", "비밀번호")
 # Words between the keyword and its verb or colon: any few before a verb (`für den Testserver
 # lautet`), or a phrase opened by a preposition before a colon (`от сервера:`, `for root:`).
@@ -293,6 +294,7 @@ _PROSE_FAMILY = Family(
         ("Пароль от сервера: Xw3Frdwwr1-167", "Xw3Frdwwr1-167"),
         ("логин root, пароль GcyeRZx3+916", "GcyeRZx3+916"),
         ("creds for staging: ops / Npx9OJ0RH1@160", "Npx9OJ0RH1@160"),
+        ("login is deploy and the pw is Dsbzd0qwMx+790", "Dsbzd0qwMx+790"),
     ),
     keep=(
         "Das Passwort ist falsch.",
@@ -306,6 +308,7 @@ _PROSE_FAMILY = Family(
         "пароль должен содержать 8 символов",
         "login: admin / password",
         "clave primaria: id",
+        "the pw is in the vault",
     ),
 )
 
