@@ -156,6 +156,7 @@ _CONTEXT_FAMILY = Family(
             SECRET,
             check=_credential_id,
             anchors=("_id",),
+            prefilter=("_ID",),
         ),
         Rule(
             "secret",
@@ -277,6 +278,7 @@ _PROSE_FAMILY = Family(
             "<REDACTED>",
             validator=_prose_password,
             anchors=("creds", "credential", "login"),
+            prefilter=(" / ",),
         ),
     ),
     match=(

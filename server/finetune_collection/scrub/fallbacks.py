@@ -19,12 +19,16 @@ from .validators import filler, placeholder, random_token
 
 SECRET = "<SECRET>"
 _LITERAL = r"""[bru@$]?(?P<q>["'`])(?P<value>(?:(?!(?P=q))[^\n\\]|\\.){1,500})(?P=q)"""
-# Reads of one variable by name: the name is quoted in a call or an index, or follows `env.`.
+# Reads of one variable by name: the name is quoted in a call or an index, or follows `env.`. Every
+# form holds `env` (`getenv`, `GetEnvironmentVariable`, `os.environ`, `env::var`): the match starts
+# there, what comes before it sits in a lookbehind, so one anchor serves them all.
 _LOOKUP = (
-    r"(?:process\.env|import\.meta\.env)\.(?P<name>\w{1,80})"
-    r"|(?:process\.env|(?<![\w.])ENV|os\.environ)\[[ \t]*[\"'](?P<name>[\w.-]{1,80})[\"'][ \t]*\]"
-    r"|(?:(?i:getenv)|GetEnvironmentVariable|get_env|env::var|environ\.get)[ \t]*\([ \t]*"
-    r"[\"'](?P<name>[\w.-]{1,80})[\"'][ \t]*\)"
+    r"(?:(?<=(?<![\w$])(?:process|import\.meta)\.)env\.(?P<name>\w{1,80})"
+    r"|(?:(?<=(?<![\w$])process\.)env|(?<![\w.$])ENV|(?<=(?<![\w$])os\.)environ)"
+    r"\[[ \t]*[\"'](?P<name>[\w.-]{1,80})[\"'][ \t]*\]"
+    r"|(?:(?<=(?<![\w$])(?i:get))(?i:env)|(?<=(?<![\w$])Get)EnvironmentVariable|(?<=(?<![\w$])get_)env"
+    r"|(?<![\w$])env::var|(?<=(?<![\w$])os\.)environ\.get)"
+    r"[ \t]*\([ \t]*[\"'](?P<name>[\w.-]{1,80})[\"'][ \t]*\))"
 )
 # What comes between a lookup and its default.
 _OR = r"(?:\|\||\?\?|\?:|(?<![\w])or(?![\w])|\.unwrap_or(?:_else)?\([ \t]*(?:\|_\||move[ \t]*\|\||\|\|)?|\.or\()"
@@ -53,20 +57,19 @@ _FAMILY = Family(
         Rule(
             "secret",
             # The default as a second argument: os.getenv("API_KEY", "…"), ENV.fetch, getOrElse, get_env
-            r"(?:(?i:getenv)|environ\.get|ENV\.fetch|getOrDefault|getOrElse|get_env|(?<![\w.$])env)\([ \t]*"
-            r"[\"'](?P<name>[\w.-]{1,80})[\"'][ \t]*,[ \t]*" + _LITERAL,
+            r"(?:(?<=(?<![\w$])(?i:get)_?)(?i:env)|(?<![\w$])environ\.get|(?<![\w$])ENV\.fetch|getOrDefault|getOrElse"
+            r"|(?<![\w.$])env)\([ \t]*[\"'](?P<name>[\w.-]{1,80})[\"'][ \t]*,[ \t]*" + _LITERAL,
             SECRET,
             check=_default_ok,
-            anchors=("getenv", "environ.get", "env.fetch", "getordefault", "getorelse", "get_env", "env"),
+            anchors=("env", "getordefault", "getorelse"),
         ),
         Rule(
             "secret",
             # The default after the lookup: `|| "…"`, `?? '…'`, `?: "…"`, `.unwrap_or("…")`
-            r"(?:" + _LOOKUP + r")[ \t]*" + _OR + r"[ \t]*" + _LITERAL,
+            _LOOKUP + r"[ \t]*" + _OR + r"[ \t]*" + _LITERAL,
             SECRET,
             check=_default_ok,
-            anchors=("process.env", "import.meta.env", "env", "os.environ", "getenv", "getenvironmentvariable",
-                     "get_env", "env::var", "environ.get"),
+            anchors=("env",),
         ),
         Rule(
             "secret",
@@ -93,6 +96,9 @@ _FAMILY = Family(
         ("POSTGRES_PASSWORD: ${DB_PASSWORD:-Gce6klsK%939}", "Gce6klsK%939"),
         ('DB_PASS="${DB_PASS:-Bjj6pDHKJrw-321}"', "Bjj6pDHKJrw-321"),
         ("api_key = ENV['API_KEY'] || 'k8Hq2Wz7Rt5Lm3Np'", "k8Hq2Wz7Rt5Lm3Np"),
+        ("const t = import.meta.env.VITE_API_TOKEN || 'Vt7pQ2zLx9Nc4Rt8';", "Vt7pQ2zLx9Nc4Rt8"),
+        ("$key = getenv('API_KEY') ?: 'Ph9pQ2zLx9Nc4Rt8';", "Ph9pQ2zLx9Nc4Rt8"),
+        ("tok = os.environ['API_TOKEN'] or 'Py7pQ2zLx9Nc4Rt8'", "Py7pQ2zLx9Nc4Rt8"),
     ),
     keep=(
         'os.getenv("DB_PASSWORD", "")',

@@ -155,7 +155,8 @@ FAMILIES = [
                 r"(?P<value>[0-9](?:[ .-]?[0-9]){11,18})(?![0-9])",
                 "<CREDIT_CARD>",
                 validator=card_with_context,
-                anchors=("card", "visa", "mastercard", "amex", "maestro", "jcb", "diners", "discover", "cc:", "cc "),
+                anchors=("card", "visa", "mastercard", "amex", "maestro", "jcb", "diners", "discover", "cc:",
+                         *(f"cc {d}" for d in "0123456789")),
             ),
         ),
         match=(

@@ -42,13 +42,12 @@ _FAMILY = Family(
     (
         Rule(
             "secret",
-            # curl -H "X-Auth-Token: …", --header 'Token: …', wget --header="…": anchored on the
-            # secret word of the header's name, the flag in a lookbehind.
-            r"(?<=(?:(?<![\w-])-H|--header)(?:[ \t]+|=)[\"']?(?P<pre>[A-Za-z0-9_-]{0,40}))(?P<kw>(?i:" + _WORDS + r"))"
+            # curl -H "X-Auth-Token: …", --header 'Token: …', wget --header="…": anchored on the flag
+            r"(?<![\w-])(?:-H[ ]+|--header(?:[ \t]+|=))[\"']?(?P<pre>[A-Za-z0-9_-]{0,40}?)(?P<kw>(?i:" + _WORDS + r"))"
             r"(?P<post>[A-Za-z0-9_-]{0,40})[ \t]*:[ \t]*(?P<value>[^\s\"']{8,500})",
             SECRET,
             check=_header_ok,
-            anchors=("token", "key", "secret", "auth", "pass", "session", "credential"),
+            anchors=("-h ", "--header"),
         ),
         Rule(
             "secret",
@@ -58,6 +57,7 @@ _FAMILY = Family(
             SECRET,
             check=_rpc_ok,
             anchors=("method",),
+            prefilter=('"params"',),
         ),
         Rule(
             "secret",
@@ -67,6 +67,7 @@ _FAMILY = Family(
             SECRET,
             validator=lambda s: key_token(s, 8),
             anchors=("secret",),
+            prefilter=("Id=",),
         ),
         Rule(
             "password",

@@ -67,6 +67,7 @@ _FAMILY = Family(
             PASSWORD,
             check=_column_ok,
             anchors=("insert",),
+            prefilter=("INSERT", "insert", "Insert"),
         ),
     ),
     match=(

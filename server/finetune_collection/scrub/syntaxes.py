@@ -65,7 +65,7 @@ _CLI: list[tuple[str, tuple[str, ...], str]] = [
     (r"(?:psexec|PsExec)(?:\.exe)?", ("psexec",), r"-p[ \t]+"),
     (r"(?:vncpasswd|x11vnc)", ("vncpasswd", "x11vnc"), r"-(?:f|passwd|storepasswd)[ \t]+"),
     (r"lftp", ("lftp",), r"-u[ \t]+[\"']?[^\s,\"']{1,64},"),
-    (r"ConvertTo-SecureString", ("convertto-securestring",), r"(?:-String[ \t]+)?"),
+    (r"(?<=ConvertTo-)SecureString", ("securestring",), r"(?:-String[ \t]+)?"),
 ]
 
 
@@ -73,7 +73,8 @@ def _cli_rules() -> list[Rule]:
     rules = [
         Rule(
             "password",
-            r"(?<![\w-])" + cmd + r"(?![\w-])" + (_REST if flag else "") + r"[ \t]+" + flag + ARG,
+            ("" if cmd.startswith("(?<=") else r"(?<![\w-])") + cmd + r"(?![\w-])"
+            + (_REST if flag else "") + r"[ \t]+" + flag + ARG,
             PASSWORD,
             validator=password_arg,
             anchors=anchors,
