@@ -197,6 +197,9 @@ MORE_KEPT = [
     "$password = $request->password;\n$db = mysqli;",
     "$password = null;",
     'aws_access_key_id = "AKIAIOSFODNN7EXAMPLE"',
+    "    user = auth[0]\n    password = auth[2]",
+    "if c == '\\b':\n    pw = pw[:-1]",
+    "    UNKNOWN_PSK_IDENTITY = 115",
 ]
 
 

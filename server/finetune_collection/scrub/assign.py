@@ -44,7 +44,7 @@ def pattern(keywords: str) -> str:
 
 # Digits are not part of a word (`refresh_token1`, `KEY2`): they are dropped from the segments.
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-_PASSWORD_SEGS = {"password", "passwd", "pass", "pwd", "passphrase", "passcode", "pswd", "pword", "psk"}
+_PASSWORD_SEGS = {"password", "passwd", "pass", "pwd", "passphrase", "passcode", "pswd", "pword"}
 _PASSWORD_SUBSTR = ("password", "passwd", "passphrase")
 _STRONG_SEGS = {
     "secret",
@@ -86,6 +86,7 @@ _STRONG_PAIRS = {
 _WEAK_SEGS = {"token", "key", "auth", "apikeys", "keys", "session", "sessionid", "sessid", "sid", "cookie"}
 # One-word names that end in a secret word: `identitytoken`, `clientsecret`, `secrete`.
 _SUFFIX_LEVEL = (("password", "password"), ("passwd", "password"), ("storepass", "password"), ("keypass", "password"),
+                 ("psk", "password"),
                  ("secret", "strong"), ("apikey", "strong"), ("token", "weak"), ("key", "weak"))
 # Names that hold ABOUT a secret, not the secret: `token_count`, `max_tokens`, `password_field`.
 _SKIP_LAST = set(

@@ -248,8 +248,14 @@ _WIDE_TAIL = "(?:" + _JOIN + r"|[ \t]+(?=[!-~]{0,99}[0-9]))" + _VALUE_TAIL
 _WIDE_HINTS = ("ароль", "パスワード", "密码", "密碼", "비밀번호")
 
 
+# `pw[:-1]`, `auth[2]`, `get(x)`: an index or a call after `password =` in code, not a password.
+_CODE_VALUE = re.compile(r"[A-Za-z_$][\w$.]*[\[(]")
+
+
 def _prose_password(value: str) -> bool:
-    return not placeholder(value) and "://" not in value and assign.prose_value(value)
+    if placeholder(value) or "://" in value or _CODE_VALUE.match(value):
+        return False
+    return assign.prose_value(value)
 
 
 _PROSE_FAMILY = Family(
