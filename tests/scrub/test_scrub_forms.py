@@ -200,6 +200,7 @@ MORE_KEPT = [
     "    user = auth[0]\n    password = auth[2]",
     "if c == '\\b':\n    pw = pw[:-1]",
     "    UNKNOWN_PSK_IDENTITY = 115",
+    'grant: Literal["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:jwt-bearer"]',
 ]
 
 

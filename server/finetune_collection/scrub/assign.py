@@ -170,8 +170,10 @@ _CODE_WORDS = {"raise", "return", "pass", "continue", "break", "yield", "await",
 # A trailing operator counts only after a space or a call (`" + name + "`, `"…". $x ."`): a token
 # may end in `.` or `+` (base64, a JWT cut before its signature).
 _CONCAT = re.compile(r"^\s*(?:\+|\.(?![\w])|\|\||\.\$|,\s*[\w$])|[\s)](?:\+|\.|\|\|)\s*$|\(\s*$")
-# Values that are addresses or selectors, not secrets: ARNs, CSS selectors, URLs, paths.
-_NOT_A_SECRET = re.compile(r"arn:aws[\w-]*:.*|[#.][A-Za-z][\w-]*|[a-z][a-z0-9+.-]*://\S*|[./~]?/[\w.@-]+(?:/[\w.@-]*)*")
+# Values that are addresses or selectors, not secrets: ARNs, URNs, CSS selectors, URLs, paths.
+_NOT_A_SECRET = re.compile(
+    r"arn:aws[\w-]*:.*|urn:[\w.:%/-]+|[#.][A-Za-z][\w-]*|[a-z][a-z0-9+.-]*://\S*|[./~]?/[\w.@-]+(?:/[\w.@-]*)*"
+)
 _ENV_READS = ("process.env", "os.environ", "os.getenv", "import.meta.env", "ENV[", "ENV.fetch", "System.getenv")
 # `getpass()`, `os.environ["X"]`, `cfg[key]`: code, not a value with brackets in it.
 _CALL = re.compile(r"[A-Za-z_$][\w$.]*[!?]?[(\[]")  # `System.fetch_env!(…)`, `env!(…)` too
