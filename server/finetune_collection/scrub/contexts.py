@@ -151,12 +151,12 @@ _CONTEXT_FAMILY = Family(
             "secret",
             # An environment variable named `…_ID` holding 64 hex characters is a reporter or
             # client credential (`CC_TEST_REPORTER_ID`), unless it names a digest or a build.
-            r"(?<=(?<![\w$.-])(?P<name>[A-Z][A-Z0-9_]{0,60}))_ID[\"']?[ \t]*(?::|=)[ \t]*[\"']?"
+            r"(?=_ID[\"']?[ \t]*[:=][ \t]*[\"']?[0-9a-fA-F]{64})(?<=(?<![\w$.-])(?P<name>[A-Z][A-Z0-9_]{0,60}))"
+            r"_ID[\"']?[ \t]*(?::|=)[ \t]*[\"']?"
             r"(?P<value>[0-9a-f]{64}|[0-9A-F]{64})(?![0-9A-Za-z])",
             SECRET,
             check=_credential_id,
             anchors=("_id",),
-            prefilter=("_ID",),
         ),
         Rule(
             "secret",
@@ -279,12 +279,11 @@ _PROSE_FAMILY = Family(
         Rule(
             "password",
             # `creds for staging: ops / Xk9…`, `login: root / Xk9…`: a user and a password as a pair
-            r"(?i)(?<![\w])(?:creds|credentials|login|logins)(?:[ \t]+[^\s:]{1,30}){0,3}[ \t]*:[ \t]*"
+            r"(?i)(?<![\w])(?:creds|credentials)(?:[ \t]+[^\s:/]{1,20}){0,3}[ \t]*:[ \t]*"
             r"[\w.@+-]{1,64}[ \t]+/[ \t]+(?P<value>[!-~]{6,100}?)(?=[.,;]?(?:\s|$))",
             "<REDACTED>",
             validator=_prose_password,
-            anchors=("creds", "credential", "login"),
-            prefilter=(" / ",),
+            anchors=("creds", "credential"),
         ),
     ),
     match=(

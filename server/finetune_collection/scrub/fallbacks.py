@@ -51,6 +51,11 @@ def _default_ok(m: Any) -> bool:
     return default_secret(m.group("value"), assign.strength(m.group("name")))
 
 
+def _shell_default_ok(m: Any) -> bool:
+    name = m.group("pre") + m.group("kw") + m.group("post")
+    return default_secret(m.group("value"), assign.strength(name))
+
+
 _FAMILY = Family(
     "env_default",
     (
@@ -74,10 +79,12 @@ _FAMILY = Family(
         Rule(
             "secret",
             # Shell and compose files: ${DB_PASSWORD:-…}, ${TOKEN-…}, ${KEY:=…}
-            r"\$\{(?P<name>[A-Za-z_][\w]{0,80}):?[-=](?P<value>[^}\s\"'$]{1,200})\}",
+            # anchored on the secret word of the name, `${` and the rest of the name in a lookbehind
+            r"(?<=\$\{(?P<pre>\w{0,40}))(?P<kw>(?i:pass|pwd|secret|token|key|auth|credential))(?P<post>\w{0,40})"
+            r":?[-=](?P<value>[^}\s\"'$]{1,200})\}",
             SECRET,
-            check=_default_ok,
-            prefilter=("${",),
+            check=_shell_default_ok,
+            anchors=("pass", "pwd", "secret", "token", "key", "auth", "credential"),
         ),
     ),
     match=(

@@ -57,17 +57,15 @@ _FAMILY = Family(
             SECRET,
             check=_rpc_ok,
             anchors=("method",),
-            prefilter=('"params"',),
         ),
         Rule(
             "secret",
             # Azure App Configuration and alike: `Id=<credential id>;Secret=<secret>`; the Id names
             # the credential and goes with it. Anchored on `Secret`, the Id in a lookbehind.
-            r"(?<=(?<![\w])Id=(?P<lead>[^;\s\"'=]{8,120})(?P<value>);)Secret=",
+            r"(?<=;)(?=Secret=)(?<=(?<![\w])Id=(?P<lead>[^;\s\"'=]{8,120})(?P<value>);)Secret=",
             SECRET,
             validator=lambda s: key_token(s, 8),
             anchors=("secret",),
-            prefilter=("Id=",),
         ),
         Rule(
             "password",

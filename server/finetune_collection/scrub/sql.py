@@ -62,12 +62,12 @@ _FAMILY = Family(
         ),
         Rule(
             "password",
-            r"(?i)insert[ \t]+into[ \t]+[\w.`\"\[\]]{1,100}[ \t]*(?:"
+            r"(?i)insert[ \t]+into[ \t]+[\w.`\"\[\]]{1,100}[ \t]*"
+            r"(?=\([^)\n]{0,300}?(?:pass|pwd|secret|token|key|credential))(?:"
             + "|".join(_insert_at(k) for k in range(_MAX_POSITION)) + ")",
             PASSWORD,
             check=_column_ok,
             anchors=("insert",),
-            prefilter=("INSERT", "insert", "Insert"),
         ),
     ),
     match=(

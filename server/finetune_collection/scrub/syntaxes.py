@@ -84,11 +84,11 @@ def _cli_rules() -> list[Rule]:
     rules.append(
         Rule(
             "password",
-            # 7z a -pSECRET archive.7z (a two-character command: found by its literal, not an anchor)
+            # 7z a -pSECRET archive.7z
             r"(?<![\w-])7z[ \t]+[a-z][ \t]+(?:[^\n|;&]{0,300}?[ \t])?-p(?=[^\s-])" + ARG,
             PASSWORD,
             validator=password_arg,
-            prefilter=("7z ",),
+            anchors=("7z ",),
         )
     )
     rules.append(
