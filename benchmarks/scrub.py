@@ -11,6 +11,9 @@ synthetic secrets from the test corpus planted every ~20 KB. Prints:
 - recall / fp on tests/pii/corpus.jsonl; benign_fp: the share of the everyday benign samples
   (tests/pii/everyday.jsonl, code in many languages, configs, shell sessions) changed at all;
 - held-out figures (tests/pii/heldout.jsonl, never used to write a rule) on their own line;
+- held-out 2 (tests/pii/heldout2.jsonl, a battery written apart from the rules): recall counts a
+  planted item when none of its `values` survive, benign_fp the share of benign items changed at
+  all; the families with a miss or a change are listed;
 - outside_recall / outside_fp on /work/shared/eval-data/pii (the `clear` items of its
   adjudication; read in place, never copied here): recall counts an item when none of its
   secrets survive, fp when any of its `keep` strings is changed.
@@ -44,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "pii" / "corpus.jsonl"
 EVERYDAY = ROOT / "tests" / "pii" / "everyday.jsonl"
 HELDOUT = ROOT / "tests" / "pii" / "heldout.jsonl"
+HELDOUT2 = ROOT / "tests" / "pii" / "heldout2.jsonl"
 OUTSIDE = Path("/work/shared/eval-data/pii")
 PEM_BOUND_S = 5.0  # 1 MB of private-key headers without an end marker must finish within this
 SEED = [
@@ -147,6 +151,26 @@ def everyday(scrubber: Scrubber, path: Path) -> tuple[float, float]:
     return caught / max(len(planted), 1), changed / max(len(benign), 1)
 
 
+def heldout2(scrubber: Scrubber, path: Path) -> tuple[float, float, Counter[str], Counter[str]]:
+    """(recall, benign share changed, misses per family, benign changes per family)."""
+    rows = _jsonl(path)
+    caught = planted = changed = benign = 0
+    missed: Counter[str] = Counter()
+    touched: Counter[str] = Counter()
+    for r in rows:
+        out = scrubber.scrub_text(r["text"]).text
+        if r["kind"] == "planted":
+            planted += 1
+            ok = not any(v in out for v in r["values"])
+            caught += ok
+            missed[r["family"]] += not ok
+        else:
+            benign += 1
+            changed += out != r["text"]
+            touched[r["family"]] += out != r["text"]
+    return caught / max(planted, 1), changed / max(benign, 1), +missed, +touched
+
+
 def outside(scrubber: Scrubber) -> tuple[float, float] | None:
     """Recall and FP on the outside set's `clear` items, or None when it is not on this machine."""
     if not (OUTSIDE / "adjudication.jsonl").exists():
@@ -215,13 +239,17 @@ def main() -> None:
     _, benign_fp = everyday(scrubber, EVERYDAY)
     held_recall, held_fp = everyday(scrubber, HELDOUT)
     print(f"held-out (tests/pii/heldout.jsonl): recall={held_recall:.3f} benign_fp={held_fp:.3f}")
+    h2_recall, h2_fp, h2_missed, h2_touched = heldout2(scrubber, HELDOUT2)
+    print(f"held-out 2 (tests/pii/heldout2.jsonl): recall={h2_recall:.3f} benign_fp={h2_fp:.3f}")
+    print("  missed: " + (", ".join(f"{k}={v}" for k, v in h2_missed.most_common()) or "none"))
+    print("  benign changed: " + (", ".join(f"{k}={v}" for k, v in h2_touched.most_common()) or "none"))
     out = outside(scrubber)
     outside_txt = f"outside_recall={out[0]:.3f} outside_fp={out[1]:.3f}" if out else "outside_recall=n/a outside_fp=n/a"
     ok = line_s < LINE_BOUND_S and stopped.startswith("stopped") and pem_s < PEM_BOUND_S
     print(f"bounds {'met' if ok else 'MISSED'}")
     print(
         f"scrub: speed_vs_seed={seed_s / cat_s:.2f} linearity_4x={cat4 / cat_s:.2f} recall={recall:.3f} fp={fp:.3f} "
-        f"benign_fp={benign_fp:.3f} {outside_txt}"
+        f"benign_fp={benign_fp:.3f} {outside_txt} heldout2_recall={h2_recall:.3f} heldout2_fp={h2_fp:.3f}"
     )
     if not ok:
         sys.exit(1)

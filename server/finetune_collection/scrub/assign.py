@@ -28,7 +28,8 @@ _VALUE = r"""
           |[ \t]+(?=[rbuRBUf@$]{0,2}["'`])
           |(?<=(?<![\w$.@-])-[\w$.@-]{0,80}|(?:^|\n)[ \t]*(?:ENV|ARG)[ \t]+[\w$.-]{1,120})[ \t]+
           |["'][ \t]*(?:,|[ \t]value[ \t]*=)[ \t]*(?=["']))
-   (?:[rbuRBUf@$]{0,2}(?P<kq>["'`])(?P<value>(?:(?!(?P=kq))[^\n\\]|\\.){1,4000})(?P=kq)
+   (?:[rbuRBUf@$]{0,2}(?P<kq>\\?["'`])(?P<value>(?:(?!(?P=kq))(?:[^\n\\]|\\.)){1,4000})(?:(?P=kq)|(?P<ku>)(?=\r?\n|$))
+     |\{(?P<kc>)(?P<value>[^{}\s"':,;]{1,200})\}(?=[;"'\s]|$)
      |(?=[^\s"'`;,&|<>]{0,40}[(){}\[\]])(?<=(?:^|\n)[ \t]*(?:export[ \t]+)?[^\s=:]{1,80}[ \t]*(?::=|=|:)[ \t]*)
         (?P<kl>)(?P<value>[^\s"'`;,&|<>][^\s]{5,499}?)(?=[,;"'`]?[ \t]*(?:\r?\n|$))
      |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[<])(?<!:))
@@ -41,7 +42,8 @@ def pattern(keywords: str) -> str:
     return "(?x)" + _NAME % keywords + _VALUE
 
 
-_CAMEL = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+# Digits are not part of a word (`refresh_token1`, `KEY2`): they are dropped from the segments.
+_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _PASSWORD_SEGS = {"password", "passwd", "pass", "pwd", "passphrase", "passcode", "pswd", "pword"}
 _PASSWORD_SUBSTR = ("password", "passwd", "passphrase")
 _STRONG_SEGS = {
@@ -83,8 +85,9 @@ _STRONG_PAIRS = {
 }
 _WEAK_SEGS = {"token", "key", "auth", "apikeys", "keys", "session", "sessionid", "sessid", "sid", "cookie"}
 # One-word names that end in a secret word: `identitytoken`, `clientsecret`, `secrete`.
-_SUFFIX_LEVEL = (("password", "password"), ("passwd", "password"), ("secret", "strong"), ("apikey", "strong"),
-                 ("token", "weak"), ("key", "weak"))
+_SUFFIX_LEVEL = (("password", "password"), ("passwd", "password"), ("storepass", "password"), ("keypass", "password"),
+                 ("psk", "password"),
+                 ("secret", "strong"), ("apikey", "strong"), ("token", "weak"), ("key", "weak"))
 # Names that hold ABOUT a secret, not the secret: `token_count`, `max_tokens`, `password_field`.
 _SKIP_LAST = set(
     "count counts len length size limit limits max min type types name names field fields file "
@@ -94,7 +97,7 @@ _SKIP_LAST = set(
     "required location ref timeout reset changed strength error errors message msg prompt "
     "validator rules visible column cls schema store usage budget estimate method attr arg args "
     "option options flag flags spec location parser stdin hash_algorithm algorithm algo encoding "
-    "lifetime duration ms seconds secs minutes age".split()
+    "lifetime duration ms seconds secs minutes age hash hashed digest".split()
 )
 _SKIP_FIRST = set(
     "max min num n total count is has use show enable allow require reset forgot validate check "
@@ -115,6 +118,9 @@ _TYPE_WORDS = {
     "number",
     "char",
     "text",
+    "secretstring",
+    "secretbox",
+    "securestring",
 }
 
 
@@ -126,6 +132,8 @@ def segments(name: str) -> list[str]:
 def strength(name: str) -> str | None:
     """'password', 'strong', 'weak' or None (a name that is about a secret, not one)."""
     segs = segments(name)
+    if segs[-3:] == ["access", "key", "id"]:
+        return "weak"  # `aws_access_key_id`: an id, but half of a credential pair
     if not segs or segs[-1] in _SKIP_LAST or (len(segs) > 1 and segs[0] in _SKIP_FIRST):
         return None
     low = name.lower()
@@ -159,12 +167,16 @@ def _names_a_secret(value: str) -> bool:
 _CODE_WORDS = {"raise", "return", "pass", "continue", "break", "yield", "await", "print", "else", "try", "del",
                "new", "function", "lambda", "require", "import", "typeof", "this", "self", "async", "fn"}
 # A "value" that is really the code between two string literals: `"Password: " + get() + "`.
-_CONCAT = re.compile(r"^\s*(?:\+|\.(?![\w])|\|\||\.\$|,\s*[\w$])|(?:\+|\.|\|\||\()\s*$")
-# Values that are addresses or selectors, not secrets: ARNs, CSS selectors, URLs, paths.
-_NOT_A_SECRET = re.compile(r"arn:aws[\w-]*:.*|[#.][A-Za-z][\w-]*|[a-z][a-z0-9+.-]*://\S*|[./~]?/[\w.@-]+(?:/[\w.@-]*)*")
+# A trailing operator counts only after a space or a call (`" + name + "`, `"…". $x ."`): a token
+# may end in `.` or `+` (base64, a JWT cut before its signature).
+_CONCAT = re.compile(r"^\s*(?:\+|\.(?![\w])|\|\||\.\$|,\s*[\w$])|[\s)](?:\+|\.|\|\|)\s*$|\(\s*$")
+# Values that are addresses or selectors, not secrets: ARNs, URNs, CSS selectors, URLs, paths.
+_NOT_A_SECRET = re.compile(
+    r"arn:aws[\w-]*:.*|urn:[\w.:%/-]+|[#.][A-Za-z][\w-]*|[a-z][a-z0-9+.-]*://\S*|[./~]?/[\w.@-]+(?:/[\w.@-]*)*"
+)
 _ENV_READS = ("process.env", "os.environ", "os.getenv", "import.meta.env", "ENV[", "ENV.fetch", "System.getenv")
 # `getpass()`, `os.environ["X"]`, `cfg[key]`: code, not a value with brackets in it.
-_CALL = re.compile(r"[A-Za-z_$][\w$.]*[(\[]")
+_CALL = re.compile(r"[A-Za-z_$][\w$.]*[!?]?[(\[]")  # `System.fetch_env!(…)`, `env!(…)` too
 _YAML_TAG = re.compile(r"!!?[A-Za-z]+")  # `password: !vault |`: the tag of a block that follows
 _NO_SPACE_WORD = re.compile(r"[A-Za-z_][\w.-]*")
 
@@ -176,6 +188,12 @@ def _paired_value(value: str) -> bool:
     if any(c.isspace() for c in value) or len(value) < 6 or value.startswith("-"):
         return False  # a space: prose; a dash: another flag (`add_argument("--api-key", "--apikey")`)
     return not _NO_SPACE_WORD.fullmatch(value) or random_token(value)
+
+
+def long_number(value: str) -> bool:
+    """All digits, 20 or more, not a run or a repeat: a numeric token (`DISCORD_TOKEN=8640…`);
+    ids and timestamps are shorter (a snowflake id has 17-19 digits)."""
+    return len(value) >= 20 and value.isdigit() and entropy(value) >= 2.8 and not filler(value)
 
 
 def prose_value(value: str) -> bool:
@@ -203,6 +221,14 @@ def _line_before(m: Any) -> str:
     return str(m.string[max(lo, m.string.rfind("\n", lo, start) + 1) : start])
 
 
+def _php_bareword(m: Any) -> bool:
+    """`$password = goodspec;`: in PHP a bare lower-case word ending a statement is a literal
+    (a constant would be upper case, a variable starts with `$`, a call has parentheses)."""
+    value: str = m.group("value")
+    name: str = m.group("pre") or ""
+    return name.startswith("$") and value.isalnum() and value.islower() and m.string.startswith(";", m.end())
+
+
 def _dockerfile_env(m: Any) -> bool:
     """`ENV NAME value` (Dockerfile): whitespace is the separator there."""
     return _line_before(m).strip() in ("ENV", "ARG")
@@ -219,6 +245,12 @@ def _literal_secret(m: Any, level: str) -> bool:
         return False  # unquoted, `#gets0m3` in a connection string is a password, not a selector
     if m.group("kq") == "`" and (" " in value or value.startswith("$(")):
         return False  # a command substitution: `etcdctl get /secret`
+    if m.group("ku") is not None and (any(c.isspace() for c in value) or len(value) < 8):
+        return False  # a quote left open at the end of a line: only a token-shaped value
+    if m.group("kc") is not None:  # `PWD={…}` (ODBC) but not `{password}` or `{dbPassword}`
+        return not code_reference(value) and (level != "weak" or random_token(value))
+    if _line_before(m).endswith("${"):
+        return False  # `${API_TOKEN:-…}`: a shell default, judged by fallbacks.py
     raw_sep = m.group("sep") or ""
     if raw_sep[:1] in "\"'" and ("," in raw_sep or "value" in raw_sep):
         return _paired_value(value) and (level != "weak" or random_token(value))
@@ -235,7 +267,7 @@ def _literal_secret(m: Any, level: str) -> bool:
     if m.group("kb") is not None and not sep and not flag and not _dockerfile_env(m):
         return False  # `private_key foo`: whitespace only works before a quote or after a flag
     if level == "weak":
-        return random_token(value)
+        return random_token(value) or long_number(value)
     if m.group("kb") is not None:
         if value.startswith("\\$"):
             return False  # an escaped `\$_POST[…]` in a quoted PHP snippet: code
@@ -247,7 +279,8 @@ def _literal_secret(m: Any, level: str) -> bool:
             return False
         if code_reference(value):
             env_style = sep == "=" and name.lstrip("$").isupper()
-            return (env_style or flag or sep == ":") and not value.startswith("$") and "(" not in value
+            literal = env_style or flag or sep == ":" or _php_bareword(m)
+            return literal and not value.startswith("$") and "(" not in value
         return True
     return not _names_a_secret(value)
 

@@ -37,13 +37,16 @@ the type names below. All are on by default.
 | auth_header         | `<SECRET>`           | `Authorization: Bearer/Basic/Token …`, bare `Bearer …`   |
 | password            | `<REDACTED>`         | values of password/passwd/pwd/passphrase names; the      |
 |                     |                      | syntax table (syntaxes.py): CLI flags of ~25 tools,      |
-|                     |                      | `.netrc`, `.pgpass`, SQL `IDENTIFIED BY`/`PASSWORD '…'`, |
-|                     |                      | setters, constructors, comparisons, Oracle `u/p@db`,     |
-|                     |                      | `htpasswd -b`; prose in other languages (contexts.py)    |
+|                     |                      | `.netrc`, `.pgpass`, setters, constructors, comparisons, |
+|                     |                      | Oracle `u/p@db`, `htpasswd -b`; sql.py: `IDENTIFIED BY`, |
+|                     |                      | `PASSWORD '…'`, INSERT into password columns; protocols.py:|
+|                     |                      | Go DSNs; prose in many languages (contexts.py)           |
 | secret              | `<SECRET>`           | values of secret/api_key/credential names; of            |
 |                     |                      | token/key/auth/session names only when random; signed-URL|
 |                     |                      | `sig=`, `X-Amz-Signature=`, `X-Amz-Security-Token=`;     |
-|                     |                      | Terraform defaults; contexts.py: session cookies, JWK    |
+|                     |                      | Terraform defaults; fallbacks.py: env-lookup defaults;   |
+|                     |                      | protocols.py: client headers, JSON-RPC logins, `Id=` of  |
+|                     |                      | `Id=…;Secret=`; contexts.py: session cookies, JWK        |
 |                     |                      | private members, Kubernetes Secret data, random          |
 |                     |                      | constants, `<add key value>`, log lines and prose        |
 | home_path           | `~/`, `~`            | the user name in `/home/…/`, `/Users/…/`, `C:\\Users\\…\\`  |
@@ -77,20 +80,11 @@ from __future__ import annotations
 import base64
 import binascii
 
-from . import assign, contexts, personal, providers, syntaxes
+from . import assign, contexts, fallbacks, personal, protocols, providers, sql, syntaxes
 from . import validators as v
-from .family import Family
 from .rule import Rule
 
 _B, _E, _each, _keys = providers.B, providers.E, providers.each, providers.keys
-# Number boundaries: not glued to a word, a longer number, a decimal or a version; a comma only
-# counts as glue between digit groups (`1,234`), so CSV cells still match.
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_NB = r"(?<![0-9A-Za-z_+./:#=-])(?<![0-9],)"
-_NE = r"(?![0-9A-Za-z_]|[.:/-][0-9]|,[0-9]{1,3}(?![0-9]))"
-# Rules that scan need one of these to match at all; the engine answers a shared tuple once per
-# text, so a string without digits (most short ones) skips all the number rules.
-_DIGITS = tuple("0123456789")
 
 
 def _auth_value(value: str) -> bool:
@@ -118,11 +112,6 @@ def _url_password(value: str) -> bool:
 
 
 
-
-
-def _personal(name: str) -> list[Rule]:
-    family: Family = next(f for f in personal.FAMILIES if f.name == name)
-    return list(family.rules)
 
 
 CATALOG: list[Rule] = [
@@ -322,13 +311,16 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "password",
-        assign.pattern("pass|pwd"),
+        assign.pattern("pass|pwd|psk"),
         "<REDACTED>",
         check=assign.check_password,
-        anchors=("pass", "pwd"),
+        anchors=("pass", "pwd", "psk"),
         reach=4200,
     ),
     *(r for f in syntaxes.FAMILIES for r in f.rules),
+    *(r for f in sql.FAMILIES for r in f.rules),
+    *(r for f in fallbacks.FAMILIES for r in f.rules),
+    *(r for f in protocols.FAMILIES for r in f.rules),
     *(r for f in contexts.FAMILIES if f.name == "foreign_prose_password" for r in f.rules),
     Rule(
         "password",
@@ -348,120 +340,5 @@ CATALOG: list[Rule] = [
         reach=4200,
     ),
     *(r for f in contexts.FAMILIES if f.name != "foreign_prose_password" for r in f.rules),
-    *_personal("home_path"),
-    Rule(
-        "email",
-        # Anchored on the `@`: the local part sits in the lookbehind (`lead`), which keeps the scan
-        # linear and fast where the seed's pattern retries at every letter of every word.
-        r"(?<=(?<![A-Za-z0-9._%+-])(?P<lead>[A-Za-z0-9._%+-]{1,64}))@"
-        r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*"
-        r"\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
-        "<EMAIL>",
-        validator=v.email,
-        check=personal.email_in_context,
-        prefilter=("@",),
-    ),
-    Rule(
-        "email",
-        # A quoted local part (`"john smith"@example.com`): rare, so scanned only where `"@` occurs,
-        # from the `@` (a literal the regex module jumps to) with the quoted part as the `lead`.
-        r"(?<=(?<![A-Za-z0-9\"])(?P<lead>\"[^\"\n@<>]{1,62}\"))@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
-        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
-        "<EMAIL>",
-        validator=v.email,
-        prefilter=('"@',),
-    ),
-    *_personal("email_international"),
-    *_personal("card_in_context"),
-    Rule(
-        "credit_card",
-        # Not the digits of a spaced IBAN (`DE89 3704 0044 …` whose checksum failed).
-        _NB + r"(?<![A-Z]{2}[0-9]{2} )[2-6][0-9]{3}(?:[ .-]?[0-9]{2,6}){2,5}" + _NE,
-        "<CREDIT_CARD>",
-        validator=v.card,
-        prefilter=_DIGITS,
-    ),
-    *_personal("iban_any_case"),
-    Rule(
-        "ssn",
-        # The lookahead restates the shape before the lookbehinds run (fewer of them, same matches).
-        r"(?=[0-9]{3}[- ][0-9]{2}[- ])" + _NB + r"[0-9]{3}([- ])[0-9]{2}\1[0-9]{4}" + _NE,
-        "<SSN>",
-        validator=v.ssn,
-        prefilter=_DIGITS,
-    ),
-    Rule(
-        "ssn",
-        r"(?i)(?:ssn|security(?:[ \t]+(?:number|no\.?|#))?)[^0-9\n]{0,12}"
-        r"(?P<value>[0-9]{3}[- .]?[0-9]{2}[- .]?[0-9]{4})(?![0-9])",
-        "<SSN>",
-        validator=v.ssn,
-        anchors=("ssn", "security"),
-    ),
-    Rule(
-        "ip_address",
-        # Anchored on the first `.` (a literal the regex module jumps to); the first octet is the
-        # `lead`. Not after `version`/`v`: `version 1.2.3.4` is a release, not a host. The leading
-        # lookahead only restates the next two characters: it spares the lookbehinds at the
-        # many dots not followed by a digit (~25% faster, same matches).
-        r"(?=\.[0-9])(?<=(?<![0-9A-Za-z_.:-])(?<!(?i:version|ver|v)[ :=]{0,3})(?P<lead>" + _OCTET + r"))"
-        r"\." + _OCTET + r"\." + _OCTET + r"\." + _OCTET + r"(?![0-9A-Za-z_]|\.[0-9])",
-        "<IP_ADDRESS>",
-        validator=v.public_ip,
-        prefilter=_DIGITS,
-    ),
-    Rule(
-        "ip_address",
-        # Compressed IPv6 always holds `::`: anchor there, the groups before it are the `lead`.
-        # An IPv4-mapped address (`::ffff:8.8.4.4`) keeps its dotted tail.
-        r"(?<=(?<![0-9A-Za-z_:.])(?P<lead>(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})?)::"
-        r"(?:[Ff]{4}:" + _OCTET + r"(?:\." + _OCTET + r"){3}"
-        r"|(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?)(?![0-9A-Za-z_:.])",
-        "<IP_ADDRESS>",
-        validator=v.ipv6,
-        prefilter=("::",),
-    ),
-    Rule(
-        "ip_address",
-        # The lookahead restates the next two characters before the lookbehinds (as for IPv4).
-        r"(?=:[0-9A-Fa-f])(?<=(?<![0-9A-Za-z_:.])(?P<lead>[0-9A-Fa-f]{1,4})):[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){6}"
-        r"(?![0-9A-Za-z_:.])",
-        "<IP_ADDRESS>",
-        validator=v.ipv6,
-        prefilter=(":",),
-    ),
-    *_personal("labelled_phone"),
-    Rule(
-        "phone",
-        r"(?<![0-9A-Za-z_+])\+[1-9][0-9 ().-]{5,20}[0-9](?![0-9A-Za-z_])",
-        "<PHONE>",
-        validator=v.phone,
-        prefilter=_DIGITS,
-    ),
-    Rule(
-        "phone",
-        # Starts at a digit (an opening parenthesis joins the span as `lead`): a leading
-        # alternation would make the regex module try every position, 20x slower.
-        r"(?=[0-9]{1,5}[ .-][0-9])" + _NB + r"(?<![A-Z]{2}[0-9]{2} )[0-9]{1,5}[ .-][0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}"
-        + _NE,
-        "<PHONE>",
-        validator=v.phone,
-        prefilter=_DIGITS,
-    ),
-    Rule(
-        "phone",
-        # The lookahead restates the next two characters before the lookbehind (as for IPv4).
-        r"(?=\([0-9])(?<![0-9A-Za-z_+./:#=-])\([0-9]{1,5}\)[ .-]?[0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}" + _NE,
-        "<PHONE>",
-        validator=v.phone,
-        prefilter=_DIGITS,
-    ),
-    Rule(
-        "phone",
-        r"(?i)phone[a-z]*[^0-9\n]{0,15}"
-        r"(?P<value>\+?[0-9][0-9 ().-]{5,18}[0-9])(?![0-9])",
-        "<PHONE>",
-        validator=v.phone,
-        anchors=("phone",),
-    ),
+    *personal.RULES,
 ]

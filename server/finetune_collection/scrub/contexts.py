@@ -91,6 +91,16 @@ def _named_or_random(m: Any) -> bool:
     return strict_random(value)
 
 
+# `IMAGE_ID`, `COMMIT_ID`, `TRACE_ID`: names of digests and runs, whose 64 hex are no secret.
+_DIGEST_NAMES = re.compile(
+    r"IMAGE|CONTAINER|COMMIT|SHA|DIGEST|LAYER|BUILD|TRACE|SPAN|REQUEST|RUN|HASH|CHECKSUM|BLOB|TREE"
+)
+
+
+def _credential_id(m: Any) -> bool:
+    return "_" in m.group("name") and not _DIGEST_NAMES.search(m.group("name")) and not placeholder(m.group("value"))
+
+
 _CONTEXT_FAMILY = Family(
     "context_secret",
     (
@@ -139,6 +149,17 @@ _CONTEXT_FAMILY = Family(
         ),
         Rule(
             "secret",
+            # An environment variable named `…_ID` holding 64 hex characters is a reporter or
+            # client credential (`CC_TEST_REPORTER_ID`), unless it names a digest or a build.
+            r"(?=_ID[\"']?[ \t]*[:=][ \t]*[\"']?[0-9a-fA-F]{64})(?<=(?<![\w$.-])(?P<name>[A-Z][A-Z0-9_]{0,60}))"
+            r"_ID[\"']?[ \t]*(?::|=)[ \t]*[\"']?"
+            r"(?P<value>[0-9a-f]{64}|[0-9A-F]{64})(?![0-9A-Za-z])",
+            SECRET,
+            check=_credential_id,
+            anchors=("_id",),
+        ),
+        Rule(
+            "secret",
             # .NET appSettings: <add key="…" value="…"/>
             r'(?<=<)add[ \t]+key="(?P<name>[^"\n]{1,100})"[ \t]+value="(?P<value>[^"\n]{1,1000})"',
             SECRET,
@@ -174,6 +195,8 @@ _CONTEXT_FAMILY = Family(
          "bz3fnfwvwywgbii2wigdrkcv95f61x"),
         ("I accidentally pasted 4b1d6Bp0ZkRwxbRFjROGBu4y43MN2x into the ticket", "4b1d6Bp0ZkRwxbRFjROGBu4y43MN2x"),
         ("Unseal Key 2: 0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R+P2", "0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R+P2"),
+        ("env:\n  CC_TEST_REPORTER_ID: 945dfb58a832d233a3caeb84e3e6d3be212e8c7abcb48117fce63b9adcb43647",
+         "945dfb58a832d233a3caeb84e3e6d3be212e8c7abcb48117fce63b9adcb43647"),
     ),
     keep=(
         'const VERSION: &str = "1.24.0-beta.3";',
@@ -186,22 +209,38 @@ _CONTEXT_FAMILY = Family(
         "Pasted the stack trace into ticket 4411 for review.",
         "token = tokenizer.next_token()",
         "set session_timeout=30m for the api",
+        "DOCKER_IMAGE_ID=3f786850e387550fdab836ed7e6dc881de23001b3f786850e387550fdab836ed",
+        "GIT_COMMIT_ID: 3f786850e387550fdab836ed7e6dc881de23001b3f786850e387550fdab836ed",
+        '"Id": "3f786850e387550fdab836ed7e6dc881de23001b3f786850e387550fdab836ed"',
     ),
 )
 
 # Passwords in prose, in other languages: the keyword, a verb or colon, then the value. Keywords
 # in ASCII are engine anchors; the others are only looked for in texts that are not ASCII (a
 # search for a wider character in an ASCII string returns at once).
+# English and Italian write `password`; French chat `mdp`, Spanish `clave`.
 _ASCII_WORDS = ("passwort", "kennwort", "(?<=mot de )passe", "(?<=con)trase[ñn]a", "senha", "wachtwoord", "passord",
-                "salasana", "heslo", "adgangskode", "parola", "jelsz[óo]", "sifre", "(?<=l[öo])senord")
+                "salasana", "heslo", "adgangskode", "parola", "jelsz[óo]", "sifre", "(?<=l[öo])senord", "password",
+                "passphrase", "(?<![\\w])mdp", "(?<![\\w])clave", "(?<![\\w])pw(?![\\w])")
 _ASCII_ANCHORS = ("passwort", "kennwort", "passe", "trase", "senha", "wachtwoord", "passord", "salasana", "heslo",
-                  "adgangskode", "parola", "jelsz", "sifre", "senord")
+                  "adgangskode", "parola", "jelsz", "sifre", "senord", "password", "passphrase", "mdp", "clave", "pw ",
+                  "pw:")
 _WIDE_WORDS = ("пароль", "Пароль", "パスワード", "密码", "密碼", "비밀번호")
-_FOREIGN_TAIL = (
-    r"(?:[ \t]+(?:[\w'’]+[ \t]+){0,4}?(?:lautet|ist|est|es|era|é|è|is|är|er|on|je|jest|wynosi|war|était|fue|是|:)"
-    r"|[ \t]*(?:は|：|:|=|是|为|為|는|은|で))[ \t]*[:：]?[ \t]*[\"'«„“「『]?"
+# Words between the keyword and its verb or colon: any few before a verb (`für den Testserver
+# lautet`), or a phrase opened by a preposition before a colon (`от сервера:`, `for root:`).
+_PREPOSITIONS = r"(?:for|of|on|to|für|von|vom|zum|de|du|des|del|della|do|da|di|van|voor|от|для|на)"
+_JOIN = (
+    r"[ \t]+(?:[\w'’]+[ \t]+){0,6}?(?:lautet|ist|est|es|era|é|è|is|är|er|on|je|jest|wynosi|war|était|fue|是|:)"
+    r"|[ \t]+" + _PREPOSITIONS + r"(?:[ \t]+[^\s:：]{1,30}){1,3}?[ \t]*[:：]"
+    r"|[ \t]*(?:は|：|:|=|是|为|為|는|은|で)"
+)
+_VALUE_TAIL = (
+    r"[ \t]*[:：]?[ \t]*[\"'«„“「『]?"
     r"(?P<value>[!#-&(-~]{4,100}?)(?=[\"'»“”」』]?[.,;!?。、]*(?:[^!-~]|$))"
 )
+_FOREIGN_TAIL = "(?:" + _JOIN + ")" + _VALUE_TAIL
+# Russian, Chinese and Korean chat also just juxtapose (`логин root, пароль Xk9…`): a value with a digit.
+_WIDE_TAIL = "(?:" + _JOIN + r"|[ \t]+(?=[!-~]{0,99}[0-9]))" + _VALUE_TAIL
 
 
 # One literal per word: each is a search of every text that is not ASCII, so the list stays short
@@ -209,8 +248,14 @@ _FOREIGN_TAIL = (
 _WIDE_HINTS = ("ароль", "パスワード", "密码", "密碼", "비밀번호")
 
 
+# `pw[:-1]`, `auth[2]`, `get(x)`: an index or a call after `password =` in code, not a password.
+_CODE_VALUE = re.compile(r"[A-Za-z_$][\w$.]*[\[(]")
+
+
 def _prose_password(value: str) -> bool:
-    return not placeholder(value) and assign.prose_value(value)
+    if placeholder(value) or "://" in value or _CODE_VALUE.match(value):
+        return False
+    return assign.prose_value(value)
 
 
 _PROSE_FAMILY = Family(
@@ -225,11 +270,20 @@ _PROSE_FAMILY = Family(
         ),
         Rule(
             "password",
-            "(?:" + "|".join(re.escape(w) for w in _WIDE_WORDS) + ")" + _FOREIGN_TAIL,
+            "(?:" + "|".join(re.escape(w) for w in _WIDE_WORDS) + ")" + _WIDE_TAIL,
             "<REDACTED>",
             validator=_prose_password,
             prefilter=_WIDE_HINTS,
             wide=True,
+        ),
+        Rule(
+            "password",
+            # `creds for staging: ops / Xk9…`, `login: root / Xk9…`: a user and a password as a pair
+            r"(?i)(?<![\w])(?:creds|credentials)(?:[ \t]+[^\s:/]{1,20}){0,3}[ \t]*:[ \t]*"
+            r"[\w.@+-]{1,64}[ \t]+/[ \t]+(?P<value>[!-~]{6,100}?)(?=[.,;]?(?:\s|$))",
+            "<REDACTED>",
+            validator=_prose_password,
+            anchors=("creds", "credential"),
         ),
     ),
     match=(
@@ -239,6 +293,15 @@ _PROSE_FAMILY = Family(
         ("la contraseña es Hola1234 para el wifi", "Hola1234"),
         ("パスワードはhunter2xyzです", "hunter2xyz"),
         ("密码是Abc12345，请保管好", "Abc12345"),
+        ("The wifi password for the office is Xw611SJ@249 btw", "Xw611SJ@249"),
+        ("La contraseña de la base de datos es Np41tSyJ*857 y el usuario es root.", "Np41tSyJ*857"),
+        ("La password del router è Xw7383sP6&433, l'utente è admin.", "Xw7383sP6&433"),
+        ("identifiant : support / mdp : Ds8vPAF%617", "Ds8vPAF%617"),
+        ("usuario: admin, clave: HmlH7cgmoT&242", "HmlH7cgmoT&242"),
+        ("Пароль от сервера: Xw3Frdwwr1-167", "Xw3Frdwwr1-167"),
+        ("логин root, пароль GcyeRZx3+916", "GcyeRZx3+916"),
+        ("creds for staging: ops / Npx9OJ0RH1@160", "Npx9OJ0RH1@160"),
+        ("login is deploy and the pw is Dsbzd0qwMx+790", "Dsbzd0qwMx+790"),
     ),
     keep=(
         "Das Passwort ist falsch.",
@@ -246,6 +309,13 @@ _PROSE_FAMILY = Family(
         "la contraseña es obligatoria",
         "パスワードは8文字以上です",
         "Passwort: ********",
+        "The password you entered is incorrect.",
+        "password reset link: https://id.example.com/reset?v=2",
+        "The password for user 3 is required",
+        "пароль должен содержать 8 символов",
+        "login: admin / password",
+        "clave primaria: id",
+        "the pw is in the vault",
     ),
 )
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -165,14 +166,10 @@ class Scrubber:
                 if not ok:
                     continue
             if rule.anchors:
-                matches = self._anchored(compiled, text, anchors)
+                found = self._anchored(compiled, text, anchors)
             else:
-                matches = compiled.regex.finditer(text)
-            for m in matches:
-                span = self._accept(compiled, m, text)
-                if span is None:
-                    continue
-                start, end = span
+                found = (s for m in compiled.regex.finditer(text) if (s := self._accept(compiled, m, text)))
+            for start, end in found:
                 i = bisect.bisect_left(starts, start)
                 if i > 0 and taken[i - 1][1] > start or i < len(taken) and taken[i][0] < end:
                     continue  # an earlier (more specific) rule already owns part of this span
@@ -180,13 +177,14 @@ class Scrubber:
                 taken.insert(i, (start, end, rule))
         return taken
 
-    @staticmethod
-    def _anchored(compiled: _Compiled, text: str, anchors: dict[str, list[int]]) -> list[Any]:
+    def _anchored(self, compiled: _Compiled, text: str, anchors: dict[str, list[int]]) -> Iterator[tuple[int, int]]:
+        """Accepted spans of an anchored rule. Anchors inside an accepted match are skipped; those
+        inside a rejected one are still tried (`{"auths":{…{"auth":"…"}}}`: the outer name's
+        candidate runs to the end of the line and is rejected, the inner one is the secret)."""
         hits = [anchors[lit] for lit in compiled.rule.anchors if lit in anchors]
         if not hits:
-            return []
+            return
         positions = hits[0] if len(hits) == 1 else sorted({p for ps in hits for p in ps})
-        found = []
         reach = -1
         size = len(text)
         longest = compiled.rule.reach
@@ -198,10 +196,12 @@ class Scrubber:
             # text of many anchors and no such literal costs the square of its length.
             end = p + longest
             m = compiled.regex.match(text, p, end if end < size else size)
-            if m is not None:
-                found.append(m)
+            if m is None:
+                continue
+            span = self._accept(compiled, m, text)
+            if span is not None:
+                yield span
                 reach = m.end()
-        return found
 
     def _accept(self, compiled: _Compiled, m: Any, text: str) -> tuple[int, int] | None:
         # Runs for every candidate (thousands per MB of code): group numbers, not names, and a

@@ -13,7 +13,7 @@ from typing import Any
 # Anchor literals are found in a folded copy of the text: one byte per code point (Latin-1, with
 # `?` for the rest), ASCII letters case-folded, every character an anchor may hold mapped to its
 # own small code and all others to 0, so three bytes index a 2**18 table.
-ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_-.:/~@+"
+ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_-.:/~@+ "  # a space too: `cc ` before a card number
 FOLD = bytes(
     ALPHABET.index(chr(b).lower()) + 1 if chr(b).lower() in ALPHABET else 0 for b in range(256)
 )

@@ -64,6 +64,8 @@ _CLI: list[tuple[str, tuple[str, ...], str]] = [
     (r"(?:zip|unzip)", ("zip",), r"-P[ \t]+"),
     (r"(?:psexec|PsExec)(?:\.exe)?", ("psexec",), r"-p[ \t]+"),
     (r"(?:vncpasswd|x11vnc)", ("vncpasswd", "x11vnc"), r"-(?:f|passwd|storepasswd)[ \t]+"),
+    (r"lftp", ("lftp",), r"-u[ \t]+[\"']?[^\s,\"']{1,64},"),
+    (r"(?<=ConvertTo-)SecureString", ("securestring",), r"(?:-String[ \t]+)?"),
 ]
 
 
@@ -71,7 +73,8 @@ def _cli_rules() -> list[Rule]:
     rules = [
         Rule(
             "password",
-            r"(?<![\w-])" + cmd + r"(?![\w-])" + (_REST if flag else "") + r"[ \t]+" + flag + ARG,
+            ("" if cmd.startswith("(?<=") else r"(?<![\w-])") + cmd + r"(?![\w-])"
+            + (_REST if flag else "") + r"[ \t]+" + flag + ARG,
             PASSWORD,
             validator=password_arg,
             anchors=anchors,
@@ -81,11 +84,31 @@ def _cli_rules() -> list[Rule]:
     rules.append(
         Rule(
             "password",
+            # 7z a -pSECRET archive.7z
+            r"(?<![\w-])7z[ \t]+[a-z][ \t]+(?:[^\n|;&]{0,300}?[ \t])?-p(?=[^\s-])" + ARG,
+            PASSWORD,
+            validator=password_arg,
+            anchors=("7z ",),
+        )
+    )
+    rules.append(
+        Rule(
+            "password",
+            # net use Z: \\host\share /user:DOMAIN\name PASSWORD
+            r"(?<=(?<![\w-])net[ \t]+use[ \t][^\n|;&]{0,300}?)/user:[^\s]{1,100}[ \t]+" + ARG,
+            PASSWORD,
+            validator=password_arg,
+            anchors=("/user:",),
+        )
+    )
+    rules.append(
+        Rule(
+            "password",
             # curl -u user:pass | --user "user:pass" | -u user:'pass' | -u "apikey:" (a key as user)
             r"(?<![\w-])curl(?![\w-])" + _REST + r"[ \t](?:-u|--user|--proxy-user|-U)(?:[ \t]*|=)"
             r"""(?:"[^"\s:<>\[]{0,64}:(?P<value>[^"\n]{1,200})"|'[^'\s:<>\[]{0,64}:(?P<value>[^'\n]{1,200})'"""
             r"""|[^\s"':<>\[]{1,64}:'(?P<value>[^'\n]{1,200})'|[^\s"':<>\[]{1,64}:"(?P<value>[^"\n]{1,200})\""""
-            r"""|"(?P<value>[^"\s:]{8,200}):"|[^\s"':<>\[]{0,64}:(?P<value>[^\s"'@]{1,200}))""",
+            r"""|"(?P<value>[^"\s:]{8,200}):"|[^\s"':<>\[]{0,64}:(?P<value>[^\s"']{1,200}))""",
             PASSWORD,
             validator=password_arg,
             anchors=("curl",),
@@ -130,6 +153,11 @@ _CLI_FAMILY = Family(
         ("echo 'Dh7pass' | docker login -u ci --password-stdin", "Dh7pass"),
         ("echo 'deploy:Chp4ss9' | sudo chpasswd", "Chp4ss9"),
         ("docker login \\\n  -u ci \\\n  -p Ml7tiLine reg.example.com", "Ml7tiLine"),
+        ("curl --cacert ca.crt -u elastic:P@ssw0rd$1 https://localhost:9200", "P@ssw0rd$1"),
+        ("lftp -u deploy,Lf7pass_9 sftp://files.example.org", "Lf7pass_9"),
+        ('$c = ConvertTo-SecureString "Ps7Secure!" -AsPlainText -Force', "Ps7Secure!"),
+        ("7z a -pZ7ipPass9 -mhe=on backup.7z ./exports", "Z7ipPass9"),
+        ("net use Z: \\\\nas\\backup /user:CORP\\backup Nu7sePw=5", "Nu7sePw=5"),
     ),
     keep=(
         "docker login -u ci -p $REGISTRY_TOKEN registry.example.com",
@@ -144,6 +172,10 @@ _CLI_FAMILY = Family(
         "openssl rsa -in enc.key -passin env:KEY_PASS -out dec.key",
         "keytool -list -keystore app.jks -storepass:env STOREPASS",
         "psql -h db -p 5432 -U app",
+        "lftp -u deploy sftp://files.example.org",
+        "$c = Read-Host -AsSecureString | ConvertTo-SecureString",
+        "7z x -p archive.7z",
+        "net use Z: \\\\nas\\backup /user:CORP\\backup /persistent:yes",
     ),
 )
 
@@ -188,52 +220,6 @@ _CREDENTIAL_FILE_FAMILY = Family(
     ),
 )
 
-_SQL_FAMILY = Family(
-    "sql_password",
-    (
-        Rule(
-            "password",
-            r"(?i)identified[ \t]+(?:with[ \t]+[\w'\"]+[ \t]+)?by[ \t]+(?:password[ \t]+)?" + ARG,
-            PASSWORD,
-            validator=password_arg,
-            anchors=("identified",),
-        ),
-        Rule(
-            "password",
-            r"(?i)(?<=(?:create|alter)[ \t]+(?:user|role|login)\b[^;\n]{0,200}?)(?:encrypted[ \t]+|unencrypted[ \t]+)?"
-            r"""password[ \t]*(?:=[ \t]*)?(?:'(?P<value>[^'\n]{1,200})'|"(?P<value>[^"\n]{1,200})")""",
-            PASSWORD,
-            validator=password_arg,
-            anchors=("password", "encrypted", "unencrypted"),
-        ),
-        Rule(
-            "password",
-            r"""(?i)(?<=(?<![\w])set[ \t]{1,10})password\b[^;\n=]{0,100}=[ \t]*(?:password[ \t]*\([ \t]*)?"""
-            r"""(?:'(?P<value>[^'\n]{1,200})'|"(?P<value>[^"\n]{1,200})")""",
-            PASSWORD,
-            validator=password_arg,
-            anchors=("password",),
-        ),
-    ),
-    match=(
-        ("CREATE USER 'app'@'%' IDENTIFIED BY 'Sql9Pass!';", "Sql9Pass!"),
-        ("create user scott identified by Tiger9x;", "Tiger9x"),
-        ("ALTER USER app IDENTIFIED WITH mysql_native_password BY 'Nat1vePw';", "Nat1vePw"),
-        ("ALTER USER postgres PASSWORD 'PgAlt3r!';", "PgAlt3r!"),
-        ("ALTER ROLE reporting WITH LOGIN PASSWORD 'R0lePass';", "R0lePass"),
-        ("CREATE ROLE etl WITH LOGIN ENCRYPTED PASSWORD 'Etl9pass';", "Etl9pass"),
-        ("CREATE LOGIN svc WITH PASSWORD = 'Mssql9Pw!';", "Mssql9Pw!"),
-        ("SET PASSWORD FOR 'bob'@'localhost' = PASSWORD('B0bpass');", "B0bpass"),
-    ),
-    keep=(
-        "ALTER USER app PASSWORD EXPIRE;",
-        "CREATE USER app IDENTIFIED BY :password;",
-        "ALTER ROLE app WITH PASSWORD NULL;",
-        "ALTER USER app IDENTIFIED BY '${DB_PASSWORD}';",
-        "SELECT password FROM users WHERE id = 1;",
-    ),
-)
-
 # Constructors and calls whose N-th argument is a password: (callee, anchors, position).
 _CALLS: list[tuple[str, tuple[str, ...], int]] = [
     (r"NetworkCredential", ("networkcredential",), 2),
@@ -250,8 +236,13 @@ _CALLS: list[tuple[str, tuple[str, ...], int]] = [
     (r"DirectoryEntry", ("directoryentry",), 3),
     (r"(?:DriverManager\.)?getConnection", ("getconnection",), 3),
     (r"MongoCredential\.create\w*Credential", ("mongocredential",), 3),
+    (r"\.(?:SetBasicAuth|setBasicAuth|set_basic_auth|basic_auth)",
+     (".setbasicauth", ".set_basic_auth", ".basic_auth"), 2),
+    (r"Credentials(?:::new|\.new|\.of|\.create)", ("credentials",), 2),
 ]
-_CALL_ARG = r"""(?:"[^"\n]{0,200}"|'[^'\n]{0,200}'|[\w.$@:/\\\[\]-]{1,200})"""
+# Rust and Java turn a literal into an owned string or a char array on the way in.
+_CONVERT = r"(?:\.(?:to_string|to_owned|into|toCharArray)\(\))?"
+_CALL_ARG = r"""(?:"[^"\n]{0,200}"|'[^'\n]{0,200}'|[\w.$@:/\\\[\]-]{1,200})""" + _CONVERT
 
 
 def _call_rule(callee: str, anchors: tuple[str, ...], position: int) -> Rule:
@@ -260,7 +251,7 @@ def _call_rule(callee: str, anchors: tuple[str, ...], position: int) -> Rule:
         "password",
         ("" if callee.startswith("\\.") else r"(?<![\w$])") + callee
         + r"[ \t]*[(\[][ \t\r\n]*" + before + r"[ \t]*,[ \t\r\n]*@?"
-        r"""(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')[ \t]*(?:\.toCharArray\(\)[ \t]*)?[,)\]]""",
+        r"""(?:"(?P<value>[^"\n]{1,200})"|'(?P<value>[^'\n]{1,200})')[ \t]*""" + _CONVERT + r"[ \t]*[,)\]]",
         PASSWORD,
         validator=password_arg,
         anchors=anchors,
@@ -332,6 +323,8 @@ _CALL_FAMILY = Family(
         ('if ("Cmp4rePw!" == password) {', "Cmp4rePw!"),
         ("if ('Cmp4rePw!' !== my_secret) {", "Cmp4rePw!"),
         ('if ("EqPass99".equals(password)) {', "EqPass99"),
+        ('req.SetBasicAuth("admin", "G0basic@455")', "G0basic@455"),
+        ('let c = Credentials::new("smtp_user".to_string(), "Xw6yI3O^986".to_string());', "Xw6yI3O^986"),
     ),
     keep=(
         "user.setPassword(password);",
@@ -343,6 +336,8 @@ _CALL_FAMILY = Family(
         'setToken("user_settings")',
         'if ("password" === field.name) {',
         "requests.get(url, auth=(user, password))",
+        "req.SetBasicAuth(user, pass)",
+        'let c = Credentials::new(user.to_string(), env::var("SMTP_PASS")?);',
     ),
 )
 
@@ -398,48 +393,4 @@ _IAC_FAMILY = Family(
     ),
 )
 
-def _env_default_ok(m: Any) -> bool:
-    level = assign.strength(m.group("name"))
-    value: str = m.group("value")
-    if level == "weak":
-        return random_token(value)
-    return level is not None and password_arg(value)
-
-
-_ENV_DEFAULT_FAMILY = Family(
-    "env_default",
-    (
-        Rule(
-            "secret",
-            # The fallback of an environment lookup: os.getenv("API_KEY", "…"), ENV.fetch(…, "…")
-            r"""(?:getenv|environ\.get|ENV\.fetch|getOrDefault)\([ \t]*["'](?P<name>[\w.-]{1,80})["'][ \t]*,[ \t]*"""
-            r"""["'](?P<value>[^"'\n]{1,500})["']""",
-            SECRET,
-            check=_env_default_ok,
-            anchors=("getenv", "environ.get", "env.fetch", "getordefault"),
-        ),
-        Rule(
-            "secret",
-            # process.env.API_TOKEN || "…", process.env.API_TOKEN ?? '…'
-            r"""process\.env\.(?P<name>\w{1,80})[ \t]*(?:\|\||\?\?)[ \t]*["'`](?P<value>[^"'`\n]{1,500})["'`]""",
-            SECRET,
-            check=_env_default_ok,
-            anchors=("process.env.",),
-        ),
-    ),
-    match=(
-        ('DB_PASSWORD = os.getenv("DB_PASSWORD", "Dfl7Pass!x")', "Dfl7Pass!x"),
-        ("token = os.environ.get('API_TOKEN', 'q8Zr2LmX0vNb7Tk4WcYp')", "q8Zr2LmX0vNb7Tk4WcYp"),
-        ('config.secret_key_base = ENV.fetch("SECRET_KEY_BASE", "Hq7pW2zLx9Nc4Rt8Vb3K")', "Hq7pW2zLx9Nc4Rt8Vb3K"),
-        ('const key = process.env.STRIPE_SECRET ?? "Zk29fLq81mNw3XcV7pR0";', "Zk29fLq81mNw3XcV7pR0"),
-    ),
-    keep=(
-        'os.getenv("DB_PASSWORD", "")',
-        'os.environ.get("API_KEY", "your-api-key")',
-        'const port = process.env.PORT || "3000";',
-        'level = os.getenv("LOG_LEVEL", "info")',
-        'token = os.getenv("GITHUB_TOKEN", default_token)',
-    ),
-)
-
-FAMILIES = [_CLI_FAMILY, _CREDENTIAL_FILE_FAMILY, _SQL_FAMILY, _CALL_FAMILY, _IAC_FAMILY, _ENV_DEFAULT_FAMILY]
+FAMILIES = [_CLI_FAMILY, _CREDENTIAL_FILE_FAMILY, _CALL_FAMILY, _IAC_FAMILY]

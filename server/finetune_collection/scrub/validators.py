@@ -55,6 +55,8 @@ def card(value: str) -> bool:
     d = digits(value)
     if not 13 <= len(d) <= 19 or d[0] not in "23456" or len(set(d)) < 2:
         return False
+    if len(d) in (17, 18) and d == value:
+        return False  # unwritten lengths for cards, common for ids (snowflakes): only after "card"
     return _one_separator(value) and luhn(d)
 
 
@@ -163,6 +165,8 @@ def phone(value: str) -> bool:
     if not 7 <= len(d) <= 15 or len(set(d)) < 3 or _DATE.fullmatch(value.strip()):
         return False
     seps = [c for c in value if not c.isdigit() and c not in "+ "]
+    if value.startswith("0."):
+        return False  # a decimal or a version (`0.12.77272`), never a number's first group
     if (seps and set(seps) == {"."} and len(seps) < 2) or _ZIP4.fullmatch(value.strip()):
         return False  # a decimal (`0.666666667`) or a US ZIP+4 (`02110-1301`)
     if tuple(len(g) for g in re.findall(r"[0-9]+", value)) == (3, 2, 4):
@@ -204,7 +208,7 @@ _PLACEHOLDER = re.compile(
     | (?:change_?me|changeit|placeholder|example|sample|dummy|fake|test|testing|todo|tbd|redacted
        |secret|password|passwd|pass|pwd|token|key|api_?key|none|null|nil|undefined|true|false|empty
        |string|str|bytes|int|bool|any|optional|required|hidden|masked|foo|bar|baz|abc|abc123|123456
-       |na|n/a|default|value|var|env|not[-_ ]?set|unset|missing|\d)
+       |na|n/a|default|value|var|env|not[-_ ]?set|unset|missing|yes|no|\d)
     """
 )
 _NOT_SECRET_WORDS = re.compile(r"(?i)(?:^|[^a-z])(?:example|your|placeholder|dummy|fake|redacted)(?:[^a-z]|$)")
