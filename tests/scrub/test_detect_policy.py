@@ -91,3 +91,27 @@ def test_everyday_set(scrubber: Scrubber) -> None:
     changed = [r["id"] for r in benign if scrubber.scrub_text(str(r["text"])).text != r["text"]]
     assert len(missed) / len(planted) <= 0.02, missed
     assert len(changed) / len(benign) <= 0.02, changed
+
+
+# Tokens joined to an id or a name by `_`, `-` or a %-escape (tool-call ids, tool names, URL
+# paths): whole tokens all the same, replaced at store time and refused at export.
+JOINED_TOKENS = {
+    "github": "ghp_9382dffx1kVZQ2tqMnMcLRkBOzZU3G8xI7CG",
+    "openai": "sk-proj-r5c3bxD7u6yB54HkJlpobluliGGxGRJl5CYAVH66WxYLwx29",
+    "huggingface": "hf_kT3vQpZrW8yLmN2xBcD5fGhJ7kLqS9tUvXwY",
+}
+
+
+@pytest.mark.parametrize("joined", ["call_{}", "fn_{}", "x-{}", "%2F{}", "toolu_{}", "mcp__server__{}"])
+@pytest.mark.parametrize("kind", list(JOINED_TOKENS))
+def test_a_token_joined_to_an_id_or_name_is_caught_by_both(scrubber: Scrubber, joined: str, kind: str) -> None:
+    token = JOINED_TOKENS[kind]
+    text = f"id {joined.format(token)} done"
+    assert token not in scrubber.scrub_text(text).text
+    assert find_secrets(text)
+
+
+@pytest.mark.parametrize("kept", ["task-proj-management-framework-assessment", "asked_ghp_questions",
+                                  "mask_hf_transformers_AutoModelForCausalLM", "%2Fsk-learn"])
+def test_words_that_only_contain_a_prefix_stay(scrubber: Scrubber, kept: str) -> None:
+    assert scrubber.scrub_text(kept).text == kept and not find_secrets(kept)

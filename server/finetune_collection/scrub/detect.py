@@ -35,6 +35,9 @@ PERSONAL = frozenset({"email", "phone", "ip_address", "credit_card", "iban", "ss
 # clean record costs a few substring searches instead of 15 regex scans (exports stay near the
 # I/O floor with the re-check on).
 # private_key stays first: find_secrets() searches the whole text for it, the rest in chunks only.
+# A token's start as the scrubber sees it (providers.B): after `_`, `-` or a %-escape too, where
+# `\b` would miss `call_sk-…`. Python's re takes only fixed-width look-behinds, hence two.
+START = r"(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2}))"
 _KNOWN: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     (name, literals, re.compile(pattern))
     for name, literals, pattern in [
@@ -42,20 +45,20 @@ _KNOWN: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
         ("private_key", ("-----BEGIN",),
          r"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY-----(?:\\[nr]|\s|[A-Za-z-]{1,40}:[^\n]{0,200})*"
          r"(?P<v>[A-Za-z0-9+/=]{32})"),
-        ("aws_access_key", ("AKIA", "ASIA", "ABIA", "ACCA"), r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"),
-        ("api_key", ("sk-",), r"\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}"),
+        ("aws_access_key", ("AKIA", "ASIA", "ABIA", "ACCA"), START + r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b"),
+        ("api_key", ("sk-",), START + r"sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}"),
         ("github_token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-         r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})"),
-        ("gitlab_token", ("glpat-",), r"\bglpat-[A-Za-z0-9_-]{20,}"),
-        ("slack_token", ("xox",), r"\bxox[abposer]-[0-9A-Za-z-]{10,}"),
+         START + r"(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})"),
+        ("gitlab_token", ("glpat-",), START + r"glpat-[A-Za-z0-9_-]{20,}"),
+        ("slack_token", ("xox",), START + r"xox[abposer]-[0-9A-Za-z-]{10,}"),
         ("slack_webhook", ("hooks.slack.com",), r"hooks\.slack\.com/services/T[A-Za-z0-9_/]+"),
-        ("stripe_key", ("k_live_",), r"\b[rs]k_live_[A-Za-z0-9]{10,}"),
-        ("google_api_key", ("AIza",), r"\bAIza[A-Za-z0-9_-]{35}"),
-        ("sendgrid_key", ("SG.",), r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"),
-        ("npm_token", ("npm_",), r"\bnpm_[A-Za-z0-9]{36}"),
-        ("pypi_token", ("pypi-",), r"\bpypi-Ag[A-Za-z0-9_-]{40,}"),
-        ("huggingface_token", ("hf_",), r"\bhf_[A-Za-z0-9]{30,}"),
-        ("jwt", ("eyJ",), r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+        ("stripe_key", ("k_live_",), START + r"[rs]k_live_[A-Za-z0-9]{10,}"),
+        ("google_api_key", ("AIza",), START + r"AIza[A-Za-z0-9_-]{35}"),
+        ("sendgrid_key", ("SG.",), START + r"SG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"),
+        ("npm_token", ("npm_",), START + r"npm_[A-Za-z0-9]{36}"),
+        ("pypi_token", ("pypi-",), START + r"pypi-Ag[A-Za-z0-9_-]{40,}"),
+        ("huggingface_token", ("hf_",), START + r"hf_[A-Za-z0-9]{30,}"),
+        ("jwt", ("eyJ",), START + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
         ("url_credentials", ("://",), r"[a-z][a-z0-9+.-]*://[^\s:/@<>\"']+:(?![<*$%{])(?P<v>[^\s/@<>\"']{3,})@"),
     ]
 ]

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from . import validators as v
 from .rule import Rule
 
-B = r"(?<![A-Za-z0-9_-])"  # token start: not inside a longer identifier or key
+# Token start: not inside a longer word, but after `_`, `-` or a %-escape, where tools join an id
+# or a name to a token (`call_sk-proj-…`, `fn_ghp_…`, `%2Fsk-…`) and the token is still whole.
+B = r"(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2}))"
 # Token end; not the hash in an asset's file name (`video_box.ico-7a38….png`).
 E = r"(?![A-Za-z0-9_-]|\.(?:png|jpe?g|gif|svg|css|js|ico|webp|woff2?|map|html?)(?![A-Za-z0-9]))"
 
