@@ -6,8 +6,9 @@ synthetic secrets from the test corpus planted every ~20 KB. Prints:
 
 - speed_vs_seed: seed time / catalog time on the same documents (>= 0.5 is the target);
 - linearity_4x: time on 4x the input / time on 1x (~4 means linear);
-- a 1 MB single line (no newlines), a pathological user pattern and a crafted private-key shape
-  (headers repeated without an end marker), each with its bound;
+- a 1 MB single line (no newlines), a pathological user pattern, a crafted private-key shape
+  (headers repeated without an end marker) and 1 MB of one credential keyword repeated, each with
+  its bound;
 - recall / fp on tests/pii/corpus.jsonl; benign_fp: the share of the everyday benign samples
   (tests/pii/everyday.jsonl, code in many languages, configs, shell sessions) changed at all;
 - held-out figures (tests/pii/heldout.jsonl, never used to write a rule) on their own line;
@@ -57,6 +58,9 @@ SEED = [
 ]
 DOC = 64 * 1024
 LINE_BOUND_S = 5.0  # a 1 MB line must finish within this (it takes well under a second here)
+# 1 MB of one credential keyword repeated (`password=password=…`): every keyword is a candidate for
+# every rule anchored on it, the densest text there is for them.
+KEYWORDS_BOUND_S = 10.0
 
 
 def real_text(target: int) -> str:
@@ -203,6 +207,17 @@ def pem_headers(scrubber: Scrubber) -> float:
     return time.process_time() - start
 
 
+def repeated_keywords(scrubber: Scrubber) -> tuple[str, float]:
+    """The slowest keyword and its CPU seconds over 1 MB of it repeated."""
+    times = {}
+    for keyword in ("password=", "token: ", "passwort: ", "secret ", "CREATE USER x PASSWORD "):
+        text = (keyword * (1_000_000 // len(keyword) + 1))[:1_000_000]
+        start = time.process_time()
+        scrubber.scrub_text(text)
+        times[keyword] = time.process_time() - start
+    return max(times.items(), key=lambda kv: kv[1])
+
+
 def main() -> None:
     rows = corpus_rows()
     scrubber = Scrubber(CATALOG)
@@ -233,6 +248,9 @@ def main() -> None:
           f"{time.process_time() - start:.2f} s (timeout 0.5 s, bound 1 s)")
     pem_s = pem_headers(scrubber)
     print(f"1 MB of private-key headers without an end marker: {pem_s * 1000:.0f} ms (bound {PEM_BOUND_S:.0f} s)")
+    keyword, keyword_s = repeated_keywords(scrubber)
+    print(f"1 MB of one keyword repeated, slowest ({keyword.strip()!r}): {keyword_s:.2f} s "
+          f"(bound {KEYWORDS_BOUND_S:.0f} s)")
     recall, fp, per_kind = recall_fp(scrubber, rows)
     worst = sorted(per_kind.items(), key=lambda kv: kv[1])[:3]
     print("lowest per-kind recall: " + ", ".join(f"{k}={v:.2f}" for k, v in worst))
@@ -246,6 +264,7 @@ def main() -> None:
     out = outside(scrubber)
     outside_txt = f"outside_recall={out[0]:.3f} outside_fp={out[1]:.3f}" if out else "outside_recall=n/a outside_fp=n/a"
     ok = line_s < LINE_BOUND_S and stopped.startswith("stopped") and pem_s < PEM_BOUND_S
+    ok = ok and keyword_s < KEYWORDS_BOUND_S
     print(f"bounds {'met' if ok else 'MISSED'}")
     print(
         f"scrub: speed_vs_seed={seed_s / cat_s:.2f} linearity_4x={cat4 / cat_s:.2f} recall={recall:.3f} fp={fp:.3f} "

@@ -171,8 +171,11 @@ _CONTEXT_FAMILY = Family(
             # Log lines and prose: "loaded credential …", "I accidentally pasted …", "Unseal Key 2: …"
             r"(?i)(?<![\w-])(?:credential|pasted|leaked|exposed|unseal(?:[ \t]+key)?|root[ \t]+token|token|secret"
             r"|api[ _-]?key|access[ \t]+key|password|passphrase|passwd)s?(?![\w-])(?:[ \t]+[0-9]{1,2})?"
-            r"(?:[ \t]+(?:is|was|are|of|for|in|into|here|below|to|-))?[ \t]*[:=]?[ \t]*[\"'`]?"
-            r"(?P<value>[A-Za-z0-9+/_=.~!@#$%^&*-]{16,300}?)[\"'`]?(?=[\s,;)]|[.!?](?:\s|$)|$)",
+            r"(?:[ \t]+(?:is|was|are|of|for|in|into|here|below|to|-))?+[ \t]*+[:=]?+[ \t]*+[\"'`]?+"
+            # The separators and the value are read once, possessively (a `.` or `!` is part of
+            # the value only inside it: one before a space, a quote or the end ends the
+            # sentence): a lazy value tried every length at every keyword of "password=password=…".
+            r"(?P<value>(?:[A-Za-z0-9+/_=~@#$%^&*-]|[.!](?![\s\"'`]|$)){16,300}+)[\"'`]?(?=[\s,;)]|[.!?](?:\s|$)|$)",
             SECRET,
             validator=context_token,
             anchors=("credential", "pasted", "leaked", "exposed", "unseal", "root", "token", "secret",
