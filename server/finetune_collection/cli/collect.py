@@ -286,12 +286,26 @@ def run_hook(raw: str, triggers: list[str]) -> int:
 
         note = capture_hook(App().pipeline, request, _add_overrides(request.args))
     except (FinetuneError, click.ClickException) as err:
-        note = f"finetune-collection: nothing captured: {err}"
+        note = f"finetune-collection: nothing captured: {_hide_transcript(str(err), request.transcript_path)}"
     except Exception:  # noqa: BLE001  (the hook must answer; the traceback goes to stderr, not the model)
         logging.getLogger("finetune_collection.capture").exception("capture hook failed")
         note = "finetune-collection: nothing captured: an unexpected error (details on the hook's stderr)"
     emit({"hookSpecificOutput": {"hookEventName": "UserPromptSubmit", "additionalContext": note}})
     return 0
+
+
+def _hide_transcript(message: str, transcript_path: str | None) -> str:
+    """The note without the transcript's path or file name: both come from the hook's input,
+    and the importers' messages start with the file name they read."""
+    import re
+
+    if not transcript_path:
+        return message
+    name = transcript_path.replace("\\", "/").rsplit("/", 1)[-1]
+    for text in (transcript_path, name):
+        if text:  # whole names only: a one-letter file name must not eat letters of words
+            message = re.sub(rf"(?<![\w.-]){re.escape(text)}(?![\w.-])", "the transcript", message)
+    return message
 
 
 def _add_overrides(args: list[str]) -> Any:
