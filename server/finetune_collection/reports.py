@@ -4,10 +4,12 @@
     list_page / row      `finetune list`, `finetune://examples`: newest first, one preview each
     preview              a short one-line preview of the user's request
     approval_preview     the few lines a person sees before approving an example
+    printable            stored text made safe for one line of a terminal
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,8 +25,22 @@ from .tokens import estimate_doc_tokens
 PREVIEW_CHARS = 80
 
 
+# C0, DEL and C1: ESC and CSI start the sequences that clear a screen, set a window title (OSC)
+# or recolour everything after them; the other controls are invisible or move the cursor.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(value: Any) -> str:
+    """Stored text as one line a terminal shows as text: runs of whitespace become one space and
+    every other control character is written as its escape (`\\x1b`). For human-readable lines
+    only; JSON output keeps the stored value."""
+    text = " ".join(str(value).split())
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def _line(text: str, width: int) -> str:
-    text = " ".join(text.split())
+    # Escaped before cutting: a cut can then never leave a sequence open.
+    text = printable(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -36,7 +52,7 @@ def preview(doc: dict[str, Any], width: int = PREVIEW_CHARS) -> str:
 
 def approval_preview(example: Example, score: float) -> str:
     """Task, score and the first user/assistant turns, for a person asked to approve it."""
-    lines = [f"Save this example for fine-tuning? ({example.task_type}, quality {score:g})"]
+    lines = [f"Save this example for fine-tuning? ({printable(example.task_type)}, quality {score:g})"]
     for m in example.turns():
         if m.role in ("user", "assistant") and m.content:
             lines.append(f"{m.role}: {_line(m.content, 161)}")
@@ -237,7 +253,7 @@ def render(stats: Stats) -> str:
 
     def section(title: str, counts: dict[str, int]) -> None:
         if counts:
-            lines.append(f"{title}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            lines.append(f"{title}: " + ", ".join(f"{printable(k)} {v}" for k, v in counts.items()))
 
     section("by status", stats.by_status)
     section("by task type", stats.by_task_type)

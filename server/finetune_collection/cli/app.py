@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -80,9 +81,20 @@ def fails_cleanly(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# json.dumps escapes C0 controls but writes DEL and C1 (CSI is U+009B) as they are; a terminal
+# acts on them. As \u escapes the JSON holds the same values.
+_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
+def json_text(obj: Any, indent: int | None = None) -> str:
+    """JSON as printed by the CLI: non-ASCII text as it is, DEL and C1 controls as escapes."""
+    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def emit(obj: Any) -> None:
     """One JSON object per line, flushed at once (a printed line is a promise)."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(obj) + "\n")
     sys.stdout.flush()
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,6 +16,7 @@ from .app import (
     cli,
     emit,
     fails_cleanly,
+    json_text,
     parse_date,
     pass_app,
     progress,
@@ -140,8 +140,8 @@ def list_(app: App, status: str | None, task_type: str | None, limit: int | None
         if as_json:
             emit(row)
         else:
-            # str(): a document edited by hand may hold any JSON type in these fields; _one_line:
-            # a task type may hold a newline, and the text listing is one line per example.
+            # printable(): a document edited by hand may hold any JSON type in these fields, and a
+            # task type may hold a newline or a terminal escape; the listing is one line per example.
             q = row["quality_score"]
             score = f"{q:<5g}" if isinstance(q, int | float) else f"{q!s:<5}"
             who = _one_line(row["collected_by"] or "-")
@@ -151,7 +151,9 @@ def list_(app: App, status: str | None, task_type: str | None, limit: int | None
 
 
 def _one_line(value: Any) -> str:
-    return " ".join(str(value).split())
+    from ..reports import printable
+
+    return printable(value)
 
 
 @cli.command()
@@ -160,7 +162,7 @@ def _one_line(value: Any) -> str:
 @fails_cleanly
 def show(app: App, example_id: str) -> None:
     """Print one stored example as JSON."""
-    click.echo(json.dumps(app.store.get_doc(example_id), ensure_ascii=False, indent=2))
+    click.echo(json_text(app.store.get_doc(example_id), indent=2))
 
 
 def _review_command(action: Literal["approve", "reject", "delete"], help_text: str) -> None:

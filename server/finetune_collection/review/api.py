@@ -14,6 +14,7 @@ from typing import Any, Literal
 from ..curate import edit_turn, review
 from ..errors import InvalidExample
 from ..pipeline import Pipeline
+from ..reports import printable
 from .query import Filter, matching, view
 from .views import chart_data, neighbours
 
@@ -166,9 +167,10 @@ def summary_text(core: Pipeline, limit: int = 10) -> tuple[str, dict[str, Any]]:
     if page["examples"]:
         lines.append(f"Pending, newest first (showing {len(page['examples'])} of {page['total']}):")
         for ex in page["examples"]:
-            signals = ", ".join(s["name"] for s in ex["signals"]) or "no signals"
+            signals = printable(", ".join(s["name"] for s in ex["signals"])) or "no signals"
             lines.append(
-                f"- {ex['id']} [{ex['task_type']}, quality {ex['quality_score']:g}, {signals}]: {ex['preview']}"
+                f"- {ex['id']} [{printable(ex['task_type'])}, quality {ex['quality_score']:g}, {signals}]: "
+                f"{ex['preview']}"
             )
         lines.append(
             "Approve, reject or delete with the finetune_review tool (id, action), or open the review page "
