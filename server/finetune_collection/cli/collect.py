@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -150,8 +151,8 @@ def import_(app: App, paths: tuple[str, ...], fmt: str, session: str | None, lat
 
 def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | None, latest: bool,
                      root: Path | None, overrides: Any, dry_run: bool, as_json: bool, **options: Any) -> None:
-    from ..capture import CaptureOptions, find_rollout, find_session
-    from ..ingest import collect_all, read
+    from ..capture import CaptureOptions, ImportResult, find_rollout, find_session, import_path
+    from ..ingest import collect_all
 
     hosts = ("claude-code", "codex")
     if (session or latest) and fmt not in hosts:
@@ -165,16 +166,20 @@ def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | 
         files = [Path(p) for p in paths]
     else:
         raise click.UsageError("give one or more PATHs" + (", or --session ID / --latest" if fmt in hosts else ""))
-    imported = read(fmt, files, CaptureOptions(**options))
+    opts = CaptureOptions(**options)
+    parts = [import_path(fmt, path, opts) for path in files]  # every file read before anything is stored
+    imported = ImportResult()
     totals: dict[str, int] = {}
-    for row in collect_all(app.pipeline, imported, overrides, dry_run):
-        totals[row["status"]] = totals.get(row["status"], 0) + 1
-        if "replaced_lower_quality" in row["reasons"]:
-            totals["replaced"] = totals.get("replaced", 0) + 1
-        if as_json:
-            emit(row)
-        elif row["status"] == "invalid":
-            click.echo(f"line {row['line']}: invalid: {row['reasons'][0]}", err=True)
+    for part in parts:
+        imported.extend(part)
+        for row in _with_unreadable(collect_all(app.pipeline, part, overrides, dry_run), part.invalid, as_json):
+            totals[row["status"]] = totals.get(row["status"], 0) + 1
+            if "replaced_lower_quality" in row["reasons"]:
+                totals["replaced"] = totals.get("replaced", 0) + 1
+            if as_json:
+                emit(row)
+            elif row["status"] == "invalid":
+                click.echo(f"line {row['line']}: invalid: {row['reasons'][0]}", err=True)
     for text in imported.notes:
         click.echo(f"note: {text}", err=True)
     if as_json:
@@ -183,6 +188,25 @@ def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | 
     verb = "would import" if dry_run else "imported"
     click.echo(f"{verb}: " + summary(totals)
                + f" from {len(files)} file(s), {imported.lines} line(s)" + (f"; skipped {skipped}" if skipped else ""))
+
+
+def _with_unreadable(rows: Iterator[dict[str, Any]], invalid: list[tuple[int, str]],
+                     as_json: bool) -> Iterator[dict[str, Any]]:
+    """With --json, an `invalid` row for each training-file record that could not become an
+    example, in line order among the others (one result per input record, as for --from jsonl).
+    The text summary counts them under `skipped` already."""
+    pending = sorted(invalid) if as_json else []
+    for row in rows:
+        while pending and row["line"] is not None and pending[0][0] < row["line"]:
+            yield _unreadable_row(*pending.pop(0))
+        yield row
+    for number, reason in pending:
+        yield _unreadable_row(number, reason)
+
+
+def _unreadable_row(number: int, reason: str) -> dict[str, Any]:
+    return {"line": number, "id": None, "status": "invalid", "duplicate_of": None, "reasons": [reason],
+            "redactions": {}}
 
 
 def _import_jsonl(app: App, file: Any, overrides: Any, dry_run: bool, as_json: bool) -> None:
