@@ -152,8 +152,42 @@ def _coerce_signals(value: Any) -> Any:
     return value
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _oversized_int_path(value: Any) -> list[int | str] | None:
+    """Where the first integer outside the signed 64-bit range sits in raw example data, if any.
+
+    Such an integer is valid JSON and Python keeps it exactly, but the store's orjson reads it
+    back as a float (the stored example then no longer validates), PostgreSQL's JSONB driver
+    refuses it, and trainers' readers differ on it. Walked without recursion: nesting depth is
+    the caller's.
+    """
+    stack: list[tuple[list[int | str], Any]] = [([], value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, int) and not isinstance(item, bool):
+            if not INT64_MIN <= item <= INT64_MAX:
+                return path
+        elif isinstance(item, dict):
+            stack.extend(([*path, k if isinstance(k, str) else "(key)"], v) for k, v in reversed(item.items()))
+        elif isinstance(item, list | tuple):
+            stack.extend(([*path, i], v) for i, v in reversed(list(enumerate(item))))
+    return None
+
+
 class _Conversation(_Strict):
     """What both the incoming and the stored example carry: the exchange and its provenance."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fits_64_bits(cls, data: Any) -> Any:
+        path = _oversized_int_path(data)
+        if path is not None:
+            where = ".".join(_safe_part(p, _FIELD_NAMES) for p in path) or "(example)"
+            raise ValueError(f"{where}: integer outside the signed 64-bit range (-2^63 to 2^63-1); "
+                             "store a larger number as a string")
+        return data
 
     input: Input | None = None
     output: Output | None = None

@@ -74,6 +74,8 @@ def add(app: App, quality: str | None, task_type: str | None, system: str | None
             data = json.loads(text)
         except json.JSONDecodeError as err:
             raise InvalidExample(f"stdin is not valid JSON: {err.msg} at line {err.lineno}") from None
+        except ValueError:  # int(): Python refuses integer literals over sys.get_int_max_str_digits()
+            raise InvalidExample(f"stdin: {TOO_MANY_DIGITS}") from None
         except RecursionError:
             raise InvalidExample("stdin: the example is nested too deeply to parse") from None
         if not isinstance(data, dict):
@@ -99,6 +101,9 @@ def add(app: App, quality: str | None, task_type: str | None, system: str | None
     else:
         click.echo(result.message)
 
+
+TOO_MANY_DIGITS = ("an integer has too many digits to read (Python's limit is 4300); integers must fit in 64 bits, "
+                   "so store a larger number as a string")
 
 IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-messages", "alpaca")
 
@@ -263,6 +268,9 @@ def import_line(pipeline: Any, number: int, line: str, overrides: Any = None,
         data = json.loads(line)
     except json.JSONDecodeError as err:
         row["reasons"] = [f"not valid JSON: {err.msg} at column {err.colno}"]
+        return row
+    except ValueError:  # a JSONDecodeError is one too: this is int()'s digit limit
+        row["reasons"] = [TOO_MANY_DIGITS]
         return row
     except RecursionError:  # the stdlib parser recurses per nesting level
         row["reasons"] = ["example is nested too deeply to parse"]
