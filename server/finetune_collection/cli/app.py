@@ -28,6 +28,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 STATUSES = ["accepted", "pending", "rejected", "below_threshold", "superseded"]
 
 
+def catalog_types() -> list[str]:
+    """The scrub catalog's types, for checking `scrub.disable` when the config loads."""
+    from ..scrub.catalog import CATALOG
+
+    return [rule.type for rule in CATALOG]
+
+
 @dataclass
 class App:
     """Lazily opened core objects, shared by one command invocation."""
@@ -43,7 +50,7 @@ class App:
     @property
     def config(self) -> config_mod.Config:
         if self._config is None:
-            self._config = config_mod.load()
+            self._config = config_mod.load(scrub_types=catalog_types)
         return self._config
 
     @property

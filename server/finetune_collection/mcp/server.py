@@ -242,6 +242,13 @@ DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idemp
 REVIEW = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=False)
 
 
+def catalog_types() -> list[str]:
+    """The scrub catalog's types, for checking `scrub.disable` when the config loads."""
+    from ..scrub.catalog import CATALOG
+
+    return [rule.type for rule in CATALOG]
+
+
 def describe(fn: Any) -> str:
     """A tool's docstring as its description, without the source's indentation."""
     return inspect.cleandoc(fn.__doc__ or "")
@@ -259,7 +266,8 @@ def build_server(
 
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[LazyState]:
-        lazy = LazyState(config if config is not None else config_mod.load(), config_mod.home(), remote)
+        loaded = config if config is not None else config_mod.load(scrub_types=catalog_types)
+        lazy = LazyState(loaded, config_mod.home(), remote)
         holder["state"] = lazy  # static resources get no Context; they read the state from here
         mcp.lazy_state = lazy
         yield lazy
@@ -296,7 +304,7 @@ def main() -> None:
     try:
         # Loaded here, not in the lifespan: a failure there surfaces as an ExceptionGroup traceback
         # from the task group, so a bad config is reported before serving, like the CLI does.
-        config = config_mod.load()
+        config = config_mod.load(scrub_types=catalog_types)
     except ConfigError as err:
         print(f"Error: {err}", file=sys.stderr)
         sys.exit(1)
