@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import click
 
-from ..errors import NotFound
+from ..errors import InvalidExample, NotFound
 from .app import (
     STATUSES,
     App,
@@ -176,23 +176,30 @@ def _review_command(action: Literal["approve", "reject", "delete"], help_text: s
     @click.option("--since", help="… created at or after (YYYY-MM-DD or ISO time)")
     @click.option("--signal", help="… carrying this signal")
     @click.option("--dry-run", is_flag=True, help="with a filter: list what would change, change nothing")
+    @click.option("--all", "every", is_flag=True,
+                  help="with a filter: act on every match, even over the 5,000 one review takes by default")
     @pass_app
     @fails_cleanly
     def command(app: App, example_ids: tuple[str, ...], status: str | None, min_quality: float | None,
                 max_quality: float | None, task_type: str | None, source: str | None, since: str | None,
-                signal: str | None, dry_run: bool) -> None:
+                signal: str | None, dry_run: bool, every: bool) -> None:
         from .. import curate
 
         flt = curate.Filter(status, min_quality, max_quality, task_type, source,
                             parse_date(since, "--since") if since is not None else None, signal)
         if example_ids and not flt.empty():
             raise click.UsageError("give ids or filter options, not both")
+        if every and example_ids:
+            raise click.UsageError("--all goes with filter options, not ids")
         if not example_ids and flt.empty():
             raise click.UsageError("give example ids, or filter options such as --status pending --min-quality 0.9")
         done = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
         if not example_ids:
             # The count first: a filter is checked and acted on under one lock, all or nothing.
-            ids = curate.review_matching(app.store, flt, action, dry_run)
+            try:
+                ids = curate.review_matching(app.store, flt, action, dry_run, limit=None if every else curate.MAX_BULK)
+            except InvalidExample as err:
+                raise InvalidExample(f"{err}, or pass --all to act on every match") from None
             verb = f"would be {done}" if dry_run else done
             click.echo(f"{len(ids)} example(s) {verb}" + ("; run again without --dry-run to do it" if dry_run and ids
                                                           else ""))

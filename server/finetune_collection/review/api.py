@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from ..curate import MAX_BULK as curate_max_bulk
 from ..curate import edit_turn, review
 from ..errors import InvalidExample
 from ..pipeline import Pipeline
@@ -24,7 +25,7 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # One bulk call touches at most this many examples: each is a durable append (fsync), so a
 # larger set is done in several calls rather than one request that runs for minutes.
-MAX_BULK = 5000
+MAX_BULK = curate_max_bulk  # the same limit as the CLI and the finetune_review tool
 
 NAMES = {
     "list": "finetune_review_list",
