@@ -56,3 +56,20 @@ def test_review_summary_and_approval_preview(pipeline: Pipeline, config: Config)
     assert result.id in text and not ANY_CONTROL.search(text)
     stored = pipeline.store.get(result.id)
     assert not ANY_CONTROL.search(approval_preview(stored, 0.9))
+
+
+def test_list_orders_by_instant_not_by_text(pipeline: Pipeline) -> None:
+    from finetune_collection.reports import list_rows
+
+    times = {"early": "2021-06-01T12:00:00Z", "utc_midnight": "2021-06-02T00:00:00",
+             "later_in_utc": "2021-06-01T23:30:00-05:00", "undated": None}
+    ids = {}
+    for n, (name, when) in enumerate(times.items()):
+        data: dict[str, object] = {"input": {"user": f"request {name} number {n} of the ordering test"},
+                                   "output": {"assistant": "ok"}, "quality": "high"}
+        if when is not None:
+            data["created_at"] = when
+        ids[pipeline.collect(data).id] = name
+    # The undated one gets the time of collection (now): newest.
+    order = [ids[row["id"]] for row in list_rows(pipeline.store)]
+    assert order == ["undated", "later_in_utc", "utc_midnight", "early"]

@@ -12,17 +12,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from .errors import StoreCorrupt
 from .export.status import CHECKED as SERVICES_CHECKED
-from .model import Example, code_version, doc_turns
+from .model import Example, code_version, created_at, doc_turns
 from .store import StoreBackend
 from .tokens import estimate_doc_tokens
 
 PREVIEW_CHARS = 80
+_UNDATED = datetime(1, 1, 1, tzinfo=timezone.utc)
 
 
 # C0, DEL and C1: ESC and CSI start the sequences that clear a screen, set a window title (OSC)
@@ -300,10 +302,14 @@ def list_page(
     limit: int | None = None,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
-    """(matching rows newest first, by created_at then insertion order; how many match in all)."""
+    """(matching rows newest first, by created_at then insertion order; how many match in all).
+
+    Ordered by instant, not by the stored text: `2021-06-01T23:30:00-05:00` is later than
+    `2021-06-02T00:00:00` (UTC). A missing or unreadable date (a hand edit) sorts as oldest.
+    """
     store.refresh()
     docs = [
-        (doc.get("created_at") or "", i, doc)
+        (created_at(doc) or _UNDATED, i, doc)
         for i, doc in enumerate(store.docs())
         if (status is None or doc.get("status") == status) and (task_type is None or doc.get("task_type") == task_type)
     ]
