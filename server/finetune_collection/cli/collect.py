@@ -105,6 +105,14 @@ def add(app: App, quality: str | None, task_type: str | None, system: str | None
 TOO_MANY_DIGITS = ("an integer has too many digits to read (Python's limit is 4300); integers must fit in 64 bits, "
                    "so store a larger number as a string")
 
+# What a folder given to `import --from claude-code|codex` must hold; said when it holds none.
+EMPTY_FOLDER = {
+    "claude-code": "session files (*.jsonl) directly inside: give a project folder (one per working directory, "
+                   "under ~/.claude/projects) or session files",
+    "codex": "Codex rollouts: only files named rollout-*.jsonl are read (in the folder and below); give a renamed "
+             "rollout as a FILE",
+}
+
 IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-messages", "alpaca")
 
 
@@ -173,6 +181,10 @@ def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | 
         raise click.UsageError("give one or more PATHs" + (", or --session ID / --latest" if fmt in hosts else ""))
     opts = CaptureOptions(**options)
     parts = [import_path(fmt, path, opts) for path in files]  # every file read before anything is stored
+    for n, (path, part) in enumerate(zip(files, parts, strict=True), start=1):
+        if part.files == 0 and fmt in EMPTY_FOLDER and path.is_dir():
+            which = "the folder given" if len(files) == 1 else f"folder {n} of the paths given"
+            part.note(f"{which} holds no {EMPTY_FOLDER[fmt]}")
     imported = ImportResult()
     totals: dict[str, int] = {}
     for part in parts:
@@ -191,8 +203,9 @@ def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | 
         return
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(imported.skipped.items()))
     verb = "would import" if dry_run else "imported"
-    click.echo(f"{verb}: " + summary(totals)
-               + f" from {len(files)} file(s), {imported.lines} line(s)" + (f"; skipped {skipped}" if skipped else ""))
+    # The counts of what was read first: summary() may end with advice.
+    click.echo(f"{verb} from {imported.files} file(s), {imported.lines} line(s): " + summary(totals)
+               + (f"; skipped {skipped}" if skipped else ""))
 
 
 def _with_unreadable(rows: Iterator[dict[str, Any]], invalid: list[tuple[int, str]],
