@@ -406,16 +406,36 @@ def describe_validation_error(err: ValidationError, prefix: str = "", known: Ite
     return "; ".join(lines)
 
 
+_MODELS = (ExampleIn, Example, Input, Output, Message, ToolCall, FunctionCall, Signal, Metadata, Rejected)
+
+
 def _field_names() -> frozenset[str]:
     names: set[str] = set()
-    for model in (ExampleIn, Example, Input, Output, Message, ToolCall, FunctionCall, Signal, Metadata, Rejected):
+    for model in _MODELS:
         names.update(model.model_fields)
     # pydantic's own location labels for unions, literals and tagged shapes
     return frozenset(names | {"function", "str", "list", "dict", "function-after", "function-before"})
 
 
+# The words pydantic's union labels (`list[str]`, `function-after[_check_shape(), Message]`) are
+# made of: types, our model classes and their validators. A label holding any other word is a
+# caller's key that merely looks like one (`{"list[sk-…": 1}`).
+_LABEL = re.compile(r"^(?:list|dict|tuple|set|function-[a-z]+|json-or-python|nullable|union|literal)\[")
+_LABEL_WORDS = frozenset(
+    {"list", "dict", "tuple", "set", "function", "after", "before", "wrap", "plain", "json", "or", "python",
+     "nullable", "union", "literal", "str", "int", "float", "bool", "bytes", "any", "Any", "None", "none"}
+    | {m.__name__ for m in _MODELS}
+    | {name for m in _MODELS for name in dir(m) if name.startswith("_") and not name.startswith("__")}
+)
+
+
+def _is_label(part: str, names: frozenset[str]) -> bool:
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", part)
+    return bool(_LABEL.match(part)) and all(w in _LABEL_WORDS or w in names for w in words)
+
+
 def _safe_part(part: int | str, names: frozenset[str]) -> str:
-    if isinstance(part, int) or part in names or part.startswith(("list[", "dict[", "function-")):
+    if isinstance(part, int) or part in names or _is_label(part, names):
         return str(part)
     return "(unknown key)"
 

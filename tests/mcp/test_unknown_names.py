@@ -30,7 +30,9 @@ def test_unknown_tool_and_prompt_answer_without_the_name(
                 assert result.is_error
                 text = "\n".join(getattr(c, "text", "") for c in result.content)
                 messages = []
-                for name, args in ((TOKEN, {}), ("save_for_training", {TOKEN: TOKEN})):
+                # A key shaped like pydantic's own union labels (`list[str]`) is still the caller's.
+                for name, args in ((TOKEN, {}), ("save_for_training", {TOKEN: TOKEN}),
+                                   ("save_for_training", {f"list[{TOKEN}": "x"})):
                     with pytest.raises(MCPError) as err:
                         await client.get_prompt(name, args)
                     messages.append(f"{err.value.error.code} {err.value.error.message} {err.value.error.data}")
@@ -39,12 +41,13 @@ def test_unknown_tool_and_prompt_answer_without_the_name(
                 messages.append("\n".join(getattr(c, "text", "") for c in bad_args.content))
                 return text, messages
 
-    text, (prompt, prompt_args, review_args) = anyio.run(scenario)
+    text, (prompt, prompt_args, label_key, review_args) = anyio.run(scenario)
     assert text == NO_TOOL
     assert prompt == f"-32602 {NO_PROMPT} None"
     assert prompt_args.startswith("-32602 prompt save_for_training: (unknown key)")
     assert "filter.(unknown key)" in review_args
-    for blob in (text, prompt, prompt_args, review_args, caplog.text):
+    assert label_key.startswith("-32602 prompt save_for_training: (unknown key)")
+    for blob in (text, prompt, prompt_args, label_key, review_args, caplog.text):
         assert TOKEN not in blob
     assert "Traceback" not in caplog.text and not any(r.exc_info for r in caplog.records)
     assert "refused a call to a tool this server does not have" in caplog.text
