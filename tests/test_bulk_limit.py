@@ -81,7 +81,11 @@ def test_cli_refuses_without_all_and_acts_with_it(home: Path) -> None:
     assert pending(home) == 0
 
 
-def test_mcp_review_and_review_page_refuse_and_say_how_to_narrow(home: Path) -> None:
+def test_mcp_review_and_review_page_refuse_and_say_how_to_narrow(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Over WARM_MIN examples the server starts a stats warm-up process a few seconds in; this
+    # test is not about it, and the process would outlive the test.
+    monkeypatch.setattr("finetune_collection.mcp.state.WARM_MIN", 10**9)
+
     async def calls() -> list[Any]:
         with anyio.fail_after(120):
             async with Client(build_server(), mode="legacy") as client:
