@@ -8,11 +8,12 @@ names and placeholders). A bad file fails at start with `file: key: reason`.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .errors import ConfigError
 
@@ -25,6 +26,22 @@ module per name (a test keeps the two in step)."""
 
 SEED_POSITIVE = ["tests_passed", "code_review_approved", "zero_fix_iterations", "user_accepted"]
 SEED_NEGATIVE = ["errors_occurred", "multiple_retries", "user_rejected", "timeout"]
+
+
+def _refuse_bool(value: Any) -> Any:
+    # pydantic reads `true` as 1 for a number; in a config file it is a slip (`min_quality_score:
+    # true` meant 1.0 and let everything through), so it is refused.
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true/false")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_refuse_bool)]
+Count = Annotated[int, BeforeValidator(_refuse_bool)]
+
+ScrubTypes = Callable[[], Collection[str]]
+"""The scrub catalog's type names, asked for only when `scrub.disable` names some: this module
+sits below scrub/ and cannot import it, so the surfaces that load the config pass this in."""
 
 
 class _Section(BaseModel):
@@ -41,9 +58,9 @@ class Scoring(_Section):
 
     # Two positive signals and no negative one reach the default threshold (0.7 + 2 × 0.1 = 0.9);
     # one negative signal keeps any computed score under it.
-    base: float = Field(default=0.7, ge=0, le=1)
-    per_positive: float = Field(default=0.1, ge=0, le=1)
-    per_negative: float = Field(default=0.2, ge=0, le=1)
+    base: Number = Field(default=0.7, ge=0, le=1)
+    per_positive: Number = Field(default=0.1, ge=0, le=1)
+    per_negative: Number = Field(default=0.2, ge=0, le=1)
 
 
 class SignalSettings(_Section):
@@ -59,7 +76,7 @@ class SignalSettings(_Section):
 
 
 class QualityFilters(_Section):
-    min_quality_score: float = Field(default=0.9, ge=0, le=1)
+    min_quality_score: Number = Field(default=0.9, ge=0, le=1)
     min_human_approval: bool = True
     evidence_signals: list[str] = Field(
         default_factory=lambda: ["build_passed", "committed", "lint_clean"],
@@ -73,7 +90,7 @@ class QualityFilters(_Section):
     )
     positive_signals: list[str] = Field(default_factory=lambda: list(SEED_POSITIVE))
     negative_signals: list[str] = Field(default_factory=lambda: list(SEED_NEGATIVE))
-    quality_levels: dict[Literal["high", "medium", "low"], float] = Field(
+    quality_levels: dict[Literal["high", "medium", "low"], Number] = Field(
         default_factory=lambda: {"high": 0.95, "medium": 0.8, "low": 0.5}  # type: ignore[arg-type]
     )
     scoring: Scoring = Field(default_factory=Scoring)
@@ -106,7 +123,19 @@ class ScrubSettings(_Section):
     disable: list[str] = Field(default_factory=list, description="catalog types to turn off")
     allow: list[str] = Field(default_factory=list, description="regexes of values never replaced")
     pseudonyms: bool = Field(default=False, description="<EMAIL_1>, <EMAIL_2> … within an example")
-    pattern_timeout: float = Field(default=1.0, gt=0, le=60, description="seconds per user pattern")
+    pattern_timeout: Number = Field(default=1.0, gt=0, le=60, description="seconds per user pattern")
+
+    @field_validator("disable")
+    @classmethod
+    def _known_types(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        scrub_types: ScrubTypes | None = (info.context or {}).get("scrub_types")
+        if value and scrub_types is not None:
+            known = set(scrub_types())
+            unknown = [t for t in value if t not in known]
+            if unknown:
+                raise ValueError(f"{len(unknown)} of the {len(value)} name(s) are not scrub catalog types; "
+                                 f"known: {', '.join(sorted(known))}")
+        return value
 
     @field_validator("allow")
     @classmethod
@@ -140,13 +169,13 @@ class DedupSettings(_Section):
     """
 
     near: bool = True
-    threshold: float = Field(default=0.7, gt=0, le=1, description="estimated Jaccard of all content")
-    answer_threshold: float = Field(
+    threshold: Number = Field(default=0.7, gt=0, le=1, description="estimated Jaccard of all content")
+    answer_threshold: Number = Field(
         default=0.5, ge=0, le=1, description="estimated Jaccard of the assistant turns alone"
     )
     shingle: Literal["word", "char"] = "char"
-    shingle_size: int = Field(default=5, ge=1, le=20)
-    num_perm: int = Field(default=128, ge=16, le=1024)
+    shingle_size: Count = Field(default=5, ge=1, le=20)
+    num_perm: Count = Field(default=128, ge=16, le=1024)
 
 
 class ExportSettings(_Section):
@@ -159,7 +188,7 @@ class ExportSettings(_Section):
     context_by_format: dict[str, Literal["system", "user", "drop"]] = Field(
         default_factory=dict, description="per-format override of context_placement, e.g. {alpaca: user}"
     )
-    token_limits: dict[str, int] = Field(
+    token_limits: dict[str, Count] = Field(
         default_factory=dict,
         description="per-format token limit per example, overriding the documented one for the chosen model "
         "(e.g. nova: 32000)",
@@ -183,9 +212,9 @@ class ExportSettings(_Section):
 
 
 class Limits(_Section):
-    max_example_bytes: int = Field(default=1_000_000, ge=1_000)
-    lock_timeout: float = Field(default=10.0, gt=0, le=600)
-    list_page_size: int = Field(default=100, ge=1, le=10_000)
+    max_example_bytes: Count = Field(default=1_000_000, ge=1_000)
+    lock_timeout: Number = Field(default=10.0, gt=0, le=600)
+    list_page_size: Count = Field(default=100, ge=1, le=10_000)
 
 
 class StoreSettings(_Section):
@@ -294,8 +323,9 @@ def config_path() -> Path | None:
 MAX_CONFIG_BYTES = 1 << 20
 
 
-def load(path: Path | None = None) -> Config:
-    """Load and validate the config; raise ConfigError naming the file, key and reason."""
+def load(path: Path | None = None, *, scrub_types: ScrubTypes | None = None) -> Config:
+    """Load and validate the config; raise ConfigError naming the file, key and reason.
+    `scrub_types`: check `scrub.disable` against the catalog's types too (the surfaces pass it)."""
     path = path if path is not None else config_path()
     if path is None:
         return Config()
@@ -309,10 +339,10 @@ def load(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: cannot read config file: {err.strerror}") from None
     except UnicodeDecodeError as err:
         raise ConfigError(f"{path}: not UTF-8 text (byte {err.start}); save the config as UTF-8") from None
-    return parse(text, str(path))
+    return parse(text, str(path), scrub_types=scrub_types)
 
 
-def parse(text: str, source: str = "config.yaml") -> Config:
+def parse(text: str, source: str = "config.yaml", *, scrub_types: ScrubTypes | None = None) -> Config:
     import yaml
 
     try:
@@ -326,7 +356,7 @@ def parse(text: str, source: str = "config.yaml") -> Config:
     if not isinstance(data, dict):
         raise ConfigError(f"{source}: the top level must be a mapping of sections")
     try:
-        return Config.model_validate(data)
+        return Config.model_validate(data, context={"scrub_types": scrub_types})
     except ValidationError as err:
         lines = []
         for item in err.errors(include_url=False):

@@ -36,6 +36,9 @@ Action = Literal["approve", "reject", "delete"]
 _STATUSES = ("accepted", "pending", "rejected", "below_threshold", "superseded")
 
 _UNDATED = datetime(1970, 1, 1, tzinfo=timezone.utc)  # purge treats a hand-edited date as oldest
+MAX_BULK = 5000
+"""The most examples one filtered review acts on (MCP finetune_review, the review page; the CLI
+unless --all): a model or a stray click approving the whole store is the case it bounds."""
 
 
 def review(store: StoreBackend, example_ids: list[str], action: Action, by: str | None = None) -> list[Example | None]:
@@ -95,12 +98,19 @@ class Filter:
 
 
 def review_matching(
-    store: StoreBackend, flt: Filter, action: Action, dry_run: bool = False, by: str | None = None
+    store: StoreBackend, flt: Filter, action: Action, dry_run: bool = False, by: str | None = None,
+    limit: int | None = MAX_BULK,
 ) -> list[str]:
     """Approve, reject or delete every example the filter matches, all or nothing under one
-    lock (with `dry_run`, only say which). Returns the ids."""
+    lock (with `dry_run`, only say which). Returns the ids. More than `limit` matches (None: no
+    limit) is refused, dry run included, so the count a caller is shown is one it can act on."""
     with store.transaction():
         ids = [str(d["id"]) for d in store.docs() if flt.accepts(d)]
+        if limit is not None and len(ids) > limit:
+            raise InvalidExample(
+                f"filter: matches {len(ids)} examples; one review acts on at most {limit}: narrow it "
+                "(status, task type, quality range, source, signal, since) and review in parts"
+            )
         if not dry_run and ids:
             review(store, ids, action, by)
     return ids

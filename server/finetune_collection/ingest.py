@@ -188,8 +188,15 @@ def note(row: dict[str, Any]) -> str:
         parts[0] += f" as {row['id']}"
     if row["duplicate_of"]:
         parts.append(f"a duplicate of {row['duplicate_of']}")
-    if row["reasons"]:
-        parts.append("reasons: " + ", ".join(row["reasons"]))
+    reasons = list(row["reasons"])
+    if row["status"] == "accepted" and "below_min_quality" in reasons:
+        # Not a contradiction to show as one: the capture was asked for, which counts as the
+        # user's approval, and approval outranks the score (pipeline.status_for).
+        reasons.remove("below_min_quality")
+        parts.append("its quality score is under min_quality_score, but you asked for this capture, which counts "
+                     "as your approval and outranks the score")
+    if reasons:
+        parts.append("reasons: " + ", ".join(reasons))
     if row["redactions"]:
         parts.append("redacted " + ", ".join(f"{n} {t}" for t, n in sorted(row["redactions"].items())))
     if row["status"] == "pending":

@@ -152,8 +152,42 @@ def _coerce_signals(value: Any) -> Any:
     return value
 
 
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _oversized_int_path(value: Any) -> list[int | str] | None:
+    """Where the first integer outside the signed 64-bit range sits in raw example data, if any.
+
+    Such an integer is valid JSON and Python keeps it exactly, but the store's orjson reads it
+    back as a float (the stored example then no longer validates), PostgreSQL's JSONB driver
+    refuses it, and trainers' readers differ on it. Walked without recursion: nesting depth is
+    the caller's.
+    """
+    stack: list[tuple[list[int | str], Any]] = [([], value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, int) and not isinstance(item, bool):
+            if not INT64_MIN <= item <= INT64_MAX:
+                return path
+        elif isinstance(item, dict):
+            stack.extend(([*path, k if isinstance(k, str) else "(key)"], v) for k, v in reversed(item.items()))
+        elif isinstance(item, list | tuple):
+            stack.extend(([*path, i], v) for i, v in reversed(list(enumerate(item))))
+    return None
+
+
 class _Conversation(_Strict):
     """What both the incoming and the stored example carry: the exchange and its provenance."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fits_64_bits(cls, data: Any) -> Any:
+        path = _oversized_int_path(data)
+        if path is not None:
+            where = ".".join(_safe_part(p, _FIELD_NAMES) for p in path) or "(example)"
+            raise ValueError(f"{where}: integer outside the signed 64-bit range (-2^63 to 2^63-1); "
+                             "store a larger number as a string")
+        return data
 
     input: Input | None = None
     output: Output | None = None
@@ -372,16 +406,36 @@ def describe_validation_error(err: ValidationError, prefix: str = "", known: Ite
     return "; ".join(lines)
 
 
+_MODELS = (ExampleIn, Example, Input, Output, Message, ToolCall, FunctionCall, Signal, Metadata, Rejected)
+
+
 def _field_names() -> frozenset[str]:
     names: set[str] = set()
-    for model in (ExampleIn, Example, Input, Output, Message, ToolCall, FunctionCall, Signal, Metadata, Rejected):
+    for model in _MODELS:
         names.update(model.model_fields)
     # pydantic's own location labels for unions, literals and tagged shapes
     return frozenset(names | {"function", "str", "list", "dict", "function-after", "function-before"})
 
 
+# The words pydantic's union labels (`list[str]`, `function-after[_check_shape(), Message]`) are
+# made of: types, our model classes and their validators. A label holding any other word is a
+# caller's key that merely looks like one (`{"list[sk-…": 1}`).
+_LABEL = re.compile(r"^(?:list|dict|tuple|set|function-[a-z]+|json-or-python|nullable|union|literal)\[")
+_LABEL_WORDS = frozenset(
+    {"list", "dict", "tuple", "set", "function", "after", "before", "wrap", "plain", "json", "or", "python",
+     "nullable", "union", "literal", "str", "int", "float", "bool", "bytes", "any", "Any", "None", "none"}
+    | {m.__name__ for m in _MODELS}
+    | {name for m in _MODELS for name in dir(m) if name.startswith("_") and not name.startswith("__")}
+)
+
+
+def _is_label(part: str, names: frozenset[str]) -> bool:
+    words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", part)
+    return bool(_LABEL.match(part)) and all(w in _LABEL_WORDS or w in names for w in words)
+
+
 def _safe_part(part: int | str, names: frozenset[str]) -> str:
-    if isinstance(part, int) or part in names or part.startswith(("list[", "dict[", "function-")):
+    if isinstance(part, int) or part in names or _is_label(part, names):
         return str(part)
     return "(unknown key)"
 

@@ -4,27 +4,45 @@
     list_page / row      `finetune list`, `finetune://examples`: newest first, one preview each
     preview              a short one-line preview of the user's request
     approval_preview     the few lines a person sees before approving an example
+    printable            stored text made safe for one line of a terminal
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from .errors import StoreCorrupt
 from .export.status import CHECKED as SERVICES_CHECKED
-from .model import Example, code_version, doc_turns
+from .model import Example, code_version, created_at, doc_turns
 from .store import StoreBackend
 from .tokens import estimate_doc_tokens
 
 PREVIEW_CHARS = 80
+_UNDATED = datetime(1, 1, 1, tzinfo=timezone.utc)
+
+
+# C0, DEL and C1: ESC and CSI start the sequences that clear a screen, set a window title (OSC)
+# or recolour everything after them; the other controls are invisible or move the cursor.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(value: Any) -> str:
+    """Stored text as one line a terminal shows as text: runs of whitespace become one space and
+    every other control character is written as its escape (`\\x1b`). For human-readable lines
+    only; JSON output keeps the stored value."""
+    text = " ".join(str(value).split())
+    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _line(text: str, width: int) -> str:
-    text = " ".join(text.split())
+    # Escaped before cutting: a cut can then never leave a sequence open.
+    text = printable(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -36,7 +54,7 @@ def preview(doc: dict[str, Any], width: int = PREVIEW_CHARS) -> str:
 
 def approval_preview(example: Example, score: float) -> str:
     """Task, score and the first user/assistant turns, for a person asked to approve it."""
-    lines = [f"Save this example for fine-tuning? ({example.task_type}, quality {score:g})"]
+    lines = [f"Save this example for fine-tuning? ({printable(example.task_type)}, quality {score:g})"]
     for m in example.turns():
         if m.role in ("user", "assistant") and m.content:
             lines.append(f"{m.role}: {_line(m.content, 161)}")
@@ -237,7 +255,7 @@ def render(stats: Stats) -> str:
 
     def section(title: str, counts: dict[str, int]) -> None:
         if counts:
-            lines.append(f"{title}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            lines.append(f"{title}: " + ", ".join(f"{printable(k)} {v}" for k, v in counts.items()))
 
     section("by status", stats.by_status)
     section("by task type", stats.by_task_type)
@@ -284,10 +302,14 @@ def list_page(
     limit: int | None = None,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
-    """(matching rows newest first, by created_at then insertion order; how many match in all)."""
+    """(matching rows newest first, by created_at then insertion order; how many match in all).
+
+    Ordered by instant, not by the stored text: `2021-06-01T23:30:00-05:00` is later than
+    `2021-06-02T00:00:00` (UTC). A missing or unreadable date (a hand edit) sorts as oldest.
+    """
     store.refresh()
     docs = [
-        (doc.get("created_at") or "", i, doc)
+        (created_at(doc) or _UNDATED, i, doc)
         for i, doc in enumerate(store.docs())
         if (status is None or doc.get("status") == status) and (task_type is None or doc.get("task_type") == task_type)
     ]

@@ -268,7 +268,7 @@ def test_find_session_by_id_latest_cwd_and_config_dir(tmp_path: Path, monkeypatc
     assert find_session(SID, root=root) == SESSION
     assert find_session(root=root) == SESSION
     assert find_session(SID, root=root, cwd="/home/alice/proj") == SESSION
-    with pytest.raises(TranscriptError, match="not found"):
+    with pytest.raises(TranscriptError, match="no session with that id under"):
         find_session("0000", root=root)
     with pytest.raises(TranscriptError, match="session id"):
         find_session("../etc/passwd", root=root)

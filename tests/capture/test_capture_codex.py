@@ -123,7 +123,7 @@ def test_find_rollout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert find_rollout("0199aaaa-bbbb-7ccc-8ddd-eeeeffff0002", root=tmp_path / "sessions") == older
     monkeypatch.setenv("CODEX_HOME", str(tmp_path))
     assert find_rollout() == newer
-    with pytest.raises(TranscriptError, match="no rollout of session"):
+    with pytest.raises(TranscriptError, match="no rollout with that session id under"):
         find_rollout("ffff")
     with pytest.raises(TranscriptError, match="session id"):
         find_rollout("*")

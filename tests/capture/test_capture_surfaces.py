@@ -82,7 +82,7 @@ def test_import_options_apply_to_every_example(finetune_home: Path, tmp_path: Pa
     proc = run_cli("import", "--from", "claude-code", str(path), "--quality", "high", "--approved",
                    "--task-type", "debugging", "--signal", "tests_passed", env={"FINETUNE_HOME": str(finetune_home)})
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("imported: accepted 1")
+    assert proc.stdout.startswith("imported from 1 file(s), ") and ": accepted 1" in proc.stdout
     (doc,) = Store(finetune_home, Config()).docs()
     assert doc["task_type"] == "debugging" and doc["quality_score"] == 0.95
     assert [s["name"] for s in doc["signals"]] == ["tests_passed"]

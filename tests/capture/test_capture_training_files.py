@@ -140,6 +140,12 @@ def test_bad_records_are_skipped_by_rule_and_number(tmp_path: Path) -> None:
         "d.jsonl: record(s) 6 skipped: missing_conversations",
     ]
     assert not any("SECRET" in n for n in result.notes)
+    # One (number, rule) per bad record, for `import --json`'s invalid rows.
+    assert [(n, reason.split(":")[0]) for n, reason in sorted(result.invalid)] == [
+        (2, "unrecognized_role"), (3, "result_without_call"), (4, "invalid_example"), (5, "invalid_json"),
+        (6, "missing_conversations"), (7, "torn_last_line"),
+    ]
+    assert not any("SECRET" in reason for _, reason in result.invalid)
 
 
 def test_alpaca_input_and_history(tmp_path: Path) -> None:

@@ -394,7 +394,8 @@ def test_nothing_to_export_names_the_filters(golden_store: Path, config: Config,
     with pytest.raises(ExportError) as err:
         export_mod.export(opened(golden_store), config, ExportRequest(task_type=["nope"], output=tmp_path / "o.jsonl"))
     message = str(err.value)
-    assert "task_type in ['nope'] matched 0 of 5" in message and "these matched nothing" in message
+    assert "task_type (1 given) matched 0 of 5" in message and "these matched nothing" in message
+    assert "nope" not in message  # a filter value is the caller's text: counted, never repeated
     assert not (tmp_path / "o.jsonl").exists()
 
 

@@ -11,6 +11,7 @@ allowed folders, symlinks out, device files, FIFOs, existing files without `over
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,20 +32,26 @@ PROMPTS = ("save_for_training", "export_training_data", "finetune_stats")
 
 # Text that leaks internals: tracebacks, raw pydantic errors (they echo the rejected value).
 INTERNALS = ("Traceback", 'File "', "input_value", "errors.pydantic.dev", "validation error for", "Arguments\n")
+# Planted inside generated caller text (filter values, names, ids): it must never come back, in a
+# result or in the server's log, whatever the tool does with the value. Longer than an id the
+# store would repeat in "no example with id …" (store/api.py shown_id), as a pasted token is.
+CANARY = "ghp_zqCANARYq9x1kVZQ2tqMnMcLRk"
 
 
 class Server:
     """A live in-memory client/server pair driven from synchronous hypothesis tests."""
 
-    def __init__(self, portal: BlockingPortal, client: Client, home: Path) -> None:
+    def __init__(self, portal: BlockingPortal, client: Client, home: Path, log: LogLines) -> None:
         self.portal = portal
         self.client = client
         self.home = home
+        self.log = log
 
     def call(self, tool: str, args: dict[str, Any]) -> CallToolResult:
         result = self.portal.call(self.client.call_tool, tool, args)
         assert isinstance(result, CallToolResult)
         check_tool_result(tool, result)
+        self.log.check()
         return result
 
     def read(self, uri: str) -> str | None:
@@ -53,6 +60,8 @@ class Server:
         except MCPError as err:
             check_protocol_error(err)
             return None
+        finally:
+            self.log.check()
         return str(getattr(result.contents[0], "text", ""))
 
     def prompt(self, name: str, args: dict[str, str]) -> None:
@@ -60,6 +69,8 @@ class Server:
             self.portal.call(self.client.get_prompt, name, args)
         except MCPError as err:
             check_protocol_error(err)
+        finally:
+            self.log.check()
 
     def alive(self) -> None:
         stats = self.call("finetune_stats", {})
@@ -76,8 +87,25 @@ class Server:
         return ids
 
 
+class LogLines(logging.Handler):
+    """Every log record of the server and the SDK, checked for the canary after each call."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+    def check(self) -> None:
+        leaked = [line for line in self.lines if CANARY in line]
+        self.lines.clear()
+        assert not leaked, f"the log repeats caller text: {leaked[0][:300]}"
+
+
 def check_tool_result(tool: str, result: CallToolResult) -> None:
     text = "\n".join(getattr(c, "text", "") for c in result.content)
+    assert CANARY not in text, f"{tool} repeats caller text: {text[:400]}"
     if not result.is_error:
         return
     for marker in INTERNALS:
@@ -89,6 +117,7 @@ def check_tool_result(tool: str, result: CallToolResult) -> None:
 
 def check_protocol_error(err: MCPError) -> None:
     message = err.error.message
+    assert CANARY not in message and CANARY not in json.dumps(err.error.data), f"protocol error repeats: {message}"
     for marker in INTERNALS:
         assert marker not in message, f"protocol error leaks internals: {message[:400]}"
 
@@ -98,13 +127,20 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     home = tmp_path_factory.mktemp("hostile") / "home"
     old = os.environ.get("FINETUNE_HOME")
     os.environ["FINETUNE_HOME"] = str(home)  # read once, when the server's lifespan opens the store
+    log = LogLines()
+    root = logging.getLogger()
+    root.addHandler(log)
+    old_level = root.level
+    root.setLevel(logging.DEBUG)
     try:
         with start_blocking_portal() as portal:
             with portal.wrap_async_context_manager(Client(build_server(), mode=request.param)) as client:
-                srv = Server(portal, client, home)
+                srv = Server(portal, client, home, log)
                 srv.alive()
                 yield srv
     finally:
+        root.removeHandler(log)
+        root.setLevel(old_level)
         if old is None:
             os.environ.pop("FINETUNE_HOME", None)
         else:
@@ -115,6 +151,9 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 # Every code point, surrogates included: the transport and the store must cope with all of them.
 any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=40)
 short_text = st.text(max_size=12)
+# Caller text with the canary inside: what a model might pass, a pasted token included.
+planted = st.builds(lambda a, b: f"{a}{CANARY}{b}", short_text, short_text)
+planted_list = st.lists(planted | any_text, min_size=1, max_size=3)
 scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | any_text
 json_values = st.recursive(
     scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(short_text, inner, max_size=4), max_leaves=10
@@ -157,11 +196,17 @@ export_args = st.fixed_dictionaries(
     optional={
         "format": st.sampled_from(["openai", "anthropic", "vertex", "alpaca"]) | any_text | json_values,
         "output": path_text | json_values,
-        "task_type": json_values,
+        "task_type": planted_list | json_values,
+        "workflow": planted_list | json_values,
+        "phase": planted_list | json_values,
+        "source": planted_list | json_values,
+        "signals": planted_list | json_values,
+        "collected_by": planted_list | json_values,
+        "tier": planted_list | st.lists(st.sampled_from(["gold", "silver", "bronze"]), max_size=2),
         "min_quality": json_values,
-        "since": any_text | json_values,
-        "until": any_text,
-        "ids": json_values,
+        "since": planted | any_text | json_values,
+        "until": planted | any_text,
+        "ids": planted_list | json_values,
         "limit": json_values,
         "split": json_values,
         "seed": json_values,
@@ -170,9 +215,14 @@ export_args = st.fixed_dictionaries(
         "include_pending": json_values,
     },
 )
+review_filter = st.fixed_dictionaries(
+    {}, optional={"status": st.sampled_from(["pending", "accepted"]) | planted, "task_type": planted,
+                  "source": planted, "signal": planted, "min_quality": json_values}
+)
 review_args = st.fixed_dictionaries(
-    {}, optional={"id": any_text | json_values,
-                  "action": st.sampled_from(["approve", "reject", "delete"]) | json_values}
+    {}, optional={"id": planted | any_text | json_values,
+                  "action": st.sampled_from(["approve", "reject", "delete"]) | json_values,
+                  "filter": review_filter | json_values, "expect": st.integers(-1, 3) | json_values}
 )
 
 HYPO = settings(
@@ -199,7 +249,7 @@ def test_finetune_export_survives_anything(server: Server, args: dict[str, Any])
 
 
 @HYPO
-@given(args=review_args, tool=st.sampled_from(TOOLS) | short_text)
+@given(args=review_args, tool=st.sampled_from(TOOLS) | short_text | planted)
 @example(args={"id": "\ud800", "action": "approve"}, tool="finetune_review")  # a cut emoji as the id
 def test_review_and_unknown_tools_survive_anything(server: Server, args: dict[str, Any], tool: str) -> None:
     server.call("finetune_review", args)
@@ -208,7 +258,7 @@ def test_review_and_unknown_tools_survive_anything(server: Server, args: dict[st
 
 
 uris = st.one_of(
-    st.builds("finetune://examples/{}".format, any_text),
+    st.builds("finetune://examples/{}".format, any_text | planted),
     st.builds("finetune://examples/page/{}".format, any_text | st.integers().map(str)),
     st.builds("finetune://{}".format, short_text),
     st.sampled_from(["finetune://examples", "finetune://stats", "finetune://config", "file:///etc/passwd",
@@ -226,7 +276,8 @@ def test_resources_survive_any_uri(server: Server, uri: str) -> None:
 
 
 @HYPO
-@given(name=st.sampled_from(PROMPTS) | short_text, args=st.dictionaries(short_text, any_text, max_size=3))
+@given(name=st.sampled_from(PROMPTS) | short_text | planted,
+       args=st.dictionaries(short_text | planted, any_text | planted, max_size=3))
 def test_prompts_survive_any_arguments(server: Server, name: str, args: dict[str, str]) -> None:
     server.prompt(name, args)
 
@@ -261,6 +312,17 @@ def test_argument_type_errors_name_the_field_not_the_value(server: Server, tool:
     assert result.is_error
     assert "HOSTILE" not in text
     assert next(iter(args)) in text  # names the field
+
+
+FILTERS = ("task_type", "workflow", "phase", "source", "signals", "collected_by", "ids")
+
+
+@pytest.mark.parametrize("field", FILTERS)
+def test_filter_values_are_counted_never_repeated(server: Server, field: str) -> None:
+    """A filter that matches nothing explains itself by counts: `task_type (1 given) matched 0`."""
+    result = server.call("finetune_export", {"format": "openai", "output": "a.jsonl", field: [CANARY]})
+    text = "\n".join(getattr(c, "text", "") for c in result.content)
+    assert result.is_error and f"{field} (1 given) matched 0" in text, text[:400]
 
 
 # -- export paths --------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ def progress_copies(lines: list[Line], agent_id: str) -> list[Line]:
 def read_session(path: Path, opts: CaptureOptions | None = None) -> ImportResult:
     """The selected exchanges of one session file, plus its sub-agents per `opts.subagents`."""
     opts = opts or CaptureOptions()
-    result = ImportResult()
+    result = ImportResult(files=1)  # its sub-agent files are part of it, not counted apart
     lines = parse_lines(read_bytes(path), path.name, result)
     session = Reader(lines, path.name, result).run()
     examples = examples_from(session, opts, result)

@@ -229,7 +229,7 @@ def parse_rollout(data: bytes, name: str, result: ImportResult) -> Session:
 def read_rollout(path: Path, opts: CaptureOptions | None = None) -> ImportResult:
     """The selected exchanges of one Codex rollout file."""
     opts = opts or CaptureOptions()
-    result = ImportResult()
+    result = ImportResult(files=1)
     session = parse_rollout(read_bytes(path), path.name, result)
     result.examples += examples_from(session, opts, result)
     return result

@@ -4,7 +4,9 @@
   directory (its slug), `<session-id>.jsonl` inside; sub-agents in `<session-id>/subagents/`
   (≥2.1) or as `agent-<id>.jsonl` beside the sessions (2.0.x, told apart by `sessionId`).
 - Codex CLI: `$CODEX_HOME/sessions` or `~/.codex/sessions`, `YYYY/MM/DD/rollout-<ts>-<uuid>.jsonl`.
-Ids given by a caller are checked against a narrow pattern before they become part of a path.
+Ids given by a caller are checked against a narrow pattern before they become part of a path,
+and never repeated in an error (a token pasted as an id must not come back); the folder that was
+searched is ours and is named.
 """
 
 from __future__ import annotations
@@ -45,7 +47,9 @@ def find_session(session_id: str | None = None, *, root: Path | None = None, cwd
             path = folder / f"{session_id}.jsonl"
             if path.is_file():
                 return path
-        raise TranscriptError(f"session {session_id} not found under {base}")
+        where = folders[0] if cwd else base
+        raise TranscriptError(f"no session with that id under {where}: sessions are <session-id>.jsonl files "
+                              "in its project folders; --latest takes the newest")
     sessions = [p for folder in folders for p in folder.glob("*.jsonl") if not p.name.startswith("agent-")]
     if not sessions:
         raise TranscriptError(f"no Claude Code session under {base}")
@@ -103,6 +107,6 @@ def find_rollout(session_id: str | None = None, *, root: Path | None = None) -> 
     pattern = f"rollout-*{session_id}.jsonl" if session_id else "rollout-*.jsonl"
     found = [p for p in base.rglob(pattern) if p.is_file()]
     if not found:
-        what = f"rollout of session {session_id}" if session_id else "Codex rollout"
+        what = "rollout with that session id" if session_id else "Codex rollout (rollout-*.jsonl)"
         raise TranscriptError(f"no {what} under {base}")
     return max(found, key=lambda p: p.stat().st_mtime)

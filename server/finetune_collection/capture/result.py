@@ -154,12 +154,21 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
     lines: int = 0
     """Source lines (or records) read, blank lines excluded."""
+    invalid: list[tuple[int, str]] = field(default_factory=list)
+    """Training files: (line or record number, rule) of each record that could not become an
+    example, so `import --json` prints an `invalid` row for it (transcripts leave this empty:
+    most of their lines are not meant to be examples)."""
+    files: int = 0
+    """Files read (a folder counts the sessions or rollouts in it)."""
 
     def extend(self, other: ImportResult) -> None:
         self.examples += other.examples
         self.skipped.update(other.skipped)
-        self.notes += other.notes
+        for text in other.notes:
+            self.note(text)
         self.lines += other.lines
+        self.invalid += other.invalid
+        self.files += other.files
 
     def report(self) -> dict[str, Any]:
         """A JSON-ready summary for the CLI and the MCP tool (no example text in it)."""

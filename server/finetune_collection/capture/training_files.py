@@ -26,7 +26,7 @@ from typing import Any, cast
 from ..model import ExampleIn, describe_validation_error
 from .exchange import arguments_json
 from .lines import Line, parse_lines, read_bytes
-from .result import IMPORTER_VERSION, ImportResult, TranscriptError
+from .result import IMPORTER_VERSION, SKIP_REASONS, ImportResult, TranscriptError
 
 ROLES = {"system", "user", "assistant", "tool"}
 SHAREGPT_TAGS = {
@@ -277,8 +277,27 @@ def _records(data: bytes, name: str, result: ImportResult) -> list[Line]:
                 out.append(Line(i, item))
             else:
                 result.skipped["not_an_object"] += 1
+                result.invalid.append((i, f"not_an_object: {SKIP_REASONS['not_an_object']}"))
         return out
-    return parse_lines(data, name, result)
+    lines = parse_lines(data, name, result)
+    _unreadable_lines(data, {line.number for line in lines}, result)
+    return lines
+
+
+def _unreadable_lines(data: bytes, read: set[int], result: ImportResult) -> None:
+    """The line numbers parse_lines counted but did not return, each with its rule (parsed
+    again here: only those lines, which are few)."""
+    raw = data.split(b"\n")
+    last = len(raw) - 1 if raw[-1] == b"" else len(raw)
+    for number, chunk in enumerate(raw[:last], 1):
+        if number in read or not chunk.strip():
+            continue
+        try:
+            json.loads(chunk)
+            rule = "not_an_object"
+        except (ValueError, RecursionError):
+            rule = "torn_last_line" if number == last and raw[-1] != b"" else "invalid_json"
+        result.invalid.append((number, f"{rule}: {SKIP_REASONS[rule]}"))
 
 
 def read_training_file(path: Path, fmt: str, *, keep_reasoning: bool = False) -> ImportResult:
@@ -286,7 +305,7 @@ def read_training_file(path: Path, fmt: str, *, keep_reasoning: bool = False) ->
     reader = READERS.get(fmt)
     if reader is None:
         raise TranscriptError(f"format {fmt[:30]!r} is not one of {', '.join(sorted(READERS))}")
-    result = ImportResult()
+    result = ImportResult(files=1)
     where: dict[str, list[int]] = {}
     for rec in _records(read_bytes(path), path.name, result):
         try:
@@ -295,11 +314,14 @@ def read_training_file(path: Path, fmt: str, *, keep_reasoning: bool = False) ->
             ExampleIn.model_validate(example)
         except Skip as skip:
             where.setdefault(skip.rule, []).append(rec.number)
+            result.invalid.append((rec.number, f"{skip.rule}: {skip.detail}" if skip.detail else skip.rule))
             continue
         except ValueError as err:  # pydantic's ValidationError is a ValueError; this package stays pydantic-free
             where.setdefault("invalid_example", []).append(rec.number)
-            if hasattr(err, "errors") and len(where["invalid_example"]) <= 3:
-                result.note(f"{path.name}: record {rec.number}: {describe_validation_error(cast(Any, err))}")
+            detail = describe_validation_error(cast(Any, err)) if hasattr(err, "errors") else "not a valid example"
+            result.invalid.append((rec.number, f"invalid_example: {detail}"))
+            if len(where["invalid_example"]) <= 3:
+                result.note(f"{path.name}: record {rec.number}: {detail}")
             continue
         example["metadata"] = {
             "source": {"format": fmt, "importer": IMPORTER_VERSION, "file": path.name, "lines": [rec.number] * 2}

@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,6 +26,13 @@ from ..errors import FinetuneError
 
 F = TypeVar("F", bound=Callable[..., Any])
 STATUSES = ["accepted", "pending", "rejected", "below_threshold", "superseded"]
+
+
+def catalog_types() -> list[str]:
+    """The scrub catalog's types, for checking `scrub.disable` when the config loads."""
+    from ..scrub.catalog import CATALOG
+
+    return [rule.type for rule in CATALOG]
 
 
 @dataclass
@@ -42,7 +50,7 @@ class App:
     @property
     def config(self) -> config_mod.Config:
         if self._config is None:
-            self._config = config_mod.load()
+            self._config = config_mod.load(scrub_types=catalog_types)
         return self._config
 
     @property
@@ -80,9 +88,20 @@ def fails_cleanly(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# json.dumps escapes C0 controls but writes DEL and C1 (CSI is U+009B) as they are; a terminal
+# acts on them. As \u escapes the JSON holds the same values.
+_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+
+
+def json_text(obj: Any, indent: int | None = None) -> str:
+    """JSON as printed by the CLI: non-ASCII text as it is, DEL and C1 controls as escapes."""
+    text = json.dumps(obj, ensure_ascii=False, indent=indent)
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def emit(obj: Any) -> None:
     """One JSON object per line, flushed at once (a printed line is a promise)."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.write(json_text(obj) + "\n")
     sys.stdout.flush()
 
 

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,8 @@ def add(app: App, quality: str | None, task_type: str | None, system: str | None
             data = json.loads(text)
         except json.JSONDecodeError as err:
             raise InvalidExample(f"stdin is not valid JSON: {err.msg} at line {err.lineno}") from None
+        except ValueError:  # int(): Python refuses integer literals over sys.get_int_max_str_digits()
+            raise InvalidExample(f"stdin: {TOO_MANY_DIGITS}") from None
         except RecursionError:
             raise InvalidExample("stdin: the example is nested too deeply to parse") from None
         if not isinstance(data, dict):
@@ -98,6 +101,17 @@ def add(app: App, quality: str | None, task_type: str | None, system: str | None
     else:
         click.echo(result.message)
 
+
+TOO_MANY_DIGITS = ("an integer has too many digits to read (Python's limit is 4300); integers must fit in 64 bits, "
+                   "so store a larger number as a string")
+
+# What a folder given to `import --from claude-code|codex` must hold; said when it holds none.
+EMPTY_FOLDER = {
+    "claude-code": "session files (*.jsonl) directly inside: give a project folder (one per working directory, "
+                   "under ~/.claude/projects) or session files",
+    "codex": "Codex rollouts: only files named rollout-*.jsonl are read (in the folder and below); give a renamed "
+             "rollout as a FILE",
+}
 
 IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-messages", "alpaca")
 
@@ -150,8 +164,8 @@ def import_(app: App, paths: tuple[str, ...], fmt: str, session: str | None, lat
 
 def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | None, latest: bool,
                      root: Path | None, overrides: Any, dry_run: bool, as_json: bool, **options: Any) -> None:
-    from ..capture import CaptureOptions, find_rollout, find_session
-    from ..ingest import collect_all, read
+    from ..capture import CaptureOptions, ImportResult, find_rollout, find_session, import_path
+    from ..ingest import collect_all
 
     hosts = ("claude-code", "codex")
     if (session or latest) and fmt not in hosts:
@@ -165,24 +179,52 @@ def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | 
         files = [Path(p) for p in paths]
     else:
         raise click.UsageError("give one or more PATHs" + (", or --session ID / --latest" if fmt in hosts else ""))
-    imported = read(fmt, files, CaptureOptions(**options))
+    opts = CaptureOptions(**options)
+    parts = [import_path(fmt, path, opts) for path in files]  # every file read before anything is stored
+    for n, (path, part) in enumerate(zip(files, parts, strict=True), start=1):
+        if part.files == 0 and fmt in EMPTY_FOLDER and path.is_dir():
+            which = "the folder given" if len(files) == 1 else f"folder {n} of the paths given"
+            part.note(f"{which} holds no {EMPTY_FOLDER[fmt]}")
+    imported = ImportResult()
     totals: dict[str, int] = {}
-    for row in collect_all(app.pipeline, imported, overrides, dry_run):
-        totals[row["status"]] = totals.get(row["status"], 0) + 1
-        if "replaced_lower_quality" in row["reasons"]:
-            totals["replaced"] = totals.get("replaced", 0) + 1
-        if as_json:
-            emit(row)
-        elif row["status"] == "invalid":
-            click.echo(f"line {row['line']}: invalid: {row['reasons'][0]}", err=True)
+    for part in parts:
+        imported.extend(part)
+        for row in _with_unreadable(collect_all(app.pipeline, part, overrides, dry_run), part.invalid, as_json):
+            totals[row["status"]] = totals.get(row["status"], 0) + 1
+            if "replaced_lower_quality" in row["reasons"]:
+                totals["replaced"] = totals.get("replaced", 0) + 1
+            if as_json:
+                emit(row)
+            elif row["status"] == "invalid":
+                click.echo(f"line {row['line']}: invalid: {row['reasons'][0]}", err=True)
     for text in imported.notes:
         click.echo(f"note: {text}", err=True)
     if as_json:
         return
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(imported.skipped.items()))
     verb = "would import" if dry_run else "imported"
-    click.echo(f"{verb}: " + summary(totals)
-               + f" from {len(files)} file(s), {imported.lines} line(s)" + (f"; skipped {skipped}" if skipped else ""))
+    # The counts of what was read first: summary() may end with advice.
+    click.echo(f"{verb} from {imported.files} file(s), {imported.lines} line(s): " + summary(totals)
+               + (f"; skipped {skipped}" if skipped else ""))
+
+
+def _with_unreadable(rows: Iterator[dict[str, Any]], invalid: list[tuple[int, str]],
+                     as_json: bool) -> Iterator[dict[str, Any]]:
+    """With --json, an `invalid` row for each training-file record that could not become an
+    example, in line order among the others (one result per input record, as for --from jsonl).
+    The text summary counts them under `skipped` already."""
+    pending = sorted(invalid) if as_json else []
+    for row in rows:
+        while pending and row["line"] is not None and pending[0][0] < row["line"]:
+            yield _unreadable_row(*pending.pop(0))
+        yield row
+    for number, reason in pending:
+        yield _unreadable_row(number, reason)
+
+
+def _unreadable_row(number: int, reason: str) -> dict[str, Any]:
+    return {"line": number, "id": None, "status": "invalid", "duplicate_of": None, "reasons": [reason],
+            "redactions": {}}
 
 
 def _import_jsonl(app: App, file: Any, overrides: Any, dry_run: bool, as_json: bool) -> None:
@@ -240,6 +282,9 @@ def import_line(pipeline: Any, number: int, line: str, overrides: Any = None,
     except json.JSONDecodeError as err:
         row["reasons"] = [f"not valid JSON: {err.msg} at column {err.colno}"]
         return row
+    except ValueError:  # a JSONDecodeError is one too: this is int()'s digit limit
+        row["reasons"] = [TOO_MANY_DIGITS]
+        return row
     except RecursionError:  # the stdlib parser recurses per nesting level
         row["reasons"] = ["example is nested too deeply to parse"]
         return row
@@ -286,12 +331,26 @@ def run_hook(raw: str, triggers: list[str]) -> int:
 
         note = capture_hook(App().pipeline, request, _add_overrides(request.args))
     except (FinetuneError, click.ClickException) as err:
-        note = f"finetune-collection: nothing captured: {err}"
+        note = f"finetune-collection: nothing captured: {_hide_transcript(str(err), request.transcript_path)}"
     except Exception:  # noqa: BLE001  (the hook must answer; the traceback goes to stderr, not the model)
         logging.getLogger("finetune_collection.capture").exception("capture hook failed")
         note = "finetune-collection: nothing captured: an unexpected error (details on the hook's stderr)"
     emit({"hookSpecificOutput": {"hookEventName": "UserPromptSubmit", "additionalContext": note}})
     return 0
+
+
+def _hide_transcript(message: str, transcript_path: str | None) -> str:
+    """The note without the transcript's path or file name: both come from the hook's input,
+    and the importers' messages start with the file name they read."""
+    import re
+
+    if not transcript_path:
+        return message
+    name = transcript_path.replace("\\", "/").rsplit("/", 1)[-1]
+    for text in (transcript_path, name):
+        if text:  # whole names only: a one-letter file name must not eat letters of words
+            message = re.sub(rf"(?<![\w.-]){re.escape(text)}(?![\w.-])", "the transcript", message)
+    return message
 
 
 def _add_overrides(args: list[str]) -> Any:

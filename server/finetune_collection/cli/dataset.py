@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Literal
 
 import click
 
-from ..errors import NotFound
+from ..errors import InvalidExample, NotFound
 from .app import (
     STATUSES,
     App,
@@ -17,6 +16,7 @@ from .app import (
     cli,
     emit,
     fails_cleanly,
+    json_text,
     parse_date,
     pass_app,
     progress,
@@ -140,8 +140,8 @@ def list_(app: App, status: str | None, task_type: str | None, limit: int | None
         if as_json:
             emit(row)
         else:
-            # str(): a document edited by hand may hold any JSON type in these fields; _one_line:
-            # a task type may hold a newline, and the text listing is one line per example.
+            # printable(): a document edited by hand may hold any JSON type in these fields, and a
+            # task type may hold a newline or a terminal escape; the listing is one line per example.
             q = row["quality_score"]
             score = f"{q:<5g}" if isinstance(q, int | float) else f"{q!s:<5}"
             who = _one_line(row["collected_by"] or "-")
@@ -151,7 +151,9 @@ def list_(app: App, status: str | None, task_type: str | None, limit: int | None
 
 
 def _one_line(value: Any) -> str:
-    return " ".join(str(value).split())
+    from ..reports import printable
+
+    return printable(value)
 
 
 @cli.command()
@@ -160,7 +162,7 @@ def _one_line(value: Any) -> str:
 @fails_cleanly
 def show(app: App, example_id: str) -> None:
     """Print one stored example as JSON."""
-    click.echo(json.dumps(app.store.get_doc(example_id), ensure_ascii=False, indent=2))
+    click.echo(json_text(app.store.get_doc(example_id), indent=2))
 
 
 def _review_command(action: Literal["approve", "reject", "delete"], help_text: str) -> None:
@@ -174,23 +176,30 @@ def _review_command(action: Literal["approve", "reject", "delete"], help_text: s
     @click.option("--since", help="… created at or after (YYYY-MM-DD or ISO time)")
     @click.option("--signal", help="… carrying this signal")
     @click.option("--dry-run", is_flag=True, help="with a filter: list what would change, change nothing")
+    @click.option("--all", "every", is_flag=True,
+                  help="with a filter: act on every match, even over the 5,000 one review takes by default")
     @pass_app
     @fails_cleanly
     def command(app: App, example_ids: tuple[str, ...], status: str | None, min_quality: float | None,
                 max_quality: float | None, task_type: str | None, source: str | None, since: str | None,
-                signal: str | None, dry_run: bool) -> None:
+                signal: str | None, dry_run: bool, every: bool) -> None:
         from .. import curate
 
         flt = curate.Filter(status, min_quality, max_quality, task_type, source,
                             parse_date(since, "--since") if since is not None else None, signal)
         if example_ids and not flt.empty():
             raise click.UsageError("give ids or filter options, not both")
+        if every and example_ids:
+            raise click.UsageError("--all goes with filter options, not ids")
         if not example_ids and flt.empty():
             raise click.UsageError("give example ids, or filter options such as --status pending --min-quality 0.9")
         done = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
         if not example_ids:
             # The count first: a filter is checked and acted on under one lock, all or nothing.
-            ids = curate.review_matching(app.store, flt, action, dry_run)
+            try:
+                ids = curate.review_matching(app.store, flt, action, dry_run, limit=None if every else curate.MAX_BULK)
+            except InvalidExample as err:
+                raise InvalidExample(f"{err}, or pass --all to act on every match") from None
             verb = f"would be {done}" if dry_run else done
             click.echo(f"{len(ids)} example(s) {verb}" + ("; run again without --dry-run to do it" if dry_run and ids
                                                           else ""))

@@ -43,31 +43,40 @@ def _source(doc: Doc) -> Any:
     return source.get("format") if isinstance(source, dict) else None
 
 
+def _given(name: str, values: set[str]) -> str:
+    # Filter values are the caller's text (a task type can be a pasted token): count, never list.
+    return f"{name} ({len(values)} given)"
+
+
 def build(request: ExportRequest) -> list[tuple[str, Predicate]]:
-    """(description, predicate) per active filter; the description names the filter, not data."""
+    """(description, predicate) per active filter; the description names the filter, not data.
+
+    Only closed sets (status, tier) and values the request model has already parsed (numbers,
+    dates) are shown; free-text values are counted.
+    """
     r = request
     out: list[tuple[str, Predicate]] = [(f"status in {r.status}", lambda d: d.get("status") in r.status)]
     if r.ids is not None:
         ids = set(r.ids)
-        out.append((f"ids ({len(ids)} given)", lambda d: d.get("id") in ids))
+        out.append((_given("ids", ids), lambda d: d.get("id") in ids))
     if r.collected_by is not None:
         people = set(r.collected_by)
-        out.append((f"collected_by ({len(people)} given)", lambda d: d.get("collected_by") in people))
+        out.append((_given("collected_by", people), lambda d: d.get("collected_by") in people))
     if r.task_type is not None:
         tasks = set(r.task_type)
-        out.append((f"task_type in {sorted(tasks)}", lambda d: d.get("task_type") in tasks))
+        out.append((_given("task_type", tasks), lambda d: d.get("task_type") in tasks))
     if r.workflow is not None:
         flows = set(r.workflow)
-        out.append((f"workflow in {sorted(flows)}", lambda d: _meta(d, "workflow") in flows))
+        out.append((_given("workflow", flows), lambda d: _meta(d, "workflow") in flows))
     if r.phase is not None:
         phases = set(r.phase)
-        out.append((f"phase in {sorted(phases)}", lambda d: _meta(d, "phase") in phases))
+        out.append((_given("phase", phases), lambda d: _meta(d, "phase") in phases))
     if r.min_quality is not None:
         q = r.min_quality
         out.append((f"min_quality {q:g}", lambda d: float(d.get("quality_score", 0)) >= q))
     if r.signals is not None:
         wanted = set(r.signals)
-        out.append((f"signals {sorted(wanted)}", lambda d: wanted <= _signal_names(d)))
+        out.append((_given("signals", wanted), lambda d: wanted <= _signal_names(d)))
     if r.tier is not None:
         tiers = set(r.tier)
         from ..signals import doc_tier
@@ -81,7 +90,7 @@ def build(request: ExportRequest) -> list[tuple[str, Predicate]]:
         out.append((f"until {until.isoformat()}", lambda d: (c := _created(d)) is not None and c < until))
     if r.source is not None:
         sources = set(r.source)
-        out.append((f"source in {sorted(sources)}", lambda d: _source(d) in sources))
+        out.append((_given("source", sources), lambda d: _source(d) in sources))
     if r.approved_only:
         out.append(("approved by a person", lambda d: _meta(d, "human_approved") is True))
     return out

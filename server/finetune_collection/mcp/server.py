@@ -20,12 +20,27 @@ from anyio.abc import ObjectSendStream
 from mcp.server.apps import Apps
 from mcp.server.auth.provider import TokenVerifier
 from mcp.server.auth.settings import AuthSettings
+from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError, ToolError, UnexpectedResourceError
 from mcp.server.request_state import RequestStateSecurity
 from mcp.server.stdio import stdio_server
+from mcp.shared.exceptions import MCPError
 from mcp.shared.message import SessionMessage
-from mcp.types import INVALID_REQUEST, PARSE_ERROR, ErrorData, JSONRPCError, ToolAnnotations
+from mcp.types import (
+    INTERNAL_ERROR,
+    INVALID_PARAMS,
+    INVALID_REQUEST,
+    METHOD_NOT_FOUND,
+    PARSE_ERROR,
+    CallToolResult,
+    ErrorData,
+    GetPromptResult,
+    InputRequiredResult,
+    JSONRPCError,
+    TextContent,
+    ToolAnnotations,
+)
 from pydantic import ValidationError
 
 from .. import __version__
@@ -61,11 +76,20 @@ finetune-collection turns good work from this conversation into a fine-tuning da
 """
 
 
-class FinetuneServer(MCPServer):
-    """`MCPServer` whose argument type errors name the field and the rule, never the value.
+# Fixed answers to names we do not serve: the SDK's own repeat the name, which is caller text
+# (a model can paste anything into a tool name), into the result and the server's log.
+NO_TOOL = "no tool by that name; tools/list shows them"
+NO_PROMPT = "no prompt by that name; prompts/list shows them"
+NO_RESOURCE = "no resource at that URI; resources/list and resources/templates/list show them"
+NO_METHOD = "Method not found: this server does not serve that method (see the MCP specification's list)"
 
-    The SDK's message is pydantic's, which quotes the input (`input_value=['sk-…']`): a secret
-    sent in a wrongly typed field would come straight back in the result and the client's log.
+
+class FinetuneServer(MCPServer):
+    """`MCPServer` whose errors name the field and the rule, never the caller's value or name.
+
+    The SDK's argument message is pydantic's, which quotes the input (`input_value=['sk-…']`): a
+    secret sent in a wrongly typed field would come straight back in the result and the client's
+    log. Unknown tool, prompt and method names get fixed answers (NO_TOOL, NO_PROMPT, NO_METHOD).
     """
 
     lazy_state: LazyState | None = None  # set when the lifespan starts; the HTTP review page reads it
@@ -76,15 +100,63 @@ class FinetuneServer(MCPServer):
         return self.lazy_state
 
     async def call_tool(self, name: str, arguments: dict[str, Any], context: Any = None) -> Any:
+        tools = {t.name: t for t in await self.list_tools()}
+        if name not in tools:
+            # Answered here, not raised: the SDK logs a raised ToolError with the tool's name.
+            log.info("refused a call to a tool this server does not have")
+            return CallToolResult(content=[TextContent(type="text", text=NO_TOOL)], is_error=True)
         try:
             return await super().call_tool(name, arguments, context)
         except ToolError as err:
             if isinstance(err.__cause__, ValidationError):
                 # The tool's own parameter names may be shown; any other key is the caller's.
-                params = [p for t in await self.list_tools() if t.name == name for p in t.input_schema["properties"]]
+                params = list(tools[name].input_schema.get("properties", {}))
                 problems = describe_validation_error(err.__cause__, known=params)
-                raise ToolError(f"Error executing tool {name}: invalid arguments: {problems}") from err.__cause__
+                # `from None`: with a ValidationError as the cause, the SDK logs every field
+                # location, unknown keys (caller text) included.
+                raise ToolError(f"Error executing tool {name}: invalid arguments: {problems}") from None
             raise
+
+    async def read_resource(self, uri: Any, context: Any = None) -> Any:
+        """The SDK's, but a refusal is answered here: the SDK's answer carries the URI (caller
+        text) as `data`, its unknown-URI message repeats it, and both go to its log."""
+        try:
+            return await super().read_resource(uri, context)
+        except UnexpectedResourceError:
+            log.exception("a resource read failed")
+            raise MCPError(code=INTERNAL_ERROR, message="the resource could not be read; the server log says why") \
+                from None
+        except ResourceError as err:
+            # Our own messages (resources.py) name no caller text beyond an id-shaped name.
+            unknown = str(err).startswith("Unknown resource")
+            message = NO_RESOURCE if unknown else str(err)
+            log.info("refused a resource read (%s)", "unknown URI" if unknown else type(err).__name__)
+            code = INVALID_PARAMS if isinstance(err, ResourceNotFoundError) else INTERNAL_ERROR
+            raise MCPError(code=code, message=message) from None
+
+    async def get_prompt(
+        self, name: str, arguments: dict[str, Any] | None = None, context: Any = None
+    ) -> GetPromptResult | InputRequiredResult:
+        """The SDK's, but an unknown name or bad arguments are an INVALID_PARAMS error naming only
+        our own parameters; the SDK raises a ValueError, which the dispatcher logs with a traceback
+        and answers with the name or pydantic's text."""
+        prompts = {p.name: p for p in await self.list_prompts()}
+        if name not in prompts:
+            log.info("refused a request for a prompt this server does not have")
+            raise MCPError(code=INVALID_PARAMS, message=NO_PROMPT)
+        try:
+            return await super().get_prompt(name, arguments, context)
+        except ValueError as err:
+            cause: BaseException | None = err
+            while cause is not None and not isinstance(cause, ValidationError):
+                cause = cause.__cause__
+            known = [a.name for a in prompts[name].arguments or []]
+            if isinstance(cause, ValidationError):
+                problem = describe_validation_error(cause, known=known)
+            else:
+                problem = f"the arguments could not be used; it takes {', '.join(known) or 'none'}"
+            log.info("prompt %s refused its arguments", name)
+            raise MCPError(code=INVALID_PARAMS, message=f"prompt {name}: {problem}") from None
 
 
     async def run_stdio_async(self) -> None:
@@ -117,6 +189,18 @@ async def answer_unreadable(
             reply = refusal(item)
             if reply is not None:
                 await replies.send(SessionMessage(reply))
+
+
+async def refuse_unknown_methods(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
+    """Middleware: the SDK answers an unknown method with the method's name as `data`, caller text
+    sent back; here the answer and the one log line are fixed."""
+    try:
+        return await call_next(ctx)
+    except MCPError as err:
+        if err.error.code != METHOD_NOT_FOUND:
+            raise
+        log.info("refused a request for a method this server does not serve")
+        raise MCPError(code=METHOD_NOT_FOUND, message=NO_METHOD) from None
 
 
 def refusal(exc: Exception) -> JSONRPCError | None:
@@ -158,6 +242,13 @@ DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True, idemp
 REVIEW = ToolAnnotations(read_only_hint=False, destructive_hint=True, idempotent_hint=True, open_world_hint=False)
 
 
+def catalog_types() -> list[str]:
+    """The scrub catalog's types, for checking `scrub.disable` when the config loads."""
+    from ..scrub.catalog import CATALOG
+
+    return [rule.type for rule in CATALOG]
+
+
 def describe(fn: Any) -> str:
     """A tool's docstring as its description, without the source's indentation."""
     return inspect.cleandoc(fn.__doc__ or "")
@@ -175,7 +266,8 @@ def build_server(
 
     @asynccontextmanager
     async def lifespan(_: MCPServer) -> AsyncIterator[LazyState]:
-        lazy = LazyState(config if config is not None else config_mod.load(), config_mod.home(), remote)
+        loaded = config if config is not None else config_mod.load(scrub_types=catalog_types)
+        lazy = LazyState(loaded, config_mod.home(), remote)
         holder["state"] = lazy  # static resources get no Context; they read the state from here
         mcp.lazy_state = lazy
         yield lazy
@@ -192,6 +284,7 @@ def build_server(
         token_verifier=token_verifier,
         auth=auth,
         request_state_security=request_state,
+        middleware=[refuse_unknown_methods],
     )
     for fn, title, annotations in (
         (tools.collect_example, "Collect a fine-tuning example", WRITE),
@@ -211,7 +304,7 @@ def main() -> None:
     try:
         # Loaded here, not in the lifespan: a failure there surfaces as an ExceptionGroup traceback
         # from the task group, so a bad config is reported before serving, like the CLI does.
-        config = config_mod.load()
+        config = config_mod.load(scrub_types=catalog_types)
     except ConfigError as err:
         print(f"Error: {err}", file=sys.stderr)
         sys.exit(1)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from ..curate import MAX_BULK as curate_max_bulk
 from ..curate import edit_turn, review
 from ..errors import InvalidExample
 from ..pipeline import Pipeline
+from ..reports import printable
 from .query import Filter, matching, view
 from .views import chart_data, neighbours
 
@@ -23,7 +25,7 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # One bulk call touches at most this many examples: each is a durable append (fsync), so a
 # larger set is done in several calls rather than one request that runs for minutes.
-MAX_BULK = 5000
+MAX_BULK = curate_max_bulk  # the same limit as the CLI and the finetune_review tool
 
 NAMES = {
     "list": "finetune_review_list",
@@ -166,9 +168,10 @@ def summary_text(core: Pipeline, limit: int = 10) -> tuple[str, dict[str, Any]]:
     if page["examples"]:
         lines.append(f"Pending, newest first (showing {len(page['examples'])} of {page['total']}):")
         for ex in page["examples"]:
-            signals = ", ".join(s["name"] for s in ex["signals"]) or "no signals"
+            signals = printable(", ".join(s["name"] for s in ex["signals"])) or "no signals"
             lines.append(
-                f"- {ex['id']} [{ex['task_type']}, quality {ex['quality_score']:g}, {signals}]: {ex['preview']}"
+                f"- {ex['id']} [{printable(ex['task_type'])}, quality {ex['quality_score']:g}, {signals}]: "
+                f"{ex['preview']}"
             )
         lines.append(
             "Approve, reject or delete with the finetune_review tool (id, action), or open the review page "
