@@ -15,7 +15,7 @@ from finetune_collection.export import FORMATS
 from finetune_collection.model import Example, ExampleIn
 
 GOLDEN = Path(__file__).parents[1] / "export" / "golden"
-ROUND_TRIP = ["openai", "sharegpt", "hf-messages", "alpaca"]
+ROUND_TRIP = ["openai", "sharegpt", "hf-messages", "axolotl", "alpaca"]
 
 
 def stored(example: dict[str, Any]) -> Example:
@@ -162,7 +162,7 @@ def test_alpaca_input_and_history(tmp_path: Path) -> None:
 
 def test_import_path_dispatches_every_format(tmp_path: Path) -> None:
     fixtures = Path(__file__).parent / "fixtures"
-    assert SOURCE_FORMATS == ("claude-code", "codex", "alpaca", "hf-messages", "openai", "sharegpt")
+    assert SOURCE_FORMATS == ("claude-code", "codex", "alpaca", "axolotl", "hf-messages", "openai", "sharegpt")
     assert len(import_path("claude-code", fixtures / "claude_tools.jsonl").examples) == 1
     assert len(import_path("claude-code", fixtures / "claude_projects" / "-home-alice-proj").examples) == 2
     assert len(import_path("codex", fixtures / "codex_rollout.jsonl").examples) == 1
@@ -173,3 +173,11 @@ def test_import_path_dispatches_every_format(tmp_path: Path) -> None:
     assert len(import_path("openai", GOLDEN / "openai" / "single.jsonl").examples) == 1
     with pytest.raises(TranscriptError, match="is not one of"):
         import_path("csv", tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["axolotl", "openai", "hf-messages"])
+def test_an_excluded_turn_stays_excluded_through_an_axolotl_file(fmt: str) -> None:
+    """Axolotl's `train: false` on an assistant turn is our `weight: 0`, whichever messages
+    reader takes the file (it was dropped, and the turn became trainable again)."""
+    example = read_training_file(GOLDEN / "axolotl" / "weighted.jsonl", fmt).examples[0]
+    assert [m.get("weight") for m in example["messages"] if m["role"] == "assistant"] == [0, None]

@@ -272,20 +272,29 @@ def test_bad_config_stops_the_server_at_start_with_one_line(tmp_path: Path) -> N
     assert proc.stderr.startswith(f"Error: {bad}: quality_filters:"), proc.stderr
 
 
-@pytest.mark.slow
-async def test_a_large_store_gets_its_stats_values_warmed_at_start(finetune_home: Path) -> None:
-    """From WARM_MIN examples on, the server computes the kept stats values in a low-priority
-    process of its own at start, so the first finetune_stats does not run every check itself."""
-    import sqlite3
-    import time
+def _warm_ups(home: Path) -> list[int]:
+    """Pids of stats warm-up processes working on `home` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            environ = (entry / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"warm_stats" in cmdline and f"FINETUNE_HOME={home}".encode() in environ:
+            found.append(int(entry.name))
+    return found
 
+
+def _large_store(home: Path) -> None:
     from finetune_collection.config import Config
     from finetune_collection.mcp.state import WARM_MIN
     from finetune_collection.model import Example
     from finetune_collection.store import Store
-    from finetune_collection.store.log import index_path
 
-    store = Store(finetune_home, Config())
+    store = Store(home, Config())
     template = Example.model_validate({**example(1), "id": "ex_000000000000", "status": "accepted",
                                        "created_at": "2026-01-01T00:00:00Z"})
     with store.transaction():  # quickly: WARM_MIN examples appended as records
@@ -293,6 +302,42 @@ async def test_a_large_store_gets_its_stats_values_warmed_at_start(finetune_home
             {"op": "put", "t": "examples", "id": f"ex_{n:012x}", "doc": {**template.to_doc(), "id": f"ex_{n:012x}"}},
             {"op": "put", "t": "dedup", "id": f"ex_{n:012x}", "doc": {"exact": f"{n:032x}"}})])
     store.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads processes from /proc")
+async def test_the_warm_up_does_not_outlive_the_server(finetune_home: Path) -> None:
+    """A client that leaves while the warm-up runs stops it too: it wrote into a test's folder
+    after the test had ended."""
+    import time
+
+    _large_store(finetune_home)
+    env = {"FINETUNE_HOME": str(finetune_home), "PATH": os.environ.get("PATH", ""),
+           "PYTHONPATH": str(ROOT / "server")}
+    params = StdioServerParameters(command=sys.executable, args=["-m", "finetune_collection"], env=env)
+    with anyio.fail_after(120):
+        async with Client(params, mode="legacy") as client:
+            await client.list_tools()
+            while not _warm_ups(finetune_home):
+                await anyio.sleep(0.1)
+    # The server stops it before it exits (terminate, then wait): gone at once, not when done.
+    deadline = time.monotonic() + 1
+    while _warm_ups(finetune_home) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _warm_ups(finetune_home) == []
+
+
+@pytest.mark.slow
+async def test_a_large_store_gets_its_stats_values_warmed_at_start(finetune_home: Path) -> None:
+    """From WARM_MIN examples on, the server computes the kept stats values in a low-priority
+    process of its own at start, so the first finetune_stats does not run every check itself."""
+    import sqlite3
+    import time
+
+    from finetune_collection.mcp.state import WARM_MIN
+    from finetune_collection.store.log import index_path
+
+    _large_store(finetune_home)
     env = {"FINETUNE_HOME": str(finetune_home), "PATH": os.environ.get("PATH", ""),
            "PYTHONPATH": str(ROOT / "server")}
     params = StdioServerParameters(command=sys.executable, args=["-m", "finetune_collection"], env=env)

@@ -5,6 +5,9 @@ Formats, as `export/` writes them and as FORMATS.md describes them:
   assistant, tool; `tool_calls` with JSON-string arguments; `weight` (openai only). Content may
   also be a list of parts (`{"type": "text", "text"|"value"}`, LLaMA-Factory's `reasoning` and
   `tool_call` parts); a `tool` message without `tool_call_id` answers the oldest open call.
+- `axolotl`: the `hf-messages` shape with Axolotl's per-message `train` flag; an assistant turn
+  with `train: false` comes back as `weight: 0` (in any messages file: an axolotl export read as
+  `openai` keeps the turns it excluded excluded).
 - `sharegpt`: `{"conversations": [{"from", "value"}], "system", "tools"}`; tags human/gpt/
   function_call/observation (also user/assistant/tool). Calls carry no ids, so they get
   `call_1`, `call_2`… in order and each observation answers the oldest open call.
@@ -149,6 +152,8 @@ def _from_messages(
             msg["name"] = m["name"]
         if weight and m.get("weight") in (0, 1):
             msg["weight"] = m["weight"]
+        elif role == "assistant" and m.get("train") is False:
+            msg["weight"] = 0
         if keep_reasoning and reasoning:
             msg["reasoning"] = "\n".join(reasoning)
         out.append(msg)
@@ -228,6 +233,7 @@ Reader = Callable[[dict[str, Any], ImportResult, bool], tuple[list[dict[str, Any
 READERS: dict[str, Reader] = {
     "openai": _openai,
     "hf-messages": _hf_messages,
+    "axolotl": _hf_messages,
     "sharegpt": _sharegpt,
     "alpaca": _alpaca,
 }

@@ -113,7 +113,7 @@ EMPTY_FOLDER = {
              "rollout as a FILE",
 }
 
-IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-messages", "alpaca")
+IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-messages", "axolotl", "alpaca")
 
 
 @cli.command(name="import")

@@ -270,7 +270,10 @@ def build_server(
         lazy = LazyState(loaded, config_mod.home(), remote)
         holder["state"] = lazy  # static resources get no Context; they read the state from here
         mcp.lazy_state = lazy
-        yield lazy
+        try:
+            yield lazy
+        finally:
+            lazy.close()
 
     apps = Apps()  # the review page (MCP App) and the tools it calls: review/app.py
     register_review(apps, state_of, caller)

@@ -63,6 +63,9 @@ class LazyState:
         self._ready = threading.Event()
         self._state: AppState | None = None
         self._error: BaseException | None = None
+        self._timer: threading.Timer | None = None
+        self._warming: subprocess.Popen[bytes] | None = None
+        self._closed = False
         threading.Thread(target=self._open, name="finetune-open-store", daemon=True).start()
 
     def _open(self) -> None:
@@ -75,10 +78,10 @@ class LazyState:
             self._error = err
         finally:
             self._ready.set()
-        if self._state is not None and len(self._state.core.store) >= WARM_MIN:
-            timer = threading.Timer(WARM_AFTER, self._warm, (self._state,))
-            timer.daemon = True
-            timer.start()
+        if self._state is not None and not self._closed and len(self._state.core.store) >= WARM_MIN:
+            self._timer = threading.Timer(WARM_AFTER, self._warm, (self._state,))
+            self._timer.daemon = True
+            self._timer.start()
 
     def _warm(self, state: AppState) -> None:
         """Bring the store's kept stats and readiness values up to date in a low-priority process
@@ -86,16 +89,35 @@ class LazyState:
         large store that never had them (or after an upgrade), the first `finetune_stats` would
         otherwise run every check on every example inside one tool call, long enough for a
         client to give up. Not when a stats call already does that work."""
-        if state.stats_asked.is_set():
+        if state.stats_asked.is_set() or self._closed:
             return
         env = {**os.environ, "FINETUNE_HOME": str(self.home)}
         code = "from finetune_collection.mcp.state import warm_stats; warm_stats()"
         try:
-            subprocess.Popen([sys.executable, "-c", code], env=env, stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             preexec_fn=_lower_priority if hasattr(os, "nice") else None)
+            self._warming = subprocess.Popen(
+                [sys.executable, "-c", code], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, preexec_fn=_lower_priority if hasattr(os, "nice") else None,
+            )
         except OSError as err:  # a cache: the tool call computes what is missing itself
             log.debug("stats warm-up not started: %s", err.strerror)
+            return
+        # Reaped when it ends, so it is never left a zombie beside a long-running server.
+        threading.Thread(target=self._warming.wait, name="finetune-warm-up", daemon=True).start()
+
+    def close(self) -> None:
+        """The server is stopping: no warm-up starts, and one still running stops (its values
+        are kept per block in transactions, so what it finished stays and the rest is computed
+        when asked). It must not outlive the server that started it."""
+        self._closed = True
+        if self._timer is not None:
+            self._timer.cancel()
+        proc = self._warming
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
     def get(self) -> AppState:
         self._ready.wait()
