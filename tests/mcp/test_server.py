@@ -356,3 +356,15 @@ async def test_a_large_store_gets_its_stats_values_warmed_at_start(finetune_home
     while kept() < WARM_MIN and time.monotonic() < deadline:
         time.sleep(0.2)
     assert kept() == WARM_MIN
+
+
+def test_the_instructions_name_every_export_format() -> None:
+    """The model reads the formats it may offer from the instructions: none may be missing."""
+    import re
+
+    from finetune_collection.export import FORMATS
+    from finetune_collection.mcp.server import INSTRUCTIONS
+
+    export_line = INSTRUCTIONS[INSTRUCTIONS.index('"export training data"'):]
+    named = set(re.findall(r"[a-z][a-z0-9-]+", export_line.split("use dry_run")[0]))
+    assert set(FORMATS) <= named

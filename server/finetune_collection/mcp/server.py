@@ -68,8 +68,10 @@ finetune-collection turns good work from this conversation into a fine-tuning da
   Secrets and personal data are scrubbed before anything is stored.
 - Examples need human approval: set metadata.human_approved only if the user approved in chat;
   otherwise the server may ask the user, or stores the example as pending.
-- "export training data": call finetune_export (format openai, anthropic, bedrock, vertex,
-  together, sharegpt, alpaca, hf-messages, hf-prompt-completion); use dry_run to check first.
+- "export training data": call finetune_export (format openai, together, vertex, nova, sharegpt,
+  alpaca, axolotl, hf-messages, hf-prompt-completion, hf-dataset, anthropic, bedrock; preference
+  data from rejected answers: openai-dpo, trl-preference, trl-kto, vertex-preference); use dry_run
+  to check first.
 - "how many examples / stats": call finetune_stats. Approve, reject or delete pending examples
   with finetune_review; "review my examples": call finetune_review_page (a page in hosts that
   show MCP Apps, a text summary elsewhere). Browse with the finetune://examples resource.
