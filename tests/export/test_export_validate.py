@@ -650,6 +650,18 @@ def test_fix_drops_narration_before_tool_calls_only_where_the_format_cannot_hold
     assert kept.fixes == [] and kept.line is not None and "Let me run f." in kept.line.decode()
 
 
+def test_a_repair_that_uncovers_the_next_rule_repairs_again_and_reports_what_remains() -> None:
+    """A leading system turn (moved by a safe fix) and narration beside a call: ShareGPT named the
+    system turn, which was not what kept the example out."""
+    narrated = tooly()
+    narrated.turns.insert(0, {"role": "system", "content": "Be brief."})
+    narrated.turns[2]["content"] = "Let me run f."
+    safe = process(narrated, FORMATS["sharegpt"], None, "safe", SecretCheck(None))
+    assert safe.problem is not None and safe.problem.rule == "text_and_tool_call_in_one_turn"
+    asked = process(narrated, FORMATS["sharegpt"], None, "all", SecretCheck(None))
+    assert asked.line is not None and asked.fixes == ["moved_system_turn", "dropped_text_before_tool_call"]
+
+
 def test_safe_mode_names_fix_for_what_only_dropping_a_turn_repairs() -> None:
     blank_answer = conv(
         [{"role": "user", "content": "q"}, {"role": "assistant", "content": "  "}, {"role": "user", "content": "q2"},

@@ -64,8 +64,8 @@ def stats(app: App, as_json: bool) -> None:
 @click.option("--split", type=FiniteRange(0, 1, min_open=True, max_open=True),
               help="validation fraction: writes NAME.train.jsonl and NAME.val.jsonl")
 @click.option("--seed", type=int, default=0, show_default=True, help="seed for a deterministic split")
-@click.option("--fix", is_flag=True, help="also drop empty turns (moving a system turn and merging same-role turns "
-              "are applied by default)")
+@click.option("--fix", is_flag=True, help="also drop empty turns, and for sharegpt the text beside tool calls "
+              "(moving a system turn and merging same-role turns are applied by default)")
 @click.option("--tier", "tiers", multiple=True, type=click.Choice(["gold", "silver", "bronze"]),
               help="only examples of this evidence tier (repeatable): gold = observed tests passed and user "
                    "accepted, silver = an observed positive signal, bronze = claims only")

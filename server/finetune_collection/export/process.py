@@ -163,7 +163,8 @@ def losses(conv: Conversation, fmt: Format) -> list[str]:
 
 def process(conv: Conversation, fmt: Format, token_limit: int | None, mode: Mode, secrets: SecretCheck) -> Outcome:
     """`mode`: "strict" refuses what breaks a rule, "safe" applies the repairs that change no words
-    and remove no turn, "all" also drops blank turns (fix.py)."""
+    and remove no turn, "all" also drops blank turns and, where the format needs it, the text
+    beside tool calls (fix.py)."""
     out = Outcome()
     if token_limit is not None and conv.tokens > token_limit:
         out.over_limit = True
@@ -174,12 +175,23 @@ def process(conv: Conversation, fmt: Format, token_limit: int | None, mode: Mode
     record, problems = _attempt(fmt, conv)  # the example's records (one, but for trl-kto)
     rendered = conv
     fatal = [p for p in problems if p.fatal]
-    if fatal and mode != "strict":
-        fixed, applied = repair(conv, fmt.system_field, mode, frozenset(p.rule for p in fatal))
-        if applied:
-            record2, problems2 = _attempt(fmt, fixed)
-            if not any(p.fatal for p in problems2):
-                record, problems, fatal, out.fixes, rendered = record2, problems2, [], applied, fixed
+    failed = {p.rule for p in fatal}
+    # A repair can uncover the next rule a record breaks (ShareGPT: the system turn moved, then a
+    # turn with text beside its calls), so a second round repairs for what the first one found,
+    # and a record still refused is reported by what stands in its way after the repairs.
+    while fatal and mode != "strict":
+        fixed, applied = repair(conv, fmt.system_field, mode, frozenset(failed))
+        if not applied:
+            break
+        record2, problems2 = _attempt(fmt, fixed)
+        fatal2 = [p for p in problems2 if p.fatal]
+        if not fatal2:
+            record, problems, fatal, out.fixes, rendered = record2, problems2, [], applied, fixed
+            break
+        fatal = fatal2
+        if {p.rule for p in fatal2} <= failed:
+            break
+        failed |= {p.rule for p in fatal2}
     if fatal or record is None:
         first = fatal[0]
         more = sorted({p.rule for p in fatal[1:]} - {first.rule})

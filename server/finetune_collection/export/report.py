@@ -50,7 +50,8 @@ class ExportRequest(BaseModel):
     seed: int = 0
     fix: bool = Field(
         default=False,
-        description="also drop blank user/assistant turns; the safe fixes (move a leading system turn to the "
+        description="also drop blank user/assistant turns, and the text beside tool calls where the format "
+        "has one value per turn (sharegpt); the safe fixes (move a leading system turn to the "
         "system field, merge consecutive same-role turns) apply without it",
     )
     strict: bool = Field(

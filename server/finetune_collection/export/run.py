@@ -34,7 +34,7 @@ MAX_LOST_IDS = 20
 # What a skipped example needs to pass, by the mode it was refused in: the next mode up.
 LOOSER: dict[Mode, tuple[Mode, str]] = {
     "strict": ("safe", "strict off (safe fixes: move a leading system turn, merge same-role turns)"),
-    "safe": ("all", "fix=True (CLI --fix: also drop blank turns)"),
+    "safe": ("all", "fix=True (CLI --fix: also drop blank turns, and text beside tool calls for sharegpt)"),
 }
 
 Progress = Callable[[int, int | None], None]

@@ -228,8 +228,9 @@ async def finetune_export(
     limit: Annotated[int | None, Field(ge=1, description="at most this many examples")] = None,
     split: Annotated[float | None, Field(gt=0, lt=1, description="validation fraction, e.g. 0.1")] = None,
     seed: Annotated[int, Field(description="seed for a deterministic split")] = 0,
-    fix: Annotated[bool, Field(description="also drop empty turns (moving a system turn and merging "
-                                           "same-role turns happen by default)")] = False,
+    fix: Annotated[bool, Field(description="also drop empty turns, and for sharegpt the text beside tool "
+                                           "calls (moving a system turn and merging same-role turns "
+                                           "happen by default)")] = False,
     strict: Annotated[bool, Field(description="refuse examples that need a structural fix instead")] = False,
     tier: Annotated[list[Literal["gold", "silver", "bronze"]] | None, Field(
         description="only these evidence tiers: gold = observed tests passed and user accepted, silver = an "
