@@ -102,9 +102,10 @@ def check_tools(tools: Any, strict: bool = True) -> list[Problem]:
             and not (strict and (set(tool) != {"type", "function"} or not set(fn) <= FUNCTION_KEYS))
         )
         if not ok:
+            named = "a name of 1-64 letters, digits, _ or -" if strict else "a name"
             return [Problem("invalid_tool_definition",
                             f"tool {i} must be {{type: function, function: {{name, description, parameters}}}} "
-                            "with a name of 1-64 letters, digits, _ or -")]
+                            f"with {named}")]
     return []
 
 
