@@ -74,8 +74,9 @@ class Format:
     # Whether an example loses a per-message `weight: 0` in this target (None: the target carries it).
     weight_lost: Callable[[Conversation], bool] | None = field(default=lambda conv: excluded_turns(conv))
     folder: bool = False  # writes a folder (hf-dataset), not one JSONL file
-    # Where the loaders build one table from the file: every record gets these keys (empty
-    # string or list rather than absent), so `datasets` never fills a column with nulls.
+    # Where the loaders build one table from the file: every record gets these keys, so
+    # `datasets` fills no column itself (an empty string or list, or null where the trainers
+    # read null as "none": the Hugging Face shapes' `tools`).
     uniform_keys: dict[str, Any] = field(default_factory=dict)
     legacy: str | None = None  # why the target is legacy, with the date; None when current
     snippet: str = ""  # trainer configuration to paste, shown by --check (axolotl's dataset YAML)
