@@ -293,10 +293,23 @@ async def finetune_export(
         anyio.from_thread.run(send, done, total)
 
     result = await state.run(export.export, store, state.config, request, progress)
-    links = [
-        ResourceLink(type="resource_link", uri=Path(p).as_uri(), name=Path(p).name, mime_type="application/jsonl")
-        for p in result.paths
-    ]
+    if state.remote:
+        # A file:// link or an absolute path names a file on the server, which the remote caller
+        # cannot open: say where it is inside the server's data folder instead.
+        home = state.home.resolve()
+
+        def shown(path: str) -> str:
+            return Path(path).resolve().relative_to(home).as_posix()
+
+        result.paths = [shown(p) for p in result.paths]
+        result.counts = {shown(p): n for p, n in result.counts.items()}
+        links: list[ResourceLink] = []
+    else:
+        links = [
+            ResourceLink(type="resource_link", uri=Path(p).as_uri(), name=Path(p).name,
+                         mime_type="application/jsonl")
+            for p in result.paths
+        ]
     return CallToolResult(
         content=[TextContent(type="text", text=result.model_dump_json(indent=2)), *links],
         structured_content=ExportResult(**result.model_dump()).model_dump(mode="json"),
