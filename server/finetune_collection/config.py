@@ -312,6 +312,19 @@ def local_user() -> str:
         return f"uid-{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
+TOKENS_FILE = "tokens.json"
+
+
+def tokens_file(config: Config) -> Path:
+    """The team server's tokens file: `server.tokens_file` (relative to the data folder), else
+    `tokens.json` there. Here, not in mcp/, because no export may replace it wherever it is."""
+    given = config.server.tokens_file
+    if not given:
+        return home() / TOKENS_FILE
+    path = Path(given).expanduser()
+    return path if path.is_absolute() else home() / path
+
+
 def config_path() -> Path | None:
     env = os.environ.get("FINETUNE_CONFIG")
     if env:

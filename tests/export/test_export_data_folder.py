@@ -113,3 +113,20 @@ def test_refusals_never_repeat_the_callers_path(tmp_path: Path) -> None:
             resolve_output(output, home, overwrite=True, **kwargs)  # type: ignore[arg-type]
         message = str(caught.value)
         assert message.startswith("output") and "SECRET" not in message and "x.jsonl" not in message
+
+
+def test_a_cli_export_cannot_replace_a_tokens_file_kept_elsewhere(finetune_home: Path, tmp_path: Path) -> None:
+    """`server.tokens_file` outside the data folder (a team's shared file): the CLI's export
+    replaced it, and every server reading it refused every token."""
+    shared = tmp_path / "srv"
+    shared.mkdir()
+    finetune_home.mkdir(parents=True, exist_ok=True)
+    (finetune_home / "config.yaml").write_text(f"server:\n  tokens_file: {shared / 'tokens.json'}\n")
+    assert run_cli("token", "add", "alice").exit_code == 0
+    assert run_cli("add", "--user", "q", "--assistant", "a", "--quality", "high", "--approved").exit_code == 0
+    before = {p.name: p.read_bytes() for p in shared.iterdir()}
+    for name in ("tokens.json", "tokens.json.state-key", "tokens.json.lock"):
+        result = run_cli("export", "--format", "openai", "--output", str(shared / name), "--overwrite")
+        assert result.exit_code == 1 and "the config or the tokens file" in result.stderr
+    assert {p.name: p.read_bytes() for p in shared.iterdir()} == before
+    assert "alice" in run_cli("token", "list").stdout

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 
 from .. import config as config_mod
-from ..errors import ExportError
+from ..errors import ConfigError, ExportError
 from ..store import ensure_private_dir
 from .target import refuse_data_folder
 
@@ -31,12 +31,18 @@ SYNC_EVERY = 8 << 20
 
 def own_files(store: Path | None = None) -> tuple[list[Path], list[Path]]:
     """(data folders, protected files) of this process: `$FINETUNE_HOME` and the store's folder,
-    and the config file wherever `$FINETUNE_CONFIG` puts it."""
+    the config file wherever `$FINETUNE_CONFIG` puts it, and the tokens file wherever the config
+    keeps it (a CLI export replaced a shared one, locking every team member out)."""
     homes = {config_mod.home()}
     if store is not None:
         homes.add(store.parent)
     config_file = config_mod.config_path()
-    return sorted(homes), [config_file] if config_file is not None else []
+    protected = [config_file] if config_file is not None else []
+    try:
+        protected.append(config_mod.tokens_file(config_mod.load()))
+    except ConfigError:
+        protected.append(config_mod.home() / config_mod.TOKENS_FILE)  # the surfaces refuse a bad config first
+    return sorted(homes), protected
 
 
 def refuse_existing(path: Path, overwrite: bool, store: Path | None = None) -> None:

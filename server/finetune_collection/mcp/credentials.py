@@ -28,7 +28,7 @@ from pathlib import Path
 from .. import config as config_mod
 from ..errors import ConfigError
 
-TOKENS_FILE = "tokens.json"
+TOKENS_FILE = config_mod.TOKENS_FILE
 PREFIX = "ftc_"  # marks our tokens in logs and secret scanners; not part of the secret
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 NAME_RULE = "1-64 letters, digits, '_', '.', '@' or '-', starting with a letter or digit"
@@ -49,12 +49,7 @@ class Entry:
 
 def tokens_path(config: config_mod.Config) -> Path:
     """`server.tokens_file` from the config (relative to the data folder), else the default."""
-    given = config.server.tokens_file
-    home = config_mod.home()
-    if not given:
-        return home / TOKENS_FILE
-    path = Path(given).expanduser()
-    return path if path.is_absolute() else home / path
+    return config_mod.tokens_file(config)
 
 
 def digest(token: str) -> str:
