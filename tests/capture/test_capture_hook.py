@@ -55,6 +55,13 @@ MUST_NOT_MATCH = [
     "you shouldn't save this for training",
     "save this for training? no",
     "bitte nicht: save this for training",
+    "how would I save this for training in PyTorch?!",
+    'What does "collect example" do?)',
+    "remind me to save this for training tomorrow",
+    "I'll decide later whether to save this for training",
+    "Hold off, save this for training later maybe",
+    "nein — save this for training",
+    "should we save this for training",
 ]
 
 

@@ -9,11 +9,12 @@ A prompt is a capture trigger when it is
 - the literal command `/finetune add [ARGS…]` (or the plugin's `/finetune-collection:add`), whose
   arguments are passed on; or
 - a short instruction containing one of the trigger phrases as whole words, compared without
-  case and punctuation ("Great, save this for training!"). At most `max_words` words, not a
-  question ("how would I save this for training in PyTorch?" mentions a phrase, it is not one)
-  and not negated: "please do NOT save this for training" keeps the exchange out. Any negation
-  word in the prompt counts, wherever it is: a missed capture can be redone with
-  `/finetune add`, a saved exchange the user refused cannot be unseen by whoever reads the data.
+  case and punctuation ("Great, save this for training!"). At most `max_words` words, no question
+  mark anywhere ("how would I save this for training in PyTorch?!" mentions a phrase, it is not
+  one), not negated and not put off: "please do NOT save this for training" and "remind me to save
+  this for training tomorrow" keep the exchange out. Any such word in the prompt counts, wherever
+  it is: a missed capture can be redone with `/finetune add`, a saved exchange the user refused
+  cannot be unseen by whoever reads the data.
 Malformed or foreign stdin is not a trigger: a hook must never block the user's prompt.
 """
 
@@ -45,11 +46,14 @@ DEFAULT_TRIGGERS: tuple[str, ...] = (
 it asks for an export, and capturing on it would store an exchange the user never chose."""
 
 NEGATIONS = frozenset(
-    "not no never nope dont cannot without nicht kein keine keinen nie pas jamais non nunca nao não "
-    "nada niet нет не".split()
+    "not no never nope dont cannot without nicht kein keine keinen nie nein pas jamais non nunca nao não "
+    "nada niet нет не "
+    # Putting it off is not asking for it now: "remind me to …", "hold off, … later", "should we …"
+    "later tomorrow remind maybe decide should hold wait until if whether".split()
 )
-"""Words (as `words` makes them) that turn a trigger phrase around; "don't", "can't" and
-"shouldn't" become "don t", "can t", "shouldn t": a lone "t" after a word is a negation too."""
+"""Words (as `words` makes them) that turn a trigger phrase around or put it off; "don't",
+"can't" and "shouldn't" become "don t", "can t", "shouldn t": a lone "t" after a word is a
+negation too."""
 
 COMMANDS: tuple[str, ...] = ("/finetune add", "/finetune-collection:add")
 MAX_WORDS = 12
@@ -112,7 +116,7 @@ def is_trigger(prompt: str, triggers: Sequence[str] = DEFAULT_TRIGGERS, max_word
     """True for `/finetune add …` or a short, non-question prompt containing a trigger phrase."""
     if command_args(prompt) is not None:
         return True
-    if prompt.rstrip().endswith("?"):
+    if "?" in prompt or "？" in prompt:  # a question anywhere ("…?!", "…?)", "what does … do?")
         return False
     said = words(prompt)
     if not said or len(said) > max_words or negated(said):
