@@ -66,6 +66,17 @@ def test_bulk_approves_the_filtered_set_only(pipeline: Pipeline, finetune_home: 
         api.bulk(pipeline, {"filter": {}, "action": "delete"})
 
 
+def test_bulk_refuses_an_unknown_filter_key_and_a_missing_expect(pipeline: Pipeline, finetune_home: Path) -> None:
+    """A misspelt key was ignored, so {"status": "pending", "taskType": "x"} rejected every
+    pending example; without `expect` nothing confirmed the count."""
+    code = seed(pipeline, 2)
+    with pytest.raises(InvalidExample, match="filter: an object with at most"):
+        api.bulk(pipeline, {"filter": {"status": "pending", "taskType": "nope"}, "action": "reject", "expect": 2})
+    with pytest.raises(InvalidExample, match="expect: "):
+        api.bulk(pipeline, {"filter": {}, "action": "approve"})
+    assert {status_in_file(finetune_home, i) for i in code} == {"pending"}
+
+
 def seed_text(n: int) -> dict[str, object]:
     return {"quality_score": 0.95, "input": {"user": f"Why does test {n} fail on CI?"},
             "output": {"assistant": f"Because fixture {n} leaks state between runs."}}

@@ -16,7 +16,7 @@ from ..curate import edit_turn, review
 from ..errors import InvalidExample
 from ..pipeline import Pipeline
 from ..reports import printable
-from .query import Filter, matching, view
+from .query import FILTER_KEYS, Filter, matching, view
 from .views import chart_data, neighbours
 
 Action = Literal["approve", "reject", "delete"]
@@ -118,18 +118,25 @@ def _apply(pipeline: Pipeline, ids: list[str], action: Action, by: str | None) -
 def bulk(pipeline: Pipeline, args: dict[str, Any], by: str | None = None) -> dict[str, Any]:
     """Apply an action to every example matching a filter.
 
-    `expect` is the count the user saw; if the set changed since (new examples arrived), nothing
-    is done, so a click never approves examples nobody looked at the list of.
+    `expect` (required) is the count the user saw; if the set changed since (new examples
+    arrived), nothing is done, so a click never approves examples nobody looked at the list of.
+    An unknown filter key is refused rather than ignored.
     """
     action = _action(args.get("action"))
     if action == "delete":
         raise InvalidExample("action: bulk supports approve and reject; delete examples one at a time")
     store = pipeline.store
-    flt = Filter.parse(args.get("filter") or {})
-    expect = _int(args, "expect", -1, -1, 10**9)
+    given = args.get("filter") or {}
+    if not isinstance(given, dict) or not set(given) <= FILTER_KEYS:
+        # A misspelt key would otherwise be no filter at all: the action would reach everything.
+        raise InvalidExample(f"filter: an object with at most {', '.join(sorted(FILTER_KEYS))}")
+    flt = Filter.parse(given)
+    if "expect" not in args:
+        raise InvalidExample("expect: the number of examples the list showed for this filter is required")
+    expect = _int(args, "expect", -1, 0, 10**9)
     with store.transaction():
         ids = [str(d["id"]) for d in matching(store, flt)]
-        if expect >= 0 and expect != len(ids):
+        if expect != len(ids):
             raise InvalidExample(
                 f"expect: the filter now matches {len(ids)} examples, not {expect}; reload the list and retry"
             )

@@ -13,6 +13,7 @@ from ..store import StoreBackend
 from ..tokens import estimate_doc_tokens
 
 STATUSES = ("pending", "accepted", "rejected")
+FILTER_KEYS = frozenset({"status", "task_type", "min_quality", "q"})
 # Pending first: the page exists to clear the approval queue.
 _RANK = {"pending": 0, "accepted": 1, "rejected": 2}
 MAX_QUERY = 200
