@@ -73,3 +73,14 @@ def test_list_orders_by_instant_not_by_text(pipeline: Pipeline) -> None:
     # The undated one gets the time of collection (now): newest.
     order = [ids[row["id"]] for row in list_rows(pipeline.store)]
     assert order == ["undated", "later_in_utc", "utc_midnight", "early"]
+
+
+def test_reordering_and_hidden_characters_are_shown_as_escapes() -> None:
+    """A right-to-left override in a task type or preview reordered the rest of the line on
+    screen (Trojan Source); a zero-width space hid where a word was cut. The joiners emoji and
+    several scripts need stay."""
+    from finetune_collection.reports import _line, printable
+
+    shown = printable("tt\u202eabc \u2066iso\u2069 zero\u200bwidth \ufeffbom 👨\u200d👩")
+    assert shown == "tt\\u202eabc \\u2066iso\\u2069 zero\\u200bwidth \\ufeffbom 👨\u200d👩"
+    assert _line("a" * 77 + "\u202eabc", 80) == "a" * 77 + "…"  # no half escape at the cut

@@ -28,22 +28,37 @@ _UNDATED = datetime(1, 1, 1, tzinfo=timezone.utc)
 
 
 # C0, DEL and C1: ESC and CSI start the sequences that clear a screen, set a window title (OSC)
-# or recolour everything after them; the other controls are invisible or move the cursor.
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# or recolour everything after them; the other controls are invisible or move the cursor. The
+# bidirectional overrides, embeddings and isolates reorder what follows them on screen (the
+# Trojan Source trick), and zero-width characters hide text: shown as `\u` escapes too.
+# (Not the zero-width joiners U+200C/U+200D: emoji sequences and several scripts need them.)
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def printable(value: Any) -> str:
     """Stored text as one line a terminal shows as text: runs of whitespace become one space and
-    every other control character is written as its escape (`\\x1b`). For human-readable lines
-    only; JSON output keeps the stored value."""
+    every other control or reordering character is written as its escape (`\\x1b`, `\\u202e`).
+    For human-readable lines only; JSON output keeps the stored value."""
     text = " ".join(str(value).split())
-    return _CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROLS.sub(_escape, text)
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _line(text: str, width: int) -> str:
-    # Escaped before cutting: a cut can then never leave a sequence open.
+    # Escaped before cutting, and never cut inside an escape: a cut can then never leave a
+    # sequence open, and no half escape is shown.
     text = printable(text)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    tail = cut.rfind("\\")
+    if tail >= 0 and len(cut) - tail < 6 and re.fullmatch(r"\\(?:x[0-9a-f]{0,1}|u[0-9a-f]{0,3})?", cut[tail:]):
+        cut = cut[:tail]
+    return cut + "…"
 
 
 def preview(doc: dict[str, Any], width: int = PREVIEW_CHARS) -> str:

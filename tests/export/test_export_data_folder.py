@@ -130,3 +130,20 @@ def test_a_cli_export_cannot_replace_a_tokens_file_kept_elsewhere(finetune_home:
         assert result.exit_code == 1 and "the config or the tokens file" in result.stderr
     assert {p.name: p.read_bytes() for p in shared.iterdir()} == before
     assert "alice" in run_cli("token", "list").stdout
+
+
+def test_a_license_is_taken_in_any_case_and_a_bad_one_is_named_not_repeated(finetune_home: Path,
+                                                                             tmp_path: Path) -> None:
+    """`--license MIT` (the help's "e.g. mit") gave a traceback; the error echoed the value."""
+    assert run_cli("add", "--user", "q", "--assistant", "a", "--quality", "high", "--approved").exit_code == 0
+    good = run_cli("export", "--format", "hf-dataset", "--license", "MIT", "--output", str(tmp_path / "ds"))
+    assert good.exit_code == 0 and "license: mit" in (tmp_path / "ds" / "README.md").read_text()
+    bad = run_cli("export", "--format", "hf-dataset", "--license", "ghp CANARY!", "--output", str(tmp_path / "d2"))
+    assert bad.exit_code == 2 and "license:" in bad.stderr and "CANARY" not in bad.stderr
+
+
+def test_importing_a_missing_file_or_a_folder_says_so_without_a_traceback(finetune_home: Path, tmp_path: Path) -> None:
+    for path in (tmp_path / "nope-SECRET.jsonl", tmp_path):
+        result = run_cli("import", str(path))
+        assert result.exit_code == 2 and "cannot be read" in result.stderr and "SECRET" not in result.stderr
+        assert result.exception is None or isinstance(result.exception, SystemExit)

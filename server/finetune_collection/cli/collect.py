@@ -154,7 +154,11 @@ def import_(app: App, paths: tuple[str, ...], fmt: str, session: str | None, lat
     if fmt == "jsonl":
         if len(paths) != 1 or session or latest:
             raise click.UsageError("--from jsonl reads one FILE (or - for stdin)")
-        with click.open_file(paths[0], "r", encoding="utf-8-sig", errors="surrogateescape") as file:
+        try:
+            opened = click.open_file(paths[0], "r", encoding="utf-8-sig", errors="surrogateescape")
+        except OSError as err:  # missing, a folder, unreadable: said by reason, not by the name given
+            raise click.BadParameter(f"the file cannot be read ({err.strerror})", param_hint="PATH") from None
+        with opened as file:
             _import_jsonl(app, file, overrides, dry_run, as_json)
         return
     _import_recorded(app, fmt, paths, session, latest, root, overrides, dry_run, as_json,

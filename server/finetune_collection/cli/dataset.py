@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import click
+from pydantic import ValidationError
 
 from ..errors import InvalidExample, NotFound
+from ..model import describe_validation_error
 from .app import (
     STATUSES,
     App,
@@ -97,18 +99,21 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
     if output is not None and str(output) == "-":
         raise click.BadParameter("exports are written to a file atomically, not to stdout; give a file name",
                                  param_hint="--output")
-    request = export_mod.ExportRequest(
-        format=fmt, output=output.absolute() if output else None, task_type=list(task_type) or None,
-        workflow=list(workflow) or None, phase=list(phase) or None, min_quality=min_quality,
-        signals=list(signals) or None, since=parse_date(since, "--since") if since is not None else None,
-        until=parse_date(until, "--until") if until is not None else None, ids=list(ids) or None,
-        collected_by=list(collected_by) or None,
-        status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them
-        limit=limit, split=split, seed=seed, fix=fix, tier=list(tiers) or None,  # type: ignore[arg-type]
-        strict=strict, model=model, license=license_,
-        overwrite=overwrite, dedup=dedup, source=list(sources) or None, approved_only=approved_only,
-        inferred_pairs=inferred_pairs,
-    )
+    try:
+        request = export_mod.ExportRequest(
+            format=fmt, output=output.absolute() if output else None, task_type=list(task_type) or None,
+            workflow=list(workflow) or None, phase=list(phase) or None, min_quality=min_quality,
+            signals=list(signals) or None, since=parse_date(since, "--since") if since is not None else None,
+            until=parse_date(until, "--until") if until is not None else None, ids=list(ids) or None,
+            collected_by=list(collected_by) or None,
+            status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them
+            limit=limit, split=split, seed=seed, fix=fix, tier=list(tiers) or None,  # type: ignore[arg-type]
+            strict=strict, model=model, license=license_,
+            overwrite=overwrite, dedup=dedup, source=list(sources) or None, approved_only=approved_only,
+            inferred_pairs=inferred_pairs,
+        )
+    except ValidationError as err:  # e.g. a license id the Hub does not take: the option, not the value
+        raise click.UsageError(describe_validation_error(err, known=export_mod.ExportRequest.model_fields)) from None
     if check:
         report: Any = export_mod.check(app.store, app.config, request)
     else:

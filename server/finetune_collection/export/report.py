@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..model import Status
 
@@ -66,6 +66,12 @@ class ExportRequest(BaseModel):
         default=None, pattern=r"^[a-z0-9][a-z0-9.+-]{0,63}$",
         description="hf-dataset: the card's license id (e.g. cc-by-4.0, mit); default other",
     )
+
+    @field_validator("license", mode="before")
+    @classmethod
+    def _license_id(cls, value: Any) -> Any:
+        # The Hub's ids are lower case; "MIT" and "Apache-2.0" are what people type.
+        return value.lower() if isinstance(value, str) else value
     overwrite: bool = False
     dedup: bool = Field(
         default=False,

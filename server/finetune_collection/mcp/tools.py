@@ -17,13 +17,13 @@ from mcp.server.mcpserver import Context, Elicit, Resolve
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.resolve import ListRoots
 from mcp.types import CallToolResult, ListRootsResult, ResourceLink, TextContent
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from .. import config as config_mod
 from .. import curate, export
 from ..errors import FinetuneError, InvalidExample
 from ..export.target import resolve_output, root_paths
-from ..model import parse_time
+from ..model import describe_validation_error, parse_time
 from ..pipeline import CollectResult, Prepared
 from ..reports import Stats, approval_preview, compute
 from .credentials import tokens_path
@@ -274,6 +274,9 @@ async def finetune_export(
         )
     except FinetuneError as err:
         raise ToolError(str(err)) from None
+    except ValidationError as err:  # the fields and rules, never the values given
+        detail = describe_validation_error(err, known=export.ExportRequest.model_fields)
+        raise ToolError(f"invalid export arguments: {detail}") from None
     except ValueError as err:
         raise ToolError(f"invalid export arguments: {err}") from None
 
