@@ -147,3 +147,10 @@ def test_importing_a_missing_file_or_a_folder_says_so_without_a_traceback(finetu
         result = run_cli("import", str(path))
         assert result.exit_code == 2 and "cannot be read" in result.stderr and "SECRET" not in result.stderr
         assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("name", ["\n", " ", "évil\u202elmth.jsonl", "a\tb.jsonl", " lead.jsonl", "trail.jsonl ",
+                                  "zero\u200bwidth.jsonl"])
+def test_names_a_listing_cannot_show_are_refused(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ExportError, match="without control or direction characters"):
+        resolve_output(name, tmp_path / "home", remote=True)
