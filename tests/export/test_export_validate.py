@@ -645,6 +645,7 @@ def test_fix_drops_narration_before_tool_calls_only_where_the_format_cannot_hold
     assert "--fix" in safe.problem.detail
     asked = process(narrated, FORMATS["sharegpt"], None, "all", SecretCheck(None))
     assert asked.line is not None and asked.fixes == ["dropped_text_before_tool_call"]
+    assert asked.losses == ["text_beside_tool_calls"]  # reported with the ids, as weight losses are
     assert "Let me run f." not in asked.line.decode() and '"function_call"' in asked.line.decode()
     kept = process(narrated, FORMATS["openai"], None, "all", SecretCheck(None))
     assert kept.fixes == [] and kept.line is not None and "Let me run f." in kept.line.decode()

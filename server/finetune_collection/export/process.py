@@ -204,6 +204,8 @@ def process(conv: Conversation, fmt: Format, token_limit: int | None, mode: Mode
         return out
     out.warnings += [p for p in problems if not p.fatal]
     out.losses = losses(rendered, fmt)
+    if "dropped_text_before_tool_call" in out.fixes:  # words gone, not only structure: a loss too
+        out.losses.append("text_beside_tool_calls")
     types = secrets.types(rendered, record)
     if types:
         # Types only: the matched value must never reach a report or a log.
