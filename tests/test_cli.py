@@ -440,3 +440,16 @@ def test_an_invalid_line_is_not_written_over_the_progress_bar(finetune_home: Pat
     before = seen[: seen.index(b"line 2: invalid")]
     assert before.endswith(b"\r\x1b[K"), before[-80:]
     assert b"imported: accepted 2" in seen, seen[-2000:]
+
+
+@pytest.mark.parametrize("args", [["export", "--status"], ["export", "--tier"], ["list", "--status"],
+                                  ["import", "--from"], ["export", "--min-quality"]])
+def test_a_refused_option_value_is_not_repeated(finetune_home: Path, args: list[str]) -> None:
+    from click.testing import CliRunner
+
+    from finetune_collection.cli import cli
+
+    canary = "nan" if args[-1] == "--min-quality" else "ghp_zqCANARYq9x1kVZQ2tqMnMcLRk"
+    result = CliRunner().invoke(cli, [*args, canary, *(["x"] if args[0] == "import" else [])])
+    assert result.exit_code == 2 and "Invalid value" in result.stderr
+    assert canary not in result.stderr and "CANARY" not in result.stderr

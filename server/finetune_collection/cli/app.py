@@ -157,8 +157,16 @@ class FiniteRange(click.FloatRange):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         number = super().convert(value, param, ctx)
         if number != number:
-            self.fail(f"{value!r} is not a number in the range {self._describe_range()}.", param, ctx)
+            self.fail(f"not a number in the range {self._describe_range()}.", param, ctx)
         return number
+
+
+class Choice(click.Choice):  # type: ignore[type-arg]
+    """click.Choice whose refusal lists the choices without repeating what was typed (a value
+    pasted into the wrong option can be a secret, and the error ends up in logs)."""
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        return "not one of " + ", ".join(map(str, self.choices)) + "."
 
 
 def parse_quality(value: str | None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import click
 from ..errors import FinetuneError, InvalidExample
 from .app import (
     App,
+    Choice,
     above_bar,
     cli,
     discard_stdout,
@@ -118,7 +119,7 @@ IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-mes
 
 @cli.command(name="import")
 @click.argument("paths", nargs=-1)
-@click.option("--from", "fmt", type=click.Choice(IMPORT_FORMATS), default="jsonl", show_default=True,
+@click.option("--from", "fmt", type=Choice(IMPORT_FORMATS), default="jsonl", show_default=True,
               help="jsonl: our example lines (PATH or - for stdin); claude-code / codex: agent transcripts "
                    "(files or folders); openai, sharegpt, hf-messages, alpaca: training files")
 @click.option("--session", help="claude-code / codex: this session id, found under the host's folder")

@@ -14,6 +14,7 @@ from ..model import describe_validation_error
 from .app import (
     STATUSES,
     App,
+    Choice,
     FiniteRange,
     cli,
     emit,
@@ -60,7 +61,7 @@ def stats(app: App, as_json: bool) -> None:
 @click.option("--until", help="created before (YYYY-MM-DD or ISO time)")
 @click.option("--id", "ids", multiple=True, help="only this example id (repeatable)")
 @click.option("--collected-by", multiple=True, help="only examples collected by this person (repeatable)")
-@click.option("--status", multiple=True, type=click.Choice(STATUSES),
+@click.option("--status", multiple=True, type=Choice(STATUSES),
               help="statuses to export (repeatable) [default: accepted]")
 @click.option("--limit", type=click.IntRange(min=1), help="at most this many examples")
 @click.option("--split", type=FiniteRange(0, 1, min_open=True, max_open=True),
@@ -68,7 +69,7 @@ def stats(app: App, as_json: bool) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="seed for a deterministic split")
 @click.option("--fix", is_flag=True, help="also drop empty turns, and for sharegpt the text beside tool calls "
               "(moving a system turn and merging same-role turns are applied by default)")
-@click.option("--tier", "tiers", multiple=True, type=click.Choice(["gold", "silver", "bronze"]),
+@click.option("--tier", "tiers", multiple=True, type=Choice(["gold", "silver", "bronze"]),
               help="only examples of this evidence tier (repeatable): gold = observed tests passed and user "
                    "accepted, silver = an observed positive signal, bronze = claims only")
 @click.option("--strict", is_flag=True, help="refuse examples that need any structural fix instead of fixing them")
@@ -130,7 +131,7 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
 
 
 @cli.command(name="list")
-@click.option("--status", type=click.Choice(STATUSES), help="only this status")
+@click.option("--status", type=Choice(STATUSES), help="only this status")
 @click.option("--task-type", help="only this task type")
 @click.option("--limit", type=click.IntRange(min=1), help="at most this many (newest first)")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per line, every match")
@@ -173,7 +174,7 @@ def show(app: App, example_id: str) -> None:
 def _review_command(action: Literal["approve", "reject", "delete"], help_text: str) -> None:
     @cli.command(name=action, help=help_text)
     @click.argument("example_ids", nargs=-1)
-    @click.option("--status", type=click.Choice(STATUSES), help="every example with this status")
+    @click.option("--status", type=Choice(STATUSES), help="every example with this status")
     @click.option("--min-quality", type=FiniteRange(0, 1), help="… with at least this quality_score")
     @click.option("--max-quality", type=FiniteRange(0, 1), help="… with at most this quality_score")
     @click.option("--task-type", help="… of this task type")
@@ -226,7 +227,7 @@ _review_command("delete", "Delete example(s) from the store file, the dedup inde
 
 @cli.command()
 @click.option("--before", required=True, help="delete examples created before this date (YYYY-MM-DD or ISO time)")
-@click.option("--status", type=click.Choice(STATUSES), help="only this status")
+@click.option("--status", type=Choice(STATUSES), help="only this status")
 @click.option("--yes", is_flag=True, help="do it (without --yes, only list what would be deleted)")
 @pass_app
 @fails_cleanly
