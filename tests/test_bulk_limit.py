@@ -98,7 +98,7 @@ def test_mcp_review_and_review_page_refuse_and_say_how_to_narrow(home: Path, mon
     store = Store(home, Config())
     try:
         with pytest.raises(InvalidExample, match="narrow it to at most 5000"):
-            api.bulk(Pipeline(store, Config()), {"action": "approve", "filter": {"status": "pending"}})
+            api.bulk(Pipeline(store, Config()), {"action": "approve", "filter": {"status": "pending"}, "expect": OVER})
     finally:
         store.close()
     assert pending(home) == OVER
