@@ -161,3 +161,19 @@ def pg_url(pg_empty_url: str) -> str:
     with connect(pg_empty_url, 10) as conn:
         schema.upgrade(conn, pg_empty_url)
     return pg_empty_url
+
+
+@pytest.fixture(params=["embedded", "postgresql"])
+def backend(request: pytest.FixtureRequest, finetune_home: Path, config: Config) -> Iterator[Any]:
+    """The same test on each store backend: the embedded store and PostgreSQL (a real server)."""
+    from finetune_collection.store.postgres import PgStore
+
+    store: Any
+    if request.param == "embedded":
+        store = Store(finetune_home, config)
+    else:
+        store = PgStore(request.getfixturevalue("pg_url"), finetune_home, config)
+    try:
+        yield store
+    finally:
+        store.close()

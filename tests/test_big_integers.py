@@ -5,7 +5,6 @@ for Python to read is one `invalid` line and the import goes on."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,7 @@ from finetune_collection.errors import InvalidExample
 from finetune_collection.mcp.server import build_server
 from finetune_collection.model import Example, ExampleIn
 from finetune_collection.pipeline import Pipeline
-from finetune_collection.store import Store, StoreBackend
-from finetune_collection.store.postgres import PgStore
+from finetune_collection.store import StoreBackend
 from mcp import Client
 
 BIG = 123456789012345678901234567890
@@ -55,19 +53,6 @@ def test_model_refuses_integers_past_64_bits(data: dict[str, Any], where: str) -
 
 def test_the_64_bit_bounds_themselves_pass() -> None:
     ExampleIn.model_validate(example(tokens_used=TOP, low=-(2**63), flag=True))
-
-
-@pytest.fixture(params=["embedded", "postgresql"])
-def backend(request: pytest.FixtureRequest, finetune_home: Path, config: Config) -> Iterator[StoreBackend]:
-    store: StoreBackend
-    if request.param == "embedded":
-        store = Store(finetune_home, config)
-    else:
-        store = PgStore(request.getfixturevalue("pg_url"), finetune_home, config)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 def test_collect_refuses_and_the_largest_int_reads_back_exactly(backend: StoreBackend, config: Config) -> None:

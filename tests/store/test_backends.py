@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,21 +12,7 @@ from finetune_collection.config import Config
 from finetune_collection.dedup import make_index
 from finetune_collection.errors import NotFound
 from finetune_collection.model import Example
-from finetune_collection.store import Store, StoreBackend
-from finetune_collection.store.postgres import PgStore
-
-
-@pytest.fixture(params=["embedded", "postgresql"])
-def backend(request: pytest.FixtureRequest, finetune_home: Path, config: Config) -> Iterator[StoreBackend]:
-    store: StoreBackend
-    if request.param == "embedded":
-        store = Store(finetune_home, config)
-    else:
-        store = PgStore(request.getfixturevalue("pg_url"), finetune_home, config)
-    try:
-        yield store
-    finally:
-        store.close()
+from finetune_collection.store import StoreBackend
 
 
 def make(n: int, status: str = "accepted", **overrides: Any) -> Example:
