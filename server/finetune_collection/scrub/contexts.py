@@ -192,7 +192,7 @@ _CONTEXT_FAMILY = Family(
         Rule(
             "secret",
             # A generated value split across two string literals to get past a scanner: both halves random
-            r"(?<=[\"'](?P<first>[A-Za-z0-9+/=_-]{16,200})[\"'][ \t]{0,8})\+[ \t\r\n]{0,40}+[\"']"
+            r"(?<=[\"'](?P<first>[A-Za-z0-9+/=_-]{16,200})[\"'][ \t\\\r\n]{0,12})\+[ \t\r\n]{0,40}+[\"']"
             r"(?P<value>[A-Za-z0-9+/=_-]{16,200}+)[\"']",
             SECRET,
             check=_split_halves,
@@ -238,6 +238,7 @@ _CONTEXT_FAMILY = Family(
         ('API_KEY = "vTHGuTEVuWF6lkOrWggasmuPB9FF" + "Lbe44ay9yE0IDx6LxmzSNzfW4cSR"', "Lbe44ay9yE0IDx6LxmzSNzfW4cSR"),
         ("const token = 'o4cmRGTNTQrW20KAgLc0WwR0HQoQ' +\n  '0dWajqy1FU41liLoNmrLnAwsGq';",
          "0dWajqy1FU41liLoNmrLnAwsGq"),
+        ('secret = "Kd8fG2hJ4kLm9nBv3cXz7qWe" \\\n   + "Pl5oKi8uJy2hTg6rFe4dSw9a"', "Pl5oKi8uJy2hTg6rFe4dSw9a"),
     ),
     keep=(
         'const VERSION: &str = "1.24.0-beta.3";',

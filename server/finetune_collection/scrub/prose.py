@@ -14,7 +14,7 @@ from . import assign
 from .contexts import context_token
 from .family import Family
 from .rule import Rule
-from .validators import placeholder
+from .validators import placeholder, random_token, wordy
 
 # Passwords in prose, in other languages: the keyword, a verb or colon, then the value. Keywords
 # in ASCII are engine anchors; the others are only looked for in texts that are not ASCII (a
@@ -62,14 +62,16 @@ _CODE_VALUE = re.compile(r"[A-Za-z_$][\w$.]*[\[(]")
 
 def _prose_or_bare(m: Any) -> bool:
     """With no verb or colon to say a value follows, only a value that mixes cases and digits after
-    a whole word (not `password VARCHAR2`, not `Benutzerpasswort Abc…`)."""
+    a whole word, and not made of words (not `password VARCHAR2`, `Passphrase Strength3 meter`,
+    `Benutzerpasswort Abc…`)."""
     value: str = m.group("value")
     if m.group("bare") is None:
         return _prose_password(value)
     if m.start() and (m.string[m.start() - 1].isalnum() or m.string[m.start() - 1] in "_-"):
         return False
     mixed = any(c.isupper() for c in value) and any(c.islower() for c in value) and any(c.isdigit() for c in value)
-    return mixed and _prose_password(value)
+    generated = not value.isalnum() or random_token(value, 12)  # a symbol, or long and random
+    return mixed and generated and not wordy(value) and _prose_password(value)
 
 
 def _prose_password(value: str) -> bool:
@@ -164,6 +166,7 @@ FAMILY = Family(
         "Şifre en az 12 karakter olmalı.",
         "the api key is stored in Vault under secret/payments/stripe",
         "API key: YOUR_API_KEY_HERE",
+        "Passphrase Strength3 meter in the UI",
     ),
 )
 

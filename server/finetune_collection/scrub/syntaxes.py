@@ -89,7 +89,8 @@ def _cli_rules() -> list[Rule]:
             # Redis `AUTH [user] password` at a prompt or a line start (the command is upper case there)
             r"(?<=(?:^|\n)(?:[\w.:-]{0,60}>[ \t]?)?)AUTH[ \t]+(?:[\w.-]{1,64}[ \t]+)?" + ARG + r"[ \t]*(?=\r?\n|$)",
             PASSWORD,
-            validator=password_arg,
+            # a digit among letters, or random: `AUTH mechanism PLAIN` is SMTP/SASL talk
+            validator=lambda v: password_arg(v) and assign.prose_value(v),
             anchors=("auth ",),
         )
     )
@@ -194,6 +195,7 @@ _CLI_FAMILY = Family(
         "$ pulumi config set --secret dbPassword  # prompts for the value",
         "AUTH $REDIS_PASSWORD",
         "The AUTH command takes a password.",
+        "AUTH mechanism PLAIN",
     ),
 )
 
