@@ -1,6 +1,7 @@
 """Secrets with no known prefix, caught by where they sit: a session cookie, a JWK's private
 members, a Kubernetes `Secret`'s data, a constant holding a random literal, a log line or a
-sentence that says "credential" or "pasted", a password given in prose in another language.
+sentence that says "credential" or "pasted", a `Name value` config directive, a generated value
+split across two string literals. Prose in other languages is prose.py's.
 
 A random-looking value is only replaced inside such a context: the same string in ordinary code
 (an asset hash, a test vector) stays.

@@ -48,7 +48,7 @@ _FOREIGN_TAIL = "(?:" + _JOIN + ")" + _VALUE_TAIL
 _BARE = r"[ \t]++(?P<bare>)(?P<value>(?:[#-&(-+/-:<->@-~-]|[!.,;?](?=[!-~])){8,100}+)(?=[.,;!?]*(?:\s|$))"
 # Russian, Chinese and Korean chat also just juxtapose (`логин root, пароль Xk9…`): a value with a digit.
 # Polish says `hasło do serwera to Xk9…`; Turkish juxtaposes like Russian.
-_WIDE_TAIL = "(?:" + _JOIN + r"|[ \t]+(?:[\w'’-]+[ \t]+){0,6}?to|[ \t]+(?=[!-~]{0,99}[0-9]))" + _VALUE_TAIL
+_WIDE_TAIL = "(?:" + _JOIN + r"|[ \t]+(?:[\w'’-]+[ \t]+){0,6}?to(?![\w])|[ \t]+(?=[!-~]{0,99}[0-9]))" + _VALUE_TAIL
 
 
 # One literal per word: each is a search of every text that is not ASCII, so the list stays short
