@@ -184,11 +184,11 @@ _CONTEXT_FAMILY = Family(
         Rule(
             "password",
             # A config directive line `Name value`: the name ends in the secret word, one value ends the line
-            r"(?<=(?:^|\n)[ \t]{0,40}(?P<pre>[A-Za-z][A-Za-z0-9_.-]{0,60}))(?P<kw>(?i:pass(?:word|wd|phrase)?|secret))"
+            r"(?<=(?:^|\n)[ \t]{0,40}(?P<pre>[A-Za-z][A-Za-z0-9_.-]{0,60}))(?P<kw>(?i:pass(?:word|wd|phrase)|secret))"
             r"(?P<post>[A-Za-z0-9_]{0,20}+)[ \t]++(?P<q>[\"']?+)(?P<value>[^\s\"']{6,200}+)(?P=q)[ \t]*(?=\r?\n|$)",
             "<REDACTED>",
             check=_directive,
-            anchors=("pass", "secret"),
+            anchors=("password", "passwd", "passphrase", "secret"),  # not `pass`: Python's statement
         ),
         Rule(
             "secret",

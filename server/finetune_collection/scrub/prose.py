@@ -60,6 +60,11 @@ _WIDE_HINTS = ("ароль", "パスワード", "密码", "密碼", "비밀번�
 _CODE_VALUE = re.compile(r"[A-Za-z_$][\w$.]*[\[(]")
 
 
+# Whole two-word keys, not `api` or `access` alone: both start thousands of words in code and docs.
+_KEY_ANCHORS = (*(f"{a}{sep}{b}" for a, b in (("api", "key"), ("api", "token"), ("api", "schl"), ("access", "token"))
+                  for sep in ("", " ", "_", "-")), "zugangsschl", "de acceso", "api ", "api:")
+
+
 def _prose_or_bare(m: Any) -> bool:
     """With no verb or colon to say a value follows, only a value that mixes cases and digits after
     a whole word, and not made of words (not `password VARCHAR2`, `Passphrase Strength3 meter`,
@@ -112,12 +117,12 @@ FAMILY = Family(
             # "here's the api key you asked for: …", "Der API-Schlüssel lautet …", "El token de acceso es …":
             # a key word, up to five words, a colon or a verb, then a generated value
             r"(?i)(?<![\w-])(?:api[ _-]?(?:key|token|schlüssel)|access[ _-]token|zugangsschlüssel"
-            r"|(?<=token )de acceso|(?<=cl[ée] )(?:d')?api|(?<=chiave )api|(?<=chave )(?:de )?api)"
+            r"|(?<=token )de acceso|(?<=cl[ée] (?:d')?|chiave |chave (?:de )?)api)"
             r"(?:[ \t]+[\w'’-]{1,20}){0,5}?(?:[ \t]*[:：]|[ \t]+(?:is|lautet|ist|es|est|è|é|era|war))[ \t]*+"
             r"[\"'`]?+(?P<value>(?:[A-Za-z0-9+/_=~-]|\.(?=[A-Za-z0-9])){16,300}+)",
             "<SECRET>",
             validator=context_token,
-            anchors=("api", "access", "zugangsschl", "de acceso"),
+            anchors=_KEY_ANCHORS,
         ),
     ),
     match=(
@@ -145,6 +150,7 @@ FAMILY = Family(
         ("here's the api key you asked for: 8dkCZvv1OIrLawhYbozxyhD2 (prod)", "8dkCZvv1OIrLawhYbozxyhD2"),
         ("Der API-Schlüssel lautet uRxI8UT0P6zM0rBwtFGMiX.", "uRxI8UT0P6zM0rBwtFGMiX"),
         ("El token de acceso es oC1Bm8HU4M_TAQa3OXohp5, caduca mañana.", "oC1Bm8HU4M_TAQa3OXohp5"),
+        ("La clé d'API est 9dKq2LmZx8Vb3NcR7tYw.", "9dKq2LmZx8Vb3NcR7tYw"),
     ),
     keep=(
         "Das Passwort ist falsch.",
