@@ -16,7 +16,7 @@ from typing import Any
 from .validators import code_reference, entropy, filler, placeholder, random_token
 
 # The match starts AT the keyword (an engine anchor); the rest of the name sits in a lookbehind.
-_NAME = r"(?<=(?<![\w$.@-])(?P<pre>[\w$.@-]{0,40}))(?P<kw>(?i:%s))(?P<post>[\w$.-]{0,40}+(?:\[[0-9]{0,6}\])?)"
+_NAME = r"(?<=(?<![\w$.@-])(?P<pre>[\w$.@-]{0,120}))(?P<kw>(?i:%s))(?P<post>[\w$.-]{0,40}+(?:\[[0-9]{0,6}\])?)"
 # Whitespace alone separates a name from its value only before a quote, after a flag
 # (`--password x`) or on a Dockerfile ENV/ARG line: in prose (`token alpha`) the pattern fails at
 # once instead of handing every such pair to the checks below.
@@ -124,6 +124,10 @@ _TYPE_WORDS = {
 }
 
 
+# `auth.existingSecret`, `secretRef`: the name of a stored secret (Helm, Kubernetes), not one.
+_REFERENCE_SEGS = {"existing", "ref"}
+
+
 def segments(name: str) -> list[str]:
     return [s.lower() for part in re.split(r"[^A-Za-z0-9]+", name) for s in _CAMEL.findall(part)]
 
@@ -135,6 +139,8 @@ def strength(name: str) -> str | None:
     if segs[-3:] == ["access", "key", "id"]:
         return "weak"  # `aws_access_key_id`: an id, but half of a credential pair
     if not segs or segs[-1] in _SKIP_LAST or (len(segs) > 1 and segs[0] in _SKIP_FIRST):
+        return None
+    if _REFERENCE_SEGS.intersection(segs):
         return None
     low = name.lower()
     if any(s in _PASSWORD_SEGS for s in segs) or any(s in low for s in _PASSWORD_SUBSTR):
@@ -152,6 +158,7 @@ def strength(name: str) -> str | None:
 
 
 _NAMEISH = re.compile(r"[A-Za-z_][\w.-]*")
+_CAMEL_NAME = re.compile(r"[a-z]+(?:[A-Z][a-z]+)+")
 
 
 def _names_a_secret(value: str) -> bool:
@@ -159,7 +166,7 @@ def _names_a_secret(value: str) -> bool:
     return (
         bool(_NAMEISH.fullmatch(value))
         and strength(value) in ("password", "strong", "weak")
-        and ("_" in value or "-" in value or value.isupper() or value.islower())
+        and ("_" in value or "-" in value or value.isupper() or value.islower() or bool(_CAMEL_NAME.fullmatch(value)))
     )
 
 
@@ -177,6 +184,7 @@ _NOT_A_SECRET = re.compile(
 _ENV_READS = ("process.env", "os.environ", "os.getenv", "import.meta.env", "ENV[", "ENV.fetch", "System.getenv")
 # `getpass()`, `os.environ["X"]`, `cfg[key]`: code, not a value with brackets in it.
 _CALL = re.compile(r"[A-Za-z_$][\w$.]*[!?]?[(\[]")  # `System.fetch_env!(…)`, `env!(…)` too
+_ID_AND_PATH = re.compile(r"[\w.@-]{1,64}:(?:/[\w.@-]+){2,}/?")
 _YAML_TAG = re.compile(r"!!?[A-Za-z]+")  # `password: !vault |`: the tag of a block that follows
 _NO_SPACE_WORD = re.compile(r"[A-Za-z_][\w.-]*")
 
@@ -245,6 +253,10 @@ def _literal_secret(m: Any, level: str) -> bool:
         return False  # unquoted, `#gets0m3` in a connection string is a password, not a selector
     if m.group("kq") == "`" and (" " in value or value.startswith("$(")):
         return False  # a command substitution: `etcdctl get /secret`
+    if value.startswith("$(") and value.endswith(")"):
+        return False  # `"$(vault kv get -field=password …)"`: the shell runs a command for it
+    if m.group("kb") is not None and _ID_AND_PATH.fullmatch(value):
+        return False  # systemd `LoadCredential=dbpass:/etc/credstore/dbpass`: an id and a file
     if m.group("ku") is not None and (any(c.isspace() for c in value) or len(value) < 8):
         return False  # a quote left open at the end of a line: only a token-shaped value
     if m.group("kc") is not None:  # `PWD={…}` (ODBC) but not `{password}` or `{dbPassword}`

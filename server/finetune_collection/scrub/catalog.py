@@ -40,7 +40,7 @@ the type names below. All are on by default.
 |                     |                      | `.netrc`, `.pgpass`, setters, constructors, comparisons, |
 |                     |                      | Oracle `u/p@db`, `htpasswd -b`; sql.py: `IDENTIFIED BY`, |
 |                     |                      | `PASSWORD '…'`, INSERT into password columns; protocols.py:|
-|                     |                      | Go DSNs; prose in many languages (contexts.py)           |
+|                     |                      | Go DSNs; prose in many languages (prose.py)              |
 | secret              | `<SECRET>`           | values of secret/api_key/credential names; of            |
 |                     |                      | token/key/auth/session names only when random; signed-URL|
 |                     |                      | `sig=`, `X-Amz-Signature=`, `X-Amz-Security-Token=`;     |
@@ -80,7 +80,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from . import assign, contexts, fallbacks, personal, protocols, providers, sql, syntaxes
+from . import assign, contexts, fallbacks, personal, prose, protocols, providers, sql, syntaxes
 from . import validators as v
 from .rule import Rule
 
@@ -321,7 +321,7 @@ CATALOG: list[Rule] = [
     *(r for f in sql.FAMILIES for r in f.rules),
     *(r for f in fallbacks.FAMILIES for r in f.rules),
     *(r for f in protocols.FAMILIES for r in f.rules),
-    *(r for f in contexts.FAMILIES if f.name == "foreign_prose_password" for r in f.rules),
+    *(r for f in prose.FAMILIES for r in f.rules),
     Rule(
         "password",
         # htpasswd -b[c…] FILE USER PASSWORD (the batch form takes the password as an argument)
@@ -339,6 +339,6 @@ CATALOG: list[Rule] = [
         anchors=("secret", "token", "key", "auth", "credential", "sess"),
         reach=4200,
     ),
-    *(r for f in contexts.FAMILIES if f.name != "foreign_prose_password" for r in f.rules),
+    *(r for f in contexts.FAMILIES for r in f.rules),
     *personal.RULES,
 ]

@@ -1,6 +1,7 @@
 """Secrets with no known prefix, caught by where they sit: a session cookie, a JWK's private
 members, a Kubernetes `Secret`'s data, a constant holding a random literal, a log line or a
-sentence that says "credential" or "pasted", a password given in prose in another language.
+sentence that says "credential" or "pasted", a `Name value` config directive, a generated value
+split across two string literals. Prose in other languages is prose.py's.
 
 A random-looking value is only replaced inside such a context: the same string in ordinary code
 (an asset hash, a test vector) stays.
@@ -101,6 +102,20 @@ def _credential_id(m: Any) -> bool:
     return "_" in m.group("name") and not _DIGEST_NAMES.search(m.group("name")) and not placeholder(m.group("value"))
 
 
+def _directive(m: Any) -> bool:
+    """`AuthLDAPBindPassword Xk9…` (Apache, pgbouncer, mosquitto): a one-word setting whose name says
+    password or secret, then one value; the value must hold a digit and a letter (a line of prose
+    such as `Password required` stays)."""
+    name = m.group("pre") + m.group("kw") + m.group("post")
+    value: str = m.group("value")
+    return (assign.strength(name) in ("password", "strong") and assign.prose_value(value)
+            and not placeholder(value) and not code_reference(value) and not value.startswith(("$", "%", "/")))
+
+
+def _split_halves(m: Any) -> bool:
+    return strict_random(m.group("first"), 16) and strict_random(m.group("value"), 16)
+
+
 _CONTEXT_FAMILY = Family(
     "context_secret",
     (
@@ -167,6 +182,24 @@ _CONTEXT_FAMILY = Family(
             anchors=("add",),
         ),
         Rule(
+            "password",
+            # A config directive line `Name value`: the name ends in the secret word, one value ends the line
+            r"(?<=(?:^|\n)[ \t]{0,40}(?P<pre>[A-Za-z][A-Za-z0-9_.-]{0,60}))(?P<kw>(?i:pass(?:word|wd|phrase)|secret))"
+            r"(?P<post>[A-Za-z0-9_]{0,20}+)[ \t]++(?P<q>[\"']?+)(?P<value>[^\s\"']{6,200}+)(?P=q)[ \t]*(?=\r?\n|$)",
+            "<REDACTED>",
+            check=_directive,
+            anchors=("password", "passwd", "passphrase", "secret"),  # not `pass`: Python's statement
+        ),
+        Rule(
+            "secret",
+            # A generated value split across two string literals to get past a scanner: both halves random
+            r"(?<=[\"'](?P<first>[A-Za-z0-9+/=_-]{16,200})[\"'][ \t\\\r\n]{0,12})\+[ \t\r\n]{0,40}+[\"']"
+            r"(?P<value>[A-Za-z0-9+/=_-]{16,200}+)[\"']",
+            SECRET,
+            check=_split_halves,
+            prefilter=("+",),
+        ),
+        Rule(
             "secret",
             # Log lines and prose: "loaded credential …", "I accidentally pasted …", "Unseal Key 2: …"
             r"(?i)(?<![\w-])(?:credential|pasted|leaked|exposed|unseal(?:[ \t]+key)?|root[ \t]+token|token|secret"
@@ -200,6 +233,13 @@ _CONTEXT_FAMILY = Family(
         ("Unseal Key 2: 0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R+P2", "0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R+P2"),
         ("env:\n  CC_TEST_REPORTER_ID: 945dfb58a832d233a3caeb84e3e6d3be212e8c7abcb48117fce63b9adcb43647",
          "945dfb58a832d233a3caeb84e3e6d3be212e8c7abcb48117fce63b9adcb43647"),
+
+        ("<Location /ldap>\n  AuthLDAPBindPassword Lm5IksVA8m+224\n</Location>", "Lm5IksVA8m+224"),
+        ("admin_password Pg7bouncer!x\nlisten_port 6432", "Pg7bouncer!x"),
+        ('API_KEY = "vTHGuTEVuWF6lkOrWggasmuPB9FF" + "Lbe44ay9yE0IDx6LxmzSNzfW4cSR"', "Lbe44ay9yE0IDx6LxmzSNzfW4cSR"),
+        ("const token = 'o4cmRGTNTQrW20KAgLc0WwR0HQoQ' +\n  '0dWajqy1FU41liLoNmrLnAwsGq';",
+         "0dWajqy1FU41liLoNmrLnAwsGq"),
+        ('secret = "Kd8fG2hJ4kLm9nBv3cXz7qWe" \\\n   + "Pl5oKi8uJy2hTg6rFe4dSw9a"', "Pl5oKi8uJy2hTg6rFe4dSw9a"),
     ),
     keep=(
         'const VERSION: &str = "1.24.0-beta.3";',
@@ -215,111 +255,14 @@ _CONTEXT_FAMILY = Family(
         "DOCKER_IMAGE_ID=3f786850e387550fdab836ed7e6dc881de23001b3f786850e387550fdab836ed",
         "GIT_COMMIT_ID: 3f786850e387550fdab836ed7e6dc881de23001b3f786850e387550fdab836ed",
         '"Id": "3f786850e387550fdab836ed7e6dc881de23001b3f786850e387550fdab836ed"',
+
+        "Password required",
+        "  AuthLDAPBindPassword ${LDAP_BIND_PW}",
+        "PasswordAuthentication no",
+        "password_encryption scram-sha-256",
+        'url = "https://cdn.example.com/" + "assets/app.min.js"',
+        'msg = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "abcdefghijklmnopqrstuvwxyz"',
     ),
 )
 
-# Passwords in prose, in other languages: the keyword, a verb or colon, then the value. Keywords
-# in ASCII are engine anchors; the others are only looked for in texts that are not ASCII (a
-# search for a wider character in an ASCII string returns at once).
-# English and Italian write `password`; French chat `mdp`, Spanish `clave`.
-_ASCII_WORDS = ("passwort", "kennwort", "(?<=mot de )passe", "(?<=con)trase[ñn]a", "senha", "wachtwoord", "passord",
-                "salasana", "heslo", "adgangskode", "parola", "jelsz[óo]", "sifre", "(?<=l[öo])senord", "password",
-                "passphrase", "(?<![\\w])mdp", "(?<![\\w])clave", "(?<![\\w])pw(?![\\w])")
-_ASCII_ANCHORS = ("passwort", "kennwort", "passe", "trase", "senha", "wachtwoord", "passord", "salasana", "heslo",
-                  "adgangskode", "parola", "jelsz", "sifre", "senord", "password", "passphrase", "mdp", "clave", "pw ",
-                  "pw:")
-_WIDE_WORDS = ("пароль", "Пароль", "パスワード", "密码", "密碼", "비밀번호")
-# Words between the keyword and its verb or colon: any few before a verb (`für den Testserver
-# lautet`), or a phrase opened by a preposition before a colon (`от сервера:`, `for root:`).
-_PREPOSITIONS = r"(?:for|of|on|to|für|von|vom|zum|de|du|des|del|della|do|da|di|van|voor|от|для|на)"
-_JOIN = (
-    r"[ \t]+(?:[\w'’]+[ \t]+){0,6}?(?:lautet|ist|est|es|era|é|è|is|är|er|on|je|jest|wynosi|war|était|fue|是|:)"
-    r"|[ \t]+" + _PREPOSITIONS + r"(?:[ \t]+[^\s:：]{1,30}){1,3}?[ \t]*[:：]"
-    r"|[ \t]*(?:は|：|:|=|是|为|為|는|은|で)"
-)
-_VALUE_TAIL = (
-    r"[ \t]*[:：]?[ \t]*[\"'«„“「『]?"
-    r"(?P<value>[!#-&(-~]{4,100}?)(?=[\"'»“”」』]?[.,;!?。、]*(?:[^!-~]|$))"
-)
-_FOREIGN_TAIL = "(?:" + _JOIN + ")" + _VALUE_TAIL
-# Russian, Chinese and Korean chat also just juxtapose (`логин root, пароль Xk9…`): a value with a digit.
-_WIDE_TAIL = "(?:" + _JOIN + r"|[ \t]+(?=[!-~]{0,99}[0-9]))" + _VALUE_TAIL
-
-
-# One literal per word: each is a search of every text that is not ASCII, so the list stays short
-# (Russian, Japanese, Chinese, Korean; other scripts' words are not looked for).
-_WIDE_HINTS = ("ароль", "パスワード", "密码", "密碼", "비밀번호")
-
-
-# `pw[:-1]`, `auth[2]`, `get(x)`: an index or a call after `password =` in code, not a password.
-_CODE_VALUE = re.compile(r"[A-Za-z_$][\w$.]*[\[(]")
-
-
-def _prose_password(value: str) -> bool:
-    if placeholder(value) or "://" in value or _CODE_VALUE.match(value):
-        return False
-    return assign.prose_value(value)
-
-
-_PROSE_FAMILY = Family(
-    "foreign_prose_password",
-    (
-        Rule(
-            "password",
-            "(?i:" + "|".join(_ASCII_WORDS) + ")" + _FOREIGN_TAIL,
-            "<REDACTED>",
-            validator=_prose_password,
-            anchors=_ASCII_ANCHORS,
-        ),
-        Rule(
-            "password",
-            "(?:" + "|".join(re.escape(w) for w in _WIDE_WORDS) + ")" + _WIDE_TAIL,
-            "<REDACTED>",
-            validator=_prose_password,
-            prefilter=_WIDE_HINTS,
-            wide=True,
-        ),
-        Rule(
-            "password",
-            # `creds for staging: ops / Xk9…`, `login: root / Xk9…`: a user and a password as a pair
-            r"(?i)(?<![\w])(?:creds|credentials)(?:[ \t]+[^\s:/]{1,20}){0,3}[ \t]*:[ \t]*"
-            r"[\w.@+-]{1,64}[ \t]+/[ \t]+(?P<value>[!-~]{6,100}?)(?=[.,;]?(?:\s|$))",
-            "<REDACTED>",
-            validator=_prose_password,
-            anchors=("creds", "credential"),
-        ),
-    ),
-    match=(
-        ("Das Passwort lautet Sommer2024! und gilt ab heute.", "Sommer2024!"),
-        ("Mein Passwort für den Server ist Xk9#mP2qL.", "Xk9#mP2qL"),
-        ("Pour la base, le mot de passe est Tr0ub4dor&3 .", "Tr0ub4dor&3"),
-        ("la contraseña es Hola1234 para el wifi", "Hola1234"),
-        ("パスワードはhunter2xyzです", "hunter2xyz"),
-        ("密码是Abc12345，请保管好", "Abc12345"),
-        ("The wifi password for the office is Xw611SJ@249 btw", "Xw611SJ@249"),
-        ("La contraseña de la base de datos es Np41tSyJ*857 y el usuario es root.", "Np41tSyJ*857"),
-        ("La password del router è Xw7383sP6&433, l'utente è admin.", "Xw7383sP6&433"),
-        ("identifiant : support / mdp : Ds8vPAF%617", "Ds8vPAF%617"),
-        ("usuario: admin, clave: HmlH7cgmoT&242", "HmlH7cgmoT&242"),
-        ("Пароль от сервера: Xw3Frdwwr1-167", "Xw3Frdwwr1-167"),
-        ("логин root, пароль GcyeRZx3+916", "GcyeRZx3+916"),
-        ("creds for staging: ops / Npx9OJ0RH1@160", "Npx9OJ0RH1@160"),
-        ("login is deploy and the pw is Dsbzd0qwMx+790", "Dsbzd0qwMx+790"),
-    ),
-    keep=(
-        "Das Passwort ist falsch.",
-        "le mot de passe est incorrect",
-        "la contraseña es obligatoria",
-        "パスワードは8文字以上です",
-        "Passwort: ********",
-        "The password you entered is incorrect.",
-        "password reset link: https://id.example.com/reset?v=2",
-        "The password for user 3 is required",
-        "пароль должен содержать 8 символов",
-        "login: admin / password",
-        "clave primaria: id",
-        "the pw is in the vault",
-    ),
-)
-
-FAMILIES = [_CONTEXT_FAMILY, _PROSE_FAMILY]
+FAMILIES = [_CONTEXT_FAMILY]

@@ -66,6 +66,8 @@ _CLI: list[tuple[str, tuple[str, ...], str]] = [
     (r"(?:vncpasswd|x11vnc)", ("vncpasswd", "x11vnc"), r"-(?:f|passwd|storepasswd)[ \t]+"),
     (r"lftp", ("lftp",), r"-u[ \t]+[\"']?[^\s,\"']{1,64},"),
     (r"(?<=ConvertTo-)SecureString", ("securestring",), r"(?:-String[ \t]+)?"),
+    # `pulumi config set --secret dbPassword VALUE`: the key's name, then its value (a `#` starts a comment)
+    (r"pulumi[ \t]+config[ \t]+set[ \t]+--secret[ \t]+[\w:.-]{1,100}(?=[ \t]+[^\s#])", ("pulumi",), r""),
 ]
 
 
@@ -81,6 +83,17 @@ def _cli_rules() -> list[Rule]:
         )
         for cmd, anchors, flag in _CLI
     ]
+    rules.append(
+        Rule(
+            "password",
+            # Redis `AUTH [user] password` at a prompt or a line start (the command is upper case there)
+            r"(?<=(?:^|\n)(?:[\w.:-]{0,60}>[ \t]?)?)AUTH[ \t]+(?:[\w.-]{1,64}[ \t]+)?" + ARG + r"[ \t]*(?=\r?\n|$)",
+            PASSWORD,
+            # a digit among letters, or random: `AUTH mechanism PLAIN` is SMTP/SASL talk
+            validator=lambda v: password_arg(v) and assign.prose_value(v),
+            anchors=("auth ",),
+        )
+    )
     rules.append(
         Rule(
             "password",
@@ -158,6 +171,9 @@ _CLI_FAMILY = Family(
         ('$c = ConvertTo-SecureString "Ps7Secure!" -AsPlainText -Force', "Ps7Secure!"),
         ("7z a -pZ7ipPass9 -mhe=on backup.7z ./exports", "Z7ipPass9"),
         ("net use Z: \\\\nas\\backup /user:CORP\\backup Nu7sePw=5", "Nu7sePw=5"),
+        ("$ pulumi config set --secret dbPassword Pu7miPw!x", "Pu7miPw!x"),
+        ("127.0.0.1:6379> AUTH Rd9sAuth+x\nOK", "Rd9sAuth+x"),
+        ("AUTH default Rd9sAcl-22", "Rd9sAcl-22"),
     ),
     keep=(
         "docker login -u ci -p $REGISTRY_TOKEN registry.example.com",
@@ -176,6 +192,10 @@ _CLI_FAMILY = Family(
         "$c = Read-Host -AsSecureString | ConvertTo-SecureString",
         "7z x -p archive.7z",
         "net use Z: \\\\nas\\backup /user:CORP\\backup /persistent:yes",
+        "$ pulumi config set --secret dbPassword  # prompts for the value",
+        "AUTH $REDIS_PASSWORD",
+        "The AUTH command takes a password.",
+        "AUTH mechanism PLAIN",
     ),
 )
 
@@ -239,6 +259,7 @@ _CALLS: list[tuple[str, tuple[str, ...], int]] = [
     (r"\.(?:SetBasicAuth|setBasicAuth|set_basic_auth|basic_auth)",
      (".setbasicauth", ".set_basic_auth", ".basic_auth"), 2),
     (r"Credentials(?:::new|\.new|\.of|\.create)", ("credentials",), 2),
+    (r"DBI->connect(?:_cached)?", ("dbi",), 3),  # Perl: DBI->connect($dsn, $user, $password)
 ]
 # Rust and Java turn a literal into an owned string or a char array on the way in.
 _CONVERT = r"(?:\.(?:to_string|to_owned|into|toCharArray)\(\))?"
@@ -325,6 +346,7 @@ _CALL_FAMILY = Family(
         ('if ("EqPass99".equals(password)) {', "EqPass99"),
         ('req.SetBasicAuth("admin", "G0basic@455")', "G0basic@455"),
         ('let c = Credentials::new("smtp_user".to_string(), "Xw6yI3O^986".to_string());', "Xw6yI3O^986"),
+        ('my $dbh = DBI->connect("dbi:mysql:app", "app", "Pe7lDbi!x");', "Pe7lDbi!x"),
     ),
     keep=(
         "user.setPassword(password);",
@@ -338,6 +360,7 @@ _CALL_FAMILY = Family(
         "requests.get(url, auth=(user, password))",
         "req.SetBasicAuth(user, pass)",
         'let c = Credentials::new(user.to_string(), env::var("SMTP_PASS")?);',
+        'my $dbh = DBI->connect($dsn, $user, $ENV{DB_PASS});',
     ),
 )
 
