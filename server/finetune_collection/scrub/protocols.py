@@ -11,7 +11,7 @@ from typing import Any
 from . import assign
 from .family import Family
 from .rule import Rule
-from .syntaxes import PASSWORD, password_arg
+from .syntaxes import PASSWORD, named_value, password_arg
 from .validators import key_token, random_token
 
 SECRET = "<SECRET>"
@@ -27,14 +27,6 @@ def _header_ok(m: Any) -> bool:
     if level in ("password", "strong"):
         return password_arg(value)
     return level == "weak" and password_arg(value) and (random_token(value, 12, 2.5) or assign.long_number(value))
-
-
-def _rpc_ok(m: Any) -> bool:
-    level = assign.strength(m.group("name"))
-    value: str = m.group("value")
-    if level == "weak":
-        return random_token(value)
-    return level in ("password", "strong") and password_arg(value)
 
 
 _FAMILY = Family(
@@ -55,7 +47,7 @@ _FAMILY = Family(
             r"(?<=\")method\"[ \t]*:[ \t]*\"(?P<name>[\w.:/-]{1,80})\"[ \t]*,[ \t]*\"params\"[ \t]*:[ \t]*\[[ \t]*"
             r"\"(?P<value>[^\"\n]{1,500})\"",
             SECRET,
-            check=_rpc_ok,
+            check=named_value,
             anchors=("method",),
         ),
         Rule(

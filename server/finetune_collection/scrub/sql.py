@@ -4,13 +4,9 @@ and rows written into a password or key column (`INSERT INTO t (login, password)
 
 from __future__ import annotations
 
-from typing import Any
-
-from . import assign
 from .family import Family
 from .rule import Rule
-from .syntaxes import ARG, PASSWORD, password_arg
-from .validators import random_token
+from .syntaxes import ARG, PASSWORD, named_value, password_arg
 
 # One value of a VALUES list, taken whole (atomic): a quoted string, a call, or a bare literal.
 _VAL = r"""(?>'(?:[^'\n]|'')*'|"[^"\n]*"|\w+\([^()\n]*\)|[^,()\n'"]++)"""
@@ -24,14 +20,6 @@ def _insert_at(k: int) -> str:
     cols = (_COL + ",") * k + r"""[ \t]*[`"\[]?(?P<name>""" + _SECRET_COLUMN + r""")[`"\]]?[ \t]*(?:,[^)\n]{0,300})?"""
     vals = (r"[ \t\r\n]*" + _VAL + r"[ \t]*,") * k + r"[ \t\r\n]*'(?P<value>[^'\n]{1,200})'"
     return r"\(" + cols + r"\)[ \t\r\n]*values[ \t\r\n]*\(" + vals
-
-
-def _column_ok(m: Any) -> bool:
-    level = assign.strength(m.group("name"))
-    value: str = m.group("value")
-    if level == "weak":
-        return random_token(value)
-    return level in ("password", "strong") and password_arg(value)
 
 
 _FAMILY = Family(
@@ -66,7 +54,7 @@ _FAMILY = Family(
             r"(?=\([^)\n]{0,300}?(?:pass|pwd|secret|token|key|credential))(?:"
             + "|".join(_insert_at(k) for k in range(_MAX_POSITION)) + ")",
             PASSWORD,
-            check=_column_ok,
+            check=named_value,
             anchors=("insert",),
         ),
     ),

@@ -32,6 +32,16 @@ def password_arg(value: str) -> bool:
     return not (v.endswith(">") and "<" not in v)  # the tail of `<user:password>`
 
 
+def named_value(m: Any) -> bool:
+    """A match's `name` and `value` (a JSON-RPC parameter, an SQL column): a weak name such as
+    `token` needs a random value, a password or strong name one that is a literal password."""
+    level = assign.strength(m.group("name"))
+    value: str = m.group("value")
+    if level == "weak":
+        return random_token(value)
+    return level in ("password", "strong") and password_arg(value)
+
+
 # (command, anchors, the flag and separator before the password). Commands are matched as words.
 _CLI: list[tuple[str, tuple[str, ...], str]] = [
     (r"(?:docker|podman|skopeo|nerdctl|oras|helm[ \t]+registry)[ \t]+login",
