@@ -42,6 +42,14 @@ def receive(proc: subprocess.Popen[bytes]) -> dict[str, Any]:
     return message
 
 
+def handshake(proc: subprocess.Popen[bytes]) -> None:
+    """initialize (2025-11-25) and its notification, as raw lines."""
+    send(proc, json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}}))
+    assert receive(proc)["id"] == 0
+    send(proc, '{"jsonrpc":"2.0","method":"notifications/initialized"}')
+
+
 def request(request_id: int, method: str, params: str) -> str:
     return f'{{"jsonrpc":"2.0","id":{request_id},"method":"{method}","params":{params}}}'
 
@@ -50,10 +58,7 @@ def request(request_id: int, method: str, params: str) -> str:
 def test_unreadable_requests_get_a_json_rpc_error_and_one_log_line(finetune_home: Path) -> None:
     proc = server(finetune_home)
     try:
-        send(proc, json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}}))
-        assert receive(proc)["id"] == 0
-        send(proc, '{"jsonrpc":"2.0","method":"notifications/initialized"}')
+        handshake(proc)
         arguments = f'{{"input":{{"user":"{SURROGATE}"}},"output":{{"assistant":"ok"}}}}'
         send(proc, request(1, "tools/call", f'{{"name":"collect_example","arguments":{arguments}}}'))
         deep = "[" * 400 + "]" * 400

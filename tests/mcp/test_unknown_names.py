@@ -10,7 +10,7 @@ from pathlib import Path
 import anyio
 import pytest
 from mcp.shared.exceptions import MCPError
-from test_stdio_edges import receive, request, send, server
+from test_stdio_edges import handshake, receive, request, send, server
 
 from finetune_collection.mcp.server import NO_METHOD, NO_PROMPT, NO_RESOURCE, NO_TOOL, build_server
 from mcp import Client
@@ -58,10 +58,7 @@ def test_unknown_tool_and_prompt_answer_without_the_name(
 def test_unknown_method_over_stdio_answers_without_the_name(finetune_home: Path) -> None:
     proc = server(finetune_home)
     try:
-        send(proc, json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}}))
-        assert receive(proc)["id"] == 0
-        send(proc, '{"jsonrpc":"2.0","method":"notifications/initialized"}')
+        handshake(proc)
         send(proc, request(1, TOKEN, "{}"))
         send(proc, request(2, "prompts/get", json.dumps({"name": TOKEN})))
         send(proc, request(3, "tools/call", json.dumps({"name": TOKEN, "arguments": {}})))
