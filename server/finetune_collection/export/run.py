@@ -28,7 +28,7 @@ from .pairs import Inferred, count, infer, is_negative, ordered
 from .process import SecretCheck, load_secret_finder, notebook_epochs, process, trusted
 from .report import MAX_SKIPPED_LISTED, ExportReport, ExportRequest, InferredPair, Skipped
 from .status import services_for
-from .writer import AtomicFile, refuse_existing, refuse_folder
+from .writer import AtomicFile, protected_files, refuse_existing, refuse_folder
 
 MAX_LOST_IDS = 20
 # What a skipped example needs to pass, by the mode it was refused in: the next mode up.
@@ -95,11 +95,12 @@ def export(
     fmt = get_format(request.format)
     output = request.output or default_output(store.home, config, fmt.name)
     existed = output.exists()
+    protected = protected_files(config)
     if fmt.folder:
-        refuse_folder(output, request.overwrite, store.home)
+        refuse_folder(output, request.overwrite, store.home, protected)
     targets = output_paths(fmt, output, bool(request.split))
     for path in targets:
-        refuse_existing(path, request.overwrite, store.path)
+        refuse_existing(path, request.overwrite, protected, store.path)
     counter = load_counter(config.export.tokenizer)
     limit, where = token_limit(fmt, config, request.model), placement(fmt, config)
     report = ExportReport(
@@ -139,7 +140,7 @@ def export(
         selector = Selector(request)
         inferred = infer(snap, store, config.dedup, request) if fmt.preference else None
         preference: Counter[str] = Counter()
-        files = [AtomicFile(p, request.overwrite) for p in targets]
+        files = [AtomicFile(p, protected, request.overwrite) for p in targets]
         try:
             counts = [0] * len(files)
             skipped: Counter[str] = Counter()
@@ -219,7 +220,7 @@ def export(
                     skipped=dict(skipped.most_common()), redactions=dict(redacted.most_common()),
                     tokens=tokens, token_counting=counter.label, min_quality=request.min_quality,
                 )
-                card = AtomicFile(output / "README.md", request.overwrite)
+                card = AtomicFile(output / "README.md", protected, request.overwrite)
                 card.write(render_card(facts).encode())
                 card.commit()
         except BaseException:

@@ -22,36 +22,32 @@ from pathlib import Path
 from types import TracebackType
 
 from .. import config as config_mod
-from ..errors import ConfigError, ExportError
+from ..errors import ExportError
 from ..store import ensure_private_dir
 from .target import refuse_data_folder
 
 SYNC_EVERY = 8 << 20
 
 
-def own_files(store: Path | None = None) -> tuple[list[Path], list[Path]]:
-    """(data folders, protected files) of this process: `$FINETUNE_HOME` and the store's folder,
-    the config file wherever `$FINETUNE_CONFIG` puts it, and the tokens file wherever the config
-    keeps it (a CLI export replaced a shared one, locking every team member out)."""
-    homes = {config_mod.home()}
-    if store is not None:
-        homes.add(store.parent)
+def protected_files(config: config_mod.Config) -> list[Path]:
+    """Files no export may replace wherever they are kept: the config file (wherever
+    `$FINETUNE_CONFIG` puts it) and the tokens file (wherever the config keeps it: a CLI export
+    replaced a shared one, locking every team member out)."""
     config_file = config_mod.config_path()
-    protected = [config_file] if config_file is not None else []
-    try:
-        protected.append(config_mod.tokens_file(config_mod.load()))
-    except ConfigError:
-        protected.append(config_mod.home() / config_mod.TOKENS_FILE)  # the surfaces refuse a bad config first
-    return sorted(homes), protected
+    return [config_mod.tokens_file(config), *([config_file] if config_file is not None else [])]
 
 
-def refuse_existing(path: Path, overwrite: bool, store: Path | None = None) -> None:
+def _homes(store: Path | None) -> list[Path]:
+    """The data folders of this process: `$FINETUNE_HOME` and the store's folder."""
+    return sorted({config_mod.home(), *([store.parent] if store is not None else [])})
+
+
+def refuse_existing(path: Path, overwrite: bool, protected: list[Path], store: Path | None = None) -> None:
     """Refuse a target inside the data folder but outside its exports/ folder (the store, its
     index, the tokens, the config; see target.refuse_data_folder), one that exists (unless
     `overwrite`), or one that is not a regular file: the export is renamed over the target, so
-    `--output /dev/full --overwrite` replaced the device node."""
-    homes, protected = own_files(store)
-    for home in homes:
+    `--output /dev/full --overwrite` replaced the device node. `protected`: protected_files()."""
+    for home in _homes(store):
         refuse_data_folder(path, home, protected)
     try:
         st = os.stat(path)  # follows symlinks: /dev/stdout is a link to a descriptor
@@ -63,11 +59,10 @@ def refuse_existing(path: Path, overwrite: bool, store: Path | None = None) -> N
         raise ExportError(f"{path}: file exists; pass overwrite=True (CLI: --overwrite) to replace it")
 
 
-def refuse_folder(path: Path, overwrite: bool, home: Path) -> None:
+def refuse_folder(path: Path, overwrite: bool, home: Path, protected: list[Path]) -> None:
     """A folder target (hf-dataset) must be outside the data folder or under its exports/, and
     missing, empty, or (with `overwrite`) a folder we wrote."""
-    homes, protected = own_files()
-    for data in {home, *homes}:
+    for data in {home, *_homes(None)}:
         refuse_data_folder(path, data, protected)
     if not path.exists():
         return
@@ -83,10 +78,10 @@ def refuse_folder(path: Path, overwrite: bool, home: Path) -> None:
 
 
 class AtomicFile:
-    def __init__(self, final: Path, overwrite: bool = False) -> None:
+    def __init__(self, final: Path, protected: list[Path], overwrite: bool = False) -> None:
         self.final = final
         self.overwrite = overwrite
-        refuse_existing(final, overwrite)
+        refuse_existing(final, overwrite, protected)
         ensure_private_dir(final.parent)
         _remove_stale_temps(final)
         self.tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}-{secrets.token_hex(3)}")

@@ -19,14 +19,13 @@ from mcp.server.mcpserver.resolve import ListRoots
 from mcp.types import CallToolResult, ListRootsResult, ResourceLink, TextContent
 from pydantic import Field, ValidationError
 
-from .. import config as config_mod
 from .. import curate, export
 from ..errors import FinetuneError, InvalidExample
 from ..export.target import resolve_output, root_paths
+from ..export.writer import protected_files
 from ..model import describe_validation_error, parse_time
 from ..pipeline import CollectResult, Prepared
 from ..reports import Stats, approval_preview, compute
-from .credentials import tokens_path
 from .schemas import (
     INPUT_SCHEMA,
     MESSAGES_SCHEMA,
@@ -191,12 +190,6 @@ def get_roots(ctx: Context, output: str | None = None) -> ListRoots | ListRootsR
     return ListRoots()
 
 
-def own_files(config: config_mod.Config) -> list[Path]:
-    """Files no export may replace wherever they are kept: the tokens file and the config."""
-    config_file = config_mod.config_path()
-    return [tokens_path(config), *([config_file] if config_file is not None else [])]
-
-
 async def finetune_export(
     ctx: Context,
     roots: Annotated[ListRootsResult, Resolve(get_roots)],
@@ -261,7 +254,7 @@ async def finetune_export(
         name = output or (format if folder else f"{format}.jsonl")
         target = None if dry_run else resolve_output(
             name, state.home, [] if state.remote else root_paths([str(r.uri) for r in roots.roots]), overwrite,
-            folder=folder, remote=state.remote, protected=own_files(state.config),
+            folder=folder, remote=state.remote, protected=protected_files(state.config),
         )
         request = export.ExportRequest(
             format=format, output=target, task_type=task_type, workflow=workflow, phase=phase,
