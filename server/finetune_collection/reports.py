@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from .errors import StoreCorrupt
 from .export.status import CHECKED as SERVICES_CHECKED
-from .model import Example, code_version, created_at, doc_turns
+from .model import UNSHOWABLE, Example, code_version, created_at, doc_turns
 from .store import StoreBackend
 from .tokens import estimate_doc_tokens
 
@@ -27,20 +27,12 @@ PREVIEW_CHARS = 80
 _UNDATED = datetime(1, 1, 1, tzinfo=timezone.utc)
 
 
-# C0, DEL and C1: ESC and CSI start the sequences that clear a screen, set a window title (OSC)
-# or recolour everything after them; the other controls are invisible or move the cursor. The
-# bidirectional overrides, embeddings and isolates reorder what follows them on screen (the
-# Trojan Source trick), and zero-width characters hide text: shown as `\u` escapes too.
-# (Not the zero-width joiners U+200C/U+200D: emoji sequences and several scripts need them.)
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-
-
 def printable(value: Any) -> str:
     """Stored text as one line a terminal shows as text: runs of whitespace become one space and
     every other control or reordering character is written as its escape (`\\x1b`, `\\u202e`).
     For human-readable lines only; JSON output keeps the stored value."""
     text = " ".join(str(value).split())
-    return _CONTROLS.sub(_escape, text)
+    return UNSHOWABLE.sub(_escape, text)
 
 
 def _escape(m: re.Match[str]) -> str:

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from ..errors import ExportError
+from ..model import UNSHOWABLE
 
 EXPORTS = "exports"
 
@@ -97,10 +97,6 @@ def refuse_data_folder(path: Path, home: Path, protected: Iterable[Path] = ()) -
                                   "remove the link or choose another output name")
 
 
-# C0, DEL, C1, the bidirectional marks, overrides and isolates, and the zero-width characters.
-_UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
 def resolve_output(
     output: str, home: Path, roots: list[Path] | None = None, overwrite: bool = False, folder: bool = False,
     remote: bool = False, protected: Iterable[Path] = (),
@@ -113,7 +109,7 @@ def resolve_output(
     files outside the data folder that no export may replace (see refuse_data_folder)."""
     if not output or "\x00" in output:
         raise ExportError("output must be a non-empty file name without NUL characters")
-    if _UNSHOWABLE.search(output) or not output.strip() or any(
+    if UNSHOWABLE.search(output) or not output.strip() or any(
         part != part.strip() for part in Path(output).parts
     ):
         # A file named by a newline, a space or a right-to-left override cannot be told apart
