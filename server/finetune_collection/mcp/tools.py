@@ -33,6 +33,8 @@ from .schemas import (
     OUTPUT_SCHEMA,
     SIGNALS_SCHEMA,
     Approval,
+    CaptureResult,
+    ClaimReport,
     ExportResult,
     Loose,
     ReviewFilter,
@@ -112,7 +114,7 @@ async def collect_example(
             "assistant": {"type": "string"}, "reason": {"type": "string"}}, "required": ["assistant"]},
         "description": "answers the user rejected or corrected for the same request (your first attempt "
         "when the user corrected it): preference data (DPO)"})] = None,
-) -> CollectResult:
+) -> CaptureResult:
     """Save one successful exchange as a fine-tuning example.
 
     Call when the user says "collect example", "save for training" or similar. In Claude Code, pass
@@ -127,7 +129,11 @@ async def collect_example(
     `accepted`; `pending` until a human approves (the user may be asked directly); or
     `below_threshold` (kept, not exported unless a person approves it). Returns id, status
     (accepted|pending|below_threshold|rejected|duplicate), quality_score, reasons, redactions by
-    type and duplicate_of. The result never contains the example's text.
+    type and duplicate_of. With `from_transcript`, signals the transcript shows (test runs, build,
+    lint, commit, the user's reply) are attached as observed, and `claims` says which of your
+    `signals` the transcript confirmed, which it contradicted (dropped, with reason
+    `claim_contradicted:<signal>`) and which it could not check. The result never contains the
+    example's text.
     """
     state = state_of(ctx)
     approved: bool | None = None
@@ -137,7 +143,7 @@ async def collect_example(
         approved = False  # declined: the user said no, so nothing is stored
     by = caller()
     if prepared is not None:
-        return await state.run(state.core.commit, prepared, approved, by)
+        return _plain(await state.run(state.core.commit, prepared, approved, by))
     if from_transcript is True:
         if state.remote:
             # The newest session in the server's working folder belongs to whoever runs the
@@ -148,12 +154,16 @@ async def collect_example(
         return await state.run(_from_transcript, state.core, task_type, quality_score, quality, signals, metadata)
     args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id,
                       rejected)
-    return await state.run(state.core.collect, args, approved, False, by)
+    return _plain(await state.run(state.core.collect, args, approved, False, by))
+
+
+def _plain(result: CollectResult) -> CaptureResult:
+    return CaptureResult(**result.model_dump())
 
 
 def _from_transcript(
     core: Any, task_type: Any, quality_score: Any, quality: Any, signals: Any, metadata: Any
-) -> CollectResult:
+) -> CaptureResult:
     """The last exchange of the newest Claude Code session of the server's working folder
     (Claude Code starts the server there), with the caller's task type, quality and signals."""
     from ..capture import find_session
@@ -165,7 +175,9 @@ def _from_transcript(
                           signals if isinstance(signals, list) else [],
                           isinstance(metadata, dict) and metadata.get("human_approved") is True)
     session = find_session(None, cwd=str(Path.cwd()))
-    return capture_last(core, session, "claude-code", overrides)
+    captured = capture_last(core, session, "claude-code", overrides)
+    claims = ClaimReport.model_validate(captured.claims.to_dict()) if captured.claims is not None else None
+    return CaptureResult(**captured.result.model_dump(), claims=claims)
 
 
 # -- finetune_stats -----------------------------------------------------------------------------
