@@ -181,14 +181,20 @@ def _from_transcript(
 
 
 # -- finetune_stats -----------------------------------------------------------------------------
-async def finetune_stats(ctx: Context) -> Stats:
+async def finetune_stats(
+    ctx: Context,
+    tier: Annotated[list[Literal["gold", "silver", "bronze"]] | None, Field(
+        description="count only these evidence tiers: gold = observed tests passed and user accepted, "
+        "silver = an observed positive signal, bronze = claims only (rejections and readiness stay store-wide)",
+    )] = None,
+) -> Stats:
     """Show what has been collected: totals by status, task type, workflow and phase; quality
     distribution; token totals (estimated where metadata has none); rejections by reason;
-    redactions by type; and, per export target, whether the accepted set is ready to train.
-    Call when the user asks how many examples there are or whether the data is ready."""
+    redactions by type; evidence tiers; and, per export target, whether the accepted set is ready
+    to train. Call when the user asks how many examples there are or whether the data is ready."""
     state = state_of(ctx)
     state.stats_asked.set()  # the call computes what is missing: no warm-up needed any more
-    return await state.run(compute, state.core.store)
+    return await state.run(compute, state.core.store, tier or None)
 
 
 # -- finetune_export ----------------------------------------------------------------------------
