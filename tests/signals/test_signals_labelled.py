@@ -52,6 +52,7 @@ def test_the_set_is_big_enough_and_well_formed() -> None:
 @pytest.mark.parametrize(("builder", "name"), [
     ("build_labelled", "labelled.jsonl"), ("build_holdout", "holdout.jsonl"), ("build_holdout2", "holdout2.jsonl"),
     ("build_holdout3", "holdout3.jsonl"), ("build_holdout4", "holdout4.jsonl"), ("build_holdout5", "holdout5.jsonl"),
+    ("build_holdout6", "holdout6.jsonl"),
 ])
 def test_files_match_their_builders(builder: str, name: str) -> None:
     sys.path.insert(0, str(HERE))
