@@ -9,13 +9,14 @@ measured once before any change), tests/signals/holdout4.jsonl (whole-session sh
 the holdout3 fixes by someone who had read the detectors, measured once before any change),
 tests/signals/holdout5.jsonl (written by an independent auditor on 2026-12-02, measured once before
 any change), tests/signals/holdout6.jsonl (30 exchanges written after the holdout5 fixes, measured
-once before any change) and the exchanges of the real transcripts in $FINETUNE_TRANSCRIPTS (default /work/shared/transcripts;
+once before any change) and the exchanges of the real transcripts in $FINETUNE_TRANSCRIPTS
+(default /work/shared/transcripts;
 labels in tests/signals/real_labels.json; skipped when absent). A record's `expect` lists exactly
 the signals its record shows; every (record, signal) pair a detector returns is a true or a false
 positive. The baseline reads "passed"/"failed"/"timed out"/"thanks"/… anywhere in tool output or
 the reply, as a naive detector would; it is measured in the same run to show what the misleading cases cost.
 
-    .venv/bin/python benchmarks/signals.py [--set dev|holdout|holdout2|holdout3|holdout4|holdout5|holdout6|real|all] [--misses]
+    .venv/bin/python benchmarks/signals.py [--set dev|holdout|holdout2|…|holdout6|real|all] [--misses]
 
 Goal: precision ≥ 0.98 and recall ≥ 0.9.
 Last line: `signals: precision=<p> recall=<r> per_signal=<name:p/r,…>` (all records).
