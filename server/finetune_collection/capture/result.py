@@ -22,8 +22,8 @@ IMPORTER_VERSION = "capture/1"
 
 DEFAULT_MAX_CHARS = 200_000
 """Per-example text budget when a selection spans several exchanges (about 50k tokens at ~4
-characters per token: inside every target's context limit in FORMATS.md except the gpt-3.5-era
-4096). A single exchange is never cut, even when it is longer."""
+characters per token: inside the context limit of every target in `export/formats/` except the
+gpt-3.5-era 4096). A single exchange is never cut, even when it is longer."""
 
 SubAgents = Literal["linked", "all", "none"]
 
