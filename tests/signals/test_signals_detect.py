@@ -61,3 +61,12 @@ def test_replies_inside_an_example(replies: list[str], after: str | None, want: 
         if o.index is not None:
             assert messages[o.index]["role"] == "user"
         assert o.to_signal().where == where  # the stored shape accepts it
+
+
+def test_a_build_gated_by_and_and_a_chain_that_exits_0_passed() -> None:
+    from finetune_collection.signals.commands import classify
+
+    chained = classify("cmake --build build && ctest --test-dir build")
+    assert chained.gated == {"build"} and chained.last == {"test"}
+    assert classify("cmake --build build | tail -3 && ctest").gated == set()  # a pipe's status is tail's
+    assert classify("cmake --build build; ctest").gated == set()  # `;` runs ctest whatever the build did

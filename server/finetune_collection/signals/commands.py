@@ -136,6 +136,9 @@ class Command:
     """The kinds of the chain's last command: the one whose exit status the result reports."""
     logs: list[str] = field(default_factory=list)
     """Files a test command's output was redirected into (`pytest > /tmp/t.log 2>&1`)."""
+    gated: set[Kind] = field(default_factory=set)
+    """Kinds of commands followed by `&&`: when the whole chain exits 0, each of them succeeded
+    (`cmake --build build && ctest`)."""
 
     @property
     def known(self) -> bool:
@@ -236,6 +239,8 @@ def classify(text: str | None) -> Command:
     for tok in tokens:
         if tok in _SEPARATORS or tok == "|":
             close()
+            if tok == "&&":
+                command.gated.update(command.last)
             piped = tok == "|"
             segment = []
         else:

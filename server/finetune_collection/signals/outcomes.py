@@ -50,6 +50,8 @@ def detect_build(steps: list[Step]) -> list[Observation]:
         line = _last(BUILD_OK_RE, run.output)
     elif "build" in run.command.last:  # a chain's exit status is its last command's
         line = _exit_ok(run) or ("no output" if silent(run.output) else None)
+    elif "build" in run.command.gated:  # `build && ctest` exiting 0: the chain went past the build
+        line = _exit_ok(run)
     else:
         line = None
     if line is None:
