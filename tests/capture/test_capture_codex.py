@@ -91,6 +91,7 @@ def test_provenance() -> None:
         "ended_at": "2026-02-10T21:07:21.000Z",
         "tools_used": ["apply_patch", "exec_command"],
         "tool_errors": ["call_a", "call_c"],
+        "images_dropped": 1,  # the request's screenshot
     }
 
 

@@ -175,6 +175,7 @@ class Reader:
 
     def user_blocks(self, ln: Line, blocks: list[Any]) -> None:
         texts: list[str] = []
+        images = 0
         for block in blocks:
             kind = block.get("type") if isinstance(block, dict) else None
             if kind == "tool_result" and isinstance(block.get("tool_use_id"), str):
@@ -183,21 +184,25 @@ class Reader:
             elif kind == "text" and isinstance(block.get("text"), str):
                 texts.append(block["text"])
             else:
+                images += kind == "image"
                 self.block_skipped(kind)
         if texts:
-            self.user_text(ln, texts)
+            self.user_text(ln, texts, images)
 
     def tool_result(self, ln: Line, block: dict[str, Any]) -> None:
         structured = ln.obj.get("toolUseResult")
         agent = _str(structured.get("agentId")) if isinstance(structured, dict) else None
         answer = _text_of(structured.get("content")) if agent and isinstance(structured, dict) else ""
+        content = block.get("content")
+        blocks = content if isinstance(content, list) else []
         self.session.results[block["tool_use_id"]] = Result(
             block["tool_use_id"],
-            self.result_text(block.get("content")),
+            self.result_text(content),
             block.get("is_error") is True,
             ln.number,
             agent,
             answer or None,
+            sum(1 for b in blocks if isinstance(b, dict) and b.get("type") == "image"),
         )
         self.used.add(ln.number)
 
@@ -213,7 +218,7 @@ class Reader:
                 self.block_skipped(kind)
         return "\n".join(parts)
 
-    def user_text(self, ln: Line, texts: list[str]) -> None:
+    def user_text(self, ln: Line, texts: list[str], images: int = 0) -> None:
         request: list[str] = []
         for text in texts:
             head = text.lstrip()
@@ -231,7 +236,8 @@ class Reader:
                 request.append(text)
         if request:
             self.pending_command = None
-            self.session.stream.append(Turn("request", ln.number, ln.number, request, timestamp=_ts(ln.obj)))
+            turn = Turn("request", ln.number, ln.number, request, timestamp=_ts(ln.obj), images=images)
+            self.session.stream.append(turn)
             self.used.add(ln.number)
             self.reasons.pop(ln.number, None)
 

@@ -27,10 +27,11 @@ from typing import Any
 
 from .exchange import Call, Result, Session, Turn, arguments_json, examples_from
 from .lines import Line, parse_lines, read_bytes
+from .locate import CODEX_LINE_TYPES
 from .result import CaptureOptions, ImportResult, safe_name
 
 FORMAT = "codex"
-KNOWN_TYPES = {"session_meta", "turn_context", "response_item", "event_msg", "compacted"}
+KNOWN_TYPES = CODEX_LINE_TYPES
 CONTEXT_PREFIXES = ("<environment_context>", "# AGENTS.md instructions", "<user_instructions>", "<INSTRUCTIONS>")
 # The header unified exec puts before a command's output: `Chunk ID: …`, `Wall time: …`, then the
 # exit line (a still-running command says `Process running with session ID …` instead).
@@ -112,11 +113,12 @@ class _Reader:
         kind = p.get("type")
         if kind == "user_message":
             images = p.get("images")
-            if isinstance(images, list) and images:
-                self.result.skipped["image_block"] += len(images)
+            count = len(images) if isinstance(images, list) else 0
+            if count:
+                self.result.skipped["image_block"] += count
             text = p.get("message")
             if isinstance(text, str) and text.strip():
-                self.request(ln, [text])
+                self.request(ln, [text], count)
                 return None
             return "empty"
         if kind == "exec_command_end":
@@ -129,9 +131,9 @@ class _Reader:
             return "interrupted"
         return "event_msg"
 
-    def request(self, ln: Line, texts: list[str]) -> None:
+    def request(self, ln: Line, texts: list[str], images: int = 0) -> None:
         when = _str(ln.obj.get("timestamp"))
-        self.session.stream.append(Turn("request", ln.number, ln.number, texts, timestamp=when))
+        self.session.stream.append(Turn("request", ln.number, ln.number, texts, timestamp=when, images=images))
 
     def item(self, ln: Line, p: dict[str, Any]) -> str | None:
         kind = p.get("type")
@@ -168,6 +170,7 @@ class _Reader:
     def message(self, ln: Line, p: dict[str, Any]) -> str | None:
         role = p.get("role")
         texts: list[str] = []
+        images = 0
         parts: list[Any] = p["content"] if isinstance(p.get("content"), list) else []
         for part in parts:
             kind = part.get("type") if isinstance(part, dict) else None
@@ -177,6 +180,7 @@ class _Reader:
             elif kind == "input_image":
                 if not self.use_events:  # the user_message event counts the same images
                     self.result.skipped["image_block"] += 1
+                    images += 1
             else:
                 self.result.skipped["unknown_block"] += 1
         if role == "assistant":
@@ -191,7 +195,7 @@ class _Reader:
                 return "user_context"
             if not texts:
                 return "empty"
-            self.request(ln, texts)
+            self.request(ln, texts, images)
             return None
         return "developer_message"
 

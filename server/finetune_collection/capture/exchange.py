@@ -41,6 +41,7 @@ class Result:
     line: int
     agent_id: str | None = None  # Claude Code: the sub-agent this Task call ran
     agent_answer: str | None = None  # …and its final answer, without the trailer the parent sees
+    images: int = 0  # image blocks in the result, dropped
 
 
 @dataclass(slots=True)
@@ -59,6 +60,7 @@ class Turn:
     model: str | None = None
     version: str | None = None
     timestamp: str | None = None
+    images: int = 0  # image blocks the user sent with this request, dropped
 
 
 @dataclass(slots=True)
@@ -220,10 +222,12 @@ def build_example(
     tools: set[str] = set()
     errors: list[str] = []
     agents: list[dict[str, str]] = []
+    images = 0
     model = version = started = ended = None
     for ex in part:
         messages.append({"role": "user", "content": "\n\n".join(ex.request.text)})
         lines += [ex.request.first_line, ex.request.last_line]
+        images += ex.request.images
         started = started or ex.request.timestamp
         for turn in ex.body:
             lines += [turn.first_line, turn.last_line]
@@ -239,6 +243,7 @@ def build_example(
                 tools.add(call.name)
                 res = session.results[call.id]
                 lines.append(res.line)
+                images += res.images
                 messages.append(_tool_message(res))
                 if res.is_error:
                     errors.append(call.id)
@@ -261,6 +266,10 @@ def build_example(
         source["tool_errors"] = errors
     if agents:
         source["subagents"] = agents
+    if images:
+        # The chat formats carry text only: a request about a screenshot is stored without it,
+        # and whoever reads or captures the example must be able to tell.
+        source["images_dropped"] = images
     return {"messages": messages, "metadata": {"source": source}}
 
 
