@@ -11,6 +11,7 @@ searched is ours and is named.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ from .lines import parse_lines
 from .result import ImportResult, TranscriptError
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
+FORMATS = ("claude-code", "codex")  # indexed by "is it a Codex rollout?"
+CODEX_LINE_TYPES = frozenset({"session_meta", "turn_context", "response_item", "event_msg", "compacted"})
 
 
 def projects_root(root: Path | None = None) -> Path:
@@ -89,6 +92,27 @@ def _first_session_id(path: Path) -> str | None:
     lines = parse_lines(head, path.name, probe)
     value = lines[0].obj.get("sessionId") if lines else None
     return value if isinstance(value, str) else None
+
+
+def transcript_format(path: Path) -> str:
+    """`codex` when the file's first line is a Codex rollout line (`{timestamp, type, payload}`,
+    `session_meta` first), else `claude-code`: the shape decides, not the file's name, which a
+    host or a user may change. A first line still being written is judged by its opening."""
+    head = b""
+    try:
+        with path.open("rb") as f:
+            while not head.strip():
+                head = f.readline(4 << 20)
+                if not head:
+                    break
+    except OSError:
+        pass  # the importer says why it cannot read the file
+    try:
+        obj = json.loads(head)
+        codex = isinstance(obj, dict) and isinstance(obj.get("payload"), dict) and obj.get("type") in CODEX_LINE_TYPES
+    except (ValueError, RecursionError):
+        codex = re.match(rb'\s*\{"timestamp":"[^"]*","type":"session_meta"', head) is not None
+    return FORMATS[codex]
 
 
 def sessions_root(root: Path | None = None) -> Path:

@@ -334,7 +334,7 @@ def run_hook(raw: str, triggers: list[str]) -> int:
     try:
         from ..ingest import capture_hook
 
-        note = capture_hook(App().pipeline, request, _add_overrides(request.args))
+        note = capture_hook(App().pipeline, request, _add_overrides(request.args), triggers)
     except (FinetuneError, click.ClickException) as err:
         note = f"finetune-collection: nothing captured: {_hide_transcript(str(err), request.transcript_path)}"
     except Exception:  # noqa: BLE001  (the hook must answer; the traceback goes to stderr, not the model)
