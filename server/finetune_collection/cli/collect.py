@@ -38,7 +38,8 @@ from .app import (
 @click.option("--signal", "signals", multiple=True, help="NAME or NAME=evidence, repeatable")
 @click.option("--approved", is_flag=True, help="a human approved this example")
 @click.option("--from-transcript", is_flag=True,
-              help="the last completed exchange of this folder's latest Claude Code session, verbatim")
+              help="the last completed exchange, verbatim, of the newest Claude Code session of this folder "
+                   "(launched here or in a folder above, or that recorded working here)")
 @click.option("--session", help="with --from-transcript: this session id instead of the latest")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @pass_app
