@@ -75,7 +75,7 @@ def test_provenance() -> None:
     source = read_rollout(ROLLOUT).examples[0]["metadata"]["source"]
     assert source == {
         "format": "codex",
-        "importer": "capture/1",
+        "importer": "capture/2",
         "file": "codex_rollout.jsonl",
         "lines": [7, 19],
         "exchanges": 1,

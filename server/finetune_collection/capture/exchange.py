@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from .result import IMPORTER_VERSION, CaptureOptions, ImportResult, TranscriptError
 
-Kind = Literal["request", "assistant", "interrupt", "boundary", "result"]
+Kind = Literal["request", "assistant", "interrupt", "boundary", "result", "queued"]
 
 TOOL_ERROR_PREFIX = "[tool error] "
 """Starts the content of a tool message whose call failed or was refused. The chat formats have
@@ -48,7 +48,8 @@ class Result:
 class Turn:
     """One step of the conversation. `request`: a real user request; `assistant`: one model
     response (merged from several lines); `interrupt`: the user stopped the answer; `boundary`:
-    a local command or similar that ends an exchange; `result`: a tool result arrived here."""
+    a local command or similar that ends an exchange; `result`: a tool result arrived here;
+    `queued`: a message the user typed while the agent worked, handed to the model mid-exchange."""
 
     kind: Kind
     first_line: int
@@ -125,7 +126,10 @@ def split_exchanges(session: Session, opts: CaptureOptions, result: ImportResult
         elif turn.kind == "interrupt":
             if current is not None:
                 current.interrupted = True
-        elif turn.kind == "assistant":
+        elif turn.kind == "queued" and current is None:
+            current = Exchange(turn)  # nothing was running: it is the request
+            out.append(current)
+        elif turn.kind in ("assistant", "queued"):
             if current is None:
                 result.skipped["answer_without_request"] += 1
             else:
@@ -222,7 +226,7 @@ def build_example(
     tools: set[str] = set()
     errors: list[str] = []
     agents: list[dict[str, str]] = []
-    images = 0
+    images = queued = 0
     model = version = started = ended = None
     for ex in part:
         messages.append({"role": "user", "content": "\n\n".join(ex.request.text)})
@@ -231,6 +235,10 @@ def build_example(
         started = started or ex.request.timestamp
         for turn in ex.body:
             lines += [turn.first_line, turn.last_line]
+            if turn.kind == "queued":
+                messages.append({"role": "user", "content": "\n\n".join(turn.text)})
+                queued += 1
+                continue
             model = turn.model or model
             version = turn.version or version
             ended = turn.timestamp or ended
@@ -266,6 +274,8 @@ def build_example(
         source["tool_errors"] = errors
     if agents:
         source["subagents"] = agents
+    if queued:
+        source["queued_messages"] = queued  # user messages delivered while the agent worked
     if images:
         # The chat formats carry text only: a request about a screenshot is stored without it,
         # and whoever reads or captures the example must be able to tell.

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from ..errors import TranscriptError as TranscriptError  # the importers raise it from here
 
-IMPORTER_VERSION = "capture/1"
+IMPORTER_VERSION = "capture/2"
 """Bumped whenever the mapping from a transcript to messages changes (kept in provenance)."""
 
 DEFAULT_MAX_CHARS = 200_000
