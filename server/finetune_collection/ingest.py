@@ -170,13 +170,13 @@ def last_exchange(
 ) -> dict[str, Any]:
     """The example a capture would collect: the transcript's last completed exchange, with the overrides."""
     fmt = host if host in ("codex", "claude-code") else transcript_format(transcript)
-    imported = read(fmt, [transcript], CaptureOptions(ignore_request=partial(is_trigger, triggers=tuple(triggers))))
-    main = [e for e in imported.examples if not _is_subagent(e)] or imported.examples
-    if not main:
+    # The exchange itself only: its sub-agents are not what the user asked to save (nor read).
+    opts = CaptureOptions(ignore_request=partial(is_trigger, triggers=tuple(triggers)), subagents="none")
+    imported = read(fmt, [transcript], opts)
+    if not imported.examples:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(imported.skipped.items())) or "nothing readable"
         raise TranscriptError(f"{transcript.name}: no completed exchange to capture ({reasons})")
-    data = overrides.apply(main[-1])
-    return data
+    return overrides.apply(imported.examples[-1])
 
 
 def collect_capture(core: Pipeline, data: dict[str, Any]) -> CollectResult:
@@ -233,11 +233,6 @@ def capture_hook(
     except InvalidExample as err:
         return note(invalid_row(None, err))
     return note({**row_of(None, result), "images_dropped": images_dropped(data)})
-
-
-def _is_subagent(example: dict[str, Any]) -> bool:
-    source = (example.get("metadata") or {}).get("source")
-    return isinstance(source, dict) and source.get("parent") is not None
 
 
 def note(row: dict[str, Any]) -> str:
