@@ -407,7 +407,9 @@ Run this command with the Bash tool and show the user its output, unchanged:
 
 If the first word is `add`, run `finetune $ARGUMENTS --from-transcript` instead: it stores the
 last completed exchange of this session, verbatim from the transcript Claude Code keeps (the
-/finetune prompt itself is left out). Do not retell the exchange yourself.
+/finetune prompt itself is left out). Do not retell the exchange yourself. When the
+finetune-collection plugin's hook already captured it as this prompt was sent, the command says
+`already captured as …` and stores nothing again: report that line.
 """
 
 
