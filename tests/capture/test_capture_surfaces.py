@@ -43,6 +43,8 @@ def test_hook_captures_the_last_exchange_verbatim_and_scrubbed(finetune_home: Pa
     assert "captured the last exchange verbatim" in out["additionalContext"]
     raw = (finetune_home / "examples.json").read_text(encoding="utf-8")
     assert SECRET not in raw and SECRET not in proc.stdout
+    # The home path planted in the tool result and the cwd (/home/alice/…) are anonymised to ~/…
+    assert "alice" not in raw and "alice" not in proc.stdout
     docs = list(Store(finetune_home, Config()).docs())
     assert len(docs) == 1
     roles = [m["role"] for m in docs[0]["messages"]]

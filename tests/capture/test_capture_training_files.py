@@ -38,7 +38,7 @@ def test_our_golden_exports_read_back_to_the_same_records(fmt: str, path: Path) 
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert [FORMATS[fmt].to_record(stored(e)) for e in result.examples] == records
     assert [e["metadata"]["source"] for e in result.examples] == [
-        {"format": fmt, "importer": "capture/1", "file": path.name, "lines": [i, i]} for i in range(1, len(records) + 1)
+        {"format": fmt, "importer": "capture/2", "file": path.name, "lines": [i, i]} for i in range(1, len(records) + 1)
     ]
 
 

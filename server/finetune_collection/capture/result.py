@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from ..errors import TranscriptError as TranscriptError  # the importers raise it from here
 
-IMPORTER_VERSION = "capture/1"
+IMPORTER_VERSION = "capture/2"
 """Bumped whenever the mapping from a transcript to messages changes (kept in provenance)."""
 
 DEFAULT_MAX_CHARS = 200_000
@@ -120,8 +120,8 @@ class CaptureOptions:
     keep_system_prompt: bool = False
     """Codex only: the session's base instructions as a leading system message."""
     subagents: SubAgents = "linked"
-    """Claude Code: `linked` = sub-agents started by a Task call inside the selected exchanges;
-    `all` = every sub-agent file of the session; `none`."""
+    """Claude Code: `linked` = sub-agents started by a Task call inside the selected exchanges, or
+    finished inside a later (incomplete) one; `all` = every sub-agent file of the session; `none`."""
     subagents_from_progress: bool = False
     """Claude Code: rebuild a sub-agent whose file is missing from the copies its parent keeps in
     `agent_progress` lines. Lossy: the copies hold its tool calls and results but not its text

@@ -38,7 +38,8 @@ from .app import (
 @click.option("--signal", "signals", multiple=True, help="NAME or NAME=evidence, repeatable")
 @click.option("--approved", is_flag=True, help="a human approved this example")
 @click.option("--from-transcript", is_flag=True,
-              help="the last completed exchange of this folder's latest Claude Code session, verbatim")
+              help="the last completed exchange, verbatim, of the newest Claude Code session of this folder "
+                   "(launched here or in a folder above, or that recorded working here)")
 @click.option("--session", help="with --from-transcript: this session id instead of the latest")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @pass_app
@@ -130,6 +131,15 @@ IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-mes
 @click.option("--since-prompt", help="from the last request containing this text to the end")
 @click.option("--whole-session", is_flag=True, help="every completed exchange, split at user requests")
 @click.option("--keep-reasoning", is_flag=True, help="keep the assistant's thinking (as reasoning, not trained on)")
+@click.option("--keep-compaction-summary", is_flag=True,
+              help="an example that starts after a compaction gets its summary as a leading system message")
+@click.option("--keep-system-prompt", is_flag=True,
+              help="codex: the session's base instructions as a leading system message")
+@click.option("--subagents", type=Choice(("linked", "all", "none")), default="linked", show_default=True,
+              help="claude-code: sub-agents of the selected exchanges (and finished ones after them), every "
+                   "sub-agent of the session, or none")
+@click.option("--subagents-from-progress", is_flag=True,
+              help="claude-code: rebuild a sub-agent whose file is missing from its parent's progress lines (lossy)")
 @click.option("--quality", help="high | medium | low | a score in [0, 1], for every imported example")
 @click.option("--approved", is_flag=True, help="a human approved these examples")
 @click.option("--task-type", help="task type for every imported example")
@@ -140,6 +150,7 @@ IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-mes
 @fails_cleanly
 def import_(app: App, paths: tuple[str, ...], fmt: str, session: str | None, latest: bool, root: Path | None,
             turns: int | None, since_prompt: str | None, whole_session: bool, keep_reasoning: bool,
+            keep_compaction_summary: bool, keep_system_prompt: bool, subagents: str, subagents_from_progress: bool,
             quality: str | None, approved: bool, task_type: str | None, signals: tuple[str, ...],
             dry_run: bool, as_json: bool) -> None:
     """Import examples: a JSONL file of examples, agent transcripts, or training files.
@@ -164,7 +175,9 @@ def import_(app: App, paths: tuple[str, ...], fmt: str, session: str | None, lat
         return
     _import_recorded(app, fmt, paths, session, latest, root, overrides, dry_run, as_json,
                      turns=turns, since_prompt=since_prompt, whole_session=whole_session,
-                     keep_reasoning=keep_reasoning)
+                     keep_reasoning=keep_reasoning, keep_compaction_summary=keep_compaction_summary,
+                     keep_system_prompt=keep_system_prompt, subagents=subagents,
+                     subagents_from_progress=subagents_from_progress)
 
 
 def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | None, latest: bool,
@@ -334,7 +347,7 @@ def run_hook(raw: str, triggers: list[str]) -> int:
     try:
         from ..ingest import capture_hook
 
-        note, _ = capture_hook(App().pipeline, request, _add_overrides(request.args))
+        note, _ = capture_hook(App().pipeline, request, _add_overrides(request.args), triggers)
     except (FinetuneError, click.ClickException) as err:
         note = f"finetune-collection: nothing captured: {_hide_transcript(str(err), request.transcript_path)}"
     except Exception:  # noqa: BLE001  (the hook must answer; the traceback goes to stderr, not the model)
@@ -394,7 +407,9 @@ Run this command with the Bash tool and show the user its output, unchanged:
 
 If the first word is `add`, run `finetune $ARGUMENTS --from-transcript` instead: it stores the
 last completed exchange of this session, verbatim from the transcript Claude Code keeps (the
-/finetune prompt itself is left out). Do not retell the exchange yourself.
+/finetune prompt itself is left out). Do not retell the exchange yourself. When the
+finetune-collection plugin's hook already captured it as this prompt was sent, the command says
+`already captured as …` and stores nothing again: report that line.
 """
 
 
