@@ -17,6 +17,7 @@ from typing import Any
 
 from .capture import CaptureOptions, ImportResult, import_path
 from .capture.hook import HookRequest, is_trigger
+from .capture.preference_files import unapprovable
 from .errors import FinetuneError, InvalidExample, TranscriptError
 from .model import Signal
 from .pipeline import CollectResult, Pipeline
@@ -43,7 +44,7 @@ class Overrides:
         if self.signals:
             given = data.get("signals")
             data["signals"] = [*(given if isinstance(given, list) else []), *self.signals]
-        if self.approved and isinstance(data.setdefault("metadata", {}), dict):
+        if self.approved and not unapprovable(data) and isinstance(data.setdefault("metadata", {}), dict):
             data["metadata"]["human_approved"] = True
         return data
 
