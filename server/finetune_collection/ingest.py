@@ -19,6 +19,7 @@ from typing import Any
 from .capture import CaptureOptions, ImportResult, import_path
 from .capture.hook import DEFAULT_TRIGGERS, HookRequest, is_trigger
 from .capture.locate import transcript_format
+from .capture.preference_files import unapprovable
 from .errors import FinetuneError, InvalidExample, TranscriptError
 from .model import Signal
 from .pipeline import CollectResult, Pipeline
@@ -45,7 +46,7 @@ class Overrides:
         if self.signals:
             given = data.get("signals")
             data["signals"] = [*(given if isinstance(given, list) else []), *self.signals]
-        if self.approved and isinstance(data.setdefault("metadata", {}), dict):
+        if self.approved and not unapprovable(data) and isinstance(data.setdefault("metadata", {}), dict):
             data["metadata"]["human_approved"] = True
         return data
 

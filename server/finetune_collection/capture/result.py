@@ -82,6 +82,12 @@ SKIP_REASONS: dict[str, str] = {
     "missing_output": "Alpaca: no output",
     "invalid_history": "Alpaca: history is not [question, answer] pairs",
     "invalid_example": "the record does not make a valid example (the note names the field)",
+    # Preference-file records (capture/preference_files.py)
+    "missing_input": "openai-dpo: no input object",
+    "invalid_answer": "a chosen, rejected or completion answer that is not one assistant message with text",
+    "invalid_label": "trl-kto: a label that is not true or false",
+    "missing_contents": "vertex-preference: no contents, or not a non-empty list",
+    "invalid_completions": "vertex-preference: not one score-1 and one score-0 model completion",
 }
 """Every reason code `ImportResult.skipped` can hold. Units differ by group: lines (or records),
 content blocks (`*_block`), exchanges and messages; a test keeps this table complete."""

@@ -115,14 +115,16 @@ EMPTY_FOLDER = {
              "rollout as a FILE",
 }
 
-IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-messages", "axolotl", "alpaca")
+IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-messages", "axolotl", "alpaca",
+                  "openai-dpo", "trl-preference", "trl-kto", "vertex-preference")
 
 
 @cli.command(name="import")
 @click.argument("paths", nargs=-1)
 @click.option("--from", "fmt", type=Choice(IMPORT_FORMATS), default="jsonl", show_default=True,
               help="jsonl: our example lines (PATH or - for stdin); claude-code / codex: agent transcripts "
-                   "(files or folders); openai, sharegpt, hf-messages, alpaca: training files")
+                   "(files or folders); openai, sharegpt, hf-messages, alpaca: training files; openai-dpo, "
+                   "trl-preference, trl-kto, vertex-preference: preference files (the rejected answers kept)")
 @click.option("--session", help="claude-code / codex: this session id, found under the host's folder")
 @click.option("--latest", is_flag=True, help="claude-code / codex: the most recent session")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path),
@@ -218,6 +220,7 @@ def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | 
     for text in imported.notes:
         click.echo(f"note: {text}", err=True)
     if as_json:
+        emit(summary_row(totals, dict(imported.skipped)))
         return
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(imported.skipped.items()))
     verb = "would import" if dry_run else "imported"
@@ -271,9 +274,22 @@ def _import_jsonl(app: App, file: Any, overrides: Any, dry_run: bool, as_json: b
     if printed is not None:
         click.echo(f"note: stdout was closed after input line {printed}; the import went on without printing "
                    f"({', '.join(f'{k} {v}' for k, v in sorted(totals.items()))})", err=True)
+    elif as_json:
+        emit(summary_row(totals, {}))
     if not as_json:
         verb = "would import" if dry_run else "imported"
         click.echo(f"{verb}: " + summary(totals))
+
+
+def summary_row(totals: dict[str, int], skipped: dict[str, int]) -> dict[str, Any]:
+    """`import --json`'s last line: the record shape (every key, so a reader that takes each line
+    as a record does not fail), status `summary`, the counts under `summary` and the advice of
+    the text summary under `reasons`."""
+    counts = {k: v for k, v in sorted(totals.items())}
+    counts.setdefault("replaced", 0)
+    advice = summary(totals).split("; ")[1:]
+    return {"line": None, "id": None, "status": "summary", "duplicate_of": None, "reasons": advice,
+            "redactions": {}, "summary": {**counts, **({"skipped": skipped} if skipped else {})}}
 
 
 def summary(totals: dict[str, int]) -> str:
@@ -281,7 +297,8 @@ def summary(totals: dict[str, int]) -> str:
     counts = {k: v for k, v in totals.items() if k != "replaced"}
     text = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing"
     if totals.get("replaced"):
-        text += f" ({totals['replaced']} of them replaced a near-duplicate, now kept as superseded)"
+        text += (f" ({totals['replaced']} of them replaced an earlier copy no person had judged, now kept as "
+                 "superseded)")
     if totals.get("pending"):
         text += "; pending examples wait for `finetune approve` or the review page"
     if totals.get("below_threshold"):
@@ -311,7 +328,9 @@ def import_line(pipeline: Any, number: int, line: str, overrides: Any = None,
     try:
         result = preview(pipeline, data) if dry_run else pipeline.collect(data)
     except InvalidExample as err:
-        row["reasons"] = [str(err)]
+        from ..capture.preference_files import detect
+
+        row["reasons"] = [detect(data) or str(err)]
         return row
     row.update(id=result.id, status=result.status, duplicate_of=result.duplicate_of,
                reasons=result.reasons, redactions=result.redactions)
