@@ -282,7 +282,8 @@ def main() -> None:
     print(
         f"scrub: speed_vs_seed={seed_s / cat_s:.2f} linearity_4x={cat4 / cat_s:.2f} recall={recall:.3f} fp={fp:.3f} "
         f"benign_fp={benign_fp:.3f} {outside_txt} heldout2_recall={h2_recall:.3f} heldout2_fp={h2_fp:.3f} "
-        f"heldout3_recall={h3_recall:.3f} heldout3_fp={h3_fp:.3f} heldout4_recall={h4_recall:.3f} heldout4_fp={h4_fp:.3f}"
+        f"heldout3_recall={h3_recall:.3f} heldout3_fp={h3_fp:.3f} "
+        f"heldout4_recall={h4_recall:.3f} heldout4_fp={h4_fp:.3f}"
     )
     if not ok:
         sys.exit(1)
