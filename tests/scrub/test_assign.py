@@ -31,6 +31,7 @@ CAUGHT = [
     ('config.set("db.password", "C0nfSetPw");', "C0nfSetPw"),
     ('<property name="hibernate.connection.password">H1bern4te</property>', "H1bern4te"),
     ('<entry key="jdbc.password">Entr9Pw!</entry>', "Entr9Pw!"),
+    ('<setting name="SmtpPassword" serializeAs="String"><value>XmlSett9Pw</value></setting>', "XmlSett9Pw"),
     ('var hmacKey = []byte("Hm4cK3yG0l4ngR4nd0mStr1ngXy9Zq7W")', "Hm4cK3yG0l4ngR4nd0mStr1ngXy9Zq7W"),
     ('const key = Buffer.from("Qm9xT3Zk7LpR2sWn8YcE4vHa")', "Qm9xT3Zk7LpR2sWn8YcE4vHa"),
     ("WARN  client_secret: Yt6Rn2Lp9Qm4Xz8Vc1Bs7Kd3Hf5Gj0Aw rejected by IdP", "Yt6Rn2Lp9Qm4Xz8Vc1Bs7Kd3Hf5Gj0Aw"),
@@ -54,6 +55,8 @@ KEPT = [
     '<property name="password.encoder">bcrypt</property>',
     "password: the one you chose at sign-up",
     'translate("password", "Mot de passe")',
+    'if input("Password: ") == answer:',
+    'print("Password: ") + " (hidden)"',
 ]
 
 

@@ -24,6 +24,7 @@ CAUGHT = [
     ("ftp = ftplib.FTP('ftp.corp', 'upload', 'Ftp9Upl0ad')", "Ftp9Upl0ad"),
     ('if (input == "K0tl1nCmp!") unlock()', "K0tl1nCmp!"),
     ('if ("Sw0rdf1sh" === userInput) {', "Sw0rdf1sh"),
+    ('if input("Password: ") == "Py9Gu3ss!":', "Py9Gu3ss!"),
 ]
 
 

@@ -34,6 +34,7 @@ def test_caught(scrubber: Scrubber, text: str, secret: str) -> None:
         "Token usage for this run: gpt-4o-mini-2024-07-18 with 1200 tokens",
         "the secret sauce of this release: SalesResults-1.2",
         "I pasted the error from the build: ModuleNotFoundError_numpy_core",
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-token-Xy12Ab",
     ],
 )
 def test_kept(scrubber: Scrubber, text: str) -> None:

@@ -35,7 +35,8 @@ _VALUE = r"""
         (?P<kl>)(?P<value>[^\s"'`;,&|<>][^\s]{5,499}?)(?=[,;"'`]?[ \t]*(?:\r?\n|$))
      |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[<])(?<!:))
  | >(?P<kx>)(?P<value>[^<\n]{1,200})</
- | ["'](?<=(?:name|key)[ \t]*=[ \t]*["'][^"'<>\n]{1,200}["'])[^<>\n]{0,200}?>(?P<ka>)(?P<value>[^<\s]{1,200})</
+ | ["'](?<=(?:name|key)[ \t]*=[ \t]*["'][^"'<>\n]{1,200}["'])[^<>\n]{0,200}?>(?:[ \t]*<value>)?
+   (?P<ka>)(?P<value>[^<\s]{1,200})</
 )
 """
 
@@ -179,10 +180,13 @@ def _names_a_secret(value: str) -> bool:
 # A YAML/Python block opener (`if not password: raise`), not a value.
 _CODE_WORDS = {"raise", "return", "pass", "continue", "break", "yield", "await", "print", "else", "try", "del",
                "new", "function", "lambda", "require", "import", "typeof", "this", "self", "async", "fn"}
-# A "value" that is really the code between two string literals: `"Password: " + get() + "`.
+# A "value" that is really the code between two string literals: `"Password: " + get() + "`,
+# `input("Password: ") == "`.
 # A trailing operator counts only after a space or a call (`" + name + "`, `"…". $x ."`): a token
 # may end in `.` or `+` (base64, a JWT cut before its signature).
-_CONCAT = re.compile(r"^\s*(?:\+|\.(?![\w])|\|\||\.\$|,\s*[\w$])|[\s)](?:\+|\.|\|\|)\s*$|\(\s*$")
+_CONCAT = re.compile(
+    r"^\s*(?:\)\s*(?:[=!]=|[+.,;)]|$)|\+|\.(?![\w])|\|\||\.\$|,\s*[\w$])|[\s)](?:\+|\.|\|\|)\s*$|\(\s*$"
+)
 # Values that are addresses or selectors, not secrets: ARNs, URNs, CSS selectors, URLs, paths.
 _NOT_A_SECRET = re.compile(
     r"arn:aws[\w-]*:.*|urn:[\w.:%/-]+|[#.][A-Za-z][\w-]*|[a-z][a-z0-9+.-]*://\S*|[./~]?/[\w.@-]+(?:/[\w.@-]*)*"

@@ -86,7 +86,7 @@ def _typed_ok(m: Any) -> bool:
 
 # Names of what a user typed or entered, compared with a literal that then is the password.
 # (`typed`, `entered`, `supplied` would make every `type`, `enter`, `support` in a text a candidate.)
-_TYPED = r"(?i:input|user_?input|guess)(?:\(\))?"
+_TYPED = r"(?i:input|user_?input|guess)(?:\((?:[^()\n]|\([^()\n]*\)){0,80}\))?"  # `input("Password: ")` too
 _TYPED_ANCHORS = ("input", "user_input", "userinput", "guess")
 
 
@@ -178,6 +178,7 @@ _CALL_FAMILY = Family(
         ("if guess == 'Sesame42!':", "Sesame42!"),
         ('if ("Sw0rdf1sh" === userInput) {', "Sw0rdf1sh"),
         ('if (input.equals("Op3nSesame")) {', "Op3nSesame"),
+        ('if input("Password: ") == "Py9Gu3ss!":', "Py9Gu3ss!"),
     ),
     keep=(
         "user.setPassword(password);",
@@ -199,6 +200,7 @@ _CALL_FAMILY = Family(
         "if guess == 'yes':",
         'if (input === "UTF-8") {',
         'if (input == "hello world 2") {',
+        'if input("Continue? ") == "y":',
     ),
 )
 

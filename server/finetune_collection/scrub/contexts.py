@@ -214,7 +214,8 @@ _CONTEXT_FAMILY = Family(
         Rule(
             "secret",
             # Log lines and prose: "loaded credential …", "I accidentally pasted …", "Unseal Key 2: …"
-            r"(?i)(?<![\w-])(?:credential|pasted|leaked|exposed|unseal(?:[ \t]+key)?|root[ \t]+token|token|secret"
+            # not one field of a colon path (`arn:aws:secretsmanager:…:secret:api-token-Xy12Ab`)
+            r"(?i)(?<![\w:-])(?:credential|pasted|leaked|exposed|unseal(?:[ \t]+key)?|root[ \t]+token|token|secret"
             r"|api[ _-]?key|access[ \t]+key|password|passphrase|passwd)s?(?![\w-])"
             # a few words before a colon (`pasted my key earlier:`, `token you asked for:`), or a
             # number, a verb or a preposition
@@ -271,6 +272,7 @@ _CONTEXT_FAMILY = Family(
         "Pasted the stack trace into ticket 4411 for review.",
         "Token usage for this run: gpt-4o-mini-2024-07-18 with 1200 tokens",
         "the secret sauce of this release: SalesResults-1.2 and DOC_Vector_5_32",
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-token-Xy12Ab",
         "token = tokenizer.next_token()",
         "set session_timeout=30m for the api",
         "DOCKER_IMAGE_ID=3f786850e387550fdab836ed7e6dc881de23001b3f786850e387550fdab836ed",
