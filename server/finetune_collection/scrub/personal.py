@@ -72,12 +72,15 @@ def login_target(m: Any) -> bool:
     """`user@host` as the target of ssh, scp or rsync (after the command, or before `:path`): a
     login at a host, not a mailbox."""
     text: str = m.string
-    if _REMOTE_PATH.match(text, m.end()):
+    end = m.end()
+    if text.startswith(":", end) and _REMOTE_PATH.match(text, end):
         return True
     start = m.start("lead") if m.start("lead") >= 0 else m.start()
     lo = max(0, start - 300)  # a bounded look: a long line with many addresses stays linear
-    line = text[max(lo, text.rfind("\n", lo, start) + 1) : start]
-    return any(w in line for w in _REMOTE_WORDS) and bool(_REMOTE_COMMAND.search(line))
+    # Runs for every address: the command words are looked for before anything is sliced.
+    if not any(text.find(w, lo, start) >= 0 for w in _REMOTE_WORDS):
+        return False
+    return bool(_REMOTE_COMMAND.search(text[max(lo, text.rfind("\n", lo, start) + 1) : start]))
 
 
 def email_in_context(m: Any) -> bool:
