@@ -181,7 +181,8 @@ records = [
            expect=[], note="rspec pending only"),
     record("d36", "Run the specs", bash("rspec spec/none", RSPEC["none"]), shape="claude", expect=[], note="rspec no examples"),
     record("d37", "Fix the integration test", edit("src/net.cpp"), bash("cmake --build build && ctest --test-dir build", CTEST["pass"]),
-           shape="claude", expect=["tests_passed", "zero_fix_iterations"], note="ctest pass"),
+           # build_passed since 2026-12-02: `&&` went on past the build (holdout6's h604, the same shape).
+           shape="claude", expect=["build_passed", "tests_passed", "zero_fix_iterations"], note="ctest pass"),
     record("d38", "Fix the integration test", edit("src/net.cpp"), bash("ctest --test-dir build", CTEST["fail"], 8),
            shape="claude", expect=["errors_occurred"], note="ctest fail"),
     record("d39", "Run ctest", bash("ctest --test-dir build", CTEST["none"]), shape="claude", expect=[], note="ctest none"),

@@ -70,3 +70,15 @@ def test_a_build_gated_by_and_and_a_chain_that_exits_0_passed() -> None:
     assert chained.gated == {"build"} and chained.last == {"test"}
     assert classify("cmake --build build | tail -3 && ctest").gated == set()  # a pipe's status is tail's
     assert classify("cmake --build build; ctest").gated == set()  # `;` runs ctest whatever the build did
+
+
+@pytest.mark.parametrize(("shown", "kept"), [
+    ("progress 10%\rprogress 100%\ndone", "progress 100%\ndone"),
+    ("a\rb\rc\nd", "c\nd"),
+    ("half a line\r", ""),
+    ("no carriage return at all", "no carriage return at all"),
+])
+def test_a_bare_carriage_return_redraws_its_line(shown: str, kept: str) -> None:
+    from finetune_collection.signals.record import _redrawn
+
+    assert _redrawn(shown) == kept

@@ -61,8 +61,6 @@ _TASK_OUTPUT = re.compile(r"<(?:output|stdout|stderr)>\n?(.*?)</(?:output|stdout
 
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Z0-9]")
 """Colour and cursor codes, terminal hyperlinks (OSC 8) and charset switches."""
-_REDRAWN = re.compile(r"[^\n]*\r(?!\n)")
-"""A bare carriage return redraws its line (progress bars, spinners): the screen keeps what follows."""
 _CLAUDE_EXIT = re.compile(r"\AExit code (-?\d+)\n?")
 _CODEX_HEAD = re.compile(
     r"\A(?:Chunk ID: \S+\n)?Wall time: [^\n]*\n"
@@ -167,7 +165,16 @@ def parse_result(content: str) -> tuple[str, int | None, bool, int | str | None]
         text = "\n".join(_TASK_OUTPUT.findall(text))
     if text.strip() == NO_OUTPUT:
         text = ""
-    return _REDRAWN.sub("", _ANSI.sub("", text).replace("\r\n", "\n")), exit_code, error, session
+    return _redrawn(_ANSI.sub("", text).replace("\r\n", "\n")), exit_code, error, session
+
+
+def _redrawn(text: str) -> str:
+    """What the screen shows: a bare carriage return redraws its line (progress bars, spinners),
+    so each line keeps what follows its last one. Split, not a regex: `[^\n]*\r` retried from
+    every position of a long line without one."""
+    if "\r" not in text:
+        return text
+    return "\n".join(line.rsplit("\r", 1)[-1] for line in text.split("\n"))
 
 
 def _results(messages: list[dict[str, Any]]) -> dict[str, tuple[int, str]]:
