@@ -417,3 +417,15 @@ def test_fast_tokenizer_equals_the_regex_one_on_random_ascii() -> None:
             assert any(c in text for c in "\x1c\x1d\x1e\x1f")
             continue
         assert fast.tobytes().decode("ascii") == " ".join(_TOKEN.findall(normalize(text))), repr(text)
+
+
+@pytest.mark.parametrize("num_perm", [16, 128, 256])
+def test_our_permutations_are_datasketchs(num_perm: int) -> None:
+    import numpy as np
+    from datasketch import MinHash
+
+    from finetune_collection.dedup.minhash import SCHEME, SEED, _permutations
+
+    theirs = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
+    ours = _permutations(num_perm)
+    assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs)

@@ -19,6 +19,6 @@ def make_index(settings: DedupSettings) -> Deduper:
     """An empty index for these settings (near duplicates when `settings.near`)."""
     if not settings.near:
         return Deduper(settings)
-    from .near import NearDeduper  # imported late: datasketch pulls in scipy (~0.5 s)
+    from .near import NearDeduper  # imported late: only near-duplicate detection needs numpy
 
     return NearDeduper(settings)

@@ -220,7 +220,12 @@ def _fmix32(values: NDArray[np.uint32]) -> NDArray[np.uint32]:
 
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int) -> Any:
-    # Generating the permutations is most of a MinHash's construction cost; share them.
-    from datasketch import MinHash
+    """datasketch's affine32 permutations for SEED (odd `a`, any `b`, drawn from numpy's
+    RandomState as datasketch draws them), made here: importing datasketch imports scipy, which
+    every collect of ASCII text would otherwise pay for. The dedup tests pin them to datasketch's."""
+    import numpy as np
 
-    return MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])

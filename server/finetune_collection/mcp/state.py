@@ -53,7 +53,7 @@ class AppState:
 class LazyState:
     """The server's state, opened in a background thread as soon as the server starts.
 
-    Loading a large store and importing the dedup stack (datasketch pulls in scipy) takes a
+    Opening the store and importing the pipeline (the scrub catalog, numpy) takes a
     second or more; `initialize` and `tools/list` must not wait for it. The config is loaded
     eagerly, so a bad config still fails at start with its file, key and reason.
     """
