@@ -36,6 +36,9 @@ CAUGHT = [
     ('const key = Buffer.from("Qm9xT3Zk7LpR2sWn8YcE4vHa")', "Qm9xT3Zk7LpR2sWn8YcE4vHa"),
     ("WARN  client_secret: Yt6Rn2Lp9Qm4Xz8Vc1Bs7Kd3Hf5Gj0Aw rejected by IdP", "Yt6Rn2Lp9Qm4Xz8Vc1Bs7Kd3Hf5Gj0Aw"),
     ("DB_PW=Pw9EnvFile!", "Pw9EnvFile!"),
+    ("export PASS=kangaroo", "kangaroo"),  # `pass` before an `=` stays a name
+    ("db pass: hunter2", "hunter2"),  # after a word, but not a plain word
+    ("pass: letmein", "letmein"),  # at the start of a line
     ('{"admin_pw": "J5onAdm1nPw"}', "J5onAdm1nPw"),
 ]
 
@@ -57,6 +60,8 @@ KEPT = [
     'translate("password", "Mot de passe")',
     'if input("Password: ") == answer:',
     'print("Password: ") + " (hidden)"',
+    "First pass: parse.\nSecond pass: Match the rules",  # the noun (issue 17's audit, a real Codex session)
+    "Always pass `backend` to the constructor",  # the verb
 ]
 
 

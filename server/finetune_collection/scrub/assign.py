@@ -330,7 +330,21 @@ def _literal_secret(m: Any, level: str) -> bool:
 
 def check_password(m: Any) -> bool:
     name = (m.group("pre") or "") + m.group("kw") + (m.group("post") or "")
-    return strength(name) == "password" and _literal_secret(m, "strong")
+    return strength(name) == "password" and _literal_secret(m, "strong") and not _prose_pass(m, name)
+
+
+_WORD_BEFORE = re.compile(r"[A-Za-z][ \t]+\Z")
+_PLAIN_WORD = re.compile(r"[A-Za-z][a-z]*[.,;!]?")
+
+
+def _prose_pass(m: Any, name: str) -> bool:
+    """`First pass: parse.`, `Always pass `backend` to it`: the bare word `pass` after another
+    word, then a colon or a quote, is the noun or the verb, when what follows is a plain word.
+    `export PASS=…` (an `=`), `db pass: hunter2` (not a plain word) stay assignments."""
+    if name.lower() != "pass" or "=" in (m.group("sep") or ""):
+        return False
+    before = m.string[max(0, m.start("kw") - 40) : m.start("kw")]
+    return bool(_WORD_BEFORE.search(before)) and bool(_PLAIN_WORD.fullmatch(m.group("value") or ""))
 
 
 def check_secret(m: Any) -> bool:

@@ -153,12 +153,19 @@ FAMILIES = [
         (
             Rule("home_path", _HOME + r"(?:\\{1,2}|/)", "~/", validator=_home_name, anchors=_HOME_ANCHORS),
             Rule("home_path", _HOME + r"(?![\w.$%{}<>\\/-])", "~", validator=_home_name, anchors=_HOME_ANCHORS),
+            # A project folder named after a home path, as Claude Code names them
+            # (`~/.claude/projects/-Users-alice-repos-app`, `C--Users-carol-code`): `/` and `.`
+            # became `-`, so where the user name ends is lost, and the whole name goes.
+            Rule("home_path", r"(?<=[/\\\"'=\s]|^|(?<![\w.~-])[A-Za-z]-)-(?:Users|home)-(?P<name>[\w.]{1,64})"
+                 r"(?:-[\w.]+)+", "~", check=lambda m: _home_name(m.group("name")), anchors=("-users-", "-home-")),
         ),
         match=(
             ("open('/home/alice/proj/main.py')", "alice"),
             ("cd /Users/bob.smith/Library/Caches", "bob.smith"),
             ("C:\\Users\\carol\\AppData\\Local\\app.log", "carol"),
             ('"C:\\\\Users\\\\dave\\\\repo\\\\x.json"', "dave"),
+            ("ls ~/.claude/projects/-Users-erin-smith-repos-app/", "erin-smith"),
+            ("cd C:\\Users\\x\\.claude\\projects\\C--Users-frank-code-api", "frank"),
             ("$ ls /home/erin", "erin"),
         ),
         keep=(
@@ -167,6 +174,8 @@ FAMILIES = [
             "mount /home on a separate disk",
             "C:\\Users\\Public\\Documents",
             "see docs/home/overview.md",
+            "git clone --home-dir x",
+            "~/.claude/projects/-home-user-project",
         ),
     ),
     Family(
