@@ -20,17 +20,27 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from .rule import Rule, ScrubResult
 from .view import MIN_COPY
-
-if TYPE_CHECKING:
-    from .engine import Scrubber
-    from .rule import Rule
 
 __all__ = ["SCHEMA_VALUES", "Session", "chased", "context", "frame", "lines", "scrub", "texts"]
 
 T = TypeVar("T")
+
+
+class Scrubs(Protocol):
+    """What a session needs of the engine (engine.Scrubber, which imports this module)."""
+
+    def scrub_text(
+        self,
+        text: str,
+        names: dict[tuple[str, str], str] | None = None,
+        *,
+        frame: tuple[str, str] | None = None,
+        known: dict[str, Rule] | None = None,
+    ) -> ScrubResult: ...
 
 # JSON Schema keywords whose value is an instance of the property they sit in.
 SCHEMA_VALUES = frozenset({"default", "const", "enum", "example", "examples"})
@@ -127,7 +137,7 @@ class Session:
     copy: `stale()` says so, and the caller scrubs the example again with a session that starts
     knowing them (rare: the work is done twice only for such an example)."""
 
-    scrubber: Scrubber
+    scrubber: Scrubs
     counts: Counter[str] = field(default_factory=Counter)
     names: dict[tuple[str, str], str] | None = field(default_factory=dict)
     known: dict[str, Rule] = field(default_factory=dict)
