@@ -6,14 +6,17 @@ printed apart), tests/signals/holdout2.jsonl (written after them from formats th
 written for, measured once before any change), tests/signals/holdout3.jsonl (a third part written
 without reading the detectors, from runners, result shapes, replies and traps the others lack,
 measured once before any change), tests/signals/holdout4.jsonl (whole-session shapes, written after
-the holdout3 fixes by someone who had read the detectors, measured once before any change) and the
-exchanges of the real transcripts in $FINETUNE_TRANSCRIPTS (default /work/shared/transcripts;
+the holdout3 fixes by someone who had read the detectors, measured once before any change),
+tests/signals/holdout5.jsonl (written by an independent auditor on 2026-12-02, measured once before
+any change), tests/signals/holdout6.jsonl (30 exchanges written after the holdout5 fixes, measured
+once before any change) and the exchanges of the real transcripts in $FINETUNE_TRANSCRIPTS
+(default /work/shared/transcripts;
 labels in tests/signals/real_labels.json; skipped when absent). A record's `expect` lists exactly
 the signals its record shows; every (record, signal) pair a detector returns is a true or a false
 positive. The baseline reads "passed"/"failed"/"timed out"/"thanks"/… anywhere in tool output or
 the reply, as a naive detector would; it is measured in the same run to show what the misleading cases cost.
 
-    .venv/bin/python benchmarks/signals.py [--set dev|holdout|holdout2|holdout3|holdout4|real|all] [--misses]
+    .venv/bin/python benchmarks/signals.py [--set dev|holdout|holdout2|…|holdout6|real|all] [--misses]
 
 Goal: precision ≥ 0.98 and recall ≥ 0.9.
 Last line: `signals: precision=<p> recall=<r> per_signal=<name:p/r,…>` (all records).
@@ -35,7 +38,8 @@ from finetune_collection.signals import detect
 HERE = Path(__file__).resolve().parents[1] / "tests" / "signals"
 SETS = {"dev": HERE / "labelled.jsonl", "holdout": HERE / "holdout.jsonl", "holdout2": HERE / "holdout2.jsonl",
         "holdout3": HERE / "holdout3.jsonl",
-        "holdout4": HERE / "holdout4.jsonl"}
+        "holdout4": HERE / "holdout4.jsonl", "holdout5": HERE / "holdout5.jsonl",
+        "holdout6": HERE / "holdout6.jsonl"}
 COLLECTION = Path(os.environ.get("FINETUNE_TRANSCRIPTS", "/work/shared/transcripts"))
 
 Detector = Callable[[dict[str, Any]], set[str]]

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -113,11 +114,28 @@ def finetune_cmd() -> list[str]:
 
 
 def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None,
-            check: bool = False) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **(env or {})}
-    full_env["PYTHONPATH"] = str(ROOT / "server")
-    return subprocess.run([*finetune_cmd(), *args], input=input, capture_output=True, text=True,
-                          env=full_env, check=check, timeout=120)
+            check: bool = False, process: bool = False) -> subprocess.CompletedProcess[str]:
+    """`finetune ARGS` in-process with click's CliRunner, or as a real process with `process=True`
+    (where the test needs one: real stdio, signals, exit codes of the console script, another
+    process's view of the store). A command that raises past click puts its traceback on stderr,
+    as the console script would, so tests that look for `Traceback` still see one."""
+    if process:
+        full_env = {**os.environ, **(env or {})}
+        full_env["PYTHONPATH"] = str(ROOT / "server")
+        return subprocess.run([*finetune_cmd(), *args], input=input, capture_output=True, text=True,
+                              env=full_env, check=check, timeout=120)
+    from click.testing import CliRunner
+
+    from finetune_collection.cli import cli
+
+    result = CliRunner().invoke(cli, list(args), input=input, env=env, prog_name="finetune")
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    done = subprocess.CompletedProcess(["finetune", *args], result.exit_code, result.stdout, stderr)
+    if check:
+        done.check_returncode()
+    return done
 
 
 def npm_bin(name: str) -> Path:

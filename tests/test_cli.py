@@ -312,7 +312,8 @@ def test_review_of_several_ids_is_all_or_nothing(action: str) -> None:
 
 
 def test_scrub_jsonl_keeps_a_lone_surrogate_as_an_escape() -> None:
-    proc = run_cli("scrub", "--jsonl", "--explain", input='{"text": "a@b.com \\ud800", "k": "\\udc00"}\n')
+    # A real process: main() sets how the console script's stdout encodes lone surrogates.
+    proc = run_cli("scrub", "--jsonl", "--explain", input='{"text": "a@b.com \\ud800", "k": "\\udc00"}\n', process=True)
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     assert json.loads(proc.stdout) == {"text": "<EMAIL> \ud800", "k": "\udc00", "findings": [
         {"type": "email", "start": 0, "end": 7, "line": 1, "col": 1}]}
@@ -323,10 +324,10 @@ def test_show_and_list_print_a_lone_surrogate_from_a_hand_edited_store(finetune_
     doc = {**SEED_EXAMPLE, "id": "s", "status": "accepted", "input": {"user": "x \ud800 y"}}
     with open(finetune_home / "examples.json", "ab") as f:
         f.write(json.dumps({"op": "put", "t": "examples", "id": "s", "doc": doc}).encode() + b"\n")
-    shown = run_cli("show", "s")
+    shown = run_cli("show", "s", process=True)  # the console script's stdout, as above
     assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stderr
     assert json.loads(shown.stdout)["input"]["user"] == "x \ud800 y"
-    listed = run_cli("list")
+    listed = run_cli("list", process=True)
     assert listed.returncode == 0 and "x \\ud800 y" in listed.stdout, listed.stderr
 
 

@@ -104,7 +104,7 @@ def test_exports_are_written_and_scrubbed(demo_run: tuple[Path, dict[str, Any]])
 
 @pytest.mark.slow  # a second full demo run (CLI + server subprocesses)
 def test_default_run_uses_a_fresh_temporary_folder_and_prints_a_summary(tmp_path: Path) -> None:
-    proc = run_cli("demo", env={"TMPDIR": str(tmp_path)})
+    proc = run_cli("demo", env={"TMPDIR": str(tmp_path)}, process=True)  # TMPDIR is read once per process
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     for heading in ("accepted", "pending", "rejected", "duplicates", "redactions", "exported", "data folder:"):

@@ -47,3 +47,33 @@ def test_the_readme_collect_example_shows_what_it_returns(pipeline: Pipeline) ->
     assert f'"status": "{result.status}"' in shown
     assert f'"quality_score": {result.quality_score:g}' in shown
     assert f'"reasons": {json.dumps(result.reasons)}' in shown
+
+
+def _readme_tree() -> dict[str, str]:
+    """The Development section's tree: each module's path (packages end in `/`) → its job."""
+    block = README.split("\n```\nserver/finetune_collection/\n", 1)[1].split("\n```", 1)[0]
+    tree: dict[str, str] = {}
+    parents: list[str] = []
+    for line in block.splitlines():
+        depth = (len(line) - len(line.lstrip(" "))) // 2 - 1
+        name, _, job = line.strip().partition(" ")
+        del parents[depth:]
+        path = "".join(parents) + name
+        assert job.strip(), f"README's tree gives {path} no job"
+        tree[path] = job.strip()
+        if name.endswith("/"):
+            parents.append(name)
+    return tree
+
+
+def test_the_development_tree_lists_every_module_with_its_job() -> None:
+    package = ROOT / "server" / "finetune_collection"
+    actual = {
+        str(p.relative_to(package)) + ("/" if p.is_dir() else "")
+        for p in package.rglob("*")
+        if "__pycache__" not in p.parts
+        and ((p.suffix == ".py" and p.name != "__init__.py") or (p.is_dir() and (p / "__init__.py").exists()))
+    }
+    listed = set(_readme_tree())
+    assert not actual - listed, f"modules missing from README's Development tree: {sorted(actual - listed)}"
+    assert not listed - actual, f"README's Development tree lists what does not exist: {sorted(listed - actual)}"

@@ -20,7 +20,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "server" / "finetune_collection"
 
 RANK = {
     "errors": 0,
-    "model": 1, "config": 1, "tokens": 1,
+    "model": 1, "config": 1,
+    "tokens": 2,  # estimates a stored document through model's one turns reader
     "quality": 2, "scrub": 2, "dedup": 2, "capture": 2, "signals": 2,
     "store": 3,  # answers duplicate lookups from its own index (dedup.bands), so no process holds one
     "pipeline": 4,

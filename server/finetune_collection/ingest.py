@@ -20,7 +20,7 @@ from .capture.hook import HookRequest, is_trigger
 from .errors import FinetuneError, InvalidExample, TranscriptError
 from .model import Signal
 from .pipeline import CollectResult, Pipeline
-from .signals import Policy, detect, reconcile
+from .signals import Policy, Report, detect, reconcile
 
 
 @dataclass(slots=True)
@@ -76,35 +76,39 @@ def collect_all(
 ) -> Iterator[dict[str, Any]]:
     """Collect (or, with `dry_run`, preview) every imported example; one result row each.
     Examples read from an agent's transcript carry the signals its record shows (`signals/`)."""
-    examples = imported.examples
-    for n, example in enumerate(examples):
+    for example in imported.examples:
         number = first_line(example)
         try:
             data = overrides.apply(example)
-            contradicted: list[str] = []
-            if _from_agent(example):
-                contradicted = observe(core, data, _next_request(example, examples[n + 1:]))
+            report = observe(core, data, imported.reply_after(example)) if _from_agent(example) else None
             result = preview(core, data, True) if dry_run else core.collect(data, observed=True)
         except InvalidExample as err:
             yield invalid_row(number, err)
             continue
         row = row_of(number, result)
-        row["reasons"] = [*row["reasons"], *(f"claim_contradicted:{name}" for name in contradicted)]
+        row["reasons"] = [*row["reasons"], *contradicted(report)]
         yield row
 
 
-def observe(core: Pipeline, data: dict[str, Any], reply: str | None) -> list[str]:
-    """Put the signals the record shows next to the claimed ones (in place); returns the claims
-    the record contradicts (codes only: the evidence is scrubbed with the example)."""
+def observe(core: Pipeline, data: dict[str, Any], reply: str | None) -> Report | None:
+    """Put the signals the record shows next to the claimed ones (in place). `reply`: the user's
+    words after the example's last exchange (the replies to its earlier exchanges are its own
+    user messages). Returns which claims the record confirms, contradicts or cannot check (codes
+    and signal names only: the evidence is scrubbed with the example); None when detection is off."""
     settings = core.config.quality_filters.signals
     if not settings.detect or not isinstance(data.get("messages"), list):
-        return []
+        return None
     observed = detect(data["messages"], after_user_reply=reply)
     claimed = [s for s in data.get("signals") or [] if isinstance(s, str | dict)]
     signals, report = reconcile([_claim(s) for s in claimed], observed,
                                 Policy(settings.contradicted_claims, settings.unconfirmed_claims))
     data["signals"] = [s.model_dump(exclude_none=True) for s in signals]
-    return [c["signal"] for c in report.to_dict()["contradicted"]]
+    return report
+
+
+def contradicted(report: Report | None) -> list[str]:
+    """`claim_contradicted:<signal>` reason codes, one per claim the record contradicts."""
+    return [f"claim_contradicted:{c.signal}" for c in report.claims if c.status == "contradicted"] if report else []
 
 
 def _claim(value: str | dict[str, Any]) -> Signal:
@@ -118,25 +122,13 @@ def _from_agent(example: dict[str, Any]) -> bool:
     return isinstance(source, dict) and source.get("format") in ("claude-code", "codex")
 
 
-def _next_request(example: dict[str, Any], later: list[dict[str, Any]]) -> str | None:
-    """The user's next words after this example: the first request of the next example of the
-    same session (the reply that accepts or rejects the work), if the import holds it."""
-    session = ((example.get("metadata") or {}).get("source") or {}).get("session_id")
-    for other in later:
-        source = (other.get("metadata") or {}).get("source") or {}
-        if source.get("session_id") != session or source.get("parent") is not None:
-            continue
-        first = next((m for m in other.get("messages") or [] if m.get("role") == "user"), None)
-        return first.get("content") if isinstance(first, dict) and isinstance(first.get("content"), str) else None
-    return None
-
-
 def read(fmt: str, paths: list[Path], opts: CaptureOptions) -> ImportResult:
     """Every path read with one importer, as one result (counts and notes summed)."""
     total = ImportResult()
     for path in paths:
         part = import_path(fmt, path, opts)
         total.examples += part.examples
+        total.replies.update(part.replies)
         total.skipped.update(part.skipped)
         total.lines += part.lines
         for note in part.notes:
@@ -144,11 +136,22 @@ def read(fmt: str, paths: list[Path], opts: CaptureOptions) -> ImportResult:
     return total
 
 
-def capture_last(core: Pipeline, transcript: Path, host: str, overrides: Overrides) -> CollectResult:
+@dataclass(slots=True)
+class Captured:
+    """A capture's result, and how the caller's claimed signals fared against the record (None
+    when detection is off)."""
+
+    result: CollectResult
+    claims: Report | None
+
+
+def capture_last(core: Pipeline, transcript: Path, host: str, overrides: Overrides) -> Captured:
     """Collect the last completed exchange of a Claude Code session or Codex rollout, verbatim.
 
-    Prompts that ask for a capture ("save this for training") are never part of it. Raises
-    `TranscriptError` when the transcript holds no completed exchange.
+    Prompts that ask for a capture ("save this for training") are never part of it, nor read as
+    the user's reply to it; a request after the exchange that is not one (the user's "perfect,
+    thanks, now …" whose answer is still running) is. Raises `TranscriptError` when the
+    transcript holds no completed exchange.
     """
     fmt = "codex" if host == "codex" else "claude-code"
     imported = read(fmt, [transcript], CaptureOptions(ignore_request=is_trigger))
@@ -157,21 +160,27 @@ def capture_last(core: Pipeline, transcript: Path, host: str, overrides: Overrid
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(imported.skipped.items())) or "nothing readable"
         raise TranscriptError(f"{transcript.name}: no completed exchange to capture ({reasons})")
     data = overrides.apply(main[-1])
-    observe(core, data, None)  # the user's next words are the capture request itself: not a reply
-    return core.collect(data, observed=True)
+    report = observe(core, data, imported.reply_after(main[-1]))
+    result = core.collect(data, observed=True)
+    result.reasons = [*result.reasons, *contradicted(report)]
+    return Captured(result, report)
 
 
-def capture_hook(core: Pipeline, request: HookRequest, overrides: Overrides) -> str:
-    """Capture for a `UserPromptSubmit` hook; returns the note the model reads next. The user
-    asked for this capture in so many words, so the example counts as approved by a person."""
+def capture_hook(core: Pipeline, request: HookRequest, overrides: Overrides) -> tuple[str, Report | None]:
+    """Capture for a `UserPromptSubmit` hook; returns the note the model reads next and the claim
+    report. The user asked for this capture in so many words, so the example counts as approved
+    by a person."""
     if request.transcript_path is None:
-        return "finetune-collection: nothing captured: the host gave no transcript_path."
+        return "finetune-collection: nothing captured: the host gave no transcript_path.", None
     overrides.approved = True
     try:
-        result = capture_last(core, Path(request.transcript_path), request.host, overrides)
+        captured = capture_last(core, Path(request.transcript_path), request.host, overrides)
     except InvalidExample as err:
-        return note(invalid_row(None, err))
-    return note(row_of(None, result))
+        return note(invalid_row(None, err)), None
+    row = row_of(None, captured.result)
+    if captured.claims is not None:
+        row["claims"] = captured.claims.sentence()
+    return note(row), captured.claims
 
 
 def _is_subagent(example: dict[str, Any]) -> bool:
@@ -199,6 +208,8 @@ def note(row: dict[str, Any]) -> str:
         parts.append("reasons: " + ", ".join(reasons))
     if row["redactions"]:
         parts.append("redacted " + ", ".join(f"{n} {t}" for t, n in sorted(row["redactions"].items())))
+    if row.get("claims"):
+        parts.append(row["claims"])
     if row["status"] == "pending":
         parts.append(f"it waits for approval: `finetune approve {row['id']}` or the finetune_review tool")
     return "; ".join(parts) + "."

@@ -391,6 +391,15 @@ def _iso(value: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+# Characters a terminal or a file listing does not show as text. C0, DEL and C1: ESC and CSI
+# start the sequences that clear a screen, set a window title (OSC) or recolour what follows;
+# the other controls are invisible or move the cursor. The bidirectional marks, overrides,
+# embeddings and isolates reorder what follows them on screen (the Trojan Source trick), and
+# zero-width characters hide text. Not the zero-width joiners U+200C/U+200D: emoji sequences and
+# several scripts need them.
+UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def describe_validation_error(err: ValidationError, prefix: str = "", known: Iterable[str] = ()) -> str:
     """One line per field, naming the field and the rule, never echoing the input value.
 
@@ -420,15 +429,6 @@ def _field_names() -> frozenset[str]:
 # The words pydantic's union labels (`list[str]`, `function-after[_check_shape(), Message]`) are
 # made of: types, our model classes and their validators. A label holding any other word is a
 # caller's key that merely looks like one (`{"list[sk-…": 1}`).
-# Characters a terminal or a file listing does not show as text. C0, DEL and C1: ESC and CSI
-# start the sequences that clear a screen, set a window title (OSC) or recolour what follows;
-# the other controls are invisible or move the cursor. The bidirectional marks, overrides,
-# embeddings and isolates reorder what follows them on screen (the Trojan Source trick), and
-# zero-width characters hide text. Not the zero-width joiners U+200C/U+200D: emoji sequences and
-# several scripts need them.
-UNSHOWABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-
-
 _LABEL = re.compile(r"^(?:list|dict|tuple|set|function-[a-z]+|json-or-python|nullable|union|literal)\[")
 _LABEL_WORDS = frozenset(
     {"list", "dict", "tuple", "set", "function", "after", "before", "wrap", "plain", "json", "or", "python",

@@ -6,8 +6,8 @@ collect = `prepare()` + `commit()`: capture → quality filter → PII scrub →
 appends. The MCP server asks the user for approval between the two, showing only scrubbed
 text, and commits the example it prepared.
 
-The dedup index follows the store file through a listener, so examples another process
-appended or deleted count as soon as the file is read again.
+Duplicates are answered by the store's own index (`find_duplicate`), which catches up with
+what other processes appended or deleted whenever the store is read, so they count at once.
 """
 
 from __future__ import annotations

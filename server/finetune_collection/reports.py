@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -98,6 +99,17 @@ class Stats(BaseModel):
     ready_to_train: list[dict[str, Any]] = Field(
         default_factory=list, description="per export target: can the accepted set be trained on now?"
     )
+    tiers: list[str] | None = Field(
+        default=None, description="only examples of these evidence tiers were counted (rejections and "
+        "ready_to_train always cover the whole store: rejected examples were never stored, and an export "
+        "target's readiness is the accepted set's)",
+    )
+
+
+TIERS = ("gold", "silver", "bronze")
+OBSERVED_TIERS = ("gold", "silver")
+"""`--observed-signals-only`: the tiers whose grade rests on a signal observed in the record."""
+_CORRUPT = "?"  # the block key of documents that no longer fit the schema: counted whatever the filter
 
 
 def _facts(doc_id: str, doc: dict[str, Any]) -> list[Any] | None:
@@ -176,6 +188,15 @@ class _Totals:
             t.estimated += not metered
         return t
 
+    @classmethod
+    def by_tier(cls, rows: list[tuple[str, Any]]) -> dict[str, _Totals]:
+        """One block's totals per evidence tier ("none" for no positive signal), so a filtered
+        `stats --tier` reuses the same per-document values and block folds as the full one."""
+        groups: dict[str, list[tuple[str, Any]]] = {}
+        for doc_id, facts in rows:
+            groups.setdefault(_CORRUPT if facts is None else facts[6], []).append((doc_id, facts))
+        return {tier: cls.of(part) for tier, part in groups.items()}
+
     def __iadd__(self, other: _Totals) -> _Totals:
         for name in ("by_status", "by_task", "by_workflow", "by_phase", "by_collector", "redactions", "evidence"):
             getattr(self, name).update(getattr(other, name))
@@ -192,10 +213,14 @@ class _Totals:
         return self
 
 
-def compute(store: StoreBackend) -> Stats:
+def compute(store: StoreBackend, tiers: Collection[str] | None = None) -> Stats:
+    """Stats of the store; `tiers`: count only examples of these evidence tiers (gold, silver,
+    bronze; "none" for examples without a positive signal)."""
     total = _Totals()
-    for block in store.fold(f"stats:{code_version()}", _facts, _Totals.of):
-        total += block
+    for block in store.fold(f"stats:{code_version()}", _facts, _Totals.by_tier):
+        for tier, part in block.items():
+            if tiers is None or tier in tiers or tier == _CORRUPT:
+                total += part
     if total.corrupt is not None:
         # Writes are schema-checked, so only a document edited outside us gets here.
         raise StoreCorrupt(
@@ -226,6 +251,7 @@ def compute(store: StoreBackend) -> Stats:
         evidence=dict(total.evidence),
         redactions=dict(total.redactions.most_common()),
         ready_to_train=_ready_to_train(store),
+        tiers=sorted(tiers, key=[*TIERS, "none"].index) if tiers is not None else None,
     )
 
 
@@ -259,6 +285,8 @@ def _histogram(histogram: dict[str, int], threshold: float | None) -> list[str]:
 def render(stats: Stats) -> str:
     """Human-readable summary for the CLI and for clients that show only text."""
     lines = [f"examples: {stats.total}"]
+    if stats.tiers is not None:
+        lines[0] += f" (evidence tiers {', '.join(stats.tiers)} only)"
 
     def section(title: str, counts: dict[str, int]) -> None:
         if counts:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .model import doc_context, doc_turns
+
 CHARS_PER_TOKEN = 4
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_CONVERSATION = 3
@@ -32,14 +34,6 @@ def estimate_messages(messages: list[dict[str, Any]]) -> int:
 
 
 def estimate_doc_tokens(doc: dict[str, Any]) -> int:
-    """Estimate for a stored example document (either shape)."""
-    if doc.get("messages") is not None:
-        return estimate_messages(doc["messages"])
-    inp = doc.get("input") or {}
-    out = doc.get("output") or {}
-    messages = [
-        {"content": "\n\n".join(p for p in (inp.get("system"), inp.get("context")) if p)},
-        {"content": inp.get("user", "")},
-        {"content": out.get("assistant", "")},
-    ]
-    return estimate_messages(messages)
+    """Estimate for a stored example document (either shape): its turns and its context."""
+    context = doc_context(doc)
+    return estimate_messages([*doc_turns(doc), *([{"content": context}] if context else [])])

@@ -152,23 +152,3 @@ def test_a_caller_cannot_claim_a_signal_is_observed(pipeline: Pipeline) -> None:
     result = pipeline.collect(data)
     (signal,) = pipeline.store.get_doc(result.id or "")["signals"]
     assert signal.get("observed") is None and signal.get("where") is None
-
-
-def test_an_export_filtered_by_tier_holds_exactly_that_tier(finetune_home: Path, tmp_path: Path, config: Config) -> None:
-    env = {"FINETUNE_HOME": str(finetune_home)}
-    # silver: an observed passing run; bronze: claims only; none: no signal at all
-    observed = session_with_test_run(tmp_path / "pass.jsonl", ".....\n5 passed in 0.12s")
-    assert run_cli("import", "--from", "claude-code", str(observed), "--approved", env=env).returncode == 0
-    core = Pipeline(Store(finetune_home, config), config)
-    claimed = core.collect(example(3, signals=["tests_passed", "user_accepted"]))
-    bare = core.collect(example(4, signals=[]))
-    assert claimed.status == bare.status == "accepted"
-    ids: dict[str, set[str]] = {}
-    for tier in ("silver", "bronze", "gold"):
-        out = tmp_path / f"{tier}.jsonl"
-        proc = run_cli("export", "--format", "hf-messages", "--tier", tier, "--output", str(out), "--json", env=env)
-        written = json.loads(proc.stdout)["written"] if proc.returncode == 0 else 0
-        ids[tier] = {str(n) for n in range(written)}
-    assert ids["silver"] == {"0"} and ids["bronze"] == {"0"} and ids["gold"] == set()
-    bronze = [json.loads(x) for x in (tmp_path / "bronze.jsonl").read_text().splitlines()]
-    assert "Task 3" in json.dumps(bronze)  # the claims-only example, not the observed or the bare one

@@ -368,3 +368,21 @@ def test_the_instructions_name_every_export_format() -> None:
     export_line = INSTRUCTIONS[INSTRUCTIONS.index('"export training data"'):]
     named = set(re.findall(r"[a-z][a-z0-9-]+", export_line.split("use dry_run")[0]))
     assert set(FORMATS) <= named
+
+
+def test_the_warm_up_works_with_the_servers_settings_not_a_config_read_again(finetune_home: Path, tmp_path: Path) -> None:
+    """The warm-up process gets the server's own settings on stdin: a config file that says
+    otherwise (here one that does not even load) is not read again."""
+    import subprocess
+
+    from finetune_collection.config import Config
+
+    _large_store(finetune_home)
+    bad = tmp_path / "config.yaml"
+    bad.write_text("quality_filters: 5\n")
+    env = {**os.environ, "FINETUNE_HOME": str(finetune_home), "FINETUNE_CONFIG": str(bad),
+           "PYTHONPATH": str(ROOT / "server")}
+    code = "from finetune_collection.mcp.state import warm_stats; warm_stats()"
+    proc = subprocess.run([sys.executable, "-c", code], input=Config().model_dump_json(), capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr

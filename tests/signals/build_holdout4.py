@@ -147,7 +147,9 @@ records = [
     record("n35", "Run the long suite", codex_long("pytest tests/e2e", ["collected 310 items\n\ntests/e2e/test_flow.py ........"], 0, 6001)[:-2],
            shape="codex", expect=[], note="still running when the exchange ends"),
     record("n36", "Check it builds and passes", edit("main.go"), bash("go build ./... && go test ./...", GO_OK), shape="claude",
-           expect=["tests_passed", "zero_fix_iterations"], note="go build silent in a chain, then go test (build shows no line of its own)"),
+           expect=["build_passed", "tests_passed", "zero_fix_iterations"],
+           # Relabelled 2026-12-02: holdout6's h604 labels the same chain shape build_passed.
+           note="go build silent in a chain, then go test: the chain went past the build, so it passed"),
     record("n37", "Run the specs", edit("lib/cart.rb"), bash("bundle exec rspec spec/none_spec.rb", "No examples found.\n\nFinished in 0.0003 seconds (files took 0.05 seconds to load)\n0 examples, 0 failures"),
            shape="claude", expect=[], note="rspec ran nothing"),
     record("n38", "Fix create", edit("src/api.py"), bash("pytest -q", PY_PASS), bash("sed -i '' 's/v1/v2/' README.md"), shape="claude",

@@ -19,6 +19,7 @@ from finetune_collection.signals.checks import (
     LINT_DIRTY_RE,
     TIMEOUT,
     TIMEOUT_RE,
+    timeout_line,
 )
 
 BUILD_OK_LINES = [
@@ -140,7 +141,14 @@ TIMEOUT_LINES = [
     "3/3 Test #3: slow .............................***Timeout  30.01 sec",
     "//src:slow_test                                                         TIMEOUT in 60.0s",
 ]
-NOT_TIMEOUT = ["tests/test_client.py::test_timeout_is_raised PASSED", "timeout = 30", "def test_retry_after_timeout():"]
+NOT_TIMEOUT = [
+    "tests/test_client.py::test_timeout_is_raised PASSED", "timeout = 30", "def test_retry_after_timeout():",
+    # added with holdout5: a string literal quotes what the code says, not what happened
+    '>       assert format_error(504) == "Request timed out"',
+    "E       AssertionError: assert 'Gateway error' == 'Request timed out'",
+    "FAILED tests/test_client.py::test_msg - AssertionError: assert 'Bad gateway' == 'Connection timed out'",
+    "    expect(render(err)).toBe('context deadline exceeded')",
+]
 
 
 def _covered(patterns: list[str], lines: list[str], flags: int = re.M) -> list[str]:
@@ -198,9 +206,9 @@ def test_not_a_commit(line: str) -> None:
 
 @pytest.mark.parametrize("line", TIMEOUT_LINES)
 def test_timeout(line: str) -> None:
-    assert TIMEOUT_RE.search(line)
+    assert TIMEOUT_RE.search(line) and timeout_line(line) is not None
 
 
 @pytest.mark.parametrize("line", NOT_TIMEOUT)
 def test_not_a_timeout(line: str) -> None:
-    assert TIMEOUT_RE.search(line) is None
+    assert timeout_line(line) is None

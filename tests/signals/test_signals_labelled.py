@@ -34,12 +34,15 @@ def _bench() -> Any:
 
 DEV, HOLDOUT = _load("labelled.jsonl"), _load("holdout.jsonl") + _load("holdout2.jsonl")
 FITTED = _load("holdout3.jsonl") + _load("holdout4.jsonl")  # fitted to after their one measurement (git log)
+AUDIT = _load("holdout5.jsonl")  # an independent auditor's, fitted to after its one measurement (git log)
+LATEST = _load("holdout6.jsonl")  # written after the holdout5 fixes; not fitted to (git log)
 
 
 def test_the_set_is_big_enough_and_well_formed() -> None:
-    records = DEV + HOLDOUT + FITTED
+    records = DEV + HOLDOUT + FITTED + AUDIT
     assert len(records) >= 60
-    assert len({r["id"] for r in records}) == len(records)
+    for part in (DEV + HOLDOUT + FITTED + LATEST, AUDIT):  # the auditor numbered theirs apart
+        assert len({r["id"] for r in part}) == len(part)
     for rec in records:
         ExampleIn.model_validate({"messages": rec["messages"]})
         assert set(rec["expect"]) <= DETECTABLE | {"build_passed", "committed", "lint_clean"}
@@ -49,7 +52,8 @@ def test_the_set_is_big_enough_and_well_formed() -> None:
 
 @pytest.mark.parametrize(("builder", "name"), [
     ("build_labelled", "labelled.jsonl"), ("build_holdout", "holdout.jsonl"), ("build_holdout2", "holdout2.jsonl"),
-    ("build_holdout3", "holdout3.jsonl"), ("build_holdout4", "holdout4.jsonl"),
+    ("build_holdout3", "holdout3.jsonl"), ("build_holdout4", "holdout4.jsonl"), ("build_holdout5", "holdout5.jsonl"),
+    ("build_holdout6", "holdout6.jsonl"),
 ])
 def test_files_match_their_builders(builder: str, name: str) -> None:
     sys.path.insert(0, str(HERE))
@@ -65,10 +69,10 @@ def test_files_match_their_builders(builder: str, name: str) -> None:
             sys.modules["signals_shapes"] = shapes
 
 
-@pytest.mark.parametrize("name", ["dev", "holdout", "holdout3+4"])
+@pytest.mark.parametrize("name", ["dev", "holdout", "holdout3+4", "holdout5", "holdout6"])
 def test_precision_and_recall(name: str) -> None:
     bench = _bench()
-    records = {"dev": DEV, "holdout": HOLDOUT, "holdout3+4": FITTED}[name]
+    records = {"dev": DEV, "holdout": HOLDOUT, "holdout3+4": FITTED, "holdout5": AUDIT, "holdout6": LATEST}[name]
     precision, recall, _, misses = bench.score(records, bench.ours)
     assert precision >= 0.98 and recall >= 0.9, misses
 
@@ -90,7 +94,7 @@ def test_real_transcripts() -> None:
 
 
 def test_evidence_is_short_and_where_is_never_text() -> None:
-    for rec in DEV + HOLDOUT + FITTED:
+    for rec in DEV + HOLDOUT + FITTED + AUDIT:
         for obs in detect(rec["messages"], after_user_reply=rec["after_user_reply"]):
             signal = obs.to_signal()  # validates `where` against its pattern
             assert signal.observed is True and len(obs.evidence) <= 160

@@ -121,6 +121,16 @@ CASES = [
     ("Files=3, Tests=12,  0 wallclock secs\nResult: FAIL", False, "fail", None),
     ("All tests successful.\nFiles=3, Tests=12,  0 wallclock secs", True, "pass", None),
     ("1 of 1 test suites (1 of 1 test cases) passed.", False, "pass", 1),
+    # added with holdout5: .NET's Microsoft.Testing.Platform block, TAP (bats)
+    ("Shop.Tests test net9.0 succeeded (1.2s)\n\nTest run summary: Passed! - bin/Debug/net9.0/Shop.Tests.dll (net9.0|x64)\n"
+     "  total: 14\n  failed: 0\n  succeeded: 14\n  skipped: 0\n  duration: 512ms", False, "pass", 14),
+    ("Test run summary: Failed! - bin/Debug/net10.0/Api.Tests.dll (net10.0|arm64)\n  total: 9\n  failed: 2\n"
+     "  succeeded: 6\n  skipped: 1\n  duration: 1s 020ms", False, "fail", 6),
+    ("Test run summary: Zero tests ran - bin/Debug/net9.0/Empty.Tests.dll (net9.0|x64)", False, "empty", None),
+    ("1..3\nok 1 prints usage\nok 2 parses --name\nok 3 slow one # skip no network", True, "pass", 2),
+    ("1..3\nok 1 prints usage\nnot ok 2 parses --name\n# (in test file test/cli.bats, line 9)\nok 3 help", True, "fail", 2),
+    ("1..2\nnot ok 1 future feature # TODO later\nok 2 works", True, "pass", 1),
+    ("1..0 # Skipped: no bats files", True, "empty", None),
 ]
 
 NEVER = [
@@ -138,6 +148,8 @@ NEVER = [
     "echo '[ FAIL 0 | WARN 0 | SKIP 0 | PASS 3 ]' >> notes",
     "All tests successful.",  # prove's line, from anything but prove, is prose
     "Tests: the 4 passed ones (see above)",
+    "ok 1 prints usage",  # a TAP line from anything but a test command is any text
+    "1..4",
 ]
 
 

@@ -100,6 +100,9 @@ class Exchange:
     body: list[Turn] = field(default_factory=list)
     interrupted: bool = False
     ignored: bool = False
+    reply: str | None = None
+    """The next request's text: the user's reply to this exchange (None when a boundary such as a
+    local command came first, or the next request is one `ignore_request` leaves out)."""
 
     def completed(self, results: dict[str, Result]) -> bool:
         if self.interrupted or not self.body:
@@ -115,8 +118,11 @@ def split_exchanges(session: Session, opts: CaptureOptions, result: ImportResult
     current: Exchange | None = None
     for turn in session.stream:
         if turn.kind == "request":
-            current = Exchange(turn)
-            current.ignored = opts.ignore_request is not None and opts.ignore_request("\n\n".join(turn.text))
+            text = "\n\n".join(turn.text)
+            ignored = opts.ignore_request is not None and opts.ignore_request(text)
+            if current is not None and not ignored:
+                current.reply = text
+            current = Exchange(turn, ignored=ignored)
             out.append(current)
         elif turn.kind == "boundary":
             current = None
@@ -279,6 +285,8 @@ def examples_from(session: Session, opts: CaptureOptions, result: ImportResult) 
         ex = build_example(session, part, opts, result)
         if len(parts) > 1:
             ex["metadata"]["source"]["part"] = [i, len(parts)]
+        if part[-1].reply is not None:
+            result.set_reply(ex, part[-1].reply)
         out.append(ex)
     return out
 

@@ -22,8 +22,8 @@ IMPORTER_VERSION = "capture/1"
 
 DEFAULT_MAX_CHARS = 200_000
 """Per-example text budget when a selection spans several exchanges (about 50k tokens at ~4
-characters per token: inside every target's context limit in FORMATS.md except the gpt-3.5-era
-4096). A single exchange is never cut, even when it is longer."""
+characters per token: inside the context limit of every target in `export/formats/` except the
+gpt-3.5-era 4096). A single exchange is never cut, even when it is longer."""
 
 SubAgents = Literal["linked", "all", "none"]
 
@@ -160,9 +160,22 @@ class ImportResult:
     most of their lines are not meant to be examples)."""
     files: int = 0
     """Files read (a folder counts the sessions or rollouts in it)."""
+    replies: dict[int, tuple[dict[str, Any], str]] = field(default_factory=dict)
+    """Transcripts: the user's words right after an example's last exchange (the reply that
+    judges it), kept beside the example because they are not part of it and are never stored.
+    Keyed by the example object (see `reply_after`)."""
+
+    def set_reply(self, example: dict[str, Any], text: str) -> None:
+        self.replies[id(example)] = (example, text)
+
+    def reply_after(self, example: dict[str, Any]) -> str | None:
+        """The reply to `example` (an object of `examples`, not a copy), if the transcript has one."""
+        kept = self.replies.get(id(example))
+        return kept[1] if kept is not None and kept[0] is example else None
 
     def extend(self, other: ImportResult) -> None:
         self.examples += other.examples
+        self.replies.update(other.replies)
         self.skipped.update(other.skipped)
         for text in other.notes:
             self.note(text)

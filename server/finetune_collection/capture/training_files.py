@@ -1,6 +1,6 @@
 """Fine-tuning files people already have (and our own exports) → examples.
 
-Formats, as `export/` writes them and as FORMATS.md describes them:
+Formats, as `export/formats/` writes them (each module cites its target's documentation):
 - `openai` / `hf-messages`: `{"messages": [...], "tools": [...]}` per line. Roles system, user,
   assistant, tool; `tool_calls` with JSON-string arguments; `weight` (openai only). Content may
   also be a list of parts (`{"type": "text", "text"|"value"}`, LLaMA-Factory's `reasoning` and

@@ -57,9 +57,9 @@ def add(app: App, quality: str | None, task_type: str | None, system: str | None
         path = find_session(session, cwd=os.getcwd())
         request = HookRequest(session, str(path), os.getcwd(), "", None, [])
         overrides = Overrides(parse_quality(quality), task_type, [parse_signal(s) for s in signals], approved)
-        note = capture_hook(app.pipeline, request, overrides)
+        note, claims = capture_hook(app.pipeline, request, overrides)
         if as_json:
-            emit({"message": note})
+            emit({"message": note, "claims": claims.to_dict() if claims is not None else None})
         else:
             click.echo(note)
         return
@@ -334,7 +334,7 @@ def run_hook(raw: str, triggers: list[str]) -> int:
     try:
         from ..ingest import capture_hook
 
-        note = capture_hook(App().pipeline, request, _add_overrides(request.args))
+        note, _ = capture_hook(App().pipeline, request, _add_overrides(request.args))
     except (FinetuneError, click.ClickException) as err:
         note = f"finetune-collection: nothing captured: {_hide_transcript(str(err), request.transcript_path)}"
     except Exception:  # noqa: BLE001  (the hook must answer; the traceback goes to stderr, not the model)

@@ -25,16 +25,35 @@ from .app import (
     progress,
 )
 
+TIER_HELP = ("only examples of this evidence tier (repeatable): gold = observed tests passed and user accepted, "
+             "silver = an observed positive signal, bronze = claims only")
+OBSERVED_HELP = "only examples whose tier rests on a signal observed in the record (gold and silver)"
+
+
+def chosen_tiers(tiers: tuple[str, ...], observed_only: bool) -> list[str] | None:
+    """The tiers `--tier` and `--observed-signals-only` select together (None: every example)."""
+    from ..reports import OBSERVED_TIERS
+
+    if not observed_only:
+        return list(tiers) or None
+    kept = [t for t in OBSERVED_TIERS if not tiers or t in tiers]
+    if not kept:
+        raise click.UsageError("--observed-signals-only keeps the gold and silver tiers; the --tier given selects "
+                               "neither")
+    return kept
+
 
 @cli.command()
+@click.option("--tier", "tiers", multiple=True, type=Choice(["gold", "silver", "bronze"]), help=TIER_HELP)
+@click.option("--observed-signals-only", is_flag=True, help=OBSERVED_HELP)
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 @pass_app
 @fails_cleanly
-def stats(app: App, as_json: bool) -> None:
+def stats(app: App, tiers: tuple[str, ...], observed_signals_only: bool, as_json: bool) -> None:
     """Collection statistics: counts, quality, tokens, rejections, redactions, readiness."""
     from ..reports import compute, render
 
-    result = compute(app.store)
+    result = compute(app.store, chosen_tiers(tiers, observed_signals_only))
     click.echo(result.model_dump_json(indent=2) if as_json else render(result))
 
 
@@ -69,9 +88,8 @@ def stats(app: App, as_json: bool) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="seed for a deterministic split")
 @click.option("--fix", is_flag=True, help="also drop empty turns, and for sharegpt the text beside tool calls "
               "(moving a system turn and merging same-role turns are applied by default)")
-@click.option("--tier", "tiers", multiple=True, type=Choice(["gold", "silver", "bronze"]),
-              help="only examples of this evidence tier (repeatable): gold = observed tests passed and user "
-                   "accepted, silver = an observed positive signal, bronze = claims only")
+@click.option("--tier", "tiers", multiple=True, type=Choice(["gold", "silver", "bronze"]), help=TIER_HELP)
+@click.option("--observed-signals-only", is_flag=True, help=OBSERVED_HELP)
 @click.option("--strict", is_flag=True, help="refuse examples that need any structural fix instead of fixing them")
 @click.option("--model", help="the model to train, for its per-example token limit")
 @click.option("--license", "license_", help="hf-dataset: the dataset card's license id (e.g. mit, cc-by-4.0)")
@@ -86,8 +104,9 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
            approved_only: bool, inferred_pairs: bool, since: str | None,
            until: str | None, ids: tuple[str, ...], collected_by: tuple[str, ...], status: tuple[str, ...],
            limit: int | None,
-           split: float | None, seed: int, fix: bool, tiers: tuple[str, ...], strict: bool, model: str | None,
-           license_: str | None, overwrite: bool, dedup: bool, check: bool, as_json: bool) -> None:
+           split: float | None, seed: int, fix: bool, tiers: tuple[str, ...], observed_signals_only: bool,
+           strict: bool, model: str | None, license_: str | None, overwrite: bool, dedup: bool, check: bool,
+           as_json: bool) -> None:
     """Export examples as JSONL for a fine-tuning target, validated per target before writing."""
     from .. import export as export_mod
 
@@ -108,7 +127,8 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
             until=parse_date(until, "--until") if until is not None else None, ids=list(ids) or None,
             collected_by=list(collected_by) or None,
             status=list(status) or ["accepted"],  # type: ignore[arg-type]  # click.Choice checked them
-            limit=limit, split=split, seed=seed, fix=fix, tier=list(tiers) or None,  # type: ignore[arg-type]
+            limit=limit, split=split, seed=seed, fix=fix,
+            tier=chosen_tiers(tiers, observed_signals_only),  # type: ignore[arg-type]
             strict=strict, model=model, license=license_,
             overwrite=overwrite, dedup=dedup, source=list(sources) or None, approved_only=approved_only,
             inferred_pairs=inferred_pairs,

@@ -2,7 +2,7 @@
 
 The scheme is datasketch 2.x's `affine32` over zlib.crc32 of normalized character shingles
 (`shingles()`); `signatures()` gives the same values as `MinHash.update_batch(shingles(...))`
-(tests/test_dedup.py pins it), but for ASCII text — nearly every example — without a Python
+(tests/dedup/ pins it), but for ASCII text — nearly every example — without a Python
 loop over shingles: tokenizing, hashing every window and permuting are a few numpy operations per
 example. Other text (and word shingles) goes through datasketch itself.
 
@@ -31,9 +31,9 @@ __all__ = ["SCHEME", "SEED", "decode", "encode", "fingerprint", "shingles", "sig
 
 SCHEME = "affine32"  # datasketch 2.0's default; recorded in the keys because values carry no trace
 SEED = 1
-# zlib.crc32 (C) hashes a shingle ~30x faster than datasketch's default sha1 wrapper (which was
-# 60% of a signature's cost); datasketch's affine32 scheme pre-mixes every input with the
-# MurmurHash3 finalizer, so crc32's linearity does not reach the permutations.
+# zlib.crc32 instead of datasketch's default sha1 wrapper, which dominated a signature's cost;
+# the affine32 scheme pre-mixes every input with the MurmurHash3 finalizer, so crc32's linearity
+# does not reach the permutations.
 HASH = "crc32"
 _TOKEN = regex.compile(r"\w+|[^\w\s]")
 
@@ -190,13 +190,12 @@ def _signatures(
     fresh MinHash per span: pre-mix with the MurmurHash3 finalizer, permute with a*h+b in uint32,
     keep row minima (a fresh MinHash starts at the maximum, so its minimum is these)."""
     import numpy as np
-    from datasketch.minhash import _fmix
 
     a, b = _permutations(num_perm)
     # One (num_perm, n) product for every span, C order, added in place and reduced along
-    # contiguous row segments: 10x faster than datasketch's (n, num_perm) temporaries reduced
-    # down columns, and one product for both sides of an example costs ~0.1 ms less than two.
-    phv = np.multiply.outer(a, _fmix(hashes, 32))
+    # contiguous row segments, rather than datasketch's (n, num_perm) temporaries reduced down
+    # columns; both sides of an example share one product.
+    phv = np.multiply.outer(a, _fmix32(hashes))
     phv += b[:, None]
     # `spans` are in array order and the last one ends the array (_ascii_char_hashes lays them
     # out so): reduceat runs each segment to the next bound and the last to the end, so the even
@@ -204,6 +203,19 @@ def _signatures(
     bounds = [bound for start_end in spans.values() for bound in start_end][:-1]
     minima = np.minimum.reduceat(phv, bounds, axis=1)
     return {key: np.ascontiguousarray(minima[:, 2 * i]) for i, key in enumerate(spans)}
+
+
+def _fmix32(values: NDArray[np.uint32]) -> NDArray[np.uint32]:
+    """MurmurHash3's 32-bit finalizer (its published constants), as datasketch's affine32 scheme
+    pre-mixes every hash; uint32 products wrap, which is the modulo 2**32 the algorithm wants."""
+    import numpy as np
+
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values ^= values >> np.uint32(13)
+    values *= np.uint32(0xC2B2AE35)
+    values ^= values >> np.uint32(16)
+    return values
 
 
 @lru_cache(maxsize=4)

@@ -124,25 +124,18 @@ def function_declaration(tool: dict[str, Any]) -> dict[str, Any]:
 
 
 def conversation(example: Example, placement: Placement) -> Conversation:
-    system: str | None
-    if example.messages is None:
-        assert example.input is not None and example.output is not None
-        system = example.input.system
-        user = example.input.user
-        context = example.input.context
+    turns = [m.model_dump(exclude_none=True) for m in example.turns()]
+    for t in turns:
+        t.setdefault("content", None)
+    system: str | None = None
+    if example.messages is None:  # the single-turn shape: its system prompt and context placed
+        if turns[0]["role"] == "system":
+            system = turns.pop(0)["content"]
+        context = example.context
         if context and placement == "system":
             system = f"{system}\n\n{context}" if system else context
         elif context and placement == "user":
-            user = f"{context}\n\n{user}"
-        turns: list[dict[str, Any]] = [
-            {"role": "user", "content": user},
-            {"role": "assistant", "content": example.output.assistant},
-        ]
-    else:
-        system = None
-        turns = [m.model_dump(exclude_none=True) for m in example.messages]
-        for t in turns:
-            t.setdefault("content", None)
+            turns[0]["content"] = f"{context}\n\n{turns[0]['content']}"
     tools = [function_declaration(t) for t in example.tools] if example.tools else None
     conv = Conversation(example.id, example.task_type, system, turns, tools)
     conv.rejected = [r.assistant for r in example.rejected]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
+from ..model import created_at
 from .report import ExportRequest
 
 Doc = dict[str, Any]
@@ -14,16 +15,6 @@ Predicate = Callable[[Doc], bool]
 
 def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
-
-
-def _created(doc: Doc) -> datetime | None:
-    raw = doc.get("created_at")
-    if not isinstance(raw, str):
-        return None
-    try:  # Python 3.10's fromisoformat does not take "Z"
-        return _utc(datetime.fromisoformat(raw.replace("Z", "+00:00")))
-    except ValueError:
-        return None
 
 
 def _meta(doc: Doc, key: str) -> Any:
@@ -84,10 +75,10 @@ def build(request: ExportRequest) -> list[tuple[str, Predicate]]:
         out.append((f"tier in {sorted(tiers)}", lambda d: doc_tier(d) in tiers))
     if r.since is not None:
         since = _utc(r.since)
-        out.append((f"since {since.isoformat()}", lambda d: (c := _created(d)) is not None and c >= since))
+        out.append((f"since {since.isoformat()}", lambda d: (c := created_at(d)) is not None and c >= since))
     if r.until is not None:
         until = _utc(r.until)
-        out.append((f"until {until.isoformat()}", lambda d: (c := _created(d)) is not None and c < until))
+        out.append((f"until {until.isoformat()}", lambda d: (c := created_at(d)) is not None and c < until))
     if r.source is not None:
         sources = set(r.source)
         out.append((_given("source", sources), lambda d: _source(d) in sources))

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from ..export import ExportReport, PortabilityReport
+from ..pipeline import CollectResult
 
 TEXT = {"type": "string"}
 INPUT_SCHEMA = {
@@ -66,6 +67,35 @@ Loose = Any  # validated by the pipeline, which never echoes values in its error
 
 def schema(definition: dict[str, Any]) -> Any:
     return WithJsonSchema(definition)
+
+
+class ContradictedClaim(BaseModel):
+    signal: str = Field(description="the claimed signal (or 'unnamed' for a name that is not snake_case)")
+    reason: Literal["record_contradicts"]
+    by: str = Field(description="the observed signal that contradicts it, e.g. errors_occurred")
+    kept: bool = Field(description="kept as a claim (config contradicted_claims: keep) or dropped")
+
+
+class UnconfirmedClaim(BaseModel):
+    signal: str
+    reason: Literal["not_in_record", "not_checkable"] = Field(
+        description="not_in_record: a detector looks for it and did not find it; not_checkable: none looks")
+    kept: bool = Field(description="counted as a claim (config unconfirmed_claims: count) or dropped")
+
+
+class ClaimReport(BaseModel):
+    """How the caller's signals fared against the transcript: names and codes, never text."""
+
+    confirmed: list[str] = Field(description="claimed signals the record shows (stored as observed)")
+    contradicted: list[ContradictedClaim]
+    unconfirmed: list[UnconfirmedClaim]
+    observed_added: list[str] = Field(description="signals the record shows that nobody claimed")
+
+
+class CaptureResult(CollectResult):
+    claims: ClaimReport | None = Field(
+        default=None, description="from_transcript only: which claimed signals the transcript confirmed, "
+        "contradicted (dropped by default) or could not check, and why")
 
 
 class Approval(BaseModel):

@@ -95,7 +95,7 @@ class LazyState:
         code = "from finetune_collection.mcp.state import warm_stats; warm_stats()"
         try:
             self._warming = subprocess.Popen(
-                [sys.executable, "-c", code], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                [sys.executable, "-c", code], env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, preexec_fn=_lower_priority if hasattr(os, "nice") else None,
             )
         except OSError as err:  # a cache: the tool call computes what is missing itself
@@ -103,6 +103,12 @@ class LazyState:
             return
         # Reaped when it ends, so it is never left a zombie beside a long-running server.
         threading.Thread(target=self._warming.wait, name="finetune-warm-up", daemon=True).start()
+        assert self._warming.stdin is not None
+        try:
+            with self._warming.stdin as settings:
+                settings.write(state.config.model_dump_json().encode())
+        except OSError as err:  # it ended before reading them: nothing is warmed, nothing is lost
+            log.debug("stats warm-up stopped early: %s", err.strerror)
 
     def close(self) -> None:
         """The server is stopping: no warm-up starts, and one still running stops (its values
@@ -161,8 +167,9 @@ def _lower_priority() -> None:
 
 
 def warm_stats() -> None:
-    """The warm-up process: compute stats once, so the store keeps every value they need."""
-    config = config_mod.load()
+    """The warm-up process: compute stats once, so the store keeps every value they need. It
+    works with the server's own settings (sent as JSON on stdin), not with a config read again."""
+    config = config_mod.Config.model_validate_json(sys.stdin.buffer.read())
     store = open_store(config_mod.home(), config)
     try:
         compute(store)

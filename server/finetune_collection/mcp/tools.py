@@ -33,6 +33,8 @@ from .schemas import (
     OUTPUT_SCHEMA,
     SIGNALS_SCHEMA,
     Approval,
+    CaptureResult,
+    ClaimReport,
     ExportResult,
     Loose,
     ReviewFilter,
@@ -112,7 +114,7 @@ async def collect_example(
             "assistant": {"type": "string"}, "reason": {"type": "string"}}, "required": ["assistant"]},
         "description": "answers the user rejected or corrected for the same request (your first attempt "
         "when the user corrected it): preference data (DPO)"})] = None,
-) -> CollectResult:
+) -> CaptureResult:
     """Save one successful exchange as a fine-tuning example.
 
     Call when the user says "collect example", "save for training" or similar. In Claude Code, pass
@@ -127,7 +129,11 @@ async def collect_example(
     `accepted`; `pending` until a human approves (the user may be asked directly); or
     `below_threshold` (kept, not exported unless a person approves it). Returns id, status
     (accepted|pending|below_threshold|rejected|duplicate), quality_score, reasons, redactions by
-    type and duplicate_of. The result never contains the example's text.
+    type and duplicate_of. With `from_transcript`, signals the transcript shows (test runs, build,
+    lint, commit, the user's reply) are attached as observed, and `claims` says which of your
+    `signals` the transcript confirmed, which it contradicted (dropped, with reason
+    `claim_contradicted:<signal>`) and which it could not check. The result never contains the
+    example's text.
     """
     state = state_of(ctx)
     approved: bool | None = None
@@ -137,7 +143,7 @@ async def collect_example(
         approved = False  # declined: the user said no, so nothing is stored
     by = caller()
     if prepared is not None:
-        return await state.run(state.core.commit, prepared, approved, by)
+        return _plain(await state.run(state.core.commit, prepared, approved, by))
     if from_transcript is True:
         if state.remote:
             # The newest session in the server's working folder belongs to whoever runs the
@@ -148,12 +154,16 @@ async def collect_example(
         return await state.run(_from_transcript, state.core, task_type, quality_score, quality, signals, metadata)
     args = _arguments(task_type, input, output, messages, tools, quality_score, quality, signals, metadata, id,
                       rejected)
-    return await state.run(state.core.collect, args, approved, False, by)
+    return _plain(await state.run(state.core.collect, args, approved, False, by))
+
+
+def _plain(result: CollectResult) -> CaptureResult:
+    return CaptureResult(**result.model_dump())
 
 
 def _from_transcript(
     core: Any, task_type: Any, quality_score: Any, quality: Any, signals: Any, metadata: Any
-) -> CollectResult:
+) -> CaptureResult:
     """The last exchange of the newest Claude Code session of the server's working folder
     (Claude Code starts the server there), with the caller's task type, quality and signals."""
     from ..capture import find_session
@@ -165,18 +175,26 @@ def _from_transcript(
                           signals if isinstance(signals, list) else [],
                           isinstance(metadata, dict) and metadata.get("human_approved") is True)
     session = find_session(None, cwd=str(Path.cwd()))
-    return capture_last(core, session, "claude-code", overrides)
+    captured = capture_last(core, session, "claude-code", overrides)
+    claims = ClaimReport.model_validate(captured.claims.to_dict()) if captured.claims is not None else None
+    return CaptureResult(**captured.result.model_dump(), claims=claims)
 
 
 # -- finetune_stats -----------------------------------------------------------------------------
-async def finetune_stats(ctx: Context) -> Stats:
+async def finetune_stats(
+    ctx: Context,
+    tier: Annotated[list[Literal["gold", "silver", "bronze"]] | None, Field(
+        description="count only these evidence tiers: gold = observed tests passed and user accepted, "
+        "silver = an observed positive signal, bronze = claims only (rejections and readiness stay store-wide)",
+    )] = None,
+) -> Stats:
     """Show what has been collected: totals by status, task type, workflow and phase; quality
     distribution; token totals (estimated where metadata has none); rejections by reason;
-    redactions by type; and, per export target, whether the accepted set is ready to train.
-    Call when the user asks how many examples there are or whether the data is ready."""
+    redactions by type; evidence tiers; and, per export target, whether the accepted set is ready
+    to train. Call when the user asks how many examples there are or whether the data is ready."""
     state = state_of(ctx)
     state.stats_asked.set()  # the call computes what is missing: no warm-up needed any more
-    return await state.run(compute, state.core.store)
+    return await state.run(compute, state.core.store, tier or None)
 
 
 # -- finetune_export ----------------------------------------------------------------------------

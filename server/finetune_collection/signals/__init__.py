@@ -14,7 +14,7 @@ Use at capture time (one exchange, or the exchanges of one example):
 
 Modules: `record` (steps: edits and runs with exit status), `commands` (what a shell command
 does), `runners` (test runners' summary lines), `checks` (build, lint, commit, timeout lines),
-`testruns` and `outcomes` (the detectors), `replies` (the user's next words), `reconcile`.
+`testruns` and `outcomes` (the detectors), `replies` and `phrases` (the user's replies), `reconcile`.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from .reconcile import (
     tier,
 )
 from .record import as_dicts, steps
-from .replies import detect_reply
+from .replies import detect_replies
 from .testruns import detect_cycles, detect_final
 
 __all__ = [
@@ -54,12 +54,15 @@ DETECTORS = (detect_final, detect_cycles, detect_build, detect_lint, detect_comm
 def detect(
     messages: list[dict[str, Any]] | list[Message], *, after_user_reply: str | None = None
 ) -> list[Observation]:
-    """Every signal the record shows, at most one observation per signal name."""
-    found = steps(as_dicts(messages))
+    """Every signal the record shows, at most one observation per signal name. `after_user_reply`:
+    the user's words after the last exchange, when the caller has them (the replies to earlier
+    exchanges are the example's own user messages)."""
+    dicts = as_dicts(messages)
+    found = steps(dicts)
     out: list[Observation] = []
     for detector in DETECTORS:
         out += detector(found)
-    out += detect_reply(after_user_reply)
+    out += detect_replies(dicts, after_user_reply)
     unique: dict[str, Observation] = {}
     for obs in out:
         unique.setdefault(obs.signal, obs)  # errors_occurred: tests before build

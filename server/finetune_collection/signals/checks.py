@@ -136,5 +136,19 @@ NPM_PREAMBLE = re.compile(r"^(?:> .*|\s*|\S+\.\w+ \d+ms(?: \(unchanged\))?)$")
 `> tsc`), and the files a formatter wrote earlier in the chain (prettier's `src/a.ts 41ms`)."""
 
 
+_QUOTED = re.compile(r"\"[^\"\n]*\"|(?<![A-Za-z])'[^'\n]*'(?![A-Za-z])")
+"""A string literal on one line (an apostrophe inside a word opens none)."""
+
+
+def timeout_line(output: str) -> str | None:
+    """The first line that reports running out of time. Words inside a string literal do not
+    count: a failing test's source, assertion and summary lines quote what the code says
+    (`assert msg == "Request timed out"`), not what happened to the run."""
+    for m in TIMEOUT_RE.finditer(output):
+        if TIMEOUT_RE.search(_QUOTED.sub(lambda q: " " * len(q.group(0)), m.group(0))):
+            return m.group(0)
+    return None
+
+
 def silent(output: str) -> bool:
     return all(NPM_PREAMBLE.match(line) for line in output.splitlines())

@@ -116,6 +116,7 @@ BINARY_RUNNERS = {"yarn", "pnpm", "bun"}
 
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)(\w+)\1[^\n]*\n.*?\n\s*\2\s*(?:\n|$)", re.S)
 _SEPARATORS = {"&&", "||", ";", "&", ";;"}
+_REDIRECTS = (">", ">>", "&>", "&>>")
 _COMPILED = [(kind, re.compile(rf"(?:{prog})"), re.compile(rf"^(?:{rest})")) for kind, prog, rest in TABLE]
 _COMPILED_EDITS = [(re.compile(rf"(?:{prog})"), re.compile(rf"^(?:{rest})")) for prog, rest in EDIT_TABLE]
 _PROGRAMS = [prog for _, prog, _ in _COMPILED] + [prog for prog, _ in _COMPILED_EDITS]
@@ -133,6 +134,11 @@ class Command:
     edits: bool = False
     last: set[Kind] = field(default_factory=set)
     """The kinds of the chain's last command: the one whose exit status the result reports."""
+    logs: list[str] = field(default_factory=list)
+    """Files a test command's output was redirected into (`pytest > /tmp/t.log 2>&1`)."""
+    gated: set[Kind] = field(default_factory=set)
+    """Kinds of commands followed by `&&`: when the whole chain exits 0, each of them succeeded
+    (`cmake --build build && ctest`)."""
 
     @property
     def known(self) -> bool:
@@ -216,11 +222,13 @@ def classify(text: str | None) -> Command:
 
     def close() -> None:
         words = [w for w in segment if w]
-        redirect = [words[i + 1] for i, w in enumerate(words[:-1]) if w in (">", ">>")]
+        redirect = [words[i + 1] for i, w in enumerate(words[:-1]) if w in _REDIRECTS]
         if any(CODE_FILE.search(target) for target in redirect):
             command.edits = True
-        words = [w for i, w in enumerate(words) if w not in (">", ">>", "<", "2>", ">&") and
-                 (i == 0 or words[i - 1] not in (">", ">>", "<", ">&"))]
+        words = [w for i, w in enumerate(words) if w not in (*_REDIRECTS, "<", "2>", ">&") and
+                 (i == 0 or words[i - 1] not in (*_REDIRECTS, "<", ">&"))]
+        if "test" in _kinds(words):
+            command.logs += [t for t in redirect if not CODE_FILE.search(t)]
         if _edits(words, piped):
             command.edits = True
         if words:  # a pipe's status is its last command's (`build | tail` exits 0 when the build fails)
@@ -231,6 +239,8 @@ def classify(text: str | None) -> Command:
     for tok in tokens:
         if tok in _SEPARATORS or tok == "|":
             close()
+            if tok == "&&":
+                command.gated.update(command.last)
             piped = tok == "|"
             segment = []
         else:

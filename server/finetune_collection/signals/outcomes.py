@@ -17,8 +17,8 @@ from .checks import (
     LINT_DIRTY_RE,
     SILENT_LINTERS,
     TIMEOUT_EXIT,
-    TIMEOUT_RE,
     silent,
+    timeout_line,
 )
 from .commands import classify
 from .observation import Observation, at, excerpt
@@ -50,6 +50,8 @@ def detect_build(steps: list[Step]) -> list[Observation]:
         line = _last(BUILD_OK_RE, run.output)
     elif "build" in run.command.last:  # a chain's exit status is its last command's
         line = _exit_ok(run) or ("no output" if silent(run.output) else None)
+    elif "build" in run.command.gated:  # `build && ctest` exiting 0: the chain went past the build
+        line = _exit_ok(run)
     else:
         line = None
     if line is None:
@@ -101,13 +103,13 @@ def detect_timeout(steps: list[Step]) -> list[Observation]:
                 return [Observation("timeout", f"exit code {TIMEOUT_EXIT}", at(run.index), "timeout", run.index)]
             if run.command.only_views:
                 continue
-            m = TIMEOUT_RE.search(run.output)
-            if m is not None and (run.failed or not run.finished):  # else a log line ("retrying after …")
-                return [Observation("timeout", excerpt(m.group(0)), at(run.index), "timeout", run.index)]
+            line = timeout_line(run.output)
+            if line is not None and (run.failed or not run.finished):  # else a log line ("retrying after …")
+                return [Observation("timeout", excerpt(line), at(run.index), "timeout", run.index)]
         elif step.kind == "tool" and step.error:
-            m = TIMEOUT_RE.search(step.text)
-            if m is not None:
-                return [Observation("timeout", excerpt(m.group(0)), at(step.index), "timeout", step.index)]
+            line = timeout_line(step.text)
+            if line is not None:
+                return [Observation("timeout", excerpt(line), at(step.index), "timeout", step.index)]
     return []
 
 

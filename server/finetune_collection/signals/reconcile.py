@@ -76,6 +76,24 @@ class Report:
             "observed_added": list(self.added),
         }
 
+    def sentence(self) -> str | None:
+        """The report in words for a person or a model (signal names and reason codes only), or
+        None when there is nothing to say."""
+        def fate(c: ClaimCheck) -> str:
+            return "kept as a claim" if c.kept else "dropped"
+
+        parts = []
+        if confirmed := [c.signal for c in self.claims if c.status == "confirmed"]:
+            parts.append("claims the record confirms: " + ", ".join(confirmed))
+        if against := [f"{c.signal} (record_contradicts: {c.by}; {fate(c)})"
+                       for c in self.claims if c.status == "contradicted"]:
+            parts.append("claims the record contradicts: " + ", ".join(against))
+        if unchecked := [f"{c.signal} ({c.reason}; {fate(c)})" for c in self.claims if c.status == "unconfirmed"]:
+            parts.append("claims not confirmed: " + ", ".join(unchecked))
+        if self.added:
+            parts.append("observed besides: " + ", ".join(self.added))
+        return "; ".join(parts) or None
+
 
 def _as_signal(claim: str | Signal) -> Signal:
     return claim if isinstance(claim, Signal) else Signal(name=claim)

@@ -119,6 +119,10 @@ TABLE: list[Row] = [
     Row("ctest", r"^No tests were found!!!$", "empty"),
     Row("dotnet", r"^Test summary: total: (?P<total>\d+), failed: (?P<failed>\d+), succeeded: \d+,"
                   r" skipped: (?P<skipped>\d+), duration: .*$"),  # .NET 9's terminal logger
+    # .NET 9/10's Microsoft.Testing.Platform: a block under "Test run summary: Passed! - <dll>"
+    Row("dotnet", r"^Test run summary: (?:Passed|Failed)!.*\n\s+total: (?P<total>\d+)\n\s+failed: (?P<failed>\d+)\n"
+                  r"\s+succeeded: \d+\n\s+skipped: (?P<skipped>\d+)$"),
+    Row("dotnet", r"^Test run summary: Zero tests ran\b.*$", "empty"),
     Row("dotnet", r"^(?:Passed|Failed)!\s+-\s+Failed:\s+(?P<failed>\d+),\s+Passed:\s+(?P<passed>\d+),"
                   r"\s+Skipped:\s+(?P<skipped>\d+),\s+Total:\s+\d+.*$"),
     Row("phpunit", r"^OK \((?P<passed>\d+) tests?, \d+ assertions?\)$"),
@@ -145,6 +149,11 @@ TABLE: list[Row] = [
     Row("robot", r"^(?P<total>\d+) tests?, \d+ passed, (?P<failed>\d+) failed(?:, (?P<skipped>\d+) skipped)?$"),
     Row("busted", r"^(?P<passed>\d+) successes? / (?P<failed>\d+) failures? / (?P<errors>\d+) errors?"
                   r" / (?P<skipped>\d+) pending : .*$"),
+    # TAP (bats, and any TAP producer run as a test command): a line per test; "1..0" plans none
+    Row("tap", r"^ok \d+\b(?!.*#\s*(?i:skip|todo)\b)(?P<passed>).*$", test_command_only=True),
+    Row("tap", r"^ok \d+\b(?=.*#\s*(?i:skip|todo)\b)(?P<skipped>).*$", test_command_only=True),
+    Row("tap", r"^not ok \d+\b(?!.*#\s*(?i:todo)\b)(?P<failed>).*$", test_command_only=True),
+    Row("tap", r"^1\.\.0\b.*$", "empty", test_command_only=True),
     Row("prove", r"^Result: FAIL$", "fail"),
     Row("prove", r"^All tests successful\.$", "pass", test_command_only=True),
     Row("cabal", r"^(?P<passed>\d+) of \d+ test suites \(\d+ of \d+ test cases\) passed\.$"),

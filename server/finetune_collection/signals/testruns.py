@@ -73,11 +73,30 @@ def _exit_line(run: Run) -> str | None:
     return f"exit code {run.exit}" if run.exit not in (None, 0) else None
 
 
+def read_back(steps: list[Step], position: int) -> Run | None:
+    """A test run that wrote its output to a file, as the later look at that file shows it
+    (`pytest > /tmp/t.log 2>&1`, then `tail -3 /tmp/t.log`): the look must come before any code
+    change, and the run keeps its own command and exit status."""
+    run = steps[position].run
+    if run is None or not run.command.logs or summarize(run.output, True) is not None:
+        return None
+    names = [re.compile(rf"(?:^|[\s'\"=/]){re.escape(log.rsplit('/', 1)[-1])}(?:$|[\s'\";|&)])")
+             for log in run.command.logs]
+    for step in steps[position + 1:]:
+        if step.kind == "edit":
+            return None
+        view = step.run
+        if (view is not None and view.command.only_views and view.finished
+                and any(n.search(view.command.text or "") for n in names)):
+            return Run(view.index, run.command, view.output, run.exit, run.error)
+    return None
+
+
 def test_runs(steps: list[Step]) -> list[TestRun]:
     out = []
     for position, step in enumerate(steps):
         if step.kind == "run" and step.run is not None:
-            found = outcome(step.run)
+            found = outcome(read_back(steps, position) or step.run)
             if found is not None and found.outcome != "empty":
                 found.position = position
                 out.append(found)
