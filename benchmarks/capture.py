@@ -8,10 +8,14 @@ path through the package import is printed too, for information. Bytecode is wri
 warm-up run (this environment may set PYTHONDONTWRITEBYTECODE), as an installed package has it.
 
 The import is a generated Claude Code session of 2,000 lines (requests, thinking, parallel tool
-calls, progress lines, results, answers) read whole, in-process; a Codex rollout of the same
-length is timed too.
+calls, progress lines, results, answers), imported whole as a user runs it: `finetune import
+--from claude-code --whole-session FILE` in a fresh process with an empty FINETUNE_HOME, so start
+up, scrubbing, scoring, signal detection, dedup and the store write (fsync) are all in the figure
+(the summary's `import_2k_lines_s`, a median); a bare `python -c pass` is timed alternately
+with it. The default selection (last exchange) and, for information, the in-process parse alone
+(Claude Code and a Codex rollout of the same length) are printed too.
 
-    .venv/bin/python benchmarks/capture.py [--runs 40]
+    .venv/bin/python benchmarks/capture.py [--runs 40] [--import-runs 5]
 
 Goal: noop_hook/python_start ≤ 1.5.
 Last line: `capture: noop_hook/python_start=<x> import_2k_lines_s=<y>`.
@@ -159,6 +163,27 @@ def codex_rollout(lines: int) -> list[str]:
     return [json.dumps(o) for o in out[:lines]]
 
 
+def cli_import(path: Path, *args: str) -> float:
+    """Wall time of one `finetune import` into a fresh data folder (the store written and fsynced)."""
+    with tempfile.TemporaryDirectory() as home:
+        t = time.perf_counter()
+        done = subprocess.run([str(Path(sys.executable).parent / "finetune"), "import", "--from", "claude-code",
+                               *args, str(path)], capture_output=True, text=True, env={**env(), "FINETUNE_HOME": home})
+        elapsed = time.perf_counter() - t
+        if done.returncode != 0 or "imported from 1 file(s)" not in done.stdout:
+            raise SystemExit(f"finetune import failed ({done.returncode}): {done.stderr.strip()[-300:]}")
+    return elapsed
+
+
+def timed_cli_import(path: Path, runs: int, *args: str) -> tuple[float, float]:
+    """Median wall time of the CLI import and of a bare start, run alternately."""
+    own, bare = [], []
+    for _ in range(runs):
+        bare.append(start(BARE))
+        own.append(cli_import(path, *args))
+    return statistics.median(own), statistics.median(bare)
+
+
 def timed_import(read: Any, path: Path, runs: int) -> tuple[float, int]:
     times, examples = [], 0
     for _ in range(runs):
@@ -172,6 +197,7 @@ def timed_import(read: Any, path: Path, runs: int) -> tuple[float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--import-runs", type=int, default=5, help="runs of the full CLI import (seconds each)")
     args = parser.parse_args()
 
     for cmd in (BARE, HOOK_FROM_FILE, HOOK_FROM_PACKAGE, HOOK_COMMAND):  # warm-up: bytecode caches
@@ -191,11 +217,18 @@ def main() -> None:
         rollout = Path(tmp) / "rollout-bench.jsonl"
         rollout.write_text("\n".join(codex_rollout(2000)) + "\n", encoding="utf-8")
         size = session.stat().st_size / 2**20
+        cli_import(session)  # warm-up: bytecode caches
+        full, bare_start = timed_cli_import(session, args.import_runs, "--whole-session")
+        last, _ = timed_cli_import(session, args.import_runs)
         cc, cc_examples = timed_import(read_session, session, 10)
         cx, cx_examples = timed_import(read_rollout, rollout, 10)
-    print(f"import 2,000-line Claude Code session ({size:.1f} MB, {cc_examples} examples)  {cc * 1000:7.1f} ms")
-    print(f"import 2,000-line Codex rollout ({cx_examples} examples)                  {cx * 1000:7.1f} ms")
-    print(f"capture: noop_hook/python_start={ratio:.2f} import_2k_lines_s={cc:.3f}")
+    print(f"python -c pass (alternating with the imports)             {bare_start * 1000:7.1f} ms")
+    print(f"finetune import --whole-session, 2,000-line session ({size:.1f} MB, {cc_examples} examples)  "
+          f"{full:7.2f} s   (the summary)")
+    print(f"finetune import (last exchange), same session                 {last:7.2f} s")
+    print(f"in-process parse only: Claude Code session                    {cc * 1000:7.1f} ms")
+    print(f"in-process parse only: Codex rollout ({cx_examples} examples)           {cx * 1000:7.1f} ms")
+    print(f"capture: noop_hook/python_start={ratio:.2f} import_2k_lines_s={full:.3f}")
 
 
 if __name__ == "__main__":

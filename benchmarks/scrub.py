@@ -16,6 +16,10 @@ synthetic secrets from the test corpus planted every ~20 KB. Prints:
   planted item when none of its `values` survive, benign_fp the share of benign items changed at
   all; the families with a miss or a change are listed;
 - held-out 3 (tests/pii/heldout3.jsonl, a third battery in the same shape, read the same way);
+- held-out 4 (tests/pii/heldout4.jsonl, written by an independent auditor on 2026-12-02, converted
+  to the same shape by tests/pii/build_heldout4.py, read the same way);
+- held-out 5 (tests/pii/heldout5.jsonl, written after the audit fixes and before it was first
+  run, read the same way);
 - outside_recall / outside_fp on /work/shared/eval-data/pii (the `clear` items of its
   adjudication; read in place, never copied here): recall counts an item when none of its
   secrets survive, fp when any of its `keep` strings is changed.
@@ -51,6 +55,8 @@ EVERYDAY = ROOT / "tests" / "pii" / "everyday.jsonl"
 HELDOUT = ROOT / "tests" / "pii" / "heldout.jsonl"
 HELDOUT2 = ROOT / "tests" / "pii" / "heldout2.jsonl"
 HELDOUT3 = ROOT / "tests" / "pii" / "heldout3.jsonl"
+HELDOUT4 = ROOT / "tests" / "pii" / "heldout4.jsonl"
+HELDOUT5 = ROOT / "tests" / "pii" / "heldout5.jsonl"
 OUTSIDE = Path("/work/shared/eval-data/pii")
 PEM_BOUND_S = 5.0  # 1 MB of private-key headers without an end marker must finish within this
 SEED = [
@@ -267,6 +273,14 @@ def main() -> None:
     print(f"held-out 3 (tests/pii/heldout3.jsonl): recall={h3_recall:.3f} benign_fp={h3_fp:.3f}")
     print("  missed: " + (", ".join(f"{k}={v}" for k, v in h3_missed.most_common()) or "none"))
     print("  benign changed: " + (", ".join(f"{k}={v}" for k, v in h3_touched.most_common()) or "none"))
+    h4_recall, h4_fp, h4_missed, h4_touched = heldout2(scrubber, HELDOUT4)
+    print(f"held-out 4 (tests/pii/heldout4.jsonl, independent auditor): recall={h4_recall:.3f} benign_fp={h4_fp:.3f}")
+    print("  missed: " + (", ".join(f"{k}={v}" for k, v in h4_missed.most_common()) or "none"))
+    print("  benign changed: " + (", ".join(f"{k}={v}" for k, v in h4_touched.most_common()) or "none"))
+    h5_recall, h5_fp, h5_missed, h5_touched = heldout2(scrubber, HELDOUT5)
+    print(f"held-out 5 (tests/pii/heldout5.jsonl): recall={h5_recall:.3f} benign_fp={h5_fp:.3f}")
+    print("  missed: " + (", ".join(f"{k}={v}" for k, v in h5_missed.most_common()) or "none"))
+    print("  benign changed: " + (", ".join(f"{k}={v}" for k, v in h5_touched.most_common()) or "none"))
     out = outside(scrubber)
     outside_txt = f"outside_recall={out[0]:.3f} outside_fp={out[1]:.3f}" if out else "outside_recall=n/a outside_fp=n/a"
     ok = line_s < LINE_BOUND_S and stopped.startswith("stopped") and pem_s < PEM_BOUND_S
@@ -275,7 +289,9 @@ def main() -> None:
     print(
         f"scrub: speed_vs_seed={seed_s / cat_s:.2f} linearity_4x={cat4 / cat_s:.2f} recall={recall:.3f} fp={fp:.3f} "
         f"benign_fp={benign_fp:.3f} {outside_txt} heldout2_recall={h2_recall:.3f} heldout2_fp={h2_fp:.3f} "
-        f"heldout3_recall={h3_recall:.3f} heldout3_fp={h3_fp:.3f}"
+        f"heldout3_recall={h3_recall:.3f} heldout3_fp={h3_fp:.3f} "
+        f"heldout4_recall={h4_recall:.3f} heldout4_fp={h4_fp:.3f} "
+        f"heldout5_recall={h5_recall:.3f} heldout5_fp={h5_fp:.3f}"
     )
     if not ok:
         sys.exit(1)

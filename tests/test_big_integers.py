@@ -80,7 +80,7 @@ def test_cli_add_and_import_go_on_past_a_huge_integer(finetune_home: Path) -> No
              json.dumps(example(tokens_used=BIG, note="fourth"))]
     result = runner.invoke(cli, ["import", "--json", "-"], input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
-    rows = [json.loads(x) for x in result.stdout.splitlines()]
+    rows = [json.loads(x) for x in result.stdout.splitlines()][:-1]  # the last line is the summary
     assert [(r["line"], r["status"]) for r in rows] == [(1, "accepted"), (2, "invalid"), (3, "accepted"),
                                                          (4, "invalid")]
     assert "too many digits" in rows[1]["reasons"][0] and "metadata.tokens_used" in rows[3]["reasons"][0]

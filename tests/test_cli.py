@@ -30,7 +30,7 @@ def test_import_json_contract_one_result_per_line_in_order(finetune_home: Path) 
     ]
     proc = run_cli("import", "--json", "-", input="\n".join(lines) + "\n")
     assert proc.returncode == 0, proc.stderr
-    rows = jsonl(proc.stdout)
+    rows = [r for r in jsonl(proc.stdout) if r["status"] != "summary"]  # the last line sums up
     assert [r["line"] for r in rows] == [1, 2, 3, 4, 5, 6]
     assert [r["status"] for r in rows] == ["accepted", "invalid", "below_threshold", "duplicate", "pending", "invalid"]
     for row in rows:
@@ -129,7 +129,7 @@ def test_two_processes_importing_300_each_end_with_600(finetune_home: Path, tmp_
     procs = [subprocess.Popen([*finetune_cmd(), "import", "--json", str(f)], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, env=env) for f in files]
     outputs = [p.communicate(timeout=300) for p in procs]
-    ids = [r["id"] for out, _ in outputs for r in jsonl(out)]
+    ids = [r["id"] for out, _ in outputs for r in jsonl(out) if r["status"] != "summary"]
     assert all(p.returncode == 0 for p in procs), [e for _, e in outputs]
     assert len(ids) == 600 and len(set(ids)) == 600
     listed = jsonl(run_cli("list", "--json").stdout)
@@ -276,7 +276,7 @@ def test_import_accepts_a_byte_order_mark(tmp_path: Path) -> None:
     lines = tmp_path / "in.jsonl"
     lines.write_bytes(b"\xef\xbb\xbf" + "".join(json.dumps(example(n)) + "\r\n" for n in range(2)).encode())
     rows = [json.loads(x) for x in run_cli("import", "--json", str(lines), check=True).stdout.splitlines()]
-    assert [r["status"] for r in rows] == ["accepted", "accepted"]
+    assert [r["status"] for r in rows] == ["accepted", "accepted", "summary"]
 
 
 @pytest.mark.parametrize(
@@ -355,7 +355,7 @@ def test_import_summary_says_what_was_replaced_and_what_waits(tmp_path: Path) ->
     path.write_text("".join(json.dumps(x) + "\n" for x in (first, better, low)))
     proc = run_cli("import", str(path))
     assert proc.returncode == 0, proc.stderr
-    assert "pending 2 (1 of them replaced a near-duplicate, now kept as superseded)" in proc.stdout
+    assert "pending 2 (1 of them replaced an earlier copy no person had judged, now kept as superseded)" in proc.stdout
     assert "below_threshold 1" in proc.stdout and "finetune approve" in proc.stdout
 
 

@@ -72,7 +72,7 @@ def test_cli_import_refuses_giant_line_and_goes_on(finetune_home: Path, tmp_path
     giant = example_line(1).replace("request 1", "r" * 3000)
     proc = run_cli("import", "--json", "-", input=giant + "\n" + example_line(2) + "\n",
                    env={"FINETUNE_CONFIG": str(cfg)})
-    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    rows = [json.loads(line) for line in proc.stdout.splitlines()][:-1]  # the last line is the summary
     assert [r["status"] for r in rows] == ["invalid", "accepted"], proc.stderr
     assert "2000" in rows[0]["reasons"][0]
     assert len(assert_valid_file(finetune_home / "examples.json")) == 2  # example + its dedup keys
@@ -90,7 +90,7 @@ def test_deep_nesting_in_import_is_refused_cleanly(depth: int, finetune_home: Pa
     result = CliRunner().invoke(cli, ["import", "--json", "-"], input="\n".join(lines) + "\n")
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
-    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    rows = [json.loads(line) for line in result.stdout.splitlines()][:-1]  # the last line is the summary
     assert [r["line"] for r in rows] == [1, 2, 3]
     assert rows[0]["status"] in ("accepted", "invalid")
     if rows[0]["status"] == "invalid":
@@ -157,7 +157,7 @@ def test_odd_bytes_through_cli_import_show_and_list(finetune_home: Path) -> None
     raw = line.encode() + b"\n" + example_line(2).replace("request 2", "\xff\xfe raw").encode("latin-1") + b"\n"
     proc = subprocess.run([*finetune_cmd(), "import", "--json", "-"], input=raw, capture_output=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT / "server")}, timeout=120)
-    rows = [json.loads(x) for x in proc.stdout.decode().splitlines()]
+    rows = [json.loads(x) for x in proc.stdout.decode().splitlines()][:-1]  # the last line is the summary
     assert proc.returncode == 0, proc.stderr
     assert [r["status"] for r in rows] == ["accepted", "accepted"]
     assert_valid_file(finetune_home / "examples.json")
@@ -198,7 +198,7 @@ def test_full_disk_gives_clear_error_and_leaves_store_unchanged(headroom: int, f
     assert "Traceback" not in proc.stderr
     assert path.read_bytes() == before
     again = run_cli("import", "--json", "-", input=example_line(2) + "\n")  # space is back: it works
-    assert json.loads(again.stdout)["status"] == "accepted"
+    assert json.loads(again.stdout.splitlines()[0])["status"] == "accepted"
 
 
 def test_write_failure_in_process_rolls_back(finetune_home: Path, pipeline: Pipeline) -> None:

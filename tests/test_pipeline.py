@@ -283,3 +283,130 @@ def test_booleans_are_refused_where_numbers_are_expected(
         pipeline.collect({"input": {"user": "a"}, "output": {"assistant": "b"}, **data})
     assert field in str(err.value) and "not true/false" in str(err.value)
     assert len(pipeline.store) == 0
+
+
+def test_a_negative_signal_keeps_an_example_out_whatever_the_threshold(store: Store) -> None:
+    low = Config.model_validate({"quality_filters": {"min_quality_score": 0.75, "min_human_approval": False}})
+    core = Pipeline(store, low)
+    result = core.collect(example(1, quality="high", quality_score=None, metadata={}, signals=["user_rejected"]))
+    assert result.status == "below_threshold" and "negative_signal" in result.reasons
+    assert "negative signal" in result.message
+    assert curate.rescore(store, Config.model_validate({"quality_filters": {"min_quality_score": 0.1}})) == {}
+    approved = core.collect(example(2, quality="high", quality_score=None, signals=["user_rejected"]))  # approved
+    assert approved.status == "accepted"
+
+
+def test_rescore_moves_an_unjudged_accepted_example_with_a_negative_signal_out(finetune_home: Any) -> None:
+    """A store written before the rule: the negative-signal example was accepted at 0.75."""
+    doc = {"id": "ex_neg1", "created_at": "2026-11-01T10:00:00+00:00", "task_type": "general",
+           "quality_score": 0.75, "status": "accepted", "input": {"user": "Say hello"},
+           "output": {"assistant": "Hello"}, "signals": [{"name": "user_rejected"}],
+           "metadata": {"human_approved": False}, "quality": "high", "quality_from": "label"}
+    finetune_home.mkdir(parents=True, exist_ok=True)
+    (finetune_home / "examples.json").write_text(
+        json.dumps({"op": "put", "t": "examples", "id": doc["id"], "doc": doc}) + "\n")
+    store = Store(finetune_home, Config())
+    low = Config.model_validate({"quality_filters": {"min_quality_score": 0.5}})
+    assert curate.rescore(store, low) == {"below_threshold": ["ex_neg1"]}
+
+
+def test_bulk_approval_leaves_out_negative_signals_unless_asked(pipeline: Pipeline, store: Store) -> None:
+    from click.testing import CliRunner
+
+    from finetune_collection.cli import cli
+
+    plain = pipeline.collect(example(1, metadata={}, quality_score=0.5))
+    turned_down = pipeline.collect(example(2, metadata={}, quality_score=0.5, signals=["user_rejected"]))
+    flt = curate.Filter(status="below_threshold")
+    matched = curate.review_matching(store, flt, "approve", hold=["user_rejected"])
+    assert matched.ids == [plain.id] and matched.held == [turned_down.id]
+    assert store.get_doc(turned_down.id or "")["status"] == "below_threshold"
+    by_name = curate.review_matching(store, curate.Filter(signal="user_rejected"), "approve", True,
+                                     hold=["user_rejected"])
+    assert by_name.ids == [turned_down.id]  # asked for by name: not held back
+    cli_run = CliRunner().invoke(cli, ["approve", "--status", "below_threshold"])
+    assert "0 example(s) approved" in cli_run.output and "left out 1" in cli_run.output
+    forced = CliRunner().invoke(cli, ["approve", "--status", "below_threshold", "--include-negative"])
+    assert "1 example(s) approved" in forced.output and "left out" not in forced.output
+
+
+def test_approving_a_superseded_example_warns_which_one_it_duplicates(pipeline: Pipeline, store: Store) -> None:
+    from click.testing import CliRunner
+
+    from finetune_collection.cli import cli
+
+    old = pipeline.collect(example(1, metadata={}, quality_score=0.92))
+    new = pipeline.collect(example(1, metadata={}, quality_score=0.97))
+    assert new.replaced == old.id
+    result = CliRunner().invoke(cli, ["approve", old.id or ""])
+    assert result.exit_code == 0 and f"{old.id} was superseded by {new.id}" in result.output
+
+
+def test_list_aligns_the_long_statuses(pipeline: Pipeline) -> None:
+    from click.testing import CliRunner
+
+    from finetune_collection.cli import cli
+
+    pipeline.collect(example(1))
+    pipeline.collect(example(2, metadata={}, quality_score=0.5))
+    lines = CliRunner().invoke(cli, ["list"]).output.splitlines()
+    assert len({line.index(" 0.") for line in lines}) == 1, lines
+
+
+def test_export_says_when_a_lowered_threshold_would_bring_examples_in(pipeline: Pipeline, tmp_path: Any,
+                                                                      finetune_home: Any) -> None:
+    from click.testing import CliRunner
+
+    from finetune_collection.cli import cli
+
+    pipeline.collect(example(1, metadata={}, quality_score=0.8))
+    (finetune_home / "config.yaml").write_text("quality_filters:\n  min_quality_score: 0.7\n")
+    result = CliRunner().invoke(cli, ["export", "-o", str(tmp_path / "o.jsonl")])
+    assert "finetune rescore --apply" in result.output and "1 below_threshold" in result.output
+
+
+def test_import_json_ends_with_a_summary_line(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from finetune_collection.cli import cli
+
+    lines = [json.dumps(example(1)), json.dumps(example(2, metadata={}, quality_score=0.5)), "{"]
+    result = CliRunner().invoke(cli, ["import", "--json", "-"], input="\n".join(lines) + "\n")
+    rows = [json.loads(x) for x in result.output.splitlines()]
+    assert [r["status"] for r in rows] == ["accepted", "below_threshold", "invalid", "summary"]
+    assert all(set(r) >= {"line", "id", "status", "duplicate_of", "reasons", "redactions"} for r in rows)
+    assert rows[-1]["summary"] == {"accepted": 1, "below_threshold": 1, "invalid": 1, "replaced": 0}
+    assert any("below_threshold" in advice for advice in rows[-1]["reasons"])
+
+
+def test_a_store_written_by_the_release_before_issue_18_opens_in_place_with_nothing_lost(
+    finetune_home: Any, tmp_path: Any
+) -> None:
+    """tests/fixtures/store_before_issue18/examples.json was written by that release's own CLI
+    (commit 56bea8b: `finetune add` four times, one `reject`; one more add it discarded)."""
+    import shutil
+
+    from conftest import ROOT
+
+    fixture = ROOT / "tests" / "fixtures" / "store_before_issue18" / "examples.json"
+    written = {}
+    for line in fixture.read_text().splitlines():
+        record = json.loads(line)
+        if record.get("t") == "examples" and record.get("op") == "put":
+            written[record["id"]] = record["doc"]
+    finetune_home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(fixture, finetune_home / "examples.json")
+    core = Pipeline.open(finetune_home, Config())
+    docs = {str(d["id"]): d for d in core.store.docs()}
+    assert set(docs) == set(written) and len(docs) == 4
+    for example_id, old in written.items():
+        for key, value in old.items():
+            assert docs[example_id][key] == value, (example_id, key)
+    assert sorted(d["status"] for d in docs.values()) == ["accepted", "pending", "pending", "rejected"]
+    assert curate.rescore(core.store, Config()) == {}  # every score passes as it did
+    assert not core.store.missing_keys()
+    out = tmp_path / "o.jsonl"
+    from finetune_collection import export
+
+    report = export.export(core.store, Config(), export.ExportRequest(format="openai", output=out))
+    assert report.written == 1  # the one accepted example nobody rejected

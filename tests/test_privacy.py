@@ -99,7 +99,7 @@ def test_cli_delete_and_purge(finetune_home: Path) -> None:
         json.dumps(marked(4, "DELMARKER4")),
     ]
     rows = [json.loads(x) for x in run_cli("import", "--json", "-", input="\n".join(lines) + "\n").stdout.splitlines()]
-    assert [r["status"] for r in rows] == ["accepted"] * 4
+    assert [r["status"] for r in rows] == ["accepted"] * 4 + ["summary"]
     path = finetune_home / "examples.json"
 
     deleted = run_cli("delete", rows[3]["id"])

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Literal
@@ -29,7 +30,7 @@ from .dedup.clusters import RecheckReport, resolve
 from .errors import InvalidExample
 from .model import Example, ExampleIn, created_at, judged, now_utc
 from .pipeline import Pipeline, status_for
-from .quality import Verdict, score
+from .quality import decide, score
 from .store import StoreBackend
 
 Action = Literal["approve", "reject", "delete"]
@@ -60,6 +61,21 @@ def review(store: StoreBackend, example_ids: list[str], action: Action, by: str 
                 ex.rejected_by = who
         store.put_many(examples)
         return list(examples)
+
+
+def superseded_notes(store: StoreBackend, example_ids: list[str]) -> list[str]:
+    """Warnings for approving examples a better copy replaced: each comes back as a duplicate."""
+    notes = []
+    for example_id in example_ids:
+        if example_id not in store:
+            continue
+        doc = store.get_doc(example_id)
+        if doc.get("status") == "superseded":
+            by = doc.get("superseded_by")
+            other = by if isinstance(by, str) and by in store else "another example"
+            notes.append(f"{example_id} was superseded by {other}: approving it exports a duplicate of it "
+                         f"(`finetune delete` or reject one of them if that is not wanted)")
+    return notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,15 +113,37 @@ class Filter:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Matched:
+    """What a filtered review acted on (`ids`), and the matches it held back (`held`)."""
+
+    ids: list[str]
+    held: list[str]
+
+
+def held_back(doc: dict[str, Any], flt: Filter, hold: Collection[str]) -> bool:
+    """Does a bulk approval leave this match out? An example carrying a negative signal (`hold`)
+    is approved only one by one, or when the filter asks for that signal by name: a sweep such as
+    `--status below_threshold` must not let the answers users turned down into the training set."""
+    if not hold or (flt.signal is not None and flt.signal in hold):
+        return False
+    return any(isinstance(s, dict) and s.get("name") in hold for s in doc.get("signals") or [])
+
+
 def review_matching(
     store: StoreBackend, flt: Filter, action: Action, dry_run: bool = False, by: str | None = None,
-    limit: int | None = MAX_BULK,
-) -> list[str]:
+    limit: int | None = MAX_BULK, hold: Collection[str] = (),
+) -> Matched:
     """Approve, reject or delete every example the filter matches, all or nothing under one
-    lock (with `dry_run`, only say which). Returns the ids. More than `limit` matches (None: no
-    limit) is refused, dry run included, so the count a caller is shown is one it can act on."""
+    lock (with `dry_run`, only say which). More than `limit` matches (None: no limit) is refused,
+    dry run included, so the count a caller is shown is one it can act on. An approval holds back
+    the matches carrying a signal in `hold` (the negative signals; see `held_back`)."""
     with store.transaction():
-        ids = [str(d["id"]) for d in store.docs() if flt.accepts(d)]
+        ids: list[str] = []
+        held: list[str] = []
+        for d in store.docs():
+            if flt.accepts(d):
+                (held if action == "approve" and held_back(d, flt, hold) else ids).append(str(d["id"]))
         if limit is not None and len(ids) > limit:
             raise InvalidExample(
                 f"filter: matches {len(ids)} examples; one review acts on at most {limit}: narrow it "
@@ -113,7 +151,7 @@ def review_matching(
             )
         if not dry_run and ids:
             review(store, ids, action, by)
-    return ids
+    return Matched(ids, held)
 
 
 def purge(store: StoreBackend, before: datetime, status: str | None = None, dry_run: bool = False) -> list[str]:
@@ -150,9 +188,8 @@ def rescore(store: StoreBackend, config: Config, apply: bool = False) -> dict[st
                 continue  # a hand-edited record: `finetune show` / `stats` name it
             if example.quality_from is None:
                 # Written before the score's origin was kept: keep the score, re-decide the status.
-                qf = config.quality_filters
-                verdict = Verdict(example.quality_score, example.quality_score >= qf.min_quality_score,
-                                  None, qf.min_human_approval)
+                negatives = {s.name for s in example.signals} & set(config.quality_filters.negative_signals)
+                verdict = decide(example.quality_score, len(negatives), False, config)
             else:
                 fields = {"quality_score": example.quality_given, "quality": example.quality, "input": example.input,
                           "output": example.output, "messages": example.messages, "tools": example.tools,

@@ -10,13 +10,16 @@ score included) and writes nothing.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from .capture import CaptureOptions, ImportResult, import_path
-from .capture.hook import HookRequest, is_trigger
+from .capture.hook import DEFAULT_TRIGGERS, HookRequest, is_trigger
+from .capture.locate import transcript_format
+from .capture.preference_files import unapprovable
 from .errors import FinetuneError, InvalidExample, TranscriptError
 from .model import Signal
 from .pipeline import CollectResult, Pipeline
@@ -43,7 +46,7 @@ class Overrides:
         if self.signals:
             given = data.get("signals")
             data["signals"] = [*(given if isinstance(given, list) else []), *self.signals]
-        if self.approved and isinstance(data.setdefault("metadata", {}), dict):
+        if self.approved and not unapprovable(data) and isinstance(data.setdefault("metadata", {}), dict):
             data["metadata"]["human_approved"] = True
         return data
 
@@ -145,28 +148,87 @@ class Captured:
     claims: Report | None
 
 
-def capture_last(core: Pipeline, transcript: Path, host: str, overrides: Overrides) -> Captured:
+def capture_last(
+    core: Pipeline, transcript: Path, host: str | None, overrides: Overrides,
+    triggers: Sequence[str] = DEFAULT_TRIGGERS,
+) -> Captured:
     """Collect the last completed exchange of a Claude Code session or Codex rollout, verbatim.
 
-    Prompts that ask for a capture ("save this for training") are never part of it, nor read as
-    the user's reply to it; a request after the exchange that is not one (the user's "perfect,
-    thanks, now …" whose answer is still running) is. Raises `TranscriptError` when the
-    transcript holds no completed exchange.
+    `host` None: told from the file's first line. Prompts that ask for a capture (`triggers`:
+    "save this for training", …) are never part of it, nor read as the user's reply to it; a
+    request after the exchange that is not one (the user's "perfect, thanks, now …" whose answer
+    is still running) is. Raises `TranscriptError` when the transcript holds no completed
+    exchange. The result's message says how many images the exchange held (dropped: the example
+    is text only) and when it was captured before.
     """
-    fmt = "codex" if host == "codex" else "claude-code"
-    imported = read(fmt, [transcript], CaptureOptions(ignore_request=is_trigger))
-    main = [e for e in imported.examples if not _is_subagent(e)] or imported.examples
-    if not main:
+    data, reply = last_exchange(transcript, host, overrides, triggers)
+    captured = collect_capture(core, data, reply)
+    images = images_dropped(data)
+    if images:
+        captured.result.message += f"; {dropped_images(images)}"
+    return captured
+
+
+def last_exchange(
+    transcript: Path, host: str | None, overrides: Overrides, triggers: Sequence[str] = DEFAULT_TRIGGERS
+) -> tuple[dict[str, Any], str | None]:
+    """The example a capture would collect (the transcript's last completed exchange, with the
+    overrides) and the user's reply to it, if the transcript holds one."""
+    fmt = host if host in ("codex", "claude-code") else transcript_format(transcript)
+    # The exchange itself only: its sub-agents are not what the user asked to save (nor read).
+    opts = CaptureOptions(ignore_request=partial(is_trigger, triggers=tuple(triggers)), subagents="none")
+    imported = read(fmt, [transcript], opts)
+    if not imported.examples:
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(imported.skipped.items())) or "nothing readable"
         raise TranscriptError(f"{transcript.name}: no completed exchange to capture ({reasons})")
-    data = overrides.apply(main[-1])
-    report = observe(core, data, imported.reply_after(main[-1]))
-    result = core.collect(data, observed=True)
+    last = imported.examples[-1]
+    return overrides.apply(last), imported.reply_after(last)
+
+
+def collect_capture(core: Pipeline, data: dict[str, Any], reply: str | None) -> Captured:
+    """Collect a captured exchange, unless that very exchange (same session and lines) is stored
+    already: the hook captures on `/finetune add`, and the command it expands to asks again."""
+    report = observe(core, data, reply)
+    prepared = core.prepare(data, observed=True)
+    result = _same_capture(core, prepared.keys, data) or core.commit(prepared)
     result.reasons = [*result.reasons, *contradicted(report)]
     return Captured(result, report)
 
 
-def capture_hook(core: Pipeline, request: HookRequest, overrides: Overrides) -> tuple[str, Report | None]:
+def _same_capture(core: Pipeline, keys: dict[str, Any], data: dict[str, Any]) -> CollectResult | None:
+    match = core.store.find_duplicate(keys) if keys else None
+    if match is None or match.kind != "exact":
+        return None
+    doc = core.store.get_doc(match.id)
+    status = doc.get("status")
+    if _capture_key(doc) != _capture_key(data) or status not in ("accepted", "pending", "below_threshold", "rejected"):
+        return None
+    return CollectResult(id=match.id, status=status, quality_score=float(doc.get("quality_score") or 0),
+                         reasons=["already_captured"], message=f"already captured as {match.id} ({status}); "
+                         "nothing stored again")
+
+
+def _capture_key(example: dict[str, Any]) -> tuple[Any, ...] | None:
+    source = (example.get("metadata") or {}).get("source")
+    if not isinstance(source, dict) or source.get("session_id") is None:
+        return None
+    return source.get("format"), source.get("session_id"), source.get("lines"), source.get("part")
+
+
+def images_dropped(example: dict[str, Any]) -> int:
+    source = (example.get("metadata") or {}).get("source")
+    count = source.get("images_dropped") if isinstance(source, dict) else None
+    return count if isinstance(count, int) else 0
+
+
+def dropped_images(count: int) -> str:
+    return (f"{count} image(s) the exchange held were dropped: the example is text only, so a request about an "
+            "image lost what it was about (check it before you approve it)")
+
+
+def capture_hook(
+    core: Pipeline, request: HookRequest, overrides: Overrides, triggers: Sequence[str] = DEFAULT_TRIGGERS
+) -> tuple[str, Report | None]:
     """Capture for a `UserPromptSubmit` hook; returns the note the model reads next and the claim
     report. The user asked for this capture in so many words, so the example counts as approved
     by a person."""
@@ -174,27 +236,29 @@ def capture_hook(core: Pipeline, request: HookRequest, overrides: Overrides) -> 
         return "finetune-collection: nothing captured: the host gave no transcript_path.", None
     overrides.approved = True
     try:
-        captured = capture_last(core, Path(request.transcript_path), request.host, overrides)
+        data, reply = last_exchange(Path(request.transcript_path), None, overrides, triggers)
+        captured = collect_capture(core, data, reply)
     except InvalidExample as err:
         return note(invalid_row(None, err)), None
-    row = row_of(None, captured.result)
+    row = {**row_of(None, captured.result), "images_dropped": images_dropped(data)}
     if captured.claims is not None:
         row["claims"] = captured.claims.sentence()
     return note(row), captured.claims
-
-
-def _is_subagent(example: dict[str, Any]) -> bool:
-    source = (example.get("metadata") or {}).get("source")
-    return isinstance(source, dict) and source.get("parent") is not None
 
 
 def note(row: dict[str, Any]) -> str:
     """A short report for the model: id, status, redactions, and what to do next."""
     if row["status"] == "invalid":
         return f"finetune-collection: the last exchange could not be stored: {row['reasons'][0]}"
+    if "already_captured" in row["reasons"]:
+        claims = f" {row['claims']}." if row.get("claims") else ""
+        return (f"finetune-collection: the last exchange was already captured as {row['id']} ({row['status']}); "
+                f"nothing stored again.{claims}")
     parts = [f"finetune-collection captured the last exchange verbatim from the transcript: {row['status']}"]
     if row["id"]:
         parts[0] += f" as {row['id']}"
+    if row.get("images_dropped"):
+        parts.append(dropped_images(row["images_dropped"]))
     if row["duplicate_of"]:
         parts.append(f"a duplicate of {row['duplicate_of']}")
     reasons = list(row["reasons"])

@@ -356,12 +356,15 @@ class Pipeline:
                 result.reasons.append(verdict.reason or "below_min_quality")
                 self.store.bump(f"rejected:{result.reasons[-1]}")
                 result.message = (
-                    f"rejected: quality {verdict.score:g} is below min_quality_score "
+                    "rejected: it carries a negative signal and no person approved it"
+                    if verdict.reason == "negative_signal"
+                    else f"rejected: quality {verdict.score:g} is below min_quality_score "
                     f"{self.config.quality_filters.min_quality_score:g}"
                 )
                 return result
             found = self._match(prepared.keys)
             replaced: str | None = None
+            replaced_kind = "near"
             similarity: float | None = None
             if found is not None:
                 match, stored = found
@@ -369,7 +372,7 @@ class Pipeline:
                 similarity = round(match.similarity, 3)
                 reason = "duplicate" if match.kind == "exact" else "near_duplicate"
                 if replaces(match, stored, verdict.score, ex.metadata.human_approved):
-                    replaced = match.id
+                    replaced, replaced_kind = match.id, match.kind
                 else:
                     self.store.bump(f"rejected:{reason}")
                     result.status = "duplicate"
@@ -377,12 +380,13 @@ class Pipeline:
                     result.duplicate_of = match.id
                     result.similarity = similarity
                     why = (
-                        "a person judged it" if judged(stored) and match.kind != "exact"
-                        else f"it has quality {stored_score:g} >= {verdict.score:g}"
+                        "a person judged it" if judged(stored)
+                        else f"it has quality {stored_score:g} >= {verdict.score:g} and nobody approved this copy"
                     )
                     result.message = (
                         f"not stored: {'an exact' if reason == 'duplicate' else 'a near'} duplicate of "
                         f"{match.id} (similarity {match.similarity:.2f}), which is kept: {why}"
+                        + _next_step(match.id, stored)
                     )
                     return result
             ex.id = self._assign_id(prepared, result)
@@ -395,7 +399,7 @@ class Pipeline:
                 self.store.insert(ex, prepared.keys)
         result.id = ex.id
         self._stored_as(prepared, result)
-        result.message = self._message(result)
+        result.message = self._message(result, replaced_kind)
         return result
 
     @staticmethod
@@ -438,15 +442,19 @@ class Pipeline:
         return self.store.new_id()
 
     @staticmethod
-    def _message(result: CollectResult) -> str:
+    def _message(result: CollectResult, replaced_kind: str = "near") -> str:
         parts = [f"stored {result.id} as {result.status} (quality {result.quality_score:g})"]
         if result.status == "pending":
             parts.append("it waits for human approval: `finetune approve` or the finetune_review tool")
-        if result.status == "below_threshold":
+        if result.status == "below_threshold" and "negative_signal" in result.reasons:
+            parts.append("it is kept but not exported: it carries a negative signal, which keeps it out until a "
+                         "person approves it (preference exports use it as the rejected answer)")
+        elif result.status == "below_threshold":
             parts.append("it is kept but not exported: approve it, or lower min_quality_score and run "
                          "`finetune rescore`")
         if result.replaced:
-            parts.append(f"it replaced the near-duplicate {result.replaced}, kept as superseded")
+            what = "exact copy" if replaced_kind == "exact" else "near-duplicate"
+            parts.append(f"it replaced the {what} {result.replaced}, kept as superseded")
         if result.redactions:
             parts.append("redacted " + ", ".join(f"{n} {t}" for t, n in sorted(result.redactions.items())))
         return "; ".join(parts)
@@ -455,6 +463,17 @@ class Pipeline:
         self, data: Any, approved: bool | None = None, observed: bool = False, by: str | None = None
     ) -> CollectResult:
         return self.commit(self.prepare(data, observed), approved, by)
+
+
+def _next_step(kept: str, stored: dict[str, Any]) -> str:
+    """What brings the kept copy into exports when it is not in them yet."""
+    status = stored.get("status")
+    if status == "below_threshold":
+        return (f"; {kept} is below_threshold: `finetune approve {kept}` exports it, or lower min_quality_score "
+                "and run `finetune rescore`")
+    if status == "pending":
+        return f"; {kept} is pending: `finetune approve {kept}` exports it"
+    return ""
 
 
 def index_for(store: StoreBackend, settings: DedupSettings) -> Deduper:

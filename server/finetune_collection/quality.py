@@ -17,8 +17,22 @@ from .model import ExampleIn
 class Verdict:
     score: float
     keep: bool
-    reason: str | None  # `below_min_quality` when not kept
+    reason: str | None  # `negative_signal` or `below_min_quality` when not kept
     needs_approval: bool
+
+
+def decide(value: float, negatives: int, approved: bool, config: Config) -> Verdict:
+    """The verdict on a score: kept when it reaches `min_quality_score` and carries no negative
+    signal. A negative signal keeps an example out whatever the threshold (lowering it must not
+    let a rejected answer in); only a person's approval brings such an example in."""
+    qf = config.quality_filters
+    reason: str | None = None
+    if negatives and not approved:
+        reason = "negative_signal"
+    elif value < qf.min_quality_score:
+        reason = "below_min_quality"
+    return Verdict(score=value, keep=reason is None, reason=reason,
+                   needs_approval=qf.min_human_approval and not approved)
 
 
 _SIGNAL_NAME = re.compile(r"[a-z][a-z0-9_]{0,40}")
@@ -56,10 +70,4 @@ def score(example: ExampleIn, config: Config) -> Verdict:
     else:
         value = min(1.0, qf.scoring.base + qf.scoring.per_positive * positives)
     value = round(max(0.0, value - qf.scoring.per_negative * negatives), 4)
-    keep = value >= qf.min_quality_score
-    return Verdict(
-        score=value,
-        keep=keep,
-        reason=None if keep else "below_min_quality",
-        needs_approval=qf.min_human_approval and not example.metadata.human_approved,
-    )
+    return decide(value, negatives, example.metadata.human_approved, config)

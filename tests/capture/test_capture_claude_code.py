@@ -67,7 +67,7 @@ def test_provenance() -> None:
     source = read_session(FIXTURES / "claude_tools.jsonl").examples[0]["metadata"]["source"]
     assert source == {
         "format": "claude-code",
-        "importer": "capture/1",
+        "importer": "capture/2",
         "file": "claude_tools.jsonl",
         "lines": [3, 11],
         "exchanges": 1,

@@ -31,7 +31,8 @@ def call(cid: str, name: str, arguments: str) -> dict[str, Any]:
 EXCHANGE = [
     {"role": "user", "content": "Run the tests and fix what fails."},
     {"role": "assistant", "content": "Running the tests.", "tool_calls": [call("call_a", "exec_command", '{"cmd":"pytest -q"}')]},
-    {"role": "tool", "tool_call_id": "call_a", "content": "1 failed, 3 passed"},
+    # exec_command_end says exit_code 1 for call_a: a failed command, flagged as Claude Code's are.
+    {"role": "tool", "tool_call_id": "call_a", "content": "[tool error] 1 failed, 3 passed"},
     {
         "role": "assistant",
         "tool_calls": [
@@ -74,7 +75,7 @@ def test_provenance() -> None:
     source = read_rollout(ROLLOUT).examples[0]["metadata"]["source"]
     assert source == {
         "format": "codex",
-        "importer": "capture/1",
+        "importer": "capture/2",
         "file": "codex_rollout.jsonl",
         "lines": [7, 19],
         "exchanges": 1,
@@ -89,7 +90,8 @@ def test_provenance() -> None:
         "started_at": "2026-02-10T21:05:57.000Z",
         "ended_at": "2026-02-10T21:07:21.000Z",
         "tools_used": ["apply_patch", "exec_command"],
-        "tool_errors": ["call_c"],
+        "tool_errors": ["call_a", "call_c"],
+        "images_dropped": 1,  # the request's screenshot
     }
 
 

@@ -109,16 +109,15 @@ def hook_json(**overrides: Any) -> str:
 def test_read_request_fields() -> None:
     req = read_request(hook_json())
     assert isinstance(req, HookRequest)
-    assert (req.session_id, req.cwd, req.event, req.args, req.host) == (
+    assert (req.session_id, req.cwd, req.event, req.args) == (
         "5e551011-0000-4000-8000-000000000001",
         "/home/alice/proj",
         "UserPromptSubmit",
         ["--quality", "high"],
-        "claude-code",
     )
     assert req.transcript_path is not None and req.transcript_path.endswith(".jsonl")
     codex = read_request(hook_json(transcript_path="/home/a/.codex/sessions/2026/05/11/rollout-x.jsonl", prompt="save for training"))
-    assert codex is not None and (codex.host, codex.args) == ("codex", [])
+    assert codex is not None and codex.args == []
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,9 @@ ROW_KEYS = {"line", "id", "status", "duplicate_of", "reasons", "redactions"}
 def rows(*args: str) -> list[dict[str, object]]:
     result = CliRunner().invoke(cli, ["import", "--json", *args])
     assert result.exit_code == 0, result.output
-    return [json.loads(x) for x in result.stdout.splitlines()]
+    *found, last = [json.loads(x) for x in result.stdout.splitlines()]
+    assert last["status"] == "summary"
+    return found
 
 
 def test_openai_file_gets_an_invalid_row_per_bad_line(finetune_home: Path, tmp_path: Path) -> None:

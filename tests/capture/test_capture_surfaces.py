@@ -43,6 +43,8 @@ def test_hook_captures_the_last_exchange_verbatim_and_scrubbed(finetune_home: Pa
     assert "captured the last exchange verbatim" in out["additionalContext"]
     raw = (finetune_home / "examples.json").read_text(encoding="utf-8")
     assert SECRET not in raw and SECRET not in proc.stdout
+    # The home path planted in the tool result and the cwd (/home/alice/…) are anonymised to ~/…
+    assert "alice" not in raw and "alice" not in proc.stdout
     docs = list(Store(finetune_home, Config()).docs())
     assert len(docs) == 1
     roles = [m["role"] for m in docs[0]["messages"]]
@@ -72,7 +74,8 @@ def test_import_from_claude_code_dry_run_writes_nothing(finetune_home: Path, tmp
     proc = run_cli("import", "--from", "claude-code", str(path), "--dry-run", "--approved", "--json",
                    env={"FINETUNE_HOME": str(finetune_home)})
     assert proc.returncode == 0, proc.stderr
-    (row,) = [json.loads(x) for x in proc.stdout.splitlines()]
+    row, summary = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert summary["status"] == "summary"
     assert row["line"] == 1 and row["id"] is None and "api_key" in json.dumps(row["redactions"])
     assert len(Store(finetune_home, Config())) == 0
 
@@ -130,7 +133,7 @@ def test_a_claim_the_record_contradicts_is_dropped_and_named(finetune_home: Path
     proc = run_cli("import", "--from", "claude-code", str(path), "--signal", "tests_passed", "--approved", "--json",
                    env={"FINETUNE_HOME": str(finetune_home)})
     assert proc.returncode == 0, proc.stderr
-    (row,) = [json.loads(x) for x in proc.stdout.splitlines()]
+    row, _ = [json.loads(x) for x in proc.stdout.splitlines()]
     assert "claim_contradicted:tests_passed" in row["reasons"]
     (doc,) = Store(finetune_home, Config()).docs()
     names = {s["name"]: s for s in doc["signals"]}

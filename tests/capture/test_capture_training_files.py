@@ -38,7 +38,7 @@ def test_our_golden_exports_read_back_to_the_same_records(fmt: str, path: Path) 
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert [FORMATS[fmt].to_record(stored(e)) for e in result.examples] == records
     assert [e["metadata"]["source"] for e in result.examples] == [
-        {"format": fmt, "importer": "capture/1", "file": path.name, "lines": [i, i]} for i in range(1, len(records) + 1)
+        {"format": fmt, "importer": "capture/2", "file": path.name, "lines": [i, i]} for i in range(1, len(records) + 1)
     ]
 
 
@@ -162,7 +162,8 @@ def test_alpaca_input_and_history(tmp_path: Path) -> None:
 
 def test_import_path_dispatches_every_format(tmp_path: Path) -> None:
     fixtures = Path(__file__).parent / "fixtures"
-    assert SOURCE_FORMATS == ("claude-code", "codex", "alpaca", "axolotl", "hf-messages", "openai", "sharegpt")
+    assert SOURCE_FORMATS == ("claude-code", "codex", "alpaca", "axolotl", "hf-messages", "openai", "sharegpt",
+                              "openai-dpo", "trl-preference", "vertex-preference", "trl-kto")
     assert len(import_path("claude-code", fixtures / "claude_tools.jsonl").examples) == 1
     assert len(import_path("claude-code", fixtures / "claude_projects" / "-home-alice-proj").examples) == 2
     assert len(import_path("codex", fixtures / "codex_rollout.jsonl").examples) == 1

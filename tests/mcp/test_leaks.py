@@ -122,7 +122,7 @@ def test_cli_paths_never_show_a_secret(finetune_home: Path) -> None:
 
     lines = [json.dumps(example_for(i, SAMPLES[t][0], multi_turn=i % 2 == 1)) for i, t in enumerate(TYPES)]
     imported = run("import", "--json", "-", input="\n".join(lines) + "\n")
-    rows = [json.loads(x) for x in imported.stdout.splitlines()]
+    rows = [json.loads(x) for x in imported.stdout.splitlines()][:-1]  # the last line is the summary
     assert all(r["status"] == "accepted" for r in rows), [r for r in rows if r["status"] != "accepted"][:3]
     run("add", input=json.dumps(example_for(999, " ".join(SAMPLES[t][0] for t in TYPES))))
     # Error paths: invalid examples holding secrets (bad shape, bad score, unknown signal, too big).

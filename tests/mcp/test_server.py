@@ -386,3 +386,28 @@ def test_the_warm_up_works_with_the_servers_settings_not_a_config_read_again(fin
     proc = subprocess.run([sys.executable, "-c", code], input=Config().model_dump_json(), capture_output=True,
                           text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_opening_thread_leaves_the_store_alone_once_calls_can_use_it(
+    finetune_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the state is shared, tool calls use the store under the core's lock from worker
+    threads; the opening thread counting the store after that raced them on the index file's
+    SQLite connection ("cannot start a transaction within a transaction", seen in two test runs)."""
+    from finetune_collection.config import Config
+    from finetune_collection.mcp.state import LazyState
+    from finetune_collection.store import Store
+
+    shared_when_counted: list[bool] = []
+    lazy: LazyState | None = None
+    real_len = Store.__len__
+
+    def counting(self: Store) -> int:
+        shared_when_counted.append(lazy is not None and lazy._ready.is_set())
+        return real_len(self)
+
+    monkeypatch.setattr(Store, "__len__", counting)
+    lazy = LazyState(Config(), finetune_home)
+    lazy.get()
+    lazy.close()
+    assert shared_when_counted and not any(shared_when_counted)

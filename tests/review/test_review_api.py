@@ -19,7 +19,8 @@ def test_list_shows_pending_first_and_pages(pipeline: Pipeline, store: Store) ->
     ids = seed(pipeline, 5)
     curate.review(pipeline.store, [ids[4]], "approve")[0]  # the newest is accepted: it must still come after pending
     page_1 = api.list_page(pipeline, {"status": "", "limit": 2})
-    assert page_1["total"] == 5 and page_1["counts"] == {"pending": 4, "accepted": 1, "rejected": 0}
+    assert page_1["total"] == 5 and page_1["counts"] == {"pending": 4, "accepted": 1, "rejected": 0,
+                                                   "below_threshold": 0, "superseded": 0}
     assert [e["status"] for e in page_1["examples"]] == ["pending", "pending"]
     rest = api.list_page(pipeline, {"status": "", "offset": 2, "limit": 10})["examples"]
     assert [e["status"] for e in rest] == ["pending", "pending", "accepted"]
@@ -164,3 +165,26 @@ def test_cards_show_what_the_export_would_refuse_and_the_evidence_tier(pipeline:
     (card,) = api.list_page(pipeline, {})["examples"]
     assert card["refused"] == ["password"] and card["tier"] == "silver"
     assert [s["observed"] for s in card["signals"]] == [True, False]
+
+
+def test_the_page_lists_and_bulk_reviews_every_status_with_the_cli_filter_keys(pipeline: Pipeline,
+                                                                               store: Store) -> None:
+    from conftest import example
+
+    low = pipeline.collect(example(1, metadata={}, quality_score=0.5))
+    turned_down = pipeline.collect(example(2, metadata={}, quality_score=0.5, signals=["user_rejected"]))
+    old = pipeline.collect(example(3, metadata={}, quality_score=0.92))
+    pipeline.collect(example(3, metadata={}, quality_score=0.97))  # supersedes it
+    below = api.list_page(pipeline, {"status": "below_threshold"})
+    assert {e["id"] for e in below["examples"]} == {low.id, turned_down.id}
+    assert [e["id"] for e in api.list_page(pipeline, {"status": "superseded"})["examples"]] == [old.id]
+    assert api.list_page(pipeline, {"max_quality": 0.6, "signal": "user_rejected"})["total"] == 1
+    assert api.list_page(pipeline, {"since": "2999-01-01"})["total"] == 0
+    assert api.list_page(pipeline, {"source": "openai"})["total"] == 0
+    for bad in ({"since": "yesterday"}, {"max_quality": 2}, {"signal": 3}):
+        with pytest.raises(InvalidExample):
+            api.list_page(pipeline, bad)
+    done = api.bulk(pipeline, {"action": "approve", "filter": {"status": "below_threshold", "max_quality": 0.6},
+                               "expect": 2})
+    assert done["done"] == [low.id] and done["held"] == [turned_down.id]
+    assert store.get_doc(turned_down.id or "")["status"] == "below_threshold"

@@ -6,12 +6,28 @@ from __future__ import annotations
 import pytest
 
 from finetune_collection.config import parse
-from finetune_collection.scrub import build_scrubber, contexts, fallbacks, personal, prose, protocols, sql, syntaxes
+from finetune_collection.scrub import (
+    build_scrubber,
+    calls,
+    commands,
+    contexts,
+    fallbacks,
+    personal,
+    prose,
+    protocols,
+    sql,
+    syntaxes,
+)
 from finetune_collection.scrub.catalog import CATALOG
 from finetune_collection.scrub.engine import Scrubber
 from finetune_collection.scrub.family import Family
 
-FAMILIES: list[Family] = [*syntaxes.FAMILIES, *sql.FAMILIES, *fallbacks.FAMILIES, *protocols.FAMILIES, *contexts.FAMILIES, *prose.FAMILIES, *personal.FAMILIES]
+FAMILIES: list[Family] = [
+    *commands.FAMILIES,
+    *syntaxes.FAMILIES,
+    *calls.FAMILIES, *sql.FAMILIES, *fallbacks.FAMILIES, *protocols.FAMILIES, *contexts.FAMILIES, *prose.FAMILIES,
+    *personal.FAMILIES,
+]
 MATCH = [(f.name, text, secret) for f in FAMILIES for text, secret in f.match]
 KEEP = [(f.name, text) for f in FAMILIES for text in f.keep]
 

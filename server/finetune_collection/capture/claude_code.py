@@ -55,6 +55,10 @@ def read_session(path: Path, opts: CaptureOptions | None = None) -> ImportResult
     calls_by_agent = {r.agent_id: r.call_id for r in session.results.values() if r.agent_id}
     if opts.subagents == "linked":
         wanted = [link["agent_id"] for ex in examples for link in ex["metadata"]["source"].get("subagents", [])]
+        # A sub-agent that finished inside an exchange newer than the selection (one still
+        # running, or cut off) is complete work of its own: its parent's state does not change it.
+        end = max((ex["metadata"]["source"]["lines"][1] for ex in examples), default=0)
+        wanted += [r.agent_id for r in session.results.values() if r.agent_id and not r.is_error and r.line > end]
         files = {agent: subagent_file(path, agent) for agent in dict.fromkeys(wanted)}
     else:
         files = dict(all_subagent_files(path, session.info.get("session_id")))

@@ -13,7 +13,12 @@ is defensive: a line type or content block we do not know is counted and skipped
   branches do not.
 - One API response is written as one line per content block (same `message.id`); those lines
   become one assistant message: text, thinking (kept apart as reasoning), tool calls.
-- Not turns: snapshots, progress, queue operations, titles (`summary`), system lines, `isMeta`
+- A message the user typed while the agent was busy is queued (`queue-operation` lines). When
+  it is `dequeue`d it is written again as an ordinary user line; when it is `remove`d without that
+  (Claude Code handed it to the model between tool calls) it becomes a user message inside the
+  exchange, where it was delivered, so that the work it asked for does not appear unasked.
+  `popAll` takes queued messages back into the prompt box: they were never sent.
+- Not turns: snapshots, progress, other queue operations, titles (`summary`), system lines, `isMeta`
   lines, local commands and their output, synthetic API-error messages. `[Request interrupted
   by user…]` marks the exchange as interrupted. A slash command that expands into a prompt
   (`<command-name>` followed by an `isMeta` expansion) is a request whose text is the expansion,
@@ -31,6 +36,7 @@ from .result import ImportResult, safe_name
 FORMAT = "claude-code"
 KNOWN_TYPES = {"user", "assistant", "system", "progress", "file-history-snapshot", "summary", "queue-operation"}
 INTERRUPTED = "[Request interrupted by user"
+NOT_TYPED = ("<task-notification>",)  # queued by Claude Code itself (a background task finished), not the user
 COMMAND_TAGS = ("<command-name>", "<command-message>", "<command-args>")
 LOCAL_OUTPUT_TAGS = ("<local-command-stdout>", "<local-command-stderr>", "<local-command-caveat>")
 SYNTHETIC_MODEL = "<synthetic>"  # Claude Code's own stand-in replies (API errors, "No response requested.")
@@ -45,6 +51,7 @@ class Reader:
         self.session = Session(FORMAT, name)
         self.reasons: dict[int, str] = {}  # line → why it is not part of the conversation
         self.used: set[int] = set()
+        self.delivered: dict[int, Line] = {}  # `remove` line → the queued message it delivered
         self.pending_command: Line | None = None
         self.by_uuid = {ln.obj["uuid"]: ln for ln in lines if isinstance(ln.obj.get("uuid"), str)}
 
@@ -88,16 +95,49 @@ class Reader:
             and (_only_results(ln.obj) or (ln.obj.get("type") == "assistant" and _key(ln.obj) in keys))
             and _hangs_off(ln, on_path, self.by_uuid)
         ]
-        for ln in sorted(path + siblings, key=lambda x: x.number):
+        self.delivered = self.queued_deliveries({ln.number for ln in path + siblings})
+        removals = [ln for ln in self.lines if ln.number in self.delivered]
+        for ln in sorted(path + siblings + removals, key=lambda x: x.number):
             self.step(ln)
         self.session.info = _info(path[-1].obj if path else {})
         self.account()
         return self.session
 
+    def queued_deliveries(self, conversation: set[int]) -> dict[int, Line]:
+        """`remove` line → the `enqueue` line whose text the model received there, for removals
+        inside this conversation (the next user or assistant line is part of it)."""
+        out: dict[int, Line] = {}
+        queue: list[Line] = []
+        pending: list[tuple[int, Line]] = []
+        for ln in self.lines:
+            kind = ln.obj.get("type")
+            if kind in ("user", "assistant"):
+                out.update((n, q) for n, q in pending if ln.number in conversation)
+                pending = []
+            if kind != "queue-operation":
+                continue
+            operation = ln.obj.get("operation")
+            if operation == "enqueue" and isinstance(ln.obj.get("content"), str):
+                queue.append(ln)
+            elif operation in ("dequeue", "remove") and queue:
+                first = queue.pop(0)
+                text = first.obj["content"]
+                if operation == "remove" and text.strip() and not text.lstrip().startswith(NOT_TYPED):
+                    pending.append((ln.number, first))
+            elif operation == "popAll":
+                queue.clear()
+        return out
+
     # One line ---------------------------------------------------------------------------------
     def step(self, ln: Line) -> None:
         kind = ln.obj.get("type")
-        if kind == "assistant":
+        if kind == "queue-operation":
+            queued = self.delivered[ln.number]
+            self.session.stream.append(
+                Turn("queued", queued.number, ln.number, [queued.obj["content"]], timestamp=_ts(queued.obj))
+            )
+            self.used.update((queued.number, ln.number))
+        elif kind == "assistant":
             self.assistant(ln)
         elif kind == "user":
             self.user(ln)
@@ -175,6 +215,7 @@ class Reader:
 
     def user_blocks(self, ln: Line, blocks: list[Any]) -> None:
         texts: list[str] = []
+        images = 0
         for block in blocks:
             kind = block.get("type") if isinstance(block, dict) else None
             if kind == "tool_result" and isinstance(block.get("tool_use_id"), str):
@@ -183,21 +224,25 @@ class Reader:
             elif kind == "text" and isinstance(block.get("text"), str):
                 texts.append(block["text"])
             else:
+                images += kind == "image"
                 self.block_skipped(kind)
         if texts:
-            self.user_text(ln, texts)
+            self.user_text(ln, texts, images)
 
     def tool_result(self, ln: Line, block: dict[str, Any]) -> None:
         structured = ln.obj.get("toolUseResult")
         agent = _str(structured.get("agentId")) if isinstance(structured, dict) else None
         answer = _text_of(structured.get("content")) if agent and isinstance(structured, dict) else ""
+        content = block.get("content")
+        blocks = content if isinstance(content, list) else []
         self.session.results[block["tool_use_id"]] = Result(
             block["tool_use_id"],
-            self.result_text(block.get("content")),
+            self.result_text(content),
             block.get("is_error") is True,
             ln.number,
             agent,
             answer or None,
+            sum(1 for b in blocks if isinstance(b, dict) and b.get("type") == "image"),
         )
         self.used.add(ln.number)
 
@@ -213,7 +258,7 @@ class Reader:
                 self.block_skipped(kind)
         return "\n".join(parts)
 
-    def user_text(self, ln: Line, texts: list[str]) -> None:
+    def user_text(self, ln: Line, texts: list[str], images: int = 0) -> None:
         request: list[str] = []
         for text in texts:
             head = text.lstrip()
@@ -231,7 +276,8 @@ class Reader:
                 request.append(text)
         if request:
             self.pending_command = None
-            self.session.stream.append(Turn("request", ln.number, ln.number, request, timestamp=_ts(ln.obj)))
+            turn = Turn("request", ln.number, ln.number, request, timestamp=_ts(ln.obj), images=images)
+            self.session.stream.append(turn)
             self.used.add(ln.number)
             self.reasons.pop(ln.number, None)
 

@@ -5,7 +5,10 @@ order (no tree). What becomes a turn:
 - `response_item` is the model-visible history: assistant `message` (output_text), `reasoning`
   (its summary text, kept apart), `function_call` / `custom_tool_call` / `local_shell_call`
   (older rollouts; named `local_shell`) → tool calls, and their `*_output` items → tool messages,
-  linked by `call_id`. Adjacent model items are one response.
+  linked by `call_id`. Adjacent model items are one response. A call failed when its
+  `exec_command_end` event says a non-zero `exit_code`, when its output starts with the exec
+  header `Process exited with code N` (the Desktop app writes no such events), when its output is
+  JSON whose `metadata.exit_code` is non-zero, or (older rollouts) when it says `success: false`.
 - The user's request is `event_msg/user_message`: the Desktop app writes no user
   `response_item` at all, and the CLI writes both (plus AGENTS.md and environment context as
   user items). Only when a file has no `user_message` event at all are user items read instead,
@@ -17,16 +20,22 @@ order (no tree). What becomes a turn:
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
 from .exchange import Call, Result, Session, Turn, arguments_json, examples_from
 from .lines import Line, parse_lines, read_bytes
+from .locate import CODEX_LINE_TYPES
 from .result import CaptureOptions, ImportResult, safe_name
 
 FORMAT = "codex"
-KNOWN_TYPES = {"session_meta", "turn_context", "response_item", "event_msg", "compacted"}
+KNOWN_TYPES = CODEX_LINE_TYPES
 CONTEXT_PREFIXES = ("<environment_context>", "# AGENTS.md instructions", "<user_instructions>", "<INSTRUCTIONS>")
+# The header unified exec puts before a command's output: `Chunk ID: …`, `Wall time: …`, then the
+# exit line (a still-running command says `Process running with session ID …` instead).
+EXEC_HEADER = re.compile(r"\A(?:[A-Z][A-Za-z ]*: [^\n]*\n){0,3}Process (?:exited with code (-?\d+)|running)\b")
 
 
 class _Reader:
@@ -37,6 +46,7 @@ class _Reader:
         self.session.info = {"host": FORMAT}
         self.model: str | None = None
         self.unknown: set[str] = set()
+        self.exit_codes: dict[str, int] = {}  # call_id → exit_code from `exec_command_end` events
         self.use_events = any(
             ln.obj.get("type") == "event_msg" and _payload(ln).get("type") == "user_message" for ln in lines
         )
@@ -46,6 +56,12 @@ class _Reader:
             reason = self.step(ln)
             if reason is not None:
                 self.result.skipped[reason] += 1
+        for call_id, code in self.exit_codes.items():  # the event may come before or after the output
+            result = self.session.results.get(call_id)
+            # A call whose output says the process is still running got its exit code later,
+            # in the output of a `write_stdin` poll (which says so in its own header).
+            if result is not None and code != 0 and not _still_running(result.content):
+                result.is_error = True
         name = self.session.file
         if self.unknown:
             self.result.note(f"{name}: unknown line or item type(s) skipped: {', '.join(sorted(self.unknown))}")
@@ -97,21 +113,27 @@ class _Reader:
         kind = p.get("type")
         if kind == "user_message":
             images = p.get("images")
-            if isinstance(images, list) and images:
-                self.result.skipped["image_block"] += len(images)
+            count = len(images) if isinstance(images, list) else 0
+            if count:
+                self.result.skipped["image_block"] += count
             text = p.get("message")
             if isinstance(text, str) and text.strip():
-                self.request(ln, [text])
+                self.request(ln, [text], count)
                 return None
             return "empty"
+        if kind == "exec_command_end":
+            call_id, code = p.get("call_id"), p.get("exit_code")
+            if isinstance(call_id, str) and isinstance(code, int) and not isinstance(code, bool):
+                self.exit_codes[call_id] = code
+            return "event_msg"
         if kind == "turn_aborted":
             self.session.stream.append(Turn("interrupt", ln.number, ln.number))
             return "interrupted"
         return "event_msg"
 
-    def request(self, ln: Line, texts: list[str]) -> None:
+    def request(self, ln: Line, texts: list[str], images: int = 0) -> None:
         when = _str(ln.obj.get("timestamp"))
-        self.session.stream.append(Turn("request", ln.number, ln.number, texts, timestamp=when))
+        self.session.stream.append(Turn("request", ln.number, ln.number, texts, timestamp=when, images=images))
 
     def item(self, ln: Line, p: dict[str, Any]) -> str | None:
         kind = p.get("type")
@@ -148,6 +170,7 @@ class _Reader:
     def message(self, ln: Line, p: dict[str, Any]) -> str | None:
         role = p.get("role")
         texts: list[str] = []
+        images = 0
         parts: list[Any] = p["content"] if isinstance(p.get("content"), list) else []
         for part in parts:
             kind = part.get("type") if isinstance(part, dict) else None
@@ -157,6 +180,7 @@ class _Reader:
             elif kind == "input_image":
                 if not self.use_events:  # the user_message event counts the same images
                     self.result.skipped["image_block"] += 1
+                    images += 1
             else:
                 self.result.skipped["unknown_block"] += 1
         if role == "assistant":
@@ -171,7 +195,7 @@ class _Reader:
                 return "user_context"
             if not texts:
                 return "empty"
-            self.request(ln, texts)
+            self.request(ln, texts, images)
             return None
         return "developer_message"
 
@@ -213,13 +237,35 @@ def _str(value: Any) -> str | None:
 
 
 def _output(value: Any) -> tuple[str, bool]:
-    """A call's output text and whether the call failed (older rollouts: `{content, success}`)."""
+    """A call's output text and whether the call failed, by what the output itself says: the
+    exec header's exit code, `metadata.exit_code` of a JSON output (apply_patch and older shell
+    calls), or `success: false` (older rollouts' `{content, success}`)."""
     if isinstance(value, str):
-        return value, False
+        return value, _exit_code(value) not in (None, 0)
     if isinstance(value, dict):
         content = value.get("content")
         return (content if isinstance(content, str) else ""), value.get("success") is False
     return "", False
+
+
+def _still_running(text: str) -> bool:
+    header = EXEC_HEADER.match(text)
+    return header is not None and header.group(1) is None
+
+
+def _exit_code(text: str) -> int | None:
+    header = EXEC_HEADER.match(text)
+    if header is not None:
+        return int(header.group(1)) if header.group(1) is not None else None
+    if not text.startswith("{") or '"exit_code"' not in text:
+        return None
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    meta = data.get("metadata") if isinstance(data, dict) else None
+    code = meta.get("exit_code") if isinstance(meta, dict) else None
+    return code if isinstance(code, int) and not isinstance(code, bool) else None
 
 
 def parse_rollout(data: bytes, name: str, result: ImportResult) -> Session:

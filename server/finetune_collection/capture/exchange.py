@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from .result import IMPORTER_VERSION, CaptureOptions, ImportResult, TranscriptError
 
-Kind = Literal["request", "assistant", "interrupt", "boundary", "result"]
+Kind = Literal["request", "assistant", "interrupt", "boundary", "result", "queued"]
 
 TOOL_ERROR_PREFIX = "[tool error] "
 """Starts the content of a tool message whose call failed or was refused. The chat formats have
@@ -41,13 +41,15 @@ class Result:
     line: int
     agent_id: str | None = None  # Claude Code: the sub-agent this Task call ran
     agent_answer: str | None = None  # …and its final answer, without the trailer the parent sees
+    images: int = 0  # image blocks in the result, dropped
 
 
 @dataclass(slots=True)
 class Turn:
     """One step of the conversation. `request`: a real user request; `assistant`: one model
     response (merged from several lines); `interrupt`: the user stopped the answer; `boundary`:
-    a local command or similar that ends an exchange; `result`: a tool result arrived here."""
+    a local command or similar that ends an exchange; `result`: a tool result arrived here;
+    `queued`: a message the user typed while the agent worked, handed to the model mid-exchange."""
 
     kind: Kind
     first_line: int
@@ -59,6 +61,7 @@ class Turn:
     model: str | None = None
     version: str | None = None
     timestamp: str | None = None
+    images: int = 0  # image blocks the user sent with this request, dropped
 
 
 @dataclass(slots=True)
@@ -129,7 +132,10 @@ def split_exchanges(session: Session, opts: CaptureOptions, result: ImportResult
         elif turn.kind == "interrupt":
             if current is not None:
                 current.interrupted = True
-        elif turn.kind == "assistant":
+        elif turn.kind == "queued" and current is None:
+            current = Exchange(turn)  # nothing was running: it is the request
+            out.append(current)
+        elif turn.kind in ("assistant", "queued"):
             if current is None:
                 result.skipped["answer_without_request"] += 1
             else:
@@ -226,13 +232,19 @@ def build_example(
     tools: set[str] = set()
     errors: list[str] = []
     agents: list[dict[str, str]] = []
+    images = queued = 0
     model = version = started = ended = None
     for ex in part:
         messages.append({"role": "user", "content": "\n\n".join(ex.request.text)})
         lines += [ex.request.first_line, ex.request.last_line]
+        images += ex.request.images
         started = started or ex.request.timestamp
         for turn in ex.body:
             lines += [turn.first_line, turn.last_line]
+            if turn.kind == "queued":
+                messages.append({"role": "user", "content": "\n\n".join(turn.text)})
+                queued += 1
+                continue
             model = turn.model or model
             version = turn.version or version
             ended = turn.timestamp or ended
@@ -245,6 +257,7 @@ def build_example(
                 tools.add(call.name)
                 res = session.results[call.id]
                 lines.append(res.line)
+                images += res.images
                 messages.append(_tool_message(res))
                 if res.is_error:
                     errors.append(call.id)
@@ -267,6 +280,12 @@ def build_example(
         source["tool_errors"] = errors
     if agents:
         source["subagents"] = agents
+    if queued:
+        source["queued_messages"] = queued  # user messages delivered while the agent worked
+    if images:
+        # The chat formats carry text only: a request about a screenshot is stored without it,
+        # and whoever reads or captures the example must be able to tell.
+        source["images_dropped"] = images
     return {"messages": messages, "metadata": {"source": source}}
 
 

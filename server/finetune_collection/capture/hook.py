@@ -62,7 +62,7 @@ MAX_WORDS = 12
 class HookRequest:
     """What the host told the hook, for the capture that follows a trigger."""
 
-    __slots__ = ("session_id", "transcript_path", "cwd", "prompt", "event", "args", "host")
+    __slots__ = ("session_id", "transcript_path", "cwd", "prompt", "event", "args")
 
     def __init__(
         self,
@@ -79,8 +79,8 @@ class HookRequest:
         self.prompt = prompt
         self.event = event
         self.args = args  # the arguments of `/finetune add …`; [] for a phrase
-        name = (transcript_path or "").replace("\\", "/").rsplit("/", 1)[-1]
-        self.host = "codex" if name.startswith("rollout-") else "claude-code"
+        # Which host wrote the transcript is read from its first line when it is captured
+        # (`capture.locate.transcript_format`), not guessed here from its name.
 
 
 def words(text: str) -> list[str]:

@@ -11,6 +11,7 @@ searched is ours and is named.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ from .lines import parse_lines
 from .result import ImportResult, TranscriptError
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
+FORMATS = ("claude-code", "codex")  # indexed by "is it a Codex rollout?"
+CODEX_LINE_TYPES = frozenset({"session_meta", "turn_context", "response_item", "event_msg", "compacted"})
 
 
 def projects_root(root: Path | None = None) -> Path:
@@ -37,23 +40,63 @@ def project_slug(cwd: str) -> str:
 
 
 def find_session(session_id: str | None = None, *, root: Path | None = None, cwd: str | None = None) -> Path:
-    """The file of `session_id`, or the most recently written session (of `cwd`'s project if given)."""
+    """The file of `session_id`, or the most recently written session (of `cwd` if given).
+
+    A session is `cwd`'s when it lives in the project folder of `cwd` or of a folder above it (the
+    agent changed into a subfolder after it started), or when its last lines record `cwd` as
+    their working folder (it changed anywhere else). The newest such session wins.
+    """
     base = projects_root(root)
-    folders = [base / project_slug(cwd)] if cwd else sorted(p for p in base.glob("*") if p.is_dir())
+    folders = sorted(p for p in base.glob("*") if p.is_dir())
+    mine = _ancestor_slugs(cwd) if cwd else []
     if session_id is not None:
         if not _ID.match(session_id):
             raise TranscriptError("session id: use the id Claude Code prints (letters, digits, '-' and '_')")
-        for folder in folders:
+        for folder in [*(base / slug for slug in mine), *folders]:
             path = folder / f"{session_id}.jsonl"
             if path.is_file():
                 return path
-        where = folders[0] if cwd else base
-        raise TranscriptError(f"no session with that id under {where}: sessions are <session-id>.jsonl files "
+        raise TranscriptError(f"no session with that id under {base}: sessions are <session-id>.jsonl files "
                               "in its project folders; --latest takes the newest")
     sessions = [p for folder in folders for p in folder.glob("*.jsonl") if not p.name.startswith("agent-")]
-    if not sessions:
-        raise TranscriptError(f"no Claude Code session under {base}")
-    return max(sessions, key=lambda p: p.stat().st_mtime)
+    newest_first = sorted(sessions, key=_mtime, reverse=True)
+    if cwd is None and newest_first:
+        return newest_first[0]
+    if cwd is not None:
+        value = json.dumps(str(Path(cwd)), ensure_ascii=False).encode("utf-8")
+        recorded = re.compile(rb'"cwd":\s*' + re.escape(value))
+        for path in newest_first:
+            if path.parent.name in mine or recorded.search(_tail(path)):
+                return path
+        raise TranscriptError(f"no Claude Code session under {base} for this folder, a folder above it, or one "
+                              "that worked in it; --session ID names one")
+    raise TranscriptError(f"no Claude Code session under {base}")
+
+
+TAIL_BYTES = 256 << 10
+"""How much of a session's end is searched for the working folder it recorded last: every
+user and assistant line carries `cwd`, so a few lines suffice, but one tool result can be long."""
+
+
+def _ancestor_slugs(cwd: str) -> list[str]:
+    here = Path(cwd)
+    return [project_slug(str(p)) for p in (here, *here.parents)]
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:  # removed while we looked
+        return 0.0
+
+
+def _tail(path: Path) -> bytes:
+    try:
+        with path.open("rb") as f:
+            f.seek(max(0, f.seek(0, os.SEEK_END) - TAIL_BYTES))
+            return f.read()
+    except OSError:
+        return b""
 
 
 def subagent_file(session_path: Path, agent_id: str) -> Path | None:
@@ -89,6 +132,27 @@ def _first_session_id(path: Path) -> str | None:
     lines = parse_lines(head, path.name, probe)
     value = lines[0].obj.get("sessionId") if lines else None
     return value if isinstance(value, str) else None
+
+
+def transcript_format(path: Path) -> str:
+    """`codex` when the file's first line is a Codex rollout line (`{timestamp, type, payload}`,
+    `session_meta` first), else `claude-code`: the shape decides, not the file's name, which a
+    host or a user may change. A first line still being written is judged by its opening."""
+    head = b""
+    try:
+        with path.open("rb") as f:
+            while not head.strip():
+                head = f.readline(4 << 20)
+                if not head:
+                    break
+    except OSError:
+        pass  # the importer says why it cannot read the file
+    try:
+        obj = json.loads(head)
+        codex = isinstance(obj, dict) and isinstance(obj.get("payload"), dict) and obj.get("type") in CODEX_LINE_TYPES
+    except (ValueError, RecursionError):
+        codex = re.match(rb'\s*\{"timestamp":"[^"]*","type":"session_meta"', head) is not None
+    return FORMATS[codex]
 
 
 def sessions_root(root: Path | None = None) -> Path:

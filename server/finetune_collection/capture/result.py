@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from ..errors import TranscriptError as TranscriptError  # the importers raise it from here
 
-IMPORTER_VERSION = "capture/1"
+IMPORTER_VERSION = "capture/2"
 """Bumped whenever the mapping from a transcript to messages changes (kept in provenance)."""
 
 DEFAULT_MAX_CHARS = 200_000
@@ -82,6 +82,12 @@ SKIP_REASONS: dict[str, str] = {
     "missing_output": "Alpaca: no output",
     "invalid_history": "Alpaca: history is not [question, answer] pairs",
     "invalid_example": "the record does not make a valid example (the note names the field)",
+    # Preference-file records (capture/preference_files.py)
+    "missing_input": "openai-dpo: no input object",
+    "invalid_answer": "a chosen, rejected or completion answer that is not one assistant message with text",
+    "invalid_label": "trl-kto: a label that is not true or false",
+    "missing_contents": "vertex-preference: no contents, or not a non-empty list",
+    "invalid_completions": "vertex-preference: not one score-1 and one score-0 model completion",
 }
 """Every reason code `ImportResult.skipped` can hold. Units differ by group: lines (or records),
 content blocks (`*_block`), exchanges and messages; a test keeps this table complete."""
@@ -120,8 +126,8 @@ class CaptureOptions:
     keep_system_prompt: bool = False
     """Codex only: the session's base instructions as a leading system message."""
     subagents: SubAgents = "linked"
-    """Claude Code: `linked` = sub-agents started by a Task call inside the selected exchanges;
-    `all` = every sub-agent file of the session; `none`."""
+    """Claude Code: `linked` = sub-agents started by a Task call inside the selected exchanges, or
+    finished inside a later (incomplete) one; `all` = every sub-agent file of the session; `none`."""
     subagents_from_progress: bool = False
     """Claude Code: rebuild a sub-agent whose file is missing from the copies its parent keeps in
     `agent_progress` lines. Lossy: the copies hold its tool calls and results but not its text

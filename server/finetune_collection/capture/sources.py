@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import claude_code, codex, training_files
+from . import claude_code, codex, preference_files, training_files
 from .result import CaptureOptions, ImportResult, TranscriptError
 
 TRANSCRIPT_FORMATS = ("claude-code", "codex")
-SOURCE_FORMATS = TRANSCRIPT_FORMATS + tuple(sorted(training_files.READERS))
+SOURCE_FORMATS = TRANSCRIPT_FORMATS + tuple(sorted(training_files.READERS)) + preference_files.FORMATS
 
 
 def import_path(fmt: str, path: Path, opts: CaptureOptions | None = None) -> ImportResult:
@@ -29,4 +29,6 @@ def import_path(fmt: str, path: Path, opts: CaptureOptions | None = None) -> Imp
         return result
     if fmt in training_files.READERS:
         return training_files.read_training_file(path, fmt, keep_reasoning=opts.keep_reasoning)
+    if fmt in preference_files.READERS:
+        return preference_files.read_preference_file(path, fmt, keep_reasoning=opts.keep_reasoning)
     raise TranscriptError(f"format {fmt[:30]!r} is not one of {', '.join(SOURCE_FORMATS)}")

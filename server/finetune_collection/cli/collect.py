@@ -38,7 +38,8 @@ from .app import (
 @click.option("--signal", "signals", multiple=True, help="NAME or NAME=evidence, repeatable")
 @click.option("--approved", is_flag=True, help="a human approved this example")
 @click.option("--from-transcript", is_flag=True,
-              help="the last completed exchange of this folder's latest Claude Code session, verbatim")
+              help="the last completed exchange, verbatim, of the newest Claude Code session of this folder "
+                   "(launched here or in a folder above, or that recorded working here)")
 @click.option("--session", help="with --from-transcript: this session id instead of the latest")
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 @pass_app
@@ -114,14 +115,16 @@ EMPTY_FOLDER = {
              "rollout as a FILE",
 }
 
-IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-messages", "axolotl", "alpaca")
+IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-messages", "axolotl", "alpaca",
+                  "openai-dpo", "trl-preference", "trl-kto", "vertex-preference")
 
 
 @cli.command(name="import")
 @click.argument("paths", nargs=-1)
 @click.option("--from", "fmt", type=Choice(IMPORT_FORMATS), default="jsonl", show_default=True,
               help="jsonl: our example lines (PATH or - for stdin); claude-code / codex: agent transcripts "
-                   "(files or folders); openai, sharegpt, hf-messages, alpaca: training files")
+                   "(files or folders); openai, sharegpt, hf-messages, alpaca: training files; openai-dpo, "
+                   "trl-preference, trl-kto, vertex-preference: preference files (the rejected answers kept)")
 @click.option("--session", help="claude-code / codex: this session id, found under the host's folder")
 @click.option("--latest", is_flag=True, help="claude-code / codex: the most recent session")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path),
@@ -130,6 +133,15 @@ IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-mes
 @click.option("--since-prompt", help="from the last request containing this text to the end")
 @click.option("--whole-session", is_flag=True, help="every completed exchange, split at user requests")
 @click.option("--keep-reasoning", is_flag=True, help="keep the assistant's thinking (as reasoning, not trained on)")
+@click.option("--keep-compaction-summary", is_flag=True,
+              help="an example that starts after a compaction gets its summary as a leading system message")
+@click.option("--keep-system-prompt", is_flag=True,
+              help="codex: the session's base instructions as a leading system message")
+@click.option("--subagents", type=Choice(("linked", "all", "none")), default="linked", show_default=True,
+              help="claude-code: sub-agents of the selected exchanges (and finished ones after them), every "
+                   "sub-agent of the session, or none")
+@click.option("--subagents-from-progress", is_flag=True,
+              help="claude-code: rebuild a sub-agent whose file is missing from its parent's progress lines (lossy)")
 @click.option("--quality", help="high | medium | low | a score in [0, 1], for every imported example")
 @click.option("--approved", is_flag=True, help="a human approved these examples")
 @click.option("--task-type", help="task type for every imported example")
@@ -140,6 +152,7 @@ IMPORT_FORMATS = ("jsonl", "claude-code", "codex", "openai", "sharegpt", "hf-mes
 @fails_cleanly
 def import_(app: App, paths: tuple[str, ...], fmt: str, session: str | None, latest: bool, root: Path | None,
             turns: int | None, since_prompt: str | None, whole_session: bool, keep_reasoning: bool,
+            keep_compaction_summary: bool, keep_system_prompt: bool, subagents: str, subagents_from_progress: bool,
             quality: str | None, approved: bool, task_type: str | None, signals: tuple[str, ...],
             dry_run: bool, as_json: bool) -> None:
     """Import examples: a JSONL file of examples, agent transcripts, or training files.
@@ -164,7 +177,9 @@ def import_(app: App, paths: tuple[str, ...], fmt: str, session: str | None, lat
         return
     _import_recorded(app, fmt, paths, session, latest, root, overrides, dry_run, as_json,
                      turns=turns, since_prompt=since_prompt, whole_session=whole_session,
-                     keep_reasoning=keep_reasoning)
+                     keep_reasoning=keep_reasoning, keep_compaction_summary=keep_compaction_summary,
+                     keep_system_prompt=keep_system_prompt, subagents=subagents,
+                     subagents_from_progress=subagents_from_progress)
 
 
 def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | None, latest: bool,
@@ -205,6 +220,7 @@ def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | 
     for text in imported.notes:
         click.echo(f"note: {text}", err=True)
     if as_json:
+        emit(summary_row(totals, dict(imported.skipped)))
         return
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(imported.skipped.items()))
     verb = "would import" if dry_run else "imported"
@@ -258,9 +274,22 @@ def _import_jsonl(app: App, file: Any, overrides: Any, dry_run: bool, as_json: b
     if printed is not None:
         click.echo(f"note: stdout was closed after input line {printed}; the import went on without printing "
                    f"({', '.join(f'{k} {v}' for k, v in sorted(totals.items()))})", err=True)
+    elif as_json:
+        emit(summary_row(totals, {}))
     if not as_json:
         verb = "would import" if dry_run else "imported"
         click.echo(f"{verb}: " + summary(totals))
+
+
+def summary_row(totals: dict[str, int], skipped: dict[str, int]) -> dict[str, Any]:
+    """`import --json`'s last line: the record shape (every key, so a reader that takes each line
+    as a record does not fail), status `summary`, the counts under `summary` and the advice of
+    the text summary under `reasons`."""
+    counts = {k: v for k, v in sorted(totals.items())}
+    counts.setdefault("replaced", 0)
+    advice = summary(totals).split("; ")[1:]
+    return {"line": None, "id": None, "status": "summary", "duplicate_of": None, "reasons": advice,
+            "redactions": {}, "summary": {**counts, **({"skipped": skipped} if skipped else {})}}
 
 
 def summary(totals: dict[str, int]) -> str:
@@ -268,7 +297,8 @@ def summary(totals: dict[str, int]) -> str:
     counts = {k: v for k, v in totals.items() if k != "replaced"}
     text = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "nothing"
     if totals.get("replaced"):
-        text += f" ({totals['replaced']} of them replaced a near-duplicate, now kept as superseded)"
+        text += (f" ({totals['replaced']} of them replaced an earlier copy no person had judged, now kept as "
+                 "superseded)")
     if totals.get("pending"):
         text += "; pending examples wait for `finetune approve` or the review page"
     if totals.get("below_threshold"):
@@ -298,7 +328,9 @@ def import_line(pipeline: Any, number: int, line: str, overrides: Any = None,
     try:
         result = preview(pipeline, data) if dry_run else pipeline.collect(data)
     except InvalidExample as err:
-        row["reasons"] = [str(err)]
+        from ..capture.preference_files import detect
+
+        row["reasons"] = [detect(data) or str(err)]
         return row
     row.update(id=result.id, status=result.status, duplicate_of=result.duplicate_of,
                reasons=result.reasons, redactions=result.redactions)
@@ -334,7 +366,7 @@ def run_hook(raw: str, triggers: list[str]) -> int:
     try:
         from ..ingest import capture_hook
 
-        note, _ = capture_hook(App().pipeline, request, _add_overrides(request.args))
+        note, _ = capture_hook(App().pipeline, request, _add_overrides(request.args), triggers)
     except (FinetuneError, click.ClickException) as err:
         note = f"finetune-collection: nothing captured: {_hide_transcript(str(err), request.transcript_path)}"
     except Exception:  # noqa: BLE001  (the hook must answer; the traceback goes to stderr, not the model)
@@ -394,7 +426,9 @@ Run this command with the Bash tool and show the user its output, unchanged:
 
 If the first word is `add`, run `finetune $ARGUMENTS --from-transcript` instead: it stores the
 last completed exchange of this session, verbatim from the transcript Claude Code keeps (the
-/finetune prompt itself is left out). Do not retell the exchange yourself.
+/finetune prompt itself is left out). Do not retell the exchange yourself. When the
+finetune-collection plugin's hook already captured it as this prompt was sent, the command says
+`already captured as …` and stores nothing again: report that line.
 """
 
 

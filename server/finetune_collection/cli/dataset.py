@@ -9,7 +9,7 @@ from typing import Any, Literal
 import click
 from pydantic import ValidationError
 
-from ..errors import InvalidExample, NotFound
+from ..errors import FinetuneError, InvalidExample, NotFound
 from ..model import describe_validation_error
 from .app import (
     STATUSES,
@@ -135,6 +135,15 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
         )
     except ValidationError as err:  # e.g. a license id the Hub does not take: the option, not the value
         raise click.UsageError(describe_validation_error(err, known=export_mod.ExportRequest.model_fields)) from None
+    try:
+        _export_or_check(app, request, check, as_json)
+    finally:
+        _rescore_hint(app)
+
+
+def _export_or_check(app: App, request: Any, check: bool, as_json: bool) -> None:
+    from .. import export as export_mod
+
     if check:
         report: Any = export_mod.check(app.store, app.config, request)
     else:
@@ -148,6 +157,21 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
 
             report = export_mod.export(app.store, app.config, request, on_progress)
     click.echo(report.model_dump_json(indent=2) if as_json else report.render())
+
+
+def _rescore_hint(app: App) -> None:
+    """Say so when statuses are out of step with the current threshold or weights (lowered
+    since they were decided): the export follows the stored status, not today's score."""
+    from .. import curate
+
+    try:
+        changes = curate.rescore(app.store, app.config)
+    except FinetuneError:  # a hint only: the export's own outcome (or error) is what was asked for
+        return
+    waiting = len(changes.get("accepted", [])) + len(changes.get("pending", []))
+    if waiting:
+        click.echo(f"hint: {waiting} below_threshold example(s) pass the current min_quality_score or weights but "
+                   "are not exported yet: run `finetune rescore --apply`, then export again", err=True)
 
 
 @cli.command(name="list")
@@ -171,7 +195,7 @@ def list_(app: App, status: str | None, task_type: str | None, limit: int | None
             q = row["quality_score"]
             score = f"{q:<5g}" if isinstance(q, int | float) else f"{q!s:<5}"
             who = _one_line(row["collected_by"] or "-")
-            click.echo(f"{_one_line(row['id']):<20} {_one_line(row['status']):<9} {score} "
+            click.echo(f"{_one_line(row['id']):<20} {_one_line(row['status']):<15} {score} "
                        f"{_one_line(row['task_type']):<18} {_one_line(row['created_at'])}  {who:<12} "
                        f"{row['preview']}")
 
@@ -202,13 +226,16 @@ def _review_command(action: Literal["approve", "reject", "delete"], help_text: s
     @click.option("--since", help="… created at or after (YYYY-MM-DD or ISO time)")
     @click.option("--signal", help="… carrying this signal")
     @click.option("--dry-run", is_flag=True, help="with a filter: list what would change, change nothing")
+    @click.option("--include-negative", is_flag=True,
+                  help="approve with a filter: also examples carrying a negative signal (user_rejected, …), "
+                       "which a filter otherwise leaves out")
     @click.option("--all", "every", is_flag=True,
                   help="with a filter: act on every match, even over the 5,000 one review takes by default")
     @pass_app
     @fails_cleanly
     def command(app: App, example_ids: tuple[str, ...], status: str | None, min_quality: float | None,
                 max_quality: float | None, task_type: str | None, source: str | None, since: str | None,
-                signal: str | None, dry_run: bool, every: bool) -> None:
+                signal: str | None, dry_run: bool, include_negative: bool, every: bool) -> None:
         from .. import curate
 
         flt = curate.Filter(status, min_quality, max_quality, task_type, source,
@@ -222,15 +249,21 @@ def _review_command(action: Literal["approve", "reject", "delete"], help_text: s
         done = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
         if not example_ids:
             # The count first: a filter is checked and acted on under one lock, all or nothing.
+            hold = () if include_negative else app.config.quality_filters.negative_signals
             try:
-                ids = curate.review_matching(app.store, flt, action, dry_run, limit=None if every else curate.MAX_BULK)
+                matched = curate.review_matching(app.store, flt, action, dry_run,
+                                                 limit=None if every else curate.MAX_BULK, hold=hold)
             except InvalidExample as err:
                 raise InvalidExample(f"{err}, or pass --all to act on every match") from None
             verb = f"would be {done}" if dry_run else done
-            click.echo(f"{len(ids)} example(s) {verb}" + ("; run again without --dry-run to do it" if dry_run and ids
-                                                          else ""))
+            click.echo(f"{len(matched.ids)} example(s) {verb}"
+                       + ("; run again without --dry-run to do it" if dry_run and matched.ids else ""))
+            if matched.held:
+                click.echo(f"left out {len(matched.held)} matching example(s) carrying a negative signal: approve "
+                           "them by id, or add --include-negative", err=True)
             return
         ids = list(dict.fromkeys(example_ids))  # `delete X X` deletes X once
+        notes = curate.superseded_notes(app.store, ids) if action == "approve" else []
         try:
             # All or nothing, under one lock: an unknown id among several changed the ones before it.
             curate.review(app.store, ids, action)
@@ -238,6 +271,8 @@ def _review_command(action: Literal["approve", "reject", "delete"], help_text: s
             raise NotFound(f"{err}; nothing was changed" if len(ids) > 1 else str(err)) from None
         for example_id in ids:
             click.echo(f"{done} {example_id}")
+        for note in notes:
+            click.echo(f"warning: {note}", err=True)
 
 
 _review_command("approve", "Approve pending example(s): they become accepted and exportable.")

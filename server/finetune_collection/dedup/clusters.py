@@ -1,9 +1,9 @@
 """Duplicate clusters and the one keep-the-best policy, shared by collect, re-check and export.
 
 Keep the best: the highest quality score; on a tie the oldest, since it was kept first. At
-collect time the newcomer is the newest, so it replaces a stored near duplicate only when its
-score is strictly higher (or a person approved it), never an exact duplicate, and never an
-example a person has judged: people outrank scores. A replaced example is kept as `superseded`.
+collect time the newcomer is the newest, so it replaces a stored exact or near duplicate only
+when its score is strictly higher (or a person approved it), and never an example a person has
+judged: people outrank scores. A replaced example is kept as `superseded`.
 Clusters are transitive, but an example is only dropped when it is itself a duplicate of a kept
 one: a chain A~B~C where C is not close to A keeps C.
 """
@@ -28,9 +28,12 @@ def rank(quality_score: float, created: datetime | None, example_id: str) -> tup
 
 
 def replaces(match: Match, stored: dict[str, Any], new_score: float, new_approved: bool) -> bool:
-    """May a newcomer replace the stored example it matched? Never an exact copy, never one a
-    person has judged; otherwise a person's approval or a strictly higher score wins."""
-    if match.kind == "exact" or judged(stored):
+    """May a newcomer replace the stored example it matched (exact copy or near duplicate)? Never
+    one a person has judged; otherwise a person's approval or a strictly higher score wins. An
+    exact copy follows the same rule: re-importing a file with `--approved` or a higher score
+    must take effect, not come back as `duplicate` of a copy nobody looked at."""
+    del match  # exact and near copies are decided alike
+    if judged(stored):
         return False
     return new_approved or new_score > float(stored.get("quality_score", 0))
 

@@ -1,7 +1,11 @@
 """Inferred preference pairs: an answer the user rejected, and a later accepted answer to the same prompt.
 
-A *negative* is a stored example carrying the `user_rejected` signal that is neither accepted (a
-person approved it after all) nor superseded (a near-copy of another stored answer). Its final
+A *negative* is a stored example carrying the `user_rejected` signal that is not accepted (a
+person approved it after all). A superseded negative is the answer a user's correction replaced
+(the fix near-duplicates it, so dedup kept the fix and linked the old answer by `superseded_by`):
+the correction is the pair, so it is linked to the example that replaced it (followed to the end
+of a chain of replacements) and to nothing else, and it is left out when that example is not
+selected, is itself a negative or gives the same answer. Any other negative's final
 answer becomes an inferred rejected alternative of the earliest example the export selects that
 was created after it and asks the same thing: the same prompt side exactly (user and tool turns,
 normalized as the duplicate index normalizes them), or a near duplicate of it, estimated Jaccard of
@@ -40,7 +44,8 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 NEGATIVE_SIGNAL = "user_rejected"
-NEVER_NEGATIVE = ("accepted", "superseded")
+NEVER_NEGATIVE = ("accepted",)
+MAX_CHAIN = 64  # superseded_by hops followed; a longer chain (or a loop) is a hand edit
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # Filters that judge an answer, not which data: a negative is found whatever they say.
 OUTCOME_FILTERS: dict[str, Any] = {
@@ -88,6 +93,7 @@ class _Side:
     exact: str
     answer: str | None  # the final assistant text, None when the final turn is not text
     signature: NDArray[np.uint32] | None
+    replaced_by: str | None = None  # a superseded negative: the example it pairs with, and only it
 
 
 def _docs(snap: Reader) -> Iterator[tuple[int, str, dict[str, Any]]]:
@@ -129,11 +135,22 @@ def infer(snap: Reader, store: StoreBackend, settings: DedupSettings, request: E
     scope = Selector(request.model_copy(update=OUTCOME_FILTERS))
     found = Inferred()
     negative_docs = [(n, i, d) for n, i, d in _docs(snap) if is_negative(d) and scope.match(d)]
-    found.negatives = {i: d for _, i, d in negative_docs}
+    superseded = {i for _, i, d in negative_docs if d.get("status") == "superseded"}
+    found.negatives = {i: d for _, i, d in negative_docs if i not in superseded}
     if not negative_docs or not request.inferred_pairs:
         return found
     keys = store.all_keys()
-    negatives = [s for n, i, d in negative_docs if (s := _side(n, i, d, keys.get(i), settings)) and s.answer]
+    links = {str(i): d.get("superseded_by") for _, i, d in _docs(snap) if d.get("status") == "superseded"}
+    negatives = []
+    for n, i, d in negative_docs:
+        side = _side(n, i, d, keys.get(i), settings)
+        if side is None or not side.answer:
+            continue
+        if i in superseded:
+            side.replaced_by = _chain_end(i, links)
+            if side.replaced_by is None:
+                continue
+        negatives.append(side)
     found.answers = {s.id: s.answer for s in negatives if s.answer is not None}
     selector = Selector(request.model_copy(update={"limit": None}))
     chosen = [
@@ -142,7 +159,24 @@ def infer(snap: Reader, store: StoreBackend, settings: DedupSettings, request: E
     ]
     chosen.sort(key=lambda s: s.order)
     found.links = _link(negatives, chosen, settings)
+    for link in found.links:  # a superseded negative counts only through its pair
+        if link.rejected in superseded:
+            found.negatives[link.rejected] = next(d for _, i, d in negative_docs if i == link.rejected)
     return found
+
+
+def _chain_end(doc_id: str, links: dict[str, Any]) -> str | None:
+    """The live example a superseded one was finally replaced by (None: a broken or looping chain)."""
+    seen = {doc_id}
+    current = links.get(doc_id)
+    for _ in range(MAX_CHAIN):
+        if not isinstance(current, str) or current in seen:
+            return None
+        if current not in links:
+            return current
+        seen.add(current)
+        current = links[current]
+    return None
 
 
 ORDER = (
@@ -183,7 +217,18 @@ def _link(negatives: list[_Side], chosen: list[_Side], settings: DedupSettings) 
             scores = (matrix == c.signature).mean(axis=1)
             similar = {s.id: float(x) for s, x in zip(signed, scores, strict=True) if x >= settings.threshold}
         for neg in negatives:
-            if neg.id in taken or neg.order >= c.order or neg.answer == c.answer:
+            if neg.id in taken or neg.answer == c.answer:
+                continue
+            if neg.replaced_by is not None:  # the correction that replaced it, whichever came first
+                if neg.replaced_by != c.id:
+                    continue
+                if neg.exact == c.exact:
+                    links.append(Link(c.id, neg.id, "exact", 1.0))
+                else:
+                    links.append(Link(c.id, neg.id, "near", _similarity(neg, c)))
+                taken.add(neg.id)
+                continue
+            if neg.order >= c.order:
                 continue
             if neg.exact == c.exact:
                 links.append(Link(c.id, neg.id, "exact", 1.0))
@@ -193,3 +238,10 @@ def _link(negatives: list[_Side], chosen: list[_Side], settings: DedupSettings) 
                 continue
             taken.add(neg.id)
     return links
+
+
+def _similarity(a: _Side, b: _Side) -> float:
+    """Estimated Jaccard of two prompt sides (0 without signatures)."""
+    if a.signature is None or b.signature is None:
+        return 0.0
+    return round(float((a.signature == b.signature).mean()), 3)

@@ -102,12 +102,20 @@ class Approval(BaseModel):
     approve: bool = Field(description="Store this example for fine-tuning?")
 
 
+class Confirm(BaseModel):
+    confirm: bool = Field(description="Go ahead?")
+
+
 class ReviewResult(BaseModel):
     id: str | None = Field(default=None, description="the example acted on (one id)")
     action: Literal["approve", "reject", "delete"]
     status: Literal["accepted", "pending", "rejected", "below_threshold", "superseded", "deleted"] | None = None
-    count: int | None = Field(default=None, description="with a filter: how many examples it matched")
-    applied: bool = Field(default=True, description="false: the filter was only counted (give expect to act)")
+    count: int | None = Field(default=None, description="with a filter or ids: how many examples it acted on "
+                                                        "(or, not applied, would act on)")
+    applied: bool = Field(default=True, description="false: only counted (give expect to act), or the user "
+                                                    "declined when asked")
+    held_back: int = Field(default=0, description="approve by filter: matches left out because they carry a "
+                                                  "negative signal (approve them by id, or include_negative)")
     message: str
 
 
@@ -121,7 +129,14 @@ class ReviewFilter(BaseModel):
     max_quality: float | None = Field(default=None, ge=0, le=1)
     task_type: str | None = None
     source: str | None = Field(default=None, description="import format, e.g. claude-code")
+    since: str | None = Field(default=None, description="created at or after (ISO date/time)")
     signal: str | None = None
+    include_negative: bool = Field(default=False, description="approve: also examples carrying a negative signal "
+                                                              "(user_rejected, …), left out otherwise")
+
+    def criteria(self) -> dict[str, Any]:
+        """The criteria given (an empty filter would match the whole store)."""
+        return {k: v for k, v in self.model_dump(exclude={"include_negative"}).items() if v is not None}
 
 
 class ExportResult(ExportReport):

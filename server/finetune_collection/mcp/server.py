@@ -63,8 +63,8 @@ finetune-collection turns good work from this conversation into a fine-tuning da
   honestly (tests_passed, code_review_approved, zero_fix_iterations, user_accepted; and
   errors_occurred, multiple_retries, user_rejected, timeout). Never invent a quality score: give
   `quality` only if the user stated it; otherwise the score is computed from the signals (two
-  positive signals and no negative one pass; an example under the threshold is kept as
-  below_threshold, not exported unless a person approves it).
+  positive signals and no negative one pass; any negative signal keeps an example out; an example
+  kept out is stored as below_threshold, not exported unless a person approves it).
   Secrets and personal data are scrubbed before anything is stored.
 - Examples need human approval: set metadata.human_approved only if the user approved in chat;
   otherwise the server may ask the user, or stores the example as pending.

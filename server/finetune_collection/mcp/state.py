@@ -69,16 +69,20 @@ class LazyState:
         threading.Thread(target=self._open, name="finetune-open-store", daemon=True).start()
 
     def _open(self) -> None:
+        size = 0
         try:
             core = Pipeline.open(self.home, self.config)
             for message in core.store.recovered:
                 log.warning("recovered at start-up: %s", message)
+            # Before the state is shared: once it is, the store is only used under the core's
+            # lock, and a count from this thread would race a tool call on the index connection.
+            size = len(core.store)
             self._state = AppState(self.home, self.config, core, self.remote)
         except BaseException as err:  # reported to every caller below
             self._error = err
         finally:
             self._ready.set()
-        if self._state is not None and not self._closed and len(self._state.core.store) >= WARM_MIN:
+        if self._state is not None and not self._closed and size >= WARM_MIN:
             self._timer = threading.Timer(WARM_AFTER, self._warm, (self._state,))
             self._timer.daemon = True
             self._timer.start()

@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from ..curate import MAX_BULK as curate_max_bulk
-from ..curate import edit_turn, review
+from ..curate import Filter as CurateFilter
+from ..curate import edit_turn, held_back, review
 from ..errors import InvalidExample
 from ..pipeline import Pipeline
 from ..reports import printable
 from ..store.api import GENERATED_ID, shown_id
-from .query import FILTER_KEYS, Filter, matching, view
+from .query import FILTER_KEYS, STATUSES, Filter, matching, view
 from .views import chart_data, neighbours
 
 Action = Literal["approve", "reject", "delete"]
@@ -54,7 +55,7 @@ def _int(args: dict[str, Any], key: str, default: int, lo: int, hi: int) -> int:
 
 def counts(core: Pipeline) -> dict[str, int]:
     store = core.store
-    out = {"pending": 0, "accepted": 0, "rejected": 0}
+    out = dict.fromkeys(STATUSES, 0)
     for doc in store.docs():
         status = str(doc.get("status"))
         out[status] = out.get(status, 0) + 1
@@ -137,15 +138,29 @@ def bulk(pipeline: Pipeline, args: dict[str, Any], by: str | None = None) -> dic
     if "expect" not in args:
         raise InvalidExample("expect: the number of examples the list showed for this filter is required")
     expect = _int(args, "expect", -1, 0, 10**9)
+    hold = pipeline.config.quality_filters.negative_signals
+    same = curate_filter(flt)
     with store.transaction():
-        ids = [str(d["id"]) for d in matching(store, flt)]
-        if expect != len(ids):
+        docs = matching(store, flt)
+        if expect != len(docs):
             raise InvalidExample(
-                f"expect: the filter now matches {len(ids)} examples, not {expect}; reload the list and retry"
+                f"expect: the filter now matches {len(docs)} examples, not {expect}; reload the list and retry"
             )
-        if len(ids) > MAX_BULK:
-            raise InvalidExample(f"filter: matches {len(ids)} examples; narrow it to at most {MAX_BULK}")
-        return _apply(pipeline, ids, action, by)
+        if len(docs) > MAX_BULK:
+            raise InvalidExample(f"filter: matches {len(docs)} examples; narrow it to at most {MAX_BULK}")
+        # As the CLI and the tool: a bulk approval leaves out the answers users turned down.
+        held = [str(d["id"]) for d in docs if action == "approve" and held_back(d, same, hold)]
+        result = _apply(pipeline, [str(d["id"]) for d in docs if str(d["id"]) not in held], action, by)
+    if held:
+        result["held"] = held
+        result["message"] += (f"; left out {len(held)} carrying a negative signal (approve them one by one, or "
+                              "filter by that signal)")
+    return result
+
+
+def curate_filter(flt: Filter) -> CurateFilter:
+    return CurateFilter(flt.status, flt.min_quality, flt.max_quality, flt.task_type, flt.source, flt.since,
+                        flt.signal)
 
 
 def stats(core: Pipeline, args: dict[str, Any]) -> dict[str, Any]:

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from .. import curate
 from ..errors import InvalidExample
-from ..model import doc_context, doc_turns
+from ..model import doc_context, doc_turns, parse_time
 from ..reports import preview
 from ..signals import doc_tier
 from ..store import StoreBackend
 from ..tokens import estimate_doc_tokens
 
-STATUSES = ("pending", "accepted", "rejected")
-FILTER_KEYS = frozenset({"status", "task_type", "min_quality", "q"})
-# Pending first: the page exists to clear the approval queue.
-_RANK = {"pending": 0, "accepted": 1, "rejected": 2}
+STATUSES = ("pending", "accepted", "rejected", "below_threshold", "superseded")
+# The bulk filter keys are the CLI's filter options (`finetune approve --status … --since …`).
+FILTER_KEYS = frozenset({"status", "task_type", "min_quality", "max_quality", "source", "since", "signal", "q"})
+# Pending first: the page exists to clear the approval queue; then what a person may still bring in.
+_RANK = {"pending": 0, "below_threshold": 1, "accepted": 2, "rejected": 3, "superseded": 4}
 MAX_QUERY = 200
+MAX_NAME = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,36 +29,58 @@ class Filter:
     task_type: str | None = None
     min_quality: float | None = None
     q: str | None = None
+    max_quality: float | None = None
+    source: str | None = None
+    since: datetime | None = None
+    signal: str | None = None
 
     @classmethod
     def parse(cls, args: dict[str, Any]) -> Filter:
         status = args.get("status") or None
         if status is not None and status not in STATUSES:
             raise InvalidExample(f"status: must be one of {', '.join(STATUSES)} (or empty for all)")
-        task_type = args.get("task_type") or None
-        if task_type is not None and not isinstance(task_type, str):
-            raise InvalidExample("task_type: must be a string")
-        min_quality = args.get("min_quality")
-        if min_quality in ("", None):
-            min_quality = None
-        elif isinstance(min_quality, bool) or not isinstance(min_quality, int | float) or not 0 <= min_quality <= 1:
-            raise InvalidExample("min_quality: must be a number in [0, 1]")
+        names = {key: _name(args, key) for key in ("task_type", "source", "signal")}
         q = args.get("q") or None
         if q is not None and (not isinstance(q, str) or len(q) > MAX_QUERY):
             raise InvalidExample(f"q: must be text of at most {MAX_QUERY} characters")
-        return cls(status, task_type, None if min_quality is None else float(min_quality), q)
+        since = args.get("since") or None
+        if since is not None:
+            try:
+                since = parse_time(since) if isinstance(since, str) else _not_a_date()
+            except ValueError as err:
+                raise InvalidExample(f"since: {err}") from None
+        return cls(status, names["task_type"], _quality(args, "min_quality"), q, _quality(args, "max_quality"),
+                   names["source"], since, names["signal"])
 
     def as_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "task_type": self.task_type, "min_quality": self.min_quality, "q": self.q}
+        return {"status": self.status, "task_type": self.task_type, "min_quality": self.min_quality,
+                "max_quality": self.max_quality, "source": self.source,
+                "since": self.since.isoformat() if self.since else None, "signal": self.signal, "q": self.q}
 
     def accepts(self, doc: dict[str, Any]) -> bool:
-        if self.status is not None and doc.get("status") != self.status:
-            return False
-        if self.task_type is not None and doc.get("task_type") != self.task_type:
-            return False
-        if self.min_quality is not None and float(doc.get("quality_score", 0)) < self.min_quality:
-            return False
-        return self.q is None or self.q.casefold() in searchable(doc)
+        same = curate.Filter(self.status, self.min_quality, self.max_quality, self.task_type, self.source,
+                             self.since, self.signal)
+        return same.accepts(doc) and (self.q is None or self.q.casefold() in searchable(doc))
+
+
+def _not_a_date() -> datetime:
+    raise ValueError("not a date: use YYYY-MM-DD or an ISO 8601 time")
+
+
+def _name(args: dict[str, Any], key: str) -> str | None:
+    value = args.get(key) or None
+    if value is not None and (not isinstance(value, str) or len(value) > MAX_NAME):
+        raise InvalidExample(f"{key}: must be a name of at most {MAX_NAME} characters")
+    return value
+
+
+def _quality(args: dict[str, Any], key: str) -> float | None:
+    value = args.get(key)
+    if value in ("", None):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise InvalidExample(f"{key}: must be a number in [0, 1]")
+    return float(value)
 
 
 def searchable(doc: dict[str, Any]) -> str:

@@ -107,8 +107,9 @@
   // ---- review view -------------------------------------------------------------------------
   function counts(c) {
     const box = $("counts");
-    box.replaceChildren(...["pending", "accepted", "rejected"].map((k) =>
-      h("span", { class: "chip " + k, text: (c[k] || 0) + " " + k })));
+    // below_threshold and superseded only when there are some: most stores have none
+    const shown = ["pending", "accepted", "rejected"].concat(["below_threshold", "superseded"].filter((k) => c[k]));
+    box.replaceChildren(...shown.map((k) => h("span", { class: "chip " + k, text: (c[k] || 0) + " " + k })));
   }
 
   function taskOptions(types) {
@@ -320,9 +321,10 @@
   }
 
   function readFilter() {
-    const q = $("f-quality").value;
+    const q = $("f-quality").value, mq = $("f-max-quality").value;
     state.filter = { status: $("f-status").value, task_type: $("f-task").value, q: $("f-q").value.trim(),
-                     min_quality: q === "" ? null : Number(q) };
+                     min_quality: q === "" ? null : Number(q), max_quality: mq === "" ? null : Number(mq),
+                     source: $("f-source").value.trim(), since: $("f-since").value, signal: $("f-signal").value.trim() };
     state.offset = 0;
   }
 

@@ -28,12 +28,15 @@ _VALUE = r"""
           |[ \t]+(?=[rbuRBUf@$]{0,2}["'`])
           |(?<=(?<![\w$.@-])-[\w$.@-]{0,80}|(?:^|\n)[ \t]*(?:ENV|ARG)[ \t]+[\w$.-]{1,120})[ \t]+
           |["'][ \t]*(?:,|[ \t]value[ \t]*=)[ \t]*(?=["']))
-   (?:[rbuRBUf@$]{0,2}(?P<kq>\\?["'`])(?P<value>(?:(?!(?P=kq))(?:[^\n\\]|\\.)){1,4000})(?:(?P=kq)|(?P<ku>)(?=\r?\n|$))
+   (?:(?:(?:\[\](?:byte|rune)|[Bb]uffer\.from|String::from|bytes|Encoding\.\w{1,10}\.GetBytes)\([ \t]*)?
+     [rbuRBUf@$]{0,2}(?P<kq>\\?["'`])(?P<value>(?:(?!(?P=kq))(?:[^\n\\]|\\.)){1,4000})(?:(?P=kq)|(?P<ku>)(?=\r?\n|$))
      |\{(?P<kc>)(?P<value>[^{}\s"':,;]{1,200})\}(?=[;"'\s]|$)
      |(?=[^\s"'`;,&|<>]{0,40}[(){}\[\]])(?<=(?:^|\n)[ \t]*(?:export[ \t]+)?[^\s=:]{1,80}[ \t]*(?::=|=|:)[ \t]*)
         (?P<kl>)(?P<value>[^\s"'`;,&|<>][^\s]{5,499}?)(?=[,;"'`]?[ \t]*(?:\r?\n|$))
      |(?P<kb>)(?P<value>[^\s"'`;,&|<>()\[\]{}=][^\s"'`;,&|<>()\[\]{}]{0,499}+)(?![(\[<])(?<!:))
  | >(?P<kx>)(?P<value>[^<\n]{1,200})</
+ | ["'](?<=(?:name|key)[ \t]*=[ \t]*["'][^"'<>\n]{1,200}["'])[^<>\n]{0,200}?>(?:[ \t]*<value>)?
+   (?P<ka>)(?P<value>[^<\s]{1,200})</
 )
 """
 
@@ -44,7 +47,7 @@ def pattern(keywords: str) -> str:
 
 # Digits are not part of a word (`refresh_token1`, `KEY2`): they are dropped from the segments.
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-_PASSWORD_SEGS = {"password", "passwd", "pass", "pwd", "passphrase", "passcode", "pswd", "pword"}
+_PASSWORD_SEGS = {"password", "passwd", "pass", "pwd", "pw", "passphrase", "passcode", "pswd", "pword"}
 _PASSWORD_SUBSTR = ("password", "passwd", "passphrase")
 _STRONG_SEGS = {
     "secret",
@@ -85,9 +88,12 @@ _STRONG_PAIRS = {
 }
 _WEAK_SEGS = {"token", "key", "auth", "apikeys", "keys", "session", "sessionid", "sessid", "sid", "cookie"}
 # One-word names that end in a secret word: `identitytoken`, `clientsecret`, `secrete`.
-_SUFFIX_LEVEL = (("password", "password"), ("passwd", "password"), ("storepass", "password"), ("keypass", "password"),
-                 ("psk", "password"),
+_SUFFIX_LEVEL = (("password", "password"), ("passwd", "password"), ("pass", "password"), ("psk", "password"),
                  ("secret", "strong"), ("apikey", "strong"), ("token", "weak"), ("key", "weak"))
+# Words that end in `pass` and say nothing of a password (`requirepass`, `rootpass` do).
+_NOT_PASS = {"bypass", "compass", "surpass", "trespass", "encompass", "overpass", "underpass", "multipass", "subpass",
+             "renderpass", "firstpass", "onepass", "twopass", "singlepass", "highpass", "lowpass", "bandpass",
+             "allpass"}
 # Names that hold ABOUT a secret, not the secret: `token_count`, `max_tokens`, `password_field`.
 _SKIP_LAST = set(
     "count counts len length size limit limits max min type types name names field fields file "
@@ -97,7 +103,8 @@ _SKIP_LAST = set(
     "required location ref timeout reset changed strength error errors message msg prompt "
     "validator rules visible column cls schema store usage budget estimate method attr arg args "
     "option options flag flags spec location parser stdin hash_algorithm algorithm algo encoding "
-    "lifetime duration ms seconds secs minutes age hash hashed digest".split()
+    "lifetime duration ms seconds secs minutes age hash hashed digest hasher hashers validators backends "
+    "handlers classes providers policies encoder encoders".split()
 )
 _SKIP_FIRST = set(
     "max min num n total count is has use show enable allow require reset forgot validate check "
@@ -152,7 +159,7 @@ def strength(name: str) -> str | None:
     if any(s.startswith("secret") for s in segs):
         return "strong"
     for suffix, level in _SUFFIX_LEVEL:
-        if segs[-1].endswith(suffix):
+        if segs[-1].endswith(suffix) and segs[-1] not in _NOT_PASS:
             return level
     return None
 
@@ -173,10 +180,13 @@ def _names_a_secret(value: str) -> bool:
 # A YAML/Python block opener (`if not password: raise`), not a value.
 _CODE_WORDS = {"raise", "return", "pass", "continue", "break", "yield", "await", "print", "else", "try", "del",
                "new", "function", "lambda", "require", "import", "typeof", "this", "self", "async", "fn"}
-# A "value" that is really the code between two string literals: `"Password: " + get() + "`.
+# A "value" that is really the code between two string literals: `"Password: " + get() + "`,
+# `input("Password: ") == "`.
 # A trailing operator counts only after a space or a call (`" + name + "`, `"…". $x ."`): a token
 # may end in `.` or `+` (base64, a JWT cut before its signature).
-_CONCAT = re.compile(r"^\s*(?:\+|\.(?![\w])|\|\||\.\$|,\s*[\w$])|[\s)](?:\+|\.|\|\|)\s*$|\(\s*$")
+_CONCAT = re.compile(
+    r"^\s*(?:\)\s*(?:[=!]=|[+.,;)]|$)|\+|\.(?![\w])|\|\||\.\$|,\s*[\w$])|[\s)](?:\+|\.|\|\|)\s*$|\(\s*$"
+)
 # Values that are addresses or selectors, not secrets: ARNs, URNs, CSS selectors, URLs, paths.
 _NOT_A_SECRET = re.compile(
     r"arn:aws[\w-]*:.*|urn:[\w.:%/-]+|[#.][A-Za-z][\w-]*|[a-z][a-z0-9+.-]*://\S*|[./~]?/[\w.@-]+(?:/[\w.@-]*)*"
@@ -187,6 +197,8 @@ _CALL = re.compile(r"[A-Za-z_$][\w$.]*[!?]?[(\[]")  # `System.fetch_env!(…)`, 
 _ID_AND_PATH = re.compile(r"[\w.@-]{1,64}:(?:/[\w.@-]+){2,}/?")
 _YAML_TAG = re.compile(r"!!?[A-Za-z]+")  # `password: !vault |`: the tag of a block that follows
 _NO_SPACE_WORD = re.compile(r"[A-Za-z_][\w.-]*")
+_PATH = re.compile(r"[~.]?/[\w.@-]+(?:/[\w.@-]+)+/?")  # `/etc/credstore/dbpass`: a file, not its content
+_CMDLET = re.compile(r"[A-Z][A-Za-z]+-[A-Z][A-Za-z]+")  # PowerShell `Verb-Noun`: `$pw = ConvertTo-SecureString …`
 
 
 def _paired_value(value: str) -> bool:
@@ -196,6 +208,14 @@ def _paired_value(value: str) -> bool:
     if any(c.isspace() for c in value) or len(value) < 6 or value.startswith("-"):
         return False  # a space: prose; a dash: another flag (`add_argument("--api-key", "--apikey")`)
     return not _NO_SPACE_WORD.fullmatch(value) or random_token(value)
+
+
+def _paired_password(value: str) -> bool:
+    """After a password name or a flag (`put("mail.smtp.password", "…")`, `["--requirepass", "…"]`):
+    a value written like a password (a digit among letters, or random), not another name or flag."""
+    if any(c.isspace() for c in value) or value.startswith("-") or placeholder(value) or code_reference(value):
+        return False
+    return prose_value(value) and not _names_a_secret(value)
 
 
 def long_number(value: str) -> bool:
@@ -255,20 +275,28 @@ def _literal_secret(m: Any, level: str) -> bool:
         return False  # a command substitution: `etcdctl get /secret`
     if value.startswith("$(") and value.endswith(")"):
         return False  # `"$(vault kv get -field=password …)"`: the shell runs a command for it
-    if m.group("kb") is not None and _ID_AND_PATH.fullmatch(value):
+    if m.group("kb") is not None and (_ID_AND_PATH.fullmatch(value) or _PATH.fullmatch(value)):
         return False  # systemd `LoadCredential=dbpass:/etc/credstore/dbpass`: an id and a file
     if m.group("ku") is not None and (any(c.isspace() for c in value) or len(value) < 8):
         return False  # a quote left open at the end of a line: only a token-shaped value
+    if m.group("ka") is not None:  # `<property name="…password">…</property>`: an element named by an attribute
+        return prose_value(value) and (level != "weak" or random_token(value))
     if m.group("kc") is not None:  # `PWD={…}` (ODBC) but not `{password}` or `{dbPassword}`
         return not code_reference(value) and (level != "weak" or random_token(value))
     if _line_before(m).endswith("${"):
         return False  # `${API_TOKEN:-…}`: a shell default, judged by fallbacks.py
     raw_sep = m.group("sep") or ""
+    if raw_sep == ":" and m.string[m.start("pre") - 1 : m.start("pre")] == ":":
+        return False  # one field of a colon path: `arn:aws:secretsmanager:us-east-1:…:secret:prod/db`
     if raw_sep[:1] in "\"'" and ("," in raw_sep or "value" in raw_sep):
+        if level != "weak" and (name.startswith("-") or strength(name) == "password") and _paired_password(value):
+            return True
         return _paired_value(value) and (level != "weak" or random_token(value))
     if raw_sep.split()[:1] in (["is"], ["was"]):
         return prose_value(value) and (level != "weak" or random_token(value))
     if m.group("kl") is not None:  # a whole unquoted line value with brackets in it
+        if value[0] in "[({" and any(q in value for q in "\"'"):
+            return False  # a list, tuple or dict of strings: `PASSWORD_HASHERS = ['django…']`
         return (
             not _CALL.match(value)
             and sum(c.isalnum() for c in value) >= 3
@@ -285,7 +313,10 @@ def _literal_secret(m: Any, level: str) -> bool:
             return False  # an escaped `\$_POST[…]` in a quoted PHP snippet: code
         if value in _CODE_WORDS or _names_a_secret(value) or (flag and value.startswith("-")):
             return False
-        if sep.startswith(":") and (_DOC_FIELD.search(_line_before(m)) or _PROSE_AFTER.match(m.string, m.end())):
+        if _CMDLET.fullmatch(value):
+            return False
+        prose_after = _PROSE_AFTER.match(m.string, m.end()) and not random_token(value, 16)
+        if sep.startswith(":") and (_DOC_FIELD.search(_line_before(m)) or prose_after):
             return False  # `:param password: the user's password`, `password: the one you chose`
         if sep.startswith(":") and (value in _CODE_WORDS or _YAML_TAG.fullmatch(value)) or value.startswith(_ENV_READS):
             return False

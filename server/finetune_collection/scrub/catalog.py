@@ -35,10 +35,12 @@ the type names below. All are on by default.
 | webhook_url         | `<WEBHOOK>`          | Discord and Teams (`webhook.office.com`, `outlook`) URLs |
 | url_credentials     | `<REDACTED>`         | the password in `scheme://user:PASSWORD@host`            |
 | auth_header         | `<SECRET>`           | `Authorization: Bearer/Basic/Token …`, bare `Bearer …`   |
-| password            | `<REDACTED>`         | values of password/passwd/pwd/passphrase names; the      |
-|                     |                      | syntax table (syntaxes.py): CLI flags of ~25 tools,      |
-|                     |                      | `.netrc`, `.pgpass`, setters, constructors, comparisons, |
-|                     |                      | Oracle `u/p@db`, `htpasswd -b`; sql.py: `IDENTIFIED BY`, |
+| password            | `<REDACTED>`         | values of password/passwd/pwd/pw/passphrase names;       |
+|                     |                      | commands.py: flags of ~35 tools in shell lines and in    |
+|                     |                      | argument lists in code, positional passwords, secret-    |
+|                     |                      | store values; syntaxes.py: `.netrc`, `.pgpass`, Oracle   |
+|                     |                      | `u/p@db`; calls.py: setters, constructors, comparisons;  |
+|                     |                      | `htpasswd -b`; sql.py: `IDENTIFIED BY`,                  |
 |                     |                      | `PASSWORD '…'`, INSERT into password columns; protocols.py:|
 |                     |                      | Go DSNs; prose in many languages (prose.py)              |
 | secret              | `<SECRET>`           | values of secret/api_key/credential names; of            |
@@ -80,7 +82,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from . import assign, contexts, fallbacks, personal, prose, protocols, providers, sql, syntaxes
+from . import assign, calls, commands, contexts, fallbacks, personal, prose, protocols, providers, sql, syntaxes
 from . import validators as v
 from .rule import Rule
 
@@ -311,13 +313,17 @@ CATALOG: list[Rule] = [
     ),
     Rule(
         "password",
-        assign.pattern("pass|pwd|psk"),
+        # `pw` only where a name ends in it (`DB_PW=`, `"admin_pw":`, `pw: `): as a bare anchor it
+        # starts many words.
+        assign.pattern("pass|pwd|psk|_pw(?![A-Za-z0-9])|pw(?=[: ])"),
         "<REDACTED>",
         check=assign.check_password,
-        anchors=("pass", "pwd", "psk"),
+        anchors=("pass", "pwd", "psk", "_pw", "pw:", "pw "),
         reach=4200,
     ),
+    *(r for f in commands.FAMILIES for r in f.rules),
     *(r for f in syntaxes.FAMILIES for r in f.rules),
+    *(r for f in calls.FAMILIES for r in f.rules),
     *(r for f in sql.FAMILIES for r in f.rules),
     *(r for f in fallbacks.FAMILIES for r in f.rules),
     *(r for f in protocols.FAMILIES for r in f.rules),

@@ -44,6 +44,18 @@ def context_token(value: str) -> bool:
     return entropy(v) >= 3.3
 
 
+def _context_ok(m: Any) -> bool:
+    """After words and a colon (`the token you asked for: …`) the value must look generated, since
+    prose puts anything after a colon; right after the keyword, a token-shaped value is enough."""
+    value: str = m.group("value")
+    if not context_token(value):
+        return False
+    if m.group("words") is None:
+        return True
+    v = value.rstrip(".,;:!?")
+    return strict_random(v, 16) or (len(v) >= 32 and bool(_HEX.fullmatch(v)))
+
+
 def _k8s_data(m: Any) -> bool:
     """The line sits directly under `data:` (a Kubernetes Secret's base64 values), and decodes."""
     text: str = m.string
@@ -202,15 +214,19 @@ _CONTEXT_FAMILY = Family(
         Rule(
             "secret",
             # Log lines and prose: "loaded credential …", "I accidentally pasted …", "Unseal Key 2: …"
-            r"(?i)(?<![\w-])(?:credential|pasted|leaked|exposed|unseal(?:[ \t]+key)?|root[ \t]+token|token|secret"
-            r"|api[ _-]?key|access[ \t]+key|password|passphrase|passwd)s?(?![\w-])(?:[ \t]+[0-9]{1,2})?"
-            r"(?:[ \t]+(?:is|was|are|of|for|in|into|here|below|to|-))?+[ \t]*+[:=]?+[ \t]*+[\"'`]?+"
+            # not one field of a colon path (`arn:aws:secretsmanager:…:secret:api-token-Xy12Ab`)
+            r"(?i)(?<![\w:-])(?:credential|pasted|leaked|exposed|unseal(?:[ \t]+key)?|root[ \t]+token|token|secret"
+            r"|api[ _-]?key|access[ \t]+key|password|passphrase|passwd)s?(?![\w-])"
+            # a few words before a colon (`pasted my key earlier:`, `token you asked for:`), or a
+            # number, a verb or a preposition
+            r"(?:(?P<words>(?:[ \t]+[\w'’-]{1,20}){1,5}?)[ \t]*:|(?:[ \t]+[0-9]{1,2})?"
+            r"(?:[ \t]+(?:is|was|are|of|for|in|into|here|below|to|-))?+[ \t]*+[:=]?+)[ \t]*+[\"'`]?+"
             # The separators and the value are read once, possessively (a `.` or `!` is part of
             # the value only inside it: one before a space, a quote or the end ends the
             # sentence): a lazy value tried every length at every keyword of "password=password=…".
             r"(?P<value>(?:[A-Za-z0-9+/_=~@#$%^&*-]|[.!](?![\s\"'`]|$)){16,300}+)[\"'`]?(?=[\s,;)]|[.!?](?:\s|$)|$)",
             SECRET,
-            validator=context_token,
+            check=_context_ok,
             anchors=("credential", "pasted", "leaked", "exposed", "unseal", "root", "token", "secret",
                      "api", "access", "password", "passphrase", "passwd"),
         ),
@@ -231,6 +247,10 @@ _CONTEXT_FAMILY = Family(
          "bz3fnfwvwywgbii2wigdrkcv95f61x"),
         ("I accidentally pasted 4b1d6Bp0ZkRwxbRFjROGBu4y43MN2x into the ticket", "4b1d6Bp0ZkRwxbRFjROGBu4y43MN2x"),
         ("Unseal Key 2: 0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R+P2", "0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R+P2"),
+        ("Oops, I accidentally pasted my key earlier: 9fK2pL7qX4mZ8vR1tN6wB3cY5hD0gJ2s, please ignore it",
+         "9fK2pL7qX4mZ8vR1tN6wB3cY5hD0gJ2s"),
+        ("Here is the token you asked for: Gh7Tq2Lm9Zx4Vp8Rn1Wc6Yb3Hs5Fd0Jk", "Gh7Tq2Lm9Zx4Vp8Rn1Wc6Yb3Hs5Fd0Jk"),
+        ("the secret for the staging webhook: 5c1f0e9a7b3d2c4e6f8a0b1c2d3e4f5a", "5c1f0e9a7b3d2c4e6f8a0b1c2d3e4f5a"),
         ("env:\n  CC_TEST_REPORTER_ID: 945dfb58a832d233a3caeb84e3e6d3be212e8c7abcb48117fce63b9adcb43647",
          "945dfb58a832d233a3caeb84e3e6d3be212e8c7abcb48117fce63b9adcb43647"),
 
@@ -250,6 +270,9 @@ _CONTEXT_FAMILY = Family(
         "data:\n  replicas: 3\n",
         "the session token expires after 24 hours of inactivity",
         "Pasted the stack trace into ticket 4411 for review.",
+        "Token usage for this run: gpt-4o-mini-2024-07-18 with 1200 tokens",
+        "the secret sauce of this release: SalesResults-1.2 and DOC_Vector_5_32",
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:api-token-Xy12Ab",
         "token = tokenizer.next_token()",
         "set session_timeout=30m for the api",
         "DOCKER_IMAGE_ID=3f786850e387550fdab836ed7e6dc881de23001b3f786850e387550fdab836ed",

@@ -24,14 +24,14 @@ _LITERAL = r"""[bru@$]?(?P<q>["'`])(?P<value>(?:(?!(?P=q))[^\n\\]|\\.){1,500})(?
 # there, what comes before it sits in a lookbehind, so one anchor serves them all.
 _LOOKUP = (
     r"(?:(?<=(?<![\w$])(?:process|import\.meta)\.)env\.(?P<name>\w{1,80})"
-    r"|(?:(?<=(?<![\w$])process\.)env|(?<![\w.$])ENV|(?<=(?<![\w$])os\.)environ)"
+    r"|(?:(?<=(?<![\w$])process\.)env|(?:(?<![\w.$])|(?<=\$_))ENV|(?<=(?<![\w$])os\.)environ)"
     r"\[[ \t]*[\"'](?P<name>[\w.-]{1,80})[\"'][ \t]*\]"
     r"|(?:(?<=(?<![\w$])(?i:get))(?i:env)|(?<=(?<![\w$])Get)EnvironmentVariable|(?<=(?<![\w$])get_)env"
     r"|(?<![\w$])env::var|(?<=(?<![\w$])os\.)environ\.get)"
     r"[ \t]*\([ \t]*[\"'](?P<name>[\w.-]{1,80})[\"'][ \t]*\))"
 )
 # What comes between a lookup and its default.
-_OR = r"(?:\|\||\?\?|\?:|(?<![\w])or(?![\w])|\.unwrap_or(?:_else)?\([ \t]*(?:\|_\||move[ \t]*\|\||\|\|)?|\.or\()"
+_OR = r"(?:\|\|=?|\?\?=?|\?:|(?<![\w])or(?![\w])|\.unwrap_or(?:_else)?\([ \t]*(?:\|_\||move[ \t]*\|\||\|\|)?|\.or\()"
 
 
 def default_secret(value: str, level: str | None) -> bool:
@@ -62,7 +62,7 @@ _FAMILY = Family(
         Rule(
             "secret",
             # The default as a second argument: os.getenv("API_KEY", "…"), ENV.fetch, getOrElse, get_env
-            r"(?:(?<=(?<![\w$])(?i:get)_?)(?i:env)|(?<![\w$])environ\.get|(?<![\w$])ENV\.fetch|getOrDefault|getOrElse"
+            r"(?:(?<=(?<![\w$])(?i:get)_?)(?i:env)|(?<![\w$])environ\.(?:get|setdefault)|(?<![\w$])ENV\.fetch|getOrDefault|getOrElse"
             r"|(?<![\w.$])env)\([ \t]*[\"'](?P<name>[\w.-]{1,80})[\"'][ \t]*,[ \t]*" + _LITERAL,
             SECRET,
             check=_default_ok,
@@ -106,6 +106,10 @@ _FAMILY = Family(
         ("const t = import.meta.env.VITE_API_TOKEN || 'Vt7pQ2zLx9Nc4Rt8';", "Vt7pQ2zLx9Nc4Rt8"),
         ("$key = getenv('API_KEY') ?: 'Ph9pQ2zLx9Nc4Rt8';", "Ph9pQ2zLx9Nc4Rt8"),
         ("tok = os.environ['API_TOKEN'] or 'Py7pQ2zLx9Nc4Rt8'", "Py7pQ2zLx9Nc4Rt8"),
+        ("ENV['SMTP_PASSWORD'] ||= 'RbEnvDef4ult'", "RbEnvDef4ult"),
+        ("$_ENV['DB_PASSWORD'] ??= 'PhpEnvD3f!';", "PhpEnvD3f!"),
+        ("password: <%= ENV.fetch('DB_PW', 'ErbF4llback') %>", "ErbF4llback"),
+        ('os.environ.setdefault("DJANGO_DB_PASSWORD", "Dj4ngoSetD3f")', "Dj4ngoSetD3f"),
     ),
     keep=(
         'os.getenv("DB_PASSWORD", "")',
@@ -118,6 +122,8 @@ _FAMILY = Family(
         'const token = process.env.TOKEN || "dev-token";',
         'secret = System.get_env("SECRET") || raise "missing SECRET"',
         "${API_TOKEN:-$FALLBACK_TOKEN}",
+        "ENV['RAILS_ENV'] ||= 'test'",
+        'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")',
     ),
 )
 

@@ -59,10 +59,40 @@ _MAIL_CONTEXT = re.compile(
 )
 
 
+# A login at a host: `ssh deploy@web-01.prod.corp`, `scp f ops@host.corp:/tmp`, `["ssh", "u@h.corp"]`.
+_REMOTE_COMMAND = re.compile(
+    r"(?<![\w-])(?:ssh|scp|sftp|rsync|mosh|autossh|ssh-copy-id|sshfs|pssh|pscp|plink)(?:\.exe)?[\"']?"
+    r"(?:[ \t,\"']+[^\s@|;&,\"']{1,200}){0,12}[ \t,\"']+$"
+)
+_REMOTE_WORDS = ("ssh", "scp", "sftp", "rsync", "mosh", "plink", "pscp")
+_REMOTE_PATH = re.compile(r":(?:[~/.$]|[\w.-]{1,100}/)")  # `host:/tmp`, `host:~/x`, `github.com:org/repo`
+
+
+def login_target(m: Any) -> bool:
+    """`user@host` as the target of ssh, scp or rsync (after the command, or before `:path`): a
+    login at a host, not a mailbox."""
+    text: str = m.string
+    end = m.end()
+    if text.startswith(":", end) and _REMOTE_PATH.match(text, end):
+        return True
+    start = m.start("lead") if m.start("lead") >= 0 else m.start()
+    lo = max(0, start - 300)  # a bounded look: a long line with many addresses stays linear
+    # Runs for every address: the command words are looked for before anything is sliced.
+    if not any(text.find(w, lo, start) >= 0 for w in _REMOTE_WORDS):
+        return False
+    return bool(_REMOTE_COMMAND.search(text[max(lo, text.rfind("\n", lo, start) + 1) : start]))
+
+
 def email_in_context(m: Any) -> bool:
     """An address at `.rs`/`.md`/`.py`/`.zip` is a file name (`lib@main.rs`) unless the text says
-    it is an address: a mail word just before it, or angle brackets around it."""
+    it is an address: a mail word just before it, or angle brackets around it. A login target of
+    ssh, scp or rsync is no address at all."""
     text: str = m.string
+    lead = m.start("lead")
+    if lead > 0 and text[lead - 1].isalnum():
+        return False  # after a letter outside ASCII: `jürgen.müller@…` is the internationalised rule's, whole
+    if login_target(m):
+        return False
     tld = text[text.rfind(".", m.start(), m.end()) + 1 : m.end()].lower()
     if tld not in v.AMBIGUOUS_TLDS:
         return True
@@ -89,6 +119,33 @@ _HOME = (
 )
 
 _HOME_ANCHORS = ("/home/", "/users/", "users")
+
+_EMAIL_RULES = [
+    Rule(
+        "email",
+        # Anchored on the `@`: the local part sits in the lookbehind (`lead`), which keeps the scan
+        # linear and fast where the seed's pattern retries at every letter of every word.
+        r"(?<=(?<![A-Za-z0-9._%+-])(?P<lead>[A-Za-z0-9._%+-]{1,64}))@"
+        r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*"
+        r"\.(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{2,59})(?![A-Za-z0-9-])",  # `.xn--p1ai` is `.рф`
+        "<EMAIL>",
+        validator=v.email,
+        check=email_in_context,
+        prefilter=("@",),
+    ),
+    Rule(
+        "email",
+        # A quoted local part (`"john smith"@example.com`): rare, so scanned only where `"@` occurs,
+        # from the `@` (a literal the regex module jumps to) with the quoted part as the `lead`.
+        r"(?<=(?<![A-Za-z0-9\"])(?P<lead>\"[^\"\n@<>]{1,62}\"))@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
+        "<EMAIL>",
+        validator=v.email,
+        # `@`, not `"@`: the plain rule's answer for `@` is shared, a second absent literal is a
+        # scan of the whole text, and the pattern jumps from `@` to `@` anyway.
+        prefilter=("@",),
+    ),
+]
 
 FAMILIES = [
     Family(
@@ -208,6 +265,30 @@ FAMILIES = [
         keep=("ab12cdef34567890abcdef", "DE89-3704-0044-0532-0130-01"),
     ),
     Family(
+        "email_address",
+        tuple(_EMAIL_RULES),
+        match=(
+            ("write to alice.smith@acme-mail.eu today", "alice.smith@acme-mail.eu"),
+            ("Author: Bob <bob+ci@corp.io>", "bob+ci@corp.io"),
+            ('my email is "john smith"@acme.io ok', '"john smith"@acme.io'),
+            ("mailto:jane.doe@example.com", "jane.doe@example.com"),
+            ("send it to carol@lib.rs please", "carol@lib.rs"),
+        ),
+        keep=(
+            "user = User(email='test@example.com', password='changeme')",
+            "Contact: user@example.com",
+            "commit 3f9a2c1e\nAuthor: dev <dev@example.com>",
+            "admin@app.test and nobody@mail.invalid",
+            "ssh deploy@web-01.prod.corp 'systemctl restart app'",
+            "ssh -i ~/.ssh/id_ed25519 -p 2222 ec2-user@ec2-3-1-2-3.compute.amazonaws.com",
+            "scp build.tgz ops@web-01.prod.corp:/tmp/",
+            "rsync -avz dist/ deploy@web-01.prod.corp:/var/www/app",
+            'subprocess.run(["ssh", "deploy@web-01.prod.corp", "uptime"])',
+            "git clone git@github.com:org/repo.git",
+            "cargo add serde@1.0.rs",
+        ),
+    ),
+    Family(
         "email_international",
         (
             Rule(
@@ -216,6 +297,7 @@ FAMILIES = [
                 r"(?![\w-])",
                 "<EMAIL>",
                 validator=lambda s: not s.isascii() and v.email(s),
+                check=lambda m: not login_target(m),
                 prefilter=("@",),
                 wide=True,
             ),
@@ -225,7 +307,7 @@ FAMILIES = [
             ("contact: josé@correo.españa.es", "josé@correo.españa.es"),
             ("用户 李雷@例子.广告 hi", "李雷@例子.广告"),
         ),
-        keep=("décorateur @app.route('/')", "prix: 5€ @ café"),
+        keep=("décorateur @app.route('/')", "prix: 5€ @ café", "ssh jürgen@büro.example.de", "test@exämple.test"),
     ),
 ]
 
@@ -240,30 +322,7 @@ _HOME_FAMILY = _family("home_path")
 # cards, IBANs, SSNs, IP addresses, phones.
 RULES: list[Rule] = [
     *_HOME_FAMILY.rules,
-    Rule(
-        "email",
-        # Anchored on the `@`: the local part sits in the lookbehind (`lead`), which keeps the scan
-        # linear and fast where the seed's pattern retries at every letter of every word.
-        r"(?<=(?<![A-Za-z0-9._%+-])(?P<lead>[A-Za-z0-9._%+-]{1,64}))@"
-        r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*"
-        r"\.(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{2,59})(?![A-Za-z0-9-])",  # `.xn--p1ai` is `.рф`
-        "<EMAIL>",
-        validator=v.email,
-        check=email_in_context,
-        prefilter=("@",),
-    ),
-    Rule(
-        "email",
-        # A quoted local part (`"john smith"@example.com`): rare, so scanned only where `"@` occurs,
-        # from the `@` (a literal the regex module jumps to) with the quoted part as the `lead`.
-        r"(?<=(?<![A-Za-z0-9\"])(?P<lead>\"[^\"\n@<>]{1,62}\"))@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
-        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![A-Za-z0-9-])",
-        "<EMAIL>",
-        validator=v.email,
-        # `@`, not `"@`: the plain rule's answer for `@` is shared, a second absent literal is a
-        # scan of the whole text, and the pattern jumps from `@` to `@` anyway.
-        prefilter=("@",),
-    ),
+    *_family("email_address").rules,
     *_family("email_international").rules,
     *_family("card_in_context").rules,
     Rule(

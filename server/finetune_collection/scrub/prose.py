@@ -40,7 +40,9 @@ _JOIN = (
 )
 _VALUE_TAIL = (
     r"[ \t]*[:：]?[ \t]*[\"'«„“「『]?"
-    r"(?P<value>[!#-&(-~]{4,100}?)(?=[\"'»“”」』]?[.,;!?。、]*(?:[^!-~]|$))"
+    # A `!` at the end is the password's (`Fromage42!`): passwords take one far more often than a
+    # sentence ends in one right after a password. `.` `,` `;` `?` stay outside.
+    r"(?P<value>[!#-&(-~]{4,100}?)(?=[\"'»“”」』]?[.,;?。、]*(?:[^!-~]|$))"
 )
 _FOREIGN_TAIL = "(?:" + _JOIN + ")" + _VALUE_TAIL
 # `network AcmeGuest, passphrase Tr4lY…`: the keyword then the value with nothing between (judged
@@ -105,12 +107,14 @@ FAMILY = Family(
         ),
         Rule(
             "password",
-            # `creds for staging: ops / Xk9…`, `login: root / Xk9…`: a user and a password as a pair
-            r"(?i)(?<![\w])(?:creds|credentials|login)(?:[ \t]+[^\s:/]{1,20}){0,3}?(?:[ \t]*:|[ \t]+is)[ \t]*"
+            # `creds for staging: ops / Xk9…`, `login: root / Xk9…`, `log in with admin / Xk9…`: a user
+            # and a password as a pair
+            r"(?i)(?<![\w])(?:creds|credentials|log[ \t]?in|logon)(?:[ \t]+[^\s:/]{1,20}){0,3}?"
+            r"(?:[ \t]*:|[ \t]+(?:is|with|as|using))[ \t]*"
             r"[\w.@+-]{1,64}[ \t]+/[ \t]+(?P<value>[!-~]{6,100}?)(?=[.,;]?(?:\s|$))",
             "<REDACTED>",
             validator=_prose_password,
-            anchors=("creds", "credential", "login"),
+            anchors=("creds", "credential", "login", "log in", "logon"),
         ),
         Rule(
             "secret",
@@ -142,6 +146,10 @@ FAMILY = Family(
         ("creds for staging: ops / Npx9OJ0RH1@160", "Npx9OJ0RH1@160"),
         ("login is deploy and the pw is Dsbzd0qwMx+790", "Dsbzd0qwMx+790"),
         ("the staging admin login is admin / Lm0E19SkQ+21 for now", "Lm0E19SkQ+21"),
+        ("login with admin / Adm1nPr0se on the staging box", "Adm1nPr0se"),
+        ("log in as ops / Op5Sign!n to check", "Op5Sign!n"),
+        ("Bonjour, le mot de passe est Fromage42! pour le wifi.", "Fromage42!"),
+        ("username: carol, pw: C4rolPw!", "C4rolPw!"),
         ("Het wachtwoord van de staging-omgeving is Ka3RlzYl+47.", "Ka3RlzYl+47"),
         ("Hasło do serwera to Eb07EPpm41k+1174.", "Eb07EPpm41k+1174"),
         ("Test sunucusunun şifresi Ka3Y7SKf#676, lütfen paylaşma.", "Ka3Y7SKf#676"),
@@ -163,6 +171,8 @@ FAMILY = Family(
         "The password for user 3 is required",
         "пароль должен содержать 8 символов",
         "login: admin / password",
+        "log in with your email / phone number",
+        "log in as admin / root to continue",
         "clave primaria: id",
         "the pw is in the vault",
         "Server=.;User Id=sa;Password=<YourStrong!Passw0rd>;",

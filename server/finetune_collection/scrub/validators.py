@@ -367,7 +367,31 @@ def email(value: str) -> bool:
     local, _, domain = value.rpartition("@")
     tld = domain.rsplit(".", 1)[-1].lower()
     # `icon@2x.png` is an asset name; `git@github.com` is an SSH remote, not a person.
-    return local != "git" and (tld not in _FILE_EXTS or tld in AMBIGUOUS_TLDS)
+    return local != "git" and (tld not in _FILE_EXTS or tld in AMBIGUOUS_TLDS) and not documentation_address(value)
+
+
+# Domains that can never hold a mailbox (RFC 2606, RFC 6761): example.com/.net/.org and the
+# .example, .test, .invalid and .localhost top-level domains.
+_RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+_RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
+# Local parts that stand for "some user" in docs and tests. A person's name at a reserved domain
+# (`maria.gonzalez@example.com`) is still replaced: the domain is made up, the name may not be.
+_PLACEHOLDER_LOCALS = frozenset(
+    "test tester testing user username dev developer example foo bar baz someone somebody name yourname "
+    "your.name your_name you me email mail youremail your.email noreply no-reply nobody anonymous demo "
+    "sample placeholder admin info hello contact webmaster postmaster root".split()
+)
+
+
+def documentation_address(value: str) -> bool:
+    """`test@example.com`, `user@app.test`, `<dev@example.com>`: a placeholder user at a domain
+    reserved for documentation, not an address anyone reads."""
+    local, _, domain = value.lower().rpartition("@")
+    if local not in _PLACEHOLDER_LOCALS:
+        return False
+    return domain in _RESERVED_DOMAINS or domain.endswith(tuple("." + d for d in _RESERVED_DOMAINS)) or (
+        domain.rsplit(".", 1)[-1] in _RESERVED_TLDS
+    )
 
 
 # Real top-level domains that are also file extensions: the email rule asks its context about them.
