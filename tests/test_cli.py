@@ -303,8 +303,8 @@ def test_review_of_several_ids_is_all_or_nothing(action: str) -> None:
     good = json.loads(run_cli("add", "--user", "u", "--assistant", "a", "--quality", "high", "--json",
                               check=True).stdout)["id"]
     before = run_cli("show", good, check=True).stdout
-    proc = run_cli(action, good, "ex_nope")
-    assert proc.returncode == 1 and "ex_nope" in proc.stderr and "nothing was changed" in proc.stderr, proc.stderr
+    proc = run_cli(action, good, "ex_00000000dead")
+    assert proc.returncode == 1 and "ex_00000000dead" in proc.stderr and "nothing was changed" in proc.stderr, proc.stderr
     assert proc.stdout == ""
     assert run_cli("show", good, check=True).stdout == before
     again = run_cli(action, good, good)

@@ -16,7 +16,6 @@ import json
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,13 +34,16 @@ from .model import (
     Outcome,
     Status,
     describe_validation_error,
+    doc_context,
+    doc_turns,
     example_texts,
     judged,
     now_utc,
     texts_fingerprint,
 )
 from .quality import Verdict, score
-from .scrub import Scrubber, build_scrubber
+from .scrub import Scrubber, build_scrubber, structured
+from .scrub.structured import Session
 from .store import StoreBackend, open_store
 
 HEAL_BATCH = 500  # dedup-key records per durable append when keys are recomputed
@@ -205,12 +207,11 @@ class Pipeline:
             verdict = score(example_in, self.config)
         except InvalidExample as err:  # messages leave the pipeline scrubbed, like stored text
             raise InvalidExample(self.scrubber.scrub_text(str(err)).text) from None
-        counts: Counter[str] = Counter()
-        names: dict[tuple[str, str], str] = {}
         raw = example_in.model_dump(
             mode="json", exclude_none=True, exclude={"id", "created_at", "quality", "quality_score"}
         )
-        scrubbed = self._scrub_fields(raw, counts, names)
+        scrubbed, session = structured.scrub(Session(self.scrubber), lambda s: self._scrub_fields(raw, s))
+        counts = session.counts
         notes: list[str] = []
         wanted = example_in.id
         if wanted is not None and (not ID_PATTERN.match(wanted) or self.scrubber.scrub_text(wanted).counts):
@@ -244,55 +245,48 @@ class Pipeline:
         export of the unchanged text under the same catalog need not run the catalog again."""
         from .scrub.detect import catalog_fingerprint, refusals
 
-        texts = example_texts(example.to_doc())
-        if texts is None:
-            return  # tool data: formats transform it, so the export checks each record itself
+        doc = example.to_doc()
+        texts = example_texts(doc)
         skip, allow = frozenset(self.config.scrub.disable), tuple(self.config.scrub.allow)
+        if texts is None:
+            # Tool data: judged as the export judges it (arguments decoded, each value under its
+            # key); not stamped, as formats transform it and the export checks each record too.
+            extra = [doc_context(doc) or "", *(r.assistant for r in example.rejected)]
+            tooly = structured.texts(None, doc_turns(doc), doc.get("tools"), extra)
+            example.refused = refusals("\n".join(tooly), skip=skip, allow=allow)
+            return
         example.refused = refusals("\n".join(texts), skip=skip, allow=allow)
         example.checked = f"{catalog_fingerprint(skip, allow)}:{texts_fingerprint(texts)}"
 
-    def _scrub_fields(
-        self, raw: dict[str, Any], counts: Counter[str], names: dict[tuple[str, str], str]
-    ) -> dict[str, Any]:
+    def _scrub_fields(self, raw: dict[str, Any], session: Session) -> dict[str, Any]:
         """Scrub every free-text value, but never the example's own field names or roles.
 
         Scrubbing the whole dump (keys included) let a rule rewrite structure: a user pattern
         such as `a+$` turned the key "metadata" into "metadat<X>" and the example was refused.
         Keys are scrubbed only where they are caller data (metadata extras, tool definitions).
+        Caller data is judged as JSON: each value in the context of its key (scrub/structured.py).
         """
-
-        def text(value: Any) -> Any:
-            if not isinstance(value, str):
-                return value
-            result = self.scrubber.scrub_text(value, names)
-            counts.update(result.counts)
-            return result.text
-
-        def free(value: Any) -> Any:
-            return self.scrubber.scrub_value(value, counts, names)
-
+        text = session.text
         out: dict[str, Any] = {}
         for key, value in raw.items():
             if key in ("input", "output") and isinstance(value, dict):
                 out[key] = {k: text(v) for k, v in value.items()}
             elif key == "messages" and isinstance(value, list):
-                out[key] = [self._scrub_message(m, text, counts, names) for m in value]
+                out[key] = [self._scrub_message(m, session) for m in value]
             elif key == "rejected" and isinstance(value, list):
                 out[key] = [{k: text(v) for k, v in r.items()} for r in value]
             elif key == "signals" and isinstance(value, list):
                 out[key] = [{**s, "evidence": text(s["evidence"])} if "evidence" in s else s for s in value]
             elif key == "metadata" and isinstance(value, dict):
-                out[key] = {(k if k in _METADATA_FIELDS else text(k)): free(v) for k, v in value.items()}
+                out[key] = {(k if k in _METADATA_FIELDS else text(k)): session.value(v, k) for k, v in value.items()}
             elif key == "tools":
-                out[key] = free(value)
+                out[key] = session.value(value)
             else:  # task_type and any other scalar
                 out[key] = text(value)
         return out
 
-    def _scrub_message(
-        self, message: dict[str, Any], text: Callable[[Any], Any], counts: Counter[str],
-        names: dict[tuple[str, str], str],
-    ) -> dict[str, Any]:
+    def _scrub_message(self, message: dict[str, Any], session: Session) -> dict[str, Any]:
+        text = session.text
         out: dict[str, Any] = dict(message)
         # Ids and tool names are caller text too: a call id can carry a token. The same value
         # scrubs to the same text, so a call and the tool message answering it still match.
@@ -303,25 +297,24 @@ class Pipeline:
             out["tool_calls"] = [
                 {**call, "id": text(call["id"]),
                  "function": {"name": text(call["function"]["name"]),
-                              "arguments": self._scrub_arguments(call["function"]["arguments"], counts, names)}}
+                              "arguments": self._scrub_arguments(call["function"]["arguments"], session)}}
                 for call in message["tool_calls"]
             ]
         return out
 
-    def _scrub_arguments(self, text: str, counts: Counter[str], names: dict[tuple[str, str], str]) -> str:
+    @staticmethod
+    def _scrub_arguments(text: str, session: Session) -> str:
         """Scrub JSON-encoded arguments as the values they encode, not as escaped text.
 
         In `{"cmd": "password = \\"hunter2\\""}` the rules see `\\"` where a quote should be, so
         a keyword rule redacted the backslash and kept the secret. Decoded, the string is
-        ordinary text; it is re-encoded after scrubbing.
+        ordinary text, each value judged under its key; it is re-encoded after scrubbing.
         """
         try:
             value = json.loads(text)
         except (ValueError, RecursionError):
-            result = self.scrubber.scrub_text(text, names)
-            counts.update(result.counts)
-            return result.text
-        return json.dumps(self.scrubber.scrub_value(value, counts, names), ensure_ascii=False)
+            return str(session.text(text))
+        return json.dumps(session.value(value), ensure_ascii=False)
 
     def _match(self, keys: dict[str, Any]) -> tuple[Match, dict[str, Any]] | None:
         """The stored example these keys duplicate, with its document (None: no duplicate)."""

@@ -73,8 +73,8 @@ async def test_seed_example_collected_then_stats_and_resources(mode: str) -> Non
         one = json.loads((await client.read_resource("finetune://examples/ex_12345")).contents[0].text)
         assert one["input"]["context"] == "Project uses TypeScript..."
         with pytest.raises(MCPError) as err:
-            await client.read_resource("finetune://examples/ex_nope")
-        assert "ex_nope" in str(err.value)
+            await client.read_resource("finetune://examples/ex_00000000dead")
+        assert "ex_00000000dead" in str(err.value)
         config = (await client.read_resource("finetune://config")).contents[0].text
         assert "min_quality_score: 0.9" in config
 

@@ -43,8 +43,9 @@ def test_filters_and_bad_arguments(pipeline: Pipeline, store: Store) -> None:
 
 def test_act_changes_the_store_file(pipeline: Pipeline, finetune_home: Path) -> None:
     ids = seed(pipeline, 3)
-    result = api.act(pipeline, {"ids": [ids[0], "missing_id"], "action": "approve"})
-    assert result["done"] == [ids[0]] and result["missing"] == ["missing_id"]
+    result = api.act(pipeline, {"ids": [ids[0], "missing_id", "ex_00000000beef"], "action": "approve"})
+    assert result["done"] == [ids[0]]
+    assert result["missing"] == ["(the id given: 10 characters, not an id this store uses)", "ex_00000000beef"]
     assert status_in_file(finetune_home, ids[0]) == "accepted"
     api.act(pipeline, {"ids": [ids[1]], "action": "delete"})
     assert status_in_file(finetune_home, ids[1]) is None

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from ..model import example_texts, texts_fingerprint
+from ..scrub import structured
 from .base import Conversation, Format, Problem, Record, Unrepresentable, uniform
 from .fix import Mode, repair
 
@@ -98,15 +99,28 @@ def _plain_texts(conv: Conversation) -> list[str] | None:
     return texts + conv.rejected + conv.inferred  # the preference formats write the alternatives too
 
 
+def _structured_texts(conv: Conversation) -> list[str]:
+    """A conversation with tool data as the store-time scrubber judged it (scrub/structured.py):
+    its texts, tool-call arguments decoded and each value framed by its key, tool declarations
+    the same way. The same for every format, so all formats refuse the same examples."""
+    return structured.texts(conv.system, conv.turns, conv.tools, [*conv.rejected, *conv.inferred])
+
+
 @dataclass(slots=True)
 class SecretCheck:
     """Runs the detector once per example over its texts joined by newlines, memoised for the
-    example (check() runs nine formats over the same conversation)."""
+    example (check() runs nine formats over the same conversation).
+
+    One policy with the scrubber: the detector reads the conversation as the scrubber read it.
+    A conversation with tool data is read structured (`_structured_texts`), not through each
+    format's record, where a value arrives without its key (`{"password": "…"}` decoded to an
+    object, its key dropped as a field name) or with one the scrubber never saw. The record's
+    own strings still go through the independent shapes (`shapes`), which need no key."""
 
     finder: SecretFinder | None
     memo: list[tuple[list[str], list[str]]] = field(default_factory=list)
     # The shapes-only finder, for an example whose unchanged texts this catalog checked at
-    # collect time (`trusted`): the independent shapes still run on every record.
+    # collect time (`trusted`), and for the strings of a record rendered from tool data.
     shapes: SecretFinder | None = None
     trusted: bool = False
 
@@ -115,7 +129,17 @@ class SecretCheck:
         if self.finder is None:
             return []
         texts = _plain_texts(conv)
-        strings = [s for s in (texts if texts is not None else _strings(record)) if len(s) >= 8]
+        if texts is None:
+            hit = self._ask(self.finder, _structured_texts(conv))
+            if self.shapes is not None:
+                hit = sorted({*hit, *self._ask(self.shapes, [s for s in _strings(record) if len(s) >= 8])})
+            return hit
+        # Inferred alternatives are other examples' texts, which this example's stamp never covered.
+        stamped = self.trusted and not conv.inferred
+        finder = self.shapes if stamped and self.shapes is not None else self.finder
+        return self._ask(finder, [s for s in texts if len(s) >= 8])
+
+    def _ask(self, finder: SecretFinder, strings: list[str]) -> list[str]:
         # The formats of one example share their string objects, so the list comparison is mostly
         # identity checks: cheaper than hashing a joined text of several KB.
         for seen, hit in self.memo:
@@ -123,9 +147,6 @@ class SecretCheck:
                 return hit
         # One detector pass over the strings joined by newlines (a token never spans a newline),
         # instead of one call per string: per-call overhead dominated on short turns.
-        # Inferred alternatives are other examples' texts, which this example's stamp never covered.
-        stamped = self.trusted and texts is not None and not conv.inferred
-        finder = self.shapes if stamped and self.shapes is not None else self.finder
         hit = sorted(set(finder("\n".join(strings))))
         if len(self.memo) >= 16:  # repairs and context placements make a few variants, not more
             self.memo.clear()

@@ -17,6 +17,7 @@ from ..curate import edit_turn, held_back, review
 from ..errors import InvalidExample
 from ..pipeline import Pipeline
 from ..reports import printable
+from ..store.api import GENERATED_ID, shown_id
 from .query import FILTER_KEYS, STATUSES, Filter, matching, view
 from .views import chart_data, neighbours
 
@@ -113,7 +114,9 @@ def _apply(pipeline: Pipeline, ids: list[str], action: Action, by: str | None) -
         review(store, done, action, by)
     past = {"approve": "approved", "reject": "rejected", "delete": "deleted"}[action]
     message = f"{past} {len(done)} example(s)" + (f"; {len(missing)} not found" if missing else "")
-    return {"action": action, "done": done, "missing": missing, "message": message}
+    # Unknown ids are the caller's text: only the store's own shape is repeated (shown_id).
+    shown = [i if GENERATED_ID.fullmatch(i) else shown_id(i) for i in missing]
+    return {"action": action, "done": done, "missing": shown, "message": message}
 
 
 def bulk(pipeline: Pipeline, args: dict[str, Any], by: str | None = None) -> dict[str, Any]:

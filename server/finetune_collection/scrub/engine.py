@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from ..errors import ConfigError
-from . import view
+from . import structured, view
 from .catalog import CATALOG
 from .literals import Literals
 from .rule import Finding, Located, PatternTimeout, Rule, ScrubResult
@@ -97,12 +97,23 @@ class Scrubber:
     def rules(self) -> list[_Compiled]:
         return [*self.catalog, *self.user]
 
-    def scrub_text(self, text: str, names: dict[tuple[str, str], str] | None = None) -> ScrubResult:
+    def scrub_text(
+        self,
+        text: str,
+        names: dict[tuple[str, str], str] | None = None,
+        *,
+        frame: tuple[str, str] | None = None,
+        known: dict[str, Rule] | None = None,
+    ) -> ScrubResult:
         """Scrub one string. `names` carries pseudonyms across the strings of one example.
 
+        `frame`: text the catalog reads before and after this one (`"password": "` and `"`, see
+        structured.py); only spans inside `text` are replaced. `known`: values other strings of
+        the example judged secret by context; their copies here go too, and this string's own
+        such values are added to it (structured.Session). User patterns see `text` alone.
         Finding offsets refer to `text` as given (the original), sorted by start."""
         result = ScrubResult(text)
-        spans = self._spans(text)
+        spans = self._spans(text, frame, known)
         out: list[str] = []
         edits: list[_Edit] = []
         last = pos = 0
@@ -126,25 +137,49 @@ class Scrubber:
         return result
 
     # -- catalog: one pass over the original text ------------------------------------------------
-    def _spans(self, text: str) -> list[tuple[int, int, Rule]]:
-        """Catalog spans in the original text: found in its `view`, then every other copy of a
-        value found (a secret pasted twice goes twice, though only one copy had a name before it)."""
-        seen, keep = view.view(text)
-        spans = self._catalog_spans(seen)
-        if not spans:
+    def _spans(
+        self, text: str, frame: tuple[str, str] | None = None, known: dict[str, Rule] | None = None
+    ) -> list[tuple[int, int, Rule]]:
+        """Catalog spans in the original text: found in its `view` (framed, if a frame is given),
+        then every other copy of a value found (a secret pasted twice goes twice, though only one
+        copy had a name before it), and of the values `known` from the example's other strings."""
+        if frame is None:
+            spans = self._found(text)
+        else:
+            head, tail = frame
+            lo, hi = len(head), len(head) + len(text)
+            spans = [
+                (max(s, lo) - lo, min(e, hi) - lo, r)
+                for s, e, r in self._found(head + text + tail)
+                if s < hi and e > lo
+            ]
+        if not spans and not known:
             return spans
-        if keep is not None:
-            spans = [(*view.to_original(keep, s, e), r) for s, e, r in spans]
         # Only values judged by their context (a `value` group: a name, a flag, a label before
         # them) are looked for again; a shape rule finds its other copies by itself.
-        rules = {r: i for i, r in enumerate(dict.fromkeys(r for _, _, r in spans if r in self.contextual))}
-        if not rules:
+        values = {text[s:e]: r for s, e, r in spans if r in self.contextual}
+        if known is not None:
+            for value, rule in values.items():
+                if structured.chased(value):
+                    known.setdefault(value, rule)
+            for value, rule in known.items():
+                if value not in values and value in text:
+                    values[value] = rule
+        if not values:
             return spans
-        values = {text[s:e]: rules[r] for s, e, r in spans if r in rules}
-        extra = view.copies(text, values, [(s, e) for s, e, _ in spans])
+        rules = list(dict.fromkeys(values.values()))
+        index = {r: i for i, r in enumerate(rules)}
+        extra = view.copies(text, {v: index[r] for v, r in values.items()}, [(s, e) for s, e, _ in spans])
         if extra:
-            by_index = list(rules)
-            spans = sorted([*spans, *((s, e, by_index[i]) for s, e, i in extra)], key=lambda t: t[0])
+            spans = sorted([*spans, *((s, e, rules[i]) for s, e, i in extra)], key=lambda t: t[0])
+        return spans
+
+    def _found(self, text: str) -> list[tuple[int, int, Rule]]:
+        """Catalog spans found in the text's view, as offsets into the text."""
+        seen, keep = view.view(text)
+        spans = self._catalog_spans(seen)
+        if spans and keep is not None:
+            spans = [(*view.to_original(keep, s, e), r) for s, e, r in spans]
         return spans
 
     def _catalog_spans(self, text: str) -> list[tuple[int, int, Rule]]:
@@ -282,16 +317,11 @@ class Scrubber:
         return locate(text, self.scrub_text(text, names).findings)
 
     def scrub_value(self, value: Any, counts: Counter[str], names: dict[tuple[str, str], str] | None = None) -> Any:
-        """Scrub every string inside a JSON value (dict keys included), counting per type."""
-        if isinstance(value, str):
-            res = self.scrub_text(value, names)
-            counts.update(res.counts)
-            return res.text
-        if isinstance(value, list):
-            return [self.scrub_value(v, counts, names) for v in value]
-        if isinstance(value, dict):
-            return {self.scrub_value(k, counts, names): self.scrub_value(v, counts, names) for k, v in value.items()}
-        return value
+        """Scrub every string inside a JSON value, counting per type: keys as text, each value in
+        the context of its key (structured.py)."""
+        out, session = structured.scrub(structured.Session(self, names=names), lambda s: s.value(value))
+        counts.update(session.counts)
+        return out
 
 
 def _to_original(edits: list[_Edit], start: int, end: int) -> tuple[int, int]:

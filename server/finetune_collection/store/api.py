@@ -291,10 +291,14 @@ def _count(doc: Any) -> int:
     return n if isinstance(n, int) and not isinstance(n, bool) else 0
 
 
-_SHOWN_ID = re.compile(r"ex_[0-9a-f]{12}|[A-Za-z0-9][A-Za-z0-9_.-]{0,19}")
+# The shape `new_id()` makes: "ex_" and 12 hex digits. Nothing else a caller gives is repeated.
+GENERATED_ID = re.compile(r"ex_[0-9a-f]{12}")
 
 
 def shown_id(example_id: str) -> str:
-    """An id as an error may show it: the store's own shape, or a short id-like name. Anything
-    longer is not repeated: a token pasted in place of an id must not come back."""
-    return repr(example_id) if _SHOWN_ID.fullmatch(example_id) else "(the one given: not an id this store uses)"
+    """An id as an error may show it: quoted when it has the shape this store generates, else
+    described by its length only. A caller's own id (`my-example`), a token or a card number
+    pasted in place of an id never comes back, whatever it looks like."""
+    if GENERATED_ID.fullmatch(example_id):
+        return repr(example_id)
+    return f"(the id given: {len(example_id)} characters, not an id this store uses)"
