@@ -156,7 +156,7 @@ def _in_process(op: str, home: Path, ids: list[str], free: int) -> Outcome:
     from finetune_collection.config import Config
     from finetune_collection.errors import FinetuneError
     from finetune_collection.pipeline import Pipeline
-    from finetune_collection.store import log
+    from finetune_collection.store import compaction
 
     try:
         core = Pipeline.open(home, Config())
@@ -166,11 +166,11 @@ def _in_process(op: str, home: Path, ids: list[str], free: int) -> Outcome:
         if op == "edit":
             curate.edit_turn(core, ids[3], 1, f"an edited answer {'y' * 300} for {ids[3]}")
             return Outcome(op, free, True, "", edited=ids[3])
-        saved, log.COMPACT_MIN_DEAD = log.COMPACT_MIN_DEAD, 0
+        saved, compaction.COMPACT_MIN_DEAD = compaction.COMPACT_MIN_DEAD, 0
         try:  # with no allowance for dead records, every write compacts
             curate.review(core.store, ids[:10], "approve")
         finally:
-            log.COMPACT_MIN_DEAD = saved
+            compaction.COMPACT_MIN_DEAD = saved
         return Outcome(op, free, True, "")
     except FinetuneError as err:
         return Outcome(op, free, False, str(err))
