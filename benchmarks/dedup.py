@@ -30,7 +30,7 @@ from finetune_collection.dedup.minhash import fingerprint, shingles  # noqa: E40
 from finetune_collection.dedup.near import NearDeduper, sides  # noqa: E402
 from finetune_collection.pipeline import Pipeline  # noqa: E402
 from finetune_collection.store import STORE_FILE, Store  # noqa: E402
-from finetune_collection.store.log import LogStorage  # noqa: E402
+from finetune_collection.store.snapshot import Snapshot  # noqa: E402
 
 RNG = np.random.default_rng(7)
 SETTINGS = DedupSettings()
@@ -123,7 +123,11 @@ def startup(n: int = 20_000) -> float:
         plain, full = [], []
         for _ in range(3):
             t = time.perf_counter()
-            LogStorage(home / STORE_FILE).read()
+            with Snapshot(home / STORE_FILE) as snap:  # every document and key read from the file
+                index = snap.index(("examples", "dedup"))
+                for table in index.values():
+                    for _ in snap.docs(table):
+                        pass
             plain.append(time.perf_counter() - t)
             t = time.perf_counter()
             loaded = Pipeline.open(home, Config())

@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -33,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
-OPERATIONS = ("collect", "import", "edit", "review", "delete", "purge", "compaction")
+OPERATIONS = ("collect", "import", "import_plain", "edit", "review", "delete", "purge", "compaction")
 PAGE = 4096
 SEEDED = 24
 MARK = "fdmark{n:03d}"  # a word only example n's text holds: searched for in the file's bytes
@@ -134,10 +135,15 @@ def operate(op: str, home: Path, before: dict[str, dict[str, Any]], free: int) -
         ok, out, err = run_cli(home, "add", stdin=json.dumps(example(500)))
         acked = [line.split()[1] for line in out.splitlines() if line.startswith("stored ")]
         return Outcome(op, free, ok, err, acknowledged=acked)
-    if op == "import":
+    if op in ("import", "import_plain"):
         lines = "".join(json.dumps(example(600 + i)) + "\n" for i in range(40))
-        ok, out, err = run_cli(home, "import", "--json", "-", stdin=lines)
-        acked = [r["id"] for r in map(json.loads, out.splitlines()) if r.get("id")]
+        if op == "import":
+            ok, out, err = run_cli(home, "import", "--json", "-", stdin=lines)
+            acked = [r["id"] for r in map(json.loads, out.splitlines()) if r.get("id")]
+        else:  # the ids stored are listed only when the import stops early
+            ok, out, err = run_cli(home, "import", "-", stdin=lines)
+            acked = [i for line in out.splitlines() if line.startswith("stored: ")
+                     for i in line.removeprefix("stored: ").split(", ") if i != "none"]
         return Outcome(op, free, ok, err, acknowledged=acked)
     if op in ("review", "delete"):
         target = ids[5:8]
@@ -156,7 +162,7 @@ def _in_process(op: str, home: Path, ids: list[str], free: int) -> Outcome:
     from finetune_collection.config import Config
     from finetune_collection.errors import FinetuneError
     from finetune_collection.pipeline import Pipeline
-    from finetune_collection.store import log
+    from finetune_collection.store import compaction
 
     try:
         core = Pipeline.open(home, Config())
@@ -166,11 +172,11 @@ def _in_process(op: str, home: Path, ids: list[str], free: int) -> Outcome:
         if op == "edit":
             curate.edit_turn(core, ids[3], 1, f"an edited answer {'y' * 300} for {ids[3]}")
             return Outcome(op, free, True, "", edited=ids[3])
-        saved, log.COMPACT_MIN_DEAD = log.COMPACT_MIN_DEAD, 0
+        saved, compaction.COMPACT_MIN_DEAD = compaction.COMPACT_MIN_DEAD, 0
         try:  # with no allowance for dead records, every write compacts
             curate.review(core.store, ids[:10], "approve")
         finally:
-            log.COMPACT_MIN_DEAD = saved
+            compaction.COMPACT_MIN_DEAD = saved
         return Outcome(op, free, True, "")
     except FinetuneError as err:
         return Outcome(op, free, False, str(err))
@@ -202,10 +208,18 @@ def check(outcome: Outcome, home: Path, before: dict[str, dict[str, Any]]) -> Ve
     if not outcome.ok:
         if not said.strip():
             untrue.append(f"{outcome.op}: failed without saying why")
-        if "nothing was" in said or "unchanged" in said:
+        stored = re.search(r"(\d+) example\(s\) from the lines before it were stored", said)
+        if stored or "nothing was" in said or "unchanged" in said:
+            # Exactly what was said: the examples before, plus the ids printed, no more, no fewer.
             changed = [i for i in before if after.get(i) != before[i]]
-            if changed or len(after) != len(before) + len(outcome.acknowledged):
-                untrue.append(f"{outcome.op}: said '{said.strip()[-90:]}' but {len(changed)} example(s) changed")
+            extra = set(after) - set(before) - set(outcome.acknowledged)
+            if stored and int(stored.group(1)) != len(outcome.acknowledged):
+                untrue.append(f"{outcome.op}: said {stored.group(1)} stored, printed {len(outcome.acknowledged)} id(s)")
+            if not stored and outcome.acknowledged:
+                untrue.append(f"{outcome.op}: said '{said.strip()[-90:]}' after printing stored ids")
+            if changed or extra:
+                untrue.append(f"{outcome.op}: said '{said.strip()[-90:]}' but {len(changed)} example(s) changed "
+                              f"and {len(extra)} appeared")
         if outcome.op == "edit":
             target = sorted(before)[3]
             if after.get(target) != before[target]:

@@ -1,7 +1,7 @@
 """skills/collecting-finetune-examples: valid per `agentskills validate` and per the rules it must meet.
 
-`agentskills` comes from the PyPI package skills-ref (in the test extras); if it is missing the
-test installs it and skips with the reason when that fails.
+`agentskills` comes from the PyPI package skills-ref (in the test extras, which `make test`
+installs); the tests install nothing and skip, saying so, when it is missing.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ names and placeholders). A bad file fails at start with `file: key: reason`.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -343,7 +344,13 @@ def load(path: Path | None = None, *, scrub_types: ScrubTypes | None = None) -> 
     if path is None:
         return Config()
     try:
-        with open(path, "rb") as f:
+        # O_NONBLOCK: opening a FIFO would wait for a writer, and every command with it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as f:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode) and not _is_null_device(fd):
+                raise ConfigError(f"{path}: the config must be a regular file, and this is a {_kind(mode)}; "
+                                  "point FINETUNE_CONFIG (or $FINETUNE_HOME/config.yaml) at a YAML file")
             raw = f.read(MAX_CONFIG_BYTES + 1)  # bounded: FINETUNE_CONFIG=/dev/zero must not eat memory
         if len(raw) > MAX_CONFIG_BYTES:
             raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes; is this the config file?")
@@ -353,6 +360,20 @@ def load(path: Path | None = None, *, scrub_types: ScrubTypes | None = None) -> 
     except UnicodeDecodeError as err:
         raise ConfigError(f"{path}: not UTF-8 text (byte {err.start}); save the config as UTF-8") from None
     return parse(text, str(path), scrub_types=scrub_types)
+
+
+def _is_null_device(fd: int) -> bool:
+    """FINETUNE_CONFIG=/dev/null: an empty config, as it always read."""
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(os.devnull))
+    except OSError:
+        return False
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "named pipe (FIFO)"), (stat.S_ISDIR, "folder"), (stat.S_ISSOCK, "socket"),
+             (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"))
+    return next((name for test, name in kinds if test(mode)), "special file")
 
 
 def parse(text: str, source: str = "config.yaml", *, scrub_types: ScrubTypes | None = None) -> Config:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,59 @@ def test_unreadable_requests_get_a_json_rpc_error_and_one_log_line(finetune_home
     refused = [line for line in log.splitlines() if "refused an unreadable JSON-RPC message" in line]
     assert len(refused) == 4, log  # the notification is logged too, but gets no answer
     assert "truncated emoji" not in log and "[[[" not in log
+
+
+@pytest.mark.slow
+def test_every_request_line_is_answered_with_its_id_when_valid_and_the_server_keeps_serving(
+        finetune_home: Path) -> None:
+    """A lone surrogate in the id was echoed back and crashed the server's writer (exit 1, no answer);
+    an object or float id was read as a notification (no answer); a line nested 5000 deep or
+    holding a 5000-digit number was answered with a null id though its id was readable."""
+    deep, digits = "[" * 5000 + "]" * 5000, "9" * 5000
+    lines = {
+        "surrogate id": ('{"jsonrpc":"2.0","id":"\\ud800","method":"tools/list"}', None, -32700),
+        "object id": ('{"jsonrpc":"2.0","id":{"a":1},"method":"tools/list"}', None, -32600),
+        "float id": ('{"jsonrpc":"2.0","id":1.5,"method":"tools/list"}', None, -32600),
+        "deep": (request(7, "tools/list", f'{{"x":{deep}}}'), 7, -32700),
+        "digits": (request(8, "tools/list", f'{{"x":{digits}}}'), 8, -32700),
+        "huge id": (f'{{"jsonrpc":"2.0","id":{digits},"method":"tools/list"}}', None, -32700),
+        "surrogate param": ('{"jsonrpc":"2.0","id":"s1","method":"tools/list","params":{"x":"\\udc00"}}', "s1", -32700),
+    }
+    proc = server(finetune_home)
+    assert proc.stdout is not None
+    replies: queue.Queue[bytes] = queue.Queue()
+    reader = threading.Thread(target=lambda: [replies.put(x) for x in iter(proc.stdout.readline, b"")], daemon=True)
+    reader.start()
+
+    def answer() -> dict[str, Any]:
+        try:  # bounds a hang (the old server never answered): not a timing assertion
+            return dict(json.loads(replies.get(timeout=60)))
+        except queue.Empty:
+            proc.kill()
+            raise AssertionError("no answer") from None
+
+    try:
+        send(proc, json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "0"}}}))
+        assert answer()["id"] == 0
+        send(proc, '{"jsonrpc":"2.0","method":"notifications/initialized"}')
+        answers = []
+        for line, _, _ in lines.values():
+            send(proc, line)
+            answers.append(answer())
+        send(proc, request(9, "tools/list", "{}"))
+        last = answer()
+    finally:
+        proc.stdin.close()  # type: ignore[union-attr]
+        err = proc.stderr.read()  # type: ignore[union-attr]  (until the server exits)
+        proc.wait(timeout=60)
+        reader.join(timeout=60)
+        proc.stdout.close()
+        proc.stderr.close()  # type: ignore[union-attr]
+    for (name, (_, wanted_id, code)), answer in zip(lines.items(), answers, strict=True):
+        assert answer["id"] == wanted_id and answer["error"]["code"] == code, (name, answer)
+    assert last["id"] == 9 and "result" in last  # still serving
+    assert proc.returncode == 0 and "Traceback" not in err.decode()
 
 
 @pytest.mark.slow

@@ -1,7 +1,7 @@
 """The review page in headless Chromium (Playwright): local server, and inside an MCP Apps host.
 
-Playwright and Debian's chromium are installed by `ensure_browser()` when missing; where that is
-impossible the tests are skipped with the reason.
+Tests install nothing: without Playwright (the test extras, `make test` installs them) or Debian's
+chromium (`.ci/run` installs it), `ensure_browser()` skips them, saying what to install.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Crashes: SIGKILL writers at random moments; the store always opens and keeps every promise.
 
 The kill trials are the ones `benchmarks/faults.py` runs by the hundred (here a dozen). Start-up
-recovery (a torn last record, temp files of an interrupted compaction) is checked directly, in
+recovery (a partial last record, temp files of an interrupted compaction) is checked directly, in
 the CLI (`note: …` on stderr) and in the server (its log), and an export killed midway must not
 leave a partial file under the final name.
 """
@@ -64,20 +64,26 @@ def _leave_wreckage(home: Path) -> tuple[str, Path]:
     return kept, tmp
 
 
-def test_cli_start_up_recovers_and_says_so(finetune_home: Path) -> None:
+def test_cli_readers_say_what_a_crash_left_and_the_next_writer_removes_it(finetune_home: Path) -> None:
     kept, tmp = _leave_wreckage(finetune_home)
+    log_file = finetune_home / "examples.json"
+    before = log_file.read_bytes()
     proc = run_cli("list", "--json")
     assert proc.returncode == 0, proc.stderr
     assert [json.loads(x)["id"] for x in proc.stdout.splitlines()] == [kept]
-    assert "note:" in proc.stderr and "torn last record" in proc.stderr and "temporary file" in proc.stderr
-    assert proc.stderr.count("torn last record") == 1, proc.stderr  # not again through the log
-    assert not tmp.exists()
-    assert (finetune_home / "examples.json").read_bytes().endswith(b"\n")
+    assert "note:" in proc.stderr and "partial last record" in proc.stderr and "temporary file" in proc.stderr
+    assert proc.stderr.count("partial last record") == 1, proc.stderr  # not again through the log
+    assert log_file.read_bytes() == before and tmp.exists()  # a reader never writes
+    added = run_cli("add", "--user", "write a function that reverses a list please",
+                    "--assistant", "def reverse(xs): return xs[::-1]  # a reversed copy")
+    assert added.returncode == 0, added.stderr
+    assert not tmp.exists() and b"ex_torn" not in log_file.read_bytes()
+    assert log_file.read_bytes().endswith(b"\n")
     again = run_cli("list", "--json")
-    assert again.stderr == ""  # recovered once; nothing left to say
+    assert again.stderr == ""  # removed once; nothing left to say
 
 
-def test_server_start_up_recovers_and_logs_it(finetune_home: Path) -> None:
+def test_server_start_up_finds_what_a_crash_left_and_logs_it(finetune_home: Path) -> None:
     kept, tmp = _leave_wreckage(finetune_home)
     proc = subprocess.Popen([*finetune_cmd(), "serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=faults.env(finetune_home))
@@ -101,8 +107,8 @@ def test_server_start_up_recovers_and_logs_it(finetune_home: Path) -> None:
         proc.wait(timeout=30)
     assert kept in json.dumps(answer["result"])
     log = err.decode()
-    assert "recovered at start-up" in log and "torn last record" in log and "temporary file" in log, log[-2000:]
-    assert not tmp.exists()
+    assert "recovered at start-up" in log and "partial last record" in log and "temporary file" in log, log[-2000:]
+    assert tmp.exists()  # found, not removed: a read writes nothing; the next write removes it
 
 
 def test_killed_export_leaves_no_partial_file(finetune_home: Path) -> None:

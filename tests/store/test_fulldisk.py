@@ -6,15 +6,20 @@ with no free page, two free pages (an append fits, a rewrite does not) and plent
 
 from __future__ import annotations
 
+import errno
+import json
 import sys
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from conftest import ROOT, example
 from finetune_collection import curate
+from finetune_collection.cli import cli
 from finetune_collection.config import Config
 from finetune_collection.pipeline import Pipeline
-from finetune_collection.store import Store
+from finetune_collection.store import Store, log
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import fulldisk  # noqa: E402
@@ -66,3 +71,30 @@ def test_an_edit_is_one_append_that_keeps_the_id(pipeline: Pipeline, store: Stor
     store.storage.append = original  # type: ignore[method-assign]
     assert len(appends) == 1 and all(r["op"] == "put" for r in appends[0])
     assert "rewritten by the reviewer" in str(Store(store.home, Config()).get(ex).output)
+
+
+def test_import_stopped_by_a_full_disk_says_what_was_stored_and_which_line_failed(
+        finetune_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Simulated ENOSPC (no tmpfs, no root): the third append's fdatasync fails. The import used
+    to print only "write failed; nothing was stored" though two examples were stored."""
+    real = log.datasync
+    calls = [0]
+
+    def datasync(fd: int) -> None:
+        calls[0] += 1
+        if calls[0] >= 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd)
+
+    monkeypatch.setattr(log, "datasync", datasync)
+    lines = "".join(json.dumps(example(n)) + "\n" for n in range(6))
+    result = CliRunner().invoke(cli, ["import", "-"], input=lines)
+    assert result.exit_code == 1
+    stored = [line.removeprefix("stored: ").split(", ") for line in result.stdout.splitlines()
+              if line.startswith("stored: ")]
+    assert len(stored) == 1 and len(stored[0]) == 2, result.output
+    assert "line 3 could not be stored" in result.stderr and "line 3 and the lines after it were not imported" in result.stderr
+    assert "2 example(s) from the lines before it were stored" in result.stderr
+    assert "imported: accepted 2" in result.stdout
+    monkeypatch.setattr(log, "datasync", real)
+    assert sorted(Store(finetune_home, Config()).ids()) == sorted(stored[0])  # exactly those, nothing else

@@ -12,7 +12,7 @@ from conftest import example
 from finetune_collection import curate, reports
 from finetune_collection.config import Config
 from finetune_collection.pipeline import Pipeline
-from finetune_collection.store import Store, log
+from finetune_collection.store import Store, catchup, log
 from finetune_collection.store.log import index_path
 
 
@@ -26,13 +26,13 @@ def _seed(home: Path, n: int) -> list[str]:
 def _parsed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the log records parsed from now on."""
     seen: list[int] = []
-    original = log.parse_record
+    original = catchup.parse_record
 
     def counting(line: bytes) -> dict[str, object]:
         seen.append(len(line))
         return original(line)
 
-    monkeypatch.setattr(log, "parse_record", counting)
+    monkeypatch.setattr(catchup, "parse_record", counting)
     return seen
 
 

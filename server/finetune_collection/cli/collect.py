@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from ..errors import FinetuneError, InvalidExample
+from ..errors import FinetuneError, InvalidExample, StoreError
 from .app import (
     App,
     Choice,
@@ -69,7 +69,10 @@ def add(app: App, quality: str | None, task_type: str | None, system: str | None
     if user is None and assistant is None:
         if sys.stdin.isatty():
             raise click.UsageError("give --user and --assistant, or pipe one JSON example on stdin")
-        text = sys.stdin.read().removeprefix("\ufeff")
+        most = RAW_LINE_FACTOR * app.config.limits.max_example_bytes
+        text = sys.stdin.read(most + 1).removeprefix("\ufeff")  # never more than one example can take
+        if len(text) > most or len(text.encode("utf-8", "replace")) > most:
+            raise InvalidExample(f"stdin: {too_long(app.config.limits.max_example_bytes)}")
         if not text.strip():
             raise click.UsageError("stdin is empty: pipe one JSON example, or give --user and --assistant")
         try:
@@ -102,6 +105,18 @@ def add(app: App, quality: str | None, task_type: str | None, system: str | None
         emit(result.model_dump())
     else:
         click.echo(result.message)
+
+
+# One example is at most limits.max_example_bytes as compact UTF-8 JSON; written with every
+# character as a \uXXXX escape (json.dumps' default for non-ASCII) it takes up to 6 times that.
+# Longer input cannot hold one example, so it is refused before parsing (a 200 MB line took
+# ~850 MB to parse only to be refused).
+RAW_LINE_FACTOR = 6
+
+
+def too_long(limit: int) -> str:
+    return (f"over {RAW_LINE_FACTOR * limit} bytes of JSON, more than an example of at most {limit} bytes "
+            "(limits.max_example_bytes) can take; not parsed")
 
 
 TOO_MANY_DIGITS = ("an integer has too many digits to read (Python's limit is 4300); integers must fit in 64 bits, "
@@ -168,6 +183,9 @@ def import_(app: App, paths: tuple[str, ...], fmt: str, session: str | None, lat
     if fmt == "jsonl":
         if len(paths) != 1 or session or latest:
             raise click.UsageError("--from jsonl reads one FILE (or - for stdin)")
+        if paths[0] == "-" and sys.stdin.isatty():
+            click.echo("reading examples from stdin, one JSON object per line; end it with Ctrl-D "
+                       "(or give a FILE)", err=True)
         try:
             opened = click.open_file(paths[0], "r", encoding="utf-8-sig", errors="surrogateescape")
         except OSError as err:  # missing, a folder, unreadable: said by reason, not by the name given
@@ -253,11 +271,19 @@ def _import_jsonl(app: App, file: Any, overrides: Any, dry_run: bool, as_json: b
     totals: dict[str, int] = {}
     printed: int | None = None  # lines printed before stdout's reader went away
     lines = file if as_json or not sys.stderr.isatty() else list(file)
+    stored: list[str] = []
+    failed: tuple[int, StoreError] | None = None
     with progress(lines, None, "importing") as bar:
         for number, line in enumerate(bar, start=1):
             if not line.strip():
                 continue
-            row = import_line(pipeline, number, line, overrides, dry_run)
+            try:
+                row = import_line(pipeline, number, line, overrides, dry_run)
+            except StoreError as err:  # a full disk: what was stored stays, and is said
+                failed = (number, err)
+                break
+            if row["id"] and not dry_run:
+                stored.append(row["id"])
             totals[row["status"]] = totals.get(row["status"], 0) + 1
             if "replaced_lower_quality" in row["reasons"]:
                 totals["replaced"] = totals.get("replaced", 0) + 1
@@ -279,6 +305,15 @@ def _import_jsonl(app: App, file: Any, overrides: Any, dry_run: bool, as_json: b
     if not as_json:
         verb = "would import" if dry_run else "imported"
         click.echo(f"{verb}: " + summary(totals))
+        if failed is not None:
+            click.echo("stored: " + (", ".join(stored) or "none"))
+    if failed is not None:
+        at, error = failed
+        raise click.ClickException(
+            f"line {at} could not be stored: {error} The import stopped there: line {at} and the lines after "
+            f"it were not imported; {len(stored)} example(s) from the lines before it were stored"
+            + (" (listed above)." if stored else ".")
+        )
 
 
 def summary_row(totals: dict[str, int], skipped: dict[str, int]) -> dict[str, Any]:
@@ -312,6 +347,10 @@ def import_line(pipeline: Any, number: int, line: str, overrides: Any = None,
 
     row: dict[str, Any] = {"line": number, "id": None, "status": "invalid", "duplicate_of": None,
                            "reasons": [], "redactions": {}}
+    limit = pipeline.config.limits.max_example_bytes
+    if len(line) > RAW_LINE_FACTOR * limit or len(line.encode("utf-8", "replace")) > RAW_LINE_FACTOR * limit:
+        row["reasons"] = [f"the line is {too_long(limit)}"]
+        return row
     try:
         data = json.loads(line)
     except json.JSONDecodeError as err:

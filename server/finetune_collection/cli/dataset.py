@@ -114,7 +114,11 @@ def export(app: App, fmt: str, output: Path | None, task_type: tuple[str, ...], 
         raise click.BadParameter("give a file name, e.g. training.jsonl", param_hint="--output")
     if output is not None:
         from ..export.target import check_name_lengths
+        from ..model import UNSHOWABLE
 
+        if UNSHOWABLE.search(str(output)):  # echoed raw, a control or U+202E acts on the terminal
+            raise click.BadParameter("give a file name without control or direction characters, such as "
+                                     "training.jsonl", param_hint="--output")
         check_name_lengths(output)
     if output is not None and str(output) == "-":
         raise click.BadParameter("exports are written to a file atomically, not to stdout; give a file name",

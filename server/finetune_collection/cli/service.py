@@ -30,6 +30,9 @@ def scrub(app: App, jsonl: bool, explain: bool) -> None:
     from ..scrub.engine import locate
 
     scrubber = build_scrubber(app.config)
+    if sys.stdin.isatty():
+        click.echo("reading " + ("JSON lines with a `text` field" if jsonl else "text") + " from stdin; end it with "
+                   "Ctrl-D (or pipe a file in)", err=True)
     # Bytes in, decoded leniently: a stray invalid byte must not abort a whole scrub run.
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
 

@@ -28,6 +28,7 @@ from .pairs import Inferred, count, infer, is_negative, ordered
 from .process import SecretCheck, load_secret_finder, notebook_epochs, process, trusted
 from .report import MAX_SKIPPED_LISTED, ExportReport, ExportRequest, InferredPair, Skipped
 from .status import services_for
+from .target import check_name_lengths
 from .writer import AtomicFile, protected_files, refuse_existing, refuse_folder
 
 MAX_LOST_IDS = 20
@@ -94,6 +95,7 @@ def export(
     """Write one format's file (or train/val files) from the store's current snapshot."""
     fmt = get_format(request.format)
     output = request.output or default_output(store.home, config, fmt.name)
+    check_name_lengths(output)  # before any system call that would fail with the path in its error
     existed = output.exists()
     protected = protected_files(config)
     if fmt.folder:

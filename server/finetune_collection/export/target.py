@@ -53,9 +53,20 @@ def _inside(path: Path, base: Path) -> bool:
 
 
 def check_name_lengths(output: str | Path) -> None:
-    """File systems take at most 255 bytes per name: say so rather than fail deep in a write."""
+    """File systems take at most 255 bytes per name, and the system at most PATH_MAX bytes per
+    path (4096 on Linux): say so rather than fail deep in a write (ENAMETOOLONG, the path in it)."""
     if any(len(part.encode("utf-8", "surrogateescape")) > 255 for part in Path(output).parts):
         raise ExportError("output: a file or folder name is at most 255 bytes; choose a shorter name")
+    if len(os.fsencode(os.path.abspath(output))) >= _path_max():
+        raise ExportError(f"output: a path is at most {_path_max() - 1} bytes, counted from the root folder; "
+                          "choose a shorter path")
+
+
+def _path_max() -> int:
+    try:
+        return max(256, os.pathconf("/", "PC_PATH_MAX"))
+    except (OSError, ValueError, AttributeError):
+        return 4096
 
 
 def refuse_data_folder(path: Path, home: Path, protected: Iterable[Path] = ()) -> None:
@@ -130,6 +141,7 @@ def resolve_output(
         )
     allowed = [base] if remote else [base, *(roots or [])]
     candidate = raw if raw.is_absolute() else base / raw
+    check_name_lengths(candidate)  # a relative name lands under the exports folder: longer there
     if candidate.name in ("", ".") or (not folder and output.endswith(("/", os.sep))):
         raise ExportError("output names a folder; give a file name such as training.jsonl")
     # Resolve symlinks in every existing component: a link inside an allowed folder that points

@@ -7,13 +7,17 @@ or another server show up. Core calls run in a worker thread under one lock: the
 never blocks on a long export and the core is never used by two threads at once.
 """
 
+import contextlib
 import inspect
+import io
 import json
 import logging
+import os
+import re
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, BinaryIO
 
 import anyio
 from anyio.abc import ObjectSendStream
@@ -38,8 +42,10 @@ from mcp.types import (
     GetPromptResult,
     InputRequiredResult,
     JSONRPCError,
+    JSONRPCNotification,
     TextContent,
     ToolAnnotations,
+    jsonrpc_message_adapter,
 )
 from pydantic import ValidationError
 
@@ -162,35 +168,75 @@ class FinetuneServer(MCPServer):
 
 
     async def run_stdio_async(self) -> None:
-        """The SDK's stdio loop (`MCPServer.run_stdio_async`), plus `answer_unreadable` between
-        the transport and the session. There is no public way to hand the session other
-        streams, hence the SDK's own `_lowlevel_server`, exactly as its method uses it."""
+        """The SDK's stdio loop (`MCPServer.run_stdio_async`), but stdin is read here
+        (`read_requests`): the SDK's reader drops a line it cannot parse, and reads a request
+        whose id is neither a string nor an integer as a notification, so neither got an answer.
+        The SDK's transport still writes stdout (given an empty stdin, its reader ends at once).
+        There is no public way to hand the session other streams, hence the SDK's own
+        `_lowlevel_server`, exactly as its method uses it."""
         server = self._lowlevel_server
-        async with stdio_server() as (read_stream, write_stream):
-            send, receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)
-            async with anyio.create_task_group() as tg:
-                tg.start_soon(answer_unreadable, read_stream, send, write_stream)
-                await server.run(receive, write_stream, server.create_initialization_options())
+        with claimed_stdin() as wire:
+            lines = anyio.wrap_file(io.TextIOWrapper(wire, encoding="utf-8", errors="replace"))
+            async with stdio_server(stdin=anyio.wrap_file(io.StringIO())) as (unused, write_stream):
+                await unused.aclose()
+                send, receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(read_requests, lines, send, write_stream)
+                    await server.run(receive, write_stream, server.create_initialization_options())
 
 
-async def answer_unreadable(
-    source: Any, sink: ObjectSendStream[SessionMessage | Exception], replies: Any
-) -> None:
-    """Forward what the transport parsed; answer what it could not.
+@contextlib.contextmanager
+def claimed_stdin() -> Iterator[BinaryIO]:
+    """The wire on a private duplicate of fd 0, and fd 0 on the null device meanwhile, as the
+    SDK's transport does for its own reader: a tool or a child process reading stdin gets EOF,
+    not protocol bytes."""
+    try:
+        if sys.stdin is None or sys.stdin.fileno() != 0:
+            raise OSError("stdin is not fd 0")
+        private = os.dup(0)
+    except (OSError, ValueError, AttributeError):
+        yield sys.stdin.buffer
+        return
+    try:
+        null = os.open(os.devnull, os.O_RDONLY)
+        try:
+            os.dup2(null, 0)
+        finally:
+            os.close(null)
+        yield os.fdopen(private, "rb", closefd=False)
+    finally:
+        with contextlib.suppress(OSError):
+            os.dup2(private, 0)
+        os.close(private)
 
-    The SDK's stdio reader hands a line its parser refuses (a lone surrogate escape such as a
-    truncated emoji, nesting deeper than ~190 levels, a malformed envelope) to the session as an
-    exception, and the session drops it: the client waited for its own timeout. Here a refused
-    request gets a JSON-RPC error with its id, and the log gets one line without the content.
+
+async def read_requests(lines: Any, sink: ObjectSendStream[SessionMessage | Exception], replies: Any) -> None:
+    """Parse each stdin line into a message for the session; answer the lines that are not one.
+
+    A line the parser refuses (a lone surrogate escape such as a truncated emoji, nesting deeper
+    than ~190 levels, a malformed envelope) or a request whose id is not a valid JSON-RPC id gets
+    a JSON-RPC error, and the log gets one line without the content. Nothing a line holds stops
+    the server.
     """
     async with sink:
-        async for item in source:
-            if not isinstance(item, Exception):
-                await sink.send(item)
-                continue
-            reply = refusal(item)
-            if reply is not None:
-                await replies.send(SessionMessage(reply))
+        async for line in lines:
+            try:
+                try:
+                    message = jsonrpc_message_adapter.validate_json(line, by_name=False)
+                except Exception as exc:  # noqa: BLE001  (what the SDK's own reader catches)
+                    reply = refusal(line, exc)
+                else:
+                    unanswered = isinstance(message, JSONRPCNotification) and '"id"' in line
+                    if not unanswered or "id" not in (top_level(line) or {}):
+                        await sink.send(SessionMessage(message))
+                        continue
+                    reply = refusal(line)
+                if reply is not None:
+                    await replies.send(SessionMessage(reply))
+            except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+                raise
+            except Exception as err:  # noqa: BLE001  (one bad line must not end the session)
+                log.error("could not answer a JSON-RPC message (%s)", type(err).__name__)
 
 
 async def refuse_unknown_methods(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
@@ -205,22 +251,20 @@ async def refuse_unknown_methods(ctx: ServerRequestContext[Any, Any], call_next:
         raise MCPError(code=METHOD_NOT_FOUND, message=NO_METHOD) from None
 
 
-def refusal(exc: Exception) -> JSONRPCError | None:
-    """The error answer to a line the transport could not parse (None: nothing to answer)."""
+def refusal(line: str, exc: Exception | None = None) -> JSONRPCError | None:
+    """The error answer to a line that is not a usable message (None: nothing to answer).
+
+    `exc`: the parser's error; None when the line parsed, but as a request whose id is neither a
+    string nor an integer. The id is read from the line's top level without parsing what is
+    nested, so a line nested too deeply or holding a 5000-digit number still gets its id back,
+    when that id is a valid one: a string UTF-8 can encode, or an integer within 64 bits. Any
+    other id, or a line that is not one whole object, is answered with JSON-RPC's null id; a
+    notification or a client's response is not answered at all."""
     errors = exc.errors(include_url=False) if isinstance(exc, ValidationError) else []
-    line = next((e["input"] for e in errors if isinstance(e.get("input"), str | bytes)), None)
     kind = errors[0]["type"] if errors else type(exc).__name__
     detail = errors[0]["msg"] if errors and kind == "json_invalid" else ""
-    try:
-        data = json.loads(line) if line is not None else None
-    except (ValueError, RecursionError):
-        data = None
-    request_id = data.get("id") if isinstance(data, dict) else None
-    if isinstance(request_id, bool) or not isinstance(request_id, int | str):
-        request_id = None
-    if isinstance(data, dict) and "method" not in data:
-        request_id = None  # a malformed response or error from the client: nothing to answer
-    size = len(line) if line is not None else 0
+    members = top_level(line)
+    request_id = request_id_of(members["id"]) if members is not None and "id" in members else None
     if "recursion limit" in detail:
         code, message = PARSE_ERROR, "Parse error: the message is nested too deeply (the limit is about 190 levels)"
     elif "escape" in detail or "surrogate" in detail:
@@ -229,13 +273,95 @@ def refusal(exc: Exception) -> JSONRPCError | None:
             "surrogate (\\ud800-\\udfff without its pair, e.g. a cut emoji); nothing was done")
     elif kind == "json_invalid":
         code, message = PARSE_ERROR, "Parse error: the message is not valid JSON"
+    elif exc is None:
+        code, message = INVALID_REQUEST, "Invalid request: a request id must be a string or an integer"
     else:
         code, message = INVALID_REQUEST, "Invalid request: not a JSON-RPC 2.0 request, notification or response"
     log.warning("refused an unreadable JSON-RPC message (%d characters, id %s): %s",
-                size, "present" if request_id is not None else "none", message)
-    if request_id is None and isinstance(data, dict):
+                len(line), "present" if request_id is not None else "none", message)
+    if members is not None and ("method" not in members or "id" not in members):
         return None  # a notification or a client's response: JSON-RPC sends nothing back
     return JSONRPCError(jsonrpc="2.0", id=request_id, error=ErrorData(code=code, message=message))
+
+
+_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+_TOKEN = re.compile(rf'\s*({_STRING}|[{{}}\[\],:]|[^\s"{{}}\[\],:]+)')
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,19})")
+
+
+class _Tokens:
+    """JSON tokens of a line, one at a time (a string is one token: what it holds is not looked at)."""
+
+    def __init__(self, line: str) -> None:
+        self.line, self.pos = line, 0
+
+    def next(self) -> str | None:
+        found = _TOKEN.match(self.line, self.pos)
+        if found is None:
+            return None
+        self.pos = found.end()
+        return found.group(1)
+
+    def skip(self) -> bool:
+        """Past the object or array just opened, however deep (no recursion)."""
+        depth = 1
+        while depth:
+            token = self.next()
+            if token is None:
+                return False
+            depth += 1 if token in ("{", "[") else -1 if token in ("}", "]") else 0
+        return True
+
+
+def _string(token: str) -> str | None:
+    try:
+        value = json.loads(token)
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def top_level(line: str) -> dict[str, str] | None:
+    """The members of a line holding one JSON object: key → the raw text of a scalar value, or ""
+    for an object or array (skipped, not parsed). None unless the line is one whole object."""
+    tokens = _Tokens(line)
+    if tokens.next() != "{":
+        return None
+    members: dict[str, str] = {}
+    token = tokens.next()
+    while token is not None and token != "}":
+        key = _string(token) if token.startswith('"') else None
+        value = tokens.next() if key is not None and tokens.next() == ":" else None
+        if key is None or value is None or value in ("}", "]", ",", ":"):
+            return None
+        if value in ("{", "[") and not tokens.skip():
+            return None
+        members[key] = "" if value in ("{", "[") else value
+        token = tokens.next()
+        if token == ",":
+            token = tokens.next()
+        elif token != "}":
+            return None
+    if token != "}" or line[tokens.pos:].strip():
+        return None
+    return members
+
+
+def request_id_of(raw: str) -> str | int | None:
+    """A JSON-RPC id from its raw text: a string UTF-8 can encode (no lone surrogate), or an
+    integer within 64 bits; None for anything else (an object, a float, null, a huge number)."""
+    if raw.startswith('"'):
+        value = _string(raw)
+        if value is None:
+            return None
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        return value
+    if _INTEGER.fullmatch(raw) and -(2**63) <= (number := int(raw)) < 2**63:
+        return number
+    return None
 
 
 WRITE = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False)

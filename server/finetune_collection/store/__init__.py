@@ -2,7 +2,11 @@
 
     api        `Store`: examples, their dedup keys and counters; reads and durable writes
     protocol   `StoreBackend`: what every backend answers (the pipeline and surfaces use only this)
-    log        `LogStorage`: the record format, append + fdatasync, catch-up, compaction, recovery
+    log        `LogStorage`: opens, locks and appends to the log (append + fdatasync), catches the index up
+    record     the log's line format and the one definition of a valid record (loader and repair)
+    compaction rewriting the log with only live records, so deleted and edited text leaves it
+    recovery   what a crashed writer left (a partial last record, temp files): found by readers, removed by writers
+    files      the data folder's files: private folder, regular files only, fsync
     index      the index file beside the log: record offsets, statuses, the duplicate index
     folds      per-block folds kept in a process (stats and readiness after a write read one block)
     lock       the inter-process file lock
@@ -23,7 +27,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import ConfigError
 from .api import STORE_FILE, Store
-from .log import ensure_private_dir
+from .files import ensure_private_dir
 from .protocol import Reader, StoreBackend
 from .snapshot import Snapshot
 

@@ -34,6 +34,7 @@ from ..dedup.bands import band_hashes, lsh_params, near_signatures, similarity
 from ..dedup.exact import Match
 from ..dedup.minhash import fingerprint
 from ..errors import StoreError
+from .record import storable
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +89,15 @@ class _Foreign(Exception):
 
 
 class IndexFile:
-    def __init__(self, path: Path, settings: DedupSettings) -> None:
+    """`writable=False` (a read-only data folder): the index lives in memory, started from a copy
+    of the index file when that can be read, and nothing is written."""
+
+    def __init__(self, path: Path, settings: DedupSettings, writable: bool = True) -> None:
         self.path = path
         self.settings = settings
         self._bands_id = f"{fingerprint(settings)}|{lsh_params(settings.threshold, settings.num_perm)}"
-        self.db = self._connect()
+        self.read_only = not writable
+        self.db = self._connect() if writable else self._in_memory()
 
     # -- opening --------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -132,6 +137,21 @@ class IndexFile:
         except BaseException:
             db.close()
             raise
+        return db
+
+    def _in_memory(self) -> sqlite3.Connection:
+        db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        uri = Path(os.path.abspath(self.path)).as_uri()
+        for options in ("mode=ro", "immutable=1"):  # immutable: no -shm file needed, none created
+            with contextlib.suppress(sqlite3.Error):
+                source = sqlite3.connect(f"{uri}?{options}", uri=True)
+                try:
+                    if source.execute("PRAGMA user_version").fetchone()[0] == SCHEMA:
+                        source.backup(db)
+                        break
+                finally:
+                    source.close()
+        db.executescript(_TABLES)
         return db
 
     def _remove(self) -> None:
@@ -231,14 +251,14 @@ class IndexFile:
             self.db.execute(
                 "INSERT INTO examples(id, seq, off, len, status, rev) VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(id) "
                 "DO UPDATE SET off = excluded.off, len = excluded.len, status = excluded.status, rev = excluded.rev",
-                (doc_id, seq, off, length, status if isinstance(status, str) else None, rev),
+                (doc_id, seq, off, length, status if isinstance(status, str) and storable(status) else None, rev),
             )
         elif table == "dedup":
             exact = doc.get("exact")
             self.db.execute(
                 "INSERT INTO dedup(id, seq, exact, keys) VALUES(?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
                 "SET exact = excluded.exact, keys = excluded.keys",
-                (doc_id, seq, exact if isinstance(exact, str) else None, _dumps(doc)),
+                (doc_id, seq, exact if isinstance(exact, str) and storable(exact) else None, _dumps(doc)),
             )
             self.db.execute("DELETE FROM sigs WHERE id = ?", (doc_id,))
             self.db.execute("DELETE FROM bands WHERE id = ?", (doc_id,))

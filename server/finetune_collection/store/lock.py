@@ -68,6 +68,25 @@ class StoreLock:
                 time.sleep(delay)
                 delay = min(delay * 2, 0.05)
 
+    def is_free(self) -> bool:
+        """Whether no process holds the lock now, asked without creating or writing anything
+        (False where that cannot be told)."""
+        if fcntl is None:  # pragma: no cover
+            return False
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except FileNotFoundError:
+            return True  # every writer creates it first
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False
+        finally:
+            os.close(fd)  # closing releases a lock taken through this descriptor
+        return True
+
     def release(self) -> None:
         if self._depth == 0:
             raise RuntimeError("release() of a lock that is not held")

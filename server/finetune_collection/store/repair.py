@@ -1,6 +1,6 @@
 """`finetune repair`: keep every record the loader accepts; keep the damaged file beside it.
 
-Repair and the loader share one definition of a valid record (`log.parse_record`): a line that
+Repair and the loader share one definition of a valid record (`record.parse_record`): a line that
 would stop every command from opening the store is exactly a line repair drops.
 """
 
@@ -13,8 +13,9 @@ import shutil
 from pathlib import Path
 
 from ..errors import StoreError, StoreLocked
+from .files import fsync_dir, refuse_special_file
 from .lock import LockTimeout, StoreLock
-from .log import encode, parse_record, refuse_special_file
+from .record import encode, parse_record
 
 
 def repair_file(path: Path, lock_timeout: float = 10.0) -> str:
@@ -31,17 +32,16 @@ def repair_file(path: Path, lock_timeout: float = 10.0) -> str:
         lock.acquire()
     except LockTimeout:
         raise StoreLocked(f"{path}: the store is locked by another process; stop it and retry") from None
+    except OSError as err:  # a read-only data folder: nobody can be writing it, so look without the lock
+        kept, bad = _read(path)
+        if not bad:
+            return f"{path}: every record is valid; nothing to repair"
+        raise StoreError(
+            f"{path}: {len(bad)} unreadable line(s), but the data folder cannot be written ({err.strerror}); "
+            "copy the folder somewhere writable and run `finetune repair` there"
+        ) from None
     try:
-        kept: list[bytes] = []
-        bad: list[int] = []
-        with open(path, "rb") as f:
-            for lineno, line in enumerate(f, 1):
-                if not line.strip():
-                    continue  # blank lines hold no record; the loader skips them too
-                try:
-                    kept.append(encode(parse_record(line)))
-                except ValueError:
-                    bad.append(lineno)
+        kept, bad = _read(path)
         if not bad:
             return f"{path}: every record is valid; nothing to repair"
         tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{secrets.token_hex(3)}")
@@ -61,7 +61,7 @@ def repair_file(path: Path, lock_timeout: float = 10.0) -> str:
                 f"{path}: repair failed ({err.strerror}); the store file is unchanged. "
                 "Free disk space and retry."
             ) from None
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         shown = ", ".join(str(n) for n in bad[:5]) + (", …" if len(bad) > 5 else "")
         return (
             f"{path}: kept {len(kept)} record(s); {len(bad)} unreadable line(s) (line {shown}) were "
@@ -72,6 +72,22 @@ def repair_file(path: Path, lock_timeout: float = 10.0) -> str:
         lock.close()
 
 
+def _read(path: Path) -> tuple[list[bytes], list[int]]:
+    """Every valid record (re-encoded) and the numbers of the lines that are not one. The last
+    line needs no newline when it is a whole record; a partial one is unreadable."""
+    kept: list[bytes] = []
+    bad: list[int] = []
+    with open(path, "rb") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue  # blank lines hold no record; the loader skips them too
+            try:
+                kept.append(encode(parse_record(line)))
+            except ValueError:
+                bad.append(lineno)
+    return kept, bad
+
+
 def _keep_copy(path: Path, backup: Path) -> None:
     """The damaged file under a new name: a hard link (no copy, no disk space), else a copy."""
     try:
@@ -79,12 +95,3 @@ def _keep_copy(path: Path, backup: Path) -> None:
     except OSError:
         shutil.copy2(path, backup)
         os.chmod(backup, 0o600)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

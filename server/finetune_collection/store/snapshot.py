@@ -8,7 +8,7 @@ Store instead would hold every document.
 
 Holding one fd makes the read a snapshot: a compaction renames a new file over the path but our fd
 keeps the old inode, and lines appended after we opened are beyond the size we read up to.
-Only complete lines count (a torn tail from a crashed writer is ignored, as the store does).
+Only complete records count (a torn tail from a crashed writer is ignored, as the store does).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 from ..errors import StoreCorrupt, StoreError
+from .record import complete_record
 
 CHUNK = 1 << 20
 _HEAD = re.compile(rb'\{"op":"(put|del)","t":"([^"\\]*)","id":"([^"\\]*)"')
@@ -98,7 +99,10 @@ class Snapshot:
                 start = nl + 1
             carry, carry_at = buf[start:], base + start
             pos += len(chunk)
-        # a trailing line without "\n" is a torn write: never acknowledged, ignored
+        # A last line without "\n": kept when it is a whole record (only the newline is missing),
+        # ignored when it is a torn write (never acknowledged), as the store does.
+        if carry and complete_record(carry):
+            yield carry_at, carry
 
     # -- pass 2 -----------------------------------------------------------------------------------
     def doc(self, offset: int, length: int) -> dict[str, Any]:
