@@ -89,7 +89,7 @@ def test_a_line_longer_than_any_example_is_refused_before_it_is_parsed(
     monkeypatch.setattr(json, "loads", spy)
     result = CliRunner().invoke(cli, ["import", "--json", "-"], input=big + "\n" + json.dumps(example(2)) + "\n")
     rows = [real(line) for line in result.stdout.splitlines()]
-    assert [r["status"] for r in rows] == ["invalid", "accepted"], result.output
+    assert [r["status"] for r in rows] == ["invalid", "accepted", "summary"], result.output
     assert "not parsed" in rows[0]["reasons"][0] and "limits.max_example_bytes" in rows[0]["reasons"][0]
     added = CliRunner().invoke(cli, ["add"], input=big)
     assert added.exit_code == 1 and "not parsed" in added.stderr, added.output

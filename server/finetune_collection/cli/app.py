@@ -71,6 +71,13 @@ class App:
             self._pipeline = Pipeline(self.store, self.config)
         return self._pipeline
 
+    def close(self) -> None:
+        """Close the store this command opened: its file descriptors, or its database connection,
+        when the CLI runs inside another program (CliRunner, a host that imports it)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = self._pipeline = None
+
 
 def fails_cleanly(fn: F) -> F:
     """Turn our errors into `Error: …` + exit 1; never a traceback for an expected failure."""
@@ -146,6 +153,7 @@ def cli(ctx: click.Context) -> None:
     $FINETUNE_CONFIG, else $FINETUNE_HOME/config.yaml, else built-in defaults.
     """
     ctx.obj = App()
+    ctx.call_on_close(ctx.obj.close)
 
 
 pass_app = click.make_pass_decorator(App)
