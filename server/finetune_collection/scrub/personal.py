@@ -64,7 +64,7 @@ _REMOTE_COMMAND = re.compile(
     r"(?<![\w-])(?:ssh|scp|sftp|rsync|mosh|autossh|ssh-copy-id|sshfs|pssh|pscp|plink)(?:\.exe)?[\"']?"
     r"(?:[ \t,\"']+[^\s@|;&,\"']{1,200}){0,12}[ \t,\"']+$"
 )
-_REMOTE_WORDS = ("ssh", "scp", "sftp", "rsync", "mosh", "plink", "pscp")
+_REMOTE_WORD = re.compile(r"ssh|scp|sftp|rsync|mosh|plink|pscp")
 _REMOTE_PATH = re.compile(r":(?:[~/.$]|[\w.-]{1,100}/)")  # `host:/tmp`, `host:~/x`, `github.com:org/repo`
 
 
@@ -77,10 +77,11 @@ def login_target(m: Any) -> bool:
         return True
     start = m.start("lead") if m.start("lead") >= 0 else m.start()
     lo = max(0, start - 300)  # a bounded look: a long line with many addresses stays linear
-    # Runs for every address: the command words are looked for before anything is sliced.
-    if not any(text.find(w, lo, start) >= 0 for w in _REMOTE_WORDS):
+    line = max(lo, text.rfind("\n", lo, start) + 1)
+    # Runs for every address: one search for a command word on its line before anything is sliced.
+    if _REMOTE_WORD.search(text, line, start) is None:
         return False
-    return bool(_REMOTE_COMMAND.search(text[max(lo, text.rfind("\n", lo, start) + 1) : start]))
+    return bool(_REMOTE_COMMAND.search(text[line:start]))
 
 
 def email_in_context(m: Any) -> bool:
