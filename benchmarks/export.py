@@ -63,6 +63,8 @@ def doc(n: int, stamp: bool = True) -> dict[str, object]:
     else:
         base["input"] = {"system": text(n, 300), "user": text(n + 1, 1200), "context": text(n + 5, 500)}
         base["output"] = {"assistant": text(n + 2, 1900)}
+    if n % 2:  # half carry a rejected first attempt, so the preference formats have pairs to write
+        base["rejected"] = [{"assistant": text(n + 6, 900)}]
     return stamped(base) if stamp else base
 
 

@@ -163,6 +163,8 @@ def _oversized_int_path(value: Any) -> list[int | str] | None:
     refuses it, and trainers' readers differ on it. Walked without recursion: nesting depth is
     the caller's.
     """
+    if not _has_oversized_int(value):  # every example is checked; only a refused one needs the path
+        return None
     stack: list[tuple[list[int | str], Any]] = [([], value)]
     while stack:
         path, item = stack.pop()
@@ -174,6 +176,22 @@ def _oversized_int_path(value: Any) -> list[int | str] | None:
         elif isinstance(item, list | tuple):
             stack.extend(([*path, i], v) for i, v in reversed(list(enumerate(item))))
     return None
+
+
+def _has_oversized_int(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            continue
+        if isinstance(item, int) and not isinstance(item, bool):
+            if not INT64_MIN <= item <= INT64_MAX:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return False
 
 
 class _Conversation(_Strict):

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..model import Example
+from ..model import Example, single_turns
 from ..tokens import TOKENS_PER_MESSAGE, estimate_messages, estimate_text
 from .fix import repair
 from .view import Conversation as Conversation  # re-exported: formats take it from base
@@ -124,11 +124,10 @@ def function_declaration(tool: dict[str, Any]) -> dict[str, Any]:
 
 
 def conversation(example: Example, placement: Placement) -> Conversation:
-    turns = [m.model_dump(exclude_none=True) for m in example.turns()]
-    for t in turns:
-        t.setdefault("content", None)
     system: str | None = None
     if example.messages is None:  # the single-turn shape: its system prompt and context placed
+        assert example.input is not None and example.output is not None
+        turns = single_turns(example.input.system, example.input.user, example.output.assistant)
         if turns[0]["role"] == "system":
             system = turns.pop(0)["content"]
         context = example.context
@@ -136,6 +135,10 @@ def conversation(example: Example, placement: Placement) -> Conversation:
             system = f"{system}\n\n{context}" if system else context
         elif context and placement == "user":
             turns[0]["content"] = f"{context}\n\n{turns[0]['content']}"
+    else:
+        turns = [m.model_dump(exclude_none=True) for m in example.messages]
+        for t in turns:
+            t.setdefault("content", None)
     tools = [function_declaration(t) for t in example.tools] if example.tools else None
     conv = Conversation(example.id, example.task_type, system, turns, tools)
     conv.rejected = [r.assistant for r in example.rejected]
