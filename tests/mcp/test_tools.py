@@ -13,7 +13,7 @@ from mcp.server.mcpserver import Context
 
 from conftest import example
 from finetune_collection.config import Config
-from finetune_collection.mcp import tools
+from finetune_collection.mcp import review_tool, tools
 from finetune_collection.mcp.state import LazyState
 from finetune_collection.store import Store
 
@@ -49,7 +49,7 @@ def test_stats_and_review_called_directly(finetune_home: Path, config: Config) -
     async def main() -> tuple[Any, Any]:
         with anyio.fail_after(30):
             collected = await tools.collect_example(ctx, None, None, **example(2))
-            review = await tools.finetune_review(ctx, id=collected.id, action="reject")
+            review = await review_tool.finetune_review(ctx, id=collected.id, action="reject")
             return review, await tools.finetune_stats(ctx)
 
     review, stats = anyio.run(main)
@@ -114,14 +114,14 @@ def test_finetune_review_by_filter_counts_then_acts_on_the_confirmed_count(finet
         with anyio.fail_after(30):
             for n in range(3):
                 await tools.collect_example(ctx, None, None, **example(n, metadata={}))
-            counted = await tools.finetune_review(ctx, action="approve", filter=flt)
+            counted = await review_tool.finetune_review(ctx, action="approve", filter=flt)
             await tools.collect_example(ctx, None, None, **example(9, metadata={}))  # the set changes
             try:
-                await tools.finetune_review(ctx, action="approve", filter=flt, expect=counted.count)
+                await review_tool.finetune_review(ctx, action="approve", filter=flt, expect=counted.count)
                 stale = None
             except Exception as err:  # noqa: BLE001  (the ToolError the client would get)
                 stale = err
-            done = await tools.finetune_review(ctx, action="approve", filter=flt, expect=4)
+            done = await review_tool.finetune_review(ctx, action="approve", filter=flt, expect=4)
             return counted, stale, done
 
     counted, stale, done = anyio.run(main)

@@ -5,13 +5,13 @@
     readiness(store, config) -> list[dict]                             "ready to train?" per target
     FORMATS: dict[str, Format]                                         the registry (formats/)
 
-Modules: run (the export loop) · check (portability, readiness verdicts) · filters (which
-examples) · view (`Conversation`, one example as formats see it) · base (building it; the
-`Format` record) · process (validate, repair, secret re-check per record) · fix (safe repairs,
-applied by default; `strict` refuses) · count (token counts: a local tokenizer, else the labelled
-estimate) · status (which services take which format, with sources and dates) · card (the
-hf-dataset README) · split (train/val by cluster) · writer (atomic output files, folder targets)
-· target (where an output path may point) · report (request and report models) · formats/ (one
+Modules: run (the export loop) · check (portability, verdicts) · readiness (per target, for stats)
+· filters (which examples) · view (`Conversation`, one example as formats see it) · base (building
+it; the `Format` record) · process (validate, repair, secret re-check per record) · fix (safe
+repairs, applied by default; `strict` refuses) · count (token counts: a local tokenizer, else the
+labelled estimate) · status (which services take which format, with sources and dates) · card (the
+hf-dataset README) · split (train/val by cluster) · writer (atomic output files, folder targets) ·
+target (where an output path may point) · report (request and report models) · formats/ (one
 module per target, each declaring its name, renderer, validator, documented limits and what it
 cannot carry).
 
@@ -23,8 +23,9 @@ overridable per format with `export.context_by_format`.
 
 from ..errors import ExportError
 from .base import Conversation, Format, Options, Problem, Unrepresentable
-from .check import check, readiness
+from .check import check
 from .formats import FORMATS, get_format
+from .readiness import readiness
 from .report import ExportReport, ExportRequest, FormatCheck, PortabilityReport, Skipped
 from .run import export
 

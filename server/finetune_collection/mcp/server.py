@@ -54,7 +54,7 @@ from .. import config as config_mod
 from ..errors import ConfigError
 from ..model import describe_validation_error
 from ..review.app import register as register_review
-from . import tools
+from . import review_tool, tools
 from .prompts import add_prompts
 from .resources import add_resources
 from .state import LazyState, caller, state_of
@@ -421,7 +421,7 @@ def build_server(
         (tools.collect_example, "Collect a fine-tuning example", WRITE),
         (tools.finetune_stats, "Fine-tuning dataset statistics", READ),
         (tools.finetune_export, "Export training data", DESTRUCTIVE),
-        (tools.finetune_review, "Approve, reject or delete an example", REVIEW),
+        (review_tool.finetune_review, "Approve, reject or delete an example", REVIEW),
     ):
         mcp.add_tool(fn, title=title, description=describe(fn), annotations=annotations)
     add_resources(mcp, holder)
