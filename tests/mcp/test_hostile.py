@@ -15,7 +15,7 @@ import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
@@ -25,6 +25,7 @@ from mcp.shared.exceptions import MCPError
 from mcp.types import CallToolResult
 
 from finetune_collection.mcp.server import build_server
+from finetune_collection.model import Outcome
 from mcp import Client
 
 TOOLS = ("collect_example", "finetune_stats", "finetune_export", "finetune_review")
@@ -239,7 +240,7 @@ def test_collect_example_survives_anything(server: Server, args: dict[str, Any])
     result = server.call("collect_example", args)
     if not result.is_error:
         assert result.structured_content is not None
-        assert result.structured_content["status"] in ("accepted", "pending", "rejected", "duplicate")
+        assert result.structured_content["status"] in get_args(Outcome)
 
 
 @HYPO
