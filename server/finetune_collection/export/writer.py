@@ -24,6 +24,7 @@ from types import TracebackType
 from .. import config as config_mod
 from ..errors import ExportError
 from ..store import ensure_private_dir
+from ..store.files import fsync_dir
 from .target import refuse_data_folder
 
 SYNC_EVERY = 8 << 20
@@ -130,7 +131,7 @@ class AtomicFile:
                         f"{self.final}: file exists; pass overwrite=True (CLI: --overwrite) to replace it"
                     ) from None
                 os.unlink(self.tmp)
-            _fsync_dir(self.final.parent)
+            fsync_dir(self.final.parent)
         except OSError as err:
             self.abort()
             raise ExportError(f"{self.final}: cannot write the export file: {err.strerror}") from None
@@ -169,12 +170,3 @@ def _remove_stale_temps(final: Path) -> None:
                 tmp.unlink()
         except (ValueError, IndexError, OSError):
             continue
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
