@@ -7,14 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from finetune_collection.config import parse
-from finetune_collection.scrub import assign, build_scrubber
+from finetune_collection.scrub import assign
 from finetune_collection.scrub.engine import Scrubber
-
-
-@pytest.fixture(scope="module")
-def scrubber() -> Scrubber:
-    return build_scrubber(parse(""))
 
 
 @pytest.mark.parametrize(

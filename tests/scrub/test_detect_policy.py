@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from finetune_collection.config import parse
-from finetune_collection.scrub import build_scrubber, find_secrets, refusals
+from finetune_collection.scrub import find_secrets, refusals
 from finetune_collection.scrub.detect import PERSONAL
 from finetune_collection.scrub.engine import Scrubber
 
@@ -26,10 +25,6 @@ def _rows(name: str) -> list[dict[str, Any]]:
 CORPUS = _rows("corpus.jsonl")
 EVERYDAY = _rows("everyday.jsonl")
 
-
-@pytest.fixture(scope="module")
-def scrubber() -> Scrubber:
-    return build_scrubber(parse(""))
 
 
 def test_export_refuses_nothing_the_scrubber_kept(scrubber: Scrubber) -> None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from finetune_collection.config import parse
 from finetune_collection.scrub import (
-    build_scrubber,
     calls,
     commands,
     contexts,
@@ -31,10 +29,6 @@ FAMILIES: list[Family] = [
 MATCH = [(f.name, text, secret) for f in FAMILIES for text, secret in f.match]
 KEEP = [(f.name, text) for f in FAMILIES for text in f.keep]
 
-
-@pytest.fixture(scope="module")
-def scrubber() -> Scrubber:
-    return build_scrubber(parse(""))
 
 
 def test_every_family_shows_three_syntaxes_and_keeps_something() -> None:

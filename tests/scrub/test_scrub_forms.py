@@ -7,8 +7,6 @@ import base64
 
 import pytest
 
-from finetune_collection.config import parse
-from finetune_collection.scrub import build_scrubber
 from finetune_collection.scrub.engine import Scrubber
 
 # Key-shaped values are assembled at run time so none sits in the repository as a literal.
@@ -21,10 +19,6 @@ PEM_B64 = base64.b64encode(
 STS = "FwoGZXIvYXdzE" + "Hq7pW2zLx9Nc4Rt8Vb3Km6Yd1Sg5Zq8Lm2Rt7Yp9Wz3Kd5Nv1Bc4Qm9xT3Zk7LpR2sWn8YcE4vHa"
 AWS_SECRET = "Zq8Lm2Rt7Yp9Wz3Kd5Nv" + "1Bc4Hq7pW2zLx9Nc4Rt8"
 
-
-@pytest.fixture(scope="module")
-def scrubber() -> Scrubber:
-    return build_scrubber(parse(""))
 
 
 CAUGHT = [

@@ -26,10 +26,6 @@ POSITIVES = [r for r in CORPUS if "value" in r]
 NEGATIVES = [r for r in CORPUS if "value" not in r]
 
 
-@pytest.fixture(scope="module")
-def scrubber() -> Scrubber:
-    return build_scrubber(parse(""))
-
 
 # Built at run time so no key-shaped literal sits in the repository.
 GH = "ghp_" + "aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5"
