@@ -16,8 +16,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 
-from finetune_collection.config import Config  # noqa: E402
+from finetune_collection.config import Config, parse  # noqa: E402
 from finetune_collection.pipeline import Pipeline  # noqa: E402
+from finetune_collection.scrub import build_scrubber  # noqa: E402
+from finetune_collection.scrub.engine import Scrubber  # noqa: E402
 from finetune_collection.store import Store  # noqa: E402
 
 SEED_EXAMPLE: dict[str, Any] = {
@@ -58,6 +60,12 @@ def anyio_backend() -> str:
 @pytest.fixture
 def config() -> Config:
     return Config()
+
+
+@pytest.fixture(scope="session")
+def scrubber() -> Scrubber:
+    """The built-in catalog under the default config, built once: the scrub tests share it."""
+    return build_scrubber(parse(""))
 
 
 @pytest.fixture

@@ -11,16 +11,9 @@ from typing import Any
 
 import pytest
 
-from finetune_collection.config import Config
 from finetune_collection.pipeline import Pipeline
-from finetune_collection.scrub import Scrubber, build_scrubber
+from finetune_collection.scrub import Scrubber
 from finetune_collection.scrub.structured import lines, texts
-
-
-@pytest.fixture(scope="module")
-def scrubber() -> Scrubber:
-    return build_scrubber(Config())
-
 
 # (JSON value holding a secret whose only clue is its key, the secret)
 SECRETS: list[tuple[Any, str]] = [
