@@ -122,21 +122,24 @@ CATALOG: list[Rule] = [
         # Neither the search for the END line nor the bare body runs past the next `-----`
         # (another header): each header then costs the text up to the next, not 40,000 characters,
         # so repeated headers without an end marker stay linear.
-        r"(?i)-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"
+        # Anchored on `beg`, the dashes before it the `lead`: runs of dashes (`# -----…`) are
+        # common, `BEG` after five of them is not. Not `begin`: under (?i) `İ` matches `i`.
+        r"(?i)(?<=(?P<lead>-----))BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"
         r"(?:(?:(?!-----)[\s\S]){0,40000}?-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----"
         r"|(?:(?!-----)(?:\\[nr]|[\s\"'+,]|[A-Za-z0-9+/=:-])){32,40000}+)",
         "<PRIVATE_KEY>",
         validator=_pem_body,
-        anchors=("-----",),
-        reach=100_000,  # not `-----begin`: under (?i) `İ` matches `i`, and folding drops it
+        anchors=("beg",),
+        reach=100_000,
     ),
     Rule(
         "private_key",
         # SSH2 (RFC 4716, `ssh.com`/Tectia) keys: four dashes and spaces, headers before the body.
-        r"---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----[\s\S]{0,40000}?---- END SSH2 ENCRYPTED PRIVATE KEY ----",
+        r"(?<=(?P<lead>---- ))BEGIN SSH2 ENCRYPTED PRIVATE KEY ----"
+        r"[\s\S]{0,40000}?---- END SSH2 ENCRYPTED PRIVATE KEY ----",
         "<PRIVATE_KEY>",
         validator=lambda s: _pem_body("-----" + s.split("----", 2)[-1].rsplit("---- END", 1)[0]),
-        anchors=("----",),
+        anchors=("beg",),
         reach=100_000,
     ),
     Rule(

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from ..config import Config
 
 
+_BEYOND_ASCII = regex.compile(r"[^\x00-\x7f]")
+
+
 @dataclass(slots=True)
 class _Compiled:
     rule: Rule
@@ -88,6 +91,13 @@ class Scrubber:
             for lit in c.rule.anchors:
                 self.anchored.setdefault(lit, []).append(i)
         self.scanning = [i for i, c in enumerate(self.catalog) if not c.rule.anchors]
+        # Prefilter literals with characters outside ASCII -> those characters.
+        self.needs = {
+            lit: frozenset(ch for ch in lit if not ch.isascii())
+            for c in self.catalog
+            for lit in c.rule.prefilter
+            if not lit.isascii()
+        }
         self.contextual = {c.rule for c in self.catalog if c.value}
         self.allow = [regex.compile(a) for a in allow or []]
         self.pseudonyms = pseudonyms
@@ -190,6 +200,7 @@ class Scrubber:
         todo = sorted({i for lit in anchors for i in self.anchored[lit]}.union(self.scanning))
         passed: dict[tuple[str, ...], bool] = {}  # rules often share a prefilter (the digits)
         ascii_text = text.isascii()  # O(1): CPython records it
+        beyond: set[str] | None = None  # the text's characters outside ASCII, found once if needed
         for compiled in map(self.catalog.__getitem__, todo):
             rule = compiled.rule
             if rule.wide and ascii_text:
@@ -197,13 +208,15 @@ class Scrubber:
             if rule.prefilter:
                 ok = passed.get(rule.prefilter)
                 if ok is None:
-                    ok = passed[rule.prefilter] = any(p in text for p in rule.prefilter)
+                    if beyond is None and not ascii_text and any(map(self.needs.get, rule.prefilter)):
+                        beyond = set(_BEYOND_ASCII.findall(text))
+                    ok = passed[rule.prefilter] = self._present(rule.prefilter, text, beyond or set())
                 if not ok:
                     continue
             if rule.anchors:
                 found = self._anchored(compiled, text, anchors)
             else:
-                found = (s for m in compiled.regex.finditer(text) if (s := self._accept(compiled, m, text)))
+                found = self._scanned(compiled, text)
             for start, end in found:
                 i = bisect.bisect_left(starts, start)
                 if i > 0 and taken[i - 1][1] > start or i < len(taken) and taken[i][0] < end:
@@ -211,6 +224,20 @@ class Scrubber:
                 starts.insert(i, start)
                 taken.insert(i, (start, end, rule))
         return taken
+
+    def _scanned(self, compiled: _Compiled, text: str) -> Iterator[tuple[int, int]]:
+        return (s for m in compiled.regex.finditer(text) if (s := self._accept(compiled, m, text)))
+
+    def _present(self, needles: tuple[str, ...], text: str, beyond: set[str]) -> bool:
+        """Whether one of the literals occurs. A literal holding a character the text lacks is not
+        searched for: a search of a text that is not ASCII is as slow as a regex scan."""
+        for needle in needles:
+            need = self.needs.get(needle)
+            if need is not None and not need <= beyond:
+                continue
+            if needle in text:
+                return True
+        return False
 
     def _anchored(self, compiled: _Compiled, text: str, anchors: dict[str, list[int]]) -> Iterator[tuple[int, int]]:
         """Accepted spans of an anchored rule. Anchors inside an accepted match are skipped; those

@@ -71,6 +71,19 @@ class Literals:
         # (a class is one test where an alternation of literals costs one per branch; Discord's
         # 400 grams are 4 x 10 x 10 characters), cheaper than one flat lookahead alternation.
         self.scan = re.compile(_trie(list(self.grams))) if self.grams else None
+        # Each three characters' number (from 1, in `grams` order) and its literals, with the
+        # folded literal to check, or None where the table's four characters already prove it:
+        # a three-character literal, or a four-character one whose fourth no other literal of
+        # its three shares a table entry with.
+        self.numbers = {gram: n for n, gram in enumerate(self.grams, 1)}
+        self.entries: list[tuple[tuple[str, bytes | None], ...]] = [()]
+        self.entries3: list[tuple[tuple[str, bytes | None], ...]] = [()]  # the `re` scan checks three
+        for lits in self.grams.values():
+            fourths = {self.folded[lit][3:4] for lit in lits}
+            sure = len(fourths) == 1 and b"" not in fourths
+            keys = [(lit, self.folded[lit]) for lit in lits]
+            self.entries.append(tuple((lit, None if len(k) == 3 or sure and len(k) == 4 else k) for lit, k in keys))
+            self.entries3.append(tuple((lit, None if len(k) == 3 else k) for lit, k in keys))
         self.table: Any = None  # numpy tables, built on the first long text
         self.number: Any = None
         self.fourth: Any = None
@@ -79,10 +92,15 @@ class Literals:
         """Start positions of each literal that occurs (all occurrences, overlapping ones too)."""
         folded = fold(text)
         found: dict[str, list[int]] = {}
-        for p in self._hits(folded):
-            for lit in self.grams[folded[p : p + 3]]:
-                if folded.startswith(self.folded[lit], p):
-                    found.setdefault(lit, []).append(p)
+        hits, numbers, entries = self._hits(folded)
+        # Runs once per hit (thousands per MB of code): no slicing, no call for the sure ones.
+        for p, n in zip(hits, numbers, strict=True):
+            for lit, key in entries[n]:
+                if key is None or folded.startswith(key, p):
+                    if lit in found:
+                        found[lit].append(p)
+                    else:
+                        found[lit] = [p]
         for lit in self.rest:
             key = self.folded[lit]
             i = folded.find(key)
@@ -91,13 +109,15 @@ class Literals:
                 i = folded.find(key, i + 1)
         return found
 
-    def _hits(self, folded: bytes) -> list[int]:
-        """Positions whose first three characters start some literal, and whose fourth can
-        continue one of those literals."""
+    def _hits(self, folded: bytes) -> tuple[list[int], list[int], list[tuple[tuple[str, bytes | None], ...]]]:
+        """Positions whose first three characters start some literal (and, in the table, whose
+        fourth can continue one of those literals); the number of each one's first three
+        characters; and the literals to check for each number."""
         if self.scan is None:
-            return []
+            return [], [], []
         if len(folded) < SMALL:
-            return [m.start() for m in self.scan.finditer(folded)]
+            starts = [m.start() for m in self.scan.finditer(folded)]
+            return starts, [self.numbers[folded[p : p + 3]] for p in starts], self.entries3
         import numpy as np
 
         if self.table is None:
@@ -108,14 +128,15 @@ class Literals:
         index |= codes[2:-1]
         hits = np.flatnonzero(np.take(self.table, index))  # take: faster than table[index]
         # `age`, `sec`, `lin` start many words but few `age-`, `secr`, `lin_`: cheaper to drop here.
-        hits = hits[self.fourth[self.number[index[hits]] << 6 | codes[hits + 3]]]
-        found: list[int] = hits.tolist()
-        return found
+        numbers = self.number[index[hits]]
+        keep = self.fourth[numbers << 6 | codes[hits + 3]]
+        return hits[keep].tolist(), numbers[keep].tolist(), self.entries
 
     def _build(self, np: Any) -> None:
         number = np.zeros(1 << 18, dtype=np.intp)  # three characters -> their number, from 1
         fourth = np.zeros((len(self.grams) + 1) << 6, dtype=bool)  # number << 6 | 4th character
-        for n, (gram, lits) in enumerate(self.grams.items(), 1):
+        for gram, n in self.numbers.items():
+            lits = self.grams[gram]
             number[gram[0] << 12 | gram[1] << 6 | gram[2]] = n
             for lit in lits:
                 key = self.folded[lit]

@@ -53,9 +53,9 @@ _BARE = r"[ \t]++(?P<bare>)(?P<value>(?:[#-&(-+/-:<->@-~-]|[!.,;?](?=[!-~])){8,1
 _WIDE_TAIL = "(?:" + _JOIN + r"|[ \t]+(?:[\w'’-]+[ \t]+){0,6}?to(?![\w])|[ \t]+(?=[!-~]{0,99}[0-9]))" + _VALUE_TAIL
 
 
-# One literal per word: each is a search of every text that is not ASCII, so the list stays short
-# (Russian, Japanese, Chinese, Korean, Polish, Turkish; other words are not looked for).
-_WIDE_HINTS = ("ароль", "パスワード", "密码", "密碼", "비밀번호", "asło", "ifre")
+# One literal per word, each with a character outside ASCII: the engine looks for a literal only in
+# texts that hold those characters (Russian, Japanese, Chinese, Korean, Polish, Turkish).
+_WIDE_HINTS = ("ароль", "パスワード", "密码", "密碼", "비밀번호", "asło", "şifre", "Şifre")
 
 
 # `pw[:-1]`, `auth[2]`, `get(x)`: an index or a call after `password =` in code, not a password.
