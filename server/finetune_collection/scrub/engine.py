@@ -31,7 +31,8 @@ import regex
 from ..errors import ConfigError
 from . import structured, view
 from .catalog import CATALOG
-from .literals import Literals
+from .digits import Digits
+from .literals import Literals, fold
 from .rule import Finding, Located, PatternTimeout, Rule, ScrubResult
 
 if TYPE_CHECKING:
@@ -195,7 +196,9 @@ class Scrubber:
     def _catalog_spans(self, text: str) -> list[tuple[int, int, Rule]]:
         taken: list[tuple[int, int, Rule]] = []  # sorted by start, non-overlapping
         starts: list[int] = []
-        anchors = self.literals.find(text) if self.anchored else {}
+        folded = fold(text)
+        anchors = self.literals.find(text, folded) if self.anchored else {}
+        digits = Digits(folded)
         # Only the rules one of whose anchors occurs, plus the scanning ones, in catalog order.
         todo = sorted({i for lit in anchors for i in self.anchored[lit]}.union(self.scanning))
         passed: dict[tuple[str, ...], bool] = {}  # rules often share a prefilter (the digits)
@@ -213,6 +216,8 @@ class Scrubber:
                     ok = passed[rule.prefilter] = self._present(rule.prefilter, text, beyond or set())
                 if not ok:
                     continue
+            if rule.digits is not None and not digits.cluster(*rule.digits):
+                continue
             if rule.anchors:
                 found = self._anchored(compiled, text, anchors)
             else:

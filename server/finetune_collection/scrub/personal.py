@@ -68,14 +68,16 @@ _REMOTE_WORD = re.compile(r"ssh|scp|sftp|rsync|mosh|plink|pscp")
 _REMOTE_PATH = re.compile(r":(?:[~/.$]|[\w.-]{1,100}/)")  # `host:/tmp`, `host:~/x`, `github.com:org/repo`
 
 
-def login_target(m: Any) -> bool:
+def login_target(m: Any, start: int | None = None) -> bool:
     """`user@host` as the target of ssh, scp or rsync (after the command, or before `:path`): a
-    login at a host, not a mailbox."""
+    login at a host, not a mailbox. `start`: where the address starts, if the caller knows."""
     text: str = m.string
     end = m.end()
     if text.startswith(":", end) and _REMOTE_PATH.match(text, end):
         return True
-    start = m.start("lead") if m.start("lead") >= 0 else m.start()
+    if start is None:
+        lead = m.start("lead")
+        start = lead if lead >= 0 else m.start()
     lo = max(0, start - 300)  # a bounded look: a long line with many addresses stays linear
     line = max(lo, text.rfind("\n", lo, start) + 1)
     # Runs for every address: one search for a command word on its line before anything is sliced.
@@ -92,13 +94,14 @@ def email_in_context(m: Any) -> bool:
     lead = m.start("lead")
     if lead > 0 and text[lead - 1].isalnum():
         return False  # after a letter outside ASCII: `jürgen.müller@…` is the internationalised rule's, whole
-    if login_target(m):
+    at, end = m.span()
+    start = lead if lead >= 0 else at
+    if login_target(m, start):
         return False
-    tld = text[text.rfind(".", m.start(), m.end()) + 1 : m.end()].lower()
+    tld = text[text.rfind(".", at, end) + 1 : end].lower()
     if tld not in v.AMBIGUOUS_TLDS:
         return True
-    start = m.start("lead") if m.start("lead") >= 0 else m.start()
-    before = m.string[max(0, start - 60) : start]
+    before = text[max(0, start - 60) : start]
     if before.endswith(("<", "mailto:")):
         return True
     return bool(_MAIL_CONTEXT.search(before.split("\n")[-1].rstrip()))
@@ -338,10 +341,12 @@ RULES: list[Rule] = [
     Rule(
         "credit_card",
         # Not the digits of a spaced IBAN (`DE89 3704 0044 …` whose checksum failed).
-        _NB + r"(?<![A-Z]{2}[0-9]{2} )[2-6][0-9]{3}(?:[ .-]?[0-9]{2,6}){2,5}" + _NE,
+        # The lookahead asks for the 13 digits `v.card` needs: dates (`2026-12-02`) stop there.
+        _NB + r"(?<![A-Z]{2}[0-9]{2} )(?=[2-6](?:[ .-]?[0-9]){12})[2-6][0-9]{3}(?:[ .-]?[0-9]{2,6}){2,5}" + _NE,
         "<CREDIT_CARD>",
         validator=v.card,
         prefilter=_DIGITS,
+        digits=(13, 25),
     ),
     *_family("iban_any_case").rules,
     Rule(
@@ -351,6 +356,7 @@ RULES: list[Rule] = [
         "<SSN>",
         validator=v.ssn,
         prefilter=_DIGITS,
+        digits=(9, 11),
     ),
     Rule(
         "ssn",
@@ -362,12 +368,11 @@ RULES: list[Rule] = [
     ),
     Rule(
         "ip_address",
-        # Anchored on the first `.` (a literal the regex module jumps to); the first octet is the
-        # `lead`. Not after `version`/`v`: `version 1.2.3.4` is a release, not a host. The leading
-        # lookahead only restates the next two characters: it spares the lookbehinds at the
-        # many dots not followed by a digit (~25% faster, same matches).
-        r"(?=\.[0-9])(?<=(?<![0-9A-Za-z_.:-])(?<!(?i:version|ver|v)[ :=]{0,3})(?P<lead>" + _OCTET + r"))"
-        r"\." + _OCTET + r"\." + _OCTET + r"\." + _OCTET + r"(?![0-9A-Za-z_]|\.[0-9])",
+        # Starts at the first `.` (a literal the regex module jumps to); the first octet, read in
+        # the lookbehind, is the `lead`. Not after `version`/`v`: `version 1.2.3.4` is a release,
+        # not a host. The `(?=[0-9])` spares the lookbehinds at the many dots before no digit.
+        r"\.(?=[0-9])(?<=(?<![0-9A-Za-z_.:-])(?<!(?i:version|ver|v)[ :=]{0,3})(?P<lead>" + _OCTET + r")\.)"
+        + _OCTET + r"\." + _OCTET + r"\." + _OCTET + r"(?![0-9A-Za-z_]|\.[0-9])",
         "<IP_ADDRESS>",
         validator=v.public_ip,
         prefilter=_DIGITS,
@@ -404,7 +409,9 @@ RULES: list[Rule] = [
         "phone",
         # Starts at a digit (an opening parenthesis joins the span as `lead`): a leading
         # alternation would make the regex module try every position, 20x slower.
-        r"(?=[0-9]{1,5}[ .-][0-9])" + _NB + r"(?<![A-Z]{2}[0-9]{2} )[0-9]{1,5}[ .-][0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}"
+        # The second lookahead asks for the 7 digits `v.phone` needs (`1 2`, `0.5` stop there).
+        r"(?=[0-9]{1,5}[ .-][0-9])(?=[0-9](?:[ .-]?[0-9]){6})" + _NB
+        + r"(?<![A-Z]{2}[0-9]{2} )[0-9]{1,5}[ .-][0-9]{1,10}(?:[ .-][0-9]{1,10}){0,4}"
         + _NE,
         "<PHONE>",
         validator=v.phone,

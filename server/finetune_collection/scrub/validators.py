@@ -243,6 +243,7 @@ def template(value: str) -> bool:
 _NEXT_CHAR = {c: c + 1 for c in range(128)}
 _SEPARATORS = re.compile(r"[-_.]")
 _RUN_OF_TEN = b"\0" * 9  # nine successor pairs in a row
+_ZEROS_8 = b"\0" * 8
 _PERIODIC = re.compile(r"(.{1,4}?)\1{2,}")
 
 
@@ -268,32 +269,47 @@ def filler(value: str, min_len: int = 16) -> bool:
             diff = (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(n - step, "big")
             if diff.count(0) >= 0.6 * (n - step) or (step == 1 and _RUN_OF_TEN in diff):
                 return True  # mostly ascending, or one run of ten (`klmnopqrst`): never generated
+    if v.isascii() and not _repeats(v.encode()):
+        return False
     return any(len(m.group()) >= max(8 + len(m.group(1)), 0.4 * n) for m in _PERIODIC.finditer(v))
+
+
+def _repeats(b: bytes) -> bool:
+    """Whether b[i] equals b[i + period] at eight positions in a row, for a period of 1-4: what a
+    match of `_PERIODIC` long enough to count in `filler` needs (a period repeated over at least
+    8 + period characters). Equal bytes XOR to zero, compared at C speed."""
+    for period in range(1, 5):
+        size = len(b) - period
+        if size < 8:
+            return False
+        diff = (int.from_bytes(b[period:], "big") ^ int.from_bytes(b[:size], "big")).to_bytes(size, "big")
+        if _ZEROS_8 in diff:
+            return True
+    return False
 
 
 _SEGMENT = re.compile(r"[A-Za-z0-9]+")
 _LETTER_PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-_VOWELS = frozenset("aeiou")
+
+
+_CONSONANTS_4 = re.compile(r"[^aeiou]{4}")
 
 
 def _word_like(piece: str) -> bool:
-    """Pronounceable and word-sized: vowels in it, no four consonants in a row."""
+    """Pronounceable and word-sized (a piece of ASCII letters): vowels in it, no four consonants
+    in a row."""
     p = piece.lower()
     if not 3 <= len(p) <= 12:
         return False
-    vowels = sum(c in _VOWELS for c in p)
-    run = worst = 0
-    for c in p:
-        run = 0 if c in _VOWELS else run + 1
-        worst = max(worst, run)
-    return 0.2 <= vowels / len(p) <= 0.7 and worst <= 3
+    vowels = sum(map(p.count, "aeiou"))
+    return 0.2 <= vowels / len(p) <= 0.7 and _CONSONANTS_4.search(p) is None
 
 
 def wordy(value: str, share: float = 0.6) -> bool:
     """Made of words (`SalesResults-1.2`, `hellOworld380_testin`, `DOC_Vector_5_32`): an
     identifier or a label, not a generated key. Generated text rarely splits into word-sized,
     pronounceable pieces covering most of it."""
-    alnum = sum(c.isalnum() for c in value)
+    alnum = sum(map(str.isalnum, value))
     if not alnum:
         return False
     words = 0
@@ -301,7 +317,7 @@ def wordy(value: str, share: float = 0.6) -> bool:
         pieces = _LETTER_PIECE.findall(segment)
         # A three-letter piece counts only as a whole segment (`DOC_…`): inside generated text
         # short pronounceable runs (`Seb`, `Gh4Reo`) come up by chance.
-        words += sum(len(p) for p in pieces if _word_like(p) and (len(p) > 3 or p == segment))
+        words += sum(len(p) for p in pieces if (len(p) > 3 or p == segment) and _word_like(p))
     return words >= share * alnum
 
 
