@@ -39,9 +39,6 @@ if TYPE_CHECKING:
     from ..config import Config
 
 
-_BEYOND_ASCII = regex.compile(r"[^\x00-\x7f]")
-
-
 @dataclass(slots=True)
 class _Compiled:
     rule: Rule
@@ -187,13 +184,16 @@ class Scrubber:
 
     def _found(self, text: str) -> list[tuple[int, int, Rule]]:
         """Catalog spans found in the text's view, as offsets into the text."""
-        seen, keep = view.view(text)
-        spans = self._catalog_spans(seen)
+        beyond = view.beyond_ascii(text)
+        seen, keep = view.view(text, beyond)
+        spans = self._catalog_spans(seen, beyond)
         if spans and keep is not None:
             spans = [(*view.to_original(keep, s, e), r) for s, e, r in spans]
         return spans
 
-    def _catalog_spans(self, text: str) -> list[tuple[int, int, Rule]]:
+    def _catalog_spans(self, text: str, beyond: set[str]) -> list[tuple[int, int, Rule]]:
+        """`beyond`: the characters outside ASCII of the text or of one it was made from by
+        swapping and dropping characters (a superset does: it only decides what is searched)."""
         taken: list[tuple[int, int, Rule]] = []  # sorted by start, non-overlapping
         starts: list[int] = []
         folded = fold(text)
@@ -203,7 +203,6 @@ class Scrubber:
         todo = sorted({i for lit in anchors for i in self.anchored[lit]}.union(self.scanning))
         passed: dict[tuple[str, ...], bool] = {}  # rules often share a prefilter (the digits)
         ascii_text = text.isascii()  # O(1): CPython records it
-        beyond: set[str] | None = None  # the text's characters outside ASCII, found once if needed
         for compiled in map(self.catalog.__getitem__, todo):
             rule = compiled.rule
             if rule.wide and ascii_text:
@@ -211,9 +210,7 @@ class Scrubber:
             if rule.prefilter:
                 ok = passed.get(rule.prefilter)
                 if ok is None:
-                    if beyond is None and not ascii_text and any(map(self.needs.get, rule.prefilter)):
-                        beyond = set(_BEYOND_ASCII.findall(text))
-                    ok = passed[rule.prefilter] = self._present(rule.prefilter, text, beyond or set())
+                    ok = passed[rule.prefilter] = self._present(rule.prefilter, text, beyond)
                 if not ok:
                     continue
             if rule.digits is not None and not digits.cluster(*rule.digits):

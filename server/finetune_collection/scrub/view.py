@@ -12,6 +12,8 @@ from __future__ import annotations
 import bisect
 import re
 
+import regex
+
 # Separators that look like an ASCII one, swapped one for one (offsets do not move).
 _SWAP = str.maketrans(
     {
@@ -36,13 +38,24 @@ _SPECIAL = re.compile("[" + _SPECIAL_CHARS + "]")
 _INVISIBLE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
 
 
-def view(text: str) -> tuple[str, list[int] | None]:
+# `regex`, not `re`: on a 64 KB text with a few such characters, 0.02 ms against 0.3 ms.
+_BEYOND_ASCII = regex.compile(r"[^\x00-\x7f]+")
+
+
+def beyond_ascii(text: str) -> set[str]:
+    """The text's characters outside ASCII: one scan for the runs of them, then a set of their
+    characters (cheap for mostly-ASCII text and for text in another script alike)."""
+    return set("".join(_BEYOND_ASCII.findall(text))) if not text.isascii() else set()
+
+
+def view(text: str, beyond: set[str] | None = None) -> tuple[str, list[int] | None]:
     """The text the catalog reads, and the original offsets of the characters dropped from it
-    (None when offsets are unchanged)."""
+    (None when offsets are unchanged). `beyond`: `beyond_ascii(text)`, if the caller has it."""
     if text.isascii():
         return text, None
-    # A search per character beats one character-class scan here (memchr-speed finds).
-    if not any(c in text for c in _SPECIAL_CHARS):
+    if beyond is None:
+        beyond = beyond_ascii(text)
+    if beyond.isdisjoint(_SPECIAL_CHARS):
         return text, None
     first = _SPECIAL.search(text)
     if first is None:
