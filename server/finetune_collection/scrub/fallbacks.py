@@ -79,12 +79,14 @@ _FAMILY = Family(
         Rule(
             "secret",
             # Shell and compose files: ${DB_PASSWORD:-…}, ${TOKEN-…}, ${KEY:=…}
-            # anchored on the secret word of the name, `${` and the rest of the name in a lookbehind
+            # anchored on the secret word of the name, `${` and the rest of the name in a lookbehind;
+            # only in a text that holds `${` (the secret words are everywhere in code, `${` is not)
             r"(?<=\$\{(?P<pre>\w{0,40}))(?P<kw>(?i:pass|pwd|secret|token|key|auth|credential))(?P<post>\w{0,40})"
             r":?[-=](?P<value>[^}\s\"'$]{1,200})\}",
             SECRET,
             check=_shell_default_ok,
             anchors=("pass", "pwd", "secret", "token", "key", "auth", "credential"),
+            prefilter=("${",),
         ),
     ),
     match=(
