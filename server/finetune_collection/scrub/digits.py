@@ -1,9 +1,11 @@
-"""Whether a text holds n ASCII digits within a span of characters, for the rules that need that.
+"""Questions about where a text's ASCII digits stand, for the rules whose matches need digits.
 
-A card number needs 13 digits close together, an SSN 9; most texts of code and prose hold neither,
-yet scanning them for the patterns costs as much as a scan of the whole text per rule. The digits'
-positions come from the folded copy the literal finder makes anyway (literals.py), in one numpy
-pass, and each rule's question is then a comparison over those positions.
+A card number needs 13 digits close together, an SSN 9, an IBAN a word that starts with two
+letters and two digits; most texts of code and prose hold none of these, yet scanning them for
+the patterns costs a scan of the whole text per rule. The digits' positions come from the folded
+copy the literal finder makes anyway (literals.py), in one numpy pass; each question is then a
+few comparisons over those positions. A short text answers yes to everything: its own scan is
+as cheap as asking.
 """
 
 from __future__ import annotations
@@ -13,29 +15,56 @@ from typing import Any
 from .literals import FOLD, SMALL
 
 _ZERO, _NINE = FOLD[ord("0")], FOLD[ord("9")]
+_A, _Z = FOLD[ord("a")], FOLD[ord("z")]  # both cases fold to these codes
 
 
 class Digits:
-    """The digit positions of one text, found on the first question."""
+    """The digit positions of one text, found on the first question, and the answers given."""
 
     def __init__(self, folded: bytes) -> None:
         self.folded = folded
         self.positions: Any = None
-        self.answers: dict[tuple[int, int], bool] = {}
+        self.answers: dict[tuple[str, int, int], bool] = {}
+
+    def _positions(self) -> Any:
+        import numpy as np
+
+        if self.positions is None:
+            codes = np.frombuffer(self.folded, dtype=np.uint8)
+            self.positions = np.flatnonzero((codes >= _ZERO) & (codes <= _NINE))
+        return self.positions
 
     def cluster(self, n: int, span: int) -> bool:
-        """Whether some n digits lie within `span` characters (True for short texts: not worth
-        asking, the rule's own scan is as cheap)."""
+        """Whether some n digits lie within `span` characters."""
         if len(self.folded) < SMALL:
             return True
-        answer = self.answers.get((n, span))
-        if answer is None:
+        key = ("cluster", n, span)
+        if key not in self.answers:
+            pos = self._positions()
+            self.answers[key] = len(pos) >= n and bool((pos[n - 1 :] - pos[: len(pos) - n + 1] < span).any())
+        return self.answers[key]
+
+    def led(self, letters: int, digits: int) -> bool:
+        """Whether some word starts with `letters` ASCII letters and then `digits` digits (after
+        the text's start or a character that is no ASCII letter or digit)."""
+        if len(self.folded) < SMALL:
+            return True
+        key = ("led", letters, digits)
+        if key not in self.answers:
             import numpy as np
 
-            if self.positions is None:
-                codes = np.frombuffer(self.folded, dtype=np.uint8)
-                self.positions = np.flatnonzero((codes >= _ZERO) & (codes <= _NINE))
-            pos = self.positions
-            answer = len(pos) >= n and bool((pos[n - 1 :] - pos[: len(pos) - n + 1] < span).any())
-            self.answers[(n, span)] = answer
-        return answer
+            pos = self._positions()
+            # The first of `digits` consecutive digits, with room for the letters before it.
+            run = pos[: len(pos) - digits + 1]
+            run = run[pos[digits - 1 :] - run == digits - 1]
+            run = run[run >= letters]
+            codes = np.frombuffer(self.folded, dtype=np.uint8)
+            for back in range(1, letters + 1):
+                before = codes[run - back]
+                run = run[(before >= _A) & (before <= _Z)]
+            edge = run - letters - 1
+            inside = edge >= 0
+            before = codes[edge[inside]]
+            word = (before >= _A) & (before <= _NINE)  # letters and digits are codes 1..36
+            self.answers[key] = bool((~inside).any() or (~word).any())
+        return self.answers[key]

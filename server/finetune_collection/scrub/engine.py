@@ -213,7 +213,7 @@ class Scrubber:
                     ok = passed[rule.prefilter] = self._present(rule.prefilter, text, beyond)
                 if not ok:
                     continue
-            if rule.digits is not None and not digits.cluster(*rule.digits):
+            if rule.gate is not None and not rule.gate(digits):
                 continue
             if rule.anchors:
                 found = self._anchored(compiled, text, anchors)

@@ -265,6 +265,7 @@ FAMILIES = [
                 "<IBAN>",
                 validator=iban_any_case,
                 prefilter=tuple("0123456789"),
+                gate=lambda digits: digits.led(2, 2),
             ),
         ),
         match=(
@@ -346,7 +347,7 @@ RULES: list[Rule] = [
         "<CREDIT_CARD>",
         validator=v.card,
         prefilter=_DIGITS,
-        digits=(13, 25),
+        gate=lambda digits: digits.cluster(13, 25),
     ),
     *_family("iban_any_case").rules,
     Rule(
@@ -356,7 +357,7 @@ RULES: list[Rule] = [
         "<SSN>",
         validator=v.ssn,
         prefilter=_DIGITS,
-        digits=(9, 11),
+        gate=lambda digits: digits.cluster(9, 11),
     ),
     Rule(
         "ssn",

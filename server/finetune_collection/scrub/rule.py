@@ -44,9 +44,9 @@ class Rule:
     check: Callable[[Any], bool] | None = None
     wide: bool = False  # matches only text with a non-ASCII character: skipped on ASCII text
     reach: int = 1024  # an anchored match is looked for within this many characters of its anchor
-    # (n, span): every match holds n ASCII digits within span characters, as the pattern itself
-    # requires; a long text with no such cluster of digits skips the rule (digits.py).
-    digits: tuple[int, int] | None = None
+    # A question about the text's digits (digits.Digits) that every text holding a match answers
+    # yes, as the pattern itself requires: a long text answering no skips the rule.
+    gate: Callable[[Any], bool] | None = None
 
 
 @dataclass(slots=True)

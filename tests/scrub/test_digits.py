@@ -1,0 +1,64 @@
+"""Digit gates (scrub/digits.py): the answers match a plain reading of the text, and a rule whose
+gate says no has no match in that text, so skipping it changes nothing."""
+
+from __future__ import annotations
+
+import random
+
+import regex
+
+from finetune_collection.scrub.catalog import CATALOG
+from finetune_collection.scrub.digits import Digits
+from finetune_collection.scrub.literals import SMALL, fold
+
+PIECES = [
+    "4111 1111 1111 1111", "4111-1111-1111-1111", "5555555555554444", "123-45-6789", "078 05 1120",
+    "DE89 3704 0044 0532 0130 00", "gb33bukb20201555555555", "GB33BUKB20201555555555", "ab12", "(ab12)",
+    "xab12", "_ab12", "é12", "ab1", "a12", "2026-12-02 10:30:00", "+1 (555) 123-4567", "v1.2.3.4", "0.5",
+    "x = 12 34 56 78 90 12 34", "1234567890123", "12345678", "ÀB12", "Ab99", " ", "\n", "word", "café",
+    "id=42", "sha256", "py39", "AB12CD", "😀", "日本", "-", ".", "/",
+]
+
+
+def texts(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        parts = []
+        while sum(map(len, parts)) < SMALL + 50:
+            parts.append(rng.choice(PIECES) if rng.random() < 0.3 else "lorem ipsum dolor sit amet ")
+        out.append(rng.choice(["", " ", "\n"]).join(parts))
+    return out
+
+
+def digit_runs(text: str) -> list[int]:
+    return [i for i, c in enumerate(text) if "0" <= c <= "9"]
+
+
+def test_answers_match_a_plain_reading() -> None:
+    led = regex.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}")
+    for text in texts(400, 1):
+        digits = Digits(fold(text))
+        pos = digit_runs(text)
+        for n, span in ((13, 25), (9, 11), (2, 2)):
+            want = any(pos[i + n - 1] - pos[i] < span for i in range(len(pos) - n + 1))
+            assert digits.cluster(n, span) == want
+        assert digits.led(2, 2) == bool(led.search(text))
+
+
+def test_a_closed_gate_means_no_match() -> None:
+    gated = [r for r in CATALOG if r.gate is not None]
+    assert {r.type for r in gated} >= {"credit_card", "ssn", "iban"}
+    closed = 0
+    for text in texts(600, 2):
+        digits = Digits(fold(text))
+        for rule in gated:
+            if not rule.gate(digits):
+                closed += 1
+                assert regex.search(rule.pattern, text) is None, rule.type
+    assert closed > 100  # the texts do close the gates, so the test can fail
+
+
+def test_short_texts_are_scanned_whatever_they_hold() -> None:
+    digits = Digits(fold("no digits here"))
+    assert digits.cluster(13, 25) and digits.led(2, 2)
