@@ -16,7 +16,8 @@ PIECES = [
     "DE89 3704 0044 0532 0130 00", "gb33bukb20201555555555", "GB33BUKB20201555555555", "ab12", "(ab12)",
     "xab12", "_ab12", "é12", "ab1", "a12", "2026-12-02 10:30:00", "+1 (555) 123-4567", "v1.2.3.4", "0.5",
     "x = 12 34 56 78 90 12 34", "1234567890123", "12345678", "ÀB12", "Ab99", " ", "\n", "word", "café",
-    "id=42", "sha256", "py39", "AB12CD", "😀", "日本", "-", ".", "/",
+    "id=42", "sha256", "py39", "AB12CD", "😀", "日本", "-", ".", "/", "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+    "fe80:0:0:0:0:0:0:1", "a:b:c:d:e:f:1", "{a:1,b:2}", "::", ":",
 ]
 
 
@@ -44,11 +45,14 @@ def test_answers_match_a_plain_reading() -> None:
             want = any(pos[i + n - 1] - pos[i] < span for i in range(len(pos) - n + 1))
             assert digits.cluster(n, span) == want
         assert digits.led(2, 2) == bool(led.search(text))
+        colons = [i for i, c in enumerate(text) if c == ":"]
+        want = any(colons[i + 6] - colons[i] < 31 for i in range(len(colons) - 6))
+        assert digits.cluster(7, 31, ":") == want
 
 
 def test_a_closed_gate_means_no_match() -> None:
     gated = [r for r in CATALOG if r.gate is not None]
-    assert {r.type for r in gated} >= {"credit_card", "ssn", "iban"}
+    assert {r.type for r in gated} >= {"credit_card", "ssn", "iban", "ip_address"}
     closed = 0
     for text in texts(600, 2):
         digits = Digits(fold(text))

@@ -1,11 +1,11 @@
-"""Questions about where a text's ASCII digits stand, for the rules whose matches need digits.
+"""Questions about where a text's ASCII digits (and colons) stand, for the rules that need them.
 
 A card number needs 13 digits close together, an SSN 9, an IBAN a word that starts with two
-letters and two digits; most texts of code and prose hold none of these, yet scanning them for
-the patterns costs a scan of the whole text per rule. The digits' positions come from the folded
-copy the literal finder makes anyway (literals.py), in one numpy pass; each question is then a
-few comparisons over those positions. A short text answers yes to everything: its own scan is
-as cheap as asking.
+letters and two digits, a full IPv6 address seven colons within 31 characters; most texts of
+code and prose hold none of these, yet scanning them for the patterns costs a scan of the whole
+text per rule. The positions come from the folded copy the literal finder makes anyway
+(literals.py), in one numpy pass per character class; each question is then a few comparisons
+over those positions. A short text answers yes to everything: its own scan is as cheap as asking.
 """
 
 from __future__ import annotations
@@ -23,24 +23,26 @@ class Digits:
 
     def __init__(self, folded: bytes) -> None:
         self.folded = folded
-        self.positions: Any = None
-        self.answers: dict[tuple[str, int, int], bool] = {}
+        self.positions: dict[str, Any] = {}  # "" for the digits, else the one character
+        self.answers: dict[tuple[str, int, int, str], bool] = {}
 
-    def _positions(self) -> Any:
+    def _positions(self, char: str = "") -> Any:
         import numpy as np
 
-        if self.positions is None:
+        if char not in self.positions:
             codes = np.frombuffer(self.folded, dtype=np.uint8)
-            self.positions = np.flatnonzero((codes >= _ZERO) & (codes <= _NINE))
-        return self.positions
+            found = (codes >= _ZERO) & (codes <= _NINE) if not char else codes == FOLD[ord(char)]
+            self.positions[char] = np.flatnonzero(found)
+        return self.positions[char]
 
-    def cluster(self, n: int, span: int) -> bool:
-        """Whether some n digits lie within `span` characters."""
+    def cluster(self, n: int, span: int, char: str = "") -> bool:
+        """Whether some n digits (or n of `char`, one of literals.ALPHABET) lie within `span`
+        characters."""
         if len(self.folded) < SMALL:
             return True
-        key = ("cluster", n, span)
+        key = ("cluster", n, span, char)
         if key not in self.answers:
-            pos = self._positions()
+            pos = self._positions(char)
             self.answers[key] = len(pos) >= n and bool((pos[n - 1 :] - pos[: len(pos) - n + 1] < span).any())
         return self.answers[key]
 
@@ -49,7 +51,7 @@ class Digits:
         the text's start or a character that is no ASCII letter or digit)."""
         if len(self.folded) < SMALL:
             return True
-        key = ("led", letters, digits)
+        key = ("led", letters, digits, "")
         if key not in self.answers:
             import numpy as np
 

@@ -397,6 +397,7 @@ RULES: list[Rule] = [
         "<IP_ADDRESS>",
         validator=v.ipv6,
         prefilter=(":",),
+        gate=lambda digits: digits.cluster(7, 31, ":"),  # seven colons, at most four hex digits apart
     ),
     *_family("labelled_phone").rules,
     Rule(
