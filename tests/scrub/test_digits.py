@@ -17,7 +17,8 @@ PIECES = [
     "xab12", "_ab12", "é12", "ab1", "a12", "2026-12-02 10:30:00", "+1 (555) 123-4567", "v1.2.3.4", "0.5",
     "x = 12 34 56 78 90 12 34", "1234567890123", "12345678", "ÀB12", "Ab99", " ", "\n", "word", "café",
     "id=42", "sha256", "py39", "AB12CD", "😀", "日本", "-", ".", "/", "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
-    "fe80:0:0:0:0:0:0:1", "a:b:c:d:e:f:1", "{a:1,b:2}", "::", ":",
+    "fe80:0:0:0:0:0:0:1", "a:b:c:d:e:f:1", "{a:1,b:2}", "::", ":", "10.0.0.1", "8.8.8.8", "1.2.3", "1.2.3.4.5",
+    "255.255.255.255", "1..2.3.4", "...", "3.14",
 ]
 
 
@@ -48,6 +49,9 @@ def test_answers_match_a_plain_reading() -> None:
         colons = [i for i, c in enumerate(text) if c == ":"]
         want = any(colons[i + 6] - colons[i] < 31 for i in range(len(colons) - 6))
         assert digits.cluster(7, 31, ":") == want
+        dots = [i for i, c in enumerate(text) if c == "." and 0 < i < len(text) - 1
+                and text[i - 1] in "0123456789" and text[i + 1] in "0123456789"]
+        assert digits.joined(3, 9, ".") == any(dots[i + 2] - dots[i] < 9 for i in range(len(dots) - 2))
 
 
 def test_a_closed_gate_means_no_match() -> None:

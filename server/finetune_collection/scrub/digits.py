@@ -46,6 +46,23 @@ class Digits:
             self.answers[key] = len(pos) >= n and bool((pos[n - 1 :] - pos[: len(pos) - n + 1] < span).any())
         return self.answers[key]
 
+    def joined(self, n: int, span: int, char: str) -> bool:
+        """Whether some n of `char` (one of literals.ALPHABET), each with a digit on both sides,
+        lie within `span` characters (the dots of `10.0.0.1`)."""
+        if len(self.folded) < SMALL:
+            return True
+        key = ("joined", n, span, char)
+        if key not in self.answers:
+            import numpy as np
+
+            codes = np.frombuffer(self.folded, dtype=np.uint8)
+            pos = self._positions(char)
+            pos = pos[(pos > 0) & (pos < len(codes) - 1)]
+            before, after = codes[pos - 1], codes[pos + 1]
+            pos = pos[(before >= _ZERO) & (before <= _NINE) & (after >= _ZERO) & (after <= _NINE)]
+            self.answers[key] = len(pos) >= n and bool((pos[n - 1 :] - pos[: len(pos) - n + 1] < span).any())
+        return self.answers[key]
+
     def led(self, letters: int, digits: int) -> bool:
         """Whether some word starts with `letters` ASCII letters and then `digits` digits (after
         the text's start or a character that is no ASCII letter or digit)."""

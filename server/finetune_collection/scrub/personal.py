@@ -377,6 +377,7 @@ RULES: list[Rule] = [
         "<IP_ADDRESS>",
         validator=v.public_ip,
         prefilter=_DIGITS,
+        gate=lambda digits: digits.joined(3, 9, "."),  # three dots between digits, octets of 1-3
     ),
     Rule(
         "ip_address",
