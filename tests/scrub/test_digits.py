@@ -46,6 +46,11 @@ def test_answers_match_a_plain_reading() -> None:
             want = any(pos[i + n - 1] - pos[i] < span for i in range(len(pos) - n + 1))
             assert digits.cluster(n, span) == want
         assert digits.led(2, 2) == bool(led.search(text))
+        gaps_ok = [pos[i + 1] - pos[i] <= 2 for i in range(len(pos) - 1)]
+        assert digits.run(13, 2) == any(all(gaps_ok[i : i + 12]) for i in range(len(gaps_ok) - 11))
+        ssn = (0, 1, 2, 4, 5, 7, 8, 9, 10)
+        want = any(all(pos[i + k] - pos[i] == off for k, off in enumerate(ssn)) for i in range(len(pos) - 8))
+        assert digits.layout(ssn) == want
         colons = [i for i, c in enumerate(text) if c == ":"]
         want = any(colons[i + 6] - colons[i] < 31 for i in range(len(colons) - 6))
         assert digits.cluster(7, 31, ":") == want

@@ -1,11 +1,12 @@
-"""Questions about where a text's ASCII digits (and colons) stand, for the rules that need them.
+"""Questions about where a text's ASCII digits (and colons, dots) stand, for the rules needing them.
 
-A card number needs 13 digits close together, an SSN 9, an IBAN a word that starts with two
-letters and two digits, a full IPv6 address seven colons within 31 characters; most texts of
-code and prose hold none of these, yet scanning them for the patterns costs a scan of the whole
-text per rule. The positions come from the folded copy the literal finder makes anyway
-(literals.py), in one numpy pass per character class; each question is then a few comparisons
-over those positions. A short text answers yes to everything: its own scan is as cheap as asking.
+A card number needs 13 digits at most one separator apart, an SSN nine digits laid out 3-2-4, an
+IBAN a word that starts with two letters and two digits, an IPv4 address three dots between
+digits, an IPv6 address `::` or seven colons within 31 characters. Most texts of code and prose
+hold none of these, yet scanning them for the patterns costs a scan of the whole text per rule.
+The positions come from the folded copy the literal finder makes anyway (literals.py), in one
+numpy pass per character class; each question is then a few comparisons over those positions.
+A short text answers yes to everything: its own scan is as cheap as asking.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class Digits:
     def __init__(self, folded: bytes) -> None:
         self.folded = folded
         self.positions: dict[str, Any] = {}  # "" for the digits, else the one character
-        self.answers: dict[tuple[str, int, int, str], bool] = {}
+        self.answers: dict[tuple[object, ...], bool] = {}
 
     def _positions(self, char: str = "") -> Any:
         import numpy as np
@@ -44,6 +45,41 @@ class Digits:
         if key not in self.answers:
             pos = self._positions(char)
             self.answers[key] = len(pos) >= n and bool((pos[n - 1 :] - pos[: len(pos) - n + 1] < span).any())
+        return self.answers[key]
+
+    def run(self, n: int, gap: int) -> bool:
+        """Whether some n digits follow one another, each at most `gap` characters after the one
+        before (`4111 1111 1111 1111`: gaps of 1 and 2)."""
+        if len(self.folded) < SMALL:
+            return True
+        key = ("run", n, gap, "")
+        if key not in self.answers:
+            import numpy as np
+
+            pos = self._positions()
+            close = np.concatenate(([0], np.cumsum(np.diff(pos) <= gap)))  # close[i]: close pairs before i
+            self.answers[key] = len(pos) >= n and bool((close[n - 1 :] - close[: len(pos) - n + 1] == n - 1).any())
+        return self.answers[key]
+
+    def layout(self, offsets: tuple[int, ...]) -> bool:
+        """Whether some digits stand at exactly these offsets from the first, with no digit in
+        between (an SSN's `123-45-6789`: 0, 1, 2, 4, 5, 7, 8, 9, 10)."""
+        if len(self.folded) < SMALL:
+            return True
+        key = ("layout", offsets)
+        if key not in self.answers:
+            import numpy as np
+
+            pos = self._positions()
+            n = len(offsets)
+            if len(pos) < n:
+                self.answers[key] = False
+            else:
+                first = pos[: len(pos) - n + 1]
+                fits = np.ones(len(first), dtype=bool)
+                for k, offset in enumerate(offsets[1:], 1):
+                    fits &= pos[k : len(pos) - n + 1 + k] - first == offset
+                self.answers[key] = bool(fits.any())
         return self.answers[key]
 
     def joined(self, n: int, span: int, char: str) -> bool:

@@ -347,7 +347,7 @@ RULES: list[Rule] = [
         "<CREDIT_CARD>",
         validator=v.card,
         prefilter=_DIGITS,
-        gate=lambda digits: digits.cluster(13, 25),
+        gate=lambda digits: digits.run(13, 2),  # as the lookahead asks
     ),
     *_family("iban_any_case").rules,
     Rule(
@@ -357,7 +357,7 @@ RULES: list[Rule] = [
         "<SSN>",
         validator=v.ssn,
         prefilter=_DIGITS,
-        gate=lambda digits: digits.cluster(9, 11),
+        gate=lambda digits: digits.layout((0, 1, 2, 4, 5, 7, 8, 9, 10)),
     ),
     Rule(
         "ssn",
@@ -389,6 +389,7 @@ RULES: list[Rule] = [
         "<IP_ADDRESS>",
         validator=v.ipv6,
         prefilter=(":",),
+        gate=lambda digits: digits.cluster(2, 2, ":"),  # `::`
     ),
     Rule(
         "ip_address",
