@@ -117,10 +117,16 @@ def validate(record: Any) -> list[Problem]:
     if roles[-1] != "assistant":
         problems.append(Problem("last_message_not_assistant", f"message {len(roles) - 1} is {roles[-1][:20]}"))
     problems += alternation(roles, "user", "assistant")
-    for where, text in _texts(record):
-        if any(word in text for word in RESERVED):
-            problems.append(Problem("reserved_keyword", f"{where} uses a word Nova reserves ({', '.join(RESERVED)})"))
-            break
+    texts = _texts(record)
+    # One search per word over all texts joined (no word holds a line break, so none spans two);
+    # the text that holds it is looked for only when one does.
+    joined = "\n".join(text for _, text in texts)
+    if any(word in joined for word in RESERVED):
+        for where, text in texts:
+            if any(word in text for word in RESERVED):
+                words = ", ".join(RESERVED)
+                problems.append(Problem("reserved_keyword", f"{where} uses a word Nova reserves ({words})"))
+                break
     return problems
 
 
