@@ -75,3 +75,17 @@ def test_a_closed_gate_means_no_match() -> None:
 def test_short_texts_are_scanned_whatever_they_hold() -> None:
     digits = Digits(fold("no digits here"))
     assert digits.cluster(13, 25) and digits.led(2, 2)
+
+
+def test_a_prefilter_core_is_found_without_any_anchored_rule() -> None:
+    """A catalog cut down to scanning rules still runs the literal pass that finds prefilter cores
+    (`"kty"` -> `kty`): without it every prefiltered rule would be skipped."""
+    from finetune_collection.scrub.engine import Scrubber
+
+    scanning = [r for r in CATALOG if not r.anchors]
+    assert any(r.prefilter == ('"kty"',) for r in scanning)
+    secret = "X4pSGqDyhZjVd0tb1nVv8Ej3kWqH9rLmT2cYuA7fB6oN"
+    jwk = '{"kty": "RSA", "n": "x", "e": "AQAB", "d": "' + secret + '"}\n' + "filler text " * 60
+    scrubber = Scrubber(scanning)
+    assert not scrubber.anchored and scrubber.cores
+    assert secret not in scrubber.scrub_text(jwk).text

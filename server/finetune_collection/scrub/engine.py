@@ -211,7 +211,8 @@ class Scrubber:
         taken: list[tuple[int, int, Rule]] = []  # sorted by start, non-overlapping
         starts: list[int] = []
         folded = fold(text)
-        anchors = self.literals.find(text, folded) if self.anchored else {}
+        # The pass also finds prefilter cores (_present needs it even with no anchored rule left).
+        anchors = self.literals.find(text, folded) if self.anchored or self.cores else {}
         digits = Digits(folded)
         # Only the rules one of whose anchors occurs, plus the scanning ones, in catalog order.
         todo = sorted({i for lit in anchors for i in self.anchored.get(lit, ())}.union(self.scanning))
