@@ -13,7 +13,7 @@ from conftest import example
 from finetune_collection import export as export_mod
 from finetune_collection.config import Config
 from finetune_collection.export import FORMATS, ExportRequest
-from finetune_collection.export.check import percentile, verdict
+from finetune_collection.export.check import percentiles, verdict
 from finetune_collection.export.count import ESTIMATE_LABEL, load_counter
 from finetune_collection.export.status import SERVICES, markdown_table, services_for
 from finetune_collection.pipeline import Pipeline
@@ -108,9 +108,10 @@ def test_verdict(within: int, passed: int, failed: int, minimum: int, expected: 
 
 
 def test_percentile_nearest_rank() -> None:
-    assert percentile([], 50) == 0
-    assert percentile([5], 90) == 5
-    assert percentile(list(range(1, 11)), 50) == 5 and percentile(list(range(1, 11)), 90) == 9
+    assert percentiles([], 50, 100) == [0, 0]
+    assert percentiles([5], 90) == [5]
+    assert percentiles(list(range(10, 0, -1)), 50, 90, 100) == [5, 9, 10]
+    assert percentiles([3, 3, 1, 7], 100, 50, 100) == [7, 3, 7]
 
 
 # -- token limits per model --------------------------------------------------------------------
