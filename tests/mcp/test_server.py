@@ -411,37 +411,3 @@ def test_the_opening_thread_leaves_the_store_alone_once_calls_can_use_it(
     lazy.get()
     lazy.close()
     assert shared_when_counted and not any(shared_when_counted)
-
-
-@pytest.mark.anyio
-async def test_the_store_opens_once_the_handshake_is_answered_or_a_tool_needs_it(finetune_home: Path) -> None:
-    """Compiling the catalog in a thread during `initialize` and `tools/list` held the GIL half of
-    the time they ran: the opening waits for the first answer after `initialize`."""
-    from mcp.server.context import ServerRequestContext
-
-    from finetune_collection.config import Config
-    from finetune_collection.mcp.server import refuse_unknown_methods
-    from finetune_collection.mcp.state import LazyState
-
-    async def answer(_: Any) -> dict[str, Any]:
-        return {}
-
-    def request(lazy: LazyState, method: str) -> Any:
-        return ServerRequestContext(session=None, lifespan_context=lazy, protocol_version="2025-11-25",  # type: ignore[arg-type]
-                                    method=method)
-
-    lazy = LazyState(Config(), finetune_home)
-    try:
-        await refuse_unknown_methods(request(lazy, "initialize"), answer)
-        assert not lazy._begun
-        await refuse_unknown_methods(request(lazy, "tools/list"), answer)
-        assert lazy._begun
-        assert lazy.get().home == finetune_home
-    finally:
-        lazy.close()
-
-    untouched = LazyState(Config(), finetune_home)  # no request at all: the first tool call opens it
-    try:
-        assert untouched.get().home == finetune_home
-    finally:
-        untouched.close()

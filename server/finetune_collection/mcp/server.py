@@ -241,8 +241,7 @@ async def read_requests(lines: Any, sink: ObjectSendStream[SessionMessage | Exce
 
 async def refuse_unknown_methods(ctx: ServerRequestContext[Any, Any], call_next: CallNext) -> HandlerResult:
     """Middleware: the SDK answers an unknown method with the method's name as `data`, caller text
-    sent back; here the answer and the one log line are fixed. Once a request other than
-    `initialize` is answered (the host's `tools/list`, usually), the store starts opening."""
+    sent back; here the answer and the one log line are fixed."""
     try:
         return await call_next(ctx)
     except MCPError as err:
@@ -250,9 +249,6 @@ async def refuse_unknown_methods(ctx: ServerRequestContext[Any, Any], call_next:
             raise
         log.info("refused a request for a method this server does not serve")
         raise MCPError(code=METHOD_NOT_FOUND, message=NO_METHOD) from None
-    finally:
-        if ctx.method != "initialize" and isinstance(ctx.lifespan_context, LazyState):
-            ctx.lifespan_context.begin()
 
 
 def refusal(line: str, exc: Exception | None = None) -> JSONRPCError | None:

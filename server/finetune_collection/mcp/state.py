@@ -51,14 +51,11 @@ class AppState:
 
 
 class LazyState:
-    """The server's state, opened in a background thread once the client's handshake is answered.
+    """The server's state, opened in a background thread as soon as the server starts.
 
-    Opening the store and compiling the scrub catalog takes a second or more of CPU; neither
-    `initialize` nor `tools/list` needs it, and a thread doing it at the same time would hold the
-    GIL half of the time they run. So the opening begins after the server answers its first
-    request other than `initialize` (`begin`, called by the server's middleware), when a tool
-    first needs the state, or OPEN_AFTER seconds after start, whichever comes first. The config
-    is loaded eagerly, so a bad config still fails at start with its file, key and reason.
+    Opening the store and importing the pipeline (the scrub catalog, numpy) takes a
+    second or more; `initialize` and `tools/list` must not wait for it. The config is loaded
+    eagerly, so a bad config still fails at start with its file, key and reason.
     """
 
     def __init__(self, config: config_mod.Config, home: Path, remote: bool = False) -> None:
@@ -69,19 +66,6 @@ class LazyState:
         self._timer: threading.Timer | None = None
         self._warming: subprocess.Popen[bytes] | None = None
         self._closed = False
-        self._begun = False
-        self._begin_lock = threading.Lock()
-        self._fallback = threading.Timer(OPEN_AFTER, self.begin)
-        self._fallback.daemon = True
-        self._fallback.start()
-
-    def begin(self) -> None:
-        """Start opening the store (once; later calls do nothing)."""
-        with self._begin_lock:
-            if self._begun:
-                return
-            self._begun = True
-        self._fallback.cancel()
         threading.Thread(target=self._open, name="finetune-open-store", daemon=True).start()
 
     def _open(self) -> None:
@@ -135,7 +119,6 @@ class LazyState:
         are kept per block in transactions, so what it finished stays and the rest is computed
         when asked). It must not outlive the server that started it."""
         self._closed = True
-        self._fallback.cancel()
         if self._timer is not None:
             self._timer.cancel()
         proc = self._warming
@@ -147,7 +130,6 @@ class LazyState:
                 proc.kill()
 
     def get(self) -> AppState:
-        self.begin()
         self._ready.wait()
         if self._state is not None:
             return self._state
@@ -180,7 +162,6 @@ def caller() -> str | None:
     return token.subject or token.client_id
 
 
-OPEN_AFTER = 1.0  # seconds after start at which the store is opened if no request asked for it
 WARM_MIN = 2000  # stored examples from which the server warms the stats values up at start
 WARM_AFTER = 5.0  # seconds after start: a client's first calls come before it
 
