@@ -101,3 +101,20 @@ def _scan(scrubber: Scrubber, c: Any, text: str) -> list[tuple[int, int]]:
         else:
             pos = m.start() + 1
     return spans
+
+
+def test_patterns_compile_on_first_use_and_their_groups_read_from_the_text() -> None:
+    """The engine compiles a catalog pattern when a text first needs it, and knows which rules
+    have a `value` group from the pattern's text: that reading must agree with the compiled one."""
+    import regex
+
+    from finetune_collection.scrub.catalog import CATALOG
+    from finetune_collection.scrub.engine import Scrubber
+
+    scrubber = Scrubber(CATALOG)
+    assert all(c._regex is None for c in scrubber.catalog)
+    for c in scrubber.catalog:
+        groups = regex.compile(c.rule.pattern).groupindex
+        assert ("value" in groups) == (c.rule in scrubber.contextual), c.rule.type
+        assert (c.regex.groupindex.get("value", 0), c.regex.groupindex.get("lead", 0)) == (c.value, c.lead)
+    assert "Tr0ub4dorXy9" not in Scrubber(CATALOG).scrub_text("password = 'Tr0ub4dorXy9'").text
