@@ -51,6 +51,16 @@ def test_model_refuses_integers_past_64_bits(data: dict[str, Any], where: str) -
         assert str(BIG) not in text and "counts" not in text
 
 
+def test_the_quick_proof_and_the_walk_agree_at_every_boundary() -> None:
+    from finetune_collection.model import INT64_MAX, INT64_MIN, _has_oversized_int, _oversized_int_path
+
+    edges = [0, 2**53 - 1, 2**53, -(2**53), INT64_MAX, INT64_MAX + 1, INT64_MIN, INT64_MIN - 1, 2**64 - 1, 2**64, BIG]
+    for n in edges:
+        for value in (n, [n], {"a": {"b": [1, n]}}, ("t", n), {1: n}, {"s": "\ud800", "n": n}, [True, 1.5, None, n]):
+            found = _oversized_int_path(value)
+            assert (found is not None) == _has_oversized_int(value) == (not INT64_MIN <= n <= INT64_MAX), (n, value)
+
+
 def test_the_64_bit_bounds_themselves_pass() -> None:
     ExampleIn.model_validate(example(tokens_used=TOP, low=-(2**63), flag=True))
 
