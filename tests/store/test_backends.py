@@ -12,7 +12,9 @@ from finetune_collection.config import Config
 from finetune_collection.dedup import make_index
 from finetune_collection.errors import NotFound
 from finetune_collection.model import Example
-from finetune_collection.store import StoreBackend
+from finetune_collection.store import Store, StoreBackend
+from finetune_collection.store.log import encode
+from finetune_collection.store.snapshot import Snapshot
 
 
 def make(n: int, status: str = "accepted", **overrides: Any) -> Example:
@@ -177,6 +179,27 @@ def test_stream_is_a_snapshot(backend: StoreBackend) -> None:
         rest = list(rows)
     assert [first[0], *[i for i, _ in rest]] == [a.id, b.id]
     assert rest[0][1] == b.to_doc()
+
+
+def test_a_snapshot_reads_only_the_documents_holding_a_word(backend: StoreBackend) -> None:
+    a, b, c = make(1), make(2, signals=[{"name": "user_rejected"}]), make(3, superseded_by="ex_000000000001")
+    add(backend, a, b, c)
+    with backend.snapshot() as snap:
+        index = snap.index()["examples"]
+        assert snap.index()["examples"] is index  # one scan per snapshot
+        assert [i for i, _ in snap.docs(index, b"user_rejected")] == [b.id]
+        assert [d for _, d in snap.docs(index, b"superseded")] == [c.to_doc()]
+        assert [i for i, _ in snap.docs(index)] == [a.id, b.id, c.id]
+
+
+def test_a_word_spelled_with_escapes_still_comes_through(store: Store) -> None:
+    """JSON may spell a letter as \\u0066: a hand-edited record is parsed, not skipped."""
+    store.path.write_bytes(encode({"op": "put", "t": "examples", "id": "ex_1", "doc": {"s": "user_rejected"}})
+                           .replace(b"user_rejected", b"user\\u005frejected")
+                           + encode({"op": "put", "t": "examples", "id": "ex_2", "doc": {"s": "other"}}))
+    with Snapshot(store.path) as snap:
+        assert [(i, d) for i, d in snap.docs(snap.index()["examples"], b"user_rejected")] == [
+            ("ex_1", {"s": "user_rejected"})]
 
 
 def test_version_changes_with_every_write(backend: StoreBackend) -> None:

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 NEGATIVE_SIGNAL = "user_rejected"
+NEGATIVE_WORD = NEGATIVE_SIGNAL.encode()  # a negative's stored record holds it (Reader.docs's filter)
 NEVER_NEGATIVE = ("accepted",)
 MAX_CHAIN = 64  # superseded_by hops followed; a longer chain (or a loop) is a hand edit
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -96,9 +97,16 @@ class _Side:
     replaced_by: str | None = None  # a superseded negative: the example it pairs with, and only it
 
 
-def _docs(snap: Reader) -> Iterator[tuple[int, str, dict[str, Any]]]:
-    for n, (doc_id, doc) in enumerate(snap.docs(snap.index()["examples"])):
-        yield n, doc_id, doc
+def _docs(snap: Reader, containing: bytes | None = None) -> Iterator[tuple[int, str, dict[str, Any]]]:
+    """(position in store order, id, document); `containing`: a word the caller's test needs."""
+    index = snap.index()["examples"]
+    if containing is None:
+        for n, (doc_id, doc) in enumerate(snap.docs(index)):
+            yield n, doc_id, doc
+        return
+    position = {doc_id: n for n, doc_id in enumerate(index)}
+    for doc_id, doc in snap.docs(index, containing):
+        yield position[doc_id], doc_id, doc
 
 
 def _side(
@@ -134,13 +142,14 @@ def infer(snap: Reader, store: StoreBackend, settings: DedupSettings, request: E
     to the examples the request selects."""
     scope = Selector(request.model_copy(update=OUTCOME_FILTERS))
     found = Inferred()
-    negative_docs = [(n, i, d) for n, i, d in _docs(snap) if is_negative(d) and scope.match(d)]
+    negative_docs = [(n, i, d) for n, i, d in _docs(snap, NEGATIVE_WORD) if is_negative(d) and scope.match(d)]
     superseded = {i for _, i, d in negative_docs if d.get("status") == "superseded"}
     found.negatives = {i: d for _, i, d in negative_docs if i not in superseded}
     if not negative_docs or not request.inferred_pairs:
         return found
     keys = store.all_keys()
-    links = {str(i): d.get("superseded_by") for _, i, d in _docs(snap) if d.get("status") == "superseded"}
+    replaced = _docs(snap, b"superseded")
+    links = {str(i): d.get("superseded_by") for _, i, d in replaced if d.get("status") == "superseded"}
     negatives = []
     for n, i, d in negative_docs:
         side = _side(n, i, d, keys.get(i), settings)

@@ -43,6 +43,7 @@ class Snapshot:
         except OSError as err:
             raise StoreError(f"{path}: cannot read the store: {err.strerror}") from None
         self.size = os.fstat(self.fd).st_size if self.fd >= 0 else 0
+        self._indexes: dict[tuple[str, ...], dict[str, Index]] = {}
 
     def __enter__(self) -> Snapshot:
         return self
@@ -57,7 +58,14 @@ class Snapshot:
 
     # -- pass 1 -----------------------------------------------------------------------------------
     def index(self, tables: Iterable[str] = ("examples",)) -> dict[str, Index]:
-        """Latest put per id, for each table asked for; dict order is the store's (oldest first)."""
+        """Latest put per id, for each table asked for; dict order is the store's (oldest first).
+        Scanned once per snapshot (it cannot change), however many passes read documents."""
+        key = tuple(tables)
+        if key not in self._indexes:
+            self._indexes[key] = self._scan(key)
+        return self._indexes[key]
+
+    def _scan(self, tables: tuple[str, ...]) -> dict[str, Index]:
         out: dict[str, Index] = {t: {} for t in tables}
         for offset, line in self._lines():
             m = _HEAD.match(line, 0, 300)
@@ -106,7 +114,9 @@ class Snapshot:
 
     # -- pass 2 -----------------------------------------------------------------------------------
     def doc(self, offset: int, length: int) -> dict[str, Any]:
-        line = os.pread(self.fd, length, offset)
+        return self._parse(os.pread(self.fd, length, offset), offset)
+
+    def _parse(self, line: bytes, offset: int) -> dict[str, Any]:
         try:
             record = orjson.loads(line)
         except orjson.JSONDecodeError:
@@ -119,6 +129,11 @@ class Snapshot:
             raise StoreCorrupt(f"{self.path}: the record at byte {offset} has no document")
         return doc
 
-    def docs(self, index: Index) -> Iterator[tuple[str, dict[str, Any]]]:
+    def docs(self, index: Index, containing: bytes | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The documents of `index`, in its order. `containing` (ASCII letters, digits, `_`): only
+        the documents whose record holds it; a record with a `\\u` escape is parsed anyway (JSON
+        can spell those characters with escapes). Parsing is most of a pass; a search is not."""
         for doc_id, (offset, length) in index.items():
-            yield doc_id, self.doc(offset, length)
+            line = os.pread(self.fd, length, offset)
+            if containing is None or containing in line or b"\\u" in line:
+                yield doc_id, self._parse(line, offset)

@@ -499,6 +499,7 @@ class PgSnapshot:
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.conn = conn  # autocommit: the transaction is begun and ended here
         self._cursors = 0
+        self._indexes: dict[tuple[str, ...], dict[str, dict[str, tuple[int, int]]]] = {}
         self.conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
     def __enter__(self) -> PgSnapshot:
@@ -513,17 +514,26 @@ class PgSnapshot:
         self.conn.close()
 
     def index(self, tables: Iterable[str] = ("examples",)) -> dict[str, dict[str, tuple[int, int]]]:
-        out: dict[str, dict[str, tuple[int, int]]] = {t: {} for t in tables}
-        if "examples" in out:
-            rows = self.conn.execute("SELECT id, seq FROM finetune_examples ORDER BY seq").fetchall()
-            out["examples"] = {str(i): (int(seq), 0) for i, seq in rows}
-        return out
+        key = tuple(tables)
+        if key not in self._indexes:  # the transaction's view cannot change: one query per snapshot
+            out: dict[str, dict[str, tuple[int, int]]] = {t: {} for t in key}
+            if "examples" in out:
+                rows = self.conn.execute("SELECT id, seq FROM finetune_examples ORDER BY seq").fetchall()
+                out["examples"] = {str(i): (int(seq), 0) for i, seq in rows}
+            self._indexes[key] = out
+        return self._indexes[key]
 
-    def docs(self, index: dict[str, tuple[int, int]]) -> Iterator[tuple[str, dict[str, Any]]]:
+    def docs(
+        self, index: dict[str, tuple[int, int]], containing: bytes | None = None
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
         self._cursors += 1
         with self.conn.cursor(name=f"finetune_snapshot_{self._cursors}") as cursor:
             cursor.itersize = PAGE
-            cursor.execute("SELECT id, doc FROM finetune_examples ORDER BY seq")
+            if containing is None:
+                cursor.execute("SELECT id, doc FROM finetune_examples ORDER BY seq")
+            else:  # jsonb's text form escapes no ASCII letter, digit or underscore
+                cursor.execute("SELECT id, doc FROM finetune_examples WHERE strpos(doc::text, %s) > 0 ORDER BY seq",
+                               (containing.decode("ascii"),))
             for i, d in cursor:
                 if str(i) in index:
                     yield str(i), _with_id(str(i), d)
