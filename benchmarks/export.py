@@ -70,13 +70,11 @@ def doc(n: int, stamp: bool = True) -> dict[str, object]:
 
 def stamped(doc: dict[str, object]) -> dict[str, object]:
     """The collect-time re-check's stamp, as the pipeline writes it (the re-check really runs)."""
-    from finetune_collection.model import example_texts, texts_fingerprint
-    from finetune_collection.scrub.detect import catalog_fingerprint, refusals
+    from finetune_collection.scrub.detect import refusals, stamp, stamped_texts
 
-    texts = example_texts(doc)
-    if texts is not None:
-        doc["refused"] = refusals("\n".join(texts))
-        doc["checked"] = f"{catalog_fingerprint()}:{texts_fingerprint(texts)}"
+    texts = stamped_texts(doc)
+    doc["refused"] = refusals("\n".join(texts))
+    doc["checked"] = stamp(texts)
     return doc
 
 

@@ -33,12 +33,8 @@ from .model import (
     Outcome,
     Status,
     describe_validation_error,
-    doc_context,
-    doc_turns,
-    example_texts,
     judged,
     now_utc,
-    texts_fingerprint,
 )
 from .quality import Verdict, score
 from .scrub import Scrubber, build_scrubber, structured
@@ -241,20 +237,12 @@ class Pipeline:
         """Ask the export's question now: would it refuse this (scrubbed) example? The answer is
         kept as `refused` (the types, for the caller and the review page) and stamped, so an
         export of the unchanged text under the same catalog need not run the catalog again."""
-        from .scrub.detect import catalog_fingerprint, refusals
+        from .scrub.detect import refusals, stamp, stamped_texts
 
-        doc = example.to_doc()
-        texts = example_texts(doc)
+        texts = stamped_texts(example.to_doc())
         skip, allow = frozenset(self.config.scrub.disable), tuple(self.config.scrub.allow)
-        if texts is None:
-            # Tool data: judged as the export judges it (arguments decoded, each value under its
-            # key); not stamped, as formats transform it and the export checks each record too.
-            extra = [doc_context(doc) or "", *(r.assistant for r in example.rejected)]
-            tooly = structured.texts(None, doc_turns(doc), doc.get("tools"), extra)
-            example.refused = refusals("\n".join(tooly), skip=skip, allow=allow)
-            return
         example.refused = refusals("\n".join(texts), skip=skip, allow=allow)
-        example.checked = f"{catalog_fingerprint(skip, allow)}:{texts_fingerprint(texts)}"
+        example.checked = stamp(texts, skip, allow)
 
     def _match(self, keys: dict[str, Any]) -> tuple[Match, dict[str, Any]] | None:
         """The stored example these keys duplicate, with its document (None: no duplicate)."""

@@ -283,6 +283,61 @@ def test_a_hand_edit_after_collect_is_rechecked_in_full(pipeline: Pipeline, tmp_
     assert not (tmp_path / "o.jsonl").exists()
 
 
+def test_tool_data_is_stamped_and_a_hand_edit_of_an_argument_is_rechecked_in_full(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    """Tool data is stamped as the export reads it (arguments decoded, each value under its key):
+    the unchanged example skips the catalog pass (the independent shapes still run), and a
+    key-only secret written into an argument afterwards meets the whole catalog again."""
+    from finetune_collection.export import ExportRequest, export
+    from finetune_collection.scrub.detect import stamp_holds
+
+    result = pipeline.collect({"messages": [
+        {"role": "user", "content": "Connect to the staging database"},
+        {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function", "function": {
+            "name": "connect", "arguments": json.dumps({"host": "db.staging", "user": "app"})}}]},
+        {"role": "tool", "tool_call_id": "c1", "content": "connected"},
+        {"role": "assistant", "content": "Connected to the staging database."},
+    ], "quality_score": 0.95, "metadata": {"human_approved": True}})
+    doc = pipeline.store.get_doc(result.id or "")
+    assert doc["checked"] and doc.get("refused", []) == [] and stamp_holds(doc)
+    out = tmp_path / "o.jsonl"
+    assert export(pipeline.store, pipeline.config, ExportRequest(output=out, ids=[doc["id"]])).written == 1
+    call = doc["messages"][1]["tool_calls"][0]["function"]
+    edited = json.loads(json.dumps(doc))
+    edited["messages"][1]["tool_calls"][0]["function"]["arguments"] = json.dumps(
+        {**json.loads(call["arguments"]), "password": "Tr0ub4dorXy9"})
+    assert not stamp_holds(edited)
+    with open(pipeline.store.path, "ab") as f:
+        f.write(json.dumps({"op": "put", "t": "examples", "id": doc["id"], "doc": edited}).encode() + b"\n")
+    with pytest.raises(ExportError, match="secret_detected"):
+        export(pipeline.store, pipeline.config, ExportRequest(output=tmp_path / "p.jsonl", ids=[doc["id"]]))
+
+
+def test_a_stamped_example_skips_only_the_catalog() -> None:
+    """Trusted: the shapes read the texts (plain) or the structured texts and the record's
+    strings (tool data); the catalog reads nothing. Untrusted: the catalog reads them (and
+    runs the shapes itself), and the record's strings of tool data still meet the shapes."""
+    tooly = Conversation("ex_1", "qa", None, [
+        {"role": "user", "content": "look it up please"},
+        {"role": "assistant", "content": None, "tool_calls": [
+            {"id": "c1", "type": "function", "function": {"name": "find", "arguments": '{"q": "weather"}'}}]},
+        {"role": "tool", "tool_call_id": "c1", "content": "sunny all day"},
+        {"role": "assistant", "content": "It is sunny all day."}])
+    for conv, tools in ((_text(), False), (tooly, True)):
+        for trusted in (True, False):
+            catalog: list[str] = []
+            shapes: list[str] = []
+
+            def asked(into: list[str]) -> Callable[[str], list[str]]:
+                return lambda text: into.append(text) or []
+
+            check = SecretCheck(asked(catalog), shapes=asked(shapes), trusted=trusted)
+            assert process(conv, FORMATS["openai"], None, "all", check).line is not None
+            assert bool(catalog) is not trusted, (tools, trusted)
+            assert bool(shapes) is (trusted or tools), (tools, trusted)
+
+
 def test_a_value_the_user_allows_is_kept_by_the_scrubber_and_the_export(finetune_home: Path, tmp_path: Path) -> None:
     """`scrub.allow` is one policy too: what the scrubber keeps on purpose, the export writes."""
     from finetune_collection.config import Config

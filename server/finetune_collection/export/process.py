@@ -14,7 +14,6 @@ from typing import Any
 
 import orjson
 
-from ..model import example_texts, texts_fingerprint
 from ..scrub import structured
 from .base import Conversation, Format, Problem, Record, Unrepresentable, uniform
 from .fix import Mode, repair
@@ -49,14 +48,10 @@ def load_secret_finder(
 
 
 def trusted(doc: dict[str, Any], skip: frozenset[str], allow: tuple[str, ...] = ()) -> bool:
-    """Did this catalog check exactly these stored texts at collect time, finding nothing?"""
-    checked = doc.get("checked")
-    if not isinstance(checked, str) or doc.get("refused"):
-        return False
-    from ..scrub.detect import catalog_fingerprint
+    """Does the collect-time stamp cover this stored example as it is now (`detect.stamp_holds`)?"""
+    from ..scrub.detect import stamp_holds  # the re-check's modules load when an export runs
 
-    texts = example_texts(doc)
-    return texts is not None and checked == f"{catalog_fingerprint(skip, allow)}:{texts_fingerprint(texts)}"
+    return stamp_holds(doc, skip, allow)
 
 
 _SCHEMA_KEY = re.compile(r"[A-Za-z_]{1,31}")  # `systemInstruction`, `tool_call_id`: no digits, short
@@ -119,8 +114,9 @@ class SecretCheck:
 
     finder: SecretFinder | None
     memo: list[tuple[list[str], list[str]]] = field(default_factory=list)
-    # The shapes-only finder, for an example whose unchanged texts this catalog checked at
-    # collect time (`trusted`), and for the strings of a record rendered from tool data.
+    # The shapes-only finder: for an example whose unchanged texts this catalog checked at
+    # collect time (`trusted`), in place of the catalog; for the strings of a record rendered
+    # from tool data, always.
     shapes: SecretFinder | None = None
     trusted: bool = False
 
@@ -128,15 +124,15 @@ class SecretCheck:
         """Secret types in what `record` (rendered from `conv`) would write; values never leave."""
         if self.finder is None:
             return []
-        texts = _plain_texts(conv)
-        if texts is None:
-            hit = self._ask(self.finder, _structured_texts(conv))
-            if self.shapes is not None:
-                hit = sorted({*hit, *self._ask(self.shapes, [s for s in _strings(record) if len(s) >= 8])})
-            return hit
         # Inferred alternatives are other examples' texts, which this example's stamp never covered.
         stamped = self.trusted and not conv.inferred
         finder = self.shapes if stamped and self.shapes is not None else self.finder
+        texts = _plain_texts(conv)
+        if texts is None:
+            hit = self._ask(finder, _structured_texts(conv))
+            if self.shapes is not None:
+                hit = sorted({*hit, *self._ask(self.shapes, [s for s in _strings(record) if len(s) >= 8])})
+            return hit
         return self._ask(finder, [s for s in texts if len(s) >= 8])
 
     def _ask(self, finder: SecretFinder, strings: list[str]) -> list[str]:

@@ -21,13 +21,15 @@ from collections.abc import Callable, Collection
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..model import doc_context, doc_turns, example_texts, texts_fingerprint
+from . import structured
 from .validators import entropy, jwt, key_token, placeholder, slack_token
 
 if TYPE_CHECKING:
     from .engine import Scrubber
     from .rule import Rule
 
-__all__ = ["PERSONAL", "catalog_fingerprint", "find_secrets", "refusals"]
+__all__ = ["PERSONAL", "catalog_fingerprint", "find_secrets", "refusals", "stamp", "stamp_holds", "stamped_texts"]
 
 # Types that are personal data, not secrets: not part of the export's re-check (see above).
 PERSONAL = frozenset({"email", "phone", "ip_address", "credit_card", "iban", "ssn", "home_path"})
@@ -192,6 +194,33 @@ def catalog_fingerprint(skip: frozenset[str] = frozenset(), allow: tuple[str, ..
     rules += [f"{name}\t{pattern.pattern}" for name, _, pattern in _KNOWN]
     rules += [f"allow\t{a}" for a in allow]
     return hashlib.blake2b("\n".join(rules).encode(), digest_size=8).hexdigest()
+
+
+def stamped_texts(doc: dict[str, Any]) -> list[str]:
+    """What the collect-time re-check reads in a stored document, and its stamp covers: a plain
+    example's texts as every format writes them (`model.example_texts`); an example with tool
+    data read structured, as the export reads it (`structured.texts`: arguments decoded, every
+    value under its key, the declarations the same way), context and rejected answers after."""
+    texts = example_texts(doc)
+    if texts is not None:
+        return texts
+    given = doc.get("rejected")
+    rejected = [r["assistant"] for r in given if isinstance(r, dict) and isinstance(r.get("assistant"), str)] \
+        if isinstance(given, list) else []
+    return structured.texts(None, doc_turns(doc), doc.get("tools"), [doc_context(doc) or "", *rejected])
+
+
+def stamp(texts: list[str], skip: frozenset[str] = frozenset(), allow: tuple[str, ...] = ()) -> str:
+    """`checked`: this catalog (and its settings) read exactly these texts."""
+    return f"{catalog_fingerprint(skip, allow)}:{texts_fingerprint(texts)}"
+
+
+def stamp_holds(doc: dict[str, Any], skip: frozenset[str] = frozenset(), allow: tuple[str, ...] = ()) -> bool:
+    """Did this catalog check exactly these stored texts at collect time, finding nothing? Then
+    the export need not run the catalog over them again (text edited in the file since, a new
+    catalog or other settings: it must)."""
+    checked = doc.get("checked")
+    return isinstance(checked, str) and not doc.get("refused") and checked == stamp(stamped_texts(doc), skip, allow)
 
 
 def refusals(text: str, *, skip: Collection[str] = (), allow: Collection[str] = ()) -> list[str]:
