@@ -14,6 +14,7 @@ sideways. Imports inside functions count too: a lazy import is still a dependenc
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "server" / "finetune_collection"
@@ -133,3 +134,19 @@ def test_the_checker_sees_an_upward_import(tmp_path: Path) -> None:
     tree = ast.parse(bad.read_text())
     node = next(n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom))
     assert node.level == 2 and node.module == "pipeline"
+
+
+def test_the_export_package_names_stay_what_they_are_after_every_submodule_is_imported() -> None:
+    """export/__init__ resolves its heavy names on first use; a submodule named like one of them
+    would replace the name with the module once imported (`export.check` was the module)."""
+    import importlib
+    import pkgutil
+
+    from finetune_collection import export
+
+    for info in pkgutil.walk_packages(export.__path__, "finetune_collection.export."):
+        importlib.import_module(info.name)
+    for name in export.__all__:
+        value = getattr(export, name)
+        assert not inspect.ismodule(value), name
+    assert callable(export.check) and callable(export.readiness) and callable(export.export)

@@ -251,7 +251,7 @@ def test_readiness_memos_give_the_full_check_and_follow_writes(pipeline: Pipelin
     """Readiness keeps each example's outcome in the store per document revision: the memo path
     must give exactly what the full check gives, before and after writes, and a user_rejected
     example (which links examples to each other) sends it back to the full check."""
-    from finetune_collection.export.check import check
+    from finetune_collection.export.portability import check
 
     collect(pipeline, "sort_good", 8, SORT, "rows.sort(key=lambda r: r['b']); "
             "rows.sort(key=lambda r: r['a'], reverse=True)", **APPROVED,
@@ -278,7 +278,7 @@ def test_readiness_memos_pair_examples_as_the_full_check_does(corrected: Pipelin
     """With rejected answers in scope, the kept outcomes are corrected for what pairing changes
     (chosen examples' preference formats, the unpaired label rows): the same report as the full
     check, before and after a write that adds another pair."""
-    from finetune_collection.export.check import check
+    from finetune_collection.export.portability import check
 
     store = corrected.store
     assert _formats(check(store, config, ExportRequest(), memo="t")) == _formats(check(store, config, ExportRequest()))

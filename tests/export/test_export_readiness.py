@@ -13,8 +13,8 @@ from conftest import example
 from finetune_collection import export as export_mod
 from finetune_collection.config import Config
 from finetune_collection.export import FORMATS, ExportRequest
-from finetune_collection.export.check import percentiles, verdict
 from finetune_collection.export.count import ESTIMATE_LABEL, load_counter
+from finetune_collection.export.portability import percentiles, verdict
 from finetune_collection.export.status import SERVICES, markdown_table, services_for
 from finetune_collection.pipeline import Pipeline
 from finetune_collection.store import Store

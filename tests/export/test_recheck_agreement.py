@@ -15,7 +15,7 @@ import pytest
 
 from finetune_collection.config import Config
 from finetune_collection.export import FORMATS, Conversation, ExportRequest
-from finetune_collection.export.check import check
+from finetune_collection.export.portability import check
 from finetune_collection.export.process import SecretCheck, load_secret_finder, process
 from finetune_collection.pipeline import Pipeline
 from finetune_collection.scrub import Scrubber, build_scrubber

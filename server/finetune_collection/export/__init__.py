@@ -5,7 +5,7 @@
     readiness(store, config) -> list[dict]                             "ready to train?" per target
     FORMATS: dict[str, Format]                                         the registry (formats/)
 
-Modules: run (the export loop) · check (portability, verdicts) · readiness (per target, for stats)
+Modules: run (the export loop) · portability (`check`, verdicts) · ready (`readiness` per target, for stats)
 · filters (which examples) · view (`Conversation`, one example as formats see it) · base (building
 it; the `Format` record) · process (validate, repair, secret re-check per record) · fix (safe
 repairs, applied by default; `strict` refuses) · count (token counts: a local tokenizer, else the
@@ -21,13 +21,35 @@ folder). Where `input.context` goes is `export.context_placement` (system | user
 overridable per format with `export.context_by_format`.
 """
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from ..errors import ExportError
-from .base import Conversation, Format, Options, Problem, Unrepresentable
-from .check import check
-from .formats import FORMATS, get_format
-from .readiness import readiness
 from .report import ExportReport, ExportRequest, FormatCheck, PortabilityReport, Skipped
-from .run import export
+
+if TYPE_CHECKING:
+    from .base import Conversation, Format, Options, Problem, Unrepresentable
+    from .formats import FORMATS, get_format
+    from .portability import check
+    from .ready import readiness
+    from .run import export
+
+# The request and report models load with the package (a server's tool schemas need them); the
+# exporter, the formats and the checks load on first use, so a server answers `tools/list`
+# without importing them (PEP 562).
+_LAZY = {
+    "Conversation": "base", "Format": "base", "Options": "base", "Problem": "base", "Unrepresentable": "base",
+    "check": "portability", "FORMATS": "formats", "get_format": "formats", "readiness": "ready", "export": "run",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "FORMATS",

@@ -10,7 +10,6 @@ from .. import curate
 from ..errors import InvalidExample
 from ..model import doc_context, doc_turns, parse_time
 from ..reports import preview
-from ..signals import doc_tier
 from ..store import StoreBackend
 from ..tokens import estimate_doc_tokens
 
@@ -116,7 +115,7 @@ def view(doc: dict[str, Any]) -> dict[str, Any]:
                     for s in doc.get("signals") or []],
         "redactions": doc.get("redactions") or {},
         "refused": [str(t) for t in doc.get("refused") or []],
-        "tier": doc_tier(doc),
+        "tier": _tier(doc),
         "workflow": meta.get("workflow"),
         "phase": meta.get("phase"),
         "human_approved": bool(meta.get("human_approved")),
@@ -131,3 +130,9 @@ def view(doc: dict[str, Any]) -> dict[str, Any]:
 def _who(doc: dict[str, Any], key: str) -> str | None:
     value = doc.get(key)
     return value if isinstance(value, str) else None
+
+
+def _tier(doc: dict[str, Any]) -> str | None:
+    from ..signals import doc_tier  # the signal readers load when a card is first shown, not at start
+
+    return doc_tier(doc)

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..config import Config
 from ..store import StoreBackend
-from .check import check
+from .portability import check
 from .report import ExportRequest
 from .status import services_for
 
