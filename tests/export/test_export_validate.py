@@ -528,6 +528,19 @@ def _typed_tool(kind: Any) -> Conversation:
     return c
 
 
+@pytest.mark.parametrize("where", ["system.0.text", "messages.0.content.0.text", "messages.1.content.0.text"])
+def test_nova_refuses_each_reserved_word_wherever_it_stands(where: str) -> None:
+    from finetune_collection.export.formats.nova import RESERVED
+
+    nova = FORMATS["nova"]
+    for word in RESERVED:
+        for text in (word, f"say {word} twice", f"a: b <c> [d]\nthen {word}"):
+            record = setp(where, text)(nova.render(basic()))
+            assert "reserved_keyword" in {p.rule for p in nova.validate(record)}, (word, text)
+    clean = setp(where, "Time: 10:30 <b>bold</b> [1] user bot assistant")(nova.render(basic()))
+    assert "reserved_keyword" not in {p.rule for p in nova.validate(clean)}
+
+
 def test_vertex_tool_schema_takes_one_type_and_nullable() -> None:
     record = FORMATS["vertex"].render(_typed_tool(["string", "null"]))
     params = record["tools"][0]["functionDeclarations"][0]["parameters"]

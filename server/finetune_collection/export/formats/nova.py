@@ -39,6 +39,9 @@ from ..base import (
 
 SCHEMA_VERSION = "bedrock-conversation-2024"
 RESERVED = ("User:", "Bot:", "Assistant:", "System:", "<image>", "<video>", "[EOS]")
+# Every reserved word holds one of these marks: a text without the mark (found at memchr speed)
+# holds none of its words, which spares most texts the seven substring searches.
+_BY_MARK = {mark: tuple(w for w in RESERVED if mark in w) for mark in (":", "<", "[")}
 
 
 def render(conv: Conversation) -> Record:
@@ -121,7 +124,7 @@ def validate(record: Any) -> list[Problem]:
     # One search per word over all texts joined (no word holds a line break, so none spans two);
     # the text that holds it is looked for only when one does.
     joined = "\n".join(text for _, text in texts)
-    if any(word in joined for word in RESERVED):
+    if any(mark in joined and any(word in joined for word in words) for mark, words in _BY_MARK.items()):
         for where, text in texts:
             if any(word in text for word in RESERVED):
                 words = ", ".join(RESERVED)
