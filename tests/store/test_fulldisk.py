@@ -98,3 +98,52 @@ def test_import_stopped_by_a_full_disk_says_what_was_stored_and_which_line_faile
     assert "imported: accepted 2" in result.stdout
     monkeypatch.setattr(log, "datasync", real)
     assert sorted(Store(finetune_home, Config()).ids()) == sorted(stored[0])  # exactly those, nothing else
+
+
+def test_a_transcript_import_stopped_by_a_full_disk_says_what_was_stored(
+        finetune_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`import --from claude-code` used to end in a bare error, neither the summary nor which
+    examples were stored: it now stops and says so as `import -` does, in text and in --json."""
+    from transcript_helpers import transcript
+
+    asks = ["Which port does the web server listen on", "How many workers does the queue start",
+            "Where are the nightly backups written", "What timezone do the cron jobs use", "Which region hosts the bucket"]
+
+    def session(n: int) -> str:
+        path = transcript(tmp_path / f"s{n}.jsonl")
+        text = path.read_text(encoding="utf-8").replace("Check which key the service reads from .env", asks[n])
+        path.write_text(text.replace("rotate it.", f"{asks[n].split()[-1]} is set there."), encoding="utf-8")
+        return str(path)
+
+    paths = [session(n) for n in range(4)]
+    real = log.datasync
+    calls = [0]
+
+    def datasync(fd: int) -> None:
+        calls[0] += 1
+        if calls[0] >= 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd)
+
+    monkeypatch.setattr(log, "datasync", datasync)
+    result = CliRunner().invoke(cli, ["import", "--from", "claude-code", *paths])
+    assert result.exit_code == 1, result.output
+    stored = [line.removeprefix("stored: ").split(", ") for line in result.stdout.splitlines()
+              if line.startswith("stored: ")]
+    assert len(stored) == 1 and len(stored[0]) == 2, result.output
+    assert "an exchange of path 3 of the paths given could not be stored" in result.stderr
+    assert "2 example(s) before it were stored" in result.stderr and "Traceback" not in result.output
+    assert all(p not in result.output for p in paths)
+    monkeypatch.setattr(log, "datasync", real)
+    assert sorted(Store(finetune_home, Config()).ids()) == sorted(stored[0])
+
+    calls[0] = -10**6  # the rest goes in; then a --json run fails at its first append
+    monkeypatch.setattr(log, "datasync", datasync)
+    rest = CliRunner().invoke(cli, ["import", "--from", "claude-code", "--json", *paths])
+    assert rest.exit_code == 0, rest.output
+    calls[0] = 10**6
+    failed = CliRunner().invoke(cli, ["import", "--from", "claude-code", "--json", session(4)])
+    rows = [json.loads(line) for line in failed.stdout.splitlines()]
+    assert failed.exit_code == 1 and rows[-1]["status"] == "summary"
+    assert "an exchange of the transcript could not be stored" in failed.stderr and "0 example(s)" in failed.stderr
+

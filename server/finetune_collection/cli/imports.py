@@ -144,26 +144,46 @@ def _import_recorded(app: App, fmt: str, paths: tuple[str, ...], session: str | 
             part.note(f"{which} holds no {EMPTY_FOLDER[fmt]}")
     imported = ImportResult()
     totals: dict[str, int] = {}
+    stored: list[str] = []
+    failed: tuple[int, StoreError] | None = None  # (path number, error): a full disk stops the import
     for part in parts:
         imported.extend(part)
-        for row in _with_unreadable(collect_all(app.pipeline, part, overrides, dry_run), part.invalid, as_json):
-            totals[row["status"]] = totals.get(row["status"], 0) + 1
-            if "replaced_lower_quality" in row["reasons"]:
-                totals["replaced"] = totals.get("replaced", 0) + 1
-            if as_json:
-                emit(row)
-            elif row["status"] == "invalid":
-                click.echo(f"line {row['line']}: invalid: {row['reasons'][0]}", err=True)
+    for number, part in enumerate(parts, start=1):
+        rows = _with_unreadable(collect_all(app.pipeline, part, overrides, dry_run), part.invalid, as_json)
+        try:
+            for row in rows:
+                if row["id"] and not dry_run and row["status"] != "invalid":
+                    stored.append(row["id"])
+                totals[row["status"]] = totals.get(row["status"], 0) + 1
+                if "replaced_lower_quality" in row["reasons"]:
+                    totals["replaced"] = totals.get("replaced", 0) + 1
+                if as_json:
+                    emit(row)
+                elif row["status"] == "invalid":
+                    click.echo(f"line {row['line']}: invalid: {row['reasons'][0]}", err=True)
+        except StoreError as err:  # what was stored stays, and is said
+            failed = (number, err)
+            break
     for text in imported.notes:
         click.echo(f"note: {text}", err=True)
     if as_json:
         emit(summary_row(totals, dict(imported.skipped)))
-        return
-    skipped = ", ".join(f"{k} {v}" for k, v in sorted(imported.skipped.items()))
-    verb = "would import" if dry_run else "imported"
-    # The counts of what was read first: summary() may end with advice.
-    click.echo(f"{verb} from {imported.files} file(s), {imported.lines} line(s): " + summary(totals)
-               + (f"; skipped {skipped}" if skipped else ""))
+    else:
+        skipped = ", ".join(f"{k} {v}" for k, v in sorted(imported.skipped.items()))
+        verb = "would import" if dry_run else "imported"
+        # The counts of what was read first: summary() may end with advice.
+        click.echo(f"{verb} from {imported.files} file(s), {imported.lines} line(s): " + summary(totals)
+                   + (f"; skipped {skipped}" if skipped else ""))
+        if failed is not None:
+            click.echo("stored: " + (", ".join(stored) or "none"))
+    if failed is not None:
+        at, error = failed
+        where = "the transcript" if len(parts) == 1 else f"path {at} of the paths given"
+        raise click.ClickException(
+            f"an exchange of {where} could not be stored: {error} The import stopped there: that exchange and "
+            f"the ones after it were not imported; {len(stored)} example(s) before it were stored"
+            + (" (listed above)." if stored and not as_json else " (the rows above)." if stored else ".")
+        )
 
 
 def _with_unreadable(rows: Iterator[dict[str, Any]], invalid: list[tuple[int, str]],
