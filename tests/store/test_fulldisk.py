@@ -73,30 +73,41 @@ def test_an_edit_is_one_append_that_keeps_the_id(pipeline: Pipeline, store: Stor
     assert "rewritten by the reviewer" in str(Store(store.home, Config()).get(ex).output)
 
 
-def test_import_stopped_by_a_full_disk_says_what_was_stored_and_which_line_failed(
-        finetune_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Simulated ENOSPC (no tmpfs, no root): the third append's fdatasync fails. The import used
-    to print only "write failed; nothing was stored" though two examples were stored."""
+def disk_full_from(monkeypatch: pytest.MonkeyPatch, call: int) -> list[int]:
+    """Simulated ENOSPC (no tmpfs, no root): every append's fdatasync from the `call`-th on fails.
+    Returns the call counter; set it far below zero to give the disk room again."""
     real = log.datasync
     calls = [0]
 
     def datasync(fd: int) -> None:
         calls[0] += 1
-        if calls[0] >= 3:
+        if calls[0] >= call:
             raise OSError(errno.ENOSPC, "No space left on device")
         real(fd)
 
     monkeypatch.setattr(log, "datasync", datasync)
+    return calls
+
+
+def stored_lines(stdout: str) -> list[list[str]]:
+    """The ids of each `stored: …` line an interrupted import printed."""
+    return [line.removeprefix("stored: ").split(", ") for line in stdout.splitlines() if line.startswith("stored: ")]
+
+
+def test_import_stopped_by_a_full_disk_says_what_was_stored_and_which_line_failed(
+        finetune_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The third append's fdatasync fails (`disk_full_from`). The import used
+    to print only "write failed; nothing was stored" though two examples were stored."""
+    calls = disk_full_from(monkeypatch, 3)
     lines = "".join(json.dumps(example(n)) + "\n" for n in range(6))
     result = CliRunner().invoke(cli, ["import", "-"], input=lines)
     assert result.exit_code == 1
-    stored = [line.removeprefix("stored: ").split(", ") for line in result.stdout.splitlines()
-              if line.startswith("stored: ")]
+    stored = stored_lines(result.stdout)
     assert len(stored) == 1 and len(stored[0]) == 2, result.output
     assert "line 3 could not be stored" in result.stderr and "line 3 and the lines after it were not imported" in result.stderr
     assert "2 example(s) from the lines before it were stored" in result.stderr
     assert "imported: accepted 2" in result.stdout
-    monkeypatch.setattr(log, "datasync", real)
+    calls[0] = -(10**6)  # the disk has room again
     assert sorted(Store(finetune_home, Config()).ids()) == sorted(stored[0])  # exactly those, nothing else
 
 
@@ -116,29 +127,16 @@ def test_a_transcript_import_stopped_by_a_full_disk_says_what_was_stored(
         return str(path)
 
     paths = [session(n) for n in range(4)]
-    real = log.datasync
-    calls = [0]
-
-    def datasync(fd: int) -> None:
-        calls[0] += 1
-        if calls[0] >= 3:
-            raise OSError(errno.ENOSPC, "No space left on device")
-        real(fd)
-
-    monkeypatch.setattr(log, "datasync", datasync)
+    calls = disk_full_from(monkeypatch, 3)
     result = CliRunner().invoke(cli, ["import", "--from", "claude-code", *paths])
     assert result.exit_code == 1, result.output
-    stored = [line.removeprefix("stored: ").split(", ") for line in result.stdout.splitlines()
-              if line.startswith("stored: ")]
+    stored = stored_lines(result.stdout)
     assert len(stored) == 1 and len(stored[0]) == 2, result.output
     assert "an exchange of path 3 of the paths given could not be stored" in result.stderr
     assert "2 example(s) before it were stored" in result.stderr and "Traceback" not in result.output
     assert all(p not in result.output for p in paths)
-    monkeypatch.setattr(log, "datasync", real)
+    calls[0] = -(10**6)  # the disk has room again: the rest goes in; then a --json run fails at its first append
     assert sorted(Store(finetune_home, Config()).ids()) == sorted(stored[0])
-
-    calls[0] = -10**6  # the rest goes in; then a --json run fails at its first append
-    monkeypatch.setattr(log, "datasync", datasync)
     rest = CliRunner().invoke(cli, ["import", "--from", "claude-code", "--json", *paths])
     assert rest.exit_code == 0, rest.output
     calls[0] = 10**6
