@@ -374,10 +374,15 @@ def example_texts(doc: dict[str, Any]) -> list[str] | None:
             return None
         texts += [v for k, v in turn.items() if k in ("content", "name", "reasoning") and isinstance(v, str)]
     context = doc_context(doc)
+    return [*texts, *([context] if context else []), *doc_rejected(doc)]
+
+
+def doc_rejected(doc: dict[str, Any]) -> list[str]:
+    """A stored document's rejected answers (`rejected[].assistant`), hand edits skipped."""
     given = doc.get("rejected")
-    rejected = [r["assistant"] for r in given if isinstance(r, dict) and isinstance(r.get("assistant"), str)] \
-        if isinstance(given, list) else []
-    return [*texts, *([context] if context else []), *rejected]
+    if not isinstance(given, list):
+        return []
+    return [r["assistant"] for r in given if isinstance(r, dict) and isinstance(r.get("assistant"), str)]
 
 
 def texts_fingerprint(texts: list[str]) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ..model import doc_context, doc_turns, example_texts, texts_fingerprint
+from ..model import doc_context, doc_rejected, doc_turns, example_texts, texts_fingerprint
 from . import structured
 from .validators import entropy, jwt, key_token, placeholder, slack_token
 
@@ -204,10 +204,7 @@ def stamped_texts(doc: dict[str, Any]) -> list[str]:
     texts = example_texts(doc)
     if texts is not None:
         return texts
-    given = doc.get("rejected")
-    rejected = [r["assistant"] for r in given if isinstance(r, dict) and isinstance(r.get("assistant"), str)] \
-        if isinstance(given, list) else []
-    return structured.texts(None, doc_turns(doc), doc.get("tools"), [doc_context(doc) or "", *rejected])
+    return structured.texts(None, doc_turns(doc), doc.get("tools"), [doc_context(doc) or "", *doc_rejected(doc)])
 
 
 def stamp(texts: list[str], skip: frozenset[str] = frozenset(), allow: tuple[str, ...] = ()) -> str:
