@@ -179,9 +179,9 @@ def _oversized_int_path(value: Any) -> list[int | str] | None:
 
 
 def _within_53_bits(value: Any) -> bool:
-    """True proves every integer in `value` fits (orjson's encoder checks each at C speed, 5x
-    faster than the walk below); False is only "look": an integer past 2^53, a key that is not a
-    string, a lone surrogate or an object orjson does not encode."""
+    """True proves every integer in `value` fits (orjson's encoder checks each at C speed, where
+    the walk below visits every value in Python); False is only "look": an integer past 2^53, a
+    key that is not a string, a lone surrogate or an object orjson does not encode."""
     import orjson
 
     try:
