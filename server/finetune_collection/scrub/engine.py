@@ -40,8 +40,8 @@ if TYPE_CHECKING:
 
 
 class _Compiled:
-    """A rule and its pattern, compiled on first use: compiling the catalog's 270 patterns costs
-    0.8 s of CPU (the regex module's parser is Python), and one text needs a few dozen of them."""
+    """A rule and its pattern, compiled on first use: the regex module's parser is Python, so
+    compiling the whole catalog is a noticeable start-up cost, and one text needs a few dozen."""
 
     __slots__ = ("rule", "_regex", "value", "lead")
 
@@ -111,8 +111,8 @@ class Scrubber:
             else:
                 self.catalog.append(_Compiled(r))
         # A prefilter literal with a run of 3+ characters the literal pass knows (its core) is
-        # looked for only when the pass found the core: one search of a 64 KB text for an absent
-        # literal costs 25-55 us, the pass finds all cores at once (`"kty"`, `kind: Secret`).
+        # looked for only when the pass found the core: a search for an absent literal reads the
+        # whole text, the pass finds all cores at once (`"kty"`, `kind: Secret`).
         self.cores = {lit: core for c in self.catalog for lit in c.rule.prefilter if (core := _core(lit))}
         anchors = {lit for c in self.catalog for lit in c.rule.anchors}
         self.literals = Literals(frozenset(anchors | set(self.cores.values())))

@@ -38,7 +38,7 @@ _SPECIAL = re.compile("[" + _SPECIAL_CHARS + "]")
 _INVISIBLE = re.compile("[" + "".join(sorted(INVISIBLE)) + "]")
 
 
-# `regex`, not `re`: on a 64 KB text with a few such characters, 0.02 ms against 0.3 ms.
+# `regex`, not `re`: its findall over a long, mostly ASCII text is many times faster.
 _BEYOND_ASCII = regex.compile(r"[^\x00-\x7f]+")
 
 
