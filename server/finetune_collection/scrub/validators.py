@@ -265,8 +265,7 @@ def filler(value: str, min_len: int = 16) -> bool:
         shifted = v.translate(_NEXT_CHAR)  # each character replaced by its successor
         for step in (1, 2):
             # Positions where v[i + step] is v[i]'s successor, counted at C speed as equal bytes.
-            a, b = shifted[: n - step].encode(), v[step:].encode()
-            diff = (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(n - step, "big")
+            diff = _equal_at(shifted[: n - step].encode(), v[step:].encode())
             if diff.count(0) >= 0.6 * (n - step) or (step == 1 and _RUN_OF_TEN in diff):
                 return True  # mostly ascending, or one run of ten (`klmnopqrst`): never generated
     if v.isascii() and not _repeats(v.encode()):
@@ -274,24 +273,26 @@ def filler(value: str, min_len: int = 16) -> bool:
     return any(len(m.group()) >= max(8 + len(m.group(1)), 0.4 * n) for m in _PERIODIC.finditer(v))
 
 
+def _equal_at(a: bytes, b: bytes) -> bytes:
+    """A zero byte wherever `a` and `b` (of one length) hold the same byte: XOR at C speed."""
+    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(len(a), "big")
+
+
 def _repeats(b: bytes) -> bool:
     """Whether b[i] equals b[i + period] at eight positions in a row, for a period of 1-4: what a
     match of `_PERIODIC` long enough to count in `filler` needs (a period repeated over at least
-    8 + period characters). Equal bytes XOR to zero, compared at C speed."""
+    8 + period characters)."""
     for period in range(1, 5):
         size = len(b) - period
         if size < 8:
             return False
-        diff = (int.from_bytes(b[period:], "big") ^ int.from_bytes(b[:size], "big")).to_bytes(size, "big")
-        if _ZEROS_8 in diff:
+        if _ZEROS_8 in _equal_at(b[period:], b[:size]):
             return True
     return False
 
 
 _SEGMENT = re.compile(r"[A-Za-z0-9]+")
 _LETTER_PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-
-
 _CONSONANTS_4 = re.compile(r"[^aeiou]{4}")
 
 
