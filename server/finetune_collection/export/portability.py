@@ -329,8 +329,7 @@ def _fail(t: _Tally, doc_id: str, rule: str) -> None:
 
 def percentiles(values: list[int], *qs: float) -> list[int]:
     """Nearest-rank percentiles, q = 100 being the maximum (0s for no values). One conversion and
-    one partial sort for all of them: readiness asks this of every target over the whole store,
-    and at 100k examples three conversions and two max() per target were a fifth of a stats call."""
+    one partial sort for all of them: readiness asks this of every target over the whole store."""
     if not values:
         return [0] * len(qs)
     import numpy as np

@@ -121,14 +121,14 @@ def validate(record: Any) -> list[Problem]:
         problems.append(Problem("last_message_not_assistant", f"message {len(roles) - 1} is {roles[-1][:20]}"))
     problems += alternation(roles, "user", "assistant")
     texts = _texts(record)
-    # One search per word over all texts joined (no word holds a line break, so none spans two);
-    # the text that holds it is looked for only when one does.
+    # The texts joined (no word holds a line break, so none spans two) are searched for each mark,
+    # then for its words; the text that holds one is looked for only when one occurs.
     joined = "\n".join(text for _, text in texts)
     if any(mark in joined and any(word in joined for word in words) for mark, words in _BY_MARK.items()):
         for where, text in texts:
             if any(word in text for word in RESERVED):
-                words = ", ".join(RESERVED)
-                problems.append(Problem("reserved_keyword", f"{where} uses a word Nova reserves ({words})"))
+                listed = ", ".join(RESERVED)
+                problems.append(Problem("reserved_keyword", f"{where} uses a word Nova reserves ({listed})"))
                 break
     return problems
 
