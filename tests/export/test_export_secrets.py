@@ -314,6 +314,82 @@ def test_tool_data_is_stamped_and_a_hand_edit_of_an_argument_is_rechecked_in_ful
         export(pipeline.store, pipeline.config, ExportRequest(output=tmp_path / "p.jsonl", ids=[doc["id"]]))
 
 
+def _unstamped(pipeline: Pipeline, doc: dict[str, Any]) -> None:
+    """Store `doc` again as a release before stamps (or under another catalog) left it."""
+    old = {k: v for k, v in doc.items() if k != "checked"}
+    with open(pipeline.store.path, "ab") as f:
+        f.write(json.dumps({"op": "put", "t": "examples", "id": doc["id"], "doc": old}).encode() + b"\n")
+
+
+def _catalog_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text the whole catalog reads from now on (the stamp check and the export's own)."""
+    from finetune_collection.scrub import detect
+
+    reads: list[str] = []
+    real = detect.find_secrets
+
+    def counted(text: str, *, catalog: bool = True, **kwargs: Any) -> list[str]:
+        if catalog:
+            reads.append(text)
+        return real(text, catalog=catalog, **kwargs)
+
+    monkeypatch.setattr(detect, "find_secrets", counted)
+    return reads
+
+
+def test_an_unstamped_example_is_read_by_the_catalog_once(
+    pipeline: Pipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An example without a stamp of this catalog is read by the catalog at the first export,
+    which keeps its stamp in the store: the next export, in another process (a new store
+    object), writes the same file without reading it again."""
+    from finetune_collection.export import ExportRequest, export
+    from finetune_collection.store import Store
+
+    result = pipeline.collect({"input": {"user": "Connect to the database"}, "output": {"assistant": "Use the DSN."},
+                               "quality_score": 0.95, "metadata": {"human_approved": True}})
+    _unstamped(pipeline, pipeline.store.get_doc(result.id or ""))
+    pipeline.store.close()
+    for index in pipeline.store.home.glob("examples.index.sqlite*"):
+        index.unlink()  # an index that has not read the log yet: the export alone brings it up
+    reads = _catalog_reads(monkeypatch)
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    assert export(Store(pipeline.store.home, pipeline.config), pipeline.config, ExportRequest(output=first)).written == 1
+    assert len(reads) == 1
+    again = Store(pipeline.store.home, pipeline.config)
+    assert export(again, pipeline.config, ExportRequest(output=second)).written == 1
+    assert len(reads) == 1 and first.read_bytes() == second.read_bytes()
+    # `finetune export --check` trusts the same kept stamp.
+    assert export_check(again, pipeline.config).matched == 1 and len(reads) == 1
+
+
+def export_check(store: Any, config: Any) -> Any:
+    from finetune_collection.export import ExportRequest, check
+
+    return check(store, config, ExportRequest())
+
+
+def test_a_kept_stamp_covers_only_the_texts_it_was_made_for(
+    pipeline: Pipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Text changed in the file after an export kept a stamp is read in full and refused; the
+    refusal is kept too, so the next export refuses it without a second catalog pass over
+    its stamped texts, and only its own check of the record runs."""
+    from finetune_collection.export import ExportRequest, export
+
+    result = pipeline.collect({"input": {"user": "Connect to the database"}, "output": {"assistant": "Use the DSN."},
+                               "quality_score": 0.95, "metadata": {"human_approved": True}})
+    doc = pipeline.store.get_doc(result.id or "")
+    _unstamped(pipeline, doc)
+    assert export(pipeline.store, pipeline.config, ExportRequest(output=tmp_path / "a.jsonl")).written == 1
+    _unstamped(pipeline, {**doc, "output": {"assistant": "Use the DSN with password = 'Xk9#mP2qLr7'."}})
+    reads = _catalog_reads(monkeypatch)
+    for name in ("b.jsonl", "c.jsonl"):
+        with pytest.raises(ExportError, match="secret_detected"):
+            export(pipeline.store, pipeline.config, ExportRequest(output=tmp_path / name))
+    assert len(reads) == 3  # the stamp check once, then the record's check at each export
+
+
 def test_a_stamped_example_skips_only_the_catalog() -> None:
     """Trusted: the shapes read the texts (plain) or the structured texts and the record's
     strings (tool data); the catalog reads nothing. Untrusted: the catalog reads them (and

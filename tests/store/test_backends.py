@@ -202,6 +202,20 @@ def test_a_word_spelled_with_escapes_still_comes_through(store: Store) -> None:
             ("ex_1", {"s": "user_rejected"})]
 
 
+def test_kept_values_belong_to_stored_examples_and_leave_with_them(backend: StoreBackend) -> None:
+    """`keep` is a cache for self-checking values (re-check stamps): only for stored examples,
+    one kind of a family at a time, and deleted with the example (a deletion leaves nothing)."""
+    a, b = make(1), make(2)
+    add(backend, a, b)
+    backend.keep("recheck:x", {a.id: "s1", b.id: "-s2", "ex_000000000999": "s3", "ex_\ud800": "s4"})
+    assert backend.kept("recheck:x") == {a.id: "s1", b.id: "-s2"}
+    backend.keep("recheck:y", {a.id: "t1", b.id: "t2"})  # another catalog: the old stamps go
+    assert backend.kept("recheck:x") == {} and backend.kept("recheck:y") == {a.id: "t1", b.id: "t2"}
+    with backend.transaction():
+        backend.remove(a.id)
+    assert backend.kept("recheck:y") == {b.id: "t2"}
+
+
 def test_version_changes_with_every_write(backend: StoreBackend) -> None:
     seen = [backend.version()]
     a = make(1)

@@ -27,7 +27,7 @@ from .filters import Selector
 from .fix import mode_of
 from .formats import FORMATS
 from .pairs import OUTCOME_FILTERS, Inferred, count, infer, is_negative, ordered
-from .process import SecretCheck, load_secret_finder, notebook_epochs, process, trusted
+from .process import SecretCheck, Stamps, load_secret_finder, notebook_epochs, process
 from .report import ExportRequest, FormatCheck, PortabilityReport, Verdict
 from .run import LOOSER, examples, placement, token_limit, unpaired_labels
 from .status import services_for
@@ -69,6 +69,7 @@ def check(store: StoreBackend, config: Config, request: ExportRequest, memo: str
     skip = frozenset(config.scrub.disable)
     allow = tuple(config.scrub.allow)
     finder, shapes = load_secret_finder(skip, allow=allow), load_secret_finder(skip, catalog=False, allow=allow)
+    stamps = Stamps.load(store, skip, allow) if finder is not None else None
     counter = load_counter(config.export.tokenizer)
     mode = mode_of(request.fix, request.strict)
     tallies = {name: _Tally() for name in FORMATS}
@@ -79,7 +80,7 @@ def check(store: StoreBackend, config: Config, request: ExportRequest, memo: str
         if example is None:
             return [["f", "invalid_stored_example", None, 0]] * len(FORMATS)
         # one secret memo per example, shared by the formats
-        secrets = SecretCheck(finder, shapes=shapes, trusted=finder is not None and trusted(doc, skip, allow))
+        secrets = SecretCheck(finder, shapes=shapes, trusted=stamps is not None and stamps.trusted(doc_id, doc))
         convs: dict[str, Conversation] = {}  # one per context placement, not per format
         out: list[list[Any] | None] = []
         for fmt in FORMATS.values():
@@ -125,28 +126,32 @@ def check(store: StoreBackend, config: Config, request: ExportRequest, memo: str
                 _add(t, doc_id, outcome)
 
     # A limit stops at the n-th match in store order: only the full check knows where that is.
-    folded = _from_memos(store, config, request, memo, outcomes) if memo and request.limit is None else None
-    if folded is not None:
-        matched, evidence, tallies = folded.matched, folded.evidence, folded.tallies
-        unpaired_rejected = folded.unpaired_rejected
-    else:
-        with store.snapshot() as snap:
-            inferred = infer(snap, store, config.dedup, request)
-            selected: set[str] = set()
-            extra: set[str] = set()
-            # then the uncorrected rejected answers, which only the unpaired formats write
-            every = itertools.chain(
-                examples(snap, Selector(request), None), unpaired_labels(inferred, request, selected, extra)
-            )
-            for doc_id, doc, example in every:
-                if doc_id not in extra:
-                    if request.limit is not None and matched >= request.limit:
-                        continue  # the unpaired labels still follow
-                    matched += 1
-                    selected.add(doc_id)
-                    _evidence(evidence, doc)
-                add(doc_id, outcomes(doc_id, doc, example, inferred, doc_id in extra))
-            unpaired_rejected = len(inferred.unpaired())
+    try:
+        folded = _from_memos(store, config, request, memo, outcomes) if memo and request.limit is None else None
+        if folded is not None:
+            matched, evidence, tallies = folded.matched, folded.evidence, folded.tallies
+            unpaired_rejected = folded.unpaired_rejected
+        else:
+            with store.snapshot() as snap:
+                inferred = infer(snap, store, config.dedup, request)
+                selected: set[str] = set()
+                extra: set[str] = set()
+                # then the uncorrected rejected answers, which only the unpaired formats write
+                every = itertools.chain(
+                    examples(snap, Selector(request), None), unpaired_labels(inferred, request, selected, extra)
+                )
+                for doc_id, doc, example in every:
+                    if doc_id not in extra:
+                        if request.limit is not None and matched >= request.limit:
+                            continue  # the unpaired labels still follow
+                        matched += 1
+                        selected.add(doc_id)
+                        _evidence(evidence, doc)
+                    add(doc_id, outcomes(doc_id, doc, example, inferred, doc_id in extra))
+                unpaired_rejected = len(inferred.unpaired())
+    finally:
+        if stamps is not None:
+            stamps.save()
     for name, fmt in FORMATS.items():
         t = tallies[name]
         if fmt.preference == "pairs":

@@ -10,13 +10,17 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from ..errors import StoreError
 from ..scrub import structured
 from .base import Conversation, Format, Problem, Record, Unrepresentable, uniform
 from .fix import Mode, repair
+
+if TYPE_CHECKING:
+    from ..store import StoreBackend
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +51,64 @@ def load_secret_finder(
     return partial(find_secrets, skip=skip, catalog=catalog, allow=allow)
 
 
-def trusted(doc: dict[str, Any], skip: frozenset[str], allow: tuple[str, ...] = ()) -> bool:
-    """Does the collect-time stamp cover this stored example as it is now (`detect.stamp_holds`)?"""
-    from ..scrub.detect import stamp_holds  # the re-check's modules load when an export runs
+@dataclass(slots=True)
+class Stamps:
+    """Which stored examples this catalog need not read again: those whose collect-time stamp
+    still covers their texts (`detect.stamp_holds`), and those it already read clean at an
+    earlier export, whose stamps the store keeps (`StoreBackend.keep`). Examples stored before
+    stamps, or under another catalog (every release that changes a rule), are read by the
+    catalog once, not at every export. A kept stamp names the texts it covers, so an example
+    changed since is read again."""
 
-    return stamp_holds(doc, skip, allow)
+    store: StoreBackend
+    skip: frozenset[str]
+    allow: tuple[str, ...]
+    kind: str
+    kept: dict[str, Any]
+    fresh: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, store: StoreBackend, skip: frozenset[str], allow: tuple[str, ...] = ()) -> Stamps:
+        from ..scrub.detect import catalog_fingerprint  # the re-check's modules load when an export runs
+
+        kind = f"recheck:{catalog_fingerprint(skip, allow)}"
+        return cls(store, skip, allow, kind, store.kept(kind))
+
+    def trusted(self, doc_id: str, doc: dict[str, Any]) -> bool:
+        """Whether this catalog has read these texts and found nothing: from a stamp, or by
+        reading them now (as the collect-time re-check does) and keeping the stamp."""
+        from ..scrub.detect import refusals, stamp, stamp_holds, stamped_texts
+
+        if stamp_holds(doc, self.skip, self.allow):
+            return True
+        texts = stamped_texts(doc)
+        now = stamp(texts, self.skip, self.allow)
+        kept = self.kept.get(doc_id)
+        if kept == now:
+            return True
+        if kept == REFUSED + now:
+            return False
+        found = bool(refusals("\n".join(texts), skip=self.skip, allow=self.allow))
+        # Found: the export's own check over the record says what it is and refuses it.
+        self.fresh[doc_id] = REFUSED + now if found else now
+        if len(self.fresh) >= KEEP_EVERY:
+            self.save()
+        return not found
+
+    def save(self) -> None:
+        """Keep the stamps made since the last save (call when the pass ends)."""
+        if not self.fresh:
+            return
+        try:
+            self.store.keep(self.kind, self.fresh)
+        except StoreError as err:  # a cache: the next export reads these examples again
+            log.info("re-check stamps not kept: %s", err)
+        self.kept.update(self.fresh)
+        self.fresh = {}
+
+
+KEEP_EVERY = 1000  # stamps kept per write: an interrupted export keeps what it read
+REFUSED = "-"  # before a kept stamp: the catalog found something in these texts
 
 
 _SCHEMA_KEY = re.compile(r"[A-Za-z_]{1,31}")  # `systemInstruction`, `tool_call_id`: no digits, short

@@ -25,7 +25,7 @@ from .filters import Selector
 from .fix import Mode, mode_of
 from .formats import FORMATS, get_format
 from .pairs import Inferred, count, infer, is_negative, ordered
-from .process import SecretCheck, load_secret_finder, notebook_epochs, process, trusted
+from .process import SecretCheck, Stamps, load_secret_finder, notebook_epochs, process
 from .report import MAX_SKIPPED_LISTED, ExportReport, ExportRequest, InferredPair, Skipped
 from .status import services_for
 from .target import check_name_lengths
@@ -121,6 +121,7 @@ def export(
     finder, shapes = load_secret_finder(skip, allow=allow), load_secret_finder(skip, catalog=False, allow=allow)
     if finder is None:
         report.warnings.append("secret re-check unavailable (scrub.detect missing): records were not re-scanned")
+    stamps = Stamps.load(store, skip, allow) if finder is not None else None
     mode = mode_of(request.fix, request.strict)
     lost: Counter[str] = Counter()
     looser: Counter[str] = Counter()
@@ -175,7 +176,7 @@ def export(
                     conv.inferred, conv.negative = inferred.for_chosen(doc_id), is_negative(doc)
                 if counter.exact:
                     conv.tokens = counter.count(conv)
-                secrets = SecretCheck(finder, shapes=shapes, trusted=finder is not None and trusted(doc, skip, allow))
+                secrets = SecretCheck(finder, shapes=shapes, trusted=stamps is not None and stamps.trusted(doc_id, doc))
                 out = process(conv, fmt, limit, mode, secrets)
                 if out.line is None:
                     assert out.problem is not None
@@ -231,6 +232,9 @@ def export(
             if fmt.folder and not existed:
                 _remove_empty(output)
             raise
+        finally:
+            if stamps is not None:
+                stamps.save()
     report.paths = [str(p) for p in targets] + ([str(output / "README.md")] if fmt.folder else [])
     report.counts = {str(p): c for p, c in zip(targets, counts, strict=True)}
     report.skipped_by_rule = dict(skipped.most_common())

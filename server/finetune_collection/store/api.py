@@ -180,6 +180,14 @@ class Store:
             self.index.memo_put(kind, fresh)
         return out
 
+    def kept(self, kind: str) -> dict[str, Any]:
+        self.refresh()
+        return {doc_id: orjson.loads(data) for doc_id, data in self.index.memo_all(kind)}
+
+    def keep(self, kind: str, values: dict[str, Any]) -> None:
+        self.refresh()  # the index knows every stored example, which alone are kept values for
+        self.index.memo_put(kind, [(doc_id, 0, orjson.dumps(v)) for doc_id, v in values.items() if findable(doc_id)])
+
     def keys_of(self, example_id: str) -> dict[str, Any] | None:
         """The dedup keys stored beside an example (None if it has none yet)."""
         if not findable(example_id):

@@ -331,10 +331,18 @@ class IndexFile:
                 # Values of this family made under other settings or code will not be asked for again.
                 self.db.execute("DELETE FROM memo WHERE kind > ? AND kind < ? AND kind != ?",
                                 (family + ":", family + ";", kind))
-                self.db.executemany("INSERT OR REPLACE INTO memo(kind, id, rev, data) VALUES(?, ?, ?, ?)",
-                                    [(kind, i, rev, data) for i, rev, data in rows])
+                # Only for examples still stored: a value kept after its example was deleted would
+                # outlive the deletion (the delete's own pass removed what was there then).
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO memo(kind, id, rev, data) SELECT ?, ?, ?, ? "
+                    "WHERE EXISTS (SELECT 1 FROM examples WHERE id = ?)",
+                    [(kind, i, rev, data, i) for i, rev, data in rows])
         except sqlite3.OperationalError as err:
             log.info("%s: derived values not kept (%s)", self.path, err)
+
+    def memo_all(self, kind: str) -> list[tuple[str, bytes]]:
+        """Every (id, value) kept under `kind`, whatever the revision."""
+        return self.db.execute("SELECT id, data FROM memo WHERE kind = ?", (kind,)).fetchall()
 
     def ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM examples ORDER BY seq")]

@@ -91,6 +91,12 @@ class StoreBackend(Protocol):
         """`fold([(id, compute(id, doc)), …])` over blocks of examples in store order; `compute`'s
         values (JSON) and the folds may be kept under `kind` while their documents do not change.
         Folded values may be shared between calls: callers combine them into new objects."""
+    def kept(self, kind: str) -> dict[str, Any]:
+        """Values `keep` stored under `kind`, by example id (a cache: any may be missing)."""
+    def keep(self, kind: str, values: dict[str, Any]) -> None:
+        """Keep JSON values under `kind` for examples still stored, whatever their revision since:
+        for values that carry their own check (a stamp names the texts it covers). Kinds of the
+        same family (up to the first colon) are dropped; a busy store may keep nothing."""
     def keys_of(self, example_id: str) -> dict[str, Any] | None: ...
     def all_keys(self) -> dict[str, dict[str, Any]]: ...
     def counter_values(self) -> dict[str, int]: ...

@@ -243,16 +243,34 @@ class PgStore:
                 values[str(doc_id)] = value
                 fresh.append((kind, str(doc_id), str(rev), Jsonb(value)))
         if fresh:
-            family = kind.split(":", 1)[0]
-            with self._lock, self._errors(), self._conn.transaction():
-                # Values of this family made under other settings or code will not be asked for again.
-                self._conn.execute("DELETE FROM finetune_memo WHERE kind > %s AND kind < %s AND kind <> %s",
-                                   (family + ":", family + ";", kind))
-                with self._conn.cursor() as cursor:
-                    cursor.executemany(
-                        "INSERT INTO finetune_memo (kind, id, rev, data) VALUES (%s, %s, %s, %s) "
-                        "ON CONFLICT (kind, id) DO UPDATE SET rev = excluded.rev, data = excluded.data", fresh)
+            self._memo_put(kind, fresh)
         return [(doc_id, values[doc_id]) for doc_id in ids if doc_id in values]
+
+    def _memo_put(self, kind: str, rows: list[tuple[str, str, str, Any]]) -> None:
+        """Keep (kind, id, rev, Jsonb value) rows, for examples still stored (a value kept after
+        its example was deleted would outlive the deletion)."""
+        family = kind.split(":", 1)[0]
+        with self._lock, self._errors(), self._conn.transaction():
+            # Values of this family made under other settings or code will not be asked for again.
+            self._conn.execute("DELETE FROM finetune_memo WHERE kind > %s AND kind < %s AND kind <> %s",
+                               (family + ":", family + ";", kind))
+            with self._conn.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO finetune_memo (kind, id, rev, data) SELECT %s, %s, %s, %s "
+                    "WHERE EXISTS (SELECT 1 FROM finetune_examples WHERE id = %s) "
+                    "ON CONFLICT (kind, id) DO UPDATE SET rev = excluded.rev, data = excluded.data",
+                    [(*row, row[1]) for row in rows])
+
+    def kept(self, kind: str) -> dict[str, Any]:
+        return {str(doc_id): data for doc_id, data in self._rows(
+            "SELECT id, data FROM finetune_memo WHERE kind = %s", (kind,))}
+
+    def keep(self, kind: str, values: dict[str, Any]) -> None:
+        from psycopg.types.json import Jsonb
+
+        rows = [(kind, doc_id, "", Jsonb(v)) for doc_id, v in values.items() if findable(doc_id)]
+        if rows:
+            self._memo_put(kind, rows)
 
     def snapshot(self) -> PgSnapshot:
         with self._errors():
