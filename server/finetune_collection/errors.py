@@ -7,7 +7,8 @@
     ├── NotFound                  an id that is not in the store
     ├── StoreError                the store file cannot be used
     │   ├── StoreCorrupt          the file does not parse; says where and how to recover
-    │   └── StoreLocked           another process held the lock too long; retryable
+    │   ├── StoreLocked           another process held the lock too long; retryable
+    │   └── StoreReadOnly         the data folder cannot be written here; reading works
     └── ExportError               an export cannot be written (path refused, no examples, ...)
 
 Messages say what is wrong, where, and what to do about it. They never contain unscrubbed
@@ -47,6 +48,10 @@ class StoreCorrupt(StoreError):
 
 
 class StoreLocked(StoreError):
+    pass
+
+
+class StoreReadOnly(StoreError):
     pass
 
 

@@ -13,6 +13,7 @@ what other processes appended or deleted whenever the store is read, so they cou
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 from collections import Counter
@@ -25,7 +26,7 @@ from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 from .config import Config, DedupSettings, local_user
 from .dedup import Deduper, Match, make_index
 from .dedup.clusters import replaces
-from .errors import InvalidExample, StoreCorrupt
+from .errors import InvalidExample, StoreCorrupt, StoreReadOnly
 from .model import (
     ID_PATTERN,
     Example,
@@ -41,6 +42,8 @@ from .scrub import Scrubber, build_scrubber, structured
 from .scrub.fields import scrub_fields
 from .scrub.structured import Session
 from .store import StoreBackend, open_store
+
+log = logging.getLogger(__name__)
 
 HEAL_BATCH = 500  # dedup-key records per durable append when keys are recomputed
 
@@ -145,20 +148,25 @@ class Pipeline:
         under other dedup settings get them back, appended in batches of HEAL_BATCH."""
         if not self.store.missing_keys():
             return
-        with self.store.transaction():  # the file may have changed before the lock: look again
-            batch: dict[str, dict[str, Any]] = {}
-            for doc_id in self.store.missing_keys():
-                try:
-                    example = self.store.get(doc_id)
-                except StoreCorrupt:
-                    # A record that no longer fits the schema cannot be keyed. Opening must still
-                    # work: `finetune delete ID`, which the error advises, opens the core too.
-                    continue
-                batch[doc_id] = self.keys(example)
-                if len(batch) >= HEAL_BATCH:
-                    self.store.set_keys(batch)
-                    batch = {}
-            self.store.set_keys(batch)
+        try:
+            with self.store.transaction():  # the file may have changed before the lock: look again
+                batch: dict[str, dict[str, Any]] = {}
+                for doc_id in self.store.missing_keys():
+                    try:
+                        example = self.store.get(doc_id)
+                    except StoreCorrupt:
+                        # A record that no longer fits the schema cannot be keyed. Opening must still
+                        # work: `finetune delete ID`, which the error advises, opens the core too.
+                        continue
+                    batch[doc_id] = self.keys(example)
+                    if len(batch) >= HEAL_BATCH:
+                        self.store.set_keys(batch)
+                        batch = {}
+                self.store.set_keys(batch)
+        except StoreReadOnly:
+            # Nothing can be collected here, so no lookup needs them; whole-store questions
+            # (`index_for`: recheck, an export's dedup) compute missing keys in memory.
+            log.info("dedup keys not recomputed: the data folder is read-only")
 
     def index_for(self, settings: DedupSettings) -> Deduper:
         return index_for(self.store, settings)

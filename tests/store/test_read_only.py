@@ -89,6 +89,27 @@ def test_a_read_only_data_folder_can_be_listed_shown_counted_exported_and_checke
     assert _bytes(finetune_home) == before  # not a byte changed, not a file added
 
 
+def test_a_read_only_folder_whose_dedup_keys_are_stale_still_opens_the_core(
+        finetune_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other dedup settings make every stored key stale. Opening the core recomputes and stores
+    them, which a read-only folder cannot: the core (the MCP server, `finetune dedup`) used to
+    fail to open. Now it opens without them, and whole-store questions compute them in memory."""
+    _seed(finetune_home)
+    config = tmp_path / "config.yaml"
+    config.write_text("dedup:\n  num_perm: 64\n")
+    monkeypatch.setenv("FINETUNE_CONFIG", str(config))
+    before = _bytes(finetune_home)
+    with read_only(finetune_home) as home:
+        monkeypatch.setenv("FINETUNE_HOME", str(home))
+        result = CliRunner().invoke(cli, ["dedup", "--json"])
+        assert result.exit_code == 0, result.output
+        assert '"examples": 3' in result.stdout and "Traceback" not in result.output
+        refused = CliRunner().invoke(cli, ["add", "--user", "a question", "--assistant", "an answer"])
+        assert refused.exit_code == 1 and "read-only" in refused.stderr
+        assert _bytes(home) == before
+    assert _bytes(finetune_home) == before
+
+
 def test_repair_of_a_damaged_read_only_folder_says_it_cannot_write(finetune_home: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     _seed(finetune_home)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import DedupSettings
-from ..errors import StoreError, StoreLocked
+from ..errors import StoreError, StoreLocked, StoreReadOnly
 from . import compaction, recovery
 from .catchup import LogReader, index_path
 from .files import datasync, ensure_private_dir, fsync_dir, pread_tail, refuse_special_file, writable_folder
@@ -108,7 +108,7 @@ class LogStorage(LogReader):
         """Hold the store's exclusive lock; catch up with (and repair) the file first. The index
         file is written in one transaction that ends with the lock."""
         if self.index.read_only:
-            raise StoreError(
+            raise StoreReadOnly(
                 f"{self.path.parent}: the data folder is read-only here, so nothing can be stored or "
                 "changed; reading commands work. Copy it somewhere writable, or fix its permissions, to change it."
             )
