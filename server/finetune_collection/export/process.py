@@ -79,10 +79,10 @@ class Stamps:
         reading them now (as the collect-time re-check does) and keeping the stamp."""
         from ..scrub.detect import refusals, stamp, stamp_holds, stamped_texts
 
-        if stamp_holds(doc, self.skip, self.allow):
-            return True
         texts = stamped_texts(doc)
         now = stamp(texts, self.skip, self.allow)
+        if stamp_holds(doc, self.skip, self.allow, now):
+            return True
         kept = self.kept.get(doc_id)
         if kept == now:
             return True

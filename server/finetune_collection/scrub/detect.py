@@ -212,12 +212,16 @@ def stamp(texts: list[str], skip: frozenset[str] = frozenset(), allow: tuple[str
     return f"{catalog_fingerprint(skip, allow)}:{texts_fingerprint(texts)}"
 
 
-def stamp_holds(doc: dict[str, Any], skip: frozenset[str] = frozenset(), allow: tuple[str, ...] = ()) -> bool:
+def stamp_holds(
+    doc: dict[str, Any], skip: frozenset[str] = frozenset(), allow: tuple[str, ...] = (), now: str | None = None
+) -> bool:
     """Did this catalog check exactly these stored texts at collect time, finding nothing? Then
     the export need not run the catalog over them again (text edited in the file since, a new
-    catalog or other settings: it must)."""
+    catalog or other settings: it must). `now`: the document's stamp, if the caller made it."""
     checked = doc.get("checked")
-    return isinstance(checked, str) and not doc.get("refused") and checked == stamp(stamped_texts(doc), skip, allow)
+    if not isinstance(checked, str) or doc.get("refused"):
+        return False
+    return checked == (now if now is not None else stamp(stamped_texts(doc), skip, allow))
 
 
 def refusals(text: str, *, skip: Collection[str] = (), allow: Collection[str] = ()) -> list[str]:
