@@ -126,32 +126,30 @@ def check(store: StoreBackend, config: Config, request: ExportRequest, memo: str
                 _add(t, doc_id, outcome)
 
     # A limit stops at the n-th match in store order: only the full check knows where that is.
-    try:
-        folded = _from_memos(store, config, request, memo, outcomes) if memo and request.limit is None else None
-        if folded is not None:
-            matched, evidence, tallies = folded.matched, folded.evidence, folded.tallies
-            unpaired_rejected = folded.unpaired_rejected
-        else:
-            with store.snapshot() as snap:
-                inferred = infer(snap, store, config.dedup, request)
-                selected: set[str] = set()
-                extra: set[str] = set()
-                # then the uncorrected rejected answers, which only the unpaired formats write
-                every = itertools.chain(
-                    examples(snap, Selector(request), None), unpaired_labels(inferred, request, selected, extra)
-                )
-                for doc_id, doc, example in every:
-                    if doc_id not in extra:
-                        if request.limit is not None and matched >= request.limit:
-                            continue  # the unpaired labels still follow
-                        matched += 1
-                        selected.add(doc_id)
-                        _evidence(evidence, doc)
-                    add(doc_id, outcomes(doc_id, doc, example, inferred, doc_id in extra))
-                unpaired_rejected = len(inferred.unpaired())
-    finally:
-        if stamps is not None:
-            stamps.save()
+    folded = _from_memos(store, config, request, memo, outcomes) if memo and request.limit is None else None
+    if folded is not None:
+        matched, evidence, tallies = folded.matched, folded.evidence, folded.tallies
+        unpaired_rejected = folded.unpaired_rejected
+    else:
+        with store.snapshot() as snap:
+            inferred = infer(snap, store, config.dedup, request)
+            selected: set[str] = set()
+            extra: set[str] = set()
+            # then the uncorrected rejected answers, which only the unpaired formats write
+            every = itertools.chain(
+                examples(snap, Selector(request), None), unpaired_labels(inferred, request, selected, extra)
+            )
+            for doc_id, doc, example in every:
+                if doc_id not in extra:
+                    if request.limit is not None and matched >= request.limit:
+                        continue  # the unpaired labels still follow
+                    matched += 1
+                    selected.add(doc_id)
+                    _evidence(evidence, doc)
+                add(doc_id, outcomes(doc_id, doc, example, inferred, doc_id in extra))
+            unpaired_rejected = len(inferred.unpaired())
+    if stamps is not None:
+        stamps.save()
     for name, fmt in FORMATS.items():
         t = tallies[name]
         if fmt.preference == "pairs":
