@@ -343,7 +343,7 @@ def test_an_unstamped_example_is_read_by_the_catalog_once(
     """An example without a stamp of this catalog is read by the catalog at the first export,
     which keeps its stamp in the store: the next export, in another process (a new store
     object), writes the same file without reading it again."""
-    from finetune_collection.export import ExportRequest, export
+    from finetune_collection.export import ExportRequest, check, export
     from finetune_collection.store import Store
 
     result = pipeline.collect({"input": {"user": "Connect to the database"}, "output": {"assistant": "Use the DSN."},
@@ -360,13 +360,7 @@ def test_an_unstamped_example_is_read_by_the_catalog_once(
     assert export(again, pipeline.config, ExportRequest(output=second)).written == 1
     assert len(reads) == 1 and first.read_bytes() == second.read_bytes()
     # `finetune export --check` trusts the same kept stamp.
-    assert export_check(again, pipeline.config).matched == 1 and len(reads) == 1
-
-
-def export_check(store: Any, config: Any) -> Any:
-    from finetune_collection.export import ExportRequest, check
-
-    return check(store, config, ExportRequest())
+    assert check(again, pipeline.config, ExportRequest()).matched == 1 and len(reads) == 1
 
 
 def test_a_kept_stamp_covers_only_the_texts_it_was_made_for(
