@@ -181,7 +181,7 @@ class Store:
         return out
 
     def kept(self, kind: str) -> dict[str, Any]:
-        self.refresh()
+        # No catch-up first: a kept value checks itself, and `keep` catches up before it writes.
         return {doc_id: orjson.loads(data) for doc_id, data in self.index.memo_all(kind)}
 
     def keep(self, kind: str, values: dict[str, Any]) -> None:
