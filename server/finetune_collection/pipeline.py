@@ -149,24 +149,27 @@ class Pipeline:
         if not self.store.missing_keys():
             return
         try:
-            with self.store.transaction():  # the file may have changed before the lock: look again
-                batch: dict[str, dict[str, Any]] = {}
-                for doc_id in self.store.missing_keys():
-                    try:
-                        example = self.store.get(doc_id)
-                    except StoreCorrupt:
-                        # A record that no longer fits the schema cannot be keyed. Opening must still
-                        # work: `finetune delete ID`, which the error advises, opens the core too.
-                        continue
-                    batch[doc_id] = self.keys(example)
-                    if len(batch) >= HEAL_BATCH:
-                        self.store.set_keys(batch)
-                        batch = {}
-                self.store.set_keys(batch)
+            self._store_missing_keys()
         except StoreReadOnly:
             # Nothing can be collected here, so no lookup needs them; whole-store questions
             # (`index_for`: recheck, an export's dedup) compute missing keys in memory.
             log.info("dedup keys not recomputed: the data folder is read-only")
+
+    def _store_missing_keys(self) -> None:
+        with self.store.transaction():  # the file may have changed before the lock: look again
+            batch: dict[str, dict[str, Any]] = {}
+            for doc_id in self.store.missing_keys():
+                try:
+                    example = self.store.get(doc_id)
+                except StoreCorrupt:
+                    # A record that no longer fits the schema cannot be keyed. Opening must still
+                    # work: `finetune delete ID`, which the error advises, opens the core too.
+                    continue
+                batch[doc_id] = self.keys(example)
+                if len(batch) >= HEAL_BATCH:
+                    self.store.set_keys(batch)
+                    batch = {}
+            self.store.set_keys(batch)
 
     def index_for(self, settings: DedupSettings) -> Deduper:
         return index_for(self.store, settings)
